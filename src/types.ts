@@ -1,0 +1,78 @@
+/** Shapes shared by the analysis, the rules and the reports (see SPEC "JSON report"). */
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export type Confidence = 'confirmed' | 'likely' | 'possible';
+
+export interface Location {
+  /** Relative to the scanned root, `/` separators. */
+  file: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+}
+
+/**
+ * protected: something we understand rejects requests without credentials;
+ * unprotected: nothing does; public: unprotected by design (login, health, docs, config `public-routes`);
+ * unknown: guarded by something we cannot see into (a decorator from an unanalysed package).
+ */
+export type AuthState = 'protected' | 'unprotected' | 'public' | 'unknown';
+
+export interface RouteAuth {
+  state: AuthState;
+  /** Human-readable guards, e.g. `jwt_required()`, `before_request require_token`, `auth.login_required`. */
+  mechanisms: string[];
+  /** Only optional authentication applies (e.g. `jwt_required(optional=True)`). */
+  optional?: boolean;
+  /** Why a route is public by design, when state is `public`. */
+  publicReason?: string;
+}
+
+export type LiveStatus = 'open' | 'closed' | 'inconclusive' | 'not-probed';
+
+export interface Evidence {
+  method: string;
+  url: string;
+  status: number;
+  probe: string;
+}
+
+export interface RouteReport {
+  methods: string[];
+  /** Full URL rule after every prefix, e.g. `/api/v2/projects/<int:pid>`. */
+  path: string;
+  endpoint: string;
+  location: Location;
+  auth: RouteAuth;
+  live: { status: LiveStatus; evidence: Evidence[] };
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  confidence: Confidence;
+  message: string;
+  cwe: string[];
+  location: Location;
+  route?: { methods: string[]; path: string };
+  sources: ('static' | 'live')[];
+  evidence: Evidence[];
+  fingerprint: string;
+  new: boolean;
+}
+
+export interface Notice {
+  file?: string;
+  message: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'tokengate'; version: string };
+  routes: RouteReport[];
+  findings: Finding[];
+  notices: Notice[];
+  gate: { failOn: Severity | 'none'; failed: boolean; counted: number };
+}
