@@ -1,0 +1,317 @@
+import type { BodyFacts, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import { type Project, type Value, canonical, exprText } from './project.js';
+
+/**
+ * What a decorator does to a view: `auth` rejects requests without credentials, `optional` lets anonymous
+ * requests through, `unknown` comes from code we cannot see and looks auth-related, `none` is not auth.
+ */
+export type GuardKind = 'auth' | 'optional' | 'unknown' | 'none';
+
+export interface GuardInfo {
+  kind: GuardKind;
+  label: string;
+  /** Attributes the decorator sets on the view (`f.is_public = True`), for hooks that honour markers. */
+  marks?: string[];
+}
+
+const truthy = (e: Expr | undefined): boolean => !!e && e.k === 'const' && e.v === true;
+
+/** Library decorators, by canonical `package.name`. `called` ones take arguments (`jwt_required()`). */
+const LIBRARY_DECORATORS: Record<string, (call: Extract<Expr, { k: 'call' }> | undefined) => GuardKind> = {
+  'flask_jwt_extended.jwt_required': (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth'),
+  'flask_jwt_extended.jwt_optional': () => 'optional',
+  'flask_jwt_extended.fresh_jwt_required': () => 'auth',
+  'flask_jwt_extended.jwt_refresh_token_required': () => 'auth',
+  'flask_jwt.jwt_required': () => 'auth',
+  'flask_login.login_required': () => 'auth',
+  'flask_login.fresh_login_required': () => 'auth',
+  'flask_security.auth_required': () => 'auth',
+  'flask_security.auth_token_required': () => 'auth',
+  'flask_security.http_auth_required': () => 'auth',
+  'flask_security.login_required': () => 'auth',
+  'flask_security.roles_required': () => 'auth',
+  'flask_security.roles_accepted': () => 'auth',
+  'flask_security.permissions_required': () => 'auth',
+  'flask_security.permissions_accepted': () => 'auth',
+  'flask_praetorian.auth_required': () => 'auth',
+  'flask_praetorian.roles_required': () => 'auth',
+  'flask_praetorian.roles_accepted': () => 'auth',
+  'flask_praetorian.auth_accepted': () => 'optional',
+  'flask_appbuilder.protect': () => 'auth',
+  'flask_appbuilder.has_access': () => 'auth',
+  'flask_appbuilder.has_access_api': () => 'auth',
+  'flask_user.login_required': () => 'auth',
+  'flask_user.roles_required': () => 'auth',
+  'flask_user.roles_accepted': () => 'auth',
+};
+
+/** Decorating methods of extension instances, by canonical class. */
+const INSTANCE_DECORATORS: Record<string, Record<string, (c: Extract<Expr, { k: 'call' }> | undefined) => GuardKind>> = {
+  'flask_httpauth.HTTPBasicAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'flask_httpauth.HTTPTokenAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'flask_httpauth.HTTPDigestAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'flask_httpauth.MultiAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'authlib.ResourceProtector': { __call__: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'flask_oidc.OpenIDConnect': {
+    // flask-oidc 1.x: accept_token() lets requests without a token through unless require_token=True.
+    accept_token: (c) => (truthy(c?.kw.require_token) ? 'auth' : 'optional'),
+    require_login: () => 'auth',
+    require_keycloak_role: () => 'auth',
+  },
+  'flask_login.LoginManager': {},
+};
+
+/** Functions that verify a request's token and raise when it is missing or invalid. */
+const RAISING_VERIFIERS = new Set([
+  'flask_jwt_extended.verify_jwt_in_request',
+  'flask_jwt_extended.verify_fresh_jwt_in_request',
+  'flask_jwt_extended.verify_jwt_refresh_token_in_request',
+  'flask_jwt_extended.decode_token',
+  'flask_jwt._jwt_required',
+  'jwt.decode',
+  'jose.decode',
+  'authlib.decode',
+  'flask_praetorian.verify_and_return_token',
+]);
+const OPTIONAL_VERIFIERS = new Set(['flask_jwt_extended.verify_jwt_in_request_optional']);
+
+/** Names of things we cannot see into that suggest authentication. */
+const AUTHISH =
+  /auth|login|token|jwt|permission|role|admin|protect|require|access|scope|secure|verify|oauth|oidc|api_?key|signed|credential|bearer|session|acl|rbac|privilege|guard/i;
+
+export interface HookAnalysis {
+  fn: FunctionIR;
+  /** Rejects requests without credentials (outside its allow-list). */
+  verifies: boolean;
+  /** Tries to verify credentials but lets requests without them through. */
+  failsOpen: boolean;
+  allow: { endpoints: string[]; paths: string[]; prefixes: string[]; markers: string[]; opaque: boolean };
+  reason?: string;
+}
+
+export class AuthAnalyzer {
+  private readonly customCache = new Map<FunctionIR, GuardInfo>();
+  private readonly rejectCache = new Map<FunctionIR, boolean>();
+  private readonly hookCache = new Map<FunctionIR, HookAnalysis>();
+
+  constructor(private readonly project: Project) {}
+
+  /** Classify a decorator expression written in `scope`. */
+  classifyDecorator(expr: Expr, scope: Scope): GuardInfo {
+    const label = exprText(expr);
+    const values = this.project.evalExpr(expr, scope);
+    let best: GuardInfo = { kind: 'none', label };
+    for (const v of values) {
+      const info = this.classifyValue(v, expr, label);
+      if (rank(info.kind) > rank(best.kind)) best = info;
+      else if (info.marks?.length) best = { ...best, marks: [...(best.marks ?? []), ...info.marks] };
+    }
+    return best;
+  }
+
+  private classifyValue(v: Value, expr: Expr, label: string): GuardInfo {
+    const call = expr.k === 'call' ? expr : undefined;
+    switch (v.t) {
+      case 'ext': {
+        const rule = LIBRARY_DECORATORS[canonical(v.qn)];
+        if (rule) return { kind: rule(undefined), label };
+        return { kind: AUTHISH.test(v.qn.split('.').pop() ?? '') ? 'unknown' : 'none', label };
+      }
+      case 'extcall': {
+        const rule = LIBRARY_DECORATORS[v.qn];
+        if (rule) return { kind: rule(v.call), label };
+        return { kind: AUTHISH.test(v.qn.split('.').pop() ?? '') ? 'unknown' : 'none', label };
+      }
+      case 'instattr': {
+        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
+        return { kind: rule ? rule(undefined) : 'none', label };
+      }
+      case 'boundcall': {
+        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
+        return { kind: rule ? rule(v.call) : 'none', label };
+      }
+      case 'func':
+      case 'callresult':
+        return { ...this.customDecorator(v.fn), label };
+      case 'unknown':
+        return { kind: AUTHISH.test(label.replace(/\(.*$/s, '')) && !call?.args.length ? 'unknown' : guessUnknown(label), label };
+      default:
+        return { kind: 'none', label };
+    }
+  }
+
+  /** A project decorator (or decorator factory): auth only when its code reads a credential and rejects. */
+  customDecorator(fn: FunctionIR): GuardInfo {
+    const cached = this.customCache.get(fn);
+    if (cached) return cached;
+    this.customCache.set(fn, { kind: 'none', label: fn.name });
+    const functions = nestedFunctions(fn);
+    let kind: GuardKind = 'none';
+    const marks: string[] = [];
+    for (const f of functions) {
+      marks.push(...f.facts.marksParam);
+      for (const d of f.decorators) {
+        const inner = this.classifyDecorator(d.expr, f.scope.parent ?? f.scope);
+        if (inner.kind === 'auth' || (inner.kind === 'optional' && kind === 'none')) kind = inner.kind;
+      }
+      for (const c of f.facts.calls) {
+        // `return jwt_required()(fn)` or `login_required(fn)` inside the decorator.
+        if (c.fn.k === 'call' || c.fn.k === 'name' || c.fn.k === 'attr') {
+          const applied = c.fn.k === 'call' ? this.classifyDecorator(c.fn, f.scope) : undefined;
+          if (applied?.kind === 'auth') kind = 'auth';
+        }
+      }
+      if (this.rejectsWithoutCredentials(f)) kind = 'auth';
+      else if (kind === 'none' && this.callsOptionalVerifier(f)) kind = 'optional';
+    }
+    const info: GuardInfo = { kind, label: fn.name, marks };
+    this.customCache.set(fn, info);
+    return info;
+  }
+
+  /**
+   * Reads a credential (or calls a verifier) and rejects on a path a request without credentials takes:
+   * not only when a credential is present, and not inside a try whose handler swallows the failure.
+   */
+  rejectsWithoutCredentials(fn: FunctionIR): boolean {
+    const cached = this.rejectCache.get(fn);
+    if (cached !== undefined) return cached;
+    this.rejectCache.set(fn, false);
+    const facts = fn.facts;
+    let verifies = false;
+    let reads = facts.credentialReads.length > 0;
+    for (const c of facts.calls) {
+      const kind = this.callKind(c.fn, c.kw, fn.scope);
+      if (kind === 'verifier' || kind === 'project-verifier') {
+        reads = true;
+        if (reachesAbsent(c.guards, true)) verifies = true;
+      } else if (kind === 'optional-verifier') reads = true;
+    }
+    const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false));
+    const result = verifies || (reads && rejects);
+    this.rejectCache.set(fn, result);
+    return result;
+  }
+
+  private callsOptionalVerifier(fn: FunctionIR): boolean {
+    return fn.facts.calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
+  }
+
+  callKind(
+    fnExpr: Expr,
+    kw: Record<string, Expr>,
+    scope: Scope,
+  ): 'verifier' | 'optional-verifier' | 'project-verifier' | 'other' {
+    const name = fnExpr.k === 'name' ? fnExpr.id : fnExpr.k === 'attr' ? fnExpr.attr : '';
+    if (!name || !/verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role/i.test(name)) {
+      return 'other';
+    }
+    for (const v of this.project.evalExpr(fnExpr, scope)) {
+      if (v.t === 'ext') {
+        const qn = canonical(v.qn);
+        if (OPTIONAL_VERIFIERS.has(qn)) return 'optional-verifier';
+        if (RAISING_VERIFIERS.has(qn) || RAISING_VERIFIERS.has(v.qn)) {
+          return truthy(kw.optional) ? 'optional-verifier' : 'verifier';
+        }
+      }
+      if (v.t === 'func' && this.rejectsWithoutCredentials(v.fn)) return 'project-verifier';
+      if (v.t === 'boundcall' || v.t === 'instattr') {
+        // Serializer/JWT objects: `s.loads(token)` raises on a bad signature; `auth.verify_token` is a callback.
+        if (/^(decode|loads|verify)$/.test(name)) return 'verifier';
+      }
+    }
+    return 'other';
+  }
+
+  /** A before_request hook: does it protect, fail open, and which requests does it let through by design? */
+  analyzeHook(fn: FunctionIR): HookAnalysis {
+    const cached = this.hookCache.get(fn);
+    if (cached) return cached;
+    const facts = fn.facts;
+    const allow = { endpoints: [] as string[], paths: [] as string[], prefixes: [] as string[], markers: [] as string[], opaque: false };
+    const addAllow = (g: Extract<Guard, { kind: 'allow' }>): void => {
+      for (const e of g.endpoints) {
+        if (e.startsWith('@marker:')) allow.markers.push(e.slice(8));
+        else if (!e.startsWith('@method:')) allow.endpoints.push(e);
+      }
+      allow.paths.push(...g.paths);
+      allow.prefixes.push(...g.prefixes);
+      if (g.opaque && !g.endpoints.some((e) => e.startsWith('@marker:'))) allow.opaque = true;
+    };
+    for (const p of facts.passes) for (const g of p.guards) if (g.kind === 'allow' && !g.negated) addAllow(g);
+
+    let verifierSeen = false;
+    let verifies = false;
+    let reads = facts.credentialReads.length > 0;
+    const exceptLists: Extract<Guard, { kind: 'allow' }>[] = [];
+    for (const c of facts.calls) {
+      const kind = this.callKind(c.fn, c.kw, fn.scope);
+      if (kind === 'other') continue;
+      verifierSeen = true;
+      reads = true;
+      if (kind !== 'optional-verifier' && reachesAbsent(c.guards, true)) {
+        verifies = true;
+        for (const g of c.guards) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
+      }
+    }
+    const rejecting = facts.rejects.filter((r) => reachesAbsent(r.guards, false));
+    if (reads && rejecting.length) {
+      verifies = true;
+      for (const r of rejecting) for (const g of r.guards) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
+    }
+    for (const g of exceptLists) addAllow({ ...g, negated: false });
+
+    // `if not token: return` lets anonymous requests through before any check runs.
+    const passesWhenAbsent = facts.passes.some(
+      (p) => p.guards.some((g) => g.kind === 'presence' && !g.present) && !p.guards.some((g) => g.kind === 'allow'),
+    );
+    const attempts = verifierSeen || facts.rejects.length > 0;
+    let failsOpen = false;
+    let reason: string | undefined;
+    if (attempts && reads && passesWhenAbsent) {
+      failsOpen = true;
+      verifies = false;
+      reason = 'it returns early when the request carries no credentials, so those requests reach the view';
+    } else if (attempts && reads && !verifies) {
+      failsOpen = true;
+      reason = 'it only rejects requests that carry a credential; requests without one pass';
+    }
+    const result: HookAnalysis = { fn, verifies, failsOpen, allow, reason };
+    this.hookCache.set(fn, result);
+    return result;
+  }
+}
+
+function rank(kind: GuardKind): number {
+  return kind === 'auth' ? 3 : kind === 'optional' ? 2 : kind === 'unknown' ? 1 : 0;
+}
+
+function guessUnknown(label: string): GuardKind {
+  const head = label.replace(/\(.*$/s, '');
+  return AUTHISH.test(head) ? 'unknown' : 'none';
+}
+
+/**
+ * Can a request without credentials reach a statement under these guards? Not when it runs only with a
+ * credential present, only for allow-listed requests, or (for a raising verifier) inside a try that swallows.
+ */
+function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
+  for (const g of guards) {
+    if (g.kind === 'presence' && g.present) return false;
+    if (g.kind === 'allow' && !g.negated) return false;
+    if (isRaisingCall && g.kind === 'try' && !g.handlerRejects) return false;
+  }
+  return true;
+}
+
+export function nestedFunctions(fn: FunctionIR, depth = 0): FunctionIR[] {
+  if (depth > 6) return [fn];
+  const out = [fn];
+  for (const inner of fn.scope.functions.values()) out.push(...nestedFunctions(inner, depth + 1));
+  return out;
+}
+
+/** Facts of a view body that checks credentials itself. */
+export function bodyMentionsCredentials(facts: BodyFacts): boolean {
+  return facts.credentialReads.length > 0;
+}

@@ -1,0 +1,892 @@
+import type { SyntaxNode } from './parser.js';
+import type {
+  BodyFacts,
+  ClassIR,
+  Decorator,
+  Expr,
+  FunctionIR,
+  Guard,
+  ImportBinding,
+  ModuleIR,
+  Scope,
+  Span,
+} from './ir.js';
+
+/** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
+const MAX_DEPTH = 120;
+const MAX_TEXT = 200;
+
+export function moduleNameOf(path: string): { name: string; isPackage: boolean } {
+  const parts = path.replace(/\.py$/, '').split('/');
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { name: parts.join('.'), isPackage };
+}
+
+const line = (n: SyntaxNode): number => n.startPosition.row + 1;
+const endLine = (n: SyntaxNode): number => {
+  // A node ending at column 0 ends on the previous line (its newline belongs to it).
+  const end = n.endPosition;
+  return end.column === 0 && end.row > n.startPosition.row ? end.row : end.row + 1;
+};
+const clip = (s: string): string => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) + '…' : s);
+
+function newScope(module: ModuleIR, parent?: Scope, owner?: FunctionIR): Scope {
+  return {
+    module,
+    parent,
+    owner,
+    params: new Set(),
+    imports: new Map(),
+    assigns: new Map(),
+    functions: new Map(),
+    classes: new Map(),
+    calls: [],
+    targetAssigns: [],
+    starImports: [],
+  };
+}
+
+/** The text of a string literal without quotes; undefined for f-strings with interpolations. */
+function stringValue(node: SyntaxNode): string | undefined {
+  if (node.type === 'concatenated_string') {
+    let out = '';
+    for (const part of node.namedChildren) {
+      const v = part ? stringValue(part) : undefined;
+      if (v === undefined) return undefined;
+      out += v;
+    }
+    return out;
+  }
+  if (node.type !== 'string') return undefined;
+  let out = '';
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'interpolation') return undefined;
+    if (child.type === 'string_content') out += child.text;
+  }
+  return out;
+}
+
+export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
+  if (!node) return { k: 'other', text: '', line: 0 };
+  const ln = line(node);
+  if (depth > MAX_DEPTH) return { k: 'other', text: clip(node.text), line: ln };
+  const d = depth + 1;
+  switch (node.type) {
+    case 'identifier':
+      return { k: 'name', id: node.text, line: ln };
+    case 'attribute':
+      return {
+        k: 'attr',
+        obj: toExpr(node.childForFieldName('object'), d),
+        attr: node.childForFieldName('attribute')?.text ?? '',
+        line: ln,
+      };
+    case 'call': {
+      const args: Expr[] = [];
+      const kw: Record<string, Expr> = {};
+      const argList = node.childForFieldName('arguments');
+      if (argList && argList.type === 'argument_list') {
+        for (const a of argList.namedChildren) {
+          if (!a || a.type === 'comment') continue;
+          if (a.type === 'keyword_argument') {
+            const name = a.childForFieldName('name')?.text;
+            if (name) kw[name] = toExpr(a.childForFieldName('value'), d);
+          } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+            args.push({ k: 'other', text: clip(a.text), line: line(a) });
+          } else {
+            args.push(toExpr(a, d));
+          }
+        }
+      }
+      return {
+        k: 'call',
+        fn: toExpr(node.childForFieldName('function'), d),
+        args,
+        kw,
+        line: ln,
+        col: node.startPosition.column,
+      };
+    }
+    case 'subscript':
+      return {
+        k: 'subscript',
+        obj: toExpr(node.childForFieldName('value'), d),
+        index: toExpr(node.childForFieldName('subscript'), d),
+        line: ln,
+      };
+    case 'string':
+    case 'concatenated_string': {
+      const v = stringValue(node);
+      return v === undefined ? { k: 'other', text: clip(node.text), line: ln } : { k: 'str', v, line: ln };
+    }
+    case 'integer':
+    case 'float': {
+      const v = Number(node.text.replace(/_/g, ''));
+      return Number.isFinite(v) ? { k: 'num', v, line: ln } : { k: 'other', text: clip(node.text), line: ln };
+    }
+    case 'true':
+      return { k: 'const', v: true, line: ln };
+    case 'false':
+      return { k: 'const', v: false, line: ln };
+    case 'none':
+      return { k: 'const', v: null, line: ln };
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'expression_list':
+      return {
+        k: 'seq',
+        items: node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => toExpr(c, d)),
+        line: ln,
+      };
+    case 'dictionary': {
+      const entries: { key: Expr; value: Expr }[] = [];
+      for (const p of node.namedChildren) {
+        if (p?.type === 'pair') {
+          entries.push({ key: toExpr(p.childForFieldName('key'), d), value: toExpr(p.childForFieldName('value'), d) });
+        }
+      }
+      return { k: 'dict', entries, line: ln };
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      return inner ? toExpr(inner, d) : { k: 'other', text: clip(node.text), line: ln };
+    }
+    default:
+      return { k: 'other', text: clip(node.text), line: ln };
+  }
+}
+
+function dottedName(node: SyntaxNode | null): string {
+  return node ? node.text.replace(/\s+/g, '') : '';
+}
+
+function resolveRelative(moduleName: string, isPackage: boolean, dots: number, rest: string): string {
+  const parts = moduleName ? moduleName.split('.') : [];
+  // In a package's __init__, one dot is the package itself; in a module, one dot is its package.
+  const keep = parts.length - (isPackage ? dots - 1 : dots);
+  const base = parts.slice(0, Math.max(0, keep));
+  if (rest) base.push(...rest.split('.'));
+  return base.join('.');
+}
+
+function recordImport(node: SyntaxNode, scope: Scope): void {
+  const mod = scope.module;
+  const ln = line(node);
+  if (node.type === 'import_statement') {
+    for (const n of node.childrenForFieldName('name')) {
+      if (!n) continue;
+      if (n.type === 'aliased_import') {
+        const full = dottedName(n.childForFieldName('name'));
+        const alias = n.childForFieldName('alias')?.text;
+        if (alias) scope.imports.set(alias, { module: full, line: ln });
+      } else {
+        // `import a.b` binds `a` to the top package.
+        const full = dottedName(n);
+        const top = full.split('.')[0]!;
+        scope.imports.set(top, { module: top, line: ln });
+      }
+    }
+    return;
+  }
+  // import_from_statement
+  const moduleNode = node.childForFieldName('module_name');
+  let from = '';
+  if (moduleNode?.type === 'relative_import') {
+    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+    const dots = prefix ? prefix.text.length : 0;
+    const rest = dottedName(moduleNode.namedChildren.find((c) => c?.type === 'dotted_name') ?? null);
+    from = resolveRelative(mod.name, mod.isPackage, dots, rest);
+  } else {
+    from = dottedName(moduleNode);
+  }
+  if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+    scope.starImports.push(from);
+    return;
+  }
+  for (const n of node.childrenForFieldName('name')) {
+    if (!n) continue;
+    let name: string;
+    let alias: string;
+    if (n.type === 'aliased_import') {
+      name = dottedName(n.childForFieldName('name'));
+      alias = n.childForFieldName('alias')?.text ?? name;
+    } else {
+      name = dottedName(n);
+      alias = name;
+    }
+    const binding: ImportBinding = { module: from, name, line: ln };
+    scope.imports.set(alias, binding);
+  }
+}
+
+function decoratorsOf(node: SyntaxNode): Decorator[] {
+  if (node.parent?.type !== 'decorated_definition') return [];
+  const out: Decorator[] = [];
+  for (const c of node.parent.namedChildren) {
+    if (c?.type !== 'decorator') continue;
+    const expr = c.namedChildren.find((x) => x && x.type !== 'comment') ?? null;
+    out.push({ expr: toExpr(expr), line: line(c) });
+  }
+  return out;
+}
+
+function spanOf(def: SyntaxNode): Span {
+  const outer = def.parent?.type === 'decorated_definition' ? def.parent : def;
+  return { startLine: line(outer), endLine: endLine(def) };
+}
+
+function paramNames(params: SyntaxNode | null): string[] {
+  if (!params) return [];
+  const out: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') out.push(p.text);
+    else {
+      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      if (name) out.push(name.text);
+    }
+  }
+  return out;
+}
+
+/** Names bound by an assignment target (`a`, `a, b`, `(a, b)`). */
+function targetNames(target: SyntaxNode): string[] {
+  if (target.type === 'identifier') return [target.text];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(target.type)) {
+    return target.namedChildren.flatMap((c) => (c ? targetNames(c) : []));
+  }
+  return [];
+}
+
+interface WalkContext {
+  module: ModuleIR;
+  depth: number;
+}
+
+function walkBlock(block: SyntaxNode, scope: Scope, ctx: WalkContext): void {
+  if (ctx.depth > MAX_DEPTH) return;
+  for (const stmt of block.namedChildren) {
+    if (stmt) walkStatement(stmt, scope, ctx);
+  }
+}
+
+function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
+  const deeper: WalkContext = { ...ctx, depth: ctx.depth + 1 };
+  switch (stmt.type) {
+    case 'import_statement':
+    case 'import_from_statement':
+      recordImport(stmt, scope);
+      return;
+    case 'decorated_definition': {
+      const def = stmt.childForFieldName('definition');
+      if (def) walkStatement(def, scope, deeper);
+      return;
+    }
+    case 'function_definition': {
+      const fn = extractFunction(stmt, scope, deeper);
+      if (fn) scope.functions.set(fn.name, fn);
+      return;
+    }
+    case 'class_definition': {
+      const cls = extractClass(stmt, scope, deeper);
+      if (cls) scope.classes.set(cls.name, cls);
+      return;
+    }
+    case 'expression_statement': {
+      for (const e of stmt.namedChildren) {
+        if (!e) continue;
+        if (e.type === 'assignment') recordAssignment(e, scope);
+        else if (e.type === 'call') {
+          const call = toExpr(e);
+          if (call.k === 'call') scope.calls.push({ call, span: { startLine: line(e), endLine: endLine(e) } });
+        }
+      }
+      return;
+    }
+    case 'if_statement':
+    case 'elif_clause':
+    case 'else_clause':
+    case 'try_statement':
+    case 'except_clause':
+    case 'finally_clause':
+    case 'with_statement':
+    case 'for_statement':
+    case 'while_statement':
+    case 'block':
+      for (const c of stmt.namedChildren) {
+        if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, deeper);
+      }
+      if (stmt.type === 'block') walkBlock(stmt, scope, deeper);
+      return;
+    default:
+      return;
+  }
+}
+
+function recordAssignment(node: SyntaxNode, scope: Scope): void {
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  if (!left || !right) return;
+  // `a = b = value`: the right side is itself an assignment.
+  let valueNode: SyntaxNode = right;
+  const chainTargets: SyntaxNode[] = [left];
+  while (valueNode.type === 'assignment') {
+    const l = valueNode.childForFieldName('left');
+    const r = valueNode.childForFieldName('right');
+    if (!l || !r) return;
+    chainTargets.push(l);
+    valueNode = r;
+  }
+  const value = toExpr(valueNode);
+  for (const target of chainTargets) {
+    if (target.type === 'attribute' || target.type === 'subscript') {
+      scope.targetAssigns.push({ target: toExpr(target), value, line: line(node) });
+      continue;
+    }
+    const names = targetNames(target);
+    if (names.length === 1) {
+      const list = scope.assigns.get(names[0]!) ?? [];
+      list.push(value);
+      scope.assigns.set(names[0]!, list);
+    } else if (value.k === 'seq' && value.items.length === names.length) {
+      names.forEach((n, i) => {
+        const list = scope.assigns.get(n) ?? [];
+        list.push(value.items[i]!);
+        scope.assigns.set(n, list);
+      });
+    } else {
+      for (const n of names) {
+        const list = scope.assigns.get(n) ?? [];
+        list.push({ k: 'other', text: clip(valueNode.text), line: line(node) });
+        scope.assigns.set(n, list);
+      }
+    }
+  }
+}
+
+function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): FunctionIR | undefined {
+  const name = node.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const fn: FunctionIR = {
+    name,
+    decorators: decoratorsOf(node),
+    params: paramNames(node.childForFieldName('parameters')),
+    span: spanOf(node),
+    defLine: line(node),
+    facts: emptyFacts(),
+    scope: undefined as unknown as Scope,
+  };
+  fn.scope = newScope(ctx.module, parent, fn);
+  for (const p of fn.params) fn.scope.params.add(p);
+  ctx.module.allFunctions.push(fn);
+  const body = node.childForFieldName('body');
+  if (body) {
+    walkBlock(body, fn.scope, ctx);
+    fn.facts = bodyFacts(body, fn.scope, fn.params);
+  }
+  return fn;
+}
+
+function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassIR | undefined {
+  const name = node.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const bases: Expr[] = [];
+  const sup = node.childForFieldName('superclasses');
+  for (const b of sup?.namedChildren ?? []) {
+    if (b && b.type !== 'keyword_argument' && b.type !== 'comment') bases.push(toExpr(b));
+  }
+  const cls: ClassIR = {
+    name,
+    bases,
+    decorators: decoratorsOf(node),
+    span: spanOf(node),
+    defLine: line(node),
+    attrs: {},
+    methods: {},
+    scope: newScope(ctx.module, parent),
+  };
+  ctx.module.allClasses.push(cls);
+  const body = node.childForFieldName('body');
+  if (body) {
+    walkBlock(body, cls.scope, ctx);
+    for (const [n, values] of cls.scope.assigns) cls.attrs[n] = values[values.length - 1]!;
+    for (const [n, fn] of cls.scope.functions) cls.methods[n] = fn;
+  }
+  return cls;
+}
+
+function emptyFacts(): BodyFacts {
+  return { credentialReads: [], rejects: [], passes: [], calls: [], returnedNames: [], returns: [], marksParam: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body facts: credential reads, rejections and the conditions they sit under.
+
+const AUTH_HEADER = /authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session/i;
+const AUTH_PARAM = /token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$/i;
+const REJECT_CALLEE =
+  /unauthori[sz]ed|forbidden|^authenticate$|auth_?error|auth_?fail|access_?denied|^deny|not_?authenticated|challenge|permission_?denied|login_?required_?response|invalid_?token|token_?(missing|invalid|required|error)/i;
+const REJECT_EXCEPTION =
+  /unauthori[sz]ed|forbidden|auth|permission|denied|token|credential|login|access|jwt|signature|expired|notallowed/i;
+const STATUS_NAME = /UNAUTHORI[SZ]ED|FORBIDDEN|HTTP_401|HTTP_403/;
+
+function lastName(node: SyntaxNode | null): string {
+  if (!node) return '';
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') return node.childForFieldName('attribute')?.text ?? '';
+  if (node.type === 'call') return lastName(node.childForFieldName('function'));
+  return '';
+}
+
+/** Does the subtree mention a 401/403 status (literal, HTTPStatus name, or status constant)? */
+function mentionsAuthStatus(node: SyntaxNode, depth = 0): boolean {
+  if (depth > 40) return false;
+  if (node.type === 'integer') return node.text === '401' || node.text === '403';
+  if (node.type === 'identifier' || node.type === 'attribute') {
+    if (STATUS_NAME.test(node.text)) return true;
+    if (node.type === 'identifier') return false;
+  }
+  if (node.type === 'string') {
+    const v = stringValue(node);
+    return v !== undefined && /^(401|403)\b/.test(v);
+  }
+  if (node.type === 'lambda' || node.type === 'function_definition') return false;
+  for (const c of node.namedChildren) if (c && mentionsAuthStatus(c, depth + 1)) return true;
+  return false;
+}
+
+interface FactWalk {
+  facts: BodyFacts;
+  scope: Scope;
+  params: string[];
+  credVars: Set<string>;
+  guards: Guard[];
+  depth: number;
+}
+
+/** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
+function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
+  if (depth > 30) return false;
+  switch (node.type) {
+    case 'identifier':
+      return w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity';
+    case 'attribute': {
+      const text = node.text.replace(/\s+/g, '');
+      if (/^request\.authorization\b/.test(text)) return true;
+      if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
+        return true;
+      if (/^current_user\./.test(text) || /^current_identity\b/.test(text)) return true;
+      break;
+    }
+    case 'subscript': {
+      const value = node.childForFieldName('value');
+      const key = node.childForFieldName('subscript');
+      const vt = value?.text.replace(/\s+/g, '') ?? '';
+      const kv = key ? stringValue(key) : undefined;
+      if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return true;
+      if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return true;
+      if (vt === 'session' && kv !== undefined) return true;
+      if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv)) return true;
+      break;
+    }
+    case 'call': {
+      const fnNode = node.childForFieldName('function');
+      const ft = fnNode?.text.replace(/\s+/g, '') ?? '';
+      const args = node.childForFieldName('arguments');
+      const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+      const fv = first ? stringValue(first) : undefined;
+      if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return true;
+      if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return true;
+      if (ft === 'session.get') return true;
+      if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(lastName(node)))
+        return true;
+      break;
+    }
+    case 'lambda':
+      return false;
+  }
+  for (const c of node.namedChildren) if (c && readsCredential(c, w, depth + 1)) return true;
+  return false;
+}
+
+function literalStrings(node: SyntaxNode, w: FactWalk, depth = 0): string[] {
+  if (depth > 8) return [];
+  const v = stringValue(node);
+  if (v !== undefined) return [v];
+  if (['list', 'tuple', 'set', 'expression_list', 'parenthesized_expression'].includes(node.type)) {
+    return node.namedChildren.flatMap((c) => (c ? literalStrings(c, w, depth + 1) : []));
+  }
+  if (node.type === 'identifier') {
+    // A module-level constant such as PUBLIC_ENDPOINTS = {"auth.login", "health"}.
+    for (let s: Scope | undefined = w.scope; s; s = s.parent) {
+      const values = s.assigns.get(node.text);
+      if (values?.length) return values.flatMap(exprStrings);
+    }
+  }
+  return [];
+}
+
+function exprStrings(e: Expr): string[] {
+  if (e.k === 'str') return [e.v];
+  if (e.k === 'seq') return e.items.flatMap(exprStrings);
+  if (e.k === 'call' && e.args.length === 1 && e.fn.k === 'name' && /^(set|frozenset|tuple|list)$/.test(e.fn.id)) {
+    return exprStrings(e.args[0]!);
+  }
+  return [];
+}
+
+const REQUEST_ROUTE_ATTR = /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
+
+function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | undefined {
+  const text = cond.text;
+  const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
+  if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck) return undefined;
+  const endpoints: string[] = [];
+  const paths: string[] = [];
+  const prefixes: string[] = [];
+  let opaque = markerCheck;
+  const visit = (n: SyntaxNode, depth: number): void => {
+    if (depth > 20) return;
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function');
+      const args = n.childForFieldName('arguments');
+      const an = args?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') ?? [];
+      const objText = fn?.type === 'attribute' ? (fn.childForFieldName('object')?.text ?? '') : '';
+      if (lastName(fn) === 'startswith' && /request\.(path|url|full_path)/.test(objText)) {
+        for (const a of an) prefixes.push(...literalStrings(a, w));
+        return;
+      }
+      if (/^(getattr|hasattr)$/.test(lastName(fn))) {
+        for (const a of an) {
+          const s = stringValue(a);
+          if (s) endpoints.push(`@marker:${s}`);
+        }
+      }
+      if (lastName(fn) === 'any' || lastName(fn) === 'match' || lastName(fn) === 'fullmatch') opaque = true;
+    }
+    if (n.type === 'comparison_operator') {
+      const operands = n.namedChildren.filter((c): c is SyntaxNode => !!c);
+      const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
+      if (subject) {
+        const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
+        if (/request\.endpoint|request\.blueprint/.test(subject.text)) endpoints.push(...values);
+        else if (/request\.method/.test(subject.text)) endpoints.push(...values.map((v) => `@method:${v}`));
+        else paths.push(...values);
+        if (values.length === 0) opaque = true;
+        return;
+      }
+    }
+    for (const c of n.namedChildren) if (c) visit(c, depth + 1);
+  };
+  visit(cond, 0);
+  if (/request\.(url_rule)/.test(text) && endpoints.length + paths.length + prefixes.length === 0) opaque = true;
+  return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
+}
+
+/** Classify an if-condition (as it must hold for the branch to run). */
+function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard {
+  if (depth > 20) return { kind: 'other' };
+  switch (cond.type) {
+    case 'not_operator': {
+      const arg = cond.childForFieldName('argument');
+      return arg ? classifyCondition(arg, !negated, w, depth + 1) : { kind: 'other' };
+    }
+    case 'parenthesized_expression': {
+      const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+      return inner ? classifyCondition(inner, negated, w, depth + 1) : { kind: 'other' };
+    }
+    case 'boolean_operator': {
+      const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+      const left = cond.childForFieldName('left');
+      const right = cond.childForFieldName('right');
+      if (!left || !right) return { kind: 'other' };
+      // De Morgan: under negation `and` behaves as `or`.
+      const isAnd = (op === 'and') !== negated;
+      const parts = [classifyCondition(left, negated, w, depth + 1), classifyCondition(right, negated, w, depth + 1)];
+      const presence = parts.filter((p): p is Extract<Guard, { kind: 'presence' }> => p.kind === 'presence');
+      if (isAnd) {
+        const allow = parts.find((p) => p.kind === 'allow');
+        if (presence.length) return presence[0]!;
+        return allow ?? { kind: 'other' };
+      }
+      // `or`: the branch runs when any side holds.
+      if (presence.length && presence.every((p) => !p.present)) return { kind: 'presence', present: false };
+      const allows = parts.filter((p): p is Extract<Guard, { kind: 'allow' }> => p.kind === 'allow');
+      if (allows.length === parts.length && allows.every((a) => !a.negated)) {
+        return {
+          kind: 'allow',
+          negated: false,
+          endpoints: allows.flatMap((a) => a.endpoints),
+          paths: allows.flatMap((a) => a.paths),
+          prefixes: allows.flatMap((a) => a.prefixes),
+          opaque: allows.some((a) => a.opaque),
+        };
+      }
+      return { kind: 'other' };
+    }
+    case 'comparison_operator': {
+      const operands = cond.namedChildren.filter((c): c is SyntaxNode => !!c);
+      const ops = cond.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+      if (operands.length === 2 && ops.length === 1) {
+        const [a, b] = operands as [SyntaxNode, SyntaxNode];
+        const op = ops[0]!;
+        const isEmpty = (n: SyntaxNode): boolean => n.type === 'none' || stringValue(n) === '';
+        if ((op === 'is' || op === '==') && (isEmpty(b) || isEmpty(a))) {
+          const subject = isEmpty(b) ? a : b;
+          if (readsCredential(subject, w)) return { kind: 'presence', present: negated };
+        }
+        if ((op === 'is not' || op === '!=') && (isEmpty(b) || isEmpty(a))) {
+          const subject = isEmpty(b) ? a : b;
+          if (readsCredential(subject, w)) return { kind: 'presence', present: !negated };
+        }
+        if ((op === 'in' || op === 'not in') && /^request\.(headers|cookies|args)$/.test(b.text.replace(/\s+/g, ''))) {
+          const key = stringValue(a);
+          if (key !== undefined && (AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
+            return { kind: 'presence', present: (op === 'in') !== negated };
+          }
+        }
+      }
+      return allowGuard(cond, negated, w) ?? { kind: 'other' };
+    }
+    case 'identifier':
+    case 'attribute':
+    case 'call':
+    case 'subscript': {
+      if (cond.type === 'call' && /^(isinstance|callable|len)$/.test(lastName(cond))) {
+        return allowGuard(cond, negated, w) ?? { kind: 'other' };
+      }
+      const allow = allowGuard(cond, negated, w);
+      if (allow) return allow;
+      // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
+      if (cond.type !== 'call' && readsCredential(cond, w) && !/\.(is_|has_|can_|role|admin)/.test(cond.text)) {
+        return { kind: 'presence', present: !negated };
+      }
+      return { kind: 'other' };
+    }
+    default:
+      return allowGuard(cond, negated, w) ?? { kind: 'other' };
+  }
+}
+
+function isReturnOfNothing(stmt: SyntaxNode): boolean {
+  const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+  return !value || value.type === 'none';
+}
+
+function isRejectingReturn(stmt: SyntaxNode): boolean {
+  const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!value) return false;
+  if (mentionsAuthStatus(value)) return true;
+  const callNode = value.type === 'call' ? value : undefined;
+  if (callNode) {
+    const name = lastName(callNode);
+    if (REJECT_CALLEE.test(name)) return true;
+    if (name === 'redirect' && /login|signin|sign_in|auth|sso|oauth/i.test(callNode.text)) return true;
+  }
+  return false;
+}
+
+function isRejectingRaise(stmt: SyntaxNode): boolean {
+  const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!value) return true; // re-raise inside a handler
+  if (mentionsAuthStatus(value)) return true;
+  const name = value.type === 'call' ? lastName(value) : lastName(value.type === 'attribute' ? value : value);
+  return REJECT_EXCEPTION.test(name || value.text.slice(0, 80));
+}
+
+function isAbortCall(node: SyntaxNode): boolean {
+  return node.type === 'call' && lastName(node) === 'abort' && mentionsAuthStatus(node.childForFieldName('arguments') ?? node);
+}
+
+function handlerRejects(tryStmt: SyntaxNode): boolean {
+  for (const c of tryStmt.namedChildren) {
+    if (c?.type !== 'except_clause' && c?.type !== 'except_group_clause') continue;
+    if (subtreeRejects(c, 0)) return true;
+  }
+  return false;
+}
+
+function subtreeRejects(node: SyntaxNode, depth: number): boolean {
+  if (depth > 60) return false;
+  if (node.type === 'return_statement') return isRejectingReturn(node);
+  if (node.type === 'raise_statement') return isRejectingRaise(node);
+  if (isAbortCall(node)) return true;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+  for (const c of node.namedChildren) if (c && subtreeRejects(c, depth + 1)) return true;
+  return false;
+}
+
+function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
+  if (depth > 40) return;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
+  if (node.type === 'call') {
+    const e = toExpr(node);
+    if (e.k === 'call') w.facts.calls.push({ fn: e.fn, kw: e.kw, line: line(node), guards: [...w.guards] });
+    if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+  }
+  for (const c of node.namedChildren) if (c) collectCalls(c, w, depth + 1);
+}
+
+function walkFacts(node: SyntaxNode, w: FactWalk): void {
+  if (w.depth > MAX_DEPTH) return;
+  const inner = (n: SyntaxNode, extra?: Guard): void => {
+    if (extra) w.guards.push(extra);
+    w.depth++;
+    walkFacts(n, w);
+    w.depth--;
+    if (extra) w.guards.pop();
+  };
+  switch (node.type) {
+    case 'function_definition':
+    case 'class_definition':
+    case 'decorated_definition':
+      return;
+    case 'block':
+    case 'module':
+      for (const c of node.namedChildren) if (c) inner(c);
+      return;
+    case 'if_statement': {
+      const cond = node.childForFieldName('condition');
+      collectFromExpression(cond, w);
+      const guard = cond ? classifyCondition(cond, false, w) : ({ kind: 'other' } as Guard);
+      const consequence = node.childForFieldName('consequence');
+      if (consequence) inner(consequence, guard);
+      // Each later branch runs when every earlier condition failed.
+      const negations: Guard[] = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
+      for (const alt of node.childrenForFieldName('alternative')) {
+        if (!alt) continue;
+        if (alt.type === 'elif_clause') {
+          const c2 = alt.childForFieldName('condition');
+          collectFromExpression(c2, w);
+          const g2 = c2 ? classifyCondition(c2, false, w) : ({ kind: 'other' } as Guard);
+          const body = alt.childForFieldName('consequence');
+          w.guards.push(...negations);
+          if (body) inner(body, g2);
+          w.guards.splice(w.guards.length - negations.length, negations.length);
+          negations.push(c2 ? classifyCondition(c2, true, w) : { kind: 'other' });
+        } else {
+          const body = alt.childForFieldName('body');
+          w.guards.push(...negations);
+          if (body) inner(body);
+          w.guards.splice(w.guards.length - negations.length, negations.length);
+        }
+      }
+      return;
+    }
+    case 'try_statement': {
+      const body = node.childForFieldName('body');
+      if (body) inner(body, { kind: 'try', handlerRejects: handlerRejects(node) });
+      for (const c of node.namedChildren) {
+        if (c && c !== body) inner(c);
+      }
+      return;
+    }
+    case 'except_clause':
+    case 'except_group_clause':
+    case 'finally_clause':
+    case 'else_clause':
+    case 'with_statement':
+    case 'for_statement':
+    case 'while_statement':
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'block') inner(c);
+        else if (c.type !== 'comment') collectFromExpression(c, w);
+      }
+      return;
+    case 'return_statement': {
+      collectFromExpression(node, w);
+      if (isRejectingReturn(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+      else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: [...w.guards] });
+      const value = node.namedChildren.find((c) => c && c.type !== 'comment');
+      if (value) {
+        w.facts.returns.push(toExpr(value));
+        if (value.type === 'identifier') w.facts.returnedNames.push(value.text);
+      }
+      return;
+    }
+    case 'raise_statement':
+      collectFromExpression(node, w);
+      if (isRejectingRaise(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+      return;
+    case 'expression_statement': {
+      for (const e of node.namedChildren) {
+        if (!e) continue;
+        if (e.type === 'assignment') {
+          const left = e.childForFieldName('left');
+          const right = e.childForFieldName('right');
+          if (right && left && readsCredential(right, w)) for (const n of targetNames(left)) w.credVars.add(n);
+          if (left?.type === 'attribute') {
+            const obj = left.childForFieldName('object');
+            if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
+              w.facts.marksParam.push(left.childForFieldName('attribute')?.text ?? '');
+            }
+          }
+        }
+        if (e.type === 'call' && lastName(e) === 'setattr') {
+          const args = e.childForFieldName('arguments')?.namedChildren ?? [];
+          const attr = args[1] ? stringValue(args[1]) : undefined;
+          if (args[0]?.type === 'identifier' && w.params.includes(args[0].text) && attr) w.facts.marksParam.push(attr);
+        }
+        collectFromExpression(e, w);
+      }
+      return;
+    }
+    default:
+      collectFromExpression(node, w);
+  }
+}
+
+function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
+  if (!node) return;
+  if (readsCredential(node, w)) w.facts.credentialReads.push(line(node));
+  collectCalls(node, w, 0);
+}
+
+function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts {
+  const w: FactWalk = { facts: emptyFacts(), scope, params, credVars: new Set(), guards: [], depth: 0 };
+  walkFacts(body, w);
+  return w.facts;
+}
+
+const SUPPRESSION = /#\s*tokengate:\s*ignore\[([^\]]*)\]/;
+
+function suppressionsOf(source: string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (!source.includes('tokengate:')) return out;
+  const lines = source.split('\n');
+  lines.forEach((text, i) => {
+    const m = SUPPRESSION.exec(text);
+    if (m) {
+      out.set(
+        i + 1,
+        m[1]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+    }
+  });
+  return out;
+}
+
+/** Build the module picture from a parsed tree. The caller frees the tree afterwards. */
+export function extractModule(path: string, source: string, root: SyntaxNode): ModuleIR {
+  const { name, isPackage } = moduleNameOf(path);
+  const mod: ModuleIR = {
+    file: path,
+    name,
+    isPackage,
+    scope: undefined as unknown as Scope,
+    allFunctions: [],
+    allClasses: [],
+    suppressions: suppressionsOf(source),
+    hasErrors: root.hasError,
+  };
+  mod.scope = newScope(mod);
+  walkBlock(root, mod.scope, { module: mod, depth: 0 });
+  return mod;
+}

@@ -1,0 +1,141 @@
+/**
+ * A compact, tree-free picture of one Python module: what the Flask model and the rules need, kept after the
+ * tree-sitter tree is freed. Expressions are simplified; statements are reduced to scopes, definitions,
+ * assignments, calls and facts about function bodies.
+ */
+
+export type Expr =
+  | { k: 'name'; id: string; line: number }
+  | { k: 'attr'; obj: Expr; attr: string; line: number }
+  | { k: 'call'; fn: Expr; args: Expr[]; kw: Record<string, Expr>; line: number; col: number }
+  | { k: 'subscript'; obj: Expr; index: Expr; line: number }
+  | { k: 'str'; v: string; line: number }
+  | { k: 'num'; v: number; line: number }
+  | { k: 'const'; v: boolean | null; line: number }
+  | { k: 'seq'; items: Expr[]; line: number }
+  | { k: 'dict'; entries: { key: Expr; value: Expr }[]; line: number }
+  | { k: 'other'; text: string; line: number };
+
+export interface Span {
+  startLine: number;
+  endLine: number;
+}
+
+/** What an imported local name stands for: a module, or a name inside a module (absolute dotted names). */
+export interface ImportBinding {
+  module: string;
+  name?: string;
+  line: number;
+}
+
+/**
+ * A condition that must hold for a statement to run.
+ * presence: the code runs only when a credential is present (true) or absent (false);
+ * allow: the code runs only for allow-listed requests (public endpoints, paths or prefixes), or with
+ *   `negated` only for requests outside that list;
+ * try: the code runs inside a try block whose handlers do (or do not) reject.
+ */
+export type Guard =
+  | { kind: 'presence'; present: boolean }
+  | { kind: 'allow'; negated: boolean; endpoints: string[]; paths: string[]; prefixes: string[]; opaque: boolean }
+  | { kind: 'try'; handlerRejects: boolean }
+  | { kind: 'other' };
+
+export interface BodyCall {
+  fn: Expr;
+  kw: Record<string, Expr>;
+  line: number;
+  guards: Guard[];
+}
+
+/** Facts about one function body (nested functions excluded: they have their own). */
+export interface BodyFacts {
+  /** Lines that read a credential: Authorization header, token cookie/arg, request.authorization, session, current_user, g.user… */
+  credentialReads: number[];
+  /** Statements that reject the request (abort 401/403, return …, 401, raise Unauthorized, redirect to login). */
+  rejects: { line: number; guards: Guard[] }[];
+  /** Plain `return` / `return None` statements and the guards they sit under (hooks: allow-lists, fail-open). */
+  passes: { line: number; guards: Guard[] }[];
+  /** Every call in the body with its guards: verifiers, helpers that may reject. */
+  calls: BodyCall[];
+  /** Names returned by the body (a decorator returning its wrapper). */
+  returnedNames: string[];
+  /** Expressions returned (factories returning an app, blueprint, decorator). */
+  returns: Expr[];
+  /** The body assigns an attribute on a parameter (`f.is_public = True`), a marker decorator. */
+  marksParam: string[];
+}
+
+export interface Decorator {
+  expr: Expr;
+  line: number;
+}
+
+export interface FunctionIR {
+  name: string;
+  decorators: Decorator[];
+  params: string[];
+  /** From the first decorator through the end of the body. */
+  span: Span;
+  defLine: number;
+  facts: BodyFacts;
+  scope: Scope;
+}
+
+export interface ClassIR {
+  name: string;
+  bases: Expr[];
+  decorators: Decorator[];
+  span: Span;
+  defLine: number;
+  /** Class attributes such as `decorators`, `method_decorators`, `methods`. */
+  attrs: Record<string, Expr>;
+  methods: Record<string, FunctionIR>;
+  scope: Scope;
+}
+
+/** A statement-level call (`app.register_blueprint(bp)`, `api.add_resource(R, '/x')`) in a scope. */
+export interface CallStmt {
+  call: Extract<Expr, { k: 'call' }>;
+  span: Span;
+}
+
+/** An assignment to an attribute or subscript (`UserView.decorators = [...]`, `app.config['X'] = …`). */
+export interface TargetAssign {
+  target: Expr;
+  value: Expr;
+  line: number;
+}
+
+export interface Scope {
+  module: ModuleIR;
+  parent?: Scope;
+  /** The function this scope belongs to; undefined at module or class level. */
+  owner?: FunctionIR;
+  params: Set<string>;
+  imports: Map<string, ImportBinding>;
+  /** Every value assigned to a plain name, in source order. */
+  assigns: Map<string, Expr[]>;
+  functions: Map<string, FunctionIR>;
+  classes: Map<string, ClassIR>;
+  calls: CallStmt[];
+  targetAssigns: TargetAssign[];
+  /** `from x import *`. */
+  starImports: string[];
+}
+
+export interface ModuleIR {
+  /** Relative path, `/` separators. */
+  file: string;
+  /** Dotted module name derived from the path (`pkg/api/users.py` → `pkg.api.users`). */
+  name: string;
+  isPackage: boolean;
+  scope: Scope;
+  /** Every function and class in the module, any depth, for indexing. */
+  allFunctions: FunctionIR[];
+  allClasses: ClassIR[];
+  /** `# tokengate: ignore[rule] reason` comments by line. */
+  suppressions: Map<number, string[]>;
+  /** The file did not parse cleanly; analysed as far as tree-sitter recovered. */
+  hasErrors: boolean;
+}

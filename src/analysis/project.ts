@@ -1,0 +1,450 @@
+import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope } from './ir.js';
+
+export type CallExpr = Extract<Expr, { k: 'call' }>;
+
+/**
+ * What an expression stands for, as far as static resolution can tell.
+ * `ext` names live outside the repository and are canonicalised to `package.Name`
+ * (`flask.blueprints.Blueprint` → `flask.Blueprint`), so re-exports of a library agree.
+ */
+export type Value =
+  | { t: 'module'; mod: ModuleIR }
+  | { t: 'ext'; qn: string }
+  | { t: 'inst'; qn: string; key: string; call: CallExpr; scope: Scope }
+  | { t: 'extcall'; qn: string; call: CallExpr; scope: Scope }
+  | { t: 'instattr'; inst: Extract<Value, { t: 'inst' }>; attr: string }
+  | { t: 'boundcall'; inst: Extract<Value, { t: 'inst' }>; attr: string; call: CallExpr; scope: Scope }
+  | { t: 'func'; fn: FunctionIR }
+  | { t: 'class'; cls: ClassIR }
+  | { t: 'callresult'; fn: FunctionIR; call: CallExpr; scope: Scope }
+  | { t: 'literal'; expr: Expr; scope: Scope }
+  | { t: 'unknown'; text: string };
+
+export type Inst = Extract<Value, { t: 'inst' }>;
+
+/** External classes whose instances the Flask model tracks by creation site. */
+const TRACKED_CLASSES = new Set([
+  'flask.Flask',
+  'flask.Blueprint',
+  'flask_smorest.Blueprint',
+  'flask_smorest.Api',
+  'flask_restful.Api',
+  'flask_restx.Api',
+  'flask_restplus.Api',
+  'flask_restx.Namespace',
+  'flask_restplus.Namespace',
+  'flask_httpauth.HTTPBasicAuth',
+  'flask_httpauth.HTTPTokenAuth',
+  'flask_httpauth.HTTPDigestAuth',
+  'flask_httpauth.MultiAuth',
+  'authlib.ResourceProtector',
+  'flask_oidc.OpenIDConnect',
+  'flask_login.LoginManager',
+  'flask_jwt_extended.JWTManager',
+  'flask_jwt.JWT',
+  'flask_security.Security',
+  'flask_praetorian.Praetorian',
+  'flask_appbuilder.AppBuilder',
+]);
+
+export function canonical(qn: string): string {
+  const parts = qn.split('.');
+  if (parts.length <= 2) return qn;
+  return `${parts[0]}.${parts[parts.length - 1]}`;
+}
+
+export function exprText(e: Expr, depth = 0): string {
+  if (depth > 12) return '…';
+  switch (e.k) {
+    case 'name':
+      return e.id;
+    case 'attr':
+      return `${exprText(e.obj, depth + 1)}.${e.attr}`;
+    case 'call': {
+      const args = [
+        ...e.args.map((a) => exprText(a, depth + 1)),
+        ...Object.entries(e.kw).map(([k, v]) => `${k}=${exprText(v, depth + 1)}`),
+      ];
+      return `${exprText(e.fn, depth + 1)}(${args.join(', ')})`;
+    }
+    case 'subscript':
+      return `${exprText(e.obj, depth + 1)}[${exprText(e.index, depth + 1)}]`;
+    case 'str':
+      return JSON.stringify(e.v);
+    case 'num':
+      return String(e.v);
+    case 'const':
+      return e.v === null ? 'None' : e.v ? 'True' : 'False';
+    case 'seq':
+      return `[${e.items.map((i) => exprText(i, depth + 1)).join(', ')}]`;
+    case 'dict':
+      return `{${e.entries.map((p) => `${exprText(p.key, depth + 1)}: ${exprText(p.value, depth + 1)}`).join(', ')}}`;
+    case 'other':
+      return e.text;
+  }
+}
+
+const MAX_EVAL_DEPTH = 30;
+
+/** Cross-module name resolution over every module of the scanned tree, by index (no rescanning). */
+export class Project {
+  readonly modules: ModuleIR[];
+  private readonly byName = new Map<string, ModuleIR>();
+  private readonly suffixCache = new Map<string, ModuleIR | undefined>();
+  private callIndex?: Map<string, { call: CallExpr; scope: Scope }[]>;
+  private readonly paramCache = new Map<string, Value[]>();
+  private readonly instCache = new Map<string, Inst>();
+
+  constructor(modules: ModuleIR[]) {
+    this.modules = modules;
+    for (const m of modules) if (!this.byName.has(m.name)) this.byName.set(m.name, m);
+  }
+
+  /** A module of the tree by dotted name; `src/` layouts resolve by the longest matching suffix. */
+  findModule(dotted: string): ModuleIR | undefined {
+    if (!dotted) return undefined;
+    const exact = this.byName.get(dotted);
+    if (exact) return exact;
+    if (this.suffixCache.has(dotted)) return this.suffixCache.get(dotted);
+    let best: ModuleIR | undefined;
+    for (const m of this.modules) {
+      if (m.name.endsWith('.' + dotted) && (!best || m.name.length < best.name.length)) best = m;
+    }
+    this.suffixCache.set(dotted, best);
+    return best;
+  }
+
+  evalExpr(e: Expr, scope: Scope): Value[] {
+    return this.evalIn(e, scope, 0, new Set());
+  }
+
+  /** The first resolved value, or unknown. */
+  evalOne(e: Expr, scope: Scope): Value {
+    const all = this.evalExpr(e, scope);
+    return all.find((v) => v.t !== 'unknown') ?? all[0] ?? { t: 'unknown', text: exprText(e) };
+  }
+
+  lookup(name: string, scope: Scope): Value[] {
+    return this.lookupIn(name, scope, 0, new Set());
+  }
+
+  /** A string value, following constants; undefined when it cannot be known statically. */
+  evalString(e: Expr, scope: Scope): string | undefined {
+    if (e.k === 'str') return e.v;
+    for (const v of this.evalExpr(e, scope)) {
+      if (v.t === 'literal' && v.expr.k === 'str') return v.expr.v;
+    }
+    return undefined;
+  }
+
+  /** Strings in a literal list/tuple/set, following constants. */
+  evalStrings(e: Expr, scope: Scope): string[] | undefined {
+    const expr = e.k === 'name' ? this.literalOf(e, scope) : e;
+    if (!expr) return undefined;
+    if (expr.k === 'str') return [expr.v];
+    if (expr.k !== 'seq') return undefined;
+    const out: string[] = [];
+    for (const item of expr.items) {
+      const s = this.evalString(item, scope);
+      if (s === undefined) return undefined;
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** Items of a literal list/tuple (following constants), with the scope to evaluate them in. */
+  evalList(e: Expr, scope: Scope): { items: Expr[]; scope: Scope } | undefined {
+    if (e.k === 'seq') return { items: e.items, scope };
+    for (const v of this.evalExpr(e, scope)) {
+      if (v.t === 'literal' && v.expr.k === 'seq') return { items: v.expr.items, scope: v.scope };
+    }
+    return undefined;
+  }
+
+  evalDict(e: Expr, scope: Scope): { entries: { key: Expr; value: Expr }[]; scope: Scope } | undefined {
+    if (e.k === 'dict') return { entries: e.entries, scope };
+    for (const v of this.evalExpr(e, scope)) {
+      if (v.t === 'literal' && v.expr.k === 'dict') return { entries: v.expr.entries, scope: v.scope };
+    }
+    return undefined;
+  }
+
+  private literalOf(e: Expr, scope: Scope): Expr | undefined {
+    for (const v of this.evalExpr(e, scope)) if (v.t === 'literal') return v.expr;
+    return undefined;
+  }
+
+  /** The external class an instance or project class stands for, following project base classes. */
+  extBaseOf(cls: ClassIR, depth = 0): string | undefined {
+    if (depth > 10) return undefined;
+    for (const b of cls.bases) {
+      for (const v of this.evalExpr(b, cls.scope.parent ?? cls.scope)) {
+        if (v.t === 'ext') return canonical(v.qn);
+        if (v.t === 'class') {
+          const inner = this.extBaseOf(v.cls, depth + 1);
+          if (inner) return inner;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Project base classes, nearest first (for inherited attributes and methods). */
+  projectBases(cls: ClassIR, depth = 0): ClassIR[] {
+    if (depth > 10) return [];
+    const out: ClassIR[] = [];
+    for (const b of cls.bases) {
+      for (const v of this.evalExpr(b, cls.scope.parent ?? cls.scope)) {
+        if (v.t === 'class' && v.cls !== cls) out.push(v.cls, ...this.projectBases(v.cls, depth + 1));
+      }
+    }
+    return out;
+  }
+
+  /** Values a function parameter receives at the call sites found in the tree. */
+  paramValues(fn: FunctionIR, name: string): Value[] {
+    const key = `${fn.scope.module.file}:${fn.defLine}:${name}`;
+    const cached = this.paramCache.get(key);
+    if (cached) return cached;
+    this.paramCache.set(key, []);
+    const index = fn.params.indexOf(name);
+    const out: Value[] = [];
+    for (const site of this.callsNamed(fn.name)) {
+      const callee = this.evalExpr(site.call.fn, site.scope);
+      if (!callee.some((v) => v.t === 'func' && v.fn === fn)) continue;
+      const arg = site.call.kw[name] ?? (index >= 0 ? site.call.args[index] : undefined);
+      if (arg) out.push(...this.evalExpr(arg, site.scope));
+    }
+    this.paramCache.set(key, out);
+    return out;
+  }
+
+  private callsNamed(name: string): { call: CallExpr; scope: Scope }[] {
+    if (!this.callIndex) {
+      const index = new Map<string, { call: CallExpr; scope: Scope }[]>();
+      const add = (call: CallExpr, scope: Scope): void => {
+        const n = call.fn.k === 'name' ? call.fn.id : call.fn.k === 'attr' ? call.fn.attr : '';
+        if (!n) return;
+        const list = index.get(n) ?? [];
+        list.push({ call, scope });
+        index.set(n, list);
+      };
+      const visitScope = (scope: Scope): void => {
+        for (const c of scope.calls) add(c.call, scope);
+        for (const values of scope.assigns.values()) for (const v of values) if (v.k === 'call') add(v, scope);
+      };
+      for (const m of this.modules) {
+        visitScope(m.scope);
+        for (const f of m.allFunctions) visitScope(f.scope);
+        for (const c of m.allClasses) visitScope(c.scope);
+      }
+      this.callIndex = index;
+    }
+    return this.callIndex.get(name) ?? [];
+  }
+
+  private lookupIn(name: string, scope: Scope, depth: number, seen: Set<string>): Value[] {
+    if (depth > MAX_EVAL_DEPTH) return [{ t: 'unknown', text: name }];
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const key = `${s.module.file}:${s.owner?.defLine ?? 0}:${name}`;
+      if (s.params.has(name) && s.owner) {
+        if (seen.has(key)) return [];
+        seen.add(key);
+        const values = this.paramValues(s.owner, name);
+        return values.length ? values : [{ t: 'unknown', text: name }];
+      }
+      const assigned = s.assigns.get(name);
+      if (assigned?.length) {
+        if (seen.has(key)) return [];
+        seen.add(key);
+        const out: Value[] = [];
+        for (const value of assigned) out.push(...this.evalIn(value, s, depth + 1, seen));
+        seen.delete(key);
+        return dedupe(out);
+      }
+      const fn = s.functions.get(name);
+      if (fn) return [{ t: 'func', fn }];
+      const cls = s.classes.get(name);
+      if (cls) return [{ t: 'class', cls }];
+      const imp = s.imports.get(name);
+      if (imp) {
+        if (seen.has('import:' + key)) return [];
+        seen.add('import:' + key);
+        return this.resolveImport(imp.module, imp.name, depth + 1, seen);
+      }
+      if (!s.parent) {
+        for (const star of s.starImports) {
+          const mod = this.findModule(star);
+          if (mod && mod !== s.module) {
+            const found = this.lookupIn(name, mod.scope, depth + 1, seen);
+            if (found.length && found.some((v) => v.t !== 'unknown')) return found;
+          } else if (!mod) {
+            if (star && isExternalCandidate(star)) return [{ t: 'ext', qn: `${star}.${name}` }];
+          }
+        }
+      }
+    }
+    return [{ t: 'unknown', text: name }];
+  }
+
+  private resolveImport(module: string, name: string | undefined, depth: number, seen: Set<string>): Value[] {
+    if (name === undefined) {
+      const mod = this.findModule(module);
+      return [mod ? { t: 'module', mod } : { t: 'ext', qn: module }];
+    }
+    const sub = this.findModule(module ? `${module}.${name}` : name);
+    const mod = this.findModule(module);
+    if (mod) {
+      const found = this.lookupIn(name, mod.scope, depth + 1, seen);
+      if (found.some((v) => v.t !== 'unknown')) return found;
+      if (sub) return [{ t: 'module', mod: sub }];
+      return found;
+    }
+    if (sub) return [{ t: 'module', mod: sub }];
+    return [{ t: 'ext', qn: module ? `${module}.${name}` : name }];
+  }
+
+  private evalIn(e: Expr, scope: Scope, depth: number, seen: Set<string>): Value[] {
+    if (depth > MAX_EVAL_DEPTH) return [{ t: 'unknown', text: exprText(e) }];
+    switch (e.k) {
+      case 'name':
+        return this.lookupIn(e.id, scope, depth + 1, seen);
+      case 'attr': {
+        const out: Value[] = [];
+        for (const obj of this.evalIn(e.obj, scope, depth + 1, seen)) out.push(...this.attrOf(obj, e.attr, depth, seen));
+        return dedupe(out);
+      }
+      case 'call': {
+        const out: Value[] = [];
+        for (const fn of this.evalIn(e.fn, scope, depth + 1, seen)) out.push(...this.callOf(fn, e, scope, depth, seen));
+        return dedupe(out);
+      }
+      case 'str':
+      case 'num':
+      case 'const':
+      case 'seq':
+      case 'dict':
+        return [{ t: 'literal', expr: e, scope }];
+      default:
+        return [{ t: 'unknown', text: exprText(e) }];
+    }
+  }
+
+  private attrOf(obj: Value, attr: string, depth: number, seen: Set<string>): Value[] {
+    switch (obj.t) {
+      case 'module': {
+        const found = this.lookupIn(attr, obj.mod.scope, depth + 1, seen);
+        if (found.some((v) => v.t !== 'unknown')) return found;
+        const sub = this.findModule(`${obj.mod.name}.${attr}`);
+        return sub ? [{ t: 'module', mod: sub }] : found;
+      }
+      case 'ext':
+        return [{ t: 'ext', qn: `${obj.qn}.${attr}` }];
+      case 'inst':
+        return [{ t: 'instattr', inst: obj, attr }];
+      case 'class': {
+        for (const c of [obj.cls, ...this.projectBases(obj.cls)]) {
+          if (c.methods[attr]) return [{ t: 'func', fn: c.methods[attr] }];
+          if (c.scope.assigns.has(attr)) return this.lookupIn(attr, c.scope, depth + 1, seen);
+        }
+        return [{ t: 'unknown', text: `${obj.cls.name}.${attr}` }];
+      }
+      default:
+        return [{ t: 'unknown', text: attr }];
+    }
+  }
+
+  private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: Set<string>): Value[] {
+    switch (fn.t) {
+      case 'ext': {
+        const qn = canonical(fn.qn);
+        if (TRACKED_CLASSES.has(qn)) return [this.instance(qn, call, scope)];
+        return [{ t: 'extcall', qn, call, scope }];
+      }
+      case 'class': {
+        const base = this.extBaseOf(fn.cls);
+        if (base && TRACKED_CLASSES.has(base)) return [this.instance(base, call, scope)];
+        return [{ t: 'unknown', text: `${fn.cls.name}()` }];
+      }
+      case 'instattr':
+        return [{ t: 'boundcall', inst: fn.inst, attr: fn.attr, call, scope }];
+      case 'inst':
+        return [{ t: 'boundcall', inst: fn, attr: '__call__', call, scope }];
+      case 'func': {
+        const key = `call:${fn.fn.scope.module.file}:${fn.fn.defLine}`;
+        const out: Value[] = [];
+        if (!seen.has(key)) {
+          seen.add(key);
+          for (const r of fn.fn.facts.returns) {
+            for (const v of this.evalIn(r, fn.fn.scope, depth + 1, seen)) {
+              if (v.t === 'inst' || v.t === 'module' || v.t === 'class' || v.t === 'ext' || v.t === 'extcall') out.push(v);
+            }
+          }
+          seen.delete(key);
+        }
+        return out.length ? dedupe(out) : [{ t: 'callresult', fn: fn.fn, call, scope }];
+      }
+      default:
+        return [{ t: 'unknown', text: exprText(call) }];
+    }
+  }
+
+  private instance(qn: string, call: CallExpr, scope: Scope): Inst {
+    const key = `${scope.module.file}:${call.line}:${call.col}`;
+    let inst = this.instCache.get(key);
+    if (!inst) {
+      inst = { t: 'inst', qn, key, call, scope };
+      this.instCache.set(key, inst);
+    }
+    return inst;
+  }
+
+  /** Every tracked instance created anywhere in the tree (to know which extensions are in use). */
+  allInstances(): Inst[] {
+    return [...this.instCache.values()];
+  }
+}
+
+function isExternalCandidate(name: string): boolean {
+  return /^[A-Za-z_][\w.]*$/.test(name);
+}
+
+function valueKey(v: Value): string {
+  switch (v.t) {
+    case 'module':
+      return `m:${v.mod.file}`;
+    case 'ext':
+      return `e:${v.qn}`;
+    case 'inst':
+      return `i:${v.key}`;
+    case 'func':
+      return `f:${v.fn.scope.module.file}:${v.fn.defLine}`;
+    case 'class':
+      return `c:${v.cls.scope.module.file}:${v.cls.defLine}`;
+    case 'literal':
+      return `l:${v.scope.module.file}:${v.expr.line}:${exprText(v.expr)}`;
+    case 'instattr':
+      return `ia:${v.inst.key}.${v.attr}`;
+    case 'boundcall':
+      return `bc:${v.inst.key}.${v.attr}:${v.call.line}:${v.call.col}:${v.scope.module.file}`;
+    case 'extcall':
+      return `ec:${v.qn}:${v.call.line}:${v.call.col}:${v.scope.module.file}`;
+    case 'callresult':
+      return `cr:${v.fn.defLine}:${v.call.line}:${v.call.col}:${v.scope.module.file}`;
+    case 'unknown':
+      return `u:${v.text}`;
+  }
+}
+
+export function dedupe(values: Value[]): Value[] {
+  const seen = new Set<string>();
+  const out: Value[] = [];
+  for (const v of values) {
+    const k = valueKey(v);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(v);
+  }
+  // A resolved value makes "unknown" alternatives noise.
+  return out.some((v) => v.t !== 'unknown') ? out.filter((v) => v.t !== 'unknown') : out;
+}
