@@ -61,6 +61,8 @@ export interface Finding {
   evidence: Evidence[];
   fingerprint: string;
   new: boolean;
+  /** Set when a `# tokengate: ignore[...]` comment or a config `ignore` entry covers the finding; it does not count for the gate. */
+  suppressed?: { kind: 'comment' | 'config'; reason: string };
 }
 
 export interface Notice {

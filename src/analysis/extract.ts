@@ -68,6 +68,24 @@ function stringValue(node: SyntaxNode): string | undefined {
   return out;
 }
 
+/** An f-string as literal pieces and interpolated expressions (format specs make it unknowable). */
+function interpolatedParts(node: SyntaxNode, depth: number): Expr[] | undefined {
+  const parts: Expr[] = [];
+  const pieces = node.type === 'concatenated_string' ? node.namedChildren : [node];
+  for (const piece of pieces) {
+    if (!piece || piece.type !== 'string') return undefined;
+    for (const child of piece.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'string_content') parts.push({ k: 'str', v: child.text, line: line(child) });
+      else if (child.type === 'interpolation') {
+        if (child.namedChildren.some((c) => c && c.type !== 'comment' && c !== child.namedChildren[0])) return undefined;
+        parts.push(toExpr(child.namedChildren[0] ?? null, depth + 1));
+      }
+    }
+  }
+  return parts;
+}
+
 export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
   if (!node) return { k: 'other', text: '', line: 0 };
   const ln = line(node);
@@ -119,7 +137,18 @@ export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
     case 'string':
     case 'concatenated_string': {
       const v = stringValue(node);
-      return v === undefined ? { k: 'other', text: clip(node.text), line: ln } : { k: 'str', v, line: ln };
+      if (v !== undefined) return { k: 'str', v, line: ln };
+      const parts = interpolatedParts(node, d);
+      return parts ? { k: 'concat', parts, line: ln } : { k: 'other', text: clip(node.text), line: ln };
+    }
+    case 'binary_operator': {
+      const op = node.childForFieldName('operator')?.type;
+      if (op !== '+') return { k: 'other', text: clip(node.text), line: ln };
+      return {
+        k: 'concat',
+        parts: [toExpr(node.childForFieldName('left'), d), toExpr(node.childForFieldName('right'), d)],
+        line: ln,
+      };
     }
     case 'integer':
     case 'float': {
@@ -306,6 +335,17 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
       }
       return;
     }
+    case 'for_statement': {
+      const left = stmt.childForFieldName('left');
+      const right = stmt.childForFieldName('right');
+      if (left?.type === 'identifier' && right) {
+        const list = scope.assigns.get(left.text) ?? [];
+        list.push({ k: 'item', of: toExpr(right), line: line(stmt) });
+        scope.assigns.set(left.text, list);
+      }
+      for (const c of stmt.namedChildren) if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, deeper);
+      return;
+    }
     case 'if_statement':
     case 'elif_clause':
     case 'else_clause':
@@ -313,7 +353,6 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'except_clause':
     case 'finally_clause':
     case 'with_statement':
-    case 'for_statement':
     case 'while_statement':
     case 'block':
       for (const c of stmt.namedChildren) {
@@ -503,6 +542,16 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       if (ft === 'session.get') return true;
       if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(lastName(node)))
         return true;
+      break;
+    }
+    case 'comparison_operator': {
+      // `'Authorization' in request.headers`, `'token' not in request.cookies`
+      const [left, right] = node.namedChildren;
+      const lv = left ? stringValue(left) : undefined;
+      const rt = right?.text.replace(/\s+/g, '') ?? '';
+      if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return true;
+      if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv)) return true;
+      if (lv !== undefined && rt === 'session') return true;
       break;
     }
     case 'lambda':

@@ -14,6 +14,10 @@ export type Expr =
   | { k: 'const'; v: boolean | null; line: number }
   | { k: 'seq'; items: Expr[]; line: number }
   | { k: 'dict'; entries: { key: Expr; value: Expr }[]; line: number }
+  /** String building: `a + b`, and f-strings as the concatenation of their parts. */
+  | { k: 'concat'; parts: Expr[]; line: number }
+  /** One item of an iterable (a `for` loop variable). */
+  | { k: 'item'; of: Expr; line: number }
   | { k: 'other'; text: string; line: number };
 
 export interface Span {

@@ -79,6 +79,10 @@ export function exprText(e: Expr, depth = 0): string {
       return `[${e.items.map((i) => exprText(i, depth + 1)).join(', ')}]`;
     case 'dict':
       return `{${e.entries.map((p) => `${exprText(p.key, depth + 1)}: ${exprText(p.value, depth + 1)}`).join(', ')}}`;
+    case 'concat':
+      return e.parts.map((p) => exprText(p, depth + 1)).join(' + ');
+    case 'item':
+      return `item of ${exprText(e.of, depth + 1)}`;
     case 'other':
       return e.text;
   }
@@ -129,10 +133,21 @@ export class Project {
   }
 
   /** A string value, following constants; undefined when it cannot be known statically. */
-  evalString(e: Expr, scope: Scope): string | undefined {
+  evalString(e: Expr, scope: Scope, depth = 0): string | undefined {
     if (e.k === 'str') return e.v;
+    if (depth > 8) return undefined;
+    if (e.k === 'concat') {
+      let out = '';
+      for (const p of e.parts) {
+        const s = this.evalString(p, scope, depth + 1);
+        if (s === undefined) return undefined;
+        out += s;
+      }
+      return out;
+    }
     for (const v of this.evalExpr(e, scope)) {
       if (v.t === 'literal' && v.expr.k === 'str') return v.expr.v;
+      if (v.t === 'literal' && v.expr.k === 'concat') return this.evalString(v.expr, v.scope, depth + 1);
     }
     return undefined;
   }
@@ -324,7 +339,15 @@ export class Project {
       case 'const':
       case 'seq':
       case 'dict':
+      case 'concat':
         return [{ t: 'literal', expr: e, scope }];
+      case 'item': {
+        const list = this.evalList(e.of, scope);
+        if (!list) return [{ t: 'unknown', text: exprText(e) }];
+        const out: Value[] = [];
+        for (const item of list.items) out.push(...this.evalIn(item, list.scope, depth + 1, seen));
+        return dedupe(out);
+      }
       default:
         return [{ t: 'unknown', text: exprText(e) }];
     }

@@ -1,0 +1,701 @@
+import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
+import { type CallExpr, type Inst, type Project, exprText } from './project.js';
+import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
+
+/**
+ * The Flask model: every route of every app with its full URL rule, methods, endpoint, location, and what
+ * applies to it (decorators, class-level decorators, Api/Namespace decorators, request hooks, checks in the
+ * body). Policy (what should be protected) lives elsewhere; this file only says what is there.
+ */
+
+const APP_CLASSES = new Set(['flask.Flask']);
+const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint']);
+const API_CLASSES = new Set(['flask_restful.Api', 'flask_restx.Api', 'flask_restplus.Api']);
+const NAMESPACE_CLASSES = new Set(['flask_restx.Namespace', 'flask_restplus.Namespace']);
+const ROUTE_METHODS: Record<string, string | undefined> = {
+  route: undefined,
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+};
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export { WRITE_METHODS };
+
+/** A guard that applies to a route, with where it came from. */
+export interface AppliedGuard {
+  info: GuardInfo;
+  /** The decorator as written (`jwt_required()`), to suggest it elsewhere. */
+  decorator: string;
+  /** e.g. `jwt_required()`, `TaskResource.method_decorators: token_required`. */
+  label: string;
+}
+
+export interface HookRef {
+  owner: Inst;
+  fn: FunctionIR;
+  analysis: HookAnalysis;
+  label: string;
+  /** `before_app_request`: runs for every request of the app the blueprint is registered on. */
+  appWide: boolean;
+}
+
+export interface ModelRoute {
+  methods: string[];
+  path: string;
+  endpoint: string;
+  file: string;
+  span: Span;
+  /** The code of the view (for fingerprints): function or method name and file. */
+  viewName: string;
+  /** The Flask app the route belongs to, or undefined when its blueprint is never registered where we can see. */
+  app?: Inst;
+  /** Guards that wrap the registered view. */
+  guards: AppliedGuard[];
+  /** Auth decorators written above the route decorator: they wrap a function Flask never calls. */
+  misplaced: AppliedGuard[];
+  hooks: HookRef[];
+  /** The view checks credentials itself and rejects requests without them. */
+  bodyCheck: boolean;
+  /** The view could not be resolved (a factory, a dynamic value): we cannot tell what guards it. */
+  opaqueView: boolean;
+  /** Decorator markers on the view (`f.is_public = True`), for hooks with marker allow-lists. */
+  marks: string[];
+  /** Suppression comments on or above the route statement. */
+  suppressed: string[];
+}
+
+interface Registration {
+  parent: Inst;
+  /** url_prefix given at registration: a string, null for `None`, undefined when absent. */
+  prefix: string | null | undefined;
+  name?: string;
+}
+
+interface Mount {
+  app?: Inst;
+  /** The setup state's url_prefix; null when there is none. */
+  prefix: string | null;
+  /** Blueprints from the app down to the owner. */
+  chain: Inst[];
+  names: string[];
+}
+
+interface ViewRef {
+  fn?: FunctionIR;
+  cls?: ClassIR;
+  /** `as_view('name')`: the view function's name, Flask's default endpoint. */
+  viewName?: string;
+  /** Decorators applied by wrapping calls (`jwt_required()(view)`), outermost first. */
+  wrappers: { expr: Expr; scope: Scope }[];
+}
+
+const MAX_MOUNT_DEPTH = 12;
+
+export class FlaskModel {
+  private readonly registrations = new Map<string, Registration[]>();
+  private readonly hooks = new Map<string, HookRef[]>();
+  private readonly apiBindings = new Map<string, Inst[]>();
+  private readonly nsBindings = new Map<string, { api: Inst; path?: string }[]>();
+  private readonly classAttrAssigns = new Map<ClassIR, Record<string, { value: Expr; scope: Scope }>>();
+  private readonly mountCache = new Map<string, Mount[]>();
+  private readonly classScopes = new Set<Scope>();
+  private readonly pendingResources: {
+    holder: Inst;
+    cls: ClassIR;
+    urls: string[];
+    endpoint?: string;
+    viaNamespace: boolean;
+    extraPrefix?: string;
+    extraDecorators?: { expr: Expr; scope: Scope };
+  }[] = [];
+  readonly routes: ModelRoute[] = [];
+  /** Every before_request hook found, for hook rules. */
+  readonly allHooks: HookRef[] = [];
+  /** Auth extensions instantiated in the tree (JWTManager, LoginManager, HTTPTokenAuth…). */
+  readonly authExtensions: Inst[] = [];
+
+  constructor(
+    private readonly project: Project,
+    private readonly auth: AuthAnalyzer,
+  ) {}
+
+  build(): this {
+    for (const m of this.project.modules) for (const c of m.allClasses) this.classScopes.add(c.scope);
+    this.collectStatements();
+    for (const m of this.project.modules) {
+      for (const fn of m.allFunctions) this.collectDecoratedFunction(fn);
+      for (const cls of m.allClasses) this.collectDecoratedClass(cls);
+    }
+    this.collectApiResources();
+    for (const inst of this.project.allInstances()) {
+      if (/^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\./.test(inst.qn)) {
+        this.authExtensions.push(inst);
+      }
+    }
+    return this;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Statements: registrations, hooks, add_url_rule, Api bindings, class attribute assignments.
+
+  private *scopes(): Generator<Scope> {
+    for (const m of this.project.modules) {
+      yield m.scope;
+      for (const f of m.allFunctions) yield f.scope;
+      for (const c of m.allClasses) yield c.scope;
+    }
+  }
+
+  private collectStatements(): void {
+    // Instances created by assignment (`api = Api(app)`, `jwt = JWTManager(app)`) even when never used.
+    for (const scope of this.scopes()) {
+      for (const values of scope.assigns.values()) {
+        for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
+      }
+      for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
+    }
+    for (const scope of this.scopes()) {
+      for (const stmt of scope.calls) this.collectCall(stmt.call, stmt.span, scope);
+      for (const ta of scope.targetAssigns) {
+        if (ta.target.k !== 'attr' || !['decorators', 'method_decorators'].includes(ta.target.attr)) continue;
+        for (const v of this.project.evalExpr(ta.target.obj, scope)) {
+          if (v.t !== 'class') continue;
+          const attrs = this.classAttrAssigns.get(v.cls) ?? {};
+          attrs[ta.target.attr] = { value: ta.value, scope };
+          this.classAttrAssigns.set(v.cls, attrs);
+        }
+      }
+    }
+  }
+
+  /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */
+  private bindConstructor(call: CallExpr, scope: Scope): void {
+    for (const v of this.project.evalExpr(call, scope)) {
+      if (v.t !== 'inst' || !API_CLASSES.has(v.qn)) continue;
+      const target = call.args[0] ?? call.kw.app;
+      if (target) this.bindApi(v, target, scope);
+    }
+  }
+
+  private bindApi(api: Inst, target: Expr, scope: Scope): void {
+    const list = this.apiBindings.get(api.key) ?? [];
+    for (const t of this.project.evalExpr(target, scope)) {
+      if (t.t === 'inst' && (APP_CLASSES.has(t.qn) || BLUEPRINT_CLASSES.has(t.qn)) && !list.includes(t)) list.push(t);
+    }
+    this.apiBindings.set(api.key, list);
+  }
+
+  private collectCall(call: CallExpr, span: Span, scope: Scope): void {
+    if (call.fn.k !== 'attr') return;
+    const method = call.fn.attr;
+    if (
+      ![
+        'register_blueprint',
+        'add_url_rule',
+        'before_request',
+        'before_app_request',
+        'init_app',
+        'add_namespace',
+      ].includes(method)
+    ) {
+      return;
+    }
+    for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
+      if (owner.t !== 'inst') continue;
+      switch (method) {
+        case 'register_blueprint':
+          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn)) this.addRegistration(owner, call, scope);
+          break;
+        case 'add_url_rule':
+          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn)) this.addUrlRule(owner, call, span, scope);
+          break;
+        case 'before_request':
+        case 'before_app_request': {
+          const target = call.args[0] ?? call.kw.f;
+          if (target) this.addHook(owner, target, scope, method === 'before_app_request');
+          break;
+        }
+        case 'init_app':
+          if (API_CLASSES.has(owner.qn)) {
+            const target = call.args[0] ?? call.kw.app;
+            if (target) this.bindApi(owner, target, scope);
+          }
+          break;
+        case 'add_namespace': {
+          if (!API_CLASSES.has(owner.qn) || !call.args[0]) break;
+          const path = call.kw.path ?? call.args[1];
+          for (const ns of this.project.evalExpr(call.args[0], scope)) {
+            if (ns.t !== 'inst' || !NAMESPACE_CLASSES.has(ns.qn)) continue;
+            const list = this.nsBindings.get(ns.key) ?? [];
+            list.push({ api: owner, path: path ? this.project.evalString(path, scope) : undefined });
+            this.nsBindings.set(ns.key, list);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private addRegistration(parent: Inst, call: CallExpr, scope: Scope): void {
+    const bpExpr = call.args[0] ?? call.kw.blueprint;
+    if (!bpExpr) return;
+    const prefixExpr = call.kw.url_prefix;
+    let prefix: string | null | undefined;
+    if (prefixExpr) {
+      prefix = prefixExpr.k === 'const' && prefixExpr.v === null ? null : this.stringOr(prefixExpr, scope);
+    }
+    const nameExpr = call.kw.name;
+    const name = nameExpr ? this.project.evalString(nameExpr, scope) : undefined;
+    for (const bp of this.project.evalExpr(bpExpr, scope)) {
+      if (bp.t !== 'inst' || !BLUEPRINT_CLASSES.has(bp.qn) || bp === parent) continue;
+      const list = this.registrations.get(bp.key) ?? [];
+      if (!list.some((r) => r.parent === parent && r.prefix === prefix && r.name === name)) {
+        list.push({ parent, prefix, name });
+      }
+      this.registrations.set(bp.key, list);
+    }
+  }
+
+  private addHook(owner: Inst, target: Expr, scope: Scope, appWide: boolean): void {
+    if (!APP_CLASSES.has(owner.qn) && !BLUEPRINT_CLASSES.has(owner.qn)) return;
+    for (const v of this.project.evalExpr(target, scope)) {
+      if (v.t !== 'func') continue;
+      const ref: HookRef = {
+        owner,
+        fn: v.fn,
+        analysis: this.auth.analyzeHook(v.fn),
+        label: `${appWide ? 'before_app_request' : 'before_request'} ${v.fn.name}`,
+        appWide,
+      };
+      if (this.allHooks.some((h) => h.fn === ref.fn && h.owner === owner)) continue;
+      const list = this.hooks.get(owner.key) ?? [];
+      list.push(ref);
+      this.hooks.set(owner.key, list);
+      this.allHooks.push(ref);
+    }
+  }
+
+  /** A string, or the expression's text in braces when it cannot be known statically. */
+  private stringOr(e: Expr, scope: Scope): string {
+    return this.project.evalString(e, scope) ?? `{${exprText(e)}}`;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Routes.
+
+  private isMethod(fn: FunctionIR): boolean {
+    return !!fn.scope.parent && this.classScopes.has(fn.scope.parent);
+  }
+
+  private collectDecoratedFunction(fn: FunctionIR): void {
+    const scope = fn.scope.parent ?? fn.scope;
+    fn.decorators.forEach((d, i) => {
+      // Request hooks written as decorators.
+      if (d.expr.k === 'attr' && (d.expr.attr === 'before_request' || d.expr.attr === 'before_app_request')) {
+        for (const owner of this.project.evalExpr(d.expr.obj, scope)) {
+          if (owner.t === 'inst') {
+            this.addHook(owner, { k: 'name', id: fn.name, line: fn.defLine }, fn.scope.parent ?? fn.scope, d.expr.attr === 'before_app_request');
+          }
+        }
+        return;
+      }
+      const call = d.expr;
+      if (call.k !== 'call' || call.fn.k !== 'attr' || !(call.fn.attr in ROUTE_METHODS)) return;
+      if (this.isMethod(fn)) return;
+      const fixed = ROUTE_METHODS[call.fn.attr];
+      for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
+        if (owner.t !== 'inst' || !(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))) continue;
+        const ruleExpr = call.args[0] ?? call.kw.rule;
+        if (!ruleExpr) continue;
+        const rule = this.stringOr(ruleExpr, scope);
+        const methods = fixed ? [fixed] : this.methodsOf(call.kw.methods, scope);
+        const below = fn.decorators.slice(i + 1).filter((x) => !this.isRouteDecorator(x.expr));
+        const above = fn.decorators.slice(0, i).filter((x) => !this.isRouteDecorator(x.expr));
+        const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : fn.name;
+        const guards = below.map((x) => this.applied(x.expr, scope, exprText(x.expr)));
+        const misplaced = above
+          .map((x) => this.applied(x.expr, scope, exprText(x.expr)))
+          .filter((g) => g.info.kind === 'auth' || g.info.kind === 'optional');
+        this.addRoutes(owner, rule, endpoint, {
+          methods,
+          file: fn.scope.module.file,
+          span: fn.span,
+          viewName: fn.name,
+          guards,
+          misplaced,
+          bodyCheck: this.auth.rejectsWithoutCredentials(fn),
+          opaqueView: false,
+          marks: guards.flatMap((g) => g.info.marks ?? []),
+          suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
+        });
+      }
+    });
+  }
+
+  private isRouteDecorator(e: Expr): boolean {
+    return e.k === 'call' && e.fn.k === 'attr' && e.fn.attr in ROUTE_METHODS;
+  }
+
+  private methodsOf(e: Expr | undefined, scope: Scope): string[] {
+    if (!e) return ['GET'];
+    const list = this.project.evalStrings(e, scope);
+    if (!list) return ['GET'];
+    const out = [...new Set(list.map((m) => m.toUpperCase()))].filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+    return out.length ? out.sort() : ['GET'];
+  }
+
+  private applied(expr: Expr, scope: Scope, label: string): AppliedGuard {
+    return { info: this.auth.classifyDecorator(expr, scope), label, decorator: exprText(expr) };
+  }
+
+  private addUrlRule(owner: Inst, call: CallExpr, span: Span, scope: Scope): void {
+    const ruleExpr = call.args[0] ?? call.kw.rule;
+    if (!ruleExpr) return;
+    const rule = this.stringOr(ruleExpr, scope);
+    const endpointExpr = call.kw.endpoint ?? call.args[1];
+    const viewExpr = call.kw.view_func ?? call.args[2];
+    if (!viewExpr || (viewExpr.k === 'const' && viewExpr.v === null)) return;
+    const file = scope.module.file;
+    const views = this.resolveView(viewExpr, scope);
+    const suppressed = suppressionsFor(scope.module, span.startLine, span.startLine);
+    if (!views.length) {
+      this.addRoutes(owner, rule, endpointExpr ? this.stringOr(endpointExpr, scope) : exprText(viewExpr), {
+        methods: this.methodsOf(call.kw.methods, scope),
+        file,
+        span,
+        viewName: exprText(viewExpr),
+        guards: [],
+        misplaced: [],
+        bodyCheck: false,
+        opaqueView: true,
+        marks: [],
+        suppressed,
+      });
+      return;
+    }
+    for (const view of views) {
+      const wrapperGuards = view.wrappers.map((w) => this.applied(w.expr, w.scope, exprText(w.expr)));
+      if (view.fn) {
+        const fn = view.fn;
+        const guards = [...wrapperGuards, ...fn.decorators.filter((d) => !this.isRouteDecorator(d.expr)).map((d) => this.applied(d.expr, fn.scope.parent ?? fn.scope, exprText(d.expr)))];
+        this.addRoutes(owner, rule, endpointExpr ? this.stringOr(endpointExpr, scope) : fn.name, {
+          methods: this.methodsOf(call.kw.methods, scope),
+          file: fn.scope.module.file,
+          span: fn.span,
+          viewName: fn.name,
+          guards,
+          misplaced: [],
+          bodyCheck: this.auth.rejectsWithoutCredentials(fn),
+          opaqueView: false,
+          marks: guards.flatMap((g) => g.info.marks ?? []),
+          suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
+        });
+      } else if (view.cls) {
+        const endpoint = endpointExpr ? this.stringOr(endpointExpr, scope) : (view.viewName ?? view.cls.name);
+        this.addClassRoutes(owner, rule, endpoint, view.cls, wrapperGuards, call.kw.methods ? this.methodsOf(call.kw.methods, scope) : undefined);
+      }
+    }
+  }
+
+  /** What a `view_func` stands for: a function, a class view (`Cls.as_view(...)`), possibly wrapped in decorators. */
+  private resolveView(e: Expr, scope: Scope, depth = 0): ViewRef[] {
+    if (depth > 6) return [];
+    if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'as_view') {
+      return this.project
+        .evalExpr(e.fn.obj, scope)
+        .flatMap((v) => {
+          if (v.t !== 'class') return [];
+          const nameExpr = e.args[0] ?? e.kw.name;
+          const viewName = nameExpr ? this.project.evalString(nameExpr, scope) : undefined;
+          return [{ cls: v.cls, viewName, wrappers: [] }];
+        });
+    }
+    if (e.k === 'call' && e.args.length === 1 && !Object.keys(e.kw).length) {
+      const inner = this.resolveView(e.args[0]!, scope, depth + 1);
+      if (inner.length) return inner.map((v) => ({ ...v, wrappers: [{ expr: e.fn, scope }, ...v.wrappers] }));
+    }
+    const out: ViewRef[] = [];
+    for (const v of this.project.evalExpr(e, scope)) {
+      if (v.t === 'func') out.push({ fn: v.fn, wrappers: [] });
+    }
+    if (!out.length && e.k === 'name') {
+      // `view = jwt_required()(handler)` stored in a variable.
+      for (const s of assignedExprs(e.id, scope)) out.push(...this.resolveView(s.expr, s.scope, depth + 1));
+    }
+    return out;
+  }
+
+  private collectDecoratedClass(cls: ClassIR): void {
+    const scope = cls.scope.parent ?? cls.scope;
+    for (const d of cls.decorators) {
+      const call = d.expr;
+      if (call.k !== 'call' || call.fn.k !== 'attr') continue;
+      const attr = call.fn.attr;
+      if (attr !== 'route' && attr !== 'resource') continue;
+      for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
+        const urls = call.args.map((a) => this.stringOr(a, scope));
+        const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : undefined;
+        if (owner.t === 'inst' && NAMESPACE_CLASSES.has(owner.qn)) {
+          this.pendingResources.push({ holder: owner, cls, urls, endpoint, viaNamespace: true });
+        } else if (owner.t === 'inst' && API_CLASSES.has(owner.qn)) {
+          this.pendingResources.push({ holder: owner, cls, urls, endpoint, viaNamespace: false });
+        } else if (owner.t === 'boundcall' && owner.attr === 'namespace' && API_CLASSES.has(owner.inst.qn)) {
+          const nsName = owner.call.args[0] ? this.project.evalString(owner.call.args[0], owner.scope) : undefined;
+          const nsPath = owner.call.kw.path ? this.project.evalString(owner.call.kw.path, owner.scope) : undefined;
+          const decorators = owner.call.kw.decorators ? { expr: owner.call.kw.decorators, scope: owner.scope } : undefined;
+          this.pendingResources.push({
+            holder: owner.inst,
+            cls,
+            urls,
+            endpoint,
+            viaNamespace: false,
+            extraPrefix: nsPath ?? (nsName ? `/${nsName}` : ''),
+            extraDecorators: decorators,
+          });
+        } else if (owner.t === 'inst' && BLUEPRINT_CLASSES.has(owner.qn) && attr === 'route') {
+          // flask-smorest: `@blp.route('/x')` on a MethodView.
+          for (const url of urls) this.addClassRoutes(owner, url, endpoint ?? cls.name, cls, []);
+        }
+      }
+    }
+  }
+
+
+  /** `api.add_resource(Resource, '/a', '/b')` and the class decorators collected earlier. */
+  private collectApiResources(): void {
+    for (const scope of this.scopes()) {
+      for (const stmt of scope.calls) {
+        const call = stmt.call;
+        if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
+        for (const holder of this.project.evalExpr(call.fn.obj, scope)) {
+          if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn))) continue;
+          const urls = call.args.slice(1).map((a) => this.stringOr(a, scope));
+          const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : undefined;
+          for (const v of this.project.evalExpr(call.args[0], scope)) {
+            if (v.t !== 'class') continue;
+            this.pendingResources.push({ holder, cls: v.cls, urls, endpoint, viaNamespace: NAMESPACE_CLASSES.has(holder.qn) });
+          }
+        }
+      }
+    }
+    for (const r of this.pendingResources) {
+      const bindings: { api: Inst; prefix: string; decorators: { expr: Expr; scope: Scope }[] }[] = [];
+      if (r.viaNamespace) {
+        const ns = r.holder;
+        const nsName = ns.call.args[0] ? this.project.evalString(ns.call.args[0], ns.scope) : undefined;
+        const nsPathExpr = ns.call.kw.path;
+        const ownPath = nsPathExpr ? this.project.evalString(nsPathExpr, ns.scope) : nsName ? `/${nsName}` : '';
+        const nsDecorators = ns.call.kw.decorators ? [{ expr: ns.call.kw.decorators, scope: ns.scope }] : [];
+        for (const b of this.nsBindings.get(ns.key) ?? []) {
+          bindings.push({ api: b.api, prefix: (b.path ?? ownPath ?? '').replace(/\/$/, ''), decorators: nsDecorators });
+        }
+      } else {
+        bindings.push({
+          api: r.holder,
+          prefix: (r.extraPrefix ?? '').replace(/\/$/, ''),
+          decorators: r.extraDecorators ? [r.extraDecorators] : [],
+        });
+      }
+      for (const b of bindings) {
+        const api = b.api;
+        const apiPrefix = api.call.kw.prefix ? this.stringOr(api.call.kw.prefix, api.scope) : '';
+        const apiDecorators = api.call.kw.decorators ? [{ expr: api.call.kw.decorators, scope: api.scope }] : [];
+        const extra = [...apiDecorators, ...b.decorators].flatMap((d) => this.listGuards(d.expr, d.scope, exprText(api.call.fn)));
+        const endpoint = r.endpoint ?? r.cls.name.toLowerCase();
+        for (const target of this.apiBindings.get(api.key) ?? []) {
+          for (const url of r.urls) {
+            this.addClassRoutes(target, `${apiPrefix}${b.prefix}${url}`, endpoint, r.cls, extra);
+          }
+        }
+      }
+    }
+  }
+
+  /** Guards from a list of decorators (`decorators=[jwt_required()]`), labelled with where they come from. */
+  private listGuards(e: Expr, scope: Scope, source: string): AppliedGuard[] {
+    const list = this.project.evalList(e, scope);
+    if (!list) return [];
+    return list.items.map((item) => this.applied(item, list.scope, `${source} decorators: ${exprText(item)}`));
+  }
+
+  /** A class attribute (`decorators`, `method_decorators`, `methods`) from the class, later assignments, or a base. */
+  private classAttr(cls: ClassIR, name: string): { value: Expr; scope: Scope; owner: ClassIR } | undefined {
+    for (const c of [cls, ...this.project.projectBases(cls)]) {
+      const assigned = this.classAttrAssigns.get(c)?.[name];
+      if (assigned) return { ...assigned, owner: c };
+      const value = c.attrs[name];
+      if (value) return { value, scope: c.scope, owner: c };
+    }
+    return undefined;
+  }
+
+  private classMethods(cls: ClassIR): Map<string, FunctionIR> {
+    const out = new Map<string, FunctionIR>();
+    for (const c of [cls, ...this.project.projectBases(cls)]) {
+      for (const [name, fn] of Object.entries(c.methods)) if (!out.has(name)) out.set(name, fn);
+    }
+    return out;
+  }
+
+  /** One route per HTTP method of a class-based view or resource, located at the method. */
+  private addClassRoutes(
+    owner: Inst,
+    rule: string,
+    endpoint: string,
+    cls: ClassIR,
+    outer: AppliedGuard[],
+    explicitMethods?: string[],
+  ): void {
+    const methods = this.classMethods(cls);
+    const handlers: { method: string; fn: FunctionIR }[] = [];
+    const isMethodView = HTTP_METHODS.some((m) => methods.has(m));
+    if (isMethodView) {
+      for (const m of HTTP_METHODS) {
+        const fn = methods.get(m);
+        if (fn && (!explicitMethods || explicitMethods.includes(m.toUpperCase()))) handlers.push({ method: m.toUpperCase(), fn });
+      }
+    } else {
+      const dispatch = methods.get('dispatch_request');
+      const declared = this.classAttr(cls, 'methods');
+      const list = explicitMethods ?? (declared ? this.methodsOf(declared.value, declared.scope) : ['GET']);
+      if (dispatch) for (const m of list) handlers.push({ method: m, fn: dispatch });
+    }
+    const classDecorators = this.classAttr(cls, 'decorators');
+    const classGuards = classDecorators
+      ? this.listGuards(classDecorators.value, classDecorators.scope, `${classDecorators.owner.name}`)
+      : [];
+    const methodDecorators = this.classAttr(cls, 'method_decorators');
+    for (const h of handlers) {
+      let perMethod: AppliedGuard[] = [];
+      if (methodDecorators) {
+        const label = `${methodDecorators.owner.name}.method_decorators`;
+        const dict = this.project.evalDict(methodDecorators.value, methodDecorators.scope);
+        if (dict) {
+          for (const entry of dict.entries) {
+            const key = this.project.evalString(entry.key, dict.scope);
+            if (key?.toLowerCase() === h.method.toLowerCase()) {
+              perMethod = this.listGuards(entry.value, dict.scope, `${label}[${key}]`).map((g) => ({
+                ...g,
+                label: g.label.replace(' decorators:', ':'),
+              }));
+            }
+          }
+        } else {
+          perMethod = this.listGuards(methodDecorators.value, methodDecorators.scope, label).map((g) => ({
+            ...g,
+            label: g.label.replace(' decorators:', ':'),
+          }));
+        }
+      }
+      const own = h.fn.decorators.map((d) => this.applied(d.expr, h.fn.scope.parent ?? h.fn.scope, exprText(d.expr)));
+      const guards = [...outer, ...classGuards, ...perMethod, ...own];
+      this.addRoutes(owner, rule, endpoint, {
+        methods: [h.method],
+        file: h.fn.scope.module.file,
+        span: h.fn.span,
+        viewName: `${cls.name}.${h.fn.name}`,
+        guards,
+        misplaced: [],
+        bodyCheck: this.auth.rejectsWithoutCredentials(h.fn),
+        opaqueView: false,
+        marks: guards.flatMap((g) => g.info.marks ?? []),
+        suppressed: [
+          ...suppressionsFor(cls.scope.module, cls.span.startLine, cls.defLine),
+          ...suppressionsFor(h.fn.scope.module, h.fn.span.startLine, h.fn.defLine),
+        ],
+      });
+    }
+  }
+
+  private addRoutes(
+    owner: Inst,
+    rule: string,
+    endpoint: string,
+    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>,
+  ): void {
+    for (const mount of this.mounts(owner)) {
+      const path = joinRule(mount.prefix, rule);
+      const fullEndpoint = [...mount.names, endpoint].join('.');
+      const hooks = this.hooksFor(mount);
+      const route: ModelRoute = { ...base, path, endpoint: fullEndpoint, app: mount.app, hooks };
+      const dup = this.routes.find(
+        (r) =>
+          r.path === route.path &&
+          r.file === route.file &&
+          r.span.startLine === route.span.startLine &&
+          r.methods.join() === route.methods.join(),
+      );
+      if (!dup) this.routes.push(route);
+    }
+  }
+
+  /** Every place an app or blueprint is mounted: the app, the URL prefix and the blueprint chain. */
+  private mounts(owner: Inst, depth = 0, seen: Set<string> = new Set()): Mount[] {
+    const cached = this.mountCache.get(owner.key);
+    if (cached) return cached;
+    if (APP_CLASSES.has(owner.qn)) return [{ app: owner, prefix: null, chain: [], names: [] }];
+    const ownPrefixExpr = owner.call.kw.url_prefix;
+    const ownPrefix =
+      ownPrefixExpr && !(ownPrefixExpr.k === 'const' && ownPrefixExpr.v === null) ? this.stringOr(ownPrefixExpr, owner.scope) : null;
+    const nameExpr = owner.call.kw.name ?? owner.call.args[0];
+    const ownName = (nameExpr && this.project.evalString(nameExpr, owner.scope)) ?? '?';
+    const regs = this.registrations.get(owner.key) ?? [];
+    const out: Mount[] = [];
+    if (depth < MAX_MOUNT_DEPTH && !seen.has(owner.key)) {
+      seen.add(owner.key);
+      for (const reg of regs) {
+        const bpPrefix = reg.prefix === undefined ? ownPrefix : reg.prefix;
+        for (const m of this.mounts(reg.parent, depth + 1, seen)) {
+          let prefix: string | null;
+          if (m.prefix !== null && bpPrefix !== null) prefix = `${m.prefix.replace(/\/+$/, '')}/${bpPrefix.replace(/^\/+/, '')}`;
+          else prefix = bpPrefix ?? m.prefix;
+          out.push({ app: m.app, prefix, chain: [...m.chain, owner], names: [...m.names, reg.name ?? ownName] });
+        }
+      }
+      seen.delete(owner.key);
+    }
+    // A blueprint registered nowhere we can see (dynamic registration) still serves its own prefix.
+    if (!out.length) out.push({ prefix: ownPrefix, chain: [owner], names: [ownName] });
+    if (depth === 0) this.mountCache.set(owner.key, out);
+    return out;
+  }
+
+  private hooksFor(mount: Mount): HookRef[] {
+    const out: HookRef[] = [];
+    if (mount.app) {
+      out.push(...(this.hooks.get(mount.app.key) ?? []).filter((h) => !h.appWide));
+      // before_app_request of any blueprint mounted on this app.
+      for (const h of this.allHooks) {
+        if (h.appWide && this.mounts(h.owner).some((m) => m.app === mount.app)) out.push(h);
+      }
+    }
+    for (const bp of mount.chain) out.push(...(this.hooks.get(bp.key) ?? []).filter((h) => !h.appWide));
+    return out;
+  }
+}
+
+/** Flask's rule join (BlueprintSetupState.add_url_rule). */
+export function joinRule(prefix: string | null, rule: string): string {
+  if (prefix === null) return rule;
+  if (!rule) return prefix;
+  return `${prefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}`;
+}
+
+function assignedExprs(name: string, scope: Scope): { expr: Expr; scope: Scope }[] {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const values = s.assigns.get(name);
+    if (values?.length) return values.map((expr) => ({ expr, scope: s }));
+  }
+  return [];
+}
+
+/** Rule ids suppressed by `# tokengate: ignore[...]` on the statement's lines or the line above it. */
+export function suppressionsFor(mod: ModuleIR, from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let l = from - 1; l <= Math.max(from, to); l++) out.push(...(mod.suppressions.get(l) ?? []));
+  return out;
+}

@@ -1,0 +1,177 @@
+import picomatch from 'picomatch';
+import type { AuthState, RouteAuth } from '../types.js';
+import type { FlaskModel, HookRef, ModelRoute } from './flask.js';
+import { WRITE_METHODS } from './flask.js';
+
+/**
+ * What the model's facts mean for each route: its authentication state, and whether its app is expected to
+ * authenticate routes at all. Rules read only these assessed routes.
+ */
+export interface AssessedRoute extends ModelRoute {
+  auth: RouteAuth;
+  /** Mechanisms that really reject requests without credentials. */
+  protectedBy: string[];
+  /** Hooks on the route's path that try to authenticate but let anonymous requests through. */
+  failingHooks: HookRef[];
+  /** The route's app authenticates something (decorators, hooks, an auth extension): every route should. */
+  appUsesAuth: boolean;
+  /** A guard the app uses elsewhere, to name in the fix. */
+  suggestedGuard?: string;
+  sensitive: boolean;
+  writes: boolean;
+}
+
+const AREA_SEGMENTS =
+  /^(docs?|apidocs|api-docs|swagger|swagger-ui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
+const ENTRY_SEGMENTS =
+  /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|reset-password|password-reset|forgot-password|forgot|reset|confirm|confirm-email|verify-email|activate|callback|authorize|jwks|jwks\.json)$/;
+const HEALTH_SEGMENTS =
+  /^(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|alive|heartbeat|version)$/;
+/** Only when the route accepts nothing but POST: `POST /tokens` issues a token, `GET /tokens` lists them. */
+const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|sessions?|users|accounts)$/;
+const PUBLIC_VIEW_NAMES =
+  /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password|forgot_password|confirm_email|verify_email)$/;
+
+const SENSITIVE =
+  /(^|[/_.\-<:])(users?|accounts?|admins?|administration|profiles?|me|settings|preferences|payments?|pay|orders?|billing|invoices?|cards?|wallets?|transactions?|transfers?|customers?|passwords?|secrets?|keys|api-?keys|credentials|private|internal|members?|employees?|patients?|records?|roles?|permissions?|purchases?|subscriptions?|checkout|refunds?|bank|balances?|messages?|uploads?|exports?|backups?|config|audit)([/_.\->:]|$)/i;
+
+function staticSegments(path: string): { segments: string[]; lastIsStatic: boolean; hasParams: boolean } {
+  const parts = path.split('/').filter(Boolean);
+  const segments = parts.filter((p) => !p.startsWith('<')).map((p) => p.toLowerCase().replace(/_/g, '-'));
+  const last = parts[parts.length - 1];
+  return { segments, lastIsStatic: !!last && !last.startsWith('<'), hasParams: parts.some((p) => p.startsWith('<')) };
+}
+
+function viewBaseName(viewName: string): string {
+  const [cls, method] = viewName.split('.');
+  if (method === undefined) return viewName.toLowerCase();
+  return (cls ?? '')
+    .replace(/(Resource|View|API|Api|Endpoint|Handler)$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** Why a route is public by design (login, health, docs, the root page…), or undefined. */
+export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'viewName'>): string | undefined {
+  const { segments, lastIsStatic, hasParams } = staticSegments(route.path);
+  if (route.path === '/' && route.methods.every((m) => m === 'GET')) return 'the root page';
+  const area = segments.find((s) => AREA_SEGMENTS.test(s));
+  if (area) return `documentation or static files (${area})`;
+  const last = segments[segments.length - 1];
+  if (last && lastIsStatic) {
+    if (ENTRY_SEGMENTS.test(last)) return `authentication entry point (${last})`;
+    if (HEALTH_SEGMENTS.test(last) && !hasParams) return `health or status endpoint (${last})`;
+    if (POST_ENTRY_SEGMENTS.test(last) && route.methods.length === 1 && route.methods[0] === 'POST') {
+      const name = viewBaseName(route.viewName);
+      if (last !== 'users' && last !== 'accounts') return `authentication entry point (POST ${last})`;
+      if (/register|sign_?up|create_account/.test(name)) return 'account registration';
+    }
+  }
+  const name = viewBaseName(route.viewName);
+  if (PUBLIC_VIEW_NAMES.test(name)) return `authentication entry point (${name})`;
+  return undefined;
+}
+
+export function isSensitive(route: Pick<ModelRoute, 'path' | 'viewName'>): boolean {
+  return SENSITIVE.test(route.path) || SENSITIVE.test(route.viewName.replace(/\./g, '_'));
+}
+
+function allowListed(route: ModelRoute, hook: HookRef): boolean {
+  const allow = hook.analysis.allow;
+  const short = route.endpoint.split('.').pop() ?? route.endpoint;
+  if (allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short))) return true;
+  if (allow.paths.includes(route.path)) return true;
+  if (allow.prefixes.some((p) => p && route.path.startsWith(p))) return true;
+  if (allow.markers.some((m) => route.marks.includes(m))) return true;
+  return false;
+}
+
+function appKey(route: ModelRoute): string {
+  return route.app?.key ?? '';
+}
+
+export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] = []): AssessedRoute[] {
+  const matchers = publicRoutes.map((p) => picomatch(p, { dot: true }));
+  const configPublic = (path: string): string | undefined => {
+    const i = matchers.findIndex((m) => m(path) || m(path.replace(/\/$/, '')));
+    return i >= 0 ? `listed in public-routes (${publicRoutes[i]})` : undefined;
+  };
+
+  const draft = model.routes.map((route) => {
+    const protectedBy: string[] = [];
+    const mechanisms: string[] = [];
+    let optional = false;
+    let unknown = route.opaqueView;
+    for (const g of route.guards) {
+      if (g.info.kind === 'auth') protectedBy.push(g.label);
+      else if (g.info.kind === 'optional') {
+        optional = true;
+        mechanisms.push(`${g.label} (optional)`);
+      } else if (g.info.kind === 'unknown') {
+        unknown = true;
+        mechanisms.push(`${g.label} (not analysed)`);
+      }
+    }
+    if (route.bodyCheck) protectedBy.push('credential check in the view body');
+    let hookAllowed: string | undefined;
+    const failingHooks: HookRef[] = [];
+    for (const h of route.hooks) {
+      const exempt = allowListed(route, h);
+      if (h.analysis.verifies) {
+        if (exempt) hookAllowed = `allow-listed by ${h.label}`;
+        else protectedBy.push(h.label);
+      } else if (h.analysis.failsOpen && !exempt) {
+        failingHooks.push(h);
+        mechanisms.push(`${h.label} (fails open)`);
+      }
+    }
+    for (const m of route.misplaced) mechanisms.push(`${m.label} (above the route decorator: no effect)`);
+    const publicReason = configPublic(route.path) ?? hookAllowed ?? publicByDesign(route);
+    let state: AuthState;
+    if (protectedBy.length) state = 'protected';
+    else if (unknown) state = 'unknown';
+    else if (publicReason) state = 'public';
+    else state = 'unprotected';
+    const auth: RouteAuth = { state, mechanisms: [...protectedBy, ...mechanisms] };
+    if (optional && state !== 'protected') auth.optional = true;
+    if (state === 'public') auth.publicReason = publicReason;
+    return { route, auth, protectedBy, failingHooks };
+  });
+
+  // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
+  const usesAuth = new Map<string, boolean>();
+  const guardCounts = new Map<string, Map<string, number>>();
+  const projectUsesAuth = model.authExtensions.length > 0 || model.allHooks.some((h) => h.analysis.verifies || h.analysis.failsOpen);
+  for (const d of draft) {
+    const key = appKey(d.route);
+    const authed =
+      d.protectedBy.length > 0 ||
+      d.auth.optional === true ||
+      d.auth.state === 'unknown' && !d.route.opaqueView ||
+      d.route.misplaced.length > 0 ||
+      d.failingHooks.length > 0;
+    if (authed) usesAuth.set(key, true);
+    const counts = guardCounts.get(key) ?? new Map<string, number>();
+    for (const g of d.route.guards) if (g.info.kind === 'auth') counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
+    guardCounts.set(key, counts);
+  }
+  const anyRouteAuth = [...usesAuth.values()].some(Boolean);
+
+  return draft.map(({ route, auth, protectedBy, failingHooks }) => {
+    const key = appKey(route);
+    const appUsesAuth = projectUsesAuth || usesAuth.get(key) === true || (key === '' && anyRouteAuth);
+    const counts = [...(guardCounts.get(key) ?? new Map<string, number>()).entries()].sort(
+      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+    );
+    return {
+      ...route,
+      auth,
+      protectedBy,
+      failingHooks,
+      appUsesAuth,
+      suggestedGuard: counts[0]?.[0],
+      sensitive: isSensitive(route),
+      writes: route.methods.some((m) => WRITE_METHODS.has(m)),
+    };
+  });
+}

@@ -1,0 +1,54 @@
+import type { Finding } from '../types.js';
+import { type Rule, type RuleMeta, routeFinding, routeLabel } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'missing-authentication',
+  title: 'Route reachable without authentication',
+  severity: 'high',
+  cwe: ['CWE-306'],
+  description:
+    'A route answers requests that carry no credentials although it is not public by design: no auth decorator, class-level decorator, request hook or check in the view body rejects anonymous callers.',
+  fix: 'Add the authentication the rest of the API uses (e.g. `@jwt_required()` below the route decorator), or list the route in `public-routes` if it is public on purpose.',
+  docs: 'docs/rules/missing-authentication.md',
+};
+
+export const rule: Rule = {
+  meta,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const route of ctx.routes) {
+      if (route.auth.state !== 'unprotected' || route.auth.optional) continue;
+      // Covered by the more precise rules: a misplaced decorator, a hook that fails open.
+      if (route.misplaced.length || route.failingHooks.length) continue;
+      const label = routeLabel(route);
+      if (route.appUsesAuth) {
+        const guard = route.suggestedGuard ? `\`@${route.suggestedGuard}\`` : 'a Bearer-token check';
+        out.push(
+          routeFinding(
+            meta,
+            route,
+            `\`${label}\` has no authentication while this app authenticates other routes: add ${guard} below the route decorator, or list the route in \`public-routes\` if it is public on purpose.`,
+          ),
+        );
+      } else if (route.writes) {
+        out.push(
+          routeFinding(
+            meta,
+            route,
+            `\`${label}\` changes data and this app has no authentication at all: anyone can call it. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
+          ),
+        );
+      } else if (route.sensitive) {
+        out.push(
+          routeFinding(
+            meta,
+            route,
+            `\`${label}\` serves user or account data and this app has no authentication at all. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
+            'medium',
+          ),
+        );
+      }
+    }
+    return out;
+  },
+};

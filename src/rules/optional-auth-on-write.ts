@@ -1,0 +1,33 @@
+import type { Finding } from '../types.js';
+import { type Rule, type RuleMeta, routeFinding, routeLabel } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'optional-auth-on-write',
+  title: 'Optional authentication on a state-changing route',
+  severity: 'medium',
+  cwe: ['CWE-306'],
+  description:
+    'A POST, PUT, PATCH or DELETE route only has optional authentication (`jwt_required(optional=True)`, `auth_accepted`, flask-oidc 1.x `accept_token()`, `login_required(optional=True)`): anonymous callers reach the write.',
+  fix: 'Require authentication on the write (drop `optional=True`), or reject anonymous callers in the view before changing anything.',
+  docs: 'docs/rules/optional-auth-on-write.md',
+};
+
+export const rule: Rule = {
+  meta,
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const route of ctx.routes) {
+      if (!route.auth.optional || !route.writes || route.auth.state === 'protected') continue;
+      if (route.auth.state === 'public' && route.auth.publicReason?.startsWith('listed in public-routes')) continue;
+      const optional = route.guards.filter((g) => g.info.kind === 'optional').map((g) => `\`@${g.label}\``);
+      out.push(
+        routeFinding(
+          meta,
+          route,
+          `\`${routeLabel(route)}\` changes data but ${optional.join(', ') || 'its authentication'} lets anonymous requests through: require a token, or reject anonymous callers in the view.`,
+        ),
+      );
+    }
+    return out;
+  },
+};
