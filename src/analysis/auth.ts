@@ -203,10 +203,15 @@ export class AuthAnalyzer {
     scope: Scope,
   ): 'verifier' | 'optional-verifier' | 'project-verifier' | 'other' {
     const name = fnExpr.k === 'name' ? fnExpr.id : fnExpr.k === 'attr' ? fnExpr.attr : '';
-    if (!name || !/verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role/i.test(name)) {
-      return 'other';
-    }
+    if (!name) return 'other';
+    const verifierName = /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i.test(name);
     for (const v of this.project.evalExpr(fnExpr, scope)) {
+      if (v.t === 'func') {
+        // Helpers of the project are judged by their bodies, whatever their names.
+        if (this.rejectsWithoutCredentials(v.fn)) return 'project-verifier';
+        continue;
+      }
+      if (!verifierName) continue;
       if (v.t === 'ext') {
         const qn = canonical(v.qn);
         if (OPTIONAL_VERIFIERS.has(qn)) return 'optional-verifier';
@@ -214,7 +219,6 @@ export class AuthAnalyzer {
           return truthy(kw.optional) ? 'optional-verifier' : 'verifier';
         }
       }
-      if (v.t === 'func' && this.rejectsWithoutCredentials(v.fn)) return 'project-verifier';
       if (v.t === 'boundcall' || v.t === 'instattr') {
         // Serializer/JWT objects: `s.loads(token)` raises on a bad signature; `auth.verify_token` is a callback.
         if (/^(decode|loads|verify)$/.test(name)) return 'verifier';

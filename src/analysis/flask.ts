@@ -159,7 +159,6 @@ export class FlaskModel {
       for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
     }
     for (const scope of this.scopes()) {
-      for (const stmt of scope.calls) this.collectCall(stmt.call, stmt.span, scope);
       for (const ta of scope.targetAssigns) {
         if (ta.target.k !== 'attr' || !['decorators', 'method_decorators'].includes(ta.target.attr)) continue;
         for (const v of this.project.evalExpr(ta.target.obj, scope)) {
@@ -169,6 +168,9 @@ export class FlaskModel {
           this.classAttrAssigns.set(v.cls, attrs);
         }
       }
+    }
+    for (const scope of this.scopes()) {
+      for (const stmt of scope.calls) this.collectCall(stmt.call, stmt.span, scope);
     }
   }
 

@@ -1,0 +1,519 @@
+import { describe, expect, it } from 'vitest';
+import type { Analysis } from '../src/analysis/pipeline.js';
+import { analyzeFiles } from './helpers/analyze.js';
+
+/** `METHODS path endpoint file:start-end state [mechanisms]`, in report order. */
+function rows(a: Analysis): string[] {
+  return a.routes.map(
+    (r) =>
+      `${r.methods.join(',')} ${r.path} ${r.endpoint} ${r.location.file}:${r.location.startLine}-${r.location.endLine} ${r.auth.state}` +
+      (r.auth.mechanisms.length ? ` [${r.auth.mechanisms.join('; ')}]` : ''),
+  );
+}
+
+describe('routes and prefixes', () => {
+  it('resolves a factory, blueprints across modules, registration prefixes and nested blueprints', async () => {
+    const a = await analyzeFiles({
+      'shop/__init__.py': `
+        from flask import Flask
+        from .catalog import bp as catalog_bp
+        from . import orders
+        from .admin import admin
+        def create_app():
+            app = Flask(__name__)
+            app.register_blueprint(catalog_bp, url_prefix='/api/catalog')
+            app.register_blueprint(orders.bp)
+            app.register_blueprint(admin, url_prefix='/admin/')
+            return app
+      `,
+      'shop/catalog.py': `
+        from flask import Blueprint
+        bp = Blueprint('catalog', __name__, url_prefix='/overridden')
+        @bp.get('/products/<int:pid>')
+        def product(pid):
+            return {}
+        @bp.route('', methods=['post', 'HEAD', 'OPTIONS'])
+        def add_product():
+            return {}
+      `,
+      'shop/orders.py': `
+        from flask import Blueprint
+        bp = Blueprint('orders', __name__, url_prefix='/api/orders/')
+        @bp.route('/<uuid:oid>', methods=('GET', 'PATCH'))
+        def order(oid):
+            return {}
+      `,
+      'shop/admin/__init__.py': `
+        from flask import Blueprint
+        from .reports import reports
+        admin = Blueprint('admin', __name__)
+        admin.register_blueprint(reports, url_prefix='/reports')
+      `,
+      'shop/admin/reports.py': `
+        from flask import Blueprint
+        reports = Blueprint('reports', __name__)
+        @reports.route('/daily')
+        def daily():
+            return {}
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin/reports/daily admin.reports.daily shop/admin/reports.py:3-5 unprotected',
+      'GET /api/catalog/products/<int:pid> catalog.product shop/catalog.py:3-5 unprotected',
+      'POST /api/catalog catalog.add_product shop/catalog.py:6-8 unprotected',
+      'GET,PATCH /api/orders/<uuid:oid> orders.order shop/orders.py:3-5 unprotected',
+    ]);
+  });
+
+  it('finds routes declared inside functions, add_url_rule, class views and loops over blueprints', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask.views import MethodView, View
+        from views import register_routes, ping
+        app = Flask(__name__)
+        a = Blueprint('a', __name__, url_prefix='/a')
+        b = Blueprint('b', __name__, url_prefix='/b')
+        @a.route('/x')
+        def ax():
+            return ''
+        @b.route('/y')
+        def by():
+            return ''
+        for blueprint in (a, b):
+            app.register_blueprint(blueprint)
+        register_routes(app)
+        app.add_url_rule('/ping', 'ping', ping)
+        class Counter(MethodView):
+            def get(self):
+                return ''
+            def delete(self):
+                return ''
+        class Page(View):
+            methods = ['GET', 'POST']
+            def dispatch_request(self):
+                return ''
+        app.add_url_rule('/counter', view_func=Counter.as_view('counter'))
+        app.add_url_rule('/page', view_func=Page.as_view('page'))
+      `,
+      'views.py': `
+        def register_routes(app):
+            @app.route('/inner')
+            def inner():
+                return ''
+        def ping():
+            return 'pong'
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /a/x a.ax app.py:7-9 unprotected',
+      'GET /b/y b.by app.py:10-12 unprotected',
+      'GET /counter counter app.py:18-19 unprotected',
+      'DELETE /counter counter app.py:20-21 unprotected',
+      'GET /page page app.py:24-25 unprotected',
+      'POST /page page app.py:24-25 unprotected',
+      'GET /inner inner views.py:2-4 unprotected',
+      'GET /ping ping views.py:5-6 public',
+    ]);
+  });
+
+  it('builds Flask-RESTful and flask-restx paths from Api prefixes and namespaces', async () => {
+    const a = await analyzeFiles({
+      'api.py': `
+        from flask import Flask, Blueprint
+        from flask_restful import Api, Resource
+        from flask_restx import Api as XApi, Namespace, Resource as XResource
+        app = Flask(__name__)
+        v1 = Blueprint('v1', __name__, url_prefix='/v1')
+        api = Api(v1, prefix='/api')
+        class Book(Resource):
+            def get(self, book_id):
+                return {}
+            def put(self, book_id):
+                return {}
+        api.add_resource(Book, '/books/<int:book_id>', '/b/<int:book_id>')
+        app.register_blueprint(v1)
+        xapi = XApi(app, prefix='/x')
+        ns = Namespace('shelves', path='/shelves')
+        @ns.route('/<int:shelf_id>')
+        class Shelf(XResource):
+            def delete(self, shelf_id):
+                return {}
+        xapi.add_namespace(ns)
+        other = Namespace('racks')
+        @other.route('/')
+        class Racks(XResource):
+            def get(self):
+                return []
+        xapi.add_namespace(other, path='/storage/racks')
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /v1/api/b/<int:book_id> v1.book api.py:8-9 unprotected',
+      'GET /v1/api/books/<int:book_id> v1.book api.py:8-9 unprotected',
+      'PUT /v1/api/b/<int:book_id> v1.book api.py:10-11 unprotected',
+      'PUT /v1/api/books/<int:book_id> v1.book api.py:10-11 unprotected',
+      'DELETE /x/shelves/<int:shelf_id> shelf api.py:18-19 unprotected',
+      'GET /x/storage/racks/ racks api.py:24-25 unprotected',
+    ]);
+  });
+
+  it('ignores what is not Flask: FastAPI routers and home-made objects with a route method', async () => {
+    const a = await analyzeFiles({
+      'svc.py': `
+        from fastapi import APIRouter
+        router = APIRouter()
+        @router.get('/users')
+        def users():
+            return []
+        class Registry:
+            def route(self, path):
+                return lambda f: f
+        registry = Registry()
+        @registry.route('/admin')
+        def admin():
+            return 1
+      `,
+    });
+    expect(a.routes).toEqual([]);
+    expect(a.findings).toEqual([]);
+  });
+});
+
+describe('authentication per route', () => {
+  it('recognises library decorators called, bare, aliased and stored in variables', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        import flask_login
+        from flask_jwt_extended import jwt_required as auth, JWTManager
+        from flask_httpauth import HTTPTokenAuth, HTTPBasicAuth
+        from flask_login import login_required
+        app = Flask(__name__)
+        tokens = HTTPTokenAuth('Bearer')
+        basic = HTTPBasicAuth()
+        guard = auth()
+        @app.get('/a')
+        @auth()
+        def a():
+            return ''
+        @app.get('/b')
+        @guard
+        def b():
+            return ''
+        @app.get('/c')
+        @tokens.login_required
+        def c():
+            return ''
+        @app.get('/d')
+        @basic.login_required()
+        def d():
+            return ''
+        @app.get('/e')
+        @flask_login.login_required
+        def e():
+            return ''
+        @app.get('/f')
+        @login_required
+        def f():
+            return ''
+        @app.get('/g')
+        @auth(optional=True)
+        def g():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /a a app.py:10-13 protected [auth()]',
+      'GET /b b app.py:14-17 protected [guard]',
+      'GET /c c app.py:18-21 protected [tokens.login_required]',
+      'GET /d d app.py:22-25 protected [basic.login_required()]',
+      'GET /e e app.py:26-29 protected [flask_login.login_required]',
+      'GET /f f app.py:30-33 protected [login_required]',
+      'GET /g g app.py:34-37 unprotected [auth(optional=True) (optional)]',
+    ]);
+    expect(a.routes.at(-1)?.auth.optional).toBe(true);
+  });
+
+  it('applies class decorators, inherited method_decorators, per-method dicts and Api decorators', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        from flask_restful import Api, Resource
+        from flask_jwt_extended import jwt_required
+        app = Flask(__name__)
+        class Secured(Resource):
+            method_decorators = [jwt_required()]
+        class Wallet(Secured):
+            def get(self):
+                return {}
+        class Feed(Resource):
+            method_decorators = {'post': [jwt_required()]}
+            def get(self):
+                return []
+            def post(self):
+                return {}
+        class Admin(Resource):
+            def get(self):
+                return {}
+        class Report(MethodView):
+            def get(self):
+                return {}
+        Report.decorators = [jwt_required()]
+        app.add_url_rule('/report', view_func=Report.as_view('report'))
+        open_api = Api(app)
+        open_api.add_resource(Wallet, '/wallet')
+        open_api.add_resource(Feed, '/feed')
+        guarded = Api(app, prefix='/admin', decorators=[jwt_required()])
+        guarded.add_resource(Admin, '/stats')
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /wallet wallet app.py:9-10 protected [Secured.method_decorators: jwt_required()]',
+      'GET /feed feed app.py:13-14 unprotected',
+      'POST /feed feed app.py:15-16 protected [Feed.method_decorators[post]: jwt_required()]',
+      'GET /admin/stats admin app.py:18-19 protected [Api decorators: jwt_required()]',
+      'GET /report report app.py:21-22 protected [Report decorators: jwt_required()]',
+    ]);
+  });
+
+  it('infers custom decorators from their bodies: a name alone is never protection', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, request, abort, jsonify
+        import jwt
+        app = Flask(__name__)
+        def token_required(f):
+            @wraps(f)
+            def inner(*args, **kwargs):
+                token = request.headers.get('Authorization')
+                if not token:
+                    return jsonify(message='Token is missing'), 401
+                try:
+                    jwt.decode(token, app.config['SECRET_KEY'], algorithms=['HS256'])
+                except Exception:
+                    return jsonify(message='Token is invalid'), 401
+                return f(*args, **kwargs)
+            return inner
+        def requires_auth(f):
+            @wraps(f)
+            def inner(*args, **kwargs):
+                print('checking', request.path)
+                return f(*args, **kwargs)
+            return inner
+        def admin_only(f):
+            @wraps(f)
+            def inner(*a, **k):
+                if request.headers.get('X-Api-Key') != app.config['ADMIN_KEY']:
+                    abort(403)
+                return f(*a, **k)
+            return inner
+        def only_when_present(f):
+            @wraps(f)
+            def inner(*a, **k):
+                token = request.headers.get('Authorization')
+                if token and token != 'x':
+                    abort(401)
+                return f(*a, **k)
+            return inner
+        @app.get('/a')
+        @token_required
+        def a():
+            return ''
+        @app.get('/b')
+        @requires_auth
+        def b():
+            return ''
+        @app.get('/c')
+        @admin_only
+        def c():
+            return ''
+        @app.get('/d')
+        @only_when_present
+        def d():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /a a app.py:38-41 protected [token_required]',
+      'GET /b b app.py:42-45 unprotected',
+      'GET /c c app.py:46-49 protected [admin_only]',
+      'GET /d d app.py:50-53 unprotected',
+    ]);
+  });
+
+  it('applies before_request hooks of apps, blueprints and parent blueprints, honouring allow-lists', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint, request, abort, g
+        from flask_jwt_extended import verify_jwt_in_request
+        app = Flask(__name__)
+        api = Blueprint('api', __name__, url_prefix='/api')
+        child = Blueprint('child', __name__, url_prefix='/child')
+        web = Blueprint('web', __name__)
+        OPEN = ['api.login', 'api.docs']
+        @api.before_request
+        def authenticate():
+            if request.endpoint in OPEN:
+                return
+            verify_jwt_in_request()
+        def web_gate():
+            if request.path.startswith('/public/'):
+                return None
+            if not request.headers.get('Authorization'):
+                abort(401)
+        web.before_request(web_gate)
+        @api.post('/login')
+        def login():
+            return ''
+        @api.get('/projects')
+        def projects():
+            return ''
+        @child.get('/items')
+        def items():
+            return ''
+        @web.get('/public/about')
+        def about():
+            return ''
+        @web.get('/account')
+        def account():
+            return ''
+        @app.get('/other')
+        def other():
+            return ''
+        api.register_blueprint(child)
+        app.register_blueprint(api)
+        app.register_blueprint(web)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /api/login api.login app.py:19-21 public',
+      'GET /api/projects api.projects app.py:22-24 protected [before_request authenticate]',
+      'GET /api/child/items api.child.items app.py:25-27 protected [before_request authenticate]',
+      'GET /public/about web.about app.py:28-30 public',
+      'GET /account web.account app.py:31-33 protected [before_request web_gate]',
+      'GET /other other app.py:34-36 unprotected',
+    ]);
+    expect(a.routes[3]?.auth.publicReason).toBe('allow-listed by before_request web_gate');
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual(['missing-authentication /other']);
+  });
+
+  it('counts a check written in the view body, and a verifier helper called from it', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, request, abort
+        from auth import current_account
+        app = Flask(__name__)
+        @app.get('/inbox')
+        def inbox():
+            if 'Authorization' not in request.headers:
+                abort(401)
+            return []
+        @app.get('/profile')
+        def profile():
+            account = current_account()
+            return account
+        @app.get('/news')
+        def news():
+            token = request.headers.get('Authorization')
+            return [token]
+      `,
+      'auth.py': `
+        from flask import request, abort
+        import jwt
+        def current_account():
+            header = request.headers.get('Authorization', '')
+            if not header:
+                abort(401)
+            return jwt.decode(header, 'k', algorithms=['HS256'])
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /inbox inbox app.py:4-8 protected [credential check in the view body]',
+      'GET /profile profile app.py:9-12 protected [credential check in the view body]',
+      'GET /news news app.py:13-16 unprotected',
+    ]);
+  });
+
+  it('treats a guard from an unanalysed package as unknown, and reports nothing for it', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_jwt_extended import jwt_required
+        from company_sso import require_scope
+        app = Flask(__name__)
+        @app.get('/a')
+        @require_scope('read:a')
+        def a():
+            return ''
+        @app.get('/b')
+        @jwt_required()
+        def b():
+            return ''
+      `,
+    });
+    expect(rows(a)[0]).toBe("GET /a a app.py:5-8 unknown [require_scope(\"read:a\") (not analysed)]");
+    expect(a.findings).toEqual([]);
+  });
+});
+
+describe('policy and suppression', () => {
+  it('honours public-routes globs and suppression comments', async () => {
+    const a = await analyzeFiles(
+      {
+        'app.py': `
+          from flask import Flask
+          from flask_jwt_extended import jwt_required
+          app = Flask(__name__)
+          @app.get('/private')
+          @jwt_required()
+          def private():
+              return ''
+          @app.get('/catalog/<int:item>')
+          def catalog(item):
+              return ''
+          # tokengate: ignore[missing-authentication] served behind the partner gateway
+          @app.get('/partner/feed')
+          def feed():
+              return ''
+          @app.get('/users')
+          def users():
+              return ''
+        `,
+      },
+      { publicRoutes: ['/catalog/**'] },
+    );
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state}`)).toEqual([
+      '/private protected',
+      '/catalog/<int:item> public',
+      '/partner/feed unprotected',
+      '/users unprotected',
+    ]);
+    expect(a.findings.map((f) => `${f.route?.path} ${f.suppressed ? 'suppressed' : 'active'}`)).toEqual([
+      '/partner/feed suppressed',
+      '/users active',
+    ]);
+  });
+
+  it('gives stable fingerprints that ignore line numbers', async () => {
+    const src = `
+      from flask import Flask
+      from flask_jwt_extended import jwt_required
+      app = Flask(__name__)
+      @app.get('/a')
+      @jwt_required()
+      def a():
+          return ''
+      @app.delete('/b')
+      def b():
+          return ''
+    `;
+    const first = await analyzeFiles({ 'app.py': src });
+    const shifted = await analyzeFiles({ 'app.py': src.replace("app = Flask(__name__)", "app = Flask(__name__)\n\n\n") });
+    expect(first.findings).toHaveLength(1);
+    expect(shifted.findings[0]?.location.startLine).toBe(first.findings[0]!.location.startLine + 3);
+    expect(shifted.findings[0]?.fingerprint).toBe(first.findings[0]?.fingerprint);
+  });
+});
