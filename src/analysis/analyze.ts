@@ -8,6 +8,7 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
   const { files, notices } = await collectSources(root, {
     include: options.include,
     exclude: options.exclude,
+    defaultExcludes: options.defaultExcludes,
     maxFileBytes: options.maxFileBytes,
   });
   return analyzeSources(files, options, notices);

@@ -11,6 +11,7 @@ import { Project } from './project.js';
 export interface AnalyzeOptions {
   include?: string[];
   exclude?: string[];
+  defaultExcludes?: boolean;
   publicRoutes?: string[];
   maxFileBytes?: number;
 }

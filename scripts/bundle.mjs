@@ -1,0 +1,35 @@
+// Builds dist/index.js (the action) and dist/cli.js (the CLI) with ncc, and ships the tree-sitter wasm
+// files beside them: ncc's own copy of web-tree-sitter's runtime wasm is not usable.
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ncc from '@vercel/ncc';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const require = createRequire(import.meta.url);
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'wasm'), { recursive: true });
+
+for (const [entry, out] of [
+  ['src/index.ts', 'index.js'],
+  ['src/cli.ts', 'cli.js'],
+]) {
+  const { code } = await ncc(join(root, entry), {
+    minify: false,
+    sourceMap: false,
+    quiet: true,
+    // The wasm files are loaded from dist/wasm/ at run time; ncc must not emit its own copies.
+    assetBuilds: false,
+  });
+  const body = code.replace(/^#!.*\n/, '');
+  const text = out === 'cli.js' ? `#!/usr/bin/env node\n${body}` : body;
+  writeFileSync(join(dist, out), text);
+  if (out === 'cli.js') chmodSync(join(dist, out), 0o755);
+}
+
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'wasm', 'web-tree-sitter.wasm'));
+copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'wasm', 'tree-sitter-python.wasm'));
+console.log('dist/index.js, dist/cli.js and dist/wasm/ written');

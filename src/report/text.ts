@@ -1,0 +1,76 @@
+import type { Finding, Report, RouteReport } from '../types.js';
+
+function severityCounts(findings: readonly Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  return [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', ');
+}
+
+function guardOf(route: RouteReport): string {
+  if (route.auth.state === 'public') return `none (public: ${route.auth.publicReason ?? 'by design'})`;
+  return route.auth.mechanisms.length ? route.auth.mechanisms.join(', ') : 'none';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function findingLines(f: Finding): string[] {
+  const route = f.route ? `${f.route.methods.join(',')} ${f.route.path}` : '';
+  return [
+    `  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${route ? `  ${route}` : ''}`,
+    `           ${f.message}`,
+    `           ${f.location.file}:${f.location.startLine}${f.suppressed ? `  (suppressed: ${f.suppressed.reason})` : ''}`,
+  ];
+}
+
+/** The human-readable report: findings grouped by file, the route table, the verdict. */
+export function renderText(report: Report): string {
+  const active = report.findings.filter((f) => !f.suppressed);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  const out: string[] = [];
+  out.push(
+    `tokengate ${report.tool.version}: ${report.routes.length} route${report.routes.length === 1 ? '' : 's'}, ` +
+      `${active.length} finding${active.length === 1 ? '' : 's'}${active.length ? ` (${severityCounts(active)})` : ''}`,
+  );
+  const byFile = new Map<string, Finding[]>();
+  for (const f of active) byFile.set(f.location.file, [...(byFile.get(f.location.file) ?? []), f]);
+  for (const [file, findings] of byFile) {
+    out.push('', file);
+    for (const f of findings) out.push(...findingLines(f));
+  }
+  if (suppressed.length) {
+    out.push('', `Suppressed (${suppressed.length})`);
+    for (const f of suppressed) out.push(...findingLines(f));
+  }
+  out.push('', 'Routes');
+  if (report.routes.length) {
+    const rows = [['METHODS', 'PATH', 'STATE', 'LOCATION', 'GUARD']];
+    for (const r of report.routes) {
+      rows.push([r.methods.join(','), r.path, r.auth.state, `${r.location.file}:${r.location.startLine}`, guardOf(r)]);
+    }
+    out.push(...table(rows).map((l) => `  ${l}`));
+  } else {
+    out.push('  no Flask routes found');
+  }
+  if (report.notices.length) {
+    out.push('', 'Notices');
+    for (const n of report.notices) out.push(`  ${n.file ? `${n.file}: ` : ''}${n.message}`);
+  }
+  const g = report.gate;
+  out.push(
+    '',
+    g.failOn === 'none'
+      ? 'Gate: passed (fail-on none).'
+      : g.failed
+        ? `Gate: failed, ${g.counted} finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}.`
+        : `Gate: passed, no findings at or above ${g.failOn}.`,
+  );
+  return out.join('\n') + '\n';
+}
