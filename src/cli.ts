@@ -20,7 +20,10 @@ interface ScanFlags {
 }
 
 function oneLine(message: string): string {
-  const text = message.replace(/^error:\s*/i, '').trim().split('\n')[0]!;
+  const text = message
+    .replace(/^error:\s*/i, '')
+    .trim()
+    .split('\n')[0]!;
   return `tokengate: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
@@ -41,9 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--output <file>', 'write the report to a file instead of standard output')
     .addOption(
-      new Option('--fail-on <level>', `exit 1 when a finding reaches this severity (${FAIL_ON_LEVELS.join('|')}; default high, or the config's fail-on)`).argParser(
-        (v) => parseFailOn(v, '--fail-on'),
-      ),
+      new Option(
+        '--fail-on <level>',
+        `exit 1 when a finding reaches this severity (${FAIL_ON_LEVELS.join('|')}; default high, or the config's fail-on)`,
+      ).argParser((v) => parseFailOn(v, '--fail-on')),
     )
     .option('--config <file>', 'configuration file (default: <path>/.tokengate.yml when present)')
     .option('--preview-url <url>', 'live probing of a preview deployment (not implemented yet: rejected)')
@@ -53,13 +57,20 @@ export async function main(argv: string[]): Promise<number> {
       if (flags.previewUrl !== undefined) {
         throw new UsageError('--preview-url is not implemented yet; run the static scan without it.');
       }
-      const report = await scan({ root: path, configPath: flags.config, configExplicit: !!flags.config, failOn: flags.failOn });
+      const report = await scan({
+        root: path,
+        configPath: flags.config,
+        configExplicit: !!flags.config,
+        failOn: flags.failOn,
+      });
       const text = flags.format === 'json' ? renderJson(report) : renderText(report);
       if (flags.output) {
         try {
           writeFileSync(flags.output, text);
         } catch (err) {
-          throw new UsageError(`cannot write '${flags.output}' (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+          throw new UsageError(
+            `cannot write '${flags.output}' (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+          );
         }
         if (flags.format !== 'text') process.stdout.write(renderText(report));
         else process.stdout.write(`tokengate: report written to ${flags.output}\n`);
@@ -78,7 +89,8 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return EXIT_PASSED;
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code))
+        return EXIT_PASSED;
       process.stderr.write(oneLine(err.message) + '\n');
       return EXIT_USAGE;
     }

@@ -35,7 +35,15 @@ export const EMPTY_CONFIG: FileConfig = {
   pathParams: {},
 };
 
-const KEYS = ['public-routes', 'include', 'exclude', 'default-excludes', 'fail-on', 'ignore', 'path-params'] as const;
+const KEYS = [
+  'public-routes',
+  'include',
+  'exclude',
+  'default-excludes',
+  'fail-on',
+  'ignore',
+  'path-params',
+] as const;
 
 export function parseFailOn(value: string, where: string): FailOn {
   const v = value.trim().toLowerCase();
@@ -75,7 +83,8 @@ export function parseConfig(text: string, name: string): FileConfig {
   };
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return EMPTY_CONFIG;
-  if (!isMap(root)) throw new UsageError(`Invalid ${name}: the file must be a mapping of keys such as public-routes.`);
+  if (!isMap(root))
+    throw new UsageError(`Invalid ${name}: the file must be a mapping of keys such as public-routes.`);
 
   const config: {
     -readonly [K in keyof FileConfig]: FileConfig[K];
@@ -84,7 +93,8 @@ export function parseConfig(text: string, name: string): FileConfig {
   const strings = (key: string, node: Node | null | undefined): string[] => {
     if (!isSeq(node)) return fail(key, node, 'must be a list of strings');
     return node.items.map((item) => {
-      if (!isScalar(item) || typeof item.value !== 'string' || !item.value) return fail(key, item as Node, 'must be a list of strings');
+      if (!isScalar(item) || typeof item.value !== 'string' || !item.value)
+        return fail(key, item as Node, 'must be a list of strings');
       return item.value;
     });
   };
@@ -114,7 +124,8 @@ export function parseConfig(text: string, name: string): FileConfig {
         config.defaultExcludes = (value as { value: boolean }).value;
         break;
       case 'fail-on':
-        if (!isScalar(value) || typeof value.value !== 'string') fail(key, value, `must be one of ${FAIL_ON_LEVELS.join(', ')}`);
+        if (!isScalar(value) || typeof value.value !== 'string')
+          fail(key, value, `must be one of ${FAIL_ON_LEVELS.join(', ')}`);
         if (!(FAIL_ON_LEVELS as readonly string[]).includes(String((value as { value: string }).value))) {
           fail(key, value, `must be one of ${FAIL_ON_LEVELS.join(', ')}`);
         }
@@ -141,11 +152,14 @@ function parseIgnore(node: Node | null | undefined, fail: Fail): IgnoreEntry[] {
     for (const pair of item.items as Pair<Node, Node>[]) {
       const k = isScalar(pair.key) ? String(pair.key.value) : '';
       const v = pair.value;
-      if (!['rule', 'path', 'route', 'reason', 'expires'].includes(k)) fail(`ignore.${k}`, pair.key, 'is not a known key');
+      if (!['rule', 'path', 'route', 'reason', 'expires'].includes(k))
+        fail(`ignore.${k}`, pair.key, 'is not a known key');
       const raw = isScalar(v) ? v.value : undefined;
-      const str = raw instanceof Date ? raw.toISOString().slice(0, 10) : typeof raw === 'string' ? raw : undefined;
+      const str =
+        raw instanceof Date ? raw.toISOString().slice(0, 10) : typeof raw === 'string' ? raw : undefined;
       if (!str) fail(`ignore.${k}`, v, 'must be a string');
-      if (k === 'expires' && !/^\d{4}-\d{2}-\d{2}$/.test(str!)) fail('ignore.expires', v, 'must be a date YYYY-MM-DD');
+      if (k === 'expires' && !/^\d{4}-\d{2}-\d{2}$/.test(str!))
+        fail('ignore.expires', v, 'must be a date YYYY-MM-DD');
       (entry as Record<string, string>)[k] = str!;
     }
     if (!entry.rule) fail('ignore.rule', item, 'is required');
@@ -163,7 +177,8 @@ function parsePathParams(node: Node | null | undefined, fail: Fail): Record<stri
     const params: Record<string, string> = {};
     for (const p of (pair.value as { items: Pair<Node, Node>[] }).items) {
       const name = isScalar(p.key) ? String(p.key.value) : '';
-      if (!isScalar(p.value) || p.value.value === null) fail(`path-params.${route}.${name}`, p.value, 'must be a value');
+      if (!isScalar(p.value) || p.value.value === null)
+        fail(`path-params.${route}.${name}`, p.value, 'must be a value');
       params[name] = String((p.value as { value: unknown }).value);
     }
     out[route] = params;

@@ -1,10 +1,9 @@
 import type { FailOn } from './config.js';
 import { SEVERITIES, type Finding, type Report, type Severity } from './types.js';
 
-const RANK: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, SEVERITIES.length - i])) as Record<
-  Severity,
-  number
->;
+const RANK: Record<Severity, number> = Object.fromEntries(
+  SEVERITIES.map((s, i) => [s, SEVERITIES.length - i]),
+) as Record<Severity, number>;
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {
   return RANK[severity] >= RANK[threshold];
@@ -13,7 +12,9 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 /** The gate: fail when any active (not suppressed) finding reaches `failOn`. */
 export function evaluateGate(findings: readonly Finding[], failOn: FailOn): Report['gate'] {
   const counted =
-    failOn === 'none' ? 0 : findings.filter((f) => !f.suppressed && f.new && atLeast(f.severity, failOn)).length;
+    failOn === 'none'
+      ? 0
+      : findings.filter((f) => !f.suppressed && f.new && atLeast(f.severity, failOn)).length;
   return { failOn, failed: counted > 0, counted };
 }
 

@@ -454,7 +454,7 @@ describe('authentication per route', () => {
             return ''
       `,
     });
-    expect(rows(a)[0]).toBe("GET /a a app.py:5-8 unknown [require_scope(\"read:a\") (not analysed)]");
+    expect(rows(a)[0]).toBe('GET /a a app.py:5-8 unknown [require_scope("read:a") (not analysed)]');
     expect(a.findings).toEqual([]);
   });
 });
@@ -511,7 +511,9 @@ describe('policy and suppression', () => {
           return ''
     `;
     const first = await analyzeFiles({ 'app.py': src });
-    const shifted = await analyzeFiles({ 'app.py': src.replace("app = Flask(__name__)", "app = Flask(__name__)\n\n\n") });
+    const shifted = await analyzeFiles({
+      'app.py': src.replace('app = Flask(__name__)', 'app = Flask(__name__)\n\n\n'),
+    });
     expect(first.findings).toHaveLength(1);
     expect(shifted.findings[0]?.location.startLine).toBe(first.findings[0]!.location.startLine + 3);
     expect(shifted.findings[0]?.fingerprint).toBe(first.findings[0]?.fingerprint);

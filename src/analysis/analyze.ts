@@ -13,4 +13,3 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
   });
   return analyzeSources(files, options, notices);
 }
-

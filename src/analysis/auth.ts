@@ -46,7 +46,10 @@ const LIBRARY_DECORATORS: Record<string, (call: Extract<Expr, { k: 'call' }> | u
 };
 
 /** Decorating methods of extension instances, by canonical class. */
-const INSTANCE_DECORATORS: Record<string, Record<string, (c: Extract<Expr, { k: 'call' }> | undefined) => GuardKind>> = {
+const INSTANCE_DECORATORS: Record<
+  string,
+  Record<string, (c: Extract<Expr, { k: 'call' }> | undefined) => GuardKind>
+> = {
   'flask_httpauth.HTTPBasicAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
   'flask_httpauth.HTTPTokenAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
   'flask_httpauth.HTTPDigestAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
@@ -134,7 +137,11 @@ export class AuthAnalyzer {
       case 'callresult':
         return { ...this.customDecorator(v.fn), label };
       case 'unknown':
-        return { kind: AUTHISH.test(label.replace(/\(.*$/s, '')) && !call?.args.length ? 'unknown' : guessUnknown(label), label };
+        return {
+          kind:
+            AUTHISH.test(label.replace(/\(.*$/s, '')) && !call?.args.length ? 'unknown' : guessUnknown(label),
+          label,
+        };
       default:
         return { kind: 'none', label };
     }
@@ -204,7 +211,10 @@ export class AuthAnalyzer {
   ): 'verifier' | 'optional-verifier' | 'project-verifier' | 'other' {
     const name = fnExpr.k === 'name' ? fnExpr.id : fnExpr.k === 'attr' ? fnExpr.attr : '';
     if (!name) return 'other';
-    const verifierName = /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i.test(name);
+    const verifierName =
+      /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i.test(
+        name,
+      );
     for (const v of this.project.evalExpr(fnExpr, scope)) {
       if (v.t === 'func') {
         // Helpers of the project are judged by their bodies, whatever their names.
@@ -232,7 +242,13 @@ export class AuthAnalyzer {
     const cached = this.hookCache.get(fn);
     if (cached) return cached;
     const facts = fn.facts;
-    const allow = { endpoints: [] as string[], paths: [] as string[], prefixes: [] as string[], markers: [] as string[], opaque: false };
+    const allow = {
+      endpoints: [] as string[],
+      paths: [] as string[],
+      prefixes: [] as string[],
+      markers: [] as string[],
+      opaque: false,
+    };
     const addAllow = (g: Extract<Guard, { kind: 'allow' }>): void => {
       for (const e of g.endpoints) {
         if (e.startsWith('@marker:')) allow.markers.push(e.slice(8));
@@ -261,13 +277,16 @@ export class AuthAnalyzer {
     const rejecting = facts.rejects.filter((r) => reachesAbsent(r.guards, false));
     if (reads && rejecting.length) {
       verifies = true;
-      for (const r of rejecting) for (const g of r.guards) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
+      for (const r of rejecting)
+        for (const g of r.guards) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
     }
     for (const g of exceptLists) addAllow({ ...g, negated: false });
 
     // `if not token: return` lets anonymous requests through before any check runs.
     const passesWhenAbsent = facts.passes.some(
-      (p) => p.guards.some((g) => g.kind === 'presence' && !g.present) && !p.guards.some((g) => g.kind === 'allow'),
+      (p) =>
+        p.guards.some((g) => g.kind === 'presence' && !g.present) &&
+        !p.guards.some((g) => g.kind === 'allow'),
     );
     const attempts = verifierSeen || facts.rejects.length > 0;
     let failsOpen = false;

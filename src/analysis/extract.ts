@@ -78,7 +78,8 @@ function interpolatedParts(node: SyntaxNode, depth: number): Expr[] | undefined 
       if (!child) continue;
       if (child.type === 'string_content') parts.push({ k: 'str', v: child.text, line: line(child) });
       else if (child.type === 'interpolation') {
-        if (child.namedChildren.some((c) => c && c.type !== 'comment' && c !== child.namedChildren[0])) return undefined;
+        if (child.namedChildren.some((c) => c && c.type !== 'comment' && c !== child.namedChildren[0]))
+          return undefined;
         parts.push(toExpr(child.namedChildren[0] ?? null, depth + 1));
       }
     }
@@ -174,7 +175,10 @@ export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
       const entries: { key: Expr; value: Expr }[] = [];
       for (const p of node.namedChildren) {
         if (p?.type === 'pair') {
-          entries.push({ key: toExpr(p.childForFieldName('key'), d), value: toExpr(p.childForFieldName('value'), d) });
+          entries.push({
+            key: toExpr(p.childForFieldName('key'), d),
+            value: toExpr(p.childForFieldName('value'), d),
+          });
         }
       }
       return { k: 'dict', entries, line: ln };
@@ -274,7 +278,8 @@ function paramNames(params: SyntaxNode | null): string[] {
     if (!p) continue;
     if (p.type === 'identifier') out.push(p.text);
     else {
-      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      const name =
+        p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
       if (name) out.push(name.text);
     }
   }
@@ -330,7 +335,8 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
         if (e.type === 'assignment') recordAssignment(e, scope);
         else if (e.type === 'call') {
           const call = toExpr(e);
-          if (call.k === 'call') scope.calls.push({ call, span: { startLine: line(e), endLine: endLine(e) } });
+          if (call.k === 'call')
+            scope.calls.push({ call, span: { startLine: line(e), endLine: endLine(e) } });
         }
       }
       return;
@@ -343,7 +349,8 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
         list.push({ k: 'item', of: toExpr(right), line: line(stmt) });
         scope.assigns.set(left.text, list);
       }
-      for (const c of stmt.namedChildren) if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, deeper);
+      for (const c of stmt.namedChildren)
+        if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, deeper);
       return;
     }
     case 'if_statement':
@@ -458,13 +465,22 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
 }
 
 function emptyFacts(): BodyFacts {
-  return { credentialReads: [], rejects: [], passes: [], calls: [], returnedNames: [], returns: [], marksParam: [] };
+  return {
+    credentialReads: [],
+    rejects: [],
+    passes: [],
+    calls: [],
+    returnedNames: [],
+    returns: [],
+    marksParam: [],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Body facts: credential reads, rejections and the conditions they sit under.
 
-const AUTH_HEADER = /authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session/i;
+const AUTH_HEADER =
+  /authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session/i;
 const AUTH_PARAM = /token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$/i;
 const REJECT_CALLEE =
   /unauthori[sz]ed|forbidden|^authenticate$|auth_?error|auth_?fail|access_?denied|^deny|not_?authenticated|challenge|permission_?denied|login_?required_?response|invalid_?token|token_?(missing|invalid|required|error)/i;
@@ -515,7 +531,11 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     case 'attribute': {
       const text = node.text.replace(/\s+/g, '');
       if (/^request\.authorization\b/.test(text)) return true;
-      if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
+      if (
+        /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(
+          text,
+        )
+      )
         return true;
       if (/^current_user\./.test(text) || /^current_identity\b/.test(text)) return true;
       break;
@@ -526,7 +546,8 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const vt = value?.text.replace(/\s+/g, '') ?? '';
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return true;
-      if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return true;
+      if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
+        return true;
       if (vt === 'session' && kv !== undefined) return true;
       if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv)) return true;
       break;
@@ -538,9 +559,14 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
       const fv = first ? stringValue(first) : undefined;
       if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return true;
-      if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return true;
+      if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
+        return true;
       if (ft === 'session.get') return true;
-      if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(lastName(node)))
+      if (
+        /^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(
+          lastName(node),
+        )
+      )
         return true;
       break;
     }
@@ -550,7 +576,8 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const lv = left ? stringValue(left) : undefined;
       const rt = right?.text.replace(/\s+/g, '') ?? '';
       if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return true;
-      if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv)) return true;
+      if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
+        return true;
       if (lv !== undefined && rt === 'session') return true;
       break;
     }
@@ -581,13 +608,19 @@ function literalStrings(node: SyntaxNode, w: FactWalk, depth = 0): string[] {
 function exprStrings(e: Expr): string[] {
   if (e.k === 'str') return [e.v];
   if (e.k === 'seq') return e.items.flatMap(exprStrings);
-  if (e.k === 'call' && e.args.length === 1 && e.fn.k === 'name' && /^(set|frozenset|tuple|list)$/.test(e.fn.id)) {
+  if (
+    e.k === 'call' &&
+    e.args.length === 1 &&
+    e.fn.k === 'name' &&
+    /^(set|frozenset|tuple|list)$/.test(e.fn.id)
+  ) {
     return exprStrings(e.args[0]!);
   }
   return [];
 }
 
-const REQUEST_ROUTE_ATTR = /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
+const REQUEST_ROUTE_ATTR =
+  /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
 
 function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | undefined {
   const text = cond.text;
@@ -631,7 +664,8 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
     for (const c of n.namedChildren) if (c) visit(c, depth + 1);
   };
   visit(cond, 0);
-  if (/request\.(url_rule)/.test(text) && endpoints.length + paths.length + prefixes.length === 0) opaque = true;
+  if (/request\.(url_rule)/.test(text) && endpoints.length + paths.length + prefixes.length === 0)
+    opaque = true;
   return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
 }
 
@@ -654,7 +688,10 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       if (!left || !right) return { kind: 'other' };
       // De Morgan: under negation `and` behaves as `or`.
       const isAnd = (op === 'and') !== negated;
-      const parts = [classifyCondition(left, negated, w, depth + 1), classifyCondition(right, negated, w, depth + 1)];
+      const parts = [
+        classifyCondition(left, negated, w, depth + 1),
+        classifyCondition(right, negated, w, depth + 1),
+      ];
       const presence = parts.filter((p): p is Extract<Guard, { kind: 'presence' }> => p.kind === 'presence');
       if (isAnd) {
         const allow = parts.find((p) => p.kind === 'allow');
@@ -691,7 +728,10 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
           const subject = isEmpty(b) ? a : b;
           if (readsCredential(subject, w)) return { kind: 'presence', present: !negated };
         }
-        if ((op === 'in' || op === 'not in') && /^request\.(headers|cookies|args)$/.test(b.text.replace(/\s+/g, ''))) {
+        if (
+          (op === 'in' || op === 'not in') &&
+          /^request\.(headers|cookies|args)$/.test(b.text.replace(/\s+/g, ''))
+        ) {
           const key = stringValue(a);
           if (key !== undefined && (AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
             return { kind: 'presence', present: (op === 'in') !== negated };
@@ -710,7 +750,11 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       const allow = allowGuard(cond, negated, w);
       if (allow) return allow;
       // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
-      if (cond.type !== 'call' && readsCredential(cond, w) && !/\.(is_|has_|can_|role|admin)/.test(cond.text)) {
+      if (
+        cond.type !== 'call' &&
+        readsCredential(cond, w) &&
+        !/\.(is_|has_|can_|role|admin)/.test(cond.text)
+      ) {
         return { kind: 'presence', present: !negated };
       }
       return { kind: 'other' };
@@ -747,7 +791,11 @@ function isRejectingRaise(stmt: SyntaxNode): boolean {
 }
 
 function isAbortCall(node: SyntaxNode): boolean {
-  return node.type === 'call' && lastName(node) === 'abort' && mentionsAuthStatus(node.childForFieldName('arguments') ?? node);
+  return (
+    node.type === 'call' &&
+    lastName(node) === 'abort' &&
+    mentionsAuthStatus(node.childForFieldName('arguments') ?? node)
+  );
 }
 
 function handlerRejects(tryStmt: SyntaxNode): boolean {
@@ -763,14 +811,16 @@ function subtreeRejects(node: SyntaxNode, depth: number): boolean {
   if (node.type === 'return_statement') return isRejectingReturn(node);
   if (node.type === 'raise_statement') return isRejectingRaise(node);
   if (isAbortCall(node)) return true;
-  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return false;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+    return false;
   for (const c of node.namedChildren) if (c && subtreeRejects(c, depth + 1)) return true;
   return false;
 }
 
 function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (depth > 40) return;
-  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+    return;
   if (node.type === 'call') {
     const e = toExpr(node);
     if (e.k === 'call') w.facts.calls.push({ fn: e.fn, kw: e.kw, line: line(node), guards: [...w.guards] });
@@ -867,7 +917,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (e.type === 'assignment') {
           const left = e.childForFieldName('left');
           const right = e.childForFieldName('right');
-          if (right && left && readsCredential(right, w)) for (const n of targetNames(left)) w.credVars.add(n);
+          if (right && left && readsCredential(right, w))
+            for (const n of targetNames(left)) w.credVars.add(n);
           if (left?.type === 'attribute') {
             const obj = left.childForFieldName('object');
             if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
@@ -878,7 +929,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (e.type === 'call' && lastName(e) === 'setattr') {
           const args = e.childForFieldName('arguments')?.namedChildren ?? [];
           const attr = args[1] ? stringValue(args[1]) : undefined;
-          if (args[0]?.type === 'identifier' && w.params.includes(args[0].text) && attr) w.facts.marksParam.push(attr);
+          if (args[0]?.type === 'identifier' && w.params.includes(args[0].text) && attr)
+            w.facts.marksParam.push(attr);
         }
         collectFromExpression(e, w);
       }

@@ -52,8 +52,8 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8192;
 
-function megabytes(n: number): string {
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+function size(n: number): string {
+  return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Every Python source under root, sorted by path; never follows symlinks, never leaves root. */
@@ -76,7 +76,10 @@ export async function collectSources(
   if (!rootStat.isDirectory()) throw new UsageError(`path '${root}' is neither a file nor a directory.`);
 
   const include = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
-  const excludes = [...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])];
+  const excludes = [
+    ...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES),
+    ...(options.exclude ?? []),
+  ];
   const excluded = excludes.length ? picomatch(excludes, { dot: true }) : () => false;
   // A directory is skipped when anything inside it would be excluded (`a/b/**` excludes `a/b`).
   const dirExcluded = (rel: string): boolean => excluded(`${rel}/`) || excluded(`${rel}/x`);
@@ -90,10 +93,18 @@ export async function collectSources(
     try {
       entries = await fs.readdir(abs, { withFileTypes: true });
     } catch (err) {
-      notices.push({ file: dir || '.', message: `skipped: directory cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).` });
+      notices.push({
+        file: dir || '.',
+        message: `skipped: directory cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+      });
       continue;
     }
-    if (dir && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) && options.defaultExcludes !== false) continue;
+    if (
+      dir &&
+      entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) &&
+      options.defaultExcludes !== false
+    )
+      continue;
     for (const entry of entries) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       // Symlinks are never followed: they could point outside the root or loop.
@@ -114,12 +125,20 @@ export async function collectSources(
   return { files, notices };
 }
 
-async function readSource(abs: string, rel: string, maxBytes: number, notices: Notice[]): Promise<SourceFile | undefined> {
+async function readSource(
+  abs: string,
+  rel: string,
+  maxBytes: number,
+  notices: Notice[],
+): Promise<SourceFile | undefined> {
   try {
     const stat = await fs.lstat(abs);
     if (stat.isSymbolicLink()) return undefined;
     if (stat.size > maxBytes) {
-      notices.push({ file: rel, message: `skipped: ${megabytes(stat.size)} is over the ${megabytes(maxBytes)} limit.` });
+      notices.push({
+        file: rel,
+        message: `skipped: ${size(stat.size)} is over the ${size(maxBytes)} limit.`,
+      });
       return undefined;
     }
     const bytes = await fs.readFile(abs);
@@ -131,8 +150,10 @@ async function readSource(abs: string, rel: string, maxBytes: number, notices: N
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { path: rel.split(sep).join('/'), text };
   } catch (err) {
-    notices.push({ file: rel, message: `skipped: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).` });
+    notices.push({
+      file: rel,
+      message: `skipped: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+    });
     return undefined;
   }
 }
-

@@ -132,7 +132,11 @@ export class FlaskModel {
     }
     this.collectApiResources();
     for (const inst of this.project.allInstances()) {
-      if (/^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\./.test(inst.qn)) {
+      if (
+        /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\./.test(
+          inst.qn,
+        )
+      ) {
         this.authExtensions.push(inst);
       }
     }
@@ -186,7 +190,8 @@ export class FlaskModel {
   private bindApi(api: Inst, target: Expr, scope: Scope): void {
     const list = this.apiBindings.get(api.key) ?? [];
     for (const t of this.project.evalExpr(target, scope)) {
-      if (t.t === 'inst' && (APP_CLASSES.has(t.qn) || BLUEPRINT_CLASSES.has(t.qn)) && !list.includes(t)) list.push(t);
+      if (t.t === 'inst' && (APP_CLASSES.has(t.qn) || BLUEPRINT_CLASSES.has(t.qn)) && !list.includes(t))
+        list.push(t);
     }
     this.apiBindings.set(api.key, list);
   }
@@ -210,10 +215,12 @@ export class FlaskModel {
       if (owner.t !== 'inst') continue;
       switch (method) {
         case 'register_blueprint':
-          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn)) this.addRegistration(owner, call, scope);
+          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))
+            this.addRegistration(owner, call, scope);
           break;
         case 'add_url_rule':
-          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn)) this.addUrlRule(owner, call, span, scope);
+          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))
+            this.addUrlRule(owner, call, span, scope);
           break;
         case 'before_request':
         case 'before_app_request': {
@@ -300,7 +307,12 @@ export class FlaskModel {
       if (d.expr.k === 'attr' && (d.expr.attr === 'before_request' || d.expr.attr === 'before_app_request')) {
         for (const owner of this.project.evalExpr(d.expr.obj, scope)) {
           if (owner.t === 'inst') {
-            this.addHook(owner, { k: 'name', id: fn.name, line: fn.defLine }, fn.scope.parent ?? fn.scope, d.expr.attr === 'before_app_request');
+            this.addHook(
+              owner,
+              { k: 'name', id: fn.name, line: fn.defLine },
+              fn.scope.parent ?? fn.scope,
+              d.expr.attr === 'before_app_request',
+            );
           }
         }
         return;
@@ -383,7 +395,12 @@ export class FlaskModel {
       const wrapperGuards = view.wrappers.map((w) => this.applied(w.expr, w.scope, exprText(w.expr)));
       if (view.fn) {
         const fn = view.fn;
-        const guards = [...wrapperGuards, ...fn.decorators.filter((d) => !this.isRouteDecorator(d.expr)).map((d) => this.applied(d.expr, fn.scope.parent ?? fn.scope, exprText(d.expr)))];
+        const guards = [
+          ...wrapperGuards,
+          ...fn.decorators
+            .filter((d) => !this.isRouteDecorator(d.expr))
+            .map((d) => this.applied(d.expr, fn.scope.parent ?? fn.scope, exprText(d.expr))),
+        ];
         this.addRoutes(owner, rule, endpointExpr ? this.stringOr(endpointExpr, scope) : fn.name, {
           methods: this.methodsOf(call.kw.methods, scope),
           file: fn.scope.module.file,
@@ -398,7 +415,14 @@ export class FlaskModel {
         });
       } else if (view.cls) {
         const endpoint = endpointExpr ? this.stringOr(endpointExpr, scope) : (view.viewName ?? view.cls.name);
-        this.addClassRoutes(owner, rule, endpoint, view.cls, wrapperGuards, call.kw.methods ? this.methodsOf(call.kw.methods, scope) : undefined);
+        this.addClassRoutes(
+          owner,
+          rule,
+          endpoint,
+          view.cls,
+          wrapperGuards,
+          call.kw.methods ? this.methodsOf(call.kw.methods, scope) : undefined,
+        );
       }
     }
   }
@@ -407,14 +431,12 @@ export class FlaskModel {
   private resolveView(e: Expr, scope: Scope, depth = 0): ViewRef[] {
     if (depth > 6) return [];
     if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'as_view') {
-      return this.project
-        .evalExpr(e.fn.obj, scope)
-        .flatMap((v) => {
-          if (v.t !== 'class') return [];
-          const nameExpr = e.args[0] ?? e.kw.name;
-          const viewName = nameExpr ? this.project.evalString(nameExpr, scope) : undefined;
-          return [{ cls: v.cls, viewName, wrappers: [] }];
-        });
+      return this.project.evalExpr(e.fn.obj, scope).flatMap((v) => {
+        if (v.t !== 'class') return [];
+        const nameExpr = e.args[0] ?? e.kw.name;
+        const viewName = nameExpr ? this.project.evalString(nameExpr, scope) : undefined;
+        return [{ cls: v.cls, viewName, wrappers: [] }];
+      });
     }
     if (e.k === 'call' && e.args.length === 1 && !Object.keys(e.kw).length) {
       const inner = this.resolveView(e.args[0]!, scope, depth + 1);
@@ -446,9 +468,15 @@ export class FlaskModel {
         } else if (owner.t === 'inst' && API_CLASSES.has(owner.qn)) {
           this.pendingResources.push({ holder: owner, cls, urls, endpoint, viaNamespace: false });
         } else if (owner.t === 'boundcall' && owner.attr === 'namespace' && API_CLASSES.has(owner.inst.qn)) {
-          const nsName = owner.call.args[0] ? this.project.evalString(owner.call.args[0], owner.scope) : undefined;
-          const nsPath = owner.call.kw.path ? this.project.evalString(owner.call.kw.path, owner.scope) : undefined;
-          const decorators = owner.call.kw.decorators ? { expr: owner.call.kw.decorators, scope: owner.scope } : undefined;
+          const nsName = owner.call.args[0]
+            ? this.project.evalString(owner.call.args[0], owner.scope)
+            : undefined;
+          const nsPath = owner.call.kw.path
+            ? this.project.evalString(owner.call.kw.path, owner.scope)
+            : undefined;
+          const decorators = owner.call.kw.decorators
+            ? { expr: owner.call.kw.decorators, scope: owner.scope }
+            : undefined;
           this.pendingResources.push({
             holder: owner.inst,
             cls,
@@ -466,7 +494,6 @@ export class FlaskModel {
     }
   }
 
-
   /** `api.add_resource(Resource, '/a', '/b')` and the class decorators collected earlier. */
   private collectApiResources(): void {
     for (const scope of this.scopes()) {
@@ -474,12 +501,19 @@ export class FlaskModel {
         const call = stmt.call;
         if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
         for (const holder of this.project.evalExpr(call.fn.obj, scope)) {
-          if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn))) continue;
+          if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn)))
+            continue;
           const urls = call.args.slice(1).map((a) => this.stringOr(a, scope));
           const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : undefined;
           for (const v of this.project.evalExpr(call.args[0], scope)) {
             if (v.t !== 'class') continue;
-            this.pendingResources.push({ holder, cls: v.cls, urls, endpoint, viaNamespace: NAMESPACE_CLASSES.has(holder.qn) });
+            this.pendingResources.push({
+              holder,
+              cls: v.cls,
+              urls,
+              endpoint,
+              viaNamespace: NAMESPACE_CLASSES.has(holder.qn),
+            });
           }
         }
       }
@@ -490,10 +524,18 @@ export class FlaskModel {
         const ns = r.holder;
         const nsName = ns.call.args[0] ? this.project.evalString(ns.call.args[0], ns.scope) : undefined;
         const nsPathExpr = ns.call.kw.path;
-        const ownPath = nsPathExpr ? this.project.evalString(nsPathExpr, ns.scope) : nsName ? `/${nsName}` : '';
+        const ownPath = nsPathExpr
+          ? this.project.evalString(nsPathExpr, ns.scope)
+          : nsName
+            ? `/${nsName}`
+            : '';
         const nsDecorators = ns.call.kw.decorators ? [{ expr: ns.call.kw.decorators, scope: ns.scope }] : [];
         for (const b of this.nsBindings.get(ns.key) ?? []) {
-          bindings.push({ api: b.api, prefix: (b.path ?? ownPath ?? '').replace(/\/$/, ''), decorators: nsDecorators });
+          bindings.push({
+            api: b.api,
+            prefix: (b.path ?? ownPath ?? '').replace(/\/$/, ''),
+            decorators: nsDecorators,
+          });
         }
       } else {
         bindings.push({
@@ -505,8 +547,12 @@ export class FlaskModel {
       for (const b of bindings) {
         const api = b.api;
         const apiPrefix = api.call.kw.prefix ? this.stringOr(api.call.kw.prefix, api.scope) : '';
-        const apiDecorators = api.call.kw.decorators ? [{ expr: api.call.kw.decorators, scope: api.scope }] : [];
-        const extra = [...apiDecorators, ...b.decorators].flatMap((d) => this.listGuards(d.expr, d.scope, exprText(api.call.fn)));
+        const apiDecorators = api.call.kw.decorators
+          ? [{ expr: api.call.kw.decorators, scope: api.scope }]
+          : [];
+        const extra = [...apiDecorators, ...b.decorators].flatMap((d) =>
+          this.listGuards(d.expr, d.scope, exprText(api.call.fn)),
+        );
         const endpoint = r.endpoint ?? r.cls.name.toLowerCase();
         for (const target of this.apiBindings.get(api.key) ?? []) {
           for (const url of r.urls) {
@@ -521,7 +567,9 @@ export class FlaskModel {
   private listGuards(e: Expr, scope: Scope, source: string): AppliedGuard[] {
     const list = this.project.evalList(e, scope);
     if (!list) return [];
-    return list.items.map((item) => this.applied(item, list.scope, `${source} decorators: ${exprText(item)}`));
+    return list.items.map((item) =>
+      this.applied(item, list.scope, `${source} decorators: ${exprText(item)}`),
+    );
   }
 
   /** A class attribute (`decorators`, `method_decorators`, `methods`) from the class, later assignments, or a base. */
@@ -558,7 +606,8 @@ export class FlaskModel {
     if (isMethodView) {
       for (const m of HTTP_METHODS) {
         const fn = methods.get(m);
-        if (fn && (!explicitMethods || explicitMethods.includes(m.toUpperCase()))) handlers.push({ method: m.toUpperCase(), fn });
+        if (fn && (!explicitMethods || explicitMethods.includes(m.toUpperCase())))
+          handlers.push({ method: m.toUpperCase(), fn });
       }
     } else {
       const dispatch = methods.get('dispatch_request');
@@ -593,7 +642,9 @@ export class FlaskModel {
           }));
         }
       }
-      const own = h.fn.decorators.map((d) => this.applied(d.expr, h.fn.scope.parent ?? h.fn.scope, exprText(d.expr)));
+      const own = h.fn.decorators.map((d) =>
+        this.applied(d.expr, h.fn.scope.parent ?? h.fn.scope, exprText(d.expr)),
+      );
       const guards = [...outer, ...classGuards, ...perMethod, ...own];
       this.addRoutes(owner, rule, endpoint, {
         methods: [h.method],
@@ -642,7 +693,9 @@ export class FlaskModel {
     if (APP_CLASSES.has(owner.qn)) return [{ app: owner, prefix: null, chain: [], names: [] }];
     const ownPrefixExpr = owner.call.kw.url_prefix;
     const ownPrefix =
-      ownPrefixExpr && !(ownPrefixExpr.k === 'const' && ownPrefixExpr.v === null) ? this.stringOr(ownPrefixExpr, owner.scope) : null;
+      ownPrefixExpr && !(ownPrefixExpr.k === 'const' && ownPrefixExpr.v === null)
+        ? this.stringOr(ownPrefixExpr, owner.scope)
+        : null;
     const nameExpr = owner.call.kw.name ?? owner.call.args[0];
     const ownName = (nameExpr && this.project.evalString(nameExpr, owner.scope)) ?? '?';
     const regs = this.registrations.get(owner.key) ?? [];
@@ -653,9 +706,15 @@ export class FlaskModel {
         const bpPrefix = reg.prefix === undefined ? ownPrefix : reg.prefix;
         for (const m of this.mounts(reg.parent, depth + 1, seen)) {
           let prefix: string | null;
-          if (m.prefix !== null && bpPrefix !== null) prefix = `${m.prefix.replace(/\/+$/, '')}/${bpPrefix.replace(/^\/+/, '')}`;
+          if (m.prefix !== null && bpPrefix !== null)
+            prefix = `${m.prefix.replace(/\/+$/, '')}/${bpPrefix.replace(/^\/+/, '')}`;
           else prefix = bpPrefix ?? m.prefix;
-          out.push({ app: m.app, prefix, chain: [...m.chain, owner], names: [...m.names, reg.name ?? ownName] });
+          out.push({
+            app: m.app,
+            prefix,
+            chain: [...m.chain, owner],
+            names: [...m.names, reg.name ?? ownName],
+          });
         }
       }
       seen.delete(owner.key);

@@ -41,7 +41,14 @@ export interface ImportBinding {
  */
 export type Guard =
   | { kind: 'presence'; present: boolean }
-  | { kind: 'allow'; negated: boolean; endpoints: string[]; paths: string[]; prefixes: string[]; opaque: boolean }
+  | {
+      kind: 'allow';
+      negated: boolean;
+      endpoints: string[];
+      paths: string[];
+      prefixes: string[];
+      opaque: boolean;
+    }
   | { kind: 'try'; handlerRejects: boolean }
   | { kind: 'other' };
 

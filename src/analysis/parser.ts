@@ -30,7 +30,9 @@ let loading: Promise<PythonParser> | undefined;
 export function pythonParser(): Promise<PythonParser> {
   loading ??= (async () => {
     const ts = require('web-tree-sitter') as typeof TreeSitter;
-    await ts.Parser.init({ wasmBinary: wasmBytes('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm') });
+    await ts.Parser.init({
+      wasmBinary: wasmBytes('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
+    });
     const language = await ts.Language.load(
       wasmBytes('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'),
     );

@@ -35,7 +35,10 @@ export async function analyzeSources(
     try {
       const mod = extractModule(file.path, file.text, tree.rootNode);
       if (mod.hasErrors) {
-        notices.push({ file: file.path, message: 'has syntax errors; analysed as far as the parser recovered.' });
+        notices.push({
+          file: file.path,
+          message: 'has syntax errors; analysed as far as the parser recovered.',
+        });
       }
       modules.push(mod);
     } finally {

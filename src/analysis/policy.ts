@@ -39,7 +39,11 @@ function staticSegments(path: string): { segments: string[]; lastIsStatic: boole
   const parts = path.split('/').filter(Boolean);
   const segments = parts.filter((p) => !p.startsWith('<')).map((p) => p.toLowerCase().replace(/_/g, '-'));
   const last = parts[parts.length - 1];
-  return { segments, lastIsStatic: !!last && !last.startsWith('<'), hasParams: parts.some((p) => p.startsWith('<')) };
+  return {
+    segments,
+    lastIsStatic: !!last && !last.startsWith('<'),
+    hasParams: parts.some((p) => p.startsWith('<')),
+  };
 }
 
 function viewBaseName(viewName: string): string {
@@ -79,7 +83,8 @@ export function isSensitive(route: Pick<ModelRoute, 'path' | 'viewName'>): boole
 function allowListed(route: ModelRoute, hook: HookRef): boolean {
   const allow = hook.analysis.allow;
   const short = route.endpoint.split('.').pop() ?? route.endpoint;
-  if (allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short))) return true;
+  if (allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short)))
+    return true;
   if (allow.paths.includes(route.path)) return true;
   if (allow.prefixes.some((p) => p && route.path.startsWith(p))) return true;
   if (allow.markers.some((m) => route.marks.includes(m))) return true;
@@ -141,18 +146,21 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
   const usesAuth = new Map<string, boolean>();
   const guardCounts = new Map<string, Map<string, number>>();
-  const projectUsesAuth = model.authExtensions.length > 0 || model.allHooks.some((h) => h.analysis.verifies || h.analysis.failsOpen);
+  const projectUsesAuth =
+    model.authExtensions.length > 0 ||
+    model.allHooks.some((h) => h.analysis.verifies || h.analysis.failsOpen);
   for (const d of draft) {
     const key = appKey(d.route);
     const authed =
       d.protectedBy.length > 0 ||
       d.auth.optional === true ||
-      d.auth.state === 'unknown' && !d.route.opaqueView ||
+      (d.auth.state === 'unknown' && !d.route.opaqueView) ||
       d.route.misplaced.length > 0 ||
       d.failingHooks.length > 0;
     if (authed) usesAuth.set(key, true);
     const counts = guardCounts.get(key) ?? new Map<string, number>();
-    for (const g of d.route.guards) if (g.info.kind === 'auth') counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
+    for (const g of d.route.guards)
+      if (g.info.kind === 'auth') counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
     guardCounts.set(key, counts);
   }
   const anyRouteAuth = [...usesAuth.values()].some(Boolean);

@@ -246,7 +246,8 @@ export class Project {
       };
       const visitScope = (scope: Scope): void => {
         for (const c of scope.calls) add(c.call, scope);
-        for (const values of scope.assigns.values()) for (const v of values) if (v.k === 'call') add(v, scope);
+        for (const values of scope.assigns.values())
+          for (const v of values) if (v.k === 'call') add(v, scope);
       };
       for (const m of this.modules) {
         visitScope(m.scope);
@@ -326,12 +327,14 @@ export class Project {
         return this.lookupIn(e.id, scope, depth + 1, seen);
       case 'attr': {
         const out: Value[] = [];
-        for (const obj of this.evalIn(e.obj, scope, depth + 1, seen)) out.push(...this.attrOf(obj, e.attr, depth, seen));
+        for (const obj of this.evalIn(e.obj, scope, depth + 1, seen))
+          out.push(...this.attrOf(obj, e.attr, depth, seen));
         return dedupe(out);
       }
       case 'call': {
         const out: Value[] = [];
-        for (const fn of this.evalIn(e.fn, scope, depth + 1, seen)) out.push(...this.callOf(fn, e, scope, depth, seen));
+        for (const fn of this.evalIn(e.fn, scope, depth + 1, seen))
+          out.push(...this.callOf(fn, e, scope, depth, seen));
         return dedupe(out);
       }
       case 'str':
@@ -400,7 +403,8 @@ export class Project {
           seen.add(key);
           for (const r of fn.fn.facts.returns) {
             for (const v of this.evalIn(r, fn.fn.scope, depth + 1, seen)) {
-              if (v.t === 'inst' || v.t === 'module' || v.t === 'class' || v.t === 'ext' || v.t === 'extcall') out.push(v);
+              if (v.t === 'inst' || v.t === 'module' || v.t === 'class' || v.t === 'ext' || v.t === 'extcall')
+                out.push(v);
             }
           }
           seen.delete(key);

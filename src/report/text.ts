@@ -53,7 +53,13 @@ export function renderText(report: Report): string {
   if (report.routes.length) {
     const rows = [['METHODS', 'PATH', 'STATE', 'LOCATION', 'GUARD']];
     for (const r of report.routes) {
-      rows.push([r.methods.join(','), r.path, r.auth.state, `${r.location.file}:${r.location.startLine}`, guardOf(r)]);
+      rows.push([
+        r.methods.join(','),
+        r.path,
+        r.auth.state,
+        `${r.location.file}:${r.location.startLine}`,
+        guardOf(r),
+      ]);
     }
     out.push(...table(rows).map((l) => `  ${l}`));
   } else {

@@ -5,4 +5,9 @@ import { rule as missingAuthentication } from './missing-authentication.js';
 import { rule as optionalAuthOnWrite } from './optional-auth-on-write.js';
 
 /** Every rule, by id. The meta-test keeps this list, the rule files, fixtures and docs in step. */
-export const RULES: readonly Rule[] = [missingAuthentication, authDecoratorOrder, optionalAuthOnWrite, authHookFailsOpen];
+export const RULES: readonly Rule[] = [
+  missingAuthentication,
+  authDecoratorOrder,
+  optionalAuthOnWrite,
+  authHookFailsOpen,
+];

@@ -18,7 +18,8 @@ export const rule: Rule = {
     const out: Finding[] = [];
     for (const route of ctx.routes) {
       if (!route.auth.optional || !route.writes || route.auth.state === 'protected') continue;
-      if (route.auth.state === 'public' && route.auth.publicReason?.startsWith('listed in public-routes')) continue;
+      if (route.auth.state === 'public' && route.auth.publicReason?.startsWith('listed in public-routes'))
+        continue;
       const optional = route.guards.filter((g) => g.info.kind === 'optional').map((g) => `\`@${g.label}\``);
       out.push(
         routeFinding(

@@ -40,8 +40,17 @@ function suppression(ids: readonly string[], ruleId: string): Finding['suppresse
     : undefined;
 }
 
-export function routeFinding(meta: RuleMeta, route: AssessedRoute, message: string, severity = meta.severity): Finding {
-  const location: Location = { file: route.file, startLine: route.span.startLine, endLine: route.span.endLine };
+export function routeFinding(
+  meta: RuleMeta,
+  route: AssessedRoute,
+  message: string,
+  severity = meta.severity,
+): Finding {
+  const location: Location = {
+    file: route.file,
+    startLine: route.span.startLine,
+    endLine: route.span.endLine,
+  };
   const finding: Finding = {
     ruleId: meta.id,
     severity,
@@ -60,7 +69,12 @@ export function routeFinding(meta: RuleMeta, route: AssessedRoute, message: stri
   return finding;
 }
 
-export function hookFinding(meta: RuleMeta, hook: HookRef, message: string, suppressedIds: readonly string[]): Finding {
+export function hookFinding(
+  meta: RuleMeta,
+  hook: HookRef,
+  message: string,
+  suppressedIds: readonly string[],
+): Finding {
   const fn = hook.fn;
   const finding: Finding = {
     ruleId: meta.id,

@@ -18,7 +18,11 @@ export interface RunningApp {
 const PROBE = join(import.meta.dirname, 'flask_probe.py');
 
 /** Start a fixture app with real Flask on 127.0.0.1 (a free port) and read its URL map. */
-export async function startFlaskApp(dir: string, target: string, env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startFlaskApp(
+  dir: string,
+  target: string,
+  env: Record<string, string> = {},
+): Promise<RunningApp> {
   const child: ChildProcess = spawn(flaskPython(), [PROBE, dir, target], {
     cwd: dir,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
@@ -30,7 +34,10 @@ export async function startFlaskApp(dir: string, target: string, env: Record<str
   });
   const closed = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const first = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Flask app in ${dir} did not start within 20s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Flask app in ${dir} did not start within 20s:\n${stderr}`)),
+      20_000,
+    );
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer);
       resolve(line);

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../src/types.js';
+
+/**
+ * dist/index.js started the way the runner starts it: every input of action.yml as INPUT_* (defaults
+ * included), the workflow files, and GITHUB_API_URL pointing at a recording server on loopback.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const requests: string[] = [];
+const server = createServer((req: IncomingMessage, res) => {
+  requests.push(`${req.method} ${req.url}`);
+  res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+});
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+function inputDefaults(): Record<string, string> {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  const env: Record<string, string> = {};
+  for (const [name, input] of Object.entries(action.inputs)) {
+    const value = name === 'github-token' ? 'ghs_test' : String(input.default ?? '');
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  return env;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokengate-action-'));
+  const files = {
+    output: join(dir, 'output'),
+    summary: join(dir, 'summary'),
+    event: join(dir, 'event.json'),
+  };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  writeFileSync(files.event, JSON.stringify({ pull_request: { number: 7, base: { sha: 'a'.repeat(40) } } }));
+  const { port } = server.address() as AddressInfo;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ...inputDefaults(),
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: ROOT,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_REPOSITORY: 'acme/tasks',
+    GITHUB_API_URL: `http://127.0.0.1:${port}`,
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: ROOT, env });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+  };
+}
+
+describe('the bundled action', () => {
+  it('scans, prints the report, writes report-file and outputs, and fails at fail-on', async () => {
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'tokengate-report-')), 'report.json');
+    const run = await runAction({ path: 'examples/tasks-api', 'report-file': reportFile });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('missing-authentication  DELETE /api/projects/<int:project_id>');
+    expect(run.stdout).toContain('::error::tokengate: 3 findings at or above high.');
+    expect(run.outputs).toEqual({
+      findings: '3',
+      'new-findings': '3',
+      'max-severity': 'high',
+      gate: 'fail',
+      'report-file': reportFile,
+      'sarif-file': '',
+    });
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    expect(report.findings.map((f) => f.ruleId).sort()).toEqual([
+      'auth-decorator-order',
+      'missing-authentication',
+      'missing-authentication',
+    ]);
+    expect(report.gate).toEqual({ failOn: 'high', failed: true, counted: 3 });
+    expect(requests).toEqual([]);
+  });
+
+  it('passes with fail-on none and reports a bad input in one sentence', async () => {
+    const passed = await runAction({ path: 'examples/tasks-api', 'fail-on': 'none' });
+    expect(passed.code).toBe(0);
+    expect(passed.outputs.gate).toBe('pass');
+    expect(passed.outputs.findings).toBe('3');
+
+    const bad = await runAction({ path: 'examples/tasks-api', 'fail-on': 'sometimes' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(
+      "::error::tokengate: the fail-on input must be one of critical, high, medium, low, info, none, not 'sometimes'.",
+    );
+    const missing = await runAction({ path: 'does/not/exist' });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain("::error::tokengate: path 'does/not/exist' does not exist.");
+    expect(requests).toEqual([]);
+  });
+});
