@@ -30,6 +30,12 @@ for (const [entry, out] of [
   if (out === 'cli.js') chmodSync(join(dist, out), 0o755);
 }
 
-copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'wasm', 'web-tree-sitter.wasm'));
-copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'wasm', 'tree-sitter-python.wasm'));
+copyFileSync(
+  require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+  join(dist, 'wasm', 'web-tree-sitter.wasm'),
+);
+copyFileSync(
+  require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
+  join(dist, 'wasm', 'tree-sitter-python.wasm'),
+);
 console.log('dist/index.js, dist/cli.js and dist/wasm/ written');
