@@ -24,24 +24,46 @@ export interface AssessedRoute extends ModelRoute {
 const AREA_SEGMENTS =
   /^(docs?|apidocs|api-docs|swagger|swagger-ui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
 const ENTRY_SEGMENTS =
-  /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|reset-password|password-reset|forgot-password|forgot|reset|confirm|confirm-email|verify-email|activate|callback|authorize|jwks|jwks\.json)$/;
+  /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|oauth|oauth2|callback|authorize|jwks|jwks\.json|openid-configuration)$/;
+/** Password recovery and account confirmation links, often followed by a token parameter. */
+const RECOVERY_SEGMENTS =
+  /^((reset|forgot|forgotten|recover|recovery|lost)(-your)?-(password|pwd|pass)(-[a-z]+)?|(password|pwd)-(reset|forgot|recovery|request)(-[a-z]+)?|reset|forgot|confirm|confirmation|confirm-email|verify-email|email-verification|activate|activation|unsubscribe)$/;
 const HEALTH_SEGMENTS =
   /^(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|alive|heartbeat|version)$/;
+/** Conventionally public pages, for GET only. */
+const PAGE_SEGMENTS =
+  /^(about|about-us|contact|contact-us|privacy|privacy-policy|terms|tos|terms-of-service|legal|help|faq|home|index|landing|pricing|features|sitemap\.xml|manifest\.json)$/;
 /** Only when the route accepts nothing but POST: `POST /tokens` issues a token, `GET /tokens` lists them. */
-const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|sessions?|users|accounts)$/;
+const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|authentication|sessions?)$/;
+/** `POST /users` without parameters is sign-up, unless it sits under an admin area. */
+const SIGNUP_COLLECTIONS = /^(users|accounts|members|customers)$/;
+const ADMIN_AREA = /^(admin|admins|administration|internal|manage|management|staff|backoffice|dashboard)$/;
+const TOKEN_PARAM = /token|code|key|uid|hash|signature|nonce|secret/i;
 const PUBLIC_VIEW_NAMES =
-  /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password|forgot_password|confirm_email|verify_email)$/;
+  /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password(_request)?|forgot_password|confirm_email|verify_email)$/;
 
 const SENSITIVE =
   /(^|[/_.\-<:])(users?|accounts?|admins?|administration|profiles?|me|settings|preferences|payments?|pay|orders?|billing|invoices?|cards?|wallets?|transactions?|transfers?|customers?|passwords?|secrets?|keys|api-?keys|credentials|private|internal|members?|employees?|patients?|records?|roles?|permissions?|purchases?|subscriptions?|checkout|refunds?|bank|balances?|messages?|uploads?|exports?|backups?|config|audit)([/_.\->:]|$)/i;
 
-function staticSegments(path: string): { segments: string[]; lastIsStatic: boolean; hasParams: boolean } {
+interface PathShape {
+  /** Static segments, lower-cased, `_` as `-`. */
+  segments: string[];
+  /** The last static segment and the parameters after it. */
+  last?: string;
+  trailingParams: string[];
+  hasParams: boolean;
+}
+
+function pathShape(path: string): PathShape {
   const parts = path.split('/').filter(Boolean);
   const segments = parts.filter((p) => !p.startsWith('<')).map((p) => p.toLowerCase().replace(/_/g, '-'));
-  const last = parts[parts.length - 1];
+  const trailingParams: string[] = [];
+  let i = parts.length - 1;
+  for (; i >= 0 && parts[i]!.startsWith('<'); i--) trailingParams.unshift(parts[i]!.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
   return {
     segments,
-    lastIsStatic: !!last && !last.startsWith('<'),
+    last: i >= 0 ? parts[i]!.toLowerCase().replace(/_/g, '-') : undefined,
+    trailingParams,
     hasParams: parts.some((p) => p.startsWith('<')),
   };
 }
@@ -57,18 +79,22 @@ function viewBaseName(viewName: string): string {
 
 /** Why a route is public by design (login, health, docs, the root page…), or undefined. */
 export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'viewName'>): string | undefined {
-  const { segments, lastIsStatic, hasParams } = staticSegments(route.path);
-  if (route.path === '/' && route.methods.every((m) => m === 'GET')) return 'the root page';
-  const area = segments.find((s) => AREA_SEGMENTS.test(s));
+  const shape = pathShape(route.path);
+  const readOnly = route.methods.every((m) => m === 'GET');
+  if (route.path === '/' && readOnly) return 'the root page';
+  const area = readOnly ? shape.segments.find((s) => AREA_SEGMENTS.test(s)) : undefined;
   if (area) return `documentation or static files (${area})`;
-  const last = segments[segments.length - 1];
-  if (last && lastIsStatic) {
-    if (ENTRY_SEGMENTS.test(last)) return `authentication entry point (${last})`;
-    if (HEALTH_SEGMENTS.test(last) && !hasParams) return `health or status endpoint (${last})`;
-    if (POST_ENTRY_SEGMENTS.test(last) && route.methods.length === 1 && route.methods[0] === 'POST') {
-      const name = viewBaseName(route.viewName);
-      if (last !== 'users' && last !== 'accounts') return `authentication entry point (POST ${last})`;
-      if (/register|sign_?up|create_account/.test(name)) return 'account registration';
+  const last = shape.last;
+  if (last) {
+    const tokenOnly = shape.trailingParams.every((p) => TOKEN_PARAM.test(p));
+    if (ENTRY_SEGMENTS.test(last) && !shape.hasParams) return `authentication entry point (${last})`;
+    if (RECOVERY_SEGMENTS.test(last) && tokenOnly) return `password reset or account confirmation (${last})`;
+    if (HEALTH_SEGMENTS.test(last) && !shape.hasParams) return `health or status endpoint (${last})`;
+    if (PAGE_SEGMENTS.test(last) && !shape.hasParams && readOnly) return `public page (${last})`;
+    const postOnly = route.methods.length === 1 && route.methods[0] === 'POST';
+    if (postOnly && !shape.hasParams && POST_ENTRY_SEGMENTS.test(last)) return `authentication entry point (POST ${last})`;
+    if (postOnly && !shape.hasParams && SIGNUP_COLLECTIONS.test(last) && !shape.segments.some((s) => ADMIN_AREA.test(s))) {
+      return `account registration (POST ${last})`;
     }
   }
   const name = viewBaseName(route.viewName);

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { isSensitive, publicByDesign } from '../src/analysis/policy.js';
+
+const route = (spec: string, viewName = 'view') => {
+  const [methods, path] = spec.split(' ') as [string, string];
+  return { methods: methods.split(','), path, viewName };
+};
+
+describe('public by design', () => {
+  it.each([
+    'GET /',
+    'POST /api/auth/login',
+    'POST /auth/logout',
+    'POST /api/v1/register',
+    'POST /oauth/token',
+    'POST /api/token/refresh',
+    'GET,POST /auth/reset_password_request',
+    'GET,POST /auth/reset_password/<token>',
+    'GET /confirm/<token>',
+    'GET /healthz',
+    'GET /api/status',
+    'GET /docs',
+    'GET /swagger.json',
+    'GET /static/<path:filename>',
+    'GET /.well-known/jwks.json',
+    'GET /about',
+    'POST /api/tokens',
+    'POST /api/users',
+  ])('%s is public', (spec) => {
+    expect(publicByDesign(route(spec))).toBeDefined();
+  });
+
+  it.each([
+    'GET /api/users',
+    'DELETE /api/docs/<int:doc_id>',
+    'GET /api/tokens',
+    'POST /api/admin/users',
+    'GET /api/orders/<int:order_id>/status',
+    'GET /api/users/<int:user_id>/token',
+    'PUT /api/users/<int:user_id>',
+    'GET /api/projects',
+    'POST /api/login/<int:user_id>/impersonate',
+  ])('%s is not', (spec) => {
+    expect(publicByDesign(route(spec))).toBeUndefined();
+  });
+
+  it('recognises entry points by handler name, and class resources by class name', () => {
+    expect(publicByDesign(route('POST /api/session/new', 'login'))).toBe('authentication entry point (login)');
+    expect(publicByDesign(route('POST /api/v1/sessions/new', 'LoginResource.post'))).toBe('authentication entry point (login)');
+    expect(publicByDesign(route('POST /api/v1/things', 'ThingResource.post'))).toBeUndefined();
+  });
+});
+
+describe('sensitive routes', () => {
+  it.each([
+    ['GET /api/users/<int:user_id>', true],
+    ['GET /me', true],
+    ['GET /admin/stats', true],
+    ['GET /api/orders', true],
+    ['GET /api/items', false],
+    ['GET /api/weather', false],
+  ] as const)('%s → %s', (spec, expected) => {
+    expect(isSensitive(route(spec, 'view'))).toBe(expected);
+  });
+});
