@@ -400,6 +400,48 @@ describe('authentication per route', () => {
     expect(a.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual(['missing-authentication /other']);
   });
 
+  it('understands hooks that combine an allow-list and a session check, and decorator factories', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, session, request, redirect, url_for, jsonify
+        from flask_jwt_extended import verify_jwt_in_request, get_jwt
+        app = Flask(__name__)
+        @app.before_request
+        def require_login():
+            if request.endpoint not in ('login', 'static') and 'user_id' not in session:
+                return redirect(url_for('login'))
+        def admin_required():
+            def wrapper(fn):
+                @wraps(fn)
+                def decorator(*args, **kwargs):
+                    verify_jwt_in_request()
+                    if get_jwt().get('is_admin'):
+                        return fn(*args, **kwargs)
+                    return jsonify(msg='Admins only'), 403
+                return decorator
+            return wrapper
+        @app.route('/signin', methods=['GET', 'POST'], endpoint='login')
+        def signin_page():
+            return ''
+        @app.route('/dash')
+        def dash():
+            return ''
+        @app.route('/admin/stats')
+        @admin_required()
+        def stats():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET,POST /signin login app.py:19-21 public',
+      'GET /dash dash app.py:22-24 protected [before_request require_login]',
+      'GET /admin/stats stats app.py:25-28 protected [admin_required(); before_request require_login]',
+    ]);
+    expect(a.routes[0]?.auth.publicReason).toBe('allow-listed by before_request require_login');
+    expect(a.findings).toEqual([]);
+  });
+
   it('counts a check written in the view body, and a verifier helper called from it', async () => {
     const a = await analyzeFiles({
       'app.py': `

@@ -669,6 +669,28 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
   return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
 }
 
+/** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
+function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard[] {
+  if (depth > 20) return [{ kind: 'other' }];
+  if (cond.type === 'parenthesized_expression') {
+    const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+    if (inner) return conditionGuards(inner, negated, w, depth + 1);
+  }
+  if (cond.type === 'not_operator') {
+    const arg = cond.childForFieldName('argument');
+    if (arg) return conditionGuards(arg, !negated, w, depth + 1);
+  }
+  if (cond.type === 'boolean_operator') {
+    const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+    const left = cond.childForFieldName('left');
+    const right = cond.childForFieldName('right');
+    if (left && right && (op === 'and') !== negated) {
+      return [...conditionGuards(left, negated, w, depth + 1), ...conditionGuards(right, negated, w, depth + 1)];
+    }
+  }
+  return [classifyCondition(cond, negated, w, depth)];
+}
+
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard {
   if (depth > 20) return { kind: 'other' };
@@ -730,15 +752,18 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
         }
         if (
           (op === 'in' || op === 'not in') &&
-          /^request\.(headers|cookies|args)$/.test(b.text.replace(/\s+/g, ''))
+          /^(request\.(headers|cookies|args)|session)$/.test(b.text.replace(/\s+/g, ''))
         ) {
           const key = stringValue(a);
-          if (key !== undefined && (AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
+          const inSession = b.text.trim() === 'session';
+          if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
             return { kind: 'presence', present: (op === 'in') !== negated };
           }
         }
       }
-      return allowGuard(cond, negated, w) ?? { kind: 'other' };
+      // `request.endpoint not in PUBLIC` holds for requests outside the list.
+      const flips = ops.length === 1 && (ops[0] === 'not in' || ops[0] === '!=' || ops[0] === 'is not');
+      return allowGuard(cond, negated !== flips, w) ?? { kind: 'other' };
     }
     case 'identifier':
     case 'attribute':
@@ -831,12 +856,12 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
 
 function walkFacts(node: SyntaxNode, w: FactWalk): void {
   if (w.depth > MAX_DEPTH) return;
-  const inner = (n: SyntaxNode, extra?: Guard): void => {
-    if (extra) w.guards.push(extra);
+  const inner = (n: SyntaxNode, extra: Guard[] = []): void => {
+    w.guards.push(...extra);
     w.depth++;
     walkFacts(n, w);
     w.depth--;
-    if (extra) w.guards.pop();
+    w.guards.splice(w.guards.length - extra.length, extra.length);
   };
   switch (node.type) {
     case 'function_definition':
@@ -850,9 +875,9 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     case 'if_statement': {
       const cond = node.childForFieldName('condition');
       collectFromExpression(cond, w);
-      const guard = cond ? classifyCondition(cond, false, w) : ({ kind: 'other' } as Guard);
+      const guards: Guard[] = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
       const consequence = node.childForFieldName('consequence');
-      if (consequence) inner(consequence, guard);
+      if (consequence) inner(consequence, guards);
       // Each later branch runs when every earlier condition failed.
       const negations: Guard[] = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
       for (const alt of node.childrenForFieldName('alternative')) {
@@ -860,7 +885,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (alt.type === 'elif_clause') {
           const c2 = alt.childForFieldName('condition');
           collectFromExpression(c2, w);
-          const g2 = c2 ? classifyCondition(c2, false, w) : ({ kind: 'other' } as Guard);
+          const g2: Guard[] = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
           const body = alt.childForFieldName('consequence');
           w.guards.push(...negations);
           if (body) inner(body, g2);
@@ -877,7 +902,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     }
     case 'try_statement': {
       const body = node.childForFieldName('body');
-      if (body) inner(body, { kind: 'try', handlerRejects: handlerRejects(node) });
+      if (body) inner(body, [{ kind: 'try', handlerRejects: handlerRejects(node) }]);
       for (const c of node.namedChildren) {
         if (c && c !== body) inner(c);
       }

@@ -1,5 +1,5 @@
-import { type Dirent, promises as fs } from 'node:fs';
-import { basename, join, sep } from 'node:path';
+import { constants, type Dirent, promises as fs, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { Notice } from '../types.js';
@@ -11,18 +11,24 @@ export interface SourceFile {
 }
 
 export interface CollectOptions {
+  /** Globs relative to the root; an empty or missing list means `**\/*.py`. */
   include?: readonly string[];
+  /** Globs relative to the root, added to DEFAULT_EXCLUDES; a matching directory is not descended. */
   exclude?: readonly string[];
-  /** Apply DEFAULT_EXCLUDES (tests, virtualenvs, vendored and generated code); default true. */
+  /** Apply DEFAULT_EXCLUDES and skip Python environments; default true. */
   defaultExcludes?: boolean;
+  /** Larger files are skipped with a notice; default 2 MiB. */
   maxFileBytes?: number;
 }
 
 /**
- * Code that is not the application: tests (their apps are fixtures, not deployments), virtualenvs and
- * installed packages, VCS metadata, database migrations and build output. `test/` is excluded as well as
- * `tests/` because both names hold test suites in practice; a project that really serves code from such a
- * directory can turn defaults off in config.
+ * Code that is not the deployed application: test suites (their apps are fixtures, not deployments),
+ * virtualenvs and installed packages, vendored JavaScript, VCS metadata, database migrations and build output.
+ * `test/` is excluded as well as `tests/`: both names hold test suites in practice (pytest and unittest
+ * layouts use either), and a Flask app served from a package named `test` is rare enough that
+ * `default-excludes: false` plus an own exclude list is the right answer for it.
+ * `env/` is not listed: it is as often an application package as a virtualenv, so it is skipped only when it
+ * holds an ENVIRONMENT_MARKERS entry, like any other directory.
  */
 export const DEFAULT_EXCLUDES: readonly string[] = [
   '**/tests/**',
@@ -32,7 +38,6 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
   '**/conftest.py',
   '**/venv/**',
   '**/.venv/**',
-  '**/virtualenv/**',
   '**/site-packages/**',
   '**/.tox/**',
   '**/.nox/**',
@@ -49,111 +54,183 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
   '**/__pycache__/**',
 ];
 
+/** A directory holding one of these is a Python environment whatever its name (venv/virtualenv, conda). */
+const ENVIRONMENT_MARKERS: readonly string[] = ['pyvenv.cfg', 'conda-meta'];
+
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
-const BINARY_SNIFF_BYTES = 8192;
+const BINARY_SNIFF_BYTES = 8 * 1024;
+const READ_CONCURRENCY = 16;
+/**
+ * O_NOFOLLOW: an entry swapped for a symlink between listing and opening is still not read through.
+ * O_NONBLOCK: a FIFO swapped in cannot hang the scan (it is then rejected as not a regular file).
+ * Platforms without them (Windows) get 0.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-function size(n: number): string {
-  return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** Every Python source under root, sorted by path; never follows symlinks, never leaves root. */
+/**
+ * Every Python source under root, sorted by path in byte order, with a notice for each file or directory that
+ * had to be skipped. Symlinks are never followed (they could lead outside the root, or loop); excluded
+ * directories are never descended. A root that is a single file is read whatever include/exclude say: the
+ * user named it.
+ */
 export async function collectSources(
   root: string,
   options: CollectOptions = {},
 ): Promise<{ files: SourceFile[]; notices: Notice[] }> {
-  const notices: Notice[] = [];
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let rootStat;
-  try {
-    rootStat = await fs.stat(root);
-  } catch {
-    throw new UsageError(`path '${root}' does not exist.`);
-  }
+  const rootStat = await statRoot(root);
   if (rootStat.isFile()) {
-    const file = await readSource(root, basename(root), maxBytes, notices);
-    return { files: file ? [file] : [], notices };
+    // The root itself may be a symlink the user chose; resolve it so that O_NOFOLLOW does not refuse it.
+    let result: { text: string } | string;
+    try {
+      result = await readSource(await fs.realpath(root), maxBytes);
+    } catch (err) {
+      throw new UsageError(`path '${root}' cannot be read (${errorCode(err)}).`);
+    }
+    const name = basename(root);
+    return typeof result === 'string'
+      ? { files: [], notices: [{ file: name, message: result }] }
+      : { files: [{ path: name, text: result.text }], notices: [] };
   }
   if (!rootStat.isDirectory()) throw new UsageError(`path '${root}' is neither a file nor a directory.`);
 
-  const include = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
-  const excludes = [
-    ...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES),
-    ...(options.exclude ?? []),
-  ];
-  const excluded = excludes.length ? picomatch(excludes, { dot: true }) : () => false;
-  // A directory is skipped when anything inside it would be excluded (`a/b/**` excludes `a/b`).
-  const dirExcluded = (rel: string): boolean => excluded(`${rel}/`) || excluded(`${rel}/x`);
+  const notices: Notice[] = [];
+  const paths = await walk(root, options, notices);
+  const read = await mapConcurrently(paths, READ_CONCURRENCY, (rel) =>
+    readSource(join(root, ...rel.split('/')), maxBytes).catch(
+      (err: unknown) => `skipped: cannot be read (${errorCode(err)}).`,
+    ),
+  );
+  const files: SourceFile[] = [];
+  read.forEach((result, i) => {
+    if (typeof result === 'string') notices.push({ file: paths[i], message: result });
+    else files.push({ path: paths[i], text: result.text });
+  });
+  // readdir order differs between file systems; the report must not.
+  notices.sort((a, b) => byteOrder(a.file ?? '', b.file ?? ''));
+  return { files, notices };
+}
+
+async function statRoot(root: string): Promise<Stats> {
+  try {
+    return await fs.stat(root);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`path '${root}' does not exist.`);
+    throw new UsageError(`path '${root}' cannot be read (${code}).`);
+  }
+}
+
+/** Relative paths of the candidate files, sorted; iterative so that no directory depth can exhaust the stack. */
+async function walk(root: string, options: CollectOptions, notices: Notice[]): Promise<string[]> {
+  const useDefaults = options.defaultExcludes !== false;
+  const isIncluded = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
+  const excludes = [...(useDefaults ? DEFAULT_EXCLUDES : []), ...(options.exclude ?? [])];
+  const isExcluded = excludes.length ? picomatch(excludes, { dot: true }) : () => false;
+  // `a/**` matches `a` itself; the trailing slash lets gitignore-style `generated/` name a directory.
+  const isExcludedDir = (rel: string): boolean => isExcluded(rel) || isExcluded(`${rel}/`);
 
   const paths: string[] = [];
-  const stack: string[] = [''];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    const abs = dir ? join(root, dir) : root;
+  const pending: string[] = [''];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(abs, { withFileTypes: true });
+      entries = await fs.readdir(dir ? join(root, ...dir.split('/')) : root, { withFileTypes: true });
     } catch (err) {
-      notices.push({
-        file: dir || '.',
-        message: `skipped: directory cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
-      });
+      if (!dir) throw new UsageError(`path '${root}' cannot be read (${errorCode(err)}).`);
+      notices.push({ file: dir, message: `skipped: directory cannot be read (${errorCode(err)}).` });
       continue;
     }
-    if (
-      dir &&
-      entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) &&
-      options.defaultExcludes !== false
-    )
-      continue;
+    if (dir && useDefaults && entries.some((e) => ENVIRONMENT_MARKERS.includes(e.name))) continue;
     for (const entry of entries) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
-      // Symlinks are never followed: they could point outside the root or loop.
-      if (entry.isSymbolicLink()) continue;
-      if (entry.isDirectory()) {
-        if (!dirExcluded(rel)) stack.push(rel);
-      } else if (entry.isFile() && include(rel) && !excluded(rel)) {
+      if (entry.isSymbolicLink()) {
+        if (await mayHoldSources(join(root, ...rel.split('/')), rel, isIncluded, isExcluded, isExcludedDir)) {
+          notices.push({
+            file: rel,
+            message:
+              'skipped: symbolic links are not followed (they can lead outside the scanned path); scan their target directly if it is part of the app.',
+          });
+        }
+      } else if (entry.isDirectory()) {
+        if (!isExcludedDir(rel)) pending.push(rel);
+      } else if (entry.isFile() && isIncluded(rel) && !isExcluded(rel)) {
         paths.push(rel);
       }
     }
   }
-  paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const files: SourceFile[] = [];
-  for (const rel of paths) {
-    const file = await readSource(join(root, ...rel.split('/')), rel, maxBytes, notices);
-    if (file) files.push(file);
-  }
-  return { files, notices };
+  return paths.sort(byteOrder);
 }
 
-async function readSource(
+/**
+ * Whether a skipped symlink deserves a notice: it would have been scanned as a file, or it points to a
+ * directory that would have been descended. Only the target's metadata is looked at, never its content.
+ */
+async function mayHoldSources(
   abs: string,
   rel: string,
-  maxBytes: number,
-  notices: Notice[],
-): Promise<SourceFile | undefined> {
+  isIncluded: (path: string) => boolean,
+  isExcluded: (path: string) => boolean,
+  isExcludedDir: (path: string) => boolean,
+): Promise<boolean> {
+  if (isIncluded(rel) && !isExcluded(rel)) return true;
+  if (isExcludedDir(rel)) return false;
   try {
-    const stat = await fs.lstat(abs);
-    if (stat.isSymbolicLink()) return undefined;
-    if (stat.size > maxBytes) {
-      notices.push({
-        file: rel,
-        message: `skipped: ${size(stat.size)} is over the ${size(maxBytes)} limit.`,
-      });
-      return undefined;
-    }
-    const bytes = await fs.readFile(abs);
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-      notices.push({ file: rel, message: 'skipped: binary content (NUL bytes).' });
-      return undefined;
-    }
-    let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { path: rel.split(sep).join('/'), text };
-  } catch (err) {
-    notices.push({
-      file: rel,
-      message: `skipped: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
-    });
-    return undefined;
+    return (await fs.stat(abs)).isDirectory();
+  } catch {
+    return false;
   }
+}
+
+/** The decoded file, or the reason it was skipped; throws when the file cannot be opened or read. */
+async function readSource(abs: string, maxBytes: number): Promise<{ text: string } | string> {
+  const handle = await fs.open(abs, OPEN_FLAGS);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return 'skipped: not a regular file.';
+    if (stat.size > maxBytes) return `skipped: ${overLimit(stat.size, maxBytes)}`;
+    const bytes = await handle.readFile();
+    // The file may have grown since it was measured.
+    if (bytes.length > maxBytes) return `skipped: ${overLimit(bytes.length, maxBytes)}`;
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'skipped: binary content (NUL bytes).';
+    // Without ignoreBOM the decoder drops a leading UTF-8 BOM; invalid sequences become U+FFFD.
+    return { text: new TextDecoder('utf-8', { fatal: false }).decode(bytes) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function overLimit(size: number, limit: number): string {
+  const [s, l] = [formatSize(size), formatSize(limit)];
+  return s === l ? `${size} bytes is over the ${limit}-byte limit.` : `${s} is over the ${l} limit.`;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** UTF-8 byte order (code point order), unlike `<` on strings, which compares UTF-16 code units. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+}
+
+/** fn over every item with at most `limit` running at once; results in input order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
