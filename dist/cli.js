@@ -34120,10 +34120,13 @@ var errors = __nccwpck_require__(3916);
 
 
 /**
- * Code that is not the application: tests (their apps are fixtures, not deployments), virtualenvs and
- * installed packages, VCS metadata, database migrations and build output. `test/` is excluded as well as
- * `tests/` because both names hold test suites in practice; a project that really serves code from such a
- * directory can turn defaults off in config.
+ * Code that is not the deployed application: test suites (their apps are fixtures, not deployments),
+ * virtualenvs and installed packages, vendored JavaScript, VCS metadata, database migrations and build output.
+ * `test/` is excluded as well as `tests/`: both names hold test suites in practice (pytest and unittest
+ * layouts use either), and a Flask app served from a package named `test` is rare enough that
+ * `default-excludes: false` plus an own exclude list is the right answer for it.
+ * `env/` is not listed: it is as often an application package as a virtualenv, so it is skipped only when it
+ * holds an ENVIRONMENT_MARKERS entry, like any other directory.
  */
 const DEFAULT_EXCLUDES = [
     '**/tests/**',
@@ -34133,7 +34136,6 @@ const DEFAULT_EXCLUDES = [
     '**/conftest.py',
     '**/venv/**',
     '**/.venv/**',
-    '**/virtualenv/**',
     '**/site-packages/**',
     '**/.tox/**',
     '**/.nox/**',
@@ -34149,108 +34151,177 @@ const DEFAULT_EXCLUDES = [
     '**/.eggs/**',
     '**/__pycache__/**',
 ];
+/** A directory holding one of these is a Python environment whatever its name (venv/virtualenv, conda). */
+const ENVIRONMENT_MARKERS = ['pyvenv.cfg', 'conda-meta'];
 const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
-const BINARY_SNIFF_BYTES = 8192;
-function size(n) {
-    return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / (1024 * 1024)).toFixed(1)} MB`;
-}
-/** Every Python source under root, sorted by path; never follows symlinks, never leaves root. */
+const BINARY_SNIFF_BYTES = 8 * 1024;
+const READ_CONCURRENCY = 16;
+/**
+ * O_NOFOLLOW: an entry swapped for a symlink between listing and opening is still not read through.
+ * O_NONBLOCK: a FIFO swapped in cannot hang the scan (it is then rejected as not a regular file).
+ * Platforms without them (Windows) get 0.
+ */
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NOFOLLOW ?? 0) | (external_node_fs_.constants.O_NONBLOCK ?? 0);
+/**
+ * Every Python source under root, sorted by path in byte order, with a notice for each file or directory that
+ * had to be skipped. Symlinks are never followed (they could lead outside the root, or loop); excluded
+ * directories are never descended. A root that is a single file is read whatever include/exclude say: the
+ * user named it.
+ */
 async function collectSources(root, options = {}) {
-    const notices = [];
     const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    let rootStat;
-    try {
-        rootStat = await external_node_fs_.promises.stat(root);
-    }
-    catch {
-        throw new errors/* UsageError */.e(`path '${root}' does not exist.`);
-    }
+    const rootStat = await statRoot(root);
     if (rootStat.isFile()) {
-        const file = await readSource(root, (0,external_node_path_.basename)(root), maxBytes, notices);
-        return { files: file ? [file] : [], notices };
+        // The root itself may be a symlink the user chose; resolve it so that O_NOFOLLOW does not refuse it.
+        let result;
+        try {
+            result = await readSource(await external_node_fs_.promises.realpath(root), maxBytes);
+        }
+        catch (err) {
+            throw new errors/* UsageError */.e(`path '${root}' cannot be read (${errorCode(err)}).`);
+        }
+        const name = (0,external_node_path_.basename)(root);
+        return typeof result === 'string'
+            ? { files: [], notices: [{ file: name, message: result }] }
+            : { files: [{ path: name, text: result.text }], notices: [] };
     }
     if (!rootStat.isDirectory())
         throw new errors/* UsageError */.e(`path '${root}' is neither a file nor a directory.`);
-    const include = picomatch_default()(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
-    const excludes = [
-        ...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES),
-        ...(options.exclude ?? []),
-    ];
-    const excluded = excludes.length ? picomatch_default()(excludes, { dot: true }) : () => false;
-    // A directory is skipped when anything inside it would be excluded (`a/b/**` excludes `a/b`).
-    const dirExcluded = (rel) => excluded(`${rel}/`) || excluded(`${rel}/x`);
+    const notices = [];
+    const paths = await walk(root, options, notices);
+    const read = await mapConcurrently(paths, READ_CONCURRENCY, (rel) => readSource((0,external_node_path_.join)(root, ...rel.split('/')), maxBytes).catch((err) => `skipped: cannot be read (${errorCode(err)}).`));
+    const files = [];
+    read.forEach((result, i) => {
+        if (typeof result === 'string')
+            notices.push({ file: paths[i], message: result });
+        else
+            files.push({ path: paths[i], text: result.text });
+    });
+    // readdir order differs between file systems; the report must not.
+    notices.sort((a, b) => byteOrder(a.file ?? '', b.file ?? ''));
+    return { files, notices };
+}
+async function statRoot(root) {
+    try {
+        return await external_node_fs_.promises.stat(root);
+    }
+    catch (err) {
+        const code = errorCode(err);
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            throw new errors/* UsageError */.e(`path '${root}' does not exist.`);
+        throw new errors/* UsageError */.e(`path '${root}' cannot be read (${code}).`);
+    }
+}
+/** Relative paths of the candidate files, sorted; iterative so that no directory depth can exhaust the stack. */
+async function walk(root, options, notices) {
+    const useDefaults = options.defaultExcludes !== false;
+    const isIncluded = picomatch_default()(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
+    const excludes = [...(useDefaults ? DEFAULT_EXCLUDES : []), ...(options.exclude ?? [])];
+    const isExcluded = excludes.length ? picomatch_default()(excludes, { dot: true }) : () => false;
+    // `a/**` matches `a` itself; the trailing slash lets gitignore-style `generated/` name a directory.
+    const isExcludedDir = (rel) => isExcluded(rel) || isExcluded(`${rel}/`);
     const paths = [];
-    const stack = [''];
-    while (stack.length) {
-        const dir = stack.pop();
-        const abs = dir ? (0,external_node_path_.join)(root, dir) : root;
+    const pending = [''];
+    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
         let entries;
         try {
-            entries = await external_node_fs_.promises.readdir(abs, { withFileTypes: true });
+            entries = await external_node_fs_.promises.readdir(dir ? (0,external_node_path_.join)(root, ...dir.split('/')) : root, { withFileTypes: true });
         }
         catch (err) {
-            notices.push({
-                file: dir || '.',
-                message: `skipped: directory cannot be read (${err.code ?? 'error'}).`,
-            });
+            if (!dir)
+                throw new errors/* UsageError */.e(`path '${root}' cannot be read (${errorCode(err)}).`);
+            notices.push({ file: dir, message: `skipped: directory cannot be read (${errorCode(err)}).` });
             continue;
         }
-        if (dir &&
-            entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) &&
-            options.defaultExcludes !== false)
+        if (dir && useDefaults && entries.some((e) => ENVIRONMENT_MARKERS.includes(e.name)))
             continue;
         for (const entry of entries) {
             const rel = dir ? `${dir}/${entry.name}` : entry.name;
-            // Symlinks are never followed: they could point outside the root or loop.
-            if (entry.isSymbolicLink())
-                continue;
-            if (entry.isDirectory()) {
-                if (!dirExcluded(rel))
-                    stack.push(rel);
+            if (entry.isSymbolicLink()) {
+                if (await mayHoldSources((0,external_node_path_.join)(root, ...rel.split('/')), rel, isIncluded, isExcluded, isExcludedDir)) {
+                    notices.push({
+                        file: rel,
+                        message: 'skipped: symbolic links are not followed (they can lead outside the scanned path); scan their target directly if it is part of the app.',
+                    });
+                }
             }
-            else if (entry.isFile() && include(rel) && !excluded(rel)) {
+            else if (entry.isDirectory()) {
+                if (!isExcludedDir(rel))
+                    pending.push(rel);
+            }
+            else if (entry.isFile() && isIncluded(rel) && !isExcluded(rel)) {
                 paths.push(rel);
             }
         }
     }
-    paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const files = [];
-    for (const rel of paths) {
-        const file = await readSource((0,external_node_path_.join)(root, ...rel.split('/')), rel, maxBytes, notices);
-        if (file)
-            files.push(file);
-    }
-    return { files, notices };
+    return paths.sort(byteOrder);
 }
-async function readSource(abs, rel, maxBytes, notices) {
+/**
+ * Whether a skipped symlink deserves a notice: it would have been scanned as a file, or it points to a
+ * directory that would have been descended. Only the target's metadata is looked at, never its content.
+ */
+async function mayHoldSources(abs, rel, isIncluded, isExcluded, isExcludedDir) {
+    if (isIncluded(rel) && !isExcluded(rel))
+        return true;
+    if (isExcludedDir(rel))
+        return false;
     try {
-        const stat = await external_node_fs_.promises.lstat(abs);
-        if (stat.isSymbolicLink())
-            return undefined;
-        if (stat.size > maxBytes) {
-            notices.push({
-                file: rel,
-                message: `skipped: ${size(stat.size)} is over the ${size(maxBytes)} limit.`,
-            });
-            return undefined;
-        }
-        const bytes = await external_node_fs_.promises.readFile(abs);
-        if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-            notices.push({ file: rel, message: 'skipped: binary content (NUL bytes).' });
-            return undefined;
-        }
-        let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        return { path: rel.split(external_node_path_.sep).join('/'), text };
+        return (await external_node_fs_.promises.stat(abs)).isDirectory();
     }
-    catch (err) {
-        notices.push({
-            file: rel,
-            message: `skipped: cannot be read (${err.code ?? 'error'}).`,
-        });
-        return undefined;
+    catch {
+        return false;
     }
+}
+/** The decoded file, or the reason it was skipped; throws when the file cannot be opened or read. */
+async function readSource(abs, maxBytes) {
+    const handle = await external_node_fs_.promises.open(abs, OPEN_FLAGS);
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile())
+            return 'skipped: not a regular file.';
+        if (stat.size > maxBytes)
+            return `skipped: ${overLimit(stat.size, maxBytes)}`;
+        const bytes = await handle.readFile();
+        // The file may have grown since it was measured.
+        if (bytes.length > maxBytes)
+            return `skipped: ${overLimit(bytes.length, maxBytes)}`;
+        if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
+            return 'skipped: binary content (NUL bytes).';
+        // Without ignoreBOM the decoder drops a leading UTF-8 BOM; invalid sequences become U+FFFD.
+        return { text: new TextDecoder('utf-8', { fatal: false }).decode(bytes) };
+    }
+    finally {
+        await handle.close();
+    }
+}
+function overLimit(size, limit) {
+    const [s, l] = [formatSize(size), formatSize(limit)];
+    return s === l ? `${size} bytes is over the ${limit}-byte limit.` : `${s} is over the ${l} limit.`;
+}
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} bytes`;
+    if (bytes < 1024 * 1024)
+        return `${Math.round(bytes / 1024)} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+/** UTF-8 byte order (code point order), unlike `<` on strings, which compares UTF-16 code units. */
+function byteOrder(a, b) {
+    return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+function errorCode(err) {
+    return err?.code ?? 'unknown error';
+}
+/** fn over every item with at most `limit` running at once; results in input order. */
+async function mapConcurrently(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < items.length; i = next++)
+            results[i] = await fn(items[i]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -35550,6 +35621,9 @@ const missing_authentication_meta = {
     fix: 'Add the authentication the rest of the API uses (e.g. `@jwt_required()` below the route decorator), or list the route in `public-routes` if it is public on purpose.',
     docs: 'docs/rules/missing-authentication.md',
 };
+function guardText(guard) {
+    return guard ? `\`@${guard}\`` : 'a Bearer-token check';
+}
 const missing_authentication_rule = {
     meta: missing_authentication_meta,
     check(ctx) {
@@ -35561,8 +35635,12 @@ const missing_authentication_rule = {
             if (route.misplaced.length || route.failingHooks.length)
                 continue;
             const label = routeLabel(route);
-            if (route.appUsesAuth) {
-                const guard = route.suggestedGuard ? `\`@${route.suggestedGuard}\`` : 'a Bearer-token check';
+            if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
+                // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
+                out.push(routeFinding(missing_authentication_meta, route, `\`${label}\` has no authentication; this app lets anonymous callers read some routes on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard)}.`, 'medium'));
+            }
+            else if (route.appUsesAuth) {
+                const guard = guardText(route.suggestedGuard);
                 out.push(routeFinding(missing_authentication_meta, route, `\`${label}\` has no authentication while this app authenticates other routes: add ${guard} below the route decorator, or list the route in \`public-routes\` if it is public on purpose.`));
             }
             else if (route.writes) {
@@ -36628,6 +36706,33 @@ function allowGuard(cond, negated, w) {
         opaque = true;
     return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
 }
+/** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
+function conditionGuards(cond, negated, w, depth = 0) {
+    if (depth > 20)
+        return [{ kind: 'other' }];
+    if (cond.type === 'parenthesized_expression') {
+        const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+        if (inner)
+            return conditionGuards(inner, negated, w, depth + 1);
+    }
+    if (cond.type === 'not_operator') {
+        const arg = cond.childForFieldName('argument');
+        if (arg)
+            return conditionGuards(arg, !negated, w, depth + 1);
+    }
+    if (cond.type === 'boolean_operator') {
+        const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+        const left = cond.childForFieldName('left');
+        const right = cond.childForFieldName('right');
+        if (left && right && (op === 'and') !== negated) {
+            return [
+                ...conditionGuards(left, negated, w, depth + 1),
+                ...conditionGuards(right, negated, w, depth + 1),
+            ];
+        }
+    }
+    return [classifyCondition(cond, negated, w, depth)];
+}
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond, negated, w, depth = 0) {
     if (depth > 20)
@@ -36694,14 +36799,17 @@ function classifyCondition(cond, negated, w, depth = 0) {
                         return { kind: 'presence', present: !negated };
                 }
                 if ((op === 'in' || op === 'not in') &&
-                    /^request\.(headers|cookies|args)$/.test(b.text.replace(/\s+/g, ''))) {
+                    /^(request\.(headers|cookies|args)|session)$/.test(b.text.replace(/\s+/g, ''))) {
                     const key = stringValue(a);
-                    if (key !== undefined && (AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
+                    const inSession = b.text.trim() === 'session';
+                    if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
                         return { kind: 'presence', present: (op === 'in') !== negated };
                     }
                 }
             }
-            return allowGuard(cond, negated, w) ?? { kind: 'other' };
+            // `request.endpoint not in PUBLIC` holds for requests outside the list.
+            const flips = ops.length === 1 && (ops[0] === 'not in' || ops[0] === '!=' || ops[0] === 'is not');
+            return allowGuard(cond, negated !== flips, w) ?? { kind: 'other' };
         }
         case 'identifier':
         case 'attribute':
@@ -36803,14 +36911,12 @@ function collectCalls(node, w, depth) {
 function walkFacts(node, w) {
     if (w.depth > MAX_DEPTH)
         return;
-    const inner = (n, extra) => {
-        if (extra)
-            w.guards.push(extra);
+    const inner = (n, extra = []) => {
+        w.guards.push(...extra);
         w.depth++;
         walkFacts(n, w);
         w.depth--;
-        if (extra)
-            w.guards.pop();
+        w.guards.splice(w.guards.length - extra.length, extra.length);
     };
     switch (node.type) {
         case 'function_definition':
@@ -36826,10 +36932,10 @@ function walkFacts(node, w) {
         case 'if_statement': {
             const cond = node.childForFieldName('condition');
             collectFromExpression(cond, w);
-            const guard = cond ? classifyCondition(cond, false, w) : { kind: 'other' };
+            const guards = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
             const consequence = node.childForFieldName('consequence');
             if (consequence)
-                inner(consequence, guard);
+                inner(consequence, guards);
             // Each later branch runs when every earlier condition failed.
             const negations = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
             for (const alt of node.childrenForFieldName('alternative')) {
@@ -36838,7 +36944,7 @@ function walkFacts(node, w) {
                 if (alt.type === 'elif_clause') {
                     const c2 = alt.childForFieldName('condition');
                     collectFromExpression(c2, w);
-                    const g2 = c2 ? classifyCondition(c2, false, w) : { kind: 'other' };
+                    const g2 = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
                     const body = alt.childForFieldName('consequence');
                     w.guards.push(...negations);
                     if (body)
@@ -36859,7 +36965,7 @@ function walkFacts(node, w) {
         case 'try_statement': {
             const body = node.childForFieldName('body');
             if (body)
-                inner(body, { kind: 'try', handlerRejects: handlerRejects(node) });
+                inner(body, [{ kind: 'try', handlerRejects: handlerRejects(node) }]);
             for (const c of node.namedChildren) {
                 if (c && c !== body)
                     inner(c);
@@ -37027,19 +37133,33 @@ function pythonParser() {
 
 
 const AREA_SEGMENTS = /^(docs?|apidocs|api-docs|swagger|swagger-ui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
-const ENTRY_SEGMENTS = /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|reset-password|password-reset|forgot-password|forgot|reset|confirm|confirm-email|verify-email|activate|callback|authorize|jwks|jwks\.json)$/;
+const ENTRY_SEGMENTS = /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|oauth|oauth2|callback|authorize|jwks|jwks\.json|openid-configuration)$/;
+/** Sign-up and sign-in areas: `/register/customer`, `/login/callback`. */
+const ENTRY_AREAS = /^(login|signin|sign-in|signup|sign-up|register|registration)$/;
+/** Password recovery and account confirmation links, often followed by a token parameter. */
+const RECOVERY_SEGMENTS = /^((reset|forgot|forgotten|recover|recovery|lost)(-your)?-(password|pwd|pass)(-[a-z]+)?|(password|pwd)-(reset|forgot|recovery|request)(-[a-z]+)?|reset|forgot|confirm|confirmation|confirm-email|verify-email|email-verification|activate|activation|unsubscribe)$/;
 const HEALTH_SEGMENTS = /^(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|alive|heartbeat|version)$/;
+/** Conventionally public pages, for GET only. */
+const PAGE_SEGMENTS = /^(about|about-us|contact|contact-us|privacy|privacy-policy|terms|tos|terms-of-service|legal|help|faq|home|index|landing|pricing|features|sitemap\.xml|manifest\.json)$/;
 /** Only when the route accepts nothing but POST: `POST /tokens` issues a token, `GET /tokens` lists them. */
-const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|sessions?|users|accounts)$/;
-const PUBLIC_VIEW_NAMES = /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password|forgot_password|confirm_email|verify_email)$/;
+const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|authentication|sessions?)$/;
+/** `POST /users` without parameters is sign-up, unless it sits under an admin area. */
+const SIGNUP_COLLECTIONS = /^(users|accounts|members|customers)$/;
+const ADMIN_AREA = /^(admin|admins|administration|internal|manage|management|staff|backoffice|dashboard)$/;
+const TOKEN_PARAM = /token|code|key|uid|hash|signature|nonce|secret/i;
+const PUBLIC_VIEW_NAMES = /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password(_request)?|forgot_password|confirm_email|verify_email)$/;
 const SENSITIVE = /(^|[/_.\-<:])(users?|accounts?|admins?|administration|profiles?|me|settings|preferences|payments?|pay|orders?|billing|invoices?|cards?|wallets?|transactions?|transfers?|customers?|passwords?|secrets?|keys|api-?keys|credentials|private|internal|members?|employees?|patients?|records?|roles?|permissions?|purchases?|subscriptions?|checkout|refunds?|bank|balances?|messages?|uploads?|exports?|backups?|config|audit)([/_.\->:]|$)/i;
-function staticSegments(path) {
+function pathShape(path) {
     const parts = path.split('/').filter(Boolean);
     const segments = parts.filter((p) => !p.startsWith('<')).map((p) => p.toLowerCase().replace(/_/g, '-'));
-    const last = parts[parts.length - 1];
+    const trailingParams = [];
+    let i = parts.length - 1;
+    for (; i >= 0 && parts[i].startsWith('<'); i--)
+        trailingParams.unshift(parts[i].replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
     return {
         segments,
-        lastIsStatic: !!last && !last.startsWith('<'),
+        last: i >= 0 ? parts[i].toLowerCase().replace(/_/g, '-') : undefined,
+        trailingParams,
         hasParams: parts.some((p) => p.startsWith('<')),
     };
 }
@@ -37054,24 +37174,35 @@ function viewBaseName(viewName) {
 }
 /** Why a route is public by design (login, health, docs, the root page…), or undefined. */
 function publicByDesign(route) {
-    const { segments, lastIsStatic, hasParams } = staticSegments(route.path);
-    if (route.path === '/' && route.methods.every((m) => m === 'GET'))
+    const shape = pathShape(route.path);
+    const readOnly = route.methods.every((m) => m === 'GET');
+    if (route.path === '/' && readOnly)
         return 'the root page';
-    const area = segments.find((s) => AREA_SEGMENTS.test(s));
+    const area = readOnly ? shape.segments.find((s) => AREA_SEGMENTS.test(s)) : undefined;
     if (area)
         return `documentation or static files (${area})`;
-    const last = segments[segments.length - 1];
-    if (last && lastIsStatic) {
-        if (ENTRY_SEGMENTS.test(last))
+    const entryArea = shape.segments.find((s) => ENTRY_AREAS.test(s));
+    if (entryArea && !shape.hasParams)
+        return `authentication entry point (${entryArea})`;
+    const last = shape.last;
+    if (last) {
+        const tokenOnly = shape.trailingParams.every((p) => TOKEN_PARAM.test(p));
+        if (ENTRY_SEGMENTS.test(last) && !shape.hasParams)
             return `authentication entry point (${last})`;
-        if (HEALTH_SEGMENTS.test(last) && !hasParams)
+        if (RECOVERY_SEGMENTS.test(last) && tokenOnly)
+            return `password reset or account confirmation (${last})`;
+        if (HEALTH_SEGMENTS.test(last) && !shape.hasParams)
             return `health or status endpoint (${last})`;
-        if (POST_ENTRY_SEGMENTS.test(last) && route.methods.length === 1 && route.methods[0] === 'POST') {
-            const name = viewBaseName(route.viewName);
-            if (last !== 'users' && last !== 'accounts')
-                return `authentication entry point (POST ${last})`;
-            if (/register|sign_?up|create_account/.test(name))
-                return 'account registration';
+        if (PAGE_SEGMENTS.test(last) && !shape.hasParams && readOnly)
+            return `public page (${last})`;
+        const postOnly = route.methods.length === 1 && route.methods[0] === 'POST';
+        if (postOnly && !shape.hasParams && POST_ENTRY_SEGMENTS.test(last))
+            return `authentication entry point (POST ${last})`;
+        if (postOnly &&
+            !shape.hasParams &&
+            SIGNUP_COLLECTIONS.test(last) &&
+            !shape.segments.some((s) => ADMIN_AREA.test(s))) {
+            return `account registration (POST ${last})`;
         }
     }
     const name = viewBaseName(route.viewName);
@@ -37159,6 +37290,7 @@ function assessRoutes(model, publicRoutes = []) {
     });
     // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
     const usesAuth = new Map();
+    const openReads = new Set();
     const guardCounts = new Map();
     const projectUsesAuth = model.authExtensions.length > 0 ||
         model.allHooks.some((h) => h.analysis.verifies || h.analysis.failsOpen);
@@ -37171,6 +37303,8 @@ function assessRoutes(model, publicRoutes = []) {
             d.failingHooks.length > 0;
         if (authed)
             usesAuth.set(key, true);
+        if (d.auth.optional && d.route.methods.every((m) => !WRITE_METHODS.has(m)))
+            openReads.add(key);
         const counts = guardCounts.get(key) ?? new Map();
         for (const g of d.route.guards)
             if (g.info.kind === 'auth')
@@ -37188,6 +37322,7 @@ function assessRoutes(model, publicRoutes = []) {
             protectedBy,
             failingHooks,
             appUsesAuth,
+            appHasOpenReads: openReads.has(key),
             suggestedGuard: counts[0]?.[0],
             sensitive: isSensitive(route),
             writes: route.methods.some((m) => WRITE_METHODS.has(m)),

@@ -561,3 +561,33 @@ describe('policy and suppression', () => {
     expect(shifted.findings[0]?.fingerprint).toBe(first.findings[0]?.fingerprint);
   });
 });
+
+describe('severity', () => {
+  it('reports plain reads at medium when the app serves reads to anonymous callers on purpose', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_jwt_extended import jwt_required
+        app = Flask(__name__)
+        @app.get('/articles')
+        @jwt_required(optional=True)
+        def articles():
+            return ''
+        @app.get('/tags')
+        def tags():
+            return ''
+        @app.get('/users/<int:uid>/emails')
+        def emails(uid):
+            return ''
+        @app.put('/tags/<tag>')
+        def rename_tag(tag):
+            return ''
+      `,
+    });
+    expect(a.findings.map((f) => `${f.route?.path} ${f.severity}`)).toEqual([
+      '/tags medium',
+      '/users/<int:uid>/emails high',
+      '/tags/<tag> high',
+    ]);
+  });
+});

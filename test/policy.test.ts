@@ -26,6 +26,8 @@ describe('public by design', () => {
     'GET /about',
     'POST /api/tokens',
     'POST /api/users',
+    'POST /register/customer',
+    'GET /login/callback',
   ])('%s is public', (spec) => {
     expect(publicByDesign(route(spec))).toBeDefined();
   });
@@ -45,8 +47,12 @@ describe('public by design', () => {
   });
 
   it('recognises entry points by handler name, and class resources by class name', () => {
-    expect(publicByDesign(route('POST /api/session/new', 'login'))).toBe('authentication entry point (login)');
-    expect(publicByDesign(route('POST /api/v1/sessions/new', 'LoginResource.post'))).toBe('authentication entry point (login)');
+    expect(publicByDesign(route('POST /api/session/new', 'login'))).toBe(
+      'authentication entry point (login)',
+    );
+    expect(publicByDesign(route('POST /api/v1/sessions/new', 'LoginResource.post'))).toBe(
+      'authentication entry point (login)',
+    );
     expect(publicByDesign(route('POST /api/v1/things', 'ThingResource.post'))).toBeUndefined();
   });
 });

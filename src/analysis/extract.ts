@@ -685,7 +685,10 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
     const left = cond.childForFieldName('left');
     const right = cond.childForFieldName('right');
     if (left && right && (op === 'and') !== negated) {
-      return [...conditionGuards(left, negated, w, depth + 1), ...conditionGuards(right, negated, w, depth + 1)];
+      return [
+        ...conditionGuards(left, negated, w, depth + 1),
+        ...conditionGuards(right, negated, w, depth + 1),
+      ];
     }
   }
   return [classifyCondition(cond, negated, w, depth)];

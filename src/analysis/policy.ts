@@ -15,6 +15,8 @@ export interface AssessedRoute extends ModelRoute {
   failingHooks: HookRef[];
   /** The route's app authenticates something (decorators, hooks, an auth extension): every route should. */
   appUsesAuth: boolean;
+  /** The app lets anonymous callers read some routes on purpose (optional auth on GET routes). */
+  appHasOpenReads: boolean;
   /** A guard the app uses elsewhere, to name in the fix. */
   suggestedGuard?: string;
   sensitive: boolean;
@@ -25,6 +27,8 @@ const AREA_SEGMENTS =
   /^(docs?|apidocs|api-docs|swagger|swagger-ui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
 const ENTRY_SEGMENTS =
   /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|oauth|oauth2|callback|authorize|jwks|jwks\.json|openid-configuration)$/;
+/** Sign-up and sign-in areas: `/register/customer`, `/login/callback`. */
+const ENTRY_AREAS = /^(login|signin|sign-in|signup|sign-up|register|registration)$/;
 /** Password recovery and account confirmation links, often followed by a token parameter. */
 const RECOVERY_SEGMENTS =
   /^((reset|forgot|forgotten|recover|recovery|lost)(-your)?-(password|pwd|pass)(-[a-z]+)?|(password|pwd)-(reset|forgot|recovery|request)(-[a-z]+)?|reset|forgot|confirm|confirmation|confirm-email|verify-email|email-verification|activate|activation|unsubscribe)$/;
@@ -59,7 +63,8 @@ function pathShape(path: string): PathShape {
   const segments = parts.filter((p) => !p.startsWith('<')).map((p) => p.toLowerCase().replace(/_/g, '-'));
   const trailingParams: string[] = [];
   let i = parts.length - 1;
-  for (; i >= 0 && parts[i]!.startsWith('<'); i--) trailingParams.unshift(parts[i]!.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
+  for (; i >= 0 && parts[i]!.startsWith('<'); i--)
+    trailingParams.unshift(parts[i]!.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
   return {
     segments,
     last: i >= 0 ? parts[i]!.toLowerCase().replace(/_/g, '-') : undefined,
@@ -84,6 +89,8 @@ export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'vie
   if (route.path === '/' && readOnly) return 'the root page';
   const area = readOnly ? shape.segments.find((s) => AREA_SEGMENTS.test(s)) : undefined;
   if (area) return `documentation or static files (${area})`;
+  const entryArea = shape.segments.find((s) => ENTRY_AREAS.test(s));
+  if (entryArea && !shape.hasParams) return `authentication entry point (${entryArea})`;
   const last = shape.last;
   if (last) {
     const tokenOnly = shape.trailingParams.every((p) => TOKEN_PARAM.test(p));
@@ -92,8 +99,14 @@ export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'vie
     if (HEALTH_SEGMENTS.test(last) && !shape.hasParams) return `health or status endpoint (${last})`;
     if (PAGE_SEGMENTS.test(last) && !shape.hasParams && readOnly) return `public page (${last})`;
     const postOnly = route.methods.length === 1 && route.methods[0] === 'POST';
-    if (postOnly && !shape.hasParams && POST_ENTRY_SEGMENTS.test(last)) return `authentication entry point (POST ${last})`;
-    if (postOnly && !shape.hasParams && SIGNUP_COLLECTIONS.test(last) && !shape.segments.some((s) => ADMIN_AREA.test(s))) {
+    if (postOnly && !shape.hasParams && POST_ENTRY_SEGMENTS.test(last))
+      return `authentication entry point (POST ${last})`;
+    if (
+      postOnly &&
+      !shape.hasParams &&
+      SIGNUP_COLLECTIONS.test(last) &&
+      !shape.segments.some((s) => ADMIN_AREA.test(s))
+    ) {
       return `account registration (POST ${last})`;
     }
   }
@@ -171,6 +184,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
   const usesAuth = new Map<string, boolean>();
+  const openReads = new Set<string>();
   const guardCounts = new Map<string, Map<string, number>>();
   const projectUsesAuth =
     model.authExtensions.length > 0 ||
@@ -184,6 +198,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       d.route.misplaced.length > 0 ||
       d.failingHooks.length > 0;
     if (authed) usesAuth.set(key, true);
+    if (d.auth.optional && d.route.methods.every((m) => !WRITE_METHODS.has(m))) openReads.add(key);
     const counts = guardCounts.get(key) ?? new Map<string, number>();
     for (const g of d.route.guards)
       if (g.info.kind === 'auth') counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
@@ -203,6 +218,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       protectedBy,
       failingHooks,
       appUsesAuth,
+      appHasOpenReads: openReads.has(key),
       suggestedGuard: counts[0]?.[0],
       sensitive: isSensitive(route),
       writes: route.methods.some((m) => WRITE_METHODS.has(m)),

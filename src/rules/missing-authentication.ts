@@ -12,6 +12,10 @@ const meta: RuleMeta = {
   docs: 'docs/rules/missing-authentication.md',
 };
 
+function guardText(guard: string | undefined): string {
+  return guard ? `\`@${guard}\`` : 'a Bearer-token check';
+}
+
 export const rule: Rule = {
   meta,
   check(ctx) {
@@ -21,8 +25,18 @@ export const rule: Rule = {
       // Covered by the more precise rules: a misplaced decorator, a hook that fails open.
       if (route.misplaced.length || route.failingHooks.length) continue;
       const label = routeLabel(route);
-      if (route.appUsesAuth) {
-        const guard = route.suggestedGuard ? `\`@${route.suggestedGuard}\`` : 'a Bearer-token check';
+      if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
+        // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
+        out.push(
+          routeFinding(
+            meta,
+            route,
+            `\`${label}\` has no authentication; this app lets anonymous callers read some routes on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard)}.`,
+            'medium',
+          ),
+        );
+      } else if (route.appUsesAuth) {
+        const guard = guardText(route.suggestedGuard);
         out.push(
           routeFinding(
             meta,
