@@ -235,6 +235,133 @@ describe('authentication per route', () => {
     expect(a.routes.at(-1)?.auth.optional).toBe(true);
   });
 
+  it('knows every decorator family of the specification', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_jwt_extended import jwt_optional, fresh_jwt_required, jwt_refresh_token_required
+        from flask_jwt import jwt_required as old_jwt_required
+        from flask_security import auth_required, roles_accepted, permissions_required, auth_token_required
+        import flask_praetorian
+        from authlib.integrations.flask_oauth2 import ResourceProtector
+        from flask_oidc import OpenIDConnect
+        from flask_appbuilder.security.decorators import has_access_api, protect
+        from flask_httpauth import MultiAuth, HTTPBasicAuth, HTTPTokenAuth
+        app = Flask(__name__)
+        require_oauth = ResourceProtector()
+        oidc = OpenIDConnect(app)
+        multi = MultiAuth(HTTPBasicAuth(), HTTPTokenAuth())
+        @app.get('/a')
+        @jwt_optional
+        def a(): return ''
+        @app.get('/b')
+        @fresh_jwt_required
+        def b(): return ''
+        @app.post('/c')
+        @jwt_refresh_token_required
+        def c(): return ''
+        @app.get('/d')
+        @old_jwt_required()
+        def d(): return ''
+        @app.get('/e')
+        @auth_required('token', 'session')
+        def e(): return ''
+        @app.get('/f')
+        @roles_accepted('admin', 'editor')
+        def f(): return ''
+        @app.get('/g')
+        @permissions_required('read')
+        def g(): return ''
+        @app.get('/h')
+        @auth_token_required
+        def h(): return ''
+        @app.get('/i')
+        @flask_praetorian.auth_required
+        def i(): return ''
+        @app.get('/j')
+        @flask_praetorian.auth_accepted
+        def j(): return ''
+        @app.get('/k')
+        @require_oauth('profile')
+        def k(): return ''
+        @app.get('/l')
+        @oidc.accept_token()
+        def l(): return ''
+        @app.get('/m')
+        @oidc.accept_token(require_token=True)
+        def m(): return ''
+        @app.get('/n')
+        @oidc.require_login
+        def n(): return ''
+        @app.get('/o')
+        @has_access_api
+        def o(): return ''
+        @app.get('/p')
+        @protect()
+        def p(): return ''
+        @app.get('/q')
+        @multi.login_required
+        def q(): return ''
+      `,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state}${r.auth.optional ? ' optional' : ''}`)).toEqual([
+      '/a unprotected optional',
+      '/b protected',
+      '/c protected',
+      '/d protected',
+      '/e protected',
+      '/f protected',
+      '/g protected',
+      '/h protected',
+      '/i protected',
+      '/j unprotected optional',
+      '/k protected',
+      '/l unprotected optional',
+      '/m protected',
+      '/n protected',
+      '/o protected',
+      '/p protected',
+      '/q protected',
+    ]);
+  });
+
+  it('follows re-exports through __init__.py and module attributes', async () => {
+    const a = await analyzeFiles({
+      'svc/__init__.py': `
+        from flask import Flask
+        from svc.api import blueprint
+        from svc import security
+        app = Flask(__name__)
+        app.register_blueprint(blueprint, url_prefix='/api')
+      `,
+      'svc/api/__init__.py': `
+        from .views import bp as blueprint
+      `,
+      'svc/api/views.py': `
+        from flask import Blueprint
+        from ..security import guards
+        bp = Blueprint('api', __name__)
+        @bp.get('/me')
+        @guards.token_required
+        def me():
+            return ''
+      `,
+      'svc/security/__init__.py': '',
+      'svc/security/guards.py': `
+        from functools import wraps
+        from flask import request, abort
+        def token_required(f):
+            @wraps(f)
+            def inner(*a, **k):
+                if not request.authorization:
+                    abort(401)
+                return f(*a, **k)
+            return inner
+      `,
+    });
+    expect(rows(a)).toEqual(['GET /api/me api.me svc/api/views.py:4-7 protected [guards.token_required]']);
+  });
+
   it('applies class decorators, inherited method_decorators, per-method dicts and Api decorators', async () => {
     const a = await analyzeFiles({
       'app.py': `
