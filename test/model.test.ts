@@ -117,6 +117,40 @@ describe('routes and prefixes', () => {
     ]);
   });
 
+  it('evaluates a registration helper once per call, with its arguments and defaults', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        from flask_jwt_extended import jwt_required
+        app = Flask(__name__)
+        class UserAPI(MethodView):
+            decorators = [jwt_required()]
+            def get(self, user_id):
+                return ''
+            def post(self):
+                return ''
+        class GroupAPI(MethodView):
+            def get(self, group_id):
+                return ''
+        def register_api(view, endpoint, url, pk='id', pk_type='int'):
+            view_func = view.as_view(endpoint)
+            app.add_url_rule(url, defaults={pk: None}, view_func=view_func, methods=['GET'])
+            app.add_url_rule(url, view_func=view_func, methods=['POST'])
+            app.add_url_rule(f'{url}<{pk_type}:{pk}>', view_func=view_func, methods=['GET', 'PUT', 'DELETE'])
+        register_api(UserAPI, 'user_api', '/users/', pk='user_id')
+        register_api(GroupAPI, 'group_api', '/groups/', pk='group_id')
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /users/ user_api app.py:7-8 protected [UserAPI decorators: jwt_required()]',
+      'GET /users/<int:user_id> user_api app.py:7-8 protected [UserAPI decorators: jwt_required()]',
+      'POST /users/ user_api app.py:9-10 protected [UserAPI decorators: jwt_required()]',
+      'GET /groups/ group_api app.py:12-13 unprotected',
+      'GET /groups/<int:group_id> group_api app.py:12-13 unprotected',
+    ]);
+  });
+
   it('builds Flask-RESTful and flask-restx paths from Api prefixes and namespaces', async () => {
     const a = await analyzeFiles({
       'api.py': `

@@ -286,6 +286,18 @@ function paramNames(params: SyntaxNode | null): string[] {
   return out;
 }
 
+/** Default values of parameters (`pk_type='int'`). */
+function paramDefaults(params: SyntaxNode | null): Record<string, Expr> {
+  const out: Record<string, Expr> = {};
+  for (const p of params?.namedChildren ?? []) {
+    if (!p || (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter')) continue;
+    const name = p.childForFieldName('name');
+    const value = p.childForFieldName('value');
+    if (name?.type === 'identifier' && value) out[name.text] = toExpr(value);
+  }
+  return out;
+}
+
 /** Names bound by an assignment target (`a`, `a, b`, `(a, b)`). */
 function targetNames(target: SyntaxNode): string[] {
   if (target.type === 'identifier') return [target.text];
@@ -420,6 +432,7 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
     name,
     decorators: decoratorsOf(node),
     params: paramNames(node.childForFieldName('parameters')),
+    defaults: paramDefaults(node.childForFieldName('parameters')),
     span: spanOf(node),
     defLine: line(node),
     facts: emptyFacts(),

@@ -127,8 +127,14 @@ export class FlaskModel {
     for (const m of this.project.modules) for (const c of m.allClasses) this.classScopes.add(c.scope);
     this.collectStatements();
     for (const m of this.project.modules) {
-      for (const fn of m.allFunctions) this.collectDecoratedFunction(fn);
-      for (const cls of m.allClasses) this.collectDecoratedClass(cls);
+      for (const fn of m.allFunctions) {
+        if (fn.decorators.length)
+          this.inEachCall(fn.scope.parent ?? fn.scope, () => this.collectDecoratedFunction(fn));
+      }
+      for (const cls of m.allClasses) {
+        if (cls.decorators.length)
+          this.inEachCall(cls.scope.parent ?? cls.scope, () => this.collectDecoratedClass(cls));
+      }
     }
     this.collectApiResources();
     for (const inst of this.project.allInstances()) {
@@ -146,6 +152,29 @@ export class FlaskModel {
   // -------------------------------------------------------------------------------------------
   // Statements: registrations, hooks, add_url_rule, Api bindings, class attribute assignments.
 
+  private readonly siteCache = new Map<FunctionIR, { call: CallExpr; scope: Scope }[]>();
+
+  /**
+   * Run `body` once per call of the nearest enclosing function that is called from several places
+   * (`register_api(UserAPI, '/users/')`, `register_api(GroupAPI, '/groups/')`), with its parameters bound
+   * to that call's arguments; otherwise once.
+   */
+  private inEachCall(scope: Scope, body: () => void): void {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (!s.owner || !s.params.size) continue;
+      let sites = this.siteCache.get(s.owner);
+      if (!sites) {
+        sites = this.project.callSitesOf(s.owner);
+        this.siteCache.set(s.owner, sites);
+      }
+      if (sites.length < 2) continue;
+      const owner = s.owner;
+      for (const site of sites) this.project.withBinding(owner, site, body);
+      return;
+    }
+    body();
+  }
+
   private *scopes(): Generator<Scope> {
     for (const m of this.project.modules) {
       yield m.scope;
@@ -157,10 +186,12 @@ export class FlaskModel {
   private collectStatements(): void {
     // Instances created by assignment (`api = Api(app)`, `jwt = JWTManager(app)`) even when never used.
     for (const scope of this.scopes()) {
-      for (const values of scope.assigns.values()) {
-        for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
-      }
-      for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
+      this.inEachCall(scope, () => {
+        for (const values of scope.assigns.values()) {
+          for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
+        }
+        for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
+      });
     }
     for (const scope of this.scopes()) {
       for (const ta of scope.targetAssigns) {
@@ -174,7 +205,9 @@ export class FlaskModel {
       }
     }
     for (const scope of this.scopes()) {
-      for (const stmt of scope.calls) this.collectCall(stmt.call, stmt.span, scope);
+      this.inEachCall(scope, () => {
+        for (const stmt of scope.calls) this.collectCall(stmt.call, stmt.span, scope);
+      });
     }
   }
 
@@ -497,6 +530,13 @@ export class FlaskModel {
   /** `api.add_resource(Resource, '/a', '/b')` and the class decorators collected earlier. */
   private collectApiResources(): void {
     for (const scope of this.scopes()) {
+      this.inEachCall(scope, () => this.collectAddResource(scope));
+    }
+    this.expandResources();
+  }
+
+  private collectAddResource(scope: Scope): void {
+    {
       for (const stmt of scope.calls) {
         const call = stmt.call;
         if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
@@ -518,6 +558,9 @@ export class FlaskModel {
         }
       }
     }
+  }
+
+  private expandResources(): void {
     for (const r of this.pendingResources) {
       const bindings: { api: Inst; prefix: string; decorators: { expr: Expr; scope: Scope }[] }[] = [];
       if (r.viaNamespace) {

@@ -86,6 +86,8 @@ export interface FunctionIR {
   name: string;
   decorators: Decorator[];
   params: string[];
+  /** Default values of parameters that have one. */
+  defaults: Record<string, Expr>;
   /** From the first decorator through the end of the body. */
   span: Span;
   defLine: number;

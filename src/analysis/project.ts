@@ -98,6 +98,8 @@ export class Project {
   private callIndex?: Map<string, { call: CallExpr; scope: Scope }[]>;
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
+  /** Parameters bound to one call site while a function's body is evaluated for that call. */
+  private readonly bindings = new Map<FunctionIR, { call: CallExpr; scope: Scope }>();
 
   constructor(modules: ModuleIR[]) {
     this.modules = modules;
@@ -216,22 +218,42 @@ export class Project {
     return out;
   }
 
-  /** Values a function parameter receives at the call sites found in the tree. */
+  /** Values a function parameter receives at the call sites found in the tree (or its default). */
   paramValues(fn: FunctionIR, name: string): Value[] {
     const key = `${fn.scope.module.file}:${fn.defLine}:${name}`;
     const cached = this.paramCache.get(key);
     if (cached) return cached;
     this.paramCache.set(key, []);
-    const index = fn.params.indexOf(name);
     const out: Value[] = [];
-    for (const site of this.callsNamed(fn.name)) {
-      const callee = this.evalExpr(site.call.fn, site.scope);
-      if (!callee.some((v) => v.t === 'func' && v.fn === fn)) continue;
-      const arg = site.call.kw[name] ?? (index >= 0 ? site.call.args[index] : undefined);
+    let defaulted = false;
+    for (const site of this.callSitesOf(fn)) {
+      const arg = argumentFor(fn, name, site.call);
       if (arg) out.push(...this.evalExpr(arg, site.scope));
+      else defaulted = true;
     }
+    const fallback = fn.defaults[name];
+    if (fallback && (defaulted || !out.length)) out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
     this.paramCache.set(key, out);
     return out;
+  }
+
+  /** Calls of a project function found anywhere in the tree. */
+  callSitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
+    return this.callsNamed(fn.name).filter((site) =>
+      this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'func' && v.fn === fn),
+    );
+  }
+
+  /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
+  withBinding<T>(fn: FunctionIR, site: { call: CallExpr; scope: Scope }, body: () => T): T {
+    const previous = this.bindings.get(fn);
+    this.bindings.set(fn, site);
+    try {
+      return body();
+    } finally {
+      if (previous) this.bindings.set(fn, previous);
+      else this.bindings.delete(fn);
+    }
   }
 
   private callsNamed(name: string): { call: CallExpr; scope: Scope }[] {
@@ -264,6 +286,13 @@ export class Project {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const key = `${s.module.file}:${s.owner?.defLine ?? 0}:${name}`;
       if (s.params.has(name) && s.owner) {
+        const bound = this.bindings.get(s.owner);
+        if (bound) {
+          const arg = argumentFor(s.owner, name, bound.call);
+          if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
+          const fallback = s.owner.defaults[name];
+          return fallback ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen) : [{ t: 'unknown', text: name }];
+        }
         if (seen.has(key)) return [];
         seen.add(key);
         const values = this.paramValues(s.owner, name);
@@ -430,6 +459,13 @@ export class Project {
   allInstances(): Inst[] {
     return [...this.instCache.values()];
   }
+}
+
+/** The argument a call passes for a parameter (`self` of methods is not passed). */
+function argumentFor(fn: FunctionIR, name: string, call: CallExpr): Expr | undefined {
+  if (call.kw[name]) return call.kw[name];
+  const index = fn.params.indexOf(name);
+  return index >= 0 ? call.args[index] : undefined;
 }
 
 function isExternalCandidate(name: string): boolean {
