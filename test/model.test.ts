@@ -603,6 +603,40 @@ describe('authentication per route', () => {
     expect(a.findings).toEqual([]);
   });
 
+  it('counts a hook that carries an auth decorator as protecting its blueprint', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask_login import login_required
+        from flask_httpauth import HTTPTokenAuth
+        app = Flask(__name__)
+        auth = HTTPTokenAuth()
+        admin = Blueprint('admin', __name__, url_prefix='/admin')
+        api = Blueprint('api', __name__, url_prefix='/api')
+        @admin.before_request
+        @login_required
+        def guard_admin():
+            pass
+        @api.before_request
+        @auth.login_required
+        def guard_api():
+            pass
+        @admin.get('/users')
+        def users():
+            return ''
+        @api.delete('/items/<int:item_id>')
+        def delete_item(item_id):
+            return ''
+        app.register_blueprint(admin)
+        app.register_blueprint(api)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin/users admin.users app.py:16-18 protected [before_request guard_admin (login_required)]',
+      'DELETE /api/items/<int:item_id> api.delete_item app.py:19-21 protected [before_request guard_api (auth.login_required)]',
+    ]);
+  });
+
   it('counts a check written in the view body, and a verifier helper called from it', async () => {
     const a = await analyzeFiles({
       'app.py': `

@@ -306,11 +306,19 @@ export class FlaskModel {
     if (!APP_CLASSES.has(owner.qn) && !BLUEPRINT_CLASSES.has(owner.qn)) return;
     for (const v of this.project.evalExpr(target, scope)) {
       if (v.t !== 'func') continue;
+      let analysis = this.auth.analyzeHook(v.fn);
+      // `@bp.before_request` over `@login_required` / `@jwt_required()` on an empty function guards the blueprint.
+      const guard = v.fn.decorators
+        .filter((d) => !(d.expr.k === 'attr' && /^before_(app_)?request$/.test(d.expr.attr)))
+        .map((d) => this.auth.classifyDecorator(d.expr, v.fn.scope.parent ?? v.fn.scope))
+        .find((g) => g.kind === 'auth');
+      if (guard && !analysis.verifies)
+        analysis = { ...analysis, verifies: true, failsOpen: false, reason: undefined };
       const ref: HookRef = {
         owner,
         fn: v.fn,
-        analysis: this.auth.analyzeHook(v.fn),
-        label: `${appWide ? 'before_app_request' : 'before_request'} ${v.fn.name}`,
+        analysis,
+        label: `${appWide ? 'before_app_request' : 'before_request'} ${v.fn.name}${guard ? ` (${guard.label})` : ''}`,
         appWide,
       };
       if (this.allHooks.some((h) => h.fn === ref.fn && h.owner === owner)) continue;
