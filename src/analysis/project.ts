@@ -232,7 +232,8 @@ export class Project {
       else defaulted = true;
     }
     const fallback = fn.defaults[name];
-    if (fallback && (defaulted || !out.length)) out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
+    if (fallback && (defaulted || !out.length))
+      out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
     this.paramCache.set(key, out);
     return out;
   }
@@ -291,7 +292,9 @@ export class Project {
           const arg = argumentFor(s.owner, name, bound.call);
           if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
           const fallback = s.owner.defaults[name];
-          return fallback ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen) : [{ t: 'unknown', text: name }];
+          return fallback
+            ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen)
+            : [{ t: 'unknown', text: name }];
         }
         if (seen.has(key)) return [];
         seen.add(key);
