@@ -17,13 +17,20 @@ for (const [entry, out] of [
   ['src/index.ts', 'index.js'],
   ['src/cli.ts', 'cli.js'],
 ]) {
-  const { code } = await ncc(join(root, entry), {
-    minify: false,
-    sourceMap: false,
-    quiet: true,
-    // The wasm files are loaded from dist/wasm/ at run time; ncc must not emit its own copies.
-    assetBuilds: false,
-  });
+  let code;
+  try {
+    ({ code } = await ncc(join(root, entry), {
+      minify: false,
+      sourceMap: false,
+      quiet: true,
+      // The wasm files are loaded from dist/wasm/ at run time; ncc must not emit its own copies.
+      assetBuilds: false,
+    }));
+  } catch (err) {
+    // ncc's own stack is minified noise; its message names the file and the TypeScript error.
+    console.error(`bundling ${entry} failed:\n${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   const body = code.replace(/^#!.*\n/, '');
   const text = out === 'cli.js' ? `#!/usr/bin/env node\n${body}` : body;
   writeFileSync(join(dist, out), text);

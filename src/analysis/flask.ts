@@ -113,6 +113,7 @@ export class FlaskModel {
     extraDecorators?: { expr: Expr; scope: Scope };
   }[] = [];
   readonly routes: ModelRoute[] = [];
+  private readonly routeKeys = new Set<string>();
   /** Every before_request hook found, for hook rules. */
   readonly allHooks: HookRef[] = [];
   /** Auth extensions instantiated in the tree (JWTManager, LoginManager, HTTPTokenAuth…). */
@@ -726,14 +727,10 @@ export class FlaskModel {
       const fullEndpoint = [...mount.names, endpoint].join('.');
       const hooks = this.hooksFor(mount);
       const route: ModelRoute = { ...base, path, endpoint: fullEndpoint, app: mount.app, hooks };
-      const dup = this.routes.find(
-        (r) =>
-          r.path === route.path &&
-          r.file === route.file &&
-          r.span.startLine === route.span.startLine &&
-          r.methods.join() === route.methods.join(),
-      );
-      if (!dup) this.routes.push(route);
+      const key = `${route.file}\0${route.span.startLine}\0${route.path}\0${route.methods.join()}`;
+      if (this.routeKeys.has(key)) continue;
+      this.routeKeys.add(key);
+      this.routes.push(route);
     }
   }
 
