@@ -10,9 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const require = createRequire(import.meta.url);
 
-rmSync(dist, { recursive: true, force: true });
-mkdirSync(join(dist, 'wasm'), { recursive: true });
-
+const outputs = [];
 for (const [entry, out] of [
   ['src/index.ts', 'index.js'],
   ['src/cli.ts', 'cli.js'],
@@ -31,6 +29,13 @@ for (const [entry, out] of [
     console.error(`bundling ${entry} failed:\n${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+  outputs.push([out, code]);
+}
+
+// Only replace dist/ once both bundles built, so a failed build leaves the last good one in place.
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'wasm'), { recursive: true });
+for (const [out, code] of outputs) {
   const body = code.replace(/^#!.*\n/, '');
   const text = out === 'cli.js' ? `#!/usr/bin/env node\n${body}` : body;
   writeFileSync(join(dist, out), text);
