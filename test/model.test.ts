@@ -641,6 +641,7 @@ describe('authentication per route', () => {
     const a = await analyzeFiles({
       'app.py': `
         from flask import Flask, request, abort
+        from flask_login import current_user
         from auth import current_account
         app = Flask(__name__)
         @app.get('/inbox')
@@ -656,6 +657,12 @@ describe('authentication per route', () => {
         def news():
             token = request.headers.get('Authorization')
             return [token]
+        @app.get('/profiles/<name>')
+        def profile_page(name):
+            following = False
+            if current_user:
+                following = current_user.follows(name)
+            return {'following': following}
       `,
       'auth.py': `
         from flask import request, abort
@@ -668,10 +675,13 @@ describe('authentication per route', () => {
       `,
     });
     expect(rows(a)).toEqual([
-      'GET /inbox inbox app.py:4-8 protected [credential check in the view body]',
-      'GET /profile profile app.py:9-12 protected [credential check in the view body]',
-      'GET /news news app.py:13-16 unprotected',
+      'GET /inbox inbox app.py:5-9 protected [credential check in the view body]',
+      'GET /profile profile app.py:10-13 protected [credential check in the view body]',
+      'GET /news news app.py:14-17 unprotected',
+      'GET /profiles/<name> profile_page app.py:18-23 unprotected [identity used only when present, in the view body (optional)]',
     ]);
+    expect(a.routes[3]?.auth.optional).toBe(true);
+    expect(a.findings.map((f) => f.route?.path)).toEqual(['/news']);
   });
 
   it('treats a guard from an unanalysed package as unknown, and reports nothing for it', async () => {

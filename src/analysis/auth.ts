@@ -200,6 +200,20 @@ export class AuthAnalyzer {
     return result;
   }
 
+  /**
+   * The body uses the caller's identity only under a presence test (`if current_identity: ...`) and never
+   * rejects: anonymous callers are served on purpose, like optional authentication.
+   */
+  servesAnonymous(fn: FunctionIR): boolean {
+    const facts = fn.facts;
+    if (!facts.credentialReads.length || this.rejectsWithoutCredentials(fn)) return false;
+    const underPresence = (guards: Guard[]): boolean =>
+      guards.some((g) => g.kind === 'presence' && g.present);
+    return (
+      facts.calls.some((c) => underPresence(c.guards)) || facts.passes.some((p) => underPresence(p.guards))
+    );
+  }
+
   private callsOptionalVerifier(fn: FunctionIR): boolean {
     return fn.facts.calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
   }

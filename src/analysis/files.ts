@@ -190,8 +190,6 @@ async function readSource(abs: string, maxBytes: number): Promise<{ text: string
     if (!stat.isFile()) return 'skipped: not a regular file.';
     if (stat.size > maxBytes) return `skipped: ${overLimit(stat.size, maxBytes)}`;
     const bytes = await handle.readFile();
-    // The file may have grown since it was measured.
-    if (bytes.length > maxBytes) return `skipped: ${overLimit(bytes.length, maxBytes)}`;
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'skipped: binary content (NUL bytes).';
     // Without ignoreBOM the decoder drops a leading UTF-8 BOM; invalid sequences become U+FFFD.
     return { text: new TextDecoder('utf-8', { fatal: false }).decode(bytes) };

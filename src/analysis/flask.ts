@@ -60,6 +60,8 @@ export interface ModelRoute {
   hooks: HookRef[];
   /** The view checks credentials itself and rejects requests without them. */
   bodyCheck: boolean;
+  /** The view reads the caller's identity only when there is one: it serves anonymous callers on purpose. */
+  bodyOptional: boolean;
   /** The view could not be resolved (a factory, a dynamic value): we cannot tell what guards it. */
   opaqueView: boolean;
   /** Decorator markers on the view (`f.is_public = True`), for hooks with marker allow-lists. */
@@ -384,6 +386,7 @@ export class FlaskModel {
           guards,
           misplaced,
           bodyCheck: this.auth.rejectsWithoutCredentials(fn),
+          bodyOptional: this.auth.servesAnonymous(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
@@ -427,6 +430,7 @@ export class FlaskModel {
         guards: [],
         misplaced: [],
         bodyCheck: false,
+        bodyOptional: false,
         opaqueView: true,
         marks: [],
         suppressed,
@@ -451,6 +455,7 @@ export class FlaskModel {
           guards,
           misplaced: [],
           bodyCheck: this.auth.rejectsWithoutCredentials(fn),
+          bodyOptional: this.auth.servesAnonymous(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
@@ -706,6 +711,7 @@ export class FlaskModel {
         guards,
         misplaced: [],
         bodyCheck: this.auth.rejectsWithoutCredentials(h.fn),
+        bodyOptional: this.auth.servesAnonymous(h.fn),
         opaqueView: false,
         marks: guards.flatMap((g) => g.info.marks ?? []),
         suppressed: [

@@ -157,6 +157,10 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       }
     }
     if (route.bodyCheck) protectedBy.push('credential check in the view body');
+    else if (route.bodyOptional) {
+      optional = true;
+      mechanisms.push('identity used only when present, in the view body (optional)');
+    }
     let hookAllowed: string | undefined;
     const failingHooks: HookRef[] = [];
     for (const h of route.hooks) {
