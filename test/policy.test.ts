@@ -28,6 +28,7 @@ describe('public by design', () => {
     'POST /api/users',
     'POST /register/customer',
     'GET /login/callback',
+    'POST /webhooks/stripe',
   ])('%s is public', (spec) => {
     expect(publicByDesign(route(spec))).toBeDefined();
   });
@@ -42,6 +43,7 @@ describe('public by design', () => {
     'PUT /api/users/<int:user_id>',
     'GET /api/projects',
     'POST /api/login/<int:user_id>/impersonate',
+    'GET /webhooks/deliveries',
   ])('%s is not', (spec) => {
     expect(publicByDesign(route(spec))).toBeUndefined();
   });

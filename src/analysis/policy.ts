@@ -89,6 +89,9 @@ export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'vie
   if (route.path === '/' && readOnly) return 'the root page';
   const area = readOnly ? shape.segments.find((s) => AREA_SEGMENTS.test(s)) : undefined;
   if (area) return `documentation or static files (${area})`;
+  const hook = shape.segments.find((s) => /^(webhooks?|hooks)$/.test(s));
+  if (hook && route.methods.every((m) => m === 'POST'))
+    return `webhook receiver (${hook}): verify its signature instead of a token`;
   const entryArea = shape.segments.find((s) => ENTRY_AREAS.test(s));
   if (entryArea && !shape.hasParams) return `authentication entry point (${entryArea})`;
   const last = shape.last;
