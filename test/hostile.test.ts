@@ -25,9 +25,15 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   writeFileSync(join(root, 'deep_lists.py'), `x = ${'['.repeat(20000)}${']'.repeat(20000)}\n`);
   const nestedIfs = Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}if x:`).join('\n');
   writeFileSync(join(root, 'deep_blocks.py'), `${nestedIfs}\n${' '.repeat(3000)}pass\n`);
-  writeFileSync(join(root, 'broken.py'), 'from flask import Flask\napp = Flask(\n@app.route("/x"\ndef x(:\n  return\n');
+  writeFileSync(
+    join(root, 'broken.py'),
+    'from flask import Flask\napp = Flask(\n@app.route("/x"\ndef x(:\n  return\n',
+  );
   writeFileSync(join(root, 'nul.py'), Buffer.concat([Buffer.from('x = 1\n'), Buffer.from([0, 0, 0])]));
-  writeFileSync(join(root, 'invalid_utf8.py'), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xff, 0xfe, 0x22, 0x0a]));
+  writeFileSync(
+    join(root, 'invalid_utf8.py'),
+    Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xff, 0xfe, 0x22, 0x0a]),
+  );
   writeFileSync(join(root, 'long_line.py'), `x = "${'a'.repeat(1_000_000)}"\n`);
   const chain = Array.from({ length: 5000 }, (_, i) => `v${i + 1} = v${i}`).join('\n');
   writeFileSync(join(root, 'long_chain.py'), `v0 = 1\n${chain}\n`);
@@ -41,7 +47,10 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   expect(analysis.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual([
     'missing-authentication app.py:8',
   ]);
-  expect(analysis.notices).toContainEqual({ file: 'nul.py', message: 'skipped: binary content (NUL bytes).' });
+  expect(analysis.notices).toContainEqual({
+    file: 'nul.py',
+    message: 'skipped: binary content (NUL bytes).',
+  });
   expect(analysis.notices).toContainEqual({
     file: 'broken.py',
     message: 'has syntax errors; analysed as far as the parser recovered.',
