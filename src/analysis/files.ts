@@ -141,6 +141,7 @@ async function walk(root: string, options: CollectOptions, notices: Notice[]): P
       notices.push({ file: dir, message: `skipped: directory cannot be read (${errorCode(err)}).` });
       continue;
     }
+    // The root itself is scanned even so: `python -m venv .` puts pyvenv.cfg beside the app's own code.
     if (dir && useDefaults && entries.some((e) => ENVIRONMENT_MARKERS.includes(e.name))) continue;
     for (const entry of entries) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
