@@ -151,6 +151,17 @@ export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
         line: ln,
       };
     }
+    case 'boolean_operator': {
+      const op = node.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+      if (op !== 'and' && op !== 'or') return { k: 'other', text: clip(node.text), line: ln };
+      return {
+        k: 'boolop',
+        op,
+        left: toExpr(node.childForFieldName('left'), d),
+        right: toExpr(node.childForFieldName('right'), d),
+        line: ln,
+      };
+    }
     case 'integer':
     case 'float': {
       const v = Number(node.text.replace(/_/g, ''));
@@ -465,6 +476,7 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
     defLine: line(node),
     attrs: {},
     methods: {},
+    facts: emptyFacts(),
     scope: newScope(ctx.module, parent),
   };
   ctx.module.allClasses.push(cls);
@@ -473,6 +485,7 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
     walkBlock(body, cls.scope, ctx);
     for (const [n, values] of cls.scope.assigns) cls.attrs[n] = values[values.length - 1]!;
     for (const [n, fn] of cls.scope.functions) cls.methods[n] = fn;
+    cls.facts = bodyFacts(body, cls.scope, []);
   }
   return cls;
 }
@@ -486,6 +499,8 @@ function emptyFacts(): BodyFacts {
     returnedNames: [],
     returns: [],
     marksParam: [],
+    tokenLogs: [],
+    queryTokenReads: [],
   };
 }
 
@@ -531,6 +546,8 @@ interface FactWalk {
   scope: Scope;
   params: string[];
   credVars: Set<string>;
+  /** Names holding a bearer token, an Authorization header or decoded claims. */
+  tokenVars: Set<string>;
   guards: Guard[];
   depth: number;
 }
@@ -858,13 +875,113 @@ function subtreeRejects(node: SyntaxNode, depth: number): boolean {
   return false;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Tokens as data: what holds a bearer token, and where it is logged or read from the URL.
+
+/** Variable names that hold a token, a raw Authorization header or decoded claims. */
+const TOKEN_NAME =
+  /^(token|access_?token|refresh_?token|id_?token|auth_?token|bearer(_?token)?|jwt(_?token)?|raw_?token|encoded(_?(jwt|token))?|auth_?header|authorization(_?header)?|claims|decoded(_?(token|jwt))?|payload_?token)$/i;
+const TOKEN_KEY = /token|jwt|bearer|api[-_]?key|apikey|access[-_]?key|^auth$|^authorization$/i;
+const LOGGING_CALL =
+  /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
+const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
+
+function isLoggingCall(node: SyntaxNode): boolean {
+  const fn = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
+  return LOGGING_CALL.test(fn);
+}
+
+/** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
+function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
+  if (depth > 30) return false;
+  switch (node.type) {
+    case 'identifier':
+      return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
+    case 'attribute': {
+      const text = node.text.replace(/\s+/g, '');
+      if (/^request\.(authorization|headers)$/.test(text)) return true;
+      // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
+      if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? '')) return true;
+      return false;
+    }
+    case 'subscript': {
+      const value = node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+      const key = node.childForFieldName('subscript');
+      const kv = key ? stringValue(key) : undefined;
+      if (
+        /^request\.(headers|cookies|args|values|form)$/.test(value) &&
+        kv !== undefined &&
+        TOKEN_KEY.test(kv)
+      )
+        return true;
+      break;
+    }
+    case 'call': {
+      const fn = node.childForFieldName('function');
+      const ft = fn?.text.replace(/\s+/g, '') ?? '';
+      const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+      const fv = first ? stringValue(first) : undefined;
+      if (
+        /^request\.(headers|cookies|args|values|form)\.get$/.test(ft) &&
+        fv !== undefined &&
+        TOKEN_KEY.test(fv)
+      )
+        return true;
+      if (TOKEN_PRODUCERS.test(lastName(fn ?? null))) return true;
+      if (/(^|\.)jwt\.decode$|^decode$/.test(ft)) return true;
+      break;
+    }
+    case 'keyword_argument': {
+      // `exc_info=True`, `extra={...}`: only the value matters.
+      const value = node.childForFieldName('value');
+      return value ? readsToken(value, w, depth + 1) : false;
+    }
+    case 'lambda':
+      return false;
+  }
+  for (const c of node.namedChildren) if (c && readsToken(c, w, depth + 1)) return true;
+  return false;
+}
+
+function argumentsCarryToken(call: SyntaxNode, w: FactWalk): boolean {
+  const args = call.childForFieldName('arguments');
+  return (args?.namedChildren ?? []).some((a) => !!a && a.type !== 'comment' && readsToken(a, w));
+}
+
+/** `request.args.get('token')`, `request.values['access_token']`: a token taken from the URL. */
+function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void {
+  if (depth > 40 || node.type === 'lambda' || node.type === 'function_definition') return;
+  if (node.type === 'call' || node.type === 'subscript') {
+    const target =
+      node.type === 'call'
+        ? (node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')
+        : (node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '');
+    const keyNode =
+      node.type === 'call'
+        ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment')
+        : node.childForFieldName('subscript');
+    const key = keyNode ? stringValue(keyNode) : undefined;
+    const ok =
+      node.type === 'call'
+        ? /^request\.(args|values)\.get$/.test(target)
+        : /^request\.(args|values)$/.test(target);
+    if (ok && key !== undefined && TOKEN_KEY.test(key) && !w.facts.queryTokenReads.includes(line(node))) {
+      w.facts.queryTokenReads.push(line(node));
+    }
+  }
+  for (const c of node.namedChildren) if (c) scanQueryTokenReads(c, w, depth + 1);
+}
+
 function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (depth > 40) return;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
     return;
   if (node.type === 'call') {
     const e = toExpr(node);
-    if (e.k === 'call') w.facts.calls.push({ fn: e.fn, kw: e.kw, line: line(node), guards: [...w.guards] });
+    if (e.k === 'call') {
+      w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: [...w.guards] });
+      if (isLoggingCall(node) && argumentsCarryToken(node, w)) w.facts.tokenLogs.push(line(node));
+    }
     if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
   }
   for (const c of node.namedChildren) if (c) collectCalls(c, w, depth + 1);
@@ -960,6 +1077,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           const right = e.childForFieldName('right');
           if (right && left && readsCredential(right, w))
             for (const n of targetNames(left)) w.credVars.add(n);
+          if (right && left && readsToken(right, w)) for (const n of targetNames(left)) w.tokenVars.add(n);
           if (left?.type === 'attribute') {
             const obj = left.childForFieldName('object');
             if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
@@ -984,12 +1102,21 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
 
 function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   if (!node) return;
+  scanQueryTokenReads(node, w, 0);
   if (readsCredential(node, w)) w.facts.credentialReads.push(line(node));
   collectCalls(node, w, 0);
 }
 
 function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts {
-  const w: FactWalk = { facts: emptyFacts(), scope, params, credVars: new Set(), guards: [], depth: 0 };
+  const w: FactWalk = {
+    facts: emptyFacts(),
+    scope,
+    params,
+    credVars: new Set(),
+    tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
+    guards: [],
+    depth: 0,
+  };
   walkFacts(body, w);
   return w.facts;
 }
@@ -1025,10 +1152,12 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
     scope: undefined as unknown as Scope,
     allFunctions: [],
     allClasses: [],
+    facts: emptyFacts(),
     suppressions: suppressionsOf(source),
     hasErrors: root.hasError,
   };
   mod.scope = newScope(mod);
   walkBlock(root, mod.scope, { module: mod, depth: 0 });
+  mod.facts = bodyFacts(root, mod.scope, []);
   return mod;
 }

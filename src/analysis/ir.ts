@@ -16,6 +16,8 @@ export type Expr =
   | { k: 'dict'; entries: { key: Expr; value: Expr }[]; line: number }
   /** String building: `a + b`, and f-strings as the concatenation of their parts. */
   | { k: 'concat'; parts: Expr[]; line: number }
+  /** `a or b` (either value), `a and b`. */
+  | { k: 'boolop'; op: 'or' | 'and'; left: Expr; right: Expr; line: number }
   /** One item of an iterable (a `for` loop variable). */
   | { k: 'item'; of: Expr; line: number }
   | { k: 'other'; text: string; line: number };
@@ -54,6 +56,7 @@ export type Guard =
 
 export interface BodyCall {
   fn: Expr;
+  args: Expr[];
   kw: Record<string, Expr>;
   line: number;
   guards: Guard[];
@@ -75,6 +78,10 @@ export interface BodyFacts {
   returns: Expr[];
   /** The body assigns an attribute on a parameter (`f.is_public = True`), a marker decorator. */
   marksParam: string[];
+  /** Lines that write a bearer token or Authorization header to logs or stdout. */
+  tokenLogs: number[];
+  /** Lines that read a token from the query string (`request.args.get('token')`). */
+  queryTokenReads: number[];
 }
 
 export interface Decorator {
@@ -104,6 +111,8 @@ export interface ClassIR {
   /** Class attributes such as `decorators`, `method_decorators`, `methods`. */
   attrs: Record<string, Expr>;
   methods: Record<string, FunctionIR>;
+  /** Facts of the class body's own statements. */
+  facts: BodyFacts;
   scope: Scope;
 }
 
@@ -144,6 +153,8 @@ export interface ModuleIR {
   name: string;
   isPackage: boolean;
   scope: Scope;
+  /** Facts of the module's top-level statements (calls with their arguments, token reads…). */
+  facts: BodyFacts;
   /** Every function and class in the module, any depth, for indexing. */
   allFunctions: FunctionIR[];
   allClasses: ClassIR[];

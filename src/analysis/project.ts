@@ -81,6 +81,8 @@ export function exprText(e: Expr, depth = 0): string {
       return `{${e.entries.map((p) => `${exprText(p.key, depth + 1)}: ${exprText(p.value, depth + 1)}`).join(', ')}}`;
     case 'concat':
       return e.parts.map((p) => exprText(p, depth + 1)).join(' + ');
+    case 'boolop':
+      return `${exprText(e.left, depth + 1)} ${e.op} ${exprText(e.right, depth + 1)}`;
     case 'item':
       return `item of ${exprText(e.of, depth + 1)}`;
     case 'other':
@@ -376,6 +378,13 @@ export class Project {
       case 'dict':
       case 'concat':
         return [{ t: 'literal', expr: e, scope }];
+      case 'boolop':
+        return e.op === 'or'
+          ? dedupe([
+              ...this.evalIn(e.left, scope, depth + 1, seen),
+              ...this.evalIn(e.right, scope, depth + 1, seen),
+            ])
+          : this.evalIn(e.right, scope, depth + 1, seen);
       case 'item': {
         const list = this.evalList(e.of, scope);
         if (!list) return [{ t: 'unknown', text: exprText(e) }];
