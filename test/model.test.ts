@@ -637,6 +637,33 @@ describe('authentication per route', () => {
     ]);
   });
 
+  it('applies hooks registered anywhere in the source, after the routes too', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask.views import MethodView
+        from flask_jwt_extended import verify_jwt_in_request
+        app = Flask(__name__)
+        bp = Blueprint('api', __name__, url_prefix='/api')
+        @bp.delete('/items/<int:item_id>')
+        def delete_item(item_id):
+            return ''
+        class Orders(MethodView):
+            def get(self):
+                return ''
+        bp.add_url_rule('/orders', view_func=Orders.as_view('orders'))
+        @bp.before_request
+        def require_token():
+            verify_jwt_in_request()
+        app.register_blueprint(bp)
+      `,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state}`)).toEqual([
+      '/api/items/<int:item_id> protected',
+      '/api/orders protected',
+    ]);
+  });
+
   it('counts a check written in the view body, and a verifier helper called from it', async () => {
     const a = await analyzeFiles({
       'app.py': `
@@ -681,7 +708,9 @@ describe('authentication per route', () => {
       'GET /profiles/<name> profile_page app.py:18-23 unprotected [identity used only when present, in the view body (optional)]',
     ]);
     expect(a.routes[3]?.auth.optional).toBe(true);
-    expect(a.findings.map((f) => f.route?.path)).toEqual(['/news']);
+    expect(a.findings.filter((f) => f.ruleId === 'missing-authentication').map((f) => f.route?.path)).toEqual(
+      ['/news'],
+    );
   });
 
   it('treats a guard from an unanalysed package as unknown, and reports nothing for it', async () => {

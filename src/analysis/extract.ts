@@ -190,6 +190,12 @@ export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
             key: toExpr(p.childForFieldName('key'), d),
             value: toExpr(p.childForFieldName('value'), d),
           });
+        } else if (p?.type === 'dictionary_splat') {
+          // `**other`: keys unknown statically.
+          entries.push({
+            key: { k: 'other', text: clip(p.text), line: line(p) },
+            value: { k: 'other', text: '', line: line(p) },
+          });
         }
       }
       return { k: 'dict', entries, line: ln };

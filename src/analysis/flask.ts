@@ -116,6 +116,7 @@ export class FlaskModel {
   }[] = [];
   readonly routes: ModelRoute[] = [];
   private readonly routeKeys = new Set<string>();
+  private readonly routeMounts = new Map<ModelRoute, Mount>();
   /** Every before_request hook found, for hook rules. */
   readonly allHooks: HookRef[] = [];
   /** Auth extensions instantiated in the tree (JWTManager, LoginManager, HTTPTokenAuth…). */
@@ -132,6 +133,12 @@ export class FlaskModel {
     for (const m of this.project.modules) {
       for (const fn of m.allFunctions) {
         if (fn.decorators.length)
+          this.inEachCall(fn.scope.parent ?? fn.scope, () => this.collectHookDecorators(fn));
+      }
+    }
+    for (const m of this.project.modules) {
+      for (const fn of m.allFunctions) {
+        if (fn.decorators.length)
           this.inEachCall(fn.scope.parent ?? fn.scope, () => this.collectDecoratedFunction(fn));
       }
       for (const cls of m.allClasses) {
@@ -140,6 +147,8 @@ export class FlaskModel {
       }
     }
     this.collectApiResources();
+    // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
+    for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
     for (const inst of this.project.allInstances()) {
       if (
         /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\./.test(
@@ -344,23 +353,28 @@ export class FlaskModel {
     return !!fn.scope.parent && this.classScopes.has(fn.scope.parent);
   }
 
+  /** Request hooks written as decorators. */
+  private collectHookDecorators(fn: FunctionIR): void {
+    const scope = fn.scope.parent ?? fn.scope;
+    for (const d of fn.decorators) {
+      if (d.expr.k !== 'attr' || (d.expr.attr !== 'before_request' && d.expr.attr !== 'before_app_request'))
+        continue;
+      for (const owner of this.project.evalExpr(d.expr.obj, scope)) {
+        if (owner.t === 'inst') {
+          this.addHook(
+            owner,
+            { k: 'name', id: fn.name, line: fn.defLine },
+            scope,
+            d.expr.attr === 'before_app_request',
+          );
+        }
+      }
+    }
+  }
+
   private collectDecoratedFunction(fn: FunctionIR): void {
     const scope = fn.scope.parent ?? fn.scope;
     fn.decorators.forEach((d, i) => {
-      // Request hooks written as decorators.
-      if (d.expr.k === 'attr' && (d.expr.attr === 'before_request' || d.expr.attr === 'before_app_request')) {
-        for (const owner of this.project.evalExpr(d.expr.obj, scope)) {
-          if (owner.t === 'inst') {
-            this.addHook(
-              owner,
-              { k: 'name', id: fn.name, line: fn.defLine },
-              fn.scope.parent ?? fn.scope,
-              d.expr.attr === 'before_app_request',
-            );
-          }
-        }
-        return;
-      }
       const call = d.expr;
       if (call.k !== 'call' || call.fn.k !== 'attr' || !(call.fn.attr in ROUTE_METHODS)) return;
       if (this.isMethod(fn)) return;
@@ -731,12 +745,12 @@ export class FlaskModel {
     for (const mount of this.mounts(owner)) {
       const path = joinRule(mount.prefix, rule);
       const fullEndpoint = [...mount.names, endpoint].join('.');
-      const hooks = this.hooksFor(mount);
-      const route: ModelRoute = { ...base, path, endpoint: fullEndpoint, app: mount.app, hooks };
+      const route: ModelRoute = { ...base, path, endpoint: fullEndpoint, app: mount.app, hooks: [] };
       const key = `${route.file}\0${route.span.startLine}\0${route.path}\0${route.methods.join()}`;
       if (this.routeKeys.has(key)) continue;
       this.routeKeys.add(key);
       this.routes.push(route);
+      this.routeMounts.set(route, mount);
     }
   }
 
