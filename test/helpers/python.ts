@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 const MODULES = 'import flask, flask_jwt_extended, jwt, flask_restful, flask_login, flask_httpauth';
+const PROVISION = "run 'bash scripts/provision-python.sh'";
 
-function works(python: string): boolean {
-  if (!existsSync(python)) return false;
+function imports(python: string): boolean {
+  if (isAbsolute(python) && !existsSync(python)) return false;
   try {
-    execFileSync(python, ['-c', MODULES], { stdio: 'ignore' });
+    execFileSync(python, ['-c', MODULES], { stdio: 'ignore', timeout: 30_000 });
     return true;
   } catch {
     return false;
@@ -16,18 +17,29 @@ function works(python: string): boolean {
 
 let found: string | undefined;
 
-/** The interpreter that runs real Flask apps in tests. Never skips: missing packages fail the test run. */
+/**
+ * The interpreter that runs real Flask apps in tests: TOKENGATE_PYTHON when set, else Debian's /usr/bin/python3,
+ * else the virtualenv scripts/provision-python.sh creates. Never skips: without Flask the test run fails.
+ */
 export function flaskPython(): string {
   if (found) return found;
+  const chosen = process.env.TOKENGATE_PYTHON;
+  if (chosen) {
+    if (!imports(chosen)) {
+      throw new Error(
+        `TOKENGATE_PYTHON=${chosen} cannot ${MODULES}: install them there, or unset it and ${PROVISION}.`,
+      );
+    }
+    return (found = chosen);
+  }
   const candidates = [
-    process.env.TOKENGATE_PYTHON,
     '/usr/bin/python3',
     join(import.meta.dirname, '..', '..', '.cache', 'flask-venv', 'bin', 'python'),
-  ].filter((p): p is string => !!p);
-  found = candidates.find(works);
+  ];
+  found = candidates.find(imports);
   if (!found) {
     throw new Error(
-      `No Python with Flask and its extensions (tried ${candidates.join(', ')}): run 'bash scripts/provision-python.sh'.`,
+      `No Python with Flask and its extensions (tried ${candidates.join(', ')}): ${PROVISION}.`,
     );
   }
   return found;
