@@ -3,6 +3,7 @@ import { RULES } from '../rules/index.js';
 import { AuthAnalyzer } from './auth.js';
 import { extractModule } from './extract.js';
 import { FlaskModel } from './flask.js';
+import { type FoundSecret, JwtAnalyzer } from './jwt.js';
 import type { ModuleIR } from './ir.js';
 import { pythonParser } from './parser.js';
 import { type AssessedRoute, assessRoutes } from './policy.js';
@@ -20,6 +21,8 @@ export interface Analysis {
   routes: RouteReport[];
   findings: Finding[];
   notices: Notice[];
+  /** Literal signing secrets found in the code, for live probing; never rendered. */
+  secrets: FoundSecret[];
 }
 
 /** The same analysis over files already in memory (paths relative to the root, `/` separators). */
@@ -52,7 +55,8 @@ function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: N
   const project = new Project(modules);
   const model = new FlaskModel(project, new AuthAnalyzer(project)).build();
   const routes = assessRoutes(model, options.publicRoutes ?? []);
-  const findings = RULES.flatMap((r) => r.check({ routes, hooks: model.allHooks }));
+  const jwt = new JwtAnalyzer(project).run();
+  const findings = RULES.flatMap((r) => r.check({ routes, hooks: model.allHooks, jwt: jwt.issues }));
   findings.sort(
     (a, b) =>
       a.location.file.localeCompare(b.location.file) ||
@@ -60,7 +64,7 @@ function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: N
       a.ruleId.localeCompare(b.ruleId) ||
       (a.route?.path ?? '').localeCompare(b.route?.path ?? ''),
   );
-  return { routes: routes.map(toReport).sort(compareRoutes), findings, notices };
+  return { routes: routes.map(toReport).sort(compareRoutes), findings, notices, secrets: jwt.secrets };
 }
 
 function toReport(route: AssessedRoute): RouteReport {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Location, Severity } from '../types.js';
 import type { AssessedRoute } from '../analysis/policy.js';
 import type { HookRef } from '../analysis/flask.js';
+import type { JwtIssue } from '../analysis/jwt.js';
 
 export interface RuleMeta {
   id: string;
@@ -18,6 +19,7 @@ export interface RuleMeta {
 export interface RuleContext {
   routes: readonly AssessedRoute[];
   hooks: readonly HookRef[];
+  jwt: readonly JwtIssue[];
 }
 
 export interface Rule {
@@ -91,4 +93,27 @@ export function hookFinding(
   const suppressed = suppression(suppressedIds, meta.id);
   if (suppressed) finding.suppressed = suppressed;
   return finding;
+}
+
+/** Findings for one JWT rule from the issues the JWT analysis found. */
+export function jwtFindings(meta: RuleMeta, issues: readonly JwtIssue[]): Finding[] {
+  return issues
+    .filter((i) => i.ruleId === meta.id)
+    .map((i) => {
+      const finding: Finding = {
+        ruleId: meta.id,
+        severity: i.severity ?? meta.severity,
+        confidence: 'likely',
+        message: i.message,
+        cwe: meta.cwe,
+        location: { file: i.file, startLine: i.line, endLine: i.line },
+        sources: ['static'],
+        evidence: [],
+        fingerprint: fingerprint(meta.id, i.file, i.code),
+        new: true,
+      };
+      const suppressed = suppression(i.suppressed, meta.id);
+      if (suppressed) finding.suppressed = suppressed;
+      return finding;
+    });
 }

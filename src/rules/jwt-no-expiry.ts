@@ -1,0 +1,17 @@
+import { type Rule, type RuleMeta, jwtFindings } from './types.js';
+
+const meta: RuleMeta = {
+  id: 'jwt-no-expiry',
+  title: 'Tokens that never expire',
+  severity: 'medium',
+  cwe: ['CWE-613'],
+  description:
+    'Tokens are issued or accepted without expiry: `JWT_ACCESS_TOKEN_EXPIRES = False`, `expires_delta=False`, `verify_exp` off, a payload signed without `exp`, or authlib claims never validated.',
+  fix: 'Give every token a short `exp` and keep the expiry check on when decoding.',
+  docs: 'docs/rules/jwt-no-expiry.md',
+};
+
+export const rule: Rule = {
+  meta,
+  check: (ctx) => jwtFindings(meta, ctx.jwt),
+};
