@@ -166,9 +166,23 @@ export class JwtAnalyzer {
       });
     }
     const algorithms = call.kw.algorithms ?? (lib === 'jose.decode' ? call.kw.algorithm : undefined);
+    const verifying = !isFalse(option('verify_signature')) && !isFalse(call.kw.verify);
     if (algorithms) this.checkAlgorithms(site, algorithms, name);
+    else if (verifying && call.args.length >= 2 && !this.hasKwargsSplat(call)) {
+      // PyJWT 1.x and python-jose then accept whatever algorithm the token's header names.
+      this.add(module, {
+        ruleId: 'jwt-none-algorithm',
+        line: call.line,
+        message: `\`${name}(...)\` has no \`algorithms=\` list, so older PyJWT and python-jose accept the algorithm the token names (\`none\`, or HS256 signed with a public key): pin it, e.g. \`algorithms=["HS256"]\`.`,
+        code: `${name}:no-algorithms`,
+      });
+    }
     const key = call.args[1] ?? call.kw.key;
     if (key) this.checkKeyArgument(site, key, name);
+  }
+
+  private hasKwargsSplat(call: Call): boolean {
+    return call.args.some((a) => a.k === 'other' && a.text.startsWith('**'));
   }
 
   private checkAlgorithms(site: Site, algorithms: Expr, name: string): void {

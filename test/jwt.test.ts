@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeFiles } from './helpers/analyze.js';
+
+const jwtFindings = (a: Awaited<ReturnType<typeof analyzeFiles>>) =>
+  a.findings
+    .filter((f) => f.ruleId.startsWith('jwt-') || f.ruleId.startsWith('token-'))
+    .map((f) => `${f.ruleId} ${f.severity} ${f.location.file}:${f.location.startLine}`);
+
+describe('JWT rules across files', () => {
+  it('follows configuration classes, inheritance and imported settings to the line the secret is written', async () => {
+    const a = await analyzeFiles({
+      'shop/settings.py': `
+        import os
+        SIGNING_SECRET = "shop-signing-secret-2024"
+        class Config:
+            SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-fallback")
+            JWT_ACCESS_TOKEN_EXPIRES = False
+        class ProductionConfig(Config):
+            DEBUG = False
+        class TestingConfig(Config):
+            TESTING = True
+            JWT_SECRET_KEY = "testing-secret-value"
+      `,
+      'shop/__init__.py': `
+        from flask import Flask
+        def create_app():
+            app = Flask(__name__)
+            app.config.from_object("shop.settings.ProductionConfig")
+            return app
+      `,
+      'shop/tokens.py': `
+        import jwt
+        from .settings import SIGNING_SECRET as KEY
+        def issue(user_id, now, ttl):
+            return jwt.encode({"sub": user_id, "exp": now + ttl}, KEY, algorithm="HS256")
+      `,
+    });
+    expect(jwtFindings(a)).toEqual([
+      'jwt-hardcoded-secret high shop/settings.py:2',
+      'jwt-hardcoded-secret high shop/settings.py:4',
+      'jwt-no-expiry medium shop/settings.py:5',
+      'jwt-hardcoded-secret low shop/settings.py:10',
+    ]);
+    const secret = a.findings.find((f) => f.location.startLine === 2)!;
+    expect(secret.message).toContain("`SIGNING_SECRET` is a literal in the code ('sh…' (24 chars))");
+    expect(JSON.stringify(a.findings)).not.toContain('shop-signing-secret-2024');
+    expect(a.secrets).toContainEqual({
+      name: 'SIGNING_SECRET',
+      value: 'shop-signing-secret-2024',
+      file: 'shop/settings.py',
+      line: 2,
+    });
+  });
+
+  it('follows option dicts and algorithm lists defined in another module', async () => {
+    const a = await analyzeFiles({
+      'auth/constants.py': `
+        DECODE_OPTIONS = {"verify_signature": False}
+        ALGORITHMS = ["HS256", "none"]
+      `,
+      'auth/verify.py': `
+        import os
+        import jwt
+        from auth.constants import DECODE_OPTIONS, ALGORITHMS
+        KEY = os.environ["JWT_KEY"]
+        def claims(token):
+            return jwt.decode(token, KEY, algorithms=["HS256"], options=DECODE_OPTIONS)
+        def claims_any(token):
+            return jwt.decode(token, KEY, algorithms=ALGORITHMS)
+      `,
+    });
+    expect(jwtFindings(a)).toEqual([
+      'jwt-signature-not-verified critical auth/verify.py:6',
+      'jwt-none-algorithm critical auth/verify.py:8',
+    ]);
+  });
+
+  it('tells python-jose and authlib apart from PyJWT, and ignores a JWTManager named jwt', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import os
+        from flask import Flask
+        from flask_jwt_extended import JWTManager
+        from jose import jwt as jose_jwt
+        from authlib.jose import jwt as authlib_jwt
+        app = Flask(__name__)
+        jwt = JWTManager(app)
+        KEY = os.environ["KEY"]
+        def with_jose(token):
+            return jose_jwt.decode(token, KEY, algorithms=["HS256"], options={"verify_exp": False})
+        def with_authlib(token):
+            claims = authlib_jwt.decode(token, KEY)
+            return claims
+        def with_authlib_validated(token):
+            claims = authlib_jwt.decode(token, KEY)
+            claims.validate()
+            return claims
+        @jwt.user_lookup_loader
+        def lookup(header, data):
+            return data["sub"]
+      `,
+    });
+    expect(jwtFindings(a)).toEqual(['jwt-no-expiry medium app.py:10', 'jwt-no-expiry medium app.py:12']);
+  });
+});
