@@ -146,10 +146,14 @@ export class JwtAnalyzer {
   private checkDecode(site: Site, lib: string): void {
     const { call, scope, module } = site;
     const name = exprText(call.fn);
-    const options = call.kw.options ? this.project.evalDict(call.kw.options, scope) : undefined;
-    const option = (key: string): Expr | undefined =>
-      options?.entries.find((e) => this.project.evalString(e.key, options.scope) === key)?.value;
-    if (isFalse(option('verify_signature')) || isFalse(call.kw.verify)) {
+    const options = call.kw.options ? this.dictAt(call.kw.options, scope, call.line) : undefined;
+    const optionFalse = (key: string): boolean => {
+      const value = options?.entries.find(
+        (e) => this.project.evalString(e.key, options.scope) === key,
+      )?.value;
+      return this.falseAt(value, options?.scope ?? scope, call.line);
+    };
+    if (optionFalse('verify_signature') || this.falseAt(call.kw.verify, scope, call.line)) {
       this.add(module, {
         ruleId: 'jwt-signature-not-verified',
         line: call.line,
@@ -157,7 +161,7 @@ export class JwtAnalyzer {
         code: `${name}:verify`,
       });
     }
-    if (isFalse(option('verify_exp')) || isFalse(call.kw.verify_expiration)) {
+    if (optionFalse('verify_exp') || this.falseAt(call.kw.verify_expiration, scope, call.line)) {
       this.add(module, {
         ruleId: 'jwt-no-expiry',
         line: call.line,
@@ -166,7 +170,7 @@ export class JwtAnalyzer {
       });
     }
     const algorithms = call.kw.algorithms ?? (lib === 'jose.decode' ? call.kw.algorithm : undefined);
-    const verifying = !isFalse(option('verify_signature')) && !isFalse(call.kw.verify);
+    const verifying = !optionFalse('verify_signature') && !this.falseAt(call.kw.verify, scope, call.line);
     if (algorithms) this.checkAlgorithms(site, algorithms, name);
     else if (verifying && call.args.length >= 2 && !this.hasKwargsSplat(call)) {
       // PyJWT 1.x and python-jose then accept whatever algorithm the token's header names.
@@ -179,6 +183,40 @@ export class JwtAnalyzer {
     }
     const key = call.args[1] ?? call.kw.key;
     if (key) this.checkKeyArgument(site, key, name);
+  }
+
+  /**
+   * The expression a name stands for at a line: in the scope of the use, the last assignment before it
+   * (`opts = {...}` reassigned later does not count); elsewhere, the last assignment.
+   */
+  private resolveAt(e: Expr, scope: Scope, line: number, depth = 0): { expr: Expr; scope: Scope } {
+    if (e.k !== 'name' || depth > 8) return { expr: e, scope };
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.params.has(e.id)) return { expr: e, scope };
+      const values = s.assigns.get(e.id);
+      if (!values?.length) continue;
+      const before = s === scope ? values.filter((v) => v.line <= line) : values;
+      const value = (before.length ? before : values)[(before.length ? before : values).length - 1]!;
+      return this.resolveAt(value, s, line, depth + 1);
+    }
+    for (const v of this.project.evalExpr(e, scope))
+      if (v.t === 'literal') return { expr: v.expr, scope: v.scope };
+    return { expr: e, scope };
+  }
+
+  private falseAt(e: Expr | undefined, scope: Scope, line: number): boolean {
+    return !!e && isFalse(this.resolveAt(e, scope, line).expr);
+  }
+
+  private dictAt(
+    e: Expr,
+    scope: Scope,
+    line: number,
+  ): { entries: { key: Expr; value: Expr }[]; scope: Scope } | undefined {
+    const r = this.resolveAt(e, scope, line);
+    return r.expr.k === 'dict'
+      ? { entries: r.expr.entries, scope: r.scope }
+      : this.project.evalDict(r.expr, r.scope);
   }
 
   private hasKwargsSplat(call: Call): boolean {
@@ -246,7 +284,7 @@ export class JwtAnalyzer {
       });
     }
     const payloadExpr = lib === 'authlib.encode' ? call.args[1] : (call.args[0] ?? call.kw.payload);
-    const payload = payloadExpr ? this.project.evalDict(payloadExpr, scope) : undefined;
+    const payload = payloadExpr ? this.dictAt(payloadExpr, scope, call.line) : undefined;
     if (payload && payloadExpr) {
       const keys = payload.entries.map((e) => this.project.evalString(e.key, payload.scope));
       this.checkClaims(site, payload.entries, payload.scope, name);
@@ -297,7 +335,7 @@ export class JwtAnalyzer {
   private checkCreateToken(site: Site): void {
     const { call, scope, module } = site;
     const name = exprText(call.fn);
-    if (isFalse(call.kw.expires_delta)) {
+    if (this.falseAt(call.kw.expires_delta, scope, call.line)) {
       this.add(module, {
         ruleId: 'jwt-no-expiry',
         line: call.line,
