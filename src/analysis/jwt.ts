@@ -453,6 +453,26 @@ export class JwtAnalyzer {
           });
         }
         return;
+      case 'JWT_VERIFY_EXPIRATION':
+        if (isFalse(value)) {
+          this.add(mod, {
+            ruleId: 'jwt-no-expiry',
+            line: value.line,
+            message: '`JWT_VERIFY_EXPIRATION = False` (flask_jwt) accepts expired tokens forever: remove it.',
+            code: key,
+          });
+        }
+        return;
+      case 'JWT_VERIFY':
+        if (isFalse(value)) {
+          this.add(mod, {
+            ruleId: 'jwt-signature-not-verified',
+            line: value.line,
+            message: '`JWT_VERIFY = False` (flask_jwt) accepts tokens without checking their signature: remove it.',
+            code: key,
+          });
+        }
+        return;
       case 'JWT_TOKEN_LOCATION': {
         const locations = this.project.evalStrings(value, scope);
         if (locations?.includes('query_string')) {
