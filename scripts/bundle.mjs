@@ -1,6 +1,6 @@
 // Builds dist/index.js (the action) and dist/cli.js (the CLI) with ncc, and ships the tree-sitter wasm
 // files beside them: ncc's own copy of web-tree-sitter's runtime wasm is not usable.
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,18 @@ import ncc from '@vercel/ncc';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const require = createRequire(import.meta.url);
+
+// webpack derives module ids and comments from paths relative to the working directory, and from the real
+// path of node_modules: bundle from the root, with the root's own node_modules, so that dist/ is the same
+// wherever the repository is checked out (CI rebuilds it and fails on any difference).
+process.chdir(root);
+if (realpathSync(join(root, 'node_modules')) !== join(realpathSync(root), 'node_modules')) {
+  console.error(
+    'node_modules is a link to another directory, so the bundle would differ from the one CI builds: ' +
+      'run npm ci in this checkout and bundle again.',
+  );
+  process.exit(1);
+}
 
 const outputs = [];
 for (const [entry, out] of [

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
 import { scan } from './main.js';
 import { renderJson } from './report/json.js';
-import { renderText } from './report/text.js';
+import { renderText, renderVerdict } from './report/text.js';
 import { VERSION } from './version.js';
 
 const EXIT_PASSED = 0;
@@ -66,14 +67,15 @@ export async function main(argv: string[]): Promise<number> {
       const text = flags.format === 'json' ? renderJson(report) : renderText(report);
       if (flags.output) {
         try {
+          mkdirSync(dirname(flags.output), { recursive: true });
           writeFileSync(flags.output, text);
         } catch (err) {
           throw new UsageError(
             `cannot write '${flags.output}' (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
           );
         }
-        if (flags.format !== 'text') process.stdout.write(renderText(report));
-        else process.stdout.write(`tokengate: report written to ${flags.output}\n`);
+        // The report went to the file; the log still says why the exit code is what it is.
+        process.stdout.write(`tokengate: report written to ${flags.output}. ${renderVerdict(report.gate)}\n`);
       } else {
         process.stdout.write(text);
       }

@@ -76,7 +76,8 @@ export function parseConfig(text: string, name: string): FileConfig {
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
-    throw new UsageError(`Invalid ${name}: YAML syntax error at line ${line} (${e.code}).`);
+    const reason = e.message.split('\n')[0]!.replace(/\.?$/, '');
+    throw new UsageError(`Invalid ${name}: YAML syntax error at line ${line}: ${reason}.`);
   }
   const fail = (key: string, node: Node | null | undefined, what: string): never => {
     throw new UsageError(`Invalid ${name}: \`${key}\` at line ${lineOf(node)} ${what}.`);

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { analyze } from './analysis/analyze.js';
 import { type FailOn, loadConfig } from './config.js';
@@ -51,11 +51,7 @@ export async function run(): Promise<void> {
       failOn: inputs.failOn,
     });
     core.info(renderText(report));
-    let reportFile = '';
-    if (inputs.reportFile) {
-      reportFile = resolve(inputs.reportFile);
-      writeFileSync(reportFile, renderJson(report));
-    }
+    const reportFile = inputs.reportFile ? writeReportFile(resolve(inputs.reportFile), report) : '';
     const active = report.findings.filter((f) => !f.suppressed);
     core.setOutput('findings', active.length);
     core.setOutput('new-findings', active.filter((f) => f.new).length);
@@ -70,5 +66,18 @@ export async function run(): Promise<void> {
   } catch (err) {
     if (err instanceof UsageError) core.setFailed(`tokengate: ${err.message}`);
     else core.setFailed(`tokengate failed unexpectedly: ${(err as Error).message}`);
+  }
+}
+
+/** A sink: a report file that cannot be written is a warning, never a failed run (the gate alone decides). */
+function writeReportFile(path: string, report: Report): string {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, renderJson(report));
+    return path;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    core.warning(`tokengate: cannot write report-file '${path}' (${code}); the scan result is unaffected.`);
+    return '';
   }
 }

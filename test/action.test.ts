@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
+import { ensureBundle } from './global-setup.js';
 
 /**
  * dist/index.js started the way the runner starts it: every input of action.yml as INPUT_* (defaults
@@ -20,6 +21,7 @@ const server = createServer((req: IncomingMessage, res) => {
 });
 
 beforeAll(async () => {
+  await ensureBundle();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {
@@ -128,6 +130,79 @@ describe('the bundled action', () => {
     const missing = await runAction({ path: 'does/not/exist' });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain("::error::tokengate: path 'does/not/exist' does not exist.");
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('the bundled action on a temporary app', () => {
+  function app(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-action-app-'));
+    mkdirSync(join(dir, 'api'));
+    writeFileSync(
+      join(dir, 'api', 'app.py'),
+      [
+        'from flask import Flask',
+        'from flask_jwt_extended import jwt_required',
+        'app = Flask(__name__)',
+        "@app.get('/me')",
+        '@jwt_required()',
+        'def me():',
+        "    return ''",
+        "@app.post('/items')",
+        'def create_item():',
+        "    return ''",
+        '',
+      ].join('\n'),
+    );
+    return dir;
+  }
+
+  it('sets every output and writes a report-file that matches them, exit 0 with fail-on none', async () => {
+    const dir = app();
+    const reportFile = join(dir, 'out', 'tokengate.json');
+    const run = await runAction({ path: dir, 'fail-on': 'none', 'report-file': reportFile });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.stdout).toContain('Gate: passed (fail-on none).');
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+    expect(report.schemaVersion).toBe(1);
+    expect(report.gate).toEqual({ failOn: 'none', failed: false, counted: 0 });
+    const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+    const max = severities.find((s) => report.findings.some((f) => f.severity === s)) ?? 'none';
+    expect(run.outputs).toEqual({
+      findings: String(report.findings.length),
+      'new-findings': String(report.findings.length),
+      'max-severity': max,
+      gate: 'pass',
+      'report-file': reportFile,
+      'sarif-file': '',
+    });
+    expect(requests).toEqual([]);
+  });
+
+  it('warns, and still passes, when report-file cannot be written', async () => {
+    const dir = app();
+    const reportFile = join(dir, 'api', 'app.py', 'report.json');
+    const run = await runAction({ path: dir, 'fail-on': 'none', 'report-file': reportFile });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/::warning::tokengate: cannot write report-file '.*report\.json' \(E[A-Z]+\)/);
+    expect(run.outputs.gate).toBe('pass');
+    expect(run.outputs['report-file']).toBe('');
+  });
+
+  it('fails in one sentence when a named config file is missing or invalid', async () => {
+    const dir = app();
+    const missing = await runAction({ path: dir, config: join(dir, 'nope.yml') });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(
+      `::error::tokengate: cannot read config file '${join(dir, 'nope.yml')}' (ENOENT).`,
+    );
+    writeFileSync(join(dir, '.tokengate.yml'), 'public-routes:\n  - /health\nfailon: high\n');
+    const invalid = await runAction({ path: dir });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toContain('::error::tokengate: Invalid ');
+    expect(invalid.stdout).toContain('`failon` at line 3 is not a known key');
+    expect(Object.keys(invalid.outputs)).toEqual([]);
     expect(requests).toEqual([]);
   });
 });

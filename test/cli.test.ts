@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
+import { ensureBundle } from './global-setup.js';
 
 /** The bundled CLI, run the way a user runs it. */
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli.js');
+
+beforeAll(ensureBundle);
 
 function cli(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -87,6 +90,92 @@ describe('tokengate scan on the bundled example', () => {
   });
 });
 
+/** A one-file app: one protected route, one that is not. */
+function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tokengate-cli-'));
+  writeFileSync(
+    join(dir, 'app.py'),
+    [
+      'from flask import Flask',
+      'from flask_jwt_extended import jwt_required',
+      'app = Flask(__name__)',
+      "@app.get('/me')",
+      '@jwt_required()',
+      'def me():',
+      "    return ''",
+      "@app.delete('/items/<int:item_id>')",
+      'def delete_item(item_id):',
+      "    return ''",
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+describe('tokengate scan on a temporary app', () => {
+  it('exits 1 when the gate fails and 0 with fail-on none, the verdict last', () => {
+    const dir = fixture();
+    const failed = cli(['scan', dir]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe('');
+    expect(failed.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^Gate: failed, \d+ findings? at or above high\.$/,
+    );
+    const passed = cli(['scan', dir, '--fail-on', 'none']);
+    expect(passed.code).toBe(0);
+    expect(passed.stdout.trimEnd().split('\n').at(-1)).toBe('Gate: passed (fail-on none).');
+  });
+
+  it('scans . by default and lets --fail-on override the config file', () => {
+    const dir = fixture();
+    writeFileSync(join(dir, '.tokengate.yml'), 'fail-on: none\n');
+    expect(cli(['scan'], dir).code).toBe(0);
+    expect(cli(['scan', '--fail-on', 'info'], dir).code).toBe(1);
+    writeFileSync(join(dir, 'strict.yml'), 'fail-on: info\n');
+    expect(cli(['scan', '--config', 'strict.yml'], dir).code).toBe(1);
+  });
+
+  it('prints the JSON report of the spec on stdout with --format json', () => {
+    const r = cli(['scan', fixture(), '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'tool', 'routes', 'findings', 'notices', 'gate']);
+    expect(report.schemaVersion).toBe(1);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(report.tool).toEqual({ name: 'tokengate', version: pkg.version });
+    expect(report.gate).toEqual({ failOn: 'none', failed: false, counted: 0 });
+    expect(
+      Array.isArray(report.routes) && Array.isArray(report.findings) && Array.isArray(report.notices),
+    ).toBe(true);
+  });
+
+  it('writes --output (creating its directory) and prints only where it went and the verdict', () => {
+    const dir = fixture();
+    const out = join(dir, 'reports', 'tokengate.txt');
+    const r = cli(['scan', dir, '--output', out, '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`tokengate: report written to ${out}. Gate: passed (fail-on none).\n`);
+    expect(readFileSync(out, 'utf8')).toMatch(
+      /^tokengate \S+: \d+ routes?, [\s\S]*\nGate: passed \(fail-on none\)\.\n$/,
+    );
+  });
+
+  it('prints its version and help, exit 0', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(cli(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const help = cli(['scan', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--format', '--output', '--fail-on', '--config', '--preview-url'])
+      expect(help.stdout).toContain(flag);
+    expect(help.stdout).toMatch(/--preview-url <url>\s+live probing[^]*not implemented\s+yet/);
+  });
+
+  it('is executable as dist/cli.js', () => {
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+  });
+});
+
 describe('usage errors: one sentence on stderr, exit 2', () => {
   it.each([
     [['scan', 'examples/tasks-api', '--bogus'], /^tokengate: unknown option '--bogus'\.\n$/],
@@ -104,11 +193,28 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
       /^tokengate: cannot read config file 'missing.yml' \(ENOENT\)\.\n$/,
     ],
     [['frobnicate'], /^tokengate: unknown command 'frobnicate'\.\n$/],
+    [
+      ['scan', 'examples/tasks-api', '--preview-url', 'https://preview.example'],
+      /^tokengate: --preview-url is not implemented yet; run the static scan without it\.\n$/,
+    ],
+    [['scan', 'examples/tasks-api', 'other'], /^tokengate: too many arguments for 'scan'\..*\n$/],
+    [
+      ['scan', 'examples/tasks-api', '--fail-on'],
+      /^tokengate: option '--fail-on <level>' argument missing\.\n$/,
+    ],
   ])('%j', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('cannot write --output into a file that is not a directory', () => {
+    const dir = fixture();
+    const r = cli(['scan', dir, '--output', join(dir, 'app.py', 'report.txt')]);
+    expect(r.code).toBe(2);
+    const out = join(dir, 'app.py', 'report.txt');
+    expect(r.stderr).toMatch(new RegExp(`^tokengate: cannot write '${out}' \\((EEXIST|ENOTDIR)\\)\\.\n$`));
   });
 
   it('names the key and line of an invalid config', () => {

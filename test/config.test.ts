@@ -58,7 +58,23 @@ describe('config file', () => {
       'ignore:\n  - rule: x\n    reason: y\n    expires: soon\n',
       '`ignore.expires` at line 4 must be a date YYYY-MM-DD.',
     ],
-    ['public-routes: [\n', 'YAML syntax error at line'],
+    [
+      'public-routes: [\n',
+      'YAML syntax error at line 2: Flow sequence in block collection must be sufficiently indented and end with a ].',
+    ],
+    ['fail-on: high\nfail-on: low\n', 'YAML syntax error at line 2: Map keys must be unique.'],
+    ['include: "**/*.py"\n', '`include` at line 1 must be a list of strings.'],
+    ['exclude:\n  - vendor/**\n  - 3\n', '`exclude` at line 3 must be a list of strings.'],
+    ['default-excludes: no-thanks\n', '`default-excludes` at line 1 must be true or false.'],
+    ['fail-on: [high]\n', '`fail-on` at line 1 must be one of'],
+    ['ignore:\n  - reason: r\n', '`ignore.rule` at line 2 is required.'],
+    ['ignore:\n  - rule: x\n    reason: y\n    file: a.py\n', '`ignore.file` at line 4 is not a known key.'],
+    ['ignore: missing-authentication\n', '`ignore` at line 1 must be a list'],
+    [
+      'path-params:\n  /items/<int:id>: 7\n',
+      '`path-params./items/<int:id>` at line 2 must map parameter names',
+    ],
+    ['- /health\n', 'the file must be a mapping'],
   ])('rejects %j naming the key and line', (text, message) => {
     expect(() => parseConfig(text, '.tokengate.yml')).toThrow(UsageError);
     expect(() => parseConfig(text, '.tokengate.yml')).toThrow(message);
@@ -72,5 +88,8 @@ describe('config file', () => {
     expect(() => loadConfig(dir, join(dir, 'other.yml'), true)).toThrow(
       /cannot read config file .*other\.yml' \(ENOENT\)/,
     );
+    expect(() => loadConfig(dir, dir, true)).toThrow(/cannot read config file .* \(EISDIR\)\.$/);
+    writeFileSync(join(dir, 'named.yml'), 'fail-on: low\n');
+    expect(loadConfig(dir, join(dir, 'named.yml'), true).failOn).toBe('low');
   });
 });

@@ -69,14 +69,13 @@ export function renderText(report: Report): string {
     out.push('', 'Notices');
     for (const n of report.notices) out.push(`  ${n.file ? `${n.file}: ` : ''}${n.message}`);
   }
-  const g = report.gate;
-  out.push(
-    '',
-    g.failOn === 'none'
-      ? 'Gate: passed (fail-on none).'
-      : g.failed
-        ? `Gate: failed, ${g.counted} finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}.`
-        : `Gate: passed, no findings at or above ${g.failOn}.`,
-  );
+  out.push('', renderVerdict(report.gate));
   return out.join('\n') + '\n';
+}
+
+/** The gate's verdict in one line. */
+export function renderVerdict(gate: Report['gate']): string {
+  if (gate.failOn === 'none') return 'Gate: passed (fail-on none).';
+  if (!gate.failed) return `Gate: passed, no findings at or above ${gate.failOn}.`;
+  return `Gate: failed, ${gate.counted} finding${gate.counted === 1 ? '' : 's'} at or above ${gate.failOn}.`;
 }
