@@ -5,6 +5,9 @@ import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
 import { scan } from './main.js';
 import { renderJson } from './report/json.js';
+import { renderSummary } from './report/markdown.js';
+import { renderSarif } from './report/sarif.js';
+import { RULES } from './rules/index.js';
 import { renderText, renderVerdict } from './report/text.js';
 import { VERSION } from './version.js';
 
@@ -13,7 +16,8 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 interface ScanFlags {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif' | 'markdown';
+  baselineRef?: string;
   output?: string;
   failOn?: FailOn;
   config?: string;
@@ -42,7 +46,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('scan')
     .description('Scan a Flask code base and report routes without authentication.')
     .argument('[path]', 'directory (or Python file) to scan', '.')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'json', 'sarif', 'markdown'])
+        .default('text'),
+    )
     .option('--output <file>', 'write the report to a file instead of standard output')
     .addOption(
       new Option(
@@ -51,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
       ).argParser((v) => parseFailOn(v, '--fail-on')),
     )
     .option('--config <file>', 'configuration file (default: <path>/.tokengate.yml when present)')
+    .option(
+      '--baseline-ref <ref>',
+      'count only findings that are not already present at this git ref (e.g. origin/main)',
+    )
     .option('--preview-url <url>', 'live probing of a preview deployment (not implemented yet: rejected)')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
@@ -63,8 +75,19 @@ export async function main(argv: string[]): Promise<number> {
         configPath: flags.config,
         configExplicit: !!flags.config,
         failOn: flags.failOn,
+        baselineRef: flags.baselineRef,
       });
-      const text = flags.format === 'json' ? renderJson(report) : renderText(report);
+      const text =
+        flags.format === 'json'
+          ? renderJson(report)
+          : flags.format === 'sarif'
+            ? renderSarif(
+                report,
+                RULES.map((r) => r.meta),
+              )
+            : flags.format === 'markdown'
+              ? renderSummary(report)
+              : renderText(report);
       if (flags.output) {
         try {
           mkdirSync(dirname(flags.output), { recursive: true });

@@ -1,26 +1,48 @@
 import * as core from '@actions/core';
 import { type FailOn, parseFailOn } from './config.js';
+import { UsageError } from './errors.js';
 
-/** The action's inputs, read once. Inputs of features not built yet are declared in action.yml and ignored. */
+/** The action's inputs, read once; nothing after this calls getInput. */
 export interface ActionInputs {
   readonly path: string;
   readonly failOn: FailOn;
   readonly config?: string;
   readonly configExplicit: boolean;
   readonly reportFile?: string;
+  readonly sarifFile?: string;
+  readonly annotations: boolean;
+  readonly prComment: boolean;
+  readonly newFindingsOnly: boolean;
+  readonly baselineRef?: string;
+  readonly githubToken?: string;
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['true', 'yes', '1', 'on'].includes(raw)) return true;
+  if (['false', 'no', '0', 'off'].includes(raw)) return false;
+  throw new UsageError(`the ${name} input must be true or false, not '${raw}'.`);
 }
 
 export function readActionInputs(): ActionInputs {
   const path = core.getInput('path') || '.';
   const failOn = parseFailOn(core.getInput('fail-on') || 'high', 'the fail-on input');
   const config = core.getInput('config');
-  const reportFile = core.getInput('report-file');
+  const token = core.getInput('github-token');
+  if (token) core.setSecret(token);
   return {
     path,
     failOn,
     // The default `.tokengate.yml` may be absent; any other name must exist.
     config: config && config !== '.tokengate.yml' ? config : undefined,
     configExplicit: !!config && config !== '.tokengate.yml',
-    reportFile: reportFile || undefined,
+    reportFile: core.getInput('report-file') || undefined,
+    sarifFile: core.getInput('sarif-file') || undefined,
+    annotations: flag('annotations', true),
+    prComment: flag('pr-comment', true),
+    newFindingsOnly: flag('new-findings-only', true),
+    baselineRef: core.getInput('baseline-ref') || undefined,
+    githubToken: token || undefined,
   };
 }

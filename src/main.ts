@@ -1,13 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
+import * as github from '@actions/github';
 import { analyze } from './analysis/analyze.js';
+import { baselineFingerprints, markNew } from './baseline.js';
 import { type FailOn, loadConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate, maxSeverity } from './gate.js';
 import { readActionInputs } from './inputs.js';
+import { selectAnnotations } from './report/annotations.js';
+import { docsBaseFor } from './report/docs.js';
 import { renderJson } from './report/json.js';
+import { renderComment, renderSummary } from './report/markdown.js';
+import { upsertComment } from './report/pr-comment.js';
+import { renderSarif } from './report/sarif.js';
 import { renderText } from './report/text.js';
+import { RULES } from './rules/index.js';
+import { applyIgnores } from './suppress.js';
 import type { Report } from './types.js';
 import { VERSION } from './version.js';
 
@@ -18,66 +27,193 @@ export interface ScanSettings {
   configExplicit: boolean;
   /** Overrides the config file's `fail-on`; default high. */
   failOn?: FailOn;
+  /** Count only findings that are not already present at this git ref. */
+  baselineRef?: string;
+  /** `YYYY-MM-DD`, for `ignore` entries that expire; default today. */
+  today?: string;
 }
 
-/** config → analyze → gate: the pipeline shared by the CLI and the action. */
+/** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
 export async function scan(settings: ScanSettings): Promise<Report> {
   const config = loadConfig(settings.root, settings.configPath, settings.configExplicit);
-  const analysis = await analyze(settings.root, {
+  const options = {
     include: [...config.include],
     exclude: [...config.exclude],
     defaultExcludes: config.defaultExcludes,
     publicRoutes: [...config.publicRoutes],
-  });
+  };
+  const analysis = await analyze(settings.root, options);
+  const notices = [...analysis.notices];
+  const ignored = applyIgnores(
+    analysis.findings,
+    config.ignore,
+    settings.today ?? new Date().toISOString().slice(0, 10),
+  );
+  notices.push(...ignored.notices);
+  let findings = ignored.findings;
+  if (settings.baselineRef) {
+    const base = await baselineFingerprints(settings.root, settings.baselineRef, options);
+    if (base.notice) notices.push(base.notice);
+    findings = markNew(findings, base.fingerprints);
+  }
   const failOn = settings.failOn ?? config.failOn ?? 'high';
   return {
     schemaVersion: 1,
     tool: { name: 'tokengate', version: VERSION },
     routes: analysis.routes,
-    findings: analysis.findings,
-    notices: analysis.notices,
-    gate: evaluateGate(analysis.findings, failOn),
+    findings,
+    notices,
+    gate: evaluateGate(findings, failOn),
   };
+}
+
+interface PullRequestEvent {
+  pull_request?: { number: number; base?: { sha?: string } };
+}
+
+function readEvent(): PullRequestEvent {
+  const path = process.env.GITHUB_EVENT_PATH;
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PullRequestEvent;
+  } catch {
+    return {};
+  }
+}
+
+/** Report paths are relative to the scanned directory; annotations and SARIF need repository paths. */
+function repositoryPrefix(path: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const rel = relative(resolve(workspace), resolve(path)).split(sep).join('/');
+  return rel && !rel.startsWith('..') ? `${rel}/` : '';
 }
 
 /** The action: the only place that calls core.setFailed. */
 export async function run(): Promise<void> {
+  let report: Report | undefined;
+  let prefix = '';
+  let omitted = 0;
   try {
     const inputs = readActionInputs();
-    const report = await scan({
+    const event = readEvent();
+    const pr = event.pull_request;
+    const baselineRef = inputs.baselineRef ?? (pr && inputs.newFindingsOnly ? pr.base?.sha : undefined);
+    report = await scan({
       root: inputs.path,
       configPath: inputs.config,
       configExplicit: inputs.configExplicit,
       failOn: inputs.failOn,
+      baselineRef,
     });
+    prefix = repositoryPrefix(inputs.path);
+    const docsBase = docsBaseFor(process.env);
     core.info(renderText(report));
-    const reportFile = inputs.reportFile ? writeReportFile(resolve(inputs.reportFile), report) : '';
+    for (const n of report.notices) core.info(`notice: ${n.file ? `${n.file}: ` : ''}${n.message}`);
+
+    if (inputs.annotations) {
+      const selected = selectAnnotations(report.findings, prefix);
+      omitted = selected.omitted;
+      for (const a of selected.annotations) {
+        const props = { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine };
+        if (a.level === 'error') core.error(a.message, props);
+        else if (a.level === 'warning') core.warning(a.message, props);
+        else core.notice(a.message, props);
+      }
+    }
+
+    const reportFile = inputs.reportFile
+      ? writeSink(resolve(inputs.reportFile), renderJson(report), 'report-file')
+      : '';
+    const sarifFile = inputs.sarifFile
+      ? writeSink(
+          resolve(inputs.sarifFile),
+          renderSarif(
+            report,
+            RULES.map((r) => r.meta),
+            prefix,
+            docsBase,
+          ),
+          'sarif-file',
+        )
+      : '';
+
+    if (pr && inputs.prComment && inputs.githubToken) {
+      const octokit = github.getOctokit(inputs.githubToken);
+      const { owner, repo } = github.context.repo;
+      const issue = { owner, repo, issue_number: pr.number };
+      const outcome = await upsertComment(
+        {
+          list: async () =>
+            (await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100 })).map(
+              (c) => ({
+                id: c.id,
+                body: c.body,
+              }),
+            ),
+          create: async (body) => {
+            await octokit.rest.issues.createComment({ ...issue, body });
+          },
+          update: async (id, body) => {
+            await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
+          },
+        },
+        renderComment(report, { pathPrefix: prefix, docsBase, notes: baselineNotes(report) }),
+      );
+      if (outcome.action === 'skipped') core.warning(outcome.warning);
+      else core.info(`tokengate: pull-request comment ${outcome.action}.`);
+    }
+
     const active = report.findings.filter((f) => !f.suppressed);
     core.setOutput('findings', active.length);
     core.setOutput('new-findings', active.filter((f) => f.new).length);
     core.setOutput('max-severity', maxSeverity(report.findings));
     core.setOutput('gate', report.gate.failed ? 'fail' : 'pass');
     core.setOutput('report-file', reportFile);
-    core.setOutput('sarif-file', '');
+    core.setOutput('sarif-file', sarifFile);
     if (report.gate.failed) {
       const n = report.gate.counted;
-      core.setFailed(`tokengate: ${n} finding${n === 1 ? '' : 's'} at or above ${report.gate.failOn}.`);
+      core.setFailed(
+        `tokengate: ${n} ${baselineRef ? 'new ' : ''}finding${n === 1 ? '' : 's'} at or above ${report.gate.failOn}.`,
+      );
     }
   } catch (err) {
     if (err instanceof UsageError) core.setFailed(`tokengate: ${err.message}`);
     else core.setFailed(`tokengate failed unexpectedly: ${(err as Error).message}`);
+  } finally {
+    if (report && process.env.GITHUB_STEP_SUMMARY) {
+      try {
+        await core.summary
+          .addRaw(
+            renderSummary(report, {
+              pathPrefix: prefix,
+              omittedAnnotations: omitted,
+              docsBase: docsBaseFor(process.env),
+              notes: baselineNotes(report),
+            }),
+          )
+          .write();
+      } catch (err) {
+        core.warning(`tokengate: cannot write the job summary (${(err as Error).message}).`);
+      }
+    }
   }
 }
 
-/** A sink: a report file that cannot be written is a warning, never a failed run (the gate alone decides). */
-function writeReportFile(path: string, report: Report): string {
+function baselineNotes(report: Report): string[] {
+  return report.notices
+    .filter((n) => !n.file && /base commit|compare with/.test(n.message))
+    .map((n) => n.message);
+}
+
+/** A sink: a file that cannot be written is a warning, never a failed run (the gate alone decides). */
+function writeSink(path: string, content: string, input: string): string {
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, renderJson(report));
+    writeFileSync(path, content);
     return path;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    core.warning(`tokengate: cannot write report-file '${path}' (${code}); the scan result is unaffected.`);
+    core.warning(`tokengate: cannot write ${input} '${path}' (${code}); the scan result is unaffected.`);
     return '';
   }
 }

@@ -63,7 +63,8 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
   };
   writeFileSync(files.output, '');
   writeFileSync(files.summary, '');
-  writeFileSync(files.event, JSON.stringify({ pull_request: { number: 7, base: { sha: 'a'.repeat(40) } } }));
+  // A push: no pull request, so no comment and no base commit (those are covered in action-pr.test.ts).
+  writeFileSync(files.event, JSON.stringify({ ref: 'refs/heads/main' }));
   const { port } = server.address() as AddressInfo;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -71,7 +72,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: ROOT,
-    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_NAME: 'push',
     GITHUB_EVENT_PATH: files.event,
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,

@@ -468,7 +468,8 @@ export class JwtAnalyzer {
           this.add(mod, {
             ruleId: 'jwt-signature-not-verified',
             line: value.line,
-            message: '`JWT_VERIFY = False` (flask_jwt) accepts tokens without checking their signature: remove it.',
+            message:
+              '`JWT_VERIFY = False` (flask_jwt) accepts tokens without checking their signature: remove it.',
             code: key,
           });
         }

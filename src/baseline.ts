@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES } from './analysis/files.js';
+import { analyzeSources, type AnalyzeOptions } from './analysis/pipeline.js';
+import type { Finding, Notice } from './types.js';
+
+export interface BaselineResult {
+  /** Fingerprints of the findings on the base commit; undefined when the base could not be analysed. */
+  fingerprints?: Set<string>;
+  notice?: Notice;
+}
+
+function git(cwd: string, args: string[], input?: string): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    input,
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/**
+ * Analyse the scanned directory as it was at `ref`, straight from git objects (no checkout), and return the
+ * fingerprints of its findings. Findings whose fingerprint is in the set are not new.
+ */
+export async function baselineFingerprints(
+  scanRoot: string,
+  ref: string,
+  options: AnalyzeOptions & { defaultExcludes?: boolean },
+): Promise<BaselineResult> {
+  const absRoot = realpathSync(resolve(scanRoot));
+  let top: string;
+  try {
+    top = git(absRoot, ['rev-parse', '--show-toplevel']).trim();
+  } catch {
+    return {
+      notice: {
+        message: `cannot compare with ${ref}: the scanned path is not inside a git repository; every finding counts as new.`,
+      },
+    };
+  }
+  const commit = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: top,
+    encoding: 'utf8',
+  });
+  if (commit.status !== 0) {
+    return {
+      notice: {
+        message: `base commit ${ref} is not in this clone, so every finding counts as new: check out with \`fetch-depth: 0\` (actions/checkout) or fetch the base branch first.`,
+      },
+    };
+  }
+  const sha = commit.stdout.trim();
+  const prefix = relative(realpathSync(top), absRoot).split(sep).join('/');
+  const listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, ...(prefix ? ['--', prefix] : [])]);
+  const include = picomatch(options.include?.length ? options.include : ['**/*.py'], { dot: true });
+  const excluded = picomatch(
+    [...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])],
+    {
+      dot: true,
+    },
+  );
+  const blobs: { path: string; object: string }[] = [];
+  for (const entry of listing.split('\0')) {
+    const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    // Mode 120000 is a symlink: never followed, as in the working tree.
+    if (!m || m[1] === '120000') continue;
+    const rel = prefix ? m[3]!.slice(prefix.length + 1) : m[3]!;
+    if (include(rel) && !excluded(rel)) blobs.push({ path: rel, object: m[2]! });
+  }
+  const files: { path: string; text: string }[] = [];
+  if (blobs.length) {
+    const out = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: top,
+      input: blobs.map((b) => b.object).join('\n') + '\n',
+      maxBuffer: 1024 * 1024 * 1024,
+    });
+    let offset = 0;
+    for (const blob of blobs) {
+      const headerEnd = out.indexOf(0x0a, offset);
+      const size = Number(out.subarray(offset, headerEnd).toString().split(' ')[2]);
+      const body = out.subarray(headerEnd + 1, headerEnd + 1 + size);
+      offset = headerEnd + 1 + size + 1;
+      if (size > (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) || body.subarray(0, 8192).includes(0))
+        continue;
+      files.push({ path: blob.path, text: new TextDecoder('utf-8', { fatal: false }).decode(body) });
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const analysis = await analyzeSources(files, options);
+  return { fingerprints: new Set(analysis.findings.map((f) => f.fingerprint)) };
+}
+
+/** Mark each finding new unless the base commit has the same fingerprint. */
+export function markNew(findings: readonly Finding[], base: Set<string> | undefined): Finding[] {
+  return findings.map((f) => ({ ...f, new: base ? !base.has(f.fingerprint) : true }));
+}

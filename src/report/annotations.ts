@@ -1,0 +1,60 @@
+import type { Finding, Severity } from '../types.js';
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+export interface Annotation {
+  level: AnnotationLevel;
+  message: string;
+  title: string;
+  file: string;
+  startLine: number;
+  endLine: number;
+}
+
+/** GitHub shows at most this many workflow-command annotations of each type per step. */
+export const PER_LEVEL_LIMIT = 10;
+
+const LEVEL: Record<Severity, AnnotationLevel> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'notice',
+  info: 'notice',
+};
+const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/**
+ * The annotations worth GitHub's limited slots: active findings, new before old, most severe first, at most
+ * ten per level; `omitted` says how many more exist (the summary names them).
+ */
+export function selectAnnotations(
+  findings: readonly Finding[],
+  pathPrefix = '',
+): { annotations: Annotation[]; omitted: number } {
+  const active = findings
+    .filter((f) => !f.suppressed)
+    .sort(
+      (a, b) =>
+        Number(b.new) - Number(a.new) ||
+        RANK[a.severity] - RANK[b.severity] ||
+        a.location.file.localeCompare(b.location.file) ||
+        a.location.startLine - b.location.startLine,
+    );
+  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const annotations: Annotation[] = [];
+  for (const f of active) {
+    const level = LEVEL[f.severity];
+    if (used[level] >= PER_LEVEL_LIMIT) continue;
+    used[level]++;
+    const route = f.route ? ` ${f.route.methods.join(',')} ${f.route.path}` : '';
+    annotations.push({
+      level,
+      title: `tokengate ${f.severity}: ${f.ruleId}${route}`,
+      message: `${f.message}${f.new ? '' : ' (already present on the base branch)'}`,
+      file: pathPrefix + f.location.file,
+      startLine: f.location.startLine,
+      endLine: f.location.endLine,
+    });
+  }
+  return { annotations, omitted: active.length - annotations.length };
+}

@@ -1,0 +1,154 @@
+import type { Finding, Report, RouteReport } from '../types.js';
+import { DOCS_BASE } from './docs.js';
+
+/** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
+export const COMMENT_MARKER = '<!-- tokengate:report -->';
+export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
+export const COMMENT_LIMIT = 65_536 - 512;
+
+export interface MarkdownContext {
+  /** Paths in the report are relative to the scanned directory; this makes them repository paths. */
+  pathPrefix?: string;
+  /** Annotations GitHub could not show (over its per-step limit). */
+  omittedAnnotations?: number;
+  /** e.g. why new-only counting was not possible. */
+  notes?: string[];
+  /** Where `docs/rules/<id>.md` is published (links in tables). */
+  docsBase?: string;
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+
+export function verdictLine(report: Report): string {
+  const g = report.gate;
+  const active = report.findings.filter((f) => !f.suppressed);
+  const fresh = active.filter((f) => f.new).length;
+  const counts = `${active.length} finding${active.length === 1 ? '' : 's'} (${fresh} new)`;
+  if (g.failOn === 'none') return `**tokengate: ${counts}.** Gate disabled (fail-on none).`;
+  return g.failed
+    ? `**tokengate failed: ${g.counted} new finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}.** ${counts}.`
+    : `**tokengate passed: no new findings at or above ${g.failOn}.** ${counts}.`;
+}
+
+function findingRows(findings: readonly Finding[], prefix: string, docsBase: string): string[] {
+  const rows = ['| Severity | Rule | Route | Location | Sources | New |', '|---|---|---|---|---|---|'];
+  for (const f of findings) {
+    const route = f.route ? code(`${f.route.methods.join(',')} ${f.route.path}`) : '';
+    rows.push(
+      `| ${f.severity} | [${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md) | ${cell(route)} | ${code(`${prefix}${f.location.file}:${f.location.startLine}`)} | ${f.sources.join(', ')} | ${f.new ? 'yes' : 'no'} |`,
+    );
+  }
+  return rows;
+}
+
+function guardOf(r: RouteReport): string {
+  if (r.auth.state === 'public') return `public: ${r.auth.publicReason ?? 'by design'}`;
+  return r.auth.mechanisms.length ? r.auth.mechanisms.join(', ') : 'none';
+}
+
+function inventoryRows(routes: readonly RouteReport[], prefix: string): string[] {
+  const rows = ['| Methods | Path | State | Guard | Live | Location |', '|---|---|---|---|---|---|'];
+  for (const r of routes) {
+    rows.push(
+      `| ${r.methods.join(', ')} | ${cell(code(r.path))} | ${r.auth.state} | ${cell(guardOf(r))} | ${r.live.status} | ${code(`${prefix}${r.location.file}:${r.location.startLine}`)} |`,
+    );
+  }
+  return rows;
+}
+
+/** Join blocks until the limit, then say what was cut and where to find all of it. */
+function fit(blocks: string[][], limit: number, cutNote: string): string {
+  let out = '';
+  for (const block of blocks) {
+    for (const line of block) {
+      if (out.length + line.length + 1 + cutNote.length + 2 > limit) return `${out}\n${cutNote}\n`;
+      out += `${line}\n`;
+    }
+  }
+  return out;
+}
+
+/** The job summary: verdict, findings, route inventory, live evidence; under 1 MiB. */
+export function renderSummary(report: Report, ctx: MarkdownContext = {}): string {
+  const prefix = ctx.pathPrefix ?? '';
+  const active = report.findings.filter((f) => !f.suppressed);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  const blocks: string[][] = [['## tokengate', '', verdictLine(report), '']];
+  const notes = [...(ctx.notes ?? [])];
+  if (ctx.omittedAnnotations) {
+    notes.push(
+      `${ctx.omittedAnnotations} more finding${ctx.omittedAnnotations === 1 ? ' is' : 's are'} not annotated on the diff (GitHub shows 10 per level per step): they are all listed below, in the report file and in SARIF.`,
+    );
+  }
+  if (notes.length) blocks.push([...notes.map((n) => `> ${n}`), '']);
+  if (active.length)
+    blocks.push(['### Findings', '', ...findingRows(active, prefix, ctx.docsBase ?? DOCS_BASE), '']);
+  if (suppressed.length) {
+    blocks.push([
+      `### Suppressed (${suppressed.length})`,
+      '',
+      ...suppressed.map(
+        (f) =>
+          `- ${f.ruleId} at ${code(`${prefix}${f.location.file}:${f.location.startLine}`)}: ${cell(f.suppressed!.reason)}`,
+      ),
+      '',
+    ]);
+  }
+  const evidence = active.filter((f) => f.evidence.length);
+  if (evidence.length) {
+    blocks.push([
+      '### Live evidence',
+      '',
+      ...evidence.flatMap((f) =>
+        f.evidence.map(
+          (e) =>
+            `- ${f.ruleId}: ${code(`${e.method} ${e.url}`)} answered ${e.status} to probe ${code(e.probe)}`,
+        ),
+      ),
+      '',
+    ]);
+  }
+  blocks.push([`### Routes (${report.routes.length})`, '', ...inventoryRows(report.routes, prefix), '']);
+  if (report.notices.length) {
+    blocks.push([
+      '### Notices',
+      '',
+      ...report.notices.map((n) => `- ${n.file ? `${code(n.file)}: ` : ''}${cell(n.message)}`),
+      '',
+    ]);
+  }
+  return fit(
+    blocks,
+    SUMMARY_LIMIT,
+    "_The summary was cut to stay under GitHub's 1 MiB limit; the report file has everything._",
+  );
+}
+
+/** The sticky pull-request comment: verdict and the findings, found again by its hidden marker. */
+export function renderComment(report: Report, ctx: MarkdownContext = {}): string {
+  const prefix = ctx.pathPrefix ?? '';
+  const active = report.findings.filter((f) => !f.suppressed);
+  const fresh = active.filter((f) => f.new);
+  const old = active.length - fresh.length;
+  const blocks: string[][] = [[COMMENT_MARKER, '## tokengate', '', verdictLine(report), '']];
+  if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${n}`), '']);
+  if (!active.length) blocks.push(['No findings: every route that needs authentication has it.', '']);
+  if (fresh.length)
+    blocks.push([
+      '### New in this pull request',
+      '',
+      ...findingRows(fresh, prefix, ctx.docsBase ?? DOCS_BASE),
+      '',
+    ]);
+  if (old)
+    blocks.push([
+      `${old} finding${old === 1 ? '' : 's'} already on the base branch (see the job summary).`,
+      '',
+    ]);
+  return fit(
+    blocks,
+    COMMENT_LIMIT,
+    "_The comment was cut to stay under GitHub's limit; the job summary lists every finding._",
+  );
+}
