@@ -1,0 +1,285 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../src/types.js';
+import { ensureBundle } from './global-setup.js';
+
+/**
+ * dist/index.js on a pull request, as the runner starts it: action.yml's defaults as INPUT_*, a pull_request
+ * event, a git repository with a base and a head commit, and GITHUB_API_URL pointing at a recording server
+ * that plays GitHub's issue-comment API.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const TOKEN = 'ghs_tokengateTestToken0123456789';
+
+interface Comment {
+  id: number;
+  body: string;
+}
+const state = {
+  comments: [] as Comment[],
+  requests: [] as string[],
+  forbid: false,
+  authorizations: [] as string[],
+};
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    req.on('data', (c: Buffer) => (data += c.toString()));
+    req.on('end', () => resolve(data));
+  });
+}
+
+const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const text = await body(req);
+  state.requests.push(`${req.method} ${req.url?.split('?')[0]}`);
+  state.authorizations.push(String(req.headers.authorization ?? ''));
+  const json = (status: number, value: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  };
+  if (state.forbid) return json(403, { message: 'Resource not accessible by integration' });
+  const url = req.url ?? '';
+  if (req.method === 'GET' && url.startsWith('/repos/acme/shop/issues/7/comments'))
+    return json(200, state.comments);
+  if (req.method === 'POST' && url === '/repos/acme/shop/issues/7/comments') {
+    const comment = { id: 100 + state.comments.length, body: (JSON.parse(text) as { body: string }).body };
+    state.comments.push(comment);
+    return json(201, comment);
+  }
+  const patch = /^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/.exec(url);
+  if (req.method === 'PATCH' && patch) {
+    const comment = state.comments.find((c) => c.id === Number(patch[1]));
+    if (!comment) return json(404, {});
+    comment.body = (JSON.parse(text) as { body: string }).body;
+    return json(200, comment);
+  }
+  return json(404, { message: 'Not Found' });
+});
+
+beforeAll(async () => {
+  await ensureBundle();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const BASE_APP = [
+  'from flask import Flask',
+  'from flask_jwt_extended import jwt_required',
+  'app = Flask(__name__)',
+  "@app.get('/api/orders')",
+  '@jwt_required()',
+  'def orders():',
+  "    return ''",
+  "@app.delete('/api/orders/<int:oid>')",
+  'def delete_order(oid):',
+  "    return ''",
+  '',
+].join('\n');
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** Base: one open route already. Head: a new open refund route above it. */
+function repository(): { workspace: string; base: string } {
+  const workspace = mkdtempSync(join(tmpdir(), 'tokengate-pr-'));
+  mkdirSync(join(workspace, 'services', 'shop'), { recursive: true });
+  git(workspace, 'init', '-q');
+  writeFileSync(join(workspace, 'services', 'shop', 'app.py'), BASE_APP);
+  git(workspace, 'add', '.');
+  git(workspace, 'commit', '-qm', 'base');
+  const base = git(workspace, 'rev-parse', 'HEAD');
+  writeFileSync(
+    join(workspace, 'services', 'shop', 'app.py'),
+    BASE_APP.replace(
+      "@app.get('/api/orders')",
+      "@app.post('/api/refunds')\ndef refund():\n    return ''\n@app.get('/api/orders')",
+    ),
+  );
+  git(workspace, 'commit', '-qam', 'head');
+  return { workspace, base };
+}
+
+function inputDefaults(): Record<string, string> {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, input]) => [
+      `INPUT_${name.toUpperCase()}`,
+      name === 'github-token' ? TOKEN : String(input.default ?? ''),
+    ]),
+  );
+}
+
+async function runAction(workspace: string, base: string, inputs: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'tokengate-runner-'));
+  const files = {
+    output: join(dir, 'output'),
+    summary: join(dir, 'summary'),
+    event: join(dir, 'event.json'),
+  };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  writeFileSync(
+    files.event,
+    JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'x' } } }),
+  );
+  const { port } = server.address() as AddressInfo;
+  const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+    cwd: workspace,
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...inputDefaults(),
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_API_URL: `http://127.0.0.1:${port}`,
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_ACTION_REPOSITORY: 'acme/tokengate',
+      GITHUB_ACTION_REF: 'v1',
+    },
+  });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const outputs: Record<string, string> = {};
+  for (const m of readFileSync(files.output, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+    outputs[m[1]!] = m[3]!;
+  return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8') };
+}
+
+describe('the bundled action on a pull request', () => {
+  it('gates on new findings only, annotates, summarises, writes SARIF, and keeps one comment up to date', async () => {
+    const { workspace, base } = repository();
+    const first = await runAction(workspace, base, {
+      path: 'services/shop',
+      'sarif-file': 'out/tokengate.sarif',
+      'report-file': 'out/report.json',
+    });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('::error::tokengate: 1 new finding at or above high.');
+    expect(first.stdout).toMatch(
+      /::error title=tokengate high%3A missing-authentication POST \/api\/refunds,file=services\/shop\/app\.py,line=4,endLine=6::/,
+    );
+    expect(first.stdout).toMatch(
+      /::error title=tokengate high%3A missing-authentication DELETE .*::.*already present on the base branch/,
+    );
+    expect(first.outputs).toMatchObject({
+      findings: '2',
+      'new-findings': '1',
+      'max-severity': 'high',
+      gate: 'fail',
+      'sarif-file': join(workspace, 'out', 'tokengate.sarif'),
+    });
+    expect(first.summary).toContain(
+      '**tokengate failed: 1 new finding at or above high.** 2 findings (1 new).',
+    );
+    expect(first.summary).toContain(
+      '| POST | `/api/refunds` | unprotected | none | not-probed | `services/shop/app.py:4` |',
+    );
+    expect(first.summary).toContain(
+      'https://github.example/acme/tokengate/blob/v1/docs/rules/missing-authentication.md',
+    );
+
+    const sarif = JSON.parse(readFileSync(join(workspace, 'out', 'tokengate.sarif'), 'utf8'));
+    expect(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['services/shop/app.py', 'services/shop/app.py']);
+    const report = JSON.parse(readFileSync(join(workspace, 'out', 'report.json'), 'utf8')) as Report;
+    expect(report.findings.map((f) => f.new)).toEqual([true, false]);
+
+    expect(state.requests).toEqual([
+      'GET /repos/acme/shop/issues/7/comments',
+      'POST /repos/acme/shop/issues/7/comments',
+    ]);
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]!.body).toContain('<!-- tokengate:report -->');
+    expect(state.comments[0]!.body).toContain('`POST /api/refunds`');
+
+    // The author protects the refund route: the same comment is updated, and the gate passes.
+    const app = join(workspace, 'services', 'shop', 'app.py');
+    writeFileSync(
+      app,
+      readFileSync(app, 'utf8').replace(
+        "@app.post('/api/refunds')",
+        "@app.post('/api/refunds')\n@jwt_required()",
+      ),
+    );
+    git(workspace, 'commit', '-qam', 'fix');
+    state.requests.length = 0;
+    const second = await runAction(workspace, base, { path: 'services/shop' });
+    expect(second.code).toBe(0);
+    expect(second.outputs).toMatchObject({ gate: 'pass', findings: '1', 'new-findings': '0' });
+    expect(state.requests).toEqual([
+      'GET /repos/acme/shop/issues/7/comments',
+      'PATCH /repos/acme/shop/issues/comments/100',
+    ]);
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]!.body).toContain(
+      '**tokengate passed: no new findings at or above high.** 1 finding (0 new).',
+    );
+
+    for (const text of [
+      first.stdout,
+      first.summary,
+      second.stdout,
+      second.summary,
+      JSON.stringify(state.comments),
+      readFileSync(join(workspace, 'out', 'report.json'), 'utf8'),
+    ]) {
+      // `::add-mask::` is how the runner learns to mask the token; nothing else may carry it.
+      expect(text.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
+    }
+    expect(state.authorizations.every((a) => a === `token ${TOKEN}` || a === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it('on a fork (403) warns once about the permission and still annotates, summarises and gates', async () => {
+    const { workspace, base } = repository();
+    state.forbid = true;
+    try {
+      const run = await runAction(workspace, base, { path: 'services/shop' });
+      expect(run.code).toBe(1);
+      const warnings = run.stdout.split('\n').filter((l) => l.startsWith('::warning::'));
+      expect(warnings).toEqual([
+        '::warning::tokengate could not comment on the pull request (HTTP 403): the token needs `pull-requests: write` (fork pull requests get a read-only token). Annotations, the job summary and the gate are unaffected.',
+      ]);
+      expect(run.stdout).toContain(
+        '::error title=tokengate high%3A missing-authentication POST /api/refunds',
+      );
+      expect(run.summary).toContain('tokengate failed: 1 new finding');
+      expect(run.outputs.gate).toBe('fail');
+    } finally {
+      state.forbid = false;
+    }
+  });
+
+  it('counts every finding and says how to fix it when the base commit is not in the clone', async () => {
+    const { workspace } = repository();
+    const run = await runAction(workspace, 'e'.repeat(40), { path: 'services/shop', 'pr-comment': 'false' });
+    expect(run.outputs['new-findings']).toBe('2');
+    expect(run.summary).toContain(
+      'is not in this clone, so every finding counts as new: check out with `fetch-depth: 0`',
+    );
+  });
+});
