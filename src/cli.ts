@@ -16,6 +16,8 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 interface ScanFlags {
+  unsafeMethods?: boolean;
+  maxRequests?: string;
   format: 'text' | 'json' | 'sarif' | 'markdown';
   baselineRef?: string;
   output?: string;
@@ -63,12 +65,21 @@ export async function main(argv: string[]): Promise<number> {
       '--baseline-ref <ref>',
       'count only findings that are not already present at this git ref (e.g. origin/main)',
     )
-    .option('--preview-url <url>', 'live probing of a preview deployment (not implemented yet: rejected)')
+    .option(
+      '--preview-url <url>',
+      'probe this preview deployment live (test token from $TOKENGATE_AUTH_TOKEN, key from $TOKENGATE_JWT_TEST_KEY)',
+    )
+    .option('--unsafe-methods', 'also send POST, PUT, PATCH and DELETE probes')
+    .option('--max-requests <n>', 'budget of live requests (default 2000)')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
     .action(async (path: string, flags: ScanFlags) => {
-      if (flags.previewUrl !== undefined) {
-        throw new UsageError('--preview-url is not implemented yet; run the static scan without it.');
+      if (flags.previewUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.previewUrl)) {
+        throw new UsageError(`--preview-url must be an http(s) URL, not '${flags.previewUrl}'.`);
+      }
+      const maxRequests = flags.maxRequests === undefined ? undefined : Number(flags.maxRequests);
+      if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 1)) {
+        throw new UsageError(`--max-requests must be a positive whole number, not '${flags.maxRequests}'.`);
       }
       const report = await scan({
         root: path,
@@ -76,7 +87,18 @@ export async function main(argv: string[]): Promise<number> {
         configExplicit: !!flags.config,
         failOn: flags.failOn,
         baselineRef: flags.baselineRef,
+        live: flags.previewUrl
+          ? {
+              previewUrl: flags.previewUrl,
+              authToken: process.env.TOKENGATE_AUTH_TOKEN || undefined,
+              jwtTestKey: process.env.TOKENGATE_JWT_TEST_KEY || undefined,
+              unsafeMethods: !!flags.unsafeMethods,
+              limits: maxRequests ? { maxRequests } : undefined,
+            }
+          : undefined,
       });
+      const unreachable = report.notices.find((n) => /^preview-url .* is unreachable/.test(n.message));
+      if (unreachable) process.stderr.write(`tokengate: ${unreachable.message}\n`);
       const text =
         flags.format === 'json'
           ? renderJson(report)

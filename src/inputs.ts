@@ -15,6 +15,11 @@ export interface ActionInputs {
   readonly newFindingsOnly: boolean;
   readonly baselineRef?: string;
   readonly githubToken?: string;
+  readonly previewUrl?: string;
+  readonly authToken?: string;
+  readonly jwtTestKey?: string;
+  readonly unsafeMethods: boolean;
+  readonly maxRequests: number;
 }
 
 function flag(name: string, fallback: boolean): boolean {
@@ -31,6 +36,21 @@ export function readActionInputs(): ActionInputs {
   const config = core.getInput('config');
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
+  // Tokens and keys are masked in every log line from here on.
+  const authToken = core.getInput('auth-token');
+  if (authToken) core.setSecret(authToken);
+  const jwtTestKey = core.getInput('jwt-test-key');
+  if (jwtTestKey) for (const line of jwtTestKey.split('\n')) if (line.trim()) core.setSecret(line.trim());
+  const previewUrl = core.getInput('preview-url');
+  if (previewUrl && !/^https?:\/\/[^/]+/.test(previewUrl)) {
+    throw new UsageError(`the preview-url input must be an http(s) URL, not '${previewUrl}'.`);
+  }
+  const maxRequests = Number(core.getInput('max-requests') || '2000');
+  if (!Number.isInteger(maxRequests) || maxRequests < 1) {
+    throw new UsageError(
+      `the max-requests input must be a positive whole number, not '${core.getInput('max-requests')}'.`,
+    );
+  }
   return {
     path,
     failOn,
@@ -44,5 +64,10 @@ export function readActionInputs(): ActionInputs {
     newFindingsOnly: flag('new-findings-only', true),
     baselineRef: core.getInput('baseline-ref') || undefined,
     githubToken: token || undefined,
+    previewUrl: previewUrl || undefined,
+    authToken: authToken || undefined,
+    jwtTestKey: jwtTestKey || undefined,
+    unsafeMethods: flag('unsafe-methods', false),
+    maxRequests,
   };
 }

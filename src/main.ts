@@ -4,6 +4,8 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { analyze } from './analysis/analyze.js';
 import { baselineFingerprints, markNew } from './baseline.js';
+import { type LiveOptions, probeRoutes } from './live/probe.js';
+import { mergeLive } from './merge.js';
 import { type FailOn, loadConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate, maxSeverity } from './gate.js';
@@ -31,6 +33,8 @@ export interface ScanSettings {
   baselineRef?: string;
   /** `YYYY-MM-DD`, for `ignore` entries that expire; default today. */
   today?: string;
+  /** Live probing of a preview deployment. */
+  live?: Omit<LiveOptions, 'pathParams' | 'secrets'>;
 }
 
 /** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
@@ -44,8 +48,25 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   };
   const analysis = await analyze(settings.root, options);
   const notices = [...analysis.notices];
+  let routes = analysis.routes;
+  let merged = analysis.findings;
+  if (settings.live) {
+    const live = await probeRoutes(routes, {
+      ...settings.live,
+      pathParams: config.pathParams as Record<string, Record<string, string>>,
+      secrets: analysis.secrets,
+    });
+    notices.push(...live.notices);
+    if (live.unreachable) {
+      notices.push({ message: live.unreachable });
+    } else {
+      const m = mergeLive(routes, [...analysis.findings, ...live.findings], live.verdicts);
+      routes = m.routes;
+      merged = m.findings;
+    }
+  }
   const ignored = applyIgnores(
-    analysis.findings,
+    merged,
     config.ignore,
     settings.today ?? new Date().toISOString().slice(0, 10),
   );
@@ -60,7 +81,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   return {
     schemaVersion: 1,
     tool: { name: 'tokengate', version: VERSION },
-    routes: analysis.routes,
+    routes,
     findings,
     notices,
     gate: evaluateGate(findings, failOn),
@@ -104,7 +125,18 @@ export async function run(): Promise<void> {
       configExplicit: inputs.configExplicit,
       failOn: inputs.failOn,
       baselineRef,
+      live: inputs.previewUrl
+        ? {
+            previewUrl: inputs.previewUrl,
+            authToken: inputs.authToken,
+            jwtTestKey: inputs.jwtTestKey,
+            unsafeMethods: inputs.unsafeMethods,
+            limits: { maxRequests: inputs.maxRequests },
+          }
+        : undefined,
     });
+    const unreachable = report.notices.find((n) => /^preview-url .* is unreachable/.test(n.message));
+    if (unreachable) core.error(unreachable.message);
     prefix = repositoryPrefix(inputs.path);
     const docsBase = docsBaseFor(process.env);
     core.info(renderText(report));

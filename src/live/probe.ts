@@ -1,0 +1,319 @@
+import type { LiveVerdict } from '../merge.js';
+import { fingerprint } from '../rules/types.js';
+import type { Evidence, Finding, Notice, RouteReport, Severity } from '../types.js';
+import {
+  DEFAULT_LIMITS,
+  describeFailure,
+  ProbeClient,
+  type ProbeLimits,
+  type ProbeResponse,
+} from './client.js';
+import {
+  crackHmac,
+  forge,
+  keyedVariants,
+  noneTokens,
+  noneWithClaims,
+  randomSignatureToken,
+  stripSignature,
+  tamperPayload,
+  WEAK_SECRETS,
+} from './tokens.js';
+import { classify, combine, type ProbeVerdict } from './verdict.js';
+
+export interface LiveOptions {
+  previewUrl: string;
+  /** A valid token for the preview (a secret): enables baselines and token-derived probes. */
+  authToken?: string;
+  /** The preview's signing key (HMAC secret or PKCS#8 PEM): expired / wrong audience / wrong issuer tokens. */
+  jwtTestKey?: string;
+  unsafeMethods?: boolean;
+  limits?: Partial<ProbeLimits>;
+  /** Per route path, values for its parameters (config `path-params`). */
+  pathParams?: Record<string, Record<string, string>>;
+  /** Secrets the static rules found in the repository, for the offline HMAC check. */
+  secrets?: readonly { value: string; file: string; line: number; name: string }[];
+}
+
+export interface LiveResult {
+  verdicts: LiveVerdict[];
+  /** Live-only JWT findings (forged, none, expired or query-string tokens accepted). */
+  findings: Finding[];
+  notices: Notice[];
+  requests: number;
+  /** Set when the preview could not be reached at all. */
+  unreachable?: string;
+}
+
+const SAFE_METHODS = new Set(['GET']);
+const UUID = '00000000-0000-4000-8000-000000000001';
+const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt'];
+
+/** A concrete path for a Flask rule: config values first, then a value each converter accepts. */
+export function concretePath(rule: string, params: Record<string, string> = {}): string {
+  return rule.replace(
+    /<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>/g,
+    (_m, converter: string | undefined, name: string) => {
+      if (params[name] !== undefined) return encodeURIComponent(params[name]!);
+      switch (converter) {
+        case 'int':
+          return '1';
+        case 'float':
+          return '1.0';
+        case 'uuid':
+          return UUID;
+        case 'path':
+          return 'tokengate/probe';
+        default:
+          return 'tokengate';
+      }
+    },
+  );
+}
+
+/** Evidence never carries a token: query-string token values are replaced. */
+function redactedUrl(url: URL): string {
+  const copy = new URL(url);
+  for (const p of QUERY_TOKEN_PARAMS) if (copy.searchParams.has(p)) copy.searchParams.set(p, 'REDACTED');
+  return copy.toString().replace(/REDACTED/g, '[redacted]');
+}
+
+interface Probe {
+  name: string;
+  headers: Record<string, string>;
+  query?: string;
+}
+
+const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/**
+ * Probe every route of the model on the preview: without credentials (no header, empty and malformed Bearer,
+ * wrong scheme, random signature, `alg: none` spellings, stripped signature), and with the test token's
+ * variants when one is given. Only GET unless unsafe methods are allowed.
+ */
+export async function probeRoutes(routes: readonly RouteReport[], options: LiveOptions): Promise<LiveResult> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const client = new ProbeClient(options.previewUrl, limits);
+  const notices: Notice[] = [];
+  const findings: Finding[] = [];
+  const verdicts: LiveVerdict[] = [];
+  try {
+    const preflight = await client.send('GET', '/');
+    if (preflight.error) {
+      return {
+        verdicts,
+        findings,
+        notices,
+        requests: client.sent,
+        unreachable: describeFailure(options.previewUrl, preflight.error),
+      };
+    }
+    const random = await randomSignatureToken();
+    const anonymous: Probe[] = [
+      { name: 'no-token', headers: {} },
+      { name: 'empty-bearer', headers: { authorization: 'Bearer ' } },
+      { name: 'malformed-bearer', headers: { authorization: 'Bearer not.a.jwt' } },
+      { name: 'wrong-scheme', headers: { authorization: 'Basic dG9rZW5nYXRlOnByb2Jl' } },
+      { name: 'random-signature', headers: bearer(random) },
+      ...noneTokens().map((t) => ({ name: t.name, headers: bearer(t.token) })),
+      { name: 'stripped-signature', headers: bearer(stripSignature(random)) },
+    ];
+    const token = options.authToken;
+    const withToken: Probe[] = [];
+    if (token) {
+      withToken.push({ name: 'tampered-payload', headers: bearer(tamperPayload(token)) });
+      withToken.push({ name: 'stripped-signature-real', headers: bearer(stripSignature(token)) });
+      withToken.push(...noneWithClaims(token).map((t) => ({ name: t.name, headers: bearer(t.token) })));
+      if (options.jwtTestKey) {
+        for (const t of await keyedVariants(token, options.jwtTestKey))
+          withToken.push({ name: t.name, headers: bearer(t.token) });
+      }
+      for (const p of QUERY_TOKEN_PARAMS) {
+        withToken.push({ name: `query-${p}`, headers: {}, query: `${p}=${encodeURIComponent(token)}` });
+      }
+    }
+
+    let skippedUnsafe = 0;
+    const work = routes.map(async (route) => {
+      const methods = route.methods.filter((m) => options.unsafeMethods || SAFE_METHODS.has(m));
+      if (!methods.length) {
+        skippedUnsafe++;
+        return;
+      }
+      const method = methods[0]!;
+      const path = concretePath(route.path, options.pathParams?.[route.path]);
+      const run = async (p: Probe): Promise<{ probe: Probe; response: ProbeResponse; url: URL }> => {
+        const full = p.query ? `${path}${path.includes('?') ? '&' : '?'}${p.query}` : path;
+        const response = await client.send(method, full, p.headers);
+        return { probe: p, response, url: client.url(full) };
+      };
+      const baseline = token ? (await run({ name: 'baseline', headers: bearer(token) })).response : undefined;
+      const anon = await Promise.all(anonymous.map(run));
+      const judged = anon.map((a) => ({ ...a, verdict: classify(a.response, baseline) }));
+      const status = combine(judged.map((j) => j.verdict));
+      const evidenceOf = (j: { probe: Probe; response: ProbeResponse; url: URL }): Evidence => ({
+        method,
+        url: redactedUrl(j.url),
+        status: j.response.status,
+        probe: j.probe.name,
+      });
+      const shown = judged.filter((j) => j.verdict === (status === 'open' ? 'open' : j.verdict)).slice(0, 4);
+      verdicts.push({
+        route: { methods: route.methods, path: route.path },
+        status,
+        evidence: shown.map(evidenceOf),
+      });
+
+      // Token-specific weaknesses only mean something where a request without credentials is refused.
+      const noToken = judged[0]!;
+      if (noToken.verdict !== 'closed') return;
+      const opened = (names: RegExp, list: typeof judged): typeof judged =>
+        list.filter((j) => names.test(j.probe.name) && j.verdict === 'open');
+      const tokenProbes = token
+        ? (await Promise.all(withToken.map(run))).map((a) => ({
+            ...a,
+            verdict: classify(a.response, baseline),
+          }))
+        : [];
+      const report = (
+        ruleId: string,
+        severity: Severity,
+        cwe: string,
+        hits: typeof judged,
+        what: string,
+      ): void => {
+        if (!hits.length) return;
+        findings.push({
+          ruleId,
+          severity,
+          confidence: 'confirmed',
+          message: `\`${route.methods.join(',')} ${route.path}\` ${what} (probe ${hits.map((h) => h.probe.name).join(', ')}).`,
+          cwe: [cwe],
+          location: route.location,
+          route: { methods: route.methods, path: route.path },
+          sources: ['live'],
+          evidence: hits.map(evidenceOf),
+          fingerprint: fingerprint(ruleId, route.methods.join(','), route.path, route.location.file, 'live'),
+          new: true,
+        });
+      };
+      report(
+        'jwt-signature-not-verified',
+        'critical',
+        'CWE-347',
+        [
+          ...opened(/^(random-signature|stripped-signature)$/, judged),
+          ...opened(/^(tampered-payload|stripped-signature-real)$/, tokenProbes),
+        ],
+        'accepted a token whose signature is forged or missing: verify signatures with the signing key',
+      );
+      report(
+        'jwt-none-algorithm',
+        'critical',
+        'CWE-347',
+        [...opened(/^alg-/, judged), ...opened(/^alg-/, tokenProbes)],
+        'accepted an unsigned `alg: none` token: pin the accepted algorithms',
+      );
+      report(
+        'jwt-no-expiry',
+        'medium',
+        'CWE-613',
+        opened(/^expired$/, tokenProbes),
+        'accepted an expired token: keep the expiry check on',
+      );
+      report(
+        'token-in-query-string',
+        'medium',
+        'CWE-598',
+        opened(/^query-/, tokenProbes),
+        'accepted the token from the URL query string: accept tokens only in the Authorization header',
+      );
+      for (const t of tokenProbes) {
+        if (/^wrong-(audience|issuer)$/.test(t.probe.name) && t.verdict === 'open') {
+          notices.push({
+            message: `${route.methods.join(',')} ${route.path} accepted a token with the ${t.probe.name.replace('wrong-', 'wrong ')}.`,
+          });
+        }
+      }
+    });
+    await Promise.all(work);
+    if (skippedUnsafe) {
+      notices.push({
+        message: `${skippedUnsafe} route(s) only accept POST/PUT/PATCH/DELETE and were not probed (set unsafe-methods: true to allow it).`,
+      });
+    }
+
+    if (token) await checkWeakSecret(client, routes, token, options, findings, verdicts);
+    if (client.sent >= limits.maxRequests)
+      notices.push({
+        message: `live probing stopped at its budget of ${limits.maxRequests} requests; some routes are inconclusive.`,
+      });
+    if (client.remainingMs() <= 0)
+      notices.push({ message: 'live probing reached its deadline; some routes are inconclusive.' });
+    verdicts.sort(
+      (a, b) =>
+        a.route.path.localeCompare(b.route.path) ||
+        a.route.methods.join().localeCompare(b.route.methods.join()),
+    );
+    findings.sort(
+      (a, b) => (a.route?.path ?? '').localeCompare(b.route?.path ?? '') || a.ruleId.localeCompare(b.ruleId),
+    );
+    return { verdicts, findings, notices, requests: client.sent };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * The test token is checked offline against well-known weak secrets and the repository's own; a hit counts only
+ * once a token forged with it is accepted by the preview.
+ */
+async function checkWeakSecret(
+  client: ProbeClient,
+  routes: readonly RouteReport[],
+  token: string,
+  options: LiveOptions,
+  findings: Finding[],
+  verdicts: LiveVerdict[],
+): Promise<void> {
+  const fromRepo = options.secrets ?? [];
+  const secret = await crackHmac(token, [...fromRepo.map((s) => s.value), ...WEAK_SECRETS]);
+  if (!secret) return;
+  const closedRoute = routes.find(
+    (r) =>
+      r.methods.includes('GET') && verdicts.some((v) => v.route.path === r.path && v.status === 'closed'),
+  );
+  if (!closedRoute) return;
+  const path = concretePath(closedRoute.path, options.pathParams?.[closedRoute.path]);
+  const baseline = await client.send('GET', path, bearer(token));
+  const forged = await client.send('GET', path, bearer(await forge(token, secret)));
+  const verdict: ProbeVerdict = classify(forged, baseline);
+  if (verdict !== 'open') return;
+  const known = fromRepo.find((s) => s.value === secret);
+  findings.push({
+    ruleId: 'jwt-hardcoded-secret',
+    severity: 'critical',
+    confidence: 'confirmed',
+    message: known
+      ? `The preview accepted a token signed with \`${known.name}\`, the literal secret in ${known.file}:${known.line}: anyone with the repository can sign tokens; move it to the environment and rotate it.`
+      : `The preview accepted a token signed with a well-known weak secret (${secret.length} characters, from tokengate's list): use a long random secret from the environment and rotate it.`,
+    cwe: ['CWE-798'],
+    location: known ? { file: known.file, startLine: known.line, endLine: known.line } : closedRoute.location,
+    route: { methods: closedRoute.methods, path: closedRoute.path },
+    sources: ['live'],
+    evidence: [
+      {
+        method: 'GET',
+        url: redactedUrl(client.url(path)),
+        status: forged.status,
+        probe: 'forged-with-weak-secret',
+      },
+    ],
+    fingerprint: fingerprint(
+      'jwt-hardcoded-secret',
+      known ? `${known.file}:${known.name}` : 'weak-secret',
+      'live',
+    ),
+    new: true,
+  });
+}
