@@ -108,8 +108,10 @@ export class ProbeClient {
   ): Promise<ProbeResponse> {
     if (this.sent >= this.limits.maxRequests) return { status: 0, headers: {}, body: '', error: 'budget' };
     if (this.remainingMs() <= 0) return { status: 0, headers: {}, body: '', error: 'deadline' };
-    await this.pace();
+    // Reserve the request before waiting for its slot, so concurrent sends cannot overrun the budget.
     this.sent++;
+    await this.pace();
+    if (this.remainingMs() <= 0) return { status: 0, headers: {}, body: '', error: 'deadline' };
     const url = this.url(path);
     if (url.origin !== this.origin) return { status: 0, headers: {}, body: '', error: 'other' };
     const signal = AbortSignal.timeout(Math.max(1, Math.min(this.limits.timeoutMs, this.remainingMs())));

@@ -134,6 +134,7 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     }
 
     let skippedUnsafe = 0;
+    const refusesAnonymous: RouteReport[] = [];
     const work = routes.map(async (route) => {
       const methods = route.methods.filter((m) => options.unsafeMethods || SAFE_METHODS.has(m));
       if (!methods.length) {
@@ -167,6 +168,7 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       // Token-specific weaknesses only mean something where a request without credentials is refused.
       const noToken = judged[0]!;
       if (noToken.verdict !== 'closed') return;
+      refusesAnonymous.push(route);
       const opened = (names: RegExp, list: typeof judged): typeof judged =>
         list.filter((j) => names.test(j.probe.name) && j.verdict === 'open');
       const tokenProbes = token
@@ -243,7 +245,7 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       });
     }
 
-    if (token) await checkWeakSecret(client, routes, token, options, findings, verdicts);
+    if (token) await checkWeakSecret(client, refusesAnonymous, token, options, findings);
     if (client.sent >= limits.maxRequests)
       notices.push({
         message: `live probing stopped at its budget of ${limits.maxRequests} requests; some routes are inconclusive.`,
@@ -274,15 +276,14 @@ async function checkWeakSecret(
   token: string,
   options: LiveOptions,
   findings: Finding[],
-  verdicts: LiveVerdict[],
 ): Promise<void> {
   const fromRepo = options.secrets ?? [];
   const secret = await crackHmac(token, [...fromRepo.map((s) => s.value), ...WEAK_SECRETS]);
   if (!secret) return;
-  const closedRoute = routes.find(
-    (r) =>
-      r.methods.includes('GET') && verdicts.some((v) => v.route.path === r.path && v.status === 'closed'),
-  );
+  // A route that refuses requests without a token: accepting the forged one proves the secret.
+  const closedRoute = [...routes]
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .find((r) => r.methods.includes('GET'));
   if (!closedRoute) return;
   const path = concretePath(closedRoute.path, options.pathParams?.[closedRoute.path]);
   const baseline = await client.send('GET', path, bearer(token));

@@ -1,0 +1,290 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import * as jose from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyze.js';
+import { concretePath, probeRoutes } from '../src/live/probe.js';
+import type { RouteReport } from '../src/types.js';
+import { type RunningApp, startFlaskApp } from './helpers/flask.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function route(
+  path: string,
+  methods = ['GET'],
+  state: RouteReport['auth']['state'] = 'protected',
+): RouteReport {
+  return {
+    methods,
+    path,
+    endpoint: path,
+    location: { file: 'app.py', startLine: 1, endLine: 3 },
+    auth: { state, mechanisms: state === 'protected' ? ['jwt_required()'] : [] },
+    live: { status: 'not-probed', evidence: [] },
+  };
+}
+
+interface Recorded {
+  method: string;
+  path: string;
+  authorization?: string;
+}
+
+/** A local HTTP server whose handler decides per path; records every request it sees. */
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
+  const requests: Recorded[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization });
+    void handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const SECRET = new TextEncoder().encode('secret');
+
+/** Accepts a Bearer token only if it verifies with `verify`; otherwise 401. */
+function guarded(verify: (token: string) => Promise<boolean>, fromQuery = false) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const query = new URL(req.url!, 'http://x').searchParams.get('token');
+    const token =
+      /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ??
+      (fromQuery ? query : undefined) ??
+      undefined;
+    if (req.url === '/') return void res.writeHead(200).end('home');
+    if (token && (await verify(token).catch(() => false))) {
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[1,2]}');
+    }
+    res.writeHead(401, { 'content-type': 'application/json' }).end('{"msg":"Missing Authorization Header"}');
+  };
+}
+
+describe('live probing against the example app under real Flask', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(ROOT, 'examples/tasks-api'), 'tasks_api:create_app()', {
+      TASKS_API_SECRET: 'live-test-secret',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('confirms the open routes, keeps the protected ones closed, and sends no unsafe method by default', async () => {
+    const { routes } = await analyze(join(ROOT, 'examples/tasks-api'));
+    const result = await probeRoutes(routes, { previewUrl: app.baseUrl });
+    const status = Object.fromEntries(
+      result.verdicts.map((v) => [`${v.route.methods.join(',')} ${v.route.path}`, v.status]),
+    );
+    expect(status).toEqual({
+      'GET /api/admin/export': 'open',
+      'GET /api/admin/users': 'closed',
+      'GET /api/projects/': 'closed',
+      'GET /api/projects/<int:project_id>': 'closed',
+      'GET /api/tasks/<int:task_id>': 'closed',
+      'GET /api/tasks/overdue': 'open',
+      'GET /health': 'open',
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notices).toContainEqual({
+      message:
+        '4 route(s) only accept POST/PUT/PATCH/DELETE and were not probed (set unsafe-methods: true to allow it).',
+    });
+    const export_ = result.verdicts.find((v) => v.route.path === '/api/admin/export')!;
+    expect(export_.evidence[0]).toEqual({
+      method: 'GET',
+      url: `${app.baseUrl}/api/admin/export`,
+      status: 200,
+      probe: 'no-token',
+    });
+  });
+});
+
+describe('live probing of token handling', () => {
+  it('finds forged, unsigned and query-string tokens accepted, and a weak secret, without leaking the token', async () => {
+    const sloppy = await serve(
+      guarded(async (token) => {
+        const header = jose.decodeProtectedHeader(token);
+        if (String(header.alg).toLowerCase() === 'none') return true;
+        await jose.jwtVerify(token, SECRET, { algorithms: ['HS256'] });
+        return true;
+      }, true),
+    );
+    const token = await new jose.SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('10m')
+      .sign(SECRET);
+    try {
+      const result = await probeRoutes([route('/api/items'), route('/api/orders/<int:order_id>')], {
+        previewUrl: sloppy.baseUrl,
+        authToken: token,
+        secrets: [{ name: 'JWT_SECRET_KEY', value: 'secret', file: 'config.py', line: 3 }],
+      });
+      expect(result.verdicts.map((v) => v.status)).toEqual(['open', 'open']);
+      expect(result.findings.map((f) => `${f.ruleId} ${f.route?.path} ${f.confidence}`)).toEqual([
+        'jwt-hardcoded-secret /api/items confirmed',
+        'jwt-none-algorithm /api/items confirmed',
+        'token-in-query-string /api/items confirmed',
+        'jwt-none-algorithm /api/orders/<int:order_id> confirmed',
+        'token-in-query-string /api/orders/<int:order_id> confirmed',
+      ]);
+      const query = result.findings.find((f) => f.ruleId === 'token-in-query-string')!;
+      expect(query.evidence[0]!.url).toBe(`${sloppy.baseUrl}/api/items?token=[redacted]`);
+      const secret = result.findings[0]!;
+      expect(secret.location).toEqual({ file: 'config.py', startLine: 3, endLine: 3 });
+      expect(secret.message).not.toContain("'secret'");
+      expect(JSON.stringify(result)).not.toContain(token);
+      expect(JSON.stringify(result)).not.toContain(token.split('.')[2]);
+      expect(sloppy.requests.every((r) => r.method === 'GET')).toBe(true);
+      expect(sloppy.requests.some((r) => r.path.startsWith('/api/orders/1'))).toBe(true);
+    } finally {
+      await sloppy.close();
+    }
+  });
+
+  it('accepts nothing from a server that verifies properly', async () => {
+    const strict = await serve(
+      guarded(async (token) => (await jose.jwtVerify(token, SECRET, { algorithms: ['HS256'] }), true)),
+    );
+    try {
+      const result = await probeRoutes([route('/api/items')], { previewUrl: strict.baseUrl });
+      expect(result.verdicts[0]!.status).toBe('closed');
+      expect(result.findings).toEqual([]);
+      const probes = strict.requests
+        .filter((r) => r.path === '/api/items')
+        .map((r) => r.authorization ?? '(none)');
+      expect(probes).toHaveLength(10);
+      expect(probes[0]).toBe('(none)');
+      expect(
+        probes.filter((p) =>
+          /^Bearer eyJhbGciOiJub25l|^Bearer eyJhbGciOiJOb25l|^Bearer eyJhbGciOiJOT05F|^Bearer eyJhbGciOiJuT25F/.test(
+            p,
+          ),
+        ),
+      ).toHaveLength(4);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('live probing safety and faults', () => {
+  it('keeps to the origin, caps bodies, honours Retry-After, and calls faults inconclusive', async () => {
+    const elsewhere = await serve((_req, res) => void res.writeHead(200).end('elsewhere'));
+    let busy = 0;
+    const faults = await serve(async (req, res) => {
+      const path = req.url!.split('?')[0];
+      switch (path) {
+        case '/':
+          return void res.writeHead(200).end('ok');
+        case '/slow':
+          await new Promise((r) => setTimeout(r, 2000));
+          return void (res.writableEnded || res.destroyed ? undefined : res.writeHead(200).end('late'));
+        case '/reset':
+          return void req.socket.destroy();
+        case '/error':
+          return void res.writeHead(500).end('boom');
+        case '/busy':
+          if (busy++ === 0) return void res.writeHead(429, { 'retry-after': '1' }).end();
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        case '/away':
+          return void res.writeHead(302, { location: `${elsewhere.baseUrl}/steal` }).end();
+        case '/to-login':
+          return void res.writeHead(302, { location: '/login?next=/to-login' }).end();
+        case '/login-page':
+          return void res
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end('<form method=post><input type="password" name="pw"></form>');
+        case '/huge': {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          const chunk = Buffer.alloc(1024 * 1024, 97);
+          let sent = 0;
+          const pump = (): void => {
+            while (sent < 50 && res.write(chunk)) sent++;
+            if (sent < 50 && !res.destroyed) res.once('drain', pump);
+            else res.end();
+          };
+          return pump();
+        }
+        default:
+          return void res.writeHead(404).end();
+      }
+    });
+    try {
+      const started = Date.now();
+      const result = await probeRoutes(
+        ['/slow', '/reset', '/error', '/busy', '/away', '/to-login', '/login-page', '/huge']
+          .map((p) => route(p))
+          .concat(route('/items/<int:id>', ['DELETE'])),
+        {
+          previewUrl: faults.baseUrl,
+          limits: { timeoutMs: 500, concurrency: 4, requestsPerSecond: 200, maxBodyBytes: 64 * 1024 },
+        },
+      );
+      const status = Object.fromEntries(result.verdicts.map((v) => [v.route.path, v.status]));
+      expect(status).toEqual({
+        '/away': 'inconclusive',
+        '/busy': 'open',
+        '/error': 'inconclusive',
+        '/huge': 'open',
+        '/login-page': 'closed',
+        '/reset': 'inconclusive',
+        '/slow': 'inconclusive',
+        '/to-login': 'closed',
+      });
+      expect(elsewhere.requests).toEqual([]);
+      expect(faults.requests.some((r) => r.method !== 'GET')).toBe(false);
+      expect(faults.requests.filter((r) => r.path === '/busy').length).toBe(11);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await faults.close();
+      await elsewhere.close();
+    }
+  });
+
+  it('stops at the request budget and the deadline, and reports an unreachable preview in one sentence', async () => {
+    const server = await serve((_req, res) => void res.writeHead(401).end());
+    try {
+      const routes = Array.from({ length: 10 }, (_, i) => route(`/r${i}`));
+      const budget = await probeRoutes(routes, { previewUrl: server.baseUrl, limits: { maxRequests: 15 } });
+      expect(server.requests.length).toBeLessThanOrEqual(15);
+      expect(budget.notices).toContainEqual({
+        message: 'live probing stopped at its budget of 15 requests; some routes are inconclusive.',
+      });
+      expect(budget.verdicts.filter((v) => v.status === 'inconclusive').length).toBeGreaterThan(0);
+
+      server.requests.length = 0;
+      const deadline = await probeRoutes(routes, {
+        previewUrl: server.baseUrl,
+        limits: { deadlineMs: 300, requestsPerSecond: 20 },
+      });
+      expect(server.requests.length).toBeLessThan(12);
+      expect(deadline.notices).toContainEqual({
+        message: 'live probing reached its deadline; some routes are inconclusive.',
+      });
+    } finally {
+      await server.close();
+    }
+    const down = await probeRoutes([route('/x')], { previewUrl: 'http://127.0.0.1:9' });
+    expect(down.unreachable).toBe(
+      'preview-url http://127.0.0.1:9 is unreachable: the connection was refused; static results are reported without live verification.',
+    );
+  });
+
+  it('fills path parameters from converters and from config', () => {
+    expect(concretePath('/a/<int:id>/<uuid:u>/<path:p>/<name>/<float:f>')).toBe(
+      '/a/1/00000000-0000-4000-8000-000000000001/tokengate/probe/tokengate/1.0',
+    );
+    expect(concretePath('/projects/<int:pid>', { pid: '42' })).toBe('/projects/42');
+  });
+});
