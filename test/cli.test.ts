@@ -167,7 +167,7 @@ describe('tokengate scan on a temporary app', () => {
     expect(help.code).toBe(0);
     for (const flag of ['--format', '--output', '--fail-on', '--config', '--preview-url'])
       expect(help.stdout).toContain(flag);
-    expect(help.stdout).toMatch(/--preview-url <url>\s+live probing[^]*not implemented\s+yet/);
+    expect(help.stdout).toMatch(/--preview-url <url>\s+probe this preview deployment live/);
   });
 
   it('is executable as dist/cli.js', () => {
@@ -194,8 +194,12 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
     ],
     [['frobnicate'], /^tokengate: unknown command 'frobnicate'\.\n$/],
     [
-      ['scan', 'examples/tasks-api', '--preview-url', 'https://preview.example'],
-      /^tokengate: --preview-url is not implemented yet; run the static scan without it\.\n$/,
+      ['scan', 'examples/tasks-api', '--preview-url', 'preview.example'],
+      /^tokengate: --preview-url must be an http\(s\) URL, not 'preview.example'\.\n$/,
+    ],
+    [
+      ['scan', 'examples/tasks-api', '--preview-url', 'https://preview.example', '--max-requests', 'lots'],
+      /^tokengate: --max-requests must be a positive whole number, not 'lots'\.\n$/,
     ],
     [['scan', 'examples/tasks-api', 'other'], /^tokengate: too many arguments for 'scan'\..*\n$/],
     [

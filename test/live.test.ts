@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ensureBundle } from './global-setup.js';
 import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
@@ -107,6 +112,84 @@ describe('live probing against the example app under real Flask', () => {
       status: 200,
       probe: 'no-token',
     });
+  });
+});
+
+describe('the bundled action with a preview', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    await ensureBundle();
+    app = await startFlaskApp(join(ROOT, 'examples/tasks-api'), 'tasks_api:create_app()', {
+      TASKS_API_SECRET: 'action-live-secret',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('confirms findings live, masks the test token and never prints it', async () => {
+    const login = await fetch(`${app.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ada', password: 'correct horse' }),
+    });
+    const token = ((await login.json()) as { access_token: string }).access_token;
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-live-action-'));
+    const files = {
+      output: join(dir, 'output'),
+      summary: join(dir, 'summary'),
+      report: join(dir, 'report.json'),
+    };
+    writeFileSync(files.output, '');
+    writeFileSync(files.summary, '');
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    };
+    const inputs: Record<string, string> = Object.fromEntries(
+      Object.entries(action.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, String(v.default ?? '')]),
+    );
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/index.js')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...inputs,
+        'INPUT_GITHUB-TOKEN': '',
+        INPUT_PATH: 'examples/tasks-api',
+        'INPUT_PREVIEW-URL': app.baseUrl,
+        'INPUT_AUTH-TOKEN': token,
+        'INPUT_JWT-TEST-KEY': 'action-live-secret',
+        'INPUT_REPORT-FILE': files.report,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: ROOT,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_OUTPUT: files.output,
+        GITHUB_STEP_SUMMARY: files.summary,
+      },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`::add-mask::${token}`);
+    expect(run.stdout).toContain('::add-mask::action-live-secret');
+    const report = JSON.parse(readFileSync(files.report, 'utf8')) as import('../src/types.js').Report;
+    const exported = report.findings.find((f) => f.route?.path === '/api/admin/export')!;
+    expect(exported).toMatchObject({
+      severity: 'critical',
+      confidence: 'confirmed',
+      sources: ['static', 'live'],
+    });
+    expect(exported.evidence[0]).toMatchObject({ method: 'GET', status: 200, probe: 'no-token' });
+    expect(report.routes.find((r) => r.path === '/api/projects/')?.live.status).toBe('closed');
+    const summary = readFileSync(files.summary, 'utf8');
+    expect(summary).toContain('### Live evidence');
+    for (const text of [
+      run.stdout.replaceAll(`::add-mask::${token}`, ''),
+      run.stderr,
+      summary,
+      readFileSync(files.report, 'utf8'),
+    ]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(token.split('.')[2]!);
+    }
   });
 });
 
