@@ -43,6 +43,26 @@ export function mergeLive(
     const key = `${f.ruleId}\0${f.route ? routeKey(f.route) : `${f.location.file}:${f.location.startLine}`}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (f.ruleId === 'auth-hook-fails-open' && !f.route) {
+      // Confirmed when a route that relies on the hook answered without a token.
+      const hook = /^`(before_(?:app_)?request \S+)`/.exec(f.message)?.[1];
+      const open = hook
+        ? outRoutes.filter(
+            (r) => r.live.status === 'open' && r.auth.mechanisms.includes(`${hook} (fails open)`),
+          )
+        : [];
+      out.push(
+        open.length
+          ? {
+              ...f,
+              sources: ['static', 'live'],
+              confidence: 'confirmed',
+              evidence: [...f.evidence, ...open.flatMap((r) => r.live.evidence.slice(0, 1))],
+            }
+          : f,
+      );
+      continue;
+    }
     const v = f.route && ROUTE_RULES.has(f.ruleId) ? byRoute.get(routeKey(f.route)) : undefined;
     if (!v || v.status === 'inconclusive') {
       out.push(f);
