@@ -16,6 +16,7 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 interface ScanFlags {
+  openapi?: string;
   unsafeMethods?: boolean;
   maxRequests?: string;
   format: 'text' | 'json' | 'sarif' | 'markdown';
@@ -70,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
       'probe this preview deployment live (test token from $TOKENGATE_AUTH_TOKEN, key from $TOKENGATE_JWT_TEST_KEY)',
     )
     .option('--unsafe-methods', 'also send POST, PUT, PATCH and DELETE probes')
+    .option(
+      '--openapi <file-or-url>',
+      'add the operations of this OpenAPI document to the live probe targets',
+    )
     .option('--max-requests <n>', 'budget of live requests (default 2000)')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
@@ -94,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
               jwtTestKey: process.env.TOKENGATE_JWT_TEST_KEY || undefined,
               unsafeMethods: !!flags.unsafeMethods,
               limits: maxRequests ? { maxRequests } : undefined,
+              openapi: flags.openapi,
             }
           : undefined,
       });

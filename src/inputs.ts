@@ -20,6 +20,7 @@ export interface ActionInputs {
   readonly jwtTestKey?: string;
   readonly unsafeMethods: boolean;
   readonly maxRequests: number;
+  readonly openapi?: string;
 }
 
 function flag(name: string, fallback: boolean): boolean {
@@ -69,5 +70,6 @@ export function readActionInputs(): ActionInputs {
     jwtTestKey: jwtTestKey || undefined,
     unsafeMethods: flag('unsafe-methods', false),
     maxRequests,
+    openapi: core.getInput('openapi') || undefined,
   };
 }

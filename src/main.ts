@@ -6,6 +6,8 @@ import { analyze } from './analysis/analyze.js';
 import { baselineFingerprints, markNew } from './baseline.js';
 import { type LiveOptions, probeRoutes } from './live/probe.js';
 import { mergeLive } from './merge.js';
+import { parseSpec } from './analysis/openapi.js';
+import { request } from 'undici';
 import { type FailOn, loadConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate, maxSeverity } from './gate.js';
@@ -33,8 +35,8 @@ export interface ScanSettings {
   baselineRef?: string;
   /** `YYYY-MM-DD`, for `ignore` entries that expire; default today. */
   today?: string;
-  /** Live probing of a preview deployment. */
-  live?: Omit<LiveOptions, 'pathParams' | 'secrets'>;
+  /** Live probing of a preview deployment; `openapi` (file or URL) adds the document's operations as targets. */
+  live?: Omit<LiveOptions, 'pathParams' | 'secrets'> & { openapi?: string };
 }
 
 /** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
@@ -51,9 +53,16 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   let routes = analysis.routes;
   let merged = analysis.findings;
   if (settings.live) {
+    const pathParams: Record<string, Record<string, string>> = {};
+    if (settings.live.openapi) {
+      const extra = await openapiTargets(settings.live.openapi, routes);
+      routes = [...routes, ...extra.routes];
+      Object.assign(pathParams, extra.pathParams);
+    }
+    Object.assign(pathParams, config.pathParams);
     const live = await probeRoutes(routes, {
       ...settings.live,
-      pathParams: config.pathParams as Record<string, Record<string, string>>,
+      pathParams,
       secrets: analysis.secrets,
     });
     notices.push(...live.notices);
@@ -86,6 +95,47 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     notices,
     gate: evaluateGate(findings, failOn),
   };
+}
+
+/** Operations of an OpenAPI document that the code model does not already have, as probe targets. */
+async function openapiTargets(
+  source: string,
+  known: readonly Report['routes'][number][],
+): Promise<{ routes: Report['routes']; pathParams: Record<string, Record<string, string>> }> {
+  let text: string;
+  try {
+    if (/^https?:\/\//.test(source)) {
+      const res = await request(source, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+      if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
+      text = await res.body.text();
+    } else {
+      text = readFileSync(source, 'utf8');
+    }
+  } catch (err) {
+    throw new UsageError(
+      `cannot read the OpenAPI document '${source}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+    );
+  }
+  const spec = parseSpec(text);
+  if (!spec) throw new UsageError(`'${source}' is not an OpenAPI 2 or 3 document.`);
+  const shape = (path: string): string => path.replace(/<[^>]+>|\{[^}]+\}/g, '*');
+  const have = new Set(known.flatMap((r) => r.methods.map((m) => `${m} ${shape(r.path)}`)));
+  const routes: Report['routes'] = [];
+  const pathParams: Record<string, Record<string, string>> = {};
+  for (const op of spec.operations) {
+    const path = `${spec.basePath}${op.path}`;
+    if (have.has(`${op.method} ${shape(path)}`)) continue;
+    routes.push({
+      methods: [op.method],
+      path,
+      endpoint: op.operationId ?? '',
+      location: { file: source, startLine: op.line, endLine: op.line },
+      auth: { state: 'unknown', mechanisms: ['declared in the OpenAPI document only'] },
+      live: { status: 'not-probed', evidence: [] },
+    });
+    pathParams[path] = op.examples;
+  }
+  return { routes, pathParams };
 }
 
 interface PullRequestEvent {
@@ -132,6 +182,7 @@ export async function run(): Promise<void> {
             jwtTestKey: inputs.jwtTestKey,
             unsafeMethods: inputs.unsafeMethods,
             limits: { maxRequests: inputs.maxRequests },
+            openapi: inputs.openapi,
           }
         : undefined,
     });

@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
@@ -86,5 +88,37 @@ describe('merged report', () => {
     expect(hook).toMatchObject({ confidence: 'confirmed', sources: ['static', 'live'] });
     expect(hook.evidence[0]).toMatchObject({ method: 'GET', status: 200, probe: 'no-token' });
     expect(report.routes.find((r) => r.path === '/api/invoices')?.live.status).toBe('open');
+  });
+});
+
+describe('an OpenAPI document as probe targets', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, 'openapi-server'), 'app:app', { PROBE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('probes the operations of the document with its example values', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tokengate-openapi-'));
+    const report = await scan({
+      root: empty,
+      configExplicit: false,
+      live: { previewUrl: app.baseUrl, openapi: join(DIR, 'openapi-server', 'spec.json') },
+    });
+    expect(
+      report.routes.map(
+        (r) => `${r.methods.join(',')} ${r.path} ${r.auth.mechanisms.join()} ${r.live.status}`,
+      ),
+    ).toEqual([
+      'GET /v2/kennels/{kennel_id} declared in the OpenAPI document only closed',
+      'GET /v2/kennels/{kennel_id}/dogs declared in the OpenAPI document only open',
+    ]);
+    expect(report.routes[1]!.live.evidence[0]).toMatchObject({
+      url: `${app.baseUrl}/v2/kennels/north-wing/dogs`,
+      status: 200,
+      probe: 'no-token',
+    });
   });
 });

@@ -1,4 +1,6 @@
-import { collectSources } from './files.js';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { collectSources, DEFAULT_MAX_FILE_BYTES } from './files.js';
 import { type Analysis, type AnalyzeOptions, analyzeSources } from './pipeline.js';
 
 export type { Analysis, AnalyzeOptions } from './pipeline.js';
@@ -11,5 +13,27 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
     defaultExcludes: options.defaultExcludes,
     maxFileBytes: options.maxFileBytes,
   });
-  return analyzeSources(files, options, notices);
+  return analyzeSources(files, { readFile: treeReader(root), ...options }, notices);
+}
+
+/** Reads a file of the tree by relative path: never through a symlink, never outside the root, never huge. */
+function treeReader(root: string): (path: string) => string | undefined {
+  let base: string;
+  try {
+    base = realpathSync(root);
+  } catch {
+    return () => undefined;
+  }
+  return (path) => {
+    try {
+      const abs = join(base, ...path.split('/'));
+      const stat = lstatSync(abs);
+      if (!stat.isFile() || stat.size > DEFAULT_MAX_FILE_BYTES) return undefined;
+      const real = realpathSync(abs);
+      if (real !== abs || !real.startsWith(base + sep)) return undefined;
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }

@@ -1,4 +1,6 @@
+import type { Notice } from '../types.js';
 import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
+import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
 
@@ -8,7 +10,8 @@ import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js'
  * body). Policy (what should be protected) lives elsewhere; this file only says what is there.
  */
 
-const APP_CLASSES = new Set(['flask.Flask']);
+const APP_CLASSES = new Set(['flask.Flask', 'connexion.App', 'connexion.FlaskApp', 'connexion.AsyncApp']);
+const CONNEXION_APPS = new Set(['connexion.App', 'connexion.FlaskApp', 'connexion.AsyncApp']);
 const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint']);
 const API_CLASSES = new Set(['flask_restful.Api', 'flask_restx.Api', 'flask_restplus.Api']);
 const NAMESPACE_CLASSES = new Set(['flask_restx.Namespace', 'flask_restplus.Namespace']);
@@ -68,6 +71,10 @@ export interface ModelRoute {
   marks: string[];
   /** Suppression comments on or above the route statement. */
   suppressed: string[];
+  /** For routes declared in an OpenAPI document: `file:line` of the operation. */
+  specLocation?: string;
+  /** Example values of path parameters from the document, for live probing. */
+  examples?: Record<string, string>;
 }
 
 interface Registration {
@@ -115,6 +122,8 @@ export class FlaskModel {
     extraDecorators?: { expr: Expr; scope: Scope };
   }[] = [];
   readonly routes: ModelRoute[] = [];
+  /** Problems with OpenAPI documents referenced by connexion apps. */
+  readonly specNotices: Notice[] = [];
   private readonly routeKeys = new Set<string>();
   private readonly routeMounts = new Map<ModelRoute, Mount>();
   /** Every before_request hook found, for hook rules. */
@@ -125,6 +134,8 @@ export class FlaskModel {
   constructor(
     private readonly project: Project,
     private readonly auth: AuthAnalyzer,
+    /** Reads a non-Python file of the scanned tree (OpenAPI documents of connexion apps). */
+    private readonly readFile: (path: string) => string | undefined = () => undefined,
   ) {}
 
   build(): this {
@@ -252,6 +263,7 @@ export class FlaskModel {
         'before_app_request',
         'init_app',
         'add_namespace',
+        'add_api',
       ].includes(method)
     ) {
       return;
@@ -279,6 +291,9 @@ export class FlaskModel {
             if (target) this.bindApi(owner, target, scope);
           }
           break;
+        case 'add_api':
+          if (CONNEXION_APPS.has(owner.qn)) this.addConnexionApi(owner, call, scope);
+          break;
         case 'add_namespace': {
           if (!API_CLASSES.has(owner.qn) || !call.args[0]) break;
           const path = call.kw.path ?? call.args[1];
@@ -292,6 +307,91 @@ export class FlaskModel {
         }
       }
     }
+  }
+
+  /**
+   * connexion: `app.add_api("openapi.yaml", base_path=...)` turns every operation of the document into a route
+   * handled by its `operationId`, guarded by the operation's (or the document's) `security`.
+   */
+  private addConnexionApi(owner: Inst, call: CallExpr, scope: Scope): void {
+    const specExpr = call.args[0] ?? call.kw.specification;
+    const specName = specExpr ? this.project.evalString(specExpr, scope) : undefined;
+    if (!specName) return;
+    const dirExpr = owner.call.kw.specification_dir;
+    const specDir = (dirExpr && this.project.evalString(dirExpr, owner.scope)) ?? '';
+    const moduleDir = owner.scope.module.file.split('/').slice(0, -1).join('/');
+    const file = normalisePath([moduleDir, specDir, specName].filter(Boolean).join('/'));
+    const text = this.readFile(file);
+    const spec = text === undefined ? undefined : parseSpec(text);
+    if (!spec) {
+      this.specNotices.push({
+        file,
+        message: `connexion API document '${file}' could not be read as OpenAPI; its routes are missing.`,
+      });
+      return;
+    }
+    const baseExpr = call.kw.base_path;
+    const basePath = ((baseExpr && this.project.evalString(baseExpr, scope)) ?? spec.basePath).replace(
+      /\/$/,
+      '',
+    );
+    for (const op of spec.operations) {
+      const requirements = op.security ?? spec.globalSecurity ?? [];
+      const guards: AppliedGuard[] = [];
+      const usable = requirements.filter((req) => req.length && req.every((name) => spec.schemes.has(name)));
+      if (usable.length && usable.length === requirements.length) {
+        const labels = usable[0]!.map((name) => {
+          const scheme = spec.schemes.get(name)!;
+          return `openapi security ${name} (${scheme.kind}${scheme.infoFunc ? `, ${scheme.infoFunc}` : ''})`;
+        });
+        guards.push({
+          info: { kind: 'auth', label: labels.join(' + ') },
+          label: labels.join(' + '),
+          decorator: labels.join(' + '),
+        });
+      }
+      const handlerName =
+        op.operationId && op.controller ? `${op.controller}.${op.operationId}` : op.operationId;
+      const handler = handlerName ? this.resolveDotted(handlerName) : undefined;
+      const specRef = `${file}:${op.line}`;
+      this.addRoutes(owner, `${basePath}${op.path}`, handlerName ?? `${op.method.toLowerCase()} ${op.path}`, {
+        methods: [op.method],
+        file: handler?.scope.module.file ?? file,
+        span: handler?.span ?? { startLine: op.line, endLine: op.line },
+        viewName: handlerName ?? `${op.method} ${op.path}`,
+        guards,
+        misplaced: [],
+        bodyCheck: handler ? this.auth.rejectsWithoutCredentials(handler) : false,
+        bodyOptional: handler ? this.auth.servesAnonymous(handler) : false,
+        opaqueView: false,
+        marks: [],
+        suppressed: handler
+          ? suppressionsFor(handler.scope.module, handler.span.startLine, handler.defLine)
+          : [],
+        specLocation: specRef,
+        examples: op.examples,
+      });
+    }
+  }
+
+  /** `pkg.module.function` or `pkg.models.User.method` to the function in the tree. */
+  private resolveDotted(dotted: string): FunctionIR | undefined {
+    const parts = dotted.split('.');
+    for (let i = parts.length - 1; i > 0; i--) {
+      const mod = this.project.findModule(parts.slice(0, i).join('.'));
+      if (!mod) continue;
+      const rest = parts.slice(i);
+      if (rest.length === 1) return mod.scope.functions.get(rest[0]!);
+      if (rest.length === 2) {
+        const cls = mod.scope.classes.get(rest[0]!);
+        const method = cls
+          ? [cls, ...this.project.projectBases(cls)].map((c) => c.methods[rest[1]!]).find(Boolean)
+          : undefined;
+        if (method) return method;
+      }
+      return undefined;
+    }
+    return undefined;
   }
 
   private addRegistration(parent: Inst, call: CallExpr, scope: Scope): void {
@@ -805,6 +905,16 @@ export class FlaskModel {
     for (const bp of mount.chain) out.push(...(this.hooks.get(bp.key) ?? []).filter((h) => !h.appWide));
     return out;
   }
+}
+
+function normalisePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (!part || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
 }
 
 /** Flask's rule join (BlueprintSetupState.add_url_rule). */

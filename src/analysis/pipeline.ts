@@ -15,6 +15,8 @@ export interface AnalyzeOptions {
   defaultExcludes?: boolean;
   publicRoutes?: string[];
   maxFileBytes?: number;
+  /** Reads other files of the scanned tree by relative path (OpenAPI documents of connexion apps). */
+  readFile?: (path: string) => string | undefined;
 }
 
 export interface Analysis {
@@ -53,7 +55,8 @@ export async function analyzeSources(
 
 function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
   const project = new Project(modules);
-  const model = new FlaskModel(project, new AuthAnalyzer(project)).build();
+  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
+  notices.push(...model.specNotices);
   const routes = assessRoutes(model, options.publicRoutes ?? []);
   const jwt = new JwtAnalyzer(project).run();
   const findings = RULES.flatMap((r) => r.check({ routes, hooks: model.allHooks, jwt: jwt.issues }));

@@ -26,6 +26,9 @@ export type Inst = Extract<Value, { t: 'inst' }>;
 const TRACKED_CLASSES = new Set([
   'flask.Flask',
   'flask.Blueprint',
+  'connexion.App',
+  'connexion.FlaskApp',
+  'connexion.AsyncApp',
   'flask_smorest.Blueprint',
   'flask_smorest.Api',
   'flask_restful.Api',

@@ -1,3 +1,4 @@
+import { fillTemplate } from '../analysis/openapi.js';
 import type { LiveVerdict } from '../merge.js';
 import { fingerprint } from '../rules/types.js';
 import type { Evidence, Finding, Notice, RouteReport, Severity } from '../types.js';
@@ -51,7 +52,7 @@ const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt'];
 
 /** A concrete path for a Flask rule: config values first, then a value each converter accepts. */
 export function concretePath(rule: string, params: Record<string, string> = {}): string {
-  return rule.replace(
+  return fillTemplate(rule, params).replace(
     /<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>/g,
     (_m, converter: string | undefined, name: string) => {
       if (params[name] !== undefined) return encodeURIComponent(params[name]!);

@@ -25,6 +25,7 @@ export const rule: Rule = {
       // Covered by the more precise rules: a misplaced decorator, a hook that fails open.
       if (route.misplaced.length || route.failingHooks.length) continue;
       const label = routeLabel(route);
+      const before = out.length;
       if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
         // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
         out.push(
@@ -62,6 +63,10 @@ export const rule: Rule = {
           ),
         );
       }
+      // Routes declared in an OpenAPI document say where, so the fix lands in the document.
+      if (route.specLocation)
+        for (const f of out.slice(before))
+          f.message += ` The operation is declared at ${route.specLocation}.`;
     }
     return out;
   },

@@ -2,9 +2,11 @@ import { analyzeSources, type AnalyzeOptions, type Analysis } from '../../src/an
 
 /** Analyse inline Python files: `{ 'app.py': '...' }`, with common leading indentation removed. */
 export function analyzeFiles(files: Record<string, string>, options?: AnalyzeOptions): Promise<Analysis> {
+  const entries = Object.entries(files).map(([path, text]) => ({ path, text: dedent(text) }));
+  const others = new Map(entries.filter((f) => !f.path.endsWith('.py')).map((f) => [f.path, f.text]));
   return analyzeSources(
-    Object.entries(files).map(([path, text]) => ({ path, text: dedent(text) })),
-    options,
+    entries.filter((f) => f.path.endsWith('.py')),
+    { readFile: (path) => others.get(path), ...options },
   );
 }
 
