@@ -1,4 +1,4 @@
-// Builds dist/index.js (the action) and dist/cli.js (the CLI) with ncc, and ships the tree-sitter wasm
+// Builds dist/index.js (the action), dist/cli.js (the CLI) and dist/worker.js (their extraction threads) with ncc, and ships the tree-sitter wasm
 // files beside them: ncc's own copy of web-tree-sitter's runtime wasm is not usable.
 import { chmodSync, copyFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +26,8 @@ const outputs = [];
 for (const [entry, out] of [
   ['src/index.ts', 'index.js'],
   ['src/cli.ts', 'cli.js'],
+  // The extraction worker thread's entry, found beside the bundle that starts it.
+  ['src/analysis/worker.ts', 'worker.js'],
 ]) {
   let code;
   try {
@@ -62,4 +64,4 @@ copyFileSync(
   require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
   join(dist, 'wasm', 'tree-sitter-python.wasm'),
 );
-console.log('dist/index.js, dist/cli.js and dist/wasm/ written');
+console.log('dist/index.js, dist/cli.js, dist/worker.js and dist/wasm/ written');

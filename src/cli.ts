@@ -19,6 +19,7 @@ interface ScanFlags {
   openapi?: string;
   unsafeMethods?: boolean;
   maxRequests?: string;
+  workers?: string;
   format: 'text' | 'json' | 'sarif' | 'markdown';
   baselineRef?: string;
   output?: string;
@@ -76,6 +77,10 @@ export async function main(argv: string[]): Promise<number> {
       'add the operations of this OpenAPI document to the live probe targets',
     )
     .option('--max-requests <n>', 'budget of live requests (default 2000)')
+    .option(
+      '--workers <n>',
+      'threads that parse the code (default: every core up to 8 for large trees, 1 for small ones)',
+    )
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
     .action(async (path: string, flags: ScanFlags) => {
@@ -86,8 +91,13 @@ export async function main(argv: string[]): Promise<number> {
       if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 1)) {
         throw new UsageError(`--max-requests must be a positive whole number, not '${flags.maxRequests}'.`);
       }
+      const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+        throw new UsageError(`--workers must be a positive whole number, not '${flags.workers}'.`);
+      }
       const report = await scan({
         root: path,
+        workers,
         configPath: flags.config,
         configExplicit: !!flags.config,
         failOn: flags.failOn,

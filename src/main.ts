@@ -33,6 +33,8 @@ export interface ScanSettings {
   failOn?: FailOn;
   /** Count only findings that are not already present at this git ref. */
   baselineRef?: string;
+  /** Threads that parse the code; default every core (at most 8) for large trees, 1 for small ones. */
+  workers?: number;
   /** `YYYY-MM-DD`, for `ignore` entries that expire; default today. */
   today?: string;
   /** Live probing of a preview deployment; `openapi` (file or URL) adds the document's operations as targets. */
@@ -47,6 +49,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     exclude: [...config.exclude],
     defaultExcludes: config.defaultExcludes,
     publicRoutes: [...config.publicRoutes],
+    workers: settings.workers,
   };
   const analysis = await analyze(settings.root, options);
   const notices = [...analysis.notices];

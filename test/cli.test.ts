@@ -170,6 +170,18 @@ describe('tokengate scan on a temporary app', () => {
     expect(help.stdout).toMatch(/--preview-url <url>\s+probe this preview deployment live/);
   });
 
+  it('parses in the bundled worker threads with --workers, with the same report as one thread', () => {
+    const one = cli(['scan', 'test/fixtures/apps', '--format', 'json', '--workers', '1']);
+    const two = cli(['scan', 'test/fixtures/apps', '--format', 'json', '--workers', '2']);
+    expect(two.stderr).toBe('');
+    const report = JSON.parse(two.stdout) as Report;
+    expect(report.routes.length).toBeGreaterThan(50);
+    // A bundle whose worker threads cannot start says so in a notice; this one must not.
+    expect(report.notices.filter((n) => n.message.startsWith('parsed in one thread'))).toEqual([]);
+    expect(two.stdout).toBe(one.stdout);
+    expect(statSync(join(ROOT, 'dist/worker.js')).isFile()).toBe(true);
+  });
+
   it('is executable as dist/cli.js', () => {
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(statSync(CLI).mode & 0o111).toBe(0o111);
@@ -200,6 +212,10 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
     [
       ['scan', 'examples/tasks-api', '--preview-url', 'https://preview.example', '--max-requests', 'lots'],
       /^tokengate: --max-requests must be a positive whole number, not 'lots'\.\n$/,
+    ],
+    [
+      ['scan', 'examples/tasks-api', '--workers', '0'],
+      /^tokengate: --workers must be a positive whole number, not '0'\.\n$/,
     ],
     [['scan', 'examples/tasks-api', 'other'], /^tokengate: too many arguments for 'scan'\..*\n$/],
     [

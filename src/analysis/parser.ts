@@ -6,12 +6,128 @@ import type * as TreeSitter from 'web-tree-sitter';
 // The ESM build of web-tree-sitter breaks inside an ncc bundle; the CommonJS build loads everywhere.
 const require = createRequire(import.meta.url);
 
-export type SyntaxNode = TreeSitter.Node;
 export type Tree = TreeSitter.Tree;
 
 interface PythonParser {
   parse(source: string): Tree;
   language: TreeSitter.Language;
+}
+
+/** Type names and named-ness by type id, learnt from the first node of each type. */
+const typeNames: string[] = [];
+const typeNamed: boolean[] = [];
+
+/** The source of one tree, with the offsets of its line starts (tree-sitter counts rows by `\n`). */
+class SourceText {
+  private lineStarts?: number[];
+  constructor(readonly text: string) {}
+
+  rowAt(index: number): number {
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
+        this.lineStarts.push(i + 1);
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  columnAt(index: number): number {
+    return index - this.text.lastIndexOf('\n', index - 1) - 1;
+  }
+}
+
+/**
+ * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, fields,
+ * end) happens at most once per node, and text is sliced from the source. The analysis walks expressions
+ * several times, and each crossing costs far more than the JavaScript around it. Valid only while its tree
+ * is alive.
+ */
+export class SyntaxNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  private kids?: SyntaxNode[];
+  private named?: SyntaxNode[];
+  private fields?: (string | null)[];
+  private end = -1;
+
+  constructor(
+    private readonly raw: TreeSitter.Node,
+    readonly parent: SyntaxNode | null,
+    private readonly source: SourceText,
+  ) {
+    const id = raw.typeId;
+    let type = typeNames[id];
+    if (type === undefined) {
+      type = typeNames[id] = raw.type;
+      typeNamed[id] = raw.isNamed;
+    }
+    this.type = type;
+    this.isNamed = typeNamed[id]!;
+  }
+
+  get startIndex(): number {
+    return this.raw.startIndex;
+  }
+
+  get startPosition(): TreeSitter.Point {
+    return this.raw.startPosition;
+  }
+
+  get endIndex(): number {
+    if (this.end < 0) this.end = this.raw.endIndex;
+    return this.end;
+  }
+
+  get endPosition(): TreeSitter.Point {
+    const end = this.endIndex;
+    return { row: this.source.rowAt(end), column: this.source.columnAt(end) };
+  }
+
+  get text(): string {
+    return this.source.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get hasError(): boolean {
+    return this.raw.hasError;
+  }
+
+  get children(): SyntaxNode[] {
+    this.kids ??= this.raw.children.map((c) => new SyntaxNode(c, this, this.source));
+    return this.kids;
+  }
+
+  get namedChildren(): SyntaxNode[] {
+    this.named ??= this.children.filter((c) => c.isNamed);
+    return this.named;
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    const i = this.fieldNames().indexOf(name);
+    return i < 0 ? null : this.children[i]!;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    const fields = this.fieldNames();
+    return this.children.filter((_, i) => fields[i] === name);
+  }
+
+  private fieldNames(): (string | null)[] {
+    this.fields ??= this.children.map((_, i) => this.raw.fieldNameForChild(i));
+    return this.fields;
+  }
+}
+
+/** The root of `tree`, parsed from `source`, as a mirrored node. */
+export function syntaxRoot(tree: Tree, source: string): SyntaxNode {
+  return new SyntaxNode(tree.rootNode, null, new SourceText(source));
 }
 
 /**

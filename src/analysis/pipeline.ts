@@ -1,13 +1,12 @@
 import type { Finding, Notice, RouteReport } from '../types.js';
 import { RULES } from '../rules/index.js';
 import { AuthAnalyzer } from './auth.js';
-import { extractModule } from './extract.js';
 import { FlaskModel } from './flask.js';
 import { type FoundSecret, JwtAnalyzer } from './jwt.js';
 import type { ModuleIR } from './ir.js';
-import { pythonParser } from './parser.js';
 import { type AssessedRoute, assessRoutes } from './policy.js';
 import { Project } from './project.js';
+import { extractAll, extractionThreads } from './workers.js';
 
 export interface AnalyzeOptions {
   include?: string[];
@@ -17,6 +16,11 @@ export interface AnalyzeOptions {
   maxFileBytes?: number;
   /** Reads other files of the scanned tree by relative path (OpenAPI documents of connexion apps). */
   readFile?: (path: string) => string | undefined;
+  /**
+   * Threads that parse and extract files: 1 parses in the calling thread; default every available core
+   * (at most 8) for large trees and 1 for small ones.
+   */
+  workers?: number;
 }
 
 export interface Analysis {
@@ -27,30 +31,46 @@ export interface Analysis {
   secrets: FoundSecret[];
 }
 
-/** The same analysis over files already in memory (paths relative to the root, `/` separators). */
+/**
+ * The same analysis over files already in memory (paths relative to the root, `/` separators). Files are
+ * analysed in path order whatever order they come in, so the report is the same for the same tree.
+ */
 export async function analyzeSources(
   files: readonly { path: string; text: string }[],
   options: AnalyzeOptions = {},
   notices: Notice[] = [],
 ): Promise<Analysis> {
-  const parser = await pythonParser();
-  const modules: ModuleIR[] = [];
-  for (const file of files) {
-    const tree = parser.parse(file.text);
-    try {
-      const mod = extractModule(file.path, file.text, tree.rootNode);
-      if (mod.hasErrors) {
-        notices.push({
-          file: file.path,
-          message: 'has syntax errors; analysed as far as the parser recovered.',
-        });
-      }
-      modules.push(mod);
-    } finally {
-      tree.delete();
-    }
+  const sorted = sortByPath(files);
+  const threads = extractionThreads(sorted, options.workers);
+  const { results, inThread } = await extractAll(sorted, threads);
+  if (threads > 1 && sorted.length > 1 && inThread === sorted.length) {
+    notices.push({
+      message: `parsed in one thread: the ${threads} worker threads asked for could not start (is worker.js missing beside the bundle?).`,
+    });
   }
+  const modules: ModuleIR[] = [];
+  results.forEach((result, i) => {
+    const file = sorted[i].path;
+    if ('error' in result) {
+      notices.push({
+        file,
+        message: `skipped: the analyser failed on this file (${result.error}); please report it with the file attached.`,
+      });
+      return;
+    }
+    if (result.module.hasErrors) {
+      notices.push({ file, message: 'has syntax errors; analysed as far as the parser recovered.' });
+    }
+    modules.push(result.module);
+  });
   return analyzeModules(modules, options, notices);
+}
+
+/** UTF-8 byte order of the paths, as the file walker sorts them. */
+function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
+  const keyed = files.map((file) => ({ file, key: Buffer.from(file.path) }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  return keyed.map((k) => k.file);
 }
 
 function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {

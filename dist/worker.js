@@ -1,0 +1,1533 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/analysis/parser.ts
+
+
+
+// The ESM build of web-tree-sitter breaks inside an ncc bundle; the CommonJS build loads everywhere.
+const parser_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
+/** Type names and named-ness by type id, learnt from the first node of each type. */
+const typeNames = [];
+const typeNamed = [];
+/** The source of one tree, with the offsets of its line starts (tree-sitter counts rows by `\n`). */
+class SourceText {
+    text;
+    lineStarts;
+    constructor(text) {
+        this.text = text;
+    }
+    rowAt(index) {
+        if (!this.lineStarts) {
+            this.lineStarts = [0];
+            for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
+                this.lineStarts.push(i + 1);
+        }
+        const starts = this.lineStarts;
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= index)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    }
+    columnAt(index) {
+        return index - this.text.lastIndexOf('\n', index - 1) - 1;
+    }
+}
+/**
+ * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, fields,
+ * end) happens at most once per node, and text is sliced from the source. The analysis walks expressions
+ * several times, and each crossing costs far more than the JavaScript around it. Valid only while its tree
+ * is alive.
+ */
+class SyntaxNode {
+    raw;
+    parent;
+    source;
+    type;
+    isNamed;
+    kids;
+    named;
+    fields;
+    end = -1;
+    constructor(raw, parent, source) {
+        this.raw = raw;
+        this.parent = parent;
+        this.source = source;
+        const id = raw.typeId;
+        let type = typeNames[id];
+        if (type === undefined) {
+            type = typeNames[id] = raw.type;
+            typeNamed[id] = raw.isNamed;
+        }
+        this.type = type;
+        this.isNamed = typeNamed[id];
+    }
+    get startIndex() {
+        return this.raw.startIndex;
+    }
+    get startPosition() {
+        return this.raw.startPosition;
+    }
+    get endIndex() {
+        if (this.end < 0)
+            this.end = this.raw.endIndex;
+        return this.end;
+    }
+    get endPosition() {
+        const end = this.endIndex;
+        return { row: this.source.rowAt(end), column: this.source.columnAt(end) };
+    }
+    get text() {
+        return this.source.text.slice(this.startIndex, this.endIndex);
+    }
+    get hasError() {
+        return this.raw.hasError;
+    }
+    get children() {
+        this.kids ??= this.raw.children.map((c) => new SyntaxNode(c, this, this.source));
+        return this.kids;
+    }
+    get namedChildren() {
+        this.named ??= this.children.filter((c) => c.isNamed);
+        return this.named;
+    }
+    childForFieldName(name) {
+        const i = this.fieldNames().indexOf(name);
+        return i < 0 ? null : this.children[i];
+    }
+    childrenForFieldName(name) {
+        const fields = this.fieldNames();
+        return this.children.filter((_, i) => fields[i] === name);
+    }
+    fieldNames() {
+        this.fields ??= this.children.map((_, i) => this.raw.fieldNameForChild(i));
+        return this.fields;
+    }
+}
+/** The root of `tree`, parsed from `source`, as a mirrored node. */
+function syntaxRoot(tree, source) {
+    return new SyntaxNode(tree.rootNode, null, new SourceText(source));
+}
+/**
+ * Bytes of a wasm asset: next to the bundle (`dist/wasm/`) when running from `dist/`,
+ * otherwise from the installed package.
+ */
+function wasmBytes(bundled, packageFile) {
+    const besideBundle = (0,external_node_url_namespaceObject.fileURLToPath)(new URL(`./wasm/${bundled}`, import.meta.url));
+    if ((0,external_node_fs_namespaceObject.existsSync)(besideBundle))
+        return (0,external_node_fs_namespaceObject.readFileSync)(besideBundle);
+    return (0,external_node_fs_namespaceObject.readFileSync)(parser_require.resolve(packageFile));
+}
+let loading;
+/** The one shared Python parser; web-tree-sitter's runtime is initialised once per thread. */
+function parser_pythonParser() {
+    loading ??= (async () => {
+        const ts = parser_require('web-tree-sitter');
+        await ts.Parser.init({
+            wasmBinary: wasmBytes('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
+        });
+        const language = await ts.Language.load(wasmBytes('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+        const parser = new ts.Parser();
+        parser.setLanguage(language);
+        return {
+            language,
+            parse(source) {
+                const tree = parser.parse(source);
+                if (!tree)
+                    throw new Error('tree-sitter returned no tree');
+                return tree;
+            },
+        };
+    })();
+    return loading;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/analysis/extract.ts
+/** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
+const MAX_DEPTH = 120;
+const MAX_TEXT = 200;
+function moduleNameOf(path) {
+    const parts = path.replace(/\.py$/, '').split('/');
+    const isPackage = parts[parts.length - 1] === '__init__';
+    if (isPackage)
+        parts.pop();
+    return { name: parts.join('.'), isPackage };
+}
+const line = (n) => n.startPosition.row + 1;
+const endLine = (n) => {
+    // A node ending at column 0 ends on the previous line (its newline belongs to it).
+    const end = n.endPosition;
+    return end.column === 0 && end.row > n.startPosition.row ? end.row : end.row + 1;
+};
+const clip = (s) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) + '…' : s);
+function newScope(module, parent, owner) {
+    return {
+        module,
+        parent,
+        owner,
+        params: new Set(),
+        imports: new Map(),
+        assigns: new Map(),
+        functions: new Map(),
+        classes: new Map(),
+        calls: [],
+        targetAssigns: [],
+        starImports: [],
+    };
+}
+/** The text of a string literal without quotes; undefined for f-strings with interpolations. */
+function stringValue(node) {
+    if (node.type === 'concatenated_string') {
+        let out = '';
+        for (const part of node.namedChildren) {
+            const v = part ? stringValue(part) : undefined;
+            if (v === undefined)
+                return undefined;
+            out += v;
+        }
+        return out;
+    }
+    if (node.type !== 'string')
+        return undefined;
+    let out = '';
+    for (const child of node.namedChildren) {
+        if (!child)
+            continue;
+        if (child.type === 'interpolation')
+            return undefined;
+        if (child.type === 'string_content')
+            out += child.text;
+    }
+    return out;
+}
+/** An f-string as literal pieces and interpolated expressions (format specs make it unknowable). */
+function interpolatedParts(node, depth) {
+    const parts = [];
+    const pieces = node.type === 'concatenated_string' ? node.namedChildren : [node];
+    for (const piece of pieces) {
+        if (!piece || piece.type !== 'string')
+            return undefined;
+        for (const child of piece.namedChildren) {
+            if (!child)
+                continue;
+            if (child.type === 'string_content')
+                parts.push({ k: 'str', v: child.text, line: line(child) });
+            else if (child.type === 'interpolation') {
+                if (child.namedChildren.some((c) => c && c.type !== 'comment' && c !== child.namedChildren[0]))
+                    return undefined;
+                parts.push(toExpr(child.namedChildren[0] ?? null, depth + 1));
+            }
+        }
+    }
+    return parts;
+}
+function toExpr(node, depth = 0) {
+    if (!node)
+        return { k: 'other', text: '', line: 0 };
+    const ln = line(node);
+    if (depth > MAX_DEPTH)
+        return { k: 'other', text: clip(node.text), line: ln };
+    const d = depth + 1;
+    switch (node.type) {
+        case 'identifier':
+            return { k: 'name', id: node.text, line: ln };
+        case 'attribute':
+            return {
+                k: 'attr',
+                obj: toExpr(node.childForFieldName('object'), d),
+                attr: node.childForFieldName('attribute')?.text ?? '',
+                line: ln,
+            };
+        case 'call': {
+            const args = [];
+            const kw = {};
+            const argList = node.childForFieldName('arguments');
+            if (argList && argList.type === 'argument_list') {
+                for (const a of argList.namedChildren) {
+                    if (!a || a.type === 'comment')
+                        continue;
+                    if (a.type === 'keyword_argument') {
+                        const name = a.childForFieldName('name')?.text;
+                        if (name)
+                            kw[name] = toExpr(a.childForFieldName('value'), d);
+                    }
+                    else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+                        args.push({ k: 'other', text: clip(a.text), line: line(a) });
+                    }
+                    else {
+                        args.push(toExpr(a, d));
+                    }
+                }
+            }
+            return {
+                k: 'call',
+                fn: toExpr(node.childForFieldName('function'), d),
+                args,
+                kw,
+                line: ln,
+                col: node.startPosition.column,
+            };
+        }
+        case 'subscript':
+            return {
+                k: 'subscript',
+                obj: toExpr(node.childForFieldName('value'), d),
+                index: toExpr(node.childForFieldName('subscript'), d),
+                line: ln,
+            };
+        case 'string':
+        case 'concatenated_string': {
+            const v = stringValue(node);
+            if (v !== undefined)
+                return { k: 'str', v, line: ln };
+            const parts = interpolatedParts(node, d);
+            return parts ? { k: 'concat', parts, line: ln } : { k: 'other', text: clip(node.text), line: ln };
+        }
+        case 'binary_operator': {
+            const op = node.childForFieldName('operator')?.type;
+            if (op !== '+')
+                return { k: 'other', text: clip(node.text), line: ln };
+            return {
+                k: 'concat',
+                parts: [toExpr(node.childForFieldName('left'), d), toExpr(node.childForFieldName('right'), d)],
+                line: ln,
+            };
+        }
+        case 'boolean_operator': {
+            const op = node.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+            if (op !== 'and' && op !== 'or')
+                return { k: 'other', text: clip(node.text), line: ln };
+            return {
+                k: 'boolop',
+                op,
+                left: toExpr(node.childForFieldName('left'), d),
+                right: toExpr(node.childForFieldName('right'), d),
+                line: ln,
+            };
+        }
+        case 'integer':
+        case 'float': {
+            const v = Number(node.text.replace(/_/g, ''));
+            return Number.isFinite(v) ? { k: 'num', v, line: ln } : { k: 'other', text: clip(node.text), line: ln };
+        }
+        case 'true':
+            return { k: 'const', v: true, line: ln };
+        case 'false':
+            return { k: 'const', v: false, line: ln };
+        case 'none':
+            return { k: 'const', v: null, line: ln };
+        case 'list':
+        case 'tuple':
+        case 'set':
+        case 'expression_list':
+            return {
+                k: 'seq',
+                items: node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => toExpr(c, d)),
+                line: ln,
+            };
+        case 'dictionary': {
+            const entries = [];
+            for (const p of node.namedChildren) {
+                if (p?.type === 'pair') {
+                    entries.push({
+                        key: toExpr(p.childForFieldName('key'), d),
+                        value: toExpr(p.childForFieldName('value'), d),
+                    });
+                }
+                else if (p?.type === 'dictionary_splat') {
+                    // `**other`: keys unknown statically.
+                    entries.push({
+                        key: { k: 'other', text: clip(p.text), line: line(p) },
+                        value: { k: 'other', text: '', line: line(p) },
+                    });
+                }
+            }
+            return { k: 'dict', entries, line: ln };
+        }
+        case 'parenthesized_expression': {
+            const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+            return inner ? toExpr(inner, d) : { k: 'other', text: clip(node.text), line: ln };
+        }
+        default:
+            return { k: 'other', text: clip(node.text), line: ln };
+    }
+}
+function dottedName(node) {
+    return node ? node.text.replace(/\s+/g, '') : '';
+}
+function resolveRelative(moduleName, isPackage, dots, rest) {
+    const parts = moduleName ? moduleName.split('.') : [];
+    // In a package's __init__, one dot is the package itself; in a module, one dot is its package.
+    const keep = parts.length - (isPackage ? dots - 1 : dots);
+    const base = parts.slice(0, Math.max(0, keep));
+    if (rest)
+        base.push(...rest.split('.'));
+    return base.join('.');
+}
+function recordImport(node, scope) {
+    const mod = scope.module;
+    const ln = line(node);
+    if (node.type === 'import_statement') {
+        for (const n of node.childrenForFieldName('name')) {
+            if (!n)
+                continue;
+            if (n.type === 'aliased_import') {
+                const full = dottedName(n.childForFieldName('name'));
+                const alias = n.childForFieldName('alias')?.text;
+                if (alias)
+                    scope.imports.set(alias, { module: full, line: ln });
+            }
+            else {
+                // `import a.b` binds `a` to the top package.
+                const full = dottedName(n);
+                const top = full.split('.')[0];
+                scope.imports.set(top, { module: top, line: ln });
+            }
+        }
+        return;
+    }
+    // import_from_statement
+    const moduleNode = node.childForFieldName('module_name');
+    let from = '';
+    if (moduleNode?.type === 'relative_import') {
+        const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+        const dots = prefix ? prefix.text.length : 0;
+        const rest = dottedName(moduleNode.namedChildren.find((c) => c?.type === 'dotted_name') ?? null);
+        from = resolveRelative(mod.name, mod.isPackage, dots, rest);
+    }
+    else {
+        from = dottedName(moduleNode);
+    }
+    if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+        scope.starImports.push(from);
+        return;
+    }
+    for (const n of node.childrenForFieldName('name')) {
+        if (!n)
+            continue;
+        let name;
+        let alias;
+        if (n.type === 'aliased_import') {
+            name = dottedName(n.childForFieldName('name'));
+            alias = n.childForFieldName('alias')?.text ?? name;
+        }
+        else {
+            name = dottedName(n);
+            alias = name;
+        }
+        const binding = { module: from, name, line: ln };
+        scope.imports.set(alias, binding);
+    }
+}
+function decoratorsOf(node) {
+    if (node.parent?.type !== 'decorated_definition')
+        return [];
+    const out = [];
+    for (const c of node.parent.namedChildren) {
+        if (c?.type !== 'decorator')
+            continue;
+        const expr = c.namedChildren.find((x) => x && x.type !== 'comment') ?? null;
+        out.push({ expr: toExpr(expr), line: line(c) });
+    }
+    return out;
+}
+function spanOf(def) {
+    const outer = def.parent?.type === 'decorated_definition' ? def.parent : def;
+    return { startLine: line(outer), endLine: endLine(def) };
+}
+function paramNames(params) {
+    if (!params)
+        return [];
+    const out = [];
+    for (const p of params.namedChildren) {
+        if (!p)
+            continue;
+        if (p.type === 'identifier')
+            out.push(p.text);
+        else {
+            const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+            if (name)
+                out.push(name.text);
+        }
+    }
+    return out;
+}
+/** Default values of parameters (`pk_type='int'`). */
+function paramDefaults(params) {
+    const out = {};
+    for (const p of params?.namedChildren ?? []) {
+        if (!p || (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter'))
+            continue;
+        const name = p.childForFieldName('name');
+        const value = p.childForFieldName('value');
+        if (name?.type === 'identifier' && value)
+            out[name.text] = toExpr(value);
+    }
+    return out;
+}
+/** Names bound by an assignment target (`a`, `a, b`, `(a, b)`). */
+function targetNames(target) {
+    if (target.type === 'identifier')
+        return [target.text];
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(target.type)) {
+        return target.namedChildren.flatMap((c) => (c ? targetNames(c) : []));
+    }
+    return [];
+}
+function walkBlock(block, scope, ctx) {
+    if (ctx.depth > MAX_DEPTH)
+        return;
+    for (const stmt of block.namedChildren) {
+        if (stmt)
+            walkStatement(stmt, scope, ctx);
+    }
+}
+function walkStatement(stmt, scope, ctx) {
+    const deeper = { ...ctx, depth: ctx.depth + 1 };
+    switch (stmt.type) {
+        case 'import_statement':
+        case 'import_from_statement':
+            recordImport(stmt, scope);
+            return;
+        case 'decorated_definition': {
+            const def = stmt.childForFieldName('definition');
+            if (def)
+                walkStatement(def, scope, deeper);
+            return;
+        }
+        case 'function_definition': {
+            const fn = extractFunction(stmt, scope, deeper);
+            if (fn)
+                scope.functions.set(fn.name, fn);
+            return;
+        }
+        case 'class_definition': {
+            const cls = extractClass(stmt, scope, deeper);
+            if (cls)
+                scope.classes.set(cls.name, cls);
+            return;
+        }
+        case 'expression_statement': {
+            for (const e of stmt.namedChildren) {
+                if (!e)
+                    continue;
+                if (e.type === 'assignment')
+                    recordAssignment(e, scope);
+                else if (e.type === 'call') {
+                    const call = toExpr(e);
+                    if (call.k === 'call')
+                        scope.calls.push({ call, span: { startLine: line(e), endLine: endLine(e) } });
+                }
+            }
+            return;
+        }
+        case 'for_statement': {
+            const left = stmt.childForFieldName('left');
+            const right = stmt.childForFieldName('right');
+            if (left?.type === 'identifier' && right) {
+                const list = scope.assigns.get(left.text) ?? [];
+                list.push({ k: 'item', of: toExpr(right), line: line(stmt) });
+                scope.assigns.set(left.text, list);
+            }
+            for (const c of stmt.namedChildren)
+                if (c && (c.type === 'block' || c.type.endsWith('_clause')))
+                    walkStatement(c, scope, deeper);
+            return;
+        }
+        case 'if_statement':
+        case 'elif_clause':
+        case 'else_clause':
+        case 'try_statement':
+        case 'except_clause':
+        case 'finally_clause':
+        case 'with_statement':
+        case 'while_statement':
+        case 'block':
+            for (const c of stmt.namedChildren) {
+                if (c && (c.type === 'block' || c.type.endsWith('_clause')))
+                    walkStatement(c, scope, deeper);
+            }
+            if (stmt.type === 'block')
+                walkBlock(stmt, scope, deeper);
+            return;
+        default:
+            return;
+    }
+}
+function recordAssignment(node, scope) {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right)
+        return;
+    // `a = b = value`: the right side is itself an assignment.
+    let valueNode = right;
+    const chainTargets = [left];
+    while (valueNode.type === 'assignment') {
+        const l = valueNode.childForFieldName('left');
+        const r = valueNode.childForFieldName('right');
+        if (!l || !r)
+            return;
+        chainTargets.push(l);
+        valueNode = r;
+    }
+    const value = toExpr(valueNode);
+    for (const target of chainTargets) {
+        if (target.type === 'attribute' || target.type === 'subscript') {
+            scope.targetAssigns.push({ target: toExpr(target), value, line: line(node) });
+            continue;
+        }
+        const names = targetNames(target);
+        if (names.length === 1) {
+            const list = scope.assigns.get(names[0]) ?? [];
+            list.push(value);
+            scope.assigns.set(names[0], list);
+        }
+        else if (value.k === 'seq' && value.items.length === names.length) {
+            names.forEach((n, i) => {
+                const list = scope.assigns.get(n) ?? [];
+                list.push(value.items[i]);
+                scope.assigns.set(n, list);
+            });
+        }
+        else {
+            for (const n of names) {
+                const list = scope.assigns.get(n) ?? [];
+                list.push({ k: 'other', text: clip(valueNode.text), line: line(node) });
+                scope.assigns.set(n, list);
+            }
+        }
+    }
+}
+function extractFunction(node, parent, ctx) {
+    const name = node.childForFieldName('name')?.text;
+    if (!name)
+        return undefined;
+    const fn = {
+        name,
+        decorators: decoratorsOf(node),
+        params: paramNames(node.childForFieldName('parameters')),
+        defaults: paramDefaults(node.childForFieldName('parameters')),
+        span: spanOf(node),
+        defLine: line(node),
+        facts: emptyFacts(),
+        scope: undefined,
+    };
+    fn.scope = newScope(ctx.module, parent, fn);
+    for (const p of fn.params)
+        fn.scope.params.add(p);
+    ctx.module.allFunctions.push(fn);
+    const body = node.childForFieldName('body');
+    if (body) {
+        walkBlock(body, fn.scope, ctx);
+        fn.facts = bodyFacts(body, fn.scope, fn.params);
+    }
+    return fn;
+}
+function extractClass(node, parent, ctx) {
+    const name = node.childForFieldName('name')?.text;
+    if (!name)
+        return undefined;
+    const bases = [];
+    const sup = node.childForFieldName('superclasses');
+    for (const b of sup?.namedChildren ?? []) {
+        if (b && b.type !== 'keyword_argument' && b.type !== 'comment')
+            bases.push(toExpr(b));
+    }
+    const cls = {
+        name,
+        bases,
+        decorators: decoratorsOf(node),
+        span: spanOf(node),
+        defLine: line(node),
+        attrs: {},
+        methods: {},
+        facts: emptyFacts(),
+        scope: newScope(ctx.module, parent),
+    };
+    ctx.module.allClasses.push(cls);
+    const body = node.childForFieldName('body');
+    if (body) {
+        walkBlock(body, cls.scope, ctx);
+        for (const [n, values] of cls.scope.assigns)
+            cls.attrs[n] = values[values.length - 1];
+        for (const [n, fn] of cls.scope.functions)
+            cls.methods[n] = fn;
+        cls.facts = bodyFacts(body, cls.scope, []);
+    }
+    return cls;
+}
+function emptyFacts() {
+    return {
+        credentialReads: [],
+        rejects: [],
+        passes: [],
+        calls: [],
+        returnedNames: [],
+        returns: [],
+        marksParam: [],
+        tokenLogs: [],
+        queryTokenReads: [],
+    };
+}
+// ---------------------------------------------------------------------------------------------
+// Body facts: credential reads, rejections and the conditions they sit under.
+const AUTH_HEADER = /authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session/i;
+const AUTH_PARAM = /token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$/i;
+const REJECT_CALLEE = /unauthori[sz]ed|forbidden|^authenticate$|auth_?error|auth_?fail|access_?denied|^deny|not_?authenticated|challenge|permission_?denied|login_?required_?response|invalid_?token|token_?(missing|invalid|required|error)/i;
+const REJECT_EXCEPTION = /unauthori[sz]ed|forbidden|auth|permission|denied|token|credential|login|access|jwt|signature|expired|notallowed/i;
+const STATUS_NAME = /UNAUTHORI[SZ]ED|FORBIDDEN|HTTP_401|HTTP_403/;
+function lastName(node) {
+    if (!node)
+        return '';
+    if (node.type === 'identifier')
+        return node.text;
+    if (node.type === 'attribute')
+        return node.childForFieldName('attribute')?.text ?? '';
+    if (node.type === 'call')
+        return lastName(node.childForFieldName('function'));
+    return '';
+}
+/** Does the subtree mention a 401/403 status (literal, HTTPStatus name, or status constant)? */
+function mentionsAuthStatus(node, depth = 0) {
+    if (depth > 40)
+        return false;
+    if (node.type === 'integer')
+        return node.text === '401' || node.text === '403';
+    if (node.type === 'identifier' || node.type === 'attribute') {
+        if (STATUS_NAME.test(node.text))
+            return true;
+        if (node.type === 'identifier')
+            return false;
+    }
+    if (node.type === 'string') {
+        const v = stringValue(node);
+        return v !== undefined && /^(401|403)\b/.test(v);
+    }
+    if (node.type === 'lambda' || node.type === 'function_definition')
+        return false;
+    for (const c of node.namedChildren)
+        if (c && mentionsAuthStatus(c, depth + 1))
+            return true;
+    return false;
+}
+/** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
+function readsCredential(node, w, depth = 0) {
+    if (depth > 30)
+        return false;
+    switch (node.type) {
+        case 'identifier':
+            return w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity';
+        case 'attribute': {
+            const text = node.text.replace(/\s+/g, '');
+            if (/^request\.authorization\b/.test(text))
+                return true;
+            if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
+                return true;
+            if (/^current_user\./.test(text) || /^current_identity\b/.test(text))
+                return true;
+            break;
+        }
+        case 'subscript': {
+            const value = node.childForFieldName('value');
+            const key = node.childForFieldName('subscript');
+            const vt = value?.text.replace(/\s+/g, '') ?? '';
+            const kv = key ? stringValue(key) : undefined;
+            if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv))
+                return true;
+            if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
+                return true;
+            if (vt === 'session' && kv !== undefined)
+                return true;
+            if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv))
+                return true;
+            break;
+        }
+        case 'call': {
+            const fnNode = node.childForFieldName('function');
+            const ft = fnNode?.text.replace(/\s+/g, '') ?? '';
+            const args = node.childForFieldName('arguments');
+            const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+            const fv = first ? stringValue(first) : undefined;
+            if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv))
+                return true;
+            if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
+                return true;
+            if (ft === 'session.get')
+                return true;
+            if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(lastName(node)))
+                return true;
+            break;
+        }
+        case 'comparison_operator': {
+            // `'Authorization' in request.headers`, `'token' not in request.cookies`
+            const [left, right] = node.namedChildren;
+            const lv = left ? stringValue(left) : undefined;
+            const rt = right?.text.replace(/\s+/g, '') ?? '';
+            if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv))
+                return true;
+            if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
+                return true;
+            if (lv !== undefined && rt === 'session')
+                return true;
+            break;
+        }
+        case 'lambda':
+            return false;
+    }
+    for (const c of node.namedChildren)
+        if (c && readsCredential(c, w, depth + 1))
+            return true;
+    return false;
+}
+function literalStrings(node, w, depth = 0) {
+    if (depth > 8)
+        return [];
+    const v = stringValue(node);
+    if (v !== undefined)
+        return [v];
+    if (['list', 'tuple', 'set', 'expression_list', 'parenthesized_expression'].includes(node.type)) {
+        return node.namedChildren.flatMap((c) => (c ? literalStrings(c, w, depth + 1) : []));
+    }
+    if (node.type === 'identifier') {
+        // A module-level constant such as PUBLIC_ENDPOINTS = {"auth.login", "health"}.
+        for (let s = w.scope; s; s = s.parent) {
+            const values = s.assigns.get(node.text);
+            if (values?.length)
+                return values.flatMap(exprStrings);
+        }
+    }
+    return [];
+}
+function exprStrings(e) {
+    if (e.k === 'str')
+        return [e.v];
+    if (e.k === 'seq')
+        return e.items.flatMap(exprStrings);
+    if (e.k === 'call' &&
+        e.args.length === 1 &&
+        e.fn.k === 'name' &&
+        /^(set|frozenset|tuple|list)$/.test(e.fn.id)) {
+        return exprStrings(e.args[0]);
+    }
+    return [];
+}
+const REQUEST_ROUTE_ATTR = /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
+function allowGuard(cond, negated, w) {
+    const text = cond.text;
+    const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
+    if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck)
+        return undefined;
+    const endpoints = [];
+    const paths = [];
+    const prefixes = [];
+    let opaque = markerCheck;
+    const visit = (n, depth) => {
+        if (depth > 20)
+            return;
+        if (n.type === 'call') {
+            const fn = n.childForFieldName('function');
+            const args = n.childForFieldName('arguments');
+            const an = args?.namedChildren.filter((c) => !!c && c.type !== 'comment') ?? [];
+            const objText = fn?.type === 'attribute' ? (fn.childForFieldName('object')?.text ?? '') : '';
+            if (lastName(fn) === 'startswith' && /request\.(path|url|full_path)/.test(objText)) {
+                for (const a of an)
+                    prefixes.push(...literalStrings(a, w));
+                return;
+            }
+            if (/^(getattr|hasattr)$/.test(lastName(fn))) {
+                for (const a of an) {
+                    const s = stringValue(a);
+                    if (s)
+                        endpoints.push(`@marker:${s}`);
+                }
+            }
+            if (lastName(fn) === 'any' || lastName(fn) === 'match' || lastName(fn) === 'fullmatch')
+                opaque = true;
+        }
+        if (n.type === 'comparison_operator') {
+            const operands = n.namedChildren.filter((c) => !!c);
+            const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
+            if (subject) {
+                const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
+                if (/request\.endpoint|request\.blueprint/.test(subject.text))
+                    endpoints.push(...values);
+                else if (/request\.method/.test(subject.text))
+                    endpoints.push(...values.map((v) => `@method:${v}`));
+                else
+                    paths.push(...values);
+                if (values.length === 0)
+                    opaque = true;
+                return;
+            }
+        }
+        for (const c of n.namedChildren)
+            if (c)
+                visit(c, depth + 1);
+    };
+    visit(cond, 0);
+    if (/request\.(url_rule)/.test(text) && endpoints.length + paths.length + prefixes.length === 0)
+        opaque = true;
+    return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
+}
+/** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
+function conditionGuards(cond, negated, w, depth = 0) {
+    if (depth > 20)
+        return [{ kind: 'other' }];
+    if (cond.type === 'parenthesized_expression') {
+        const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+        if (inner)
+            return conditionGuards(inner, negated, w, depth + 1);
+    }
+    if (cond.type === 'not_operator') {
+        const arg = cond.childForFieldName('argument');
+        if (arg)
+            return conditionGuards(arg, !negated, w, depth + 1);
+    }
+    if (cond.type === 'boolean_operator') {
+        const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+        const left = cond.childForFieldName('left');
+        const right = cond.childForFieldName('right');
+        if (left && right && (op === 'and') !== negated) {
+            return [
+                ...conditionGuards(left, negated, w, depth + 1),
+                ...conditionGuards(right, negated, w, depth + 1),
+            ];
+        }
+    }
+    return [classifyCondition(cond, negated, w, depth)];
+}
+/** Classify an if-condition (as it must hold for the branch to run). */
+function classifyCondition(cond, negated, w, depth = 0) {
+    if (depth > 20)
+        return { kind: 'other' };
+    switch (cond.type) {
+        case 'not_operator': {
+            const arg = cond.childForFieldName('argument');
+            return arg ? classifyCondition(arg, !negated, w, depth + 1) : { kind: 'other' };
+        }
+        case 'parenthesized_expression': {
+            const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+            return inner ? classifyCondition(inner, negated, w, depth + 1) : { kind: 'other' };
+        }
+        case 'boolean_operator': {
+            const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+            const left = cond.childForFieldName('left');
+            const right = cond.childForFieldName('right');
+            if (!left || !right)
+                return { kind: 'other' };
+            // De Morgan: under negation `and` behaves as `or`.
+            const isAnd = (op === 'and') !== negated;
+            const parts = [
+                classifyCondition(left, negated, w, depth + 1),
+                classifyCondition(right, negated, w, depth + 1),
+            ];
+            const presence = parts.filter((p) => p.kind === 'presence');
+            if (isAnd) {
+                const allow = parts.find((p) => p.kind === 'allow');
+                if (presence.length)
+                    return presence[0];
+                return allow ?? { kind: 'other' };
+            }
+            // `or`: the branch runs when any side holds.
+            if (presence.length && presence.every((p) => !p.present))
+                return { kind: 'presence', present: false };
+            const allows = parts.filter((p) => p.kind === 'allow');
+            if (allows.length === parts.length && allows.every((a) => !a.negated)) {
+                return {
+                    kind: 'allow',
+                    negated: false,
+                    endpoints: allows.flatMap((a) => a.endpoints),
+                    paths: allows.flatMap((a) => a.paths),
+                    prefixes: allows.flatMap((a) => a.prefixes),
+                    opaque: allows.some((a) => a.opaque),
+                };
+            }
+            return { kind: 'other' };
+        }
+        case 'comparison_operator': {
+            const operands = cond.namedChildren.filter((c) => !!c);
+            const ops = cond.children.filter((c) => c && !c.isNamed).map((c) => c.type);
+            if (operands.length === 2 && ops.length === 1) {
+                const [a, b] = operands;
+                const op = ops[0];
+                const isEmpty = (n) => n.type === 'none' || stringValue(n) === '';
+                if ((op === 'is' || op === '==') && (isEmpty(b) || isEmpty(a))) {
+                    const subject = isEmpty(b) ? a : b;
+                    if (readsCredential(subject, w))
+                        return { kind: 'presence', present: negated };
+                }
+                if ((op === 'is not' || op === '!=') && (isEmpty(b) || isEmpty(a))) {
+                    const subject = isEmpty(b) ? a : b;
+                    if (readsCredential(subject, w))
+                        return { kind: 'presence', present: !negated };
+                }
+                if ((op === 'in' || op === 'not in') &&
+                    /^(request\.(headers|cookies|args)|session)$/.test(b.text.replace(/\s+/g, ''))) {
+                    const key = stringValue(a);
+                    const inSession = b.text.trim() === 'session';
+                    if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
+                        return { kind: 'presence', present: (op === 'in') !== negated };
+                    }
+                }
+            }
+            // `request.endpoint not in PUBLIC` holds for requests outside the list.
+            const flips = ops.length === 1 && (ops[0] === 'not in' || ops[0] === '!=' || ops[0] === 'is not');
+            return allowGuard(cond, negated !== flips, w) ?? { kind: 'other' };
+        }
+        case 'identifier':
+        case 'attribute':
+        case 'call':
+        case 'subscript': {
+            if (cond.type === 'call' && /^(isinstance|callable|len)$/.test(lastName(cond))) {
+                return allowGuard(cond, negated, w) ?? { kind: 'other' };
+            }
+            const allow = allowGuard(cond, negated, w);
+            if (allow)
+                return allow;
+            // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
+            if (cond.type !== 'call' &&
+                readsCredential(cond, w) &&
+                !/\.(is_|has_|can_|role|admin)/.test(cond.text)) {
+                return { kind: 'presence', present: !negated };
+            }
+            return { kind: 'other' };
+        }
+        default:
+            return allowGuard(cond, negated, w) ?? { kind: 'other' };
+    }
+}
+function isReturnOfNothing(stmt) {
+    const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+    return !value || value.type === 'none';
+}
+function isRejectingReturn(stmt) {
+    const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!value)
+        return false;
+    if (mentionsAuthStatus(value))
+        return true;
+    const callNode = value.type === 'call' ? value : undefined;
+    if (callNode) {
+        const name = lastName(callNode);
+        if (REJECT_CALLEE.test(name))
+            return true;
+        if (name === 'redirect' && /login|signin|sign_in|auth|sso|oauth/i.test(callNode.text))
+            return true;
+    }
+    return false;
+}
+function isRejectingRaise(stmt) {
+    const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!value)
+        return true; // re-raise inside a handler
+    if (mentionsAuthStatus(value))
+        return true;
+    const name = value.type === 'call' ? lastName(value) : lastName(value.type === 'attribute' ? value : value);
+    return REJECT_EXCEPTION.test(name || value.text.slice(0, 80));
+}
+function isAbortCall(node) {
+    return (node.type === 'call' &&
+        lastName(node) === 'abort' &&
+        mentionsAuthStatus(node.childForFieldName('arguments') ?? node));
+}
+function handlerRejects(tryStmt) {
+    for (const c of tryStmt.namedChildren) {
+        if (c?.type !== 'except_clause' && c?.type !== 'except_group_clause')
+            continue;
+        if (subtreeRejects(c, 0))
+            return true;
+    }
+    return false;
+}
+function subtreeRejects(node, depth) {
+    if (depth > 60)
+        return false;
+    if (node.type === 'return_statement')
+        return isRejectingReturn(node);
+    if (node.type === 'raise_statement')
+        return isRejectingRaise(node);
+    if (isAbortCall(node))
+        return true;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+        return false;
+    for (const c of node.namedChildren)
+        if (c && subtreeRejects(c, depth + 1))
+            return true;
+    return false;
+}
+// ---------------------------------------------------------------------------------------------
+// Tokens as data: what holds a bearer token, and where it is logged or read from the URL.
+/** Variable names that hold a token, a raw Authorization header or decoded claims. */
+const TOKEN_NAME = /^(token|access_?token|refresh_?token|id_?token|auth_?token|bearer(_?token)?|jwt(_?token)?|raw_?token|encoded(_?(jwt|token))?|auth_?header|authorization(_?header)?|claims|decoded(_?(token|jwt))?|payload_?token)$/i;
+const TOKEN_KEY = /token|jwt|bearer|api[-_]?key|apikey|access[-_]?key|^auth$|^authorization$/i;
+const LOGGING_CALL = /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
+const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
+function isLoggingCall(node) {
+    const fn = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
+    return LOGGING_CALL.test(fn);
+}
+/** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
+function readsToken(node, w, depth = 0) {
+    if (depth > 30)
+        return false;
+    switch (node.type) {
+        case 'identifier':
+            return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
+        case 'attribute': {
+            const text = node.text.replace(/\s+/g, '');
+            if (/^request\.(authorization|headers)$/.test(text))
+                return true;
+            // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
+            if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? ''))
+                return true;
+            return false;
+        }
+        case 'subscript': {
+            const value = node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+            const key = node.childForFieldName('subscript');
+            const kv = key ? stringValue(key) : undefined;
+            if (/^request\.(headers|cookies|args|values|form)$/.test(value) &&
+                kv !== undefined &&
+                TOKEN_KEY.test(kv))
+                return true;
+            break;
+        }
+        case 'call': {
+            const fn = node.childForFieldName('function');
+            const ft = fn?.text.replace(/\s+/g, '') ?? '';
+            const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+            const fv = first ? stringValue(first) : undefined;
+            if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft) &&
+                fv !== undefined &&
+                TOKEN_KEY.test(fv))
+                return true;
+            if (TOKEN_PRODUCERS.test(lastName(fn ?? null)))
+                return true;
+            // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
+            if (/^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i.test(lastName(fn ?? null)))
+                return false;
+            if (/(^|\.)jwt\.decode$|^decode$/.test(ft))
+                return true;
+            break;
+        }
+        case 'keyword_argument': {
+            // `exc_info=True`, `extra={...}`: only the value matters.
+            const value = node.childForFieldName('value');
+            return value ? readsToken(value, w, depth + 1) : false;
+        }
+        case 'lambda':
+            return false;
+    }
+    for (const c of node.namedChildren)
+        if (c && readsToken(c, w, depth + 1))
+            return true;
+    return false;
+}
+function argumentsCarryToken(call, w) {
+    const args = call.childForFieldName('arguments');
+    return (args?.namedChildren ?? []).some((a) => !!a && a.type !== 'comment' && readsToken(a, w));
+}
+/** `request.args.get('token')`, `request.values['access_token']`: a token taken from the URL. */
+function scanQueryTokenReads(node, w, depth) {
+    if (depth > 40 || node.type === 'lambda' || node.type === 'function_definition')
+        return;
+    if (node.type === 'call' || node.type === 'subscript') {
+        const target = node.type === 'call'
+            ? (node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')
+            : (node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '');
+        const keyNode = node.type === 'call'
+            ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment')
+            : node.childForFieldName('subscript');
+        const key = keyNode ? stringValue(keyNode) : undefined;
+        const ok = node.type === 'call'
+            ? /^request\.(args|values)\.get$/.test(target)
+            : /^request\.(args|values)$/.test(target);
+        if (ok && key !== undefined && TOKEN_KEY.test(key) && !w.facts.queryTokenReads.includes(line(node))) {
+            w.facts.queryTokenReads.push(line(node));
+        }
+    }
+    for (const c of node.namedChildren)
+        if (c)
+            scanQueryTokenReads(c, w, depth + 1);
+}
+function collectCalls(node, w, depth) {
+    if (depth > 40)
+        return;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+        return;
+    if (node.type === 'call') {
+        const e = toExpr(node);
+        if (e.k === 'call') {
+            w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: [...w.guards] });
+            if (isLoggingCall(node) && argumentsCarryToken(node, w))
+                w.facts.tokenLogs.push(line(node));
+        }
+        if (isAbortCall(node))
+            w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+    }
+    for (const c of node.namedChildren)
+        if (c)
+            collectCalls(c, w, depth + 1);
+}
+function walkFacts(node, w) {
+    if (w.depth > MAX_DEPTH)
+        return;
+    const inner = (n, extra = []) => {
+        w.guards.push(...extra);
+        w.depth++;
+        walkFacts(n, w);
+        w.depth--;
+        w.guards.splice(w.guards.length - extra.length, extra.length);
+    };
+    switch (node.type) {
+        case 'function_definition':
+        case 'class_definition':
+        case 'decorated_definition':
+            return;
+        case 'block':
+        case 'module':
+            for (const c of node.namedChildren)
+                if (c)
+                    inner(c);
+            return;
+        case 'if_statement': {
+            const cond = node.childForFieldName('condition');
+            collectFromExpression(cond, w);
+            const guards = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
+            const consequence = node.childForFieldName('consequence');
+            if (consequence)
+                inner(consequence, guards);
+            // Each later branch runs when every earlier condition failed.
+            const negations = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
+            for (const alt of node.childrenForFieldName('alternative')) {
+                if (!alt)
+                    continue;
+                if (alt.type === 'elif_clause') {
+                    const c2 = alt.childForFieldName('condition');
+                    collectFromExpression(c2, w);
+                    const g2 = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
+                    const body = alt.childForFieldName('consequence');
+                    w.guards.push(...negations);
+                    if (body)
+                        inner(body, g2);
+                    w.guards.splice(w.guards.length - negations.length, negations.length);
+                    negations.push(c2 ? classifyCondition(c2, true, w) : { kind: 'other' });
+                }
+                else {
+                    const body = alt.childForFieldName('body');
+                    w.guards.push(...negations);
+                    if (body)
+                        inner(body);
+                    w.guards.splice(w.guards.length - negations.length, negations.length);
+                }
+            }
+            return;
+        }
+        case 'try_statement': {
+            const body = node.childForFieldName('body');
+            if (body)
+                inner(body, [{ kind: 'try', handlerRejects: handlerRejects(node) }]);
+            for (const c of node.namedChildren) {
+                if (c && c !== body)
+                    inner(c);
+            }
+            return;
+        }
+        case 'except_clause':
+        case 'except_group_clause':
+        case 'finally_clause':
+        case 'else_clause':
+        case 'with_statement':
+        case 'for_statement':
+        case 'while_statement':
+            for (const c of node.namedChildren) {
+                if (!c)
+                    continue;
+                if (c.type === 'block')
+                    inner(c);
+                else if (c.type !== 'comment')
+                    collectFromExpression(c, w);
+            }
+            return;
+        case 'return_statement': {
+            collectFromExpression(node, w);
+            if (isRejectingReturn(node))
+                w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+            else if (isReturnOfNothing(node))
+                w.facts.passes.push({ line: line(node), guards: [...w.guards] });
+            const value = node.namedChildren.find((c) => c && c.type !== 'comment');
+            if (value) {
+                w.facts.returns.push(toExpr(value));
+                if (value.type === 'identifier')
+                    w.facts.returnedNames.push(value.text);
+            }
+            return;
+        }
+        case 'raise_statement':
+            collectFromExpression(node, w);
+            if (isRejectingRaise(node))
+                w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+            return;
+        case 'expression_statement': {
+            for (const e of node.namedChildren) {
+                if (!e)
+                    continue;
+                if (e.type === 'assignment') {
+                    const left = e.childForFieldName('left');
+                    const right = e.childForFieldName('right');
+                    if (right && left && readsCredential(right, w))
+                        for (const n of targetNames(left))
+                            w.credVars.add(n);
+                    if (right && left && readsToken(right, w))
+                        for (const n of targetNames(left))
+                            w.tokenVars.add(n);
+                    if (left?.type === 'attribute') {
+                        const obj = left.childForFieldName('object');
+                        if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
+                            w.facts.marksParam.push(left.childForFieldName('attribute')?.text ?? '');
+                        }
+                    }
+                }
+                if (e.type === 'call' && lastName(e) === 'setattr') {
+                    const args = e.childForFieldName('arguments')?.namedChildren ?? [];
+                    const attr = args[1] ? stringValue(args[1]) : undefined;
+                    if (args[0]?.type === 'identifier' && w.params.includes(args[0].text) && attr)
+                        w.facts.marksParam.push(attr);
+                }
+                collectFromExpression(e, w);
+            }
+            return;
+        }
+        default:
+            collectFromExpression(node, w);
+    }
+}
+function collectFromExpression(node, w) {
+    if (!node)
+        return;
+    scanQueryTokenReads(node, w, 0);
+    if (readsCredential(node, w))
+        w.facts.credentialReads.push(line(node));
+    collectCalls(node, w, 0);
+}
+function bodyFacts(body, scope, params) {
+    const w = {
+        facts: emptyFacts(),
+        scope,
+        params,
+        credVars: new Set(),
+        tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
+        guards: [],
+        depth: 0,
+    };
+    walkFacts(body, w);
+    return w.facts;
+}
+const SUPPRESSION = /#\s*tokengate:\s*ignore\[([^\]]*)\]/;
+function suppressionsOf(source) {
+    const out = new Map();
+    if (!source.includes('tokengate:'))
+        return out;
+    const lines = source.split('\n');
+    lines.forEach((text, i) => {
+        const m = SUPPRESSION.exec(text);
+        if (m) {
+            out.set(i + 1, m[1]
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean));
+        }
+    });
+    return out;
+}
+/** Build the module picture from a parsed tree. The caller frees the tree afterwards. */
+function extractModule(path, source, root) {
+    const { name, isPackage } = moduleNameOf(path);
+    const mod = {
+        file: path,
+        name,
+        isPackage,
+        scope: undefined,
+        allFunctions: [],
+        allClasses: [],
+        facts: emptyFacts(),
+        suppressions: suppressionsOf(source),
+        hasErrors: root.hasError,
+    };
+    mod.scope = newScope(mod);
+    walkBlock(root, mod.scope, { module: mod, depth: 0 });
+    mod.facts = bodyFacts(root, mod.scope, []);
+    return mod;
+}
+
+;// CONCATENATED MODULE: ./src/analysis/workers.ts
+
+
+
+
+
+
+/** Passed as workerData, so that the worker entry never mistakes another thread (a test runner's) for its own. */
+const WORKER_MARKER = 'tokengate-extract';
+/** More threads than this cost memory (a parser and a wasm heap each) for little gain. */
+const MAX_THREADS = 8;
+/**
+ * Below this much source, starting workers (about 50 ms each: a thread, the wasm runtime, the grammar) costs
+ * more than it saves.
+ */
+const PARALLEL_MIN_CHARS = (/* unused pure expression or super */ null && (1024 * 1024));
+/** Batches small enough to balance the load at the end, large enough that messaging stays cheap. */
+const BATCH_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
+const BATCH_FILES = 64;
+/**
+ * Parse one file and reduce it to its module picture, freeing the tree. The main thread and the workers run
+ * exactly this, so the report does not depend on the number of threads.
+ */
+function extractFile(parser, path, text) {
+    try {
+        const tree = parser.parse(text);
+        try {
+            return { module: extractModule(path, text, syntaxRoot(tree, text)) };
+        }
+        finally {
+            tree.delete();
+        }
+    }
+    catch (err) {
+        return { error: err instanceof Error ? err.message : String(err) };
+    }
+}
+/**
+ * How many threads extract `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
+ * available core up to MAX_THREADS for a large tree and 1 for a small one.
+ */
+function extractionThreads(files, requested) {
+    if (requested !== undefined && Number.isFinite(requested))
+        return Math.min(Math.max(Math.floor(requested), 1), MAX_THREADS);
+    let chars = 0;
+    for (const f of files)
+        chars += f.text.length;
+    return chars < PARALLEL_MIN_CHARS ? 1 : Math.min(availableParallelism(), MAX_THREADS);
+}
+/**
+ * The module picture of every file, in the order of `files`, and how many of them this thread extracted. With
+ * more than one thread the files go to worker threads in batches, handed out as workers become free; whatever
+ * a worker could not finish (it failed to start, or died) is done in this thread, so the result is the same in
+ * every case.
+ */
+async function extractAll(files, threads) {
+    const results = new Array(files.length);
+    const entry = threads > 1 && files.length > 1 ? workerEntry() : undefined;
+    if (entry)
+        await extractInWorkers(files, Math.min(threads, files.length), entry, results);
+    let parser;
+    let inThread = 0;
+    for (let i = 0; i < files.length; i++) {
+        if (results[i])
+            continue;
+        parser ??= await pythonParser();
+        results[i] = extractFile(parser, files[i].path, files[i].text);
+        inThread++;
+    }
+    return { results: results, inThread };
+}
+/**
+ * The worker script beside this module: `worker.js` in a bundle, `worker.ts` when running from the sources
+ * (with module hooks that transpile TypeScript). Undefined when a bundle was built without it. The URLs are
+ * built from a parameter: ncc would copy a literal `new URL('./x', import.meta.url)` as an asset, and turn a
+ * template literal into a context that bundles every file of this directory.
+ */
+function workerEntry() {
+    const beside = (relative) => new URL(relative, import.meta.url);
+    const fromSources = import.meta.url.endsWith('.ts');
+    const url = beside(fromSources ? './worker.ts' : './worker.js');
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url)))
+        return undefined;
+    if (!fromSources)
+        return { url };
+    const hooks = beside('./source-hooks.mjs').href;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(hooks)});`;
+    return { url, execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] };
+}
+function batchesOf(files) {
+    const batches = [];
+    let current;
+    let chars = 0;
+    files.forEach((file, i) => {
+        if (!current || current.files.length >= BATCH_FILES || chars >= BATCH_CHARS) {
+            current = { first: i, files: [] };
+            batches.push(current);
+            chars = 0;
+        }
+        current.files.push({ path: file.path, text: file.text });
+        chars += file.text.length;
+    });
+    return batches;
+}
+async function extractInWorkers(files, threads, entry, results) {
+    const batches = batchesOf(files);
+    let next = 0;
+    const run = () => new Promise((resolve) => {
+        const worker = new Worker(entry.url, {
+            workerData: WORKER_MARKER,
+            ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+        });
+        const handOut = () => {
+            const batch = batches[next++];
+            if (batch)
+                worker.postMessage(batch);
+            else
+                void worker.terminate();
+        };
+        worker.on('message', (reply) => {
+            reply.results.forEach((result, i) => (results[reply.first + i] = result));
+            handOut();
+        });
+        // A worker that fails leaves its batch unfinished; the main thread picks it up afterwards.
+        worker.on('error', () => void worker.terminate());
+        worker.on('exit', () => resolve());
+        handOut();
+    });
+    await Promise.all(Array.from({ length: threads }, run));
+}
+
+;// CONCATENATED MODULE: ./src/analysis/worker.ts
+// The entry of an extraction worker thread: each thread has its own parser (web-tree-sitter's runtime is per
+// thread) and sends module pictures back by structured clone, which keeps their Maps, Sets and cyclic scope links.
+
+
+
+const port = external_node_worker_threads_namespaceObject.parentPort;
+if (port && external_node_worker_threads_namespaceObject.workerData === WORKER_MARKER) {
+    const parser = parser_pythonParser();
+    port.on('message', (request) => {
+        void parser.then((p) => {
+            const reply = {
+                first: request.first,
+                results: request.files.map((f) => extractFile(p, f.path, f.text)),
+            };
+            port.postMessage(reply);
+        }, (err) => {
+            const error = `the Python parser did not load (${err instanceof Error ? err.message : String(err)})`;
+            const reply = { first: request.first, results: request.files.map(() => ({ error })) };
+            port.postMessage(reply);
+        });
+    });
+}
+

@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect, it } from 'vitest';
+import { syntheticCodeBase } from '../bench/synthetic.js';
+import { analyze } from '../src/analysis/analyze.js';
+import { collectSources } from '../src/analysis/files.js';
+import { type Analysis, analyzeSources } from '../src/analysis/pipeline.js';
+import { renderJson } from '../src/report/json.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** The fixture apps, the rule fixtures and a synthetic code base side by side: many apps, rules and notices. */
+async function mixedTree(): Promise<{ path: string; text: string }[]> {
+  const { files } = await collectSources(FIXTURES, { defaultExcludes: false });
+  const broken = {
+    path: 'broken/app.py',
+    text: 'from flask import Flask\napp = Flask(\n@app.route("/x"\ndef x(:\n',
+  };
+  return [...files, ...syntheticCodeBase({ files: 120, seed: 7 }), broken];
+}
+
+function json(analysis: Analysis): string {
+  return renderJson({
+    schemaVersion: 1,
+    tool: { name: 'tokengate', version: '0.0.0' },
+    routes: analysis.routes,
+    findings: analysis.findings,
+    notices: analysis.notices,
+    gate: { failOn: 'high', failed: false, counted: 0 },
+  });
+}
+
+/** A fixed permutation (no Math.random: a failure must be reproducible). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1, s = 12345; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+it('gives byte-identical JSON across runs, input orders and worker counts', async () => {
+  const files = await mixedTree();
+  const reference = json(await analyzeSources(files, { workers: 1 }));
+  const parsed = JSON.parse(reference) as { routes: unknown[]; findings: unknown[]; notices: unknown[] };
+  expect(parsed.routes.length).toBeGreaterThan(200);
+  expect(parsed.findings.length).toBeGreaterThan(20);
+  expect(parsed.notices).toContainEqual({
+    file: 'broken/app.py',
+    message: 'has syntax errors; analysed as far as the parser recovered.',
+  });
+
+  expect(json(await analyzeSources(files, { workers: 1 }))).toBe(reference);
+  expect(json(await analyzeSources(shuffled(files), { workers: 1 }))).toBe(reference);
+  expect(json(await analyzeSources(files, { workers: 2 }))).toBe(reference);
+  expect(json(await analyzeSources(shuffled(files), { workers: 2 }))).toBe(reference);
+});
+
+it('gives the same report for the same directory on disk, single-threaded and with two workers', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tokengate-determinism-'));
+  for (const file of await mixedTree()) {
+    mkdirSync(dirname(join(root, file.path)), { recursive: true });
+    writeFileSync(join(root, file.path), file.text);
+  }
+  const first = json(await analyze(root, { workers: 1 }));
+  expect(json(await analyze(root, { workers: 2 }))).toBe(first);
+  expect(json(await analyze(root, { workers: 1 }))).toBe(first);
+});
