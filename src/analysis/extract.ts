@@ -47,6 +47,22 @@ function newScope(module: ModuleIR, parent?: Scope, owner?: FunctionIR): Scope {
   };
 }
 
+/** A prefix without `f` and an opening quote: the literal's content is all that lies between the quotes. */
+const PLAIN_STRING_START = /^[rRbBuU]{0,2}('''|"""|'|")/;
+
+/**
+ * The content of a complete, non-f string literal read from its text, without visiting its parts (each visit
+ * crosses into wasm). Escape sequences stay as written, as in the parts' text.
+ */
+function plainStringValue(text: string): string | undefined {
+  const start = PLAIN_STRING_START.exec(text);
+  if (!start) return undefined;
+  const open = start[0].length;
+  const quote = start[1]!;
+  if (text.length < open + quote.length || !text.endsWith(quote)) return undefined;
+  return text.slice(open, text.length - quote.length);
+}
+
 /** The text of a string literal without quotes; undefined for f-strings with interpolations. */
 function stringValue(node: SyntaxNode): string | undefined {
   if (node.type === 'concatenated_string') {
@@ -59,6 +75,8 @@ function stringValue(node: SyntaxNode): string | undefined {
     return out;
   }
   if (node.type !== 'string') return undefined;
+  const plain = plainStringValue(node.text);
+  if (plain !== undefined) return plain;
   let out = '';
   for (const child of node.namedChildren) {
     if (!child) continue;

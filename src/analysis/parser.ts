@@ -45,17 +45,17 @@ class SourceText {
 }
 
 /**
- * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, fields,
+ * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, a field,
  * end) happens at most once per node, and text is sliced from the source. The analysis walks expressions
- * several times, and each crossing costs far more than the JavaScript around it. Valid only while its tree
- * is alive.
+ * several times, and each crossing costs far more than the JavaScript around it. Named children are fetched
+ * on their own, so punctuation is never mirrored unless asked for. Valid only while its tree is alive.
  */
 export class SyntaxNode {
   readonly type: string;
   readonly isNamed: boolean;
   private kids?: SyntaxNode[];
   private named?: SyntaxNode[];
-  private fields?: (string | null)[];
+  private fields?: Map<string, SyntaxNode | null>;
   private end = -1;
 
   constructor(
@@ -86,6 +86,7 @@ export class SyntaxNode {
     return this.end;
   }
 
+  /** The row, and a column that is 0 exactly when the node ends at the start of a line. */
   get endPosition(): TreeSitter.Point {
     const end = this.endIndex;
     return { row: this.source.rowAt(end), column: this.source.columnAt(end) };
@@ -99,29 +100,60 @@ export class SyntaxNode {
     return this.raw.hasError;
   }
 
-  get children(): SyntaxNode[] {
-    this.kids ??= this.raw.children.map((c) => new SyntaxNode(c, this, this.source));
-    return this.kids;
-  }
-
   get namedChildren(): SyntaxNode[] {
-    this.named ??= this.children.filter((c) => c.isNamed);
+    this.named ??= this.kids
+      ? this.kids.filter((c) => c.isNamed)
+      : this.raw.namedChildren.map((c) => this.known(c) ?? new SyntaxNode(c, this, this.source));
     return this.named;
   }
 
+  get children(): SyntaxNode[] {
+    if (!this.kids) {
+      const named = this.namedChildren;
+      let next = 0;
+      this.kids = this.raw.children.map((c) => {
+        const mirror = named[next];
+        if (mirror && mirror.is(c)) {
+          next++;
+          return mirror;
+        }
+        return this.known(c) ?? new SyntaxNode(c, this, this.source);
+      });
+    }
+    return this.kids;
+  }
+
   childForFieldName(name: string): SyntaxNode | null {
-    const i = this.fieldNames().indexOf(name);
-    return i < 0 ? null : this.children[i]!;
+    this.fields ??= new Map();
+    let child = this.fields.get(name);
+    if (child === undefined) {
+      const raw = this.raw.childForFieldName(name);
+      child = raw ? this.mirrorOf(raw) : null;
+      this.fields.set(name, child);
+    }
+    return child;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
-    const fields = this.fieldNames();
-    return this.children.filter((_, i) => fields[i] === name);
+    return this.raw.childrenForFieldName(name).map((c) => this.mirrorOf(c));
   }
 
-  private fieldNames(): (string | null)[] {
-    this.fields ??= this.children.map((_, i) => this.raw.fieldNameForChild(i));
-    return this.fields;
+  private is(raw: TreeSitter.Node): boolean {
+    return this.raw.id === raw.id && this.raw.startIndex === raw.startIndex;
+  }
+
+  /** The mirror of a child of this node, so that a child reached by field or by index is the same object. */
+  private mirrorOf(raw: TreeSitter.Node): SyntaxNode {
+    return this.known(raw) ?? new SyntaxNode(raw, this, this.source);
+  }
+
+  /** The child already mirrored for `raw`, if any. */
+  private known(raw: TreeSitter.Node): SyntaxNode | undefined {
+    const list = this.kids ?? this.named;
+    const found = list?.find((c) => c.is(raw));
+    if (found || !this.fields) return found;
+    for (const c of this.fields.values()) if (c?.is(raw)) return c;
+    return undefined;
   }
 }
 

@@ -290,8 +290,10 @@ export class Project {
   private lookupIn(name: string, scope: Scope, depth: number, seen: Set<string>): Value[] {
     if (depth > MAX_EVAL_DEPTH) return [{ t: 'unknown', text: name }];
     for (let s: Scope | undefined = scope; s; s = s.parent) {
-      const key = `${s.module.file}:${s.owner?.defLine ?? 0}:${name}`;
+      // Built only when a binding is found: most scopes of the chain do not bind the name.
+      const keyOf = (sc: Scope): string => `${sc.module.file}:${sc.owner?.defLine ?? 0}:${name}`;
       if (s.params.has(name) && s.owner) {
+        const key = keyOf(s);
         const bound = this.bindings.get(s.owner);
         if (bound) {
           const arg = argumentFor(s.owner, name, bound.call);
@@ -308,6 +310,7 @@ export class Project {
       }
       const assigned = s.assigns.get(name);
       if (assigned?.length) {
+        const key = keyOf(s);
         if (seen.has(key)) return [];
         seen.add(key);
         const out: Value[] = [];
@@ -321,8 +324,9 @@ export class Project {
       if (cls) return [{ t: 'class', cls }];
       const imp = s.imports.get(name);
       if (imp) {
-        if (seen.has('import:' + key)) return [];
-        seen.add('import:' + key);
+        const key = 'import:' + keyOf(s);
+        if (seen.has(key)) return [];
+        seen.add(key);
         return this.resolveImport(imp.module, imp.name, depth + 1, seen);
       }
       if (!s.parent) {
@@ -515,6 +519,7 @@ function valueKey(v: Value): string {
 }
 
 export function dedupe(values: Value[]): Value[] {
+  if (values.length < 2) return values;
   const seen = new Set<string>();
   const out: Value[] = [];
   for (const v of values) {
