@@ -39,14 +39,33 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   writeFileSync(join(root, 'long_chain.py'), `v0 = 1\n${chain}\n`);
   writeFileSync(join(root, 'cycle_a.py'), 'from cycle_b import x\n');
   writeFileSync(join(root, 'cycle_b.py'), 'from cycle_a import x\n');
+  // A generated module just under the size cap is analysed; one over it is skipped with a notice.
+  const generated = Array.from(
+    { length: 30000 },
+    (_, i) => `def handler_${i}(a, b):\n    return a + b * ${i}\n`,
+  );
+  writeFileSync(join(root, 'generated.py'), generated.join(''));
+  writeFileSync(join(root, 'generated_huge.py'), generated.join('').repeat(3));
   mkdirSync(join(root, 'pkg'));
   symlinkSync(root, join(root, 'pkg', 'loop'));
+  symlinkSync(join(root, 'pkg'), join(root, 'pkg', 'self'));
   symlinkSync('/etc', join(root, 'etc_link'));
+  // An open app outside the root, reachable only through links: never scanned.
+  const outside = mkdtempSync(join(tmpdir(), 'tokengate-outside-'));
+  writeFileSync(join(outside, 'app.py'), APP);
+  symlinkSync(outside, join(root, 'outside_dir'));
+  symlinkSync(join(outside, 'app.py'), join(root, 'outside_app.py'));
 
+  for (const workers of [1, 2]) {
+    const analysis = await analyze(root, { workers });
+    expect(analysis.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual([
+      'missing-authentication app.py:8',
+    ]);
+    expect(analysis.routes.map((r) => r.location.file)).toEqual(['app.py', 'app.py']);
+    expect(analysis.notices.filter((n) => n.file === 'generated.py')).toEqual([]);
+    expect(analysis.notices.find((n) => n.file === 'generated_huge.py')?.message).toMatch(/^skipped: .*MB/);
+  }
   const analysis = await analyze(root);
-  expect(analysis.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual([
-    'missing-authentication app.py:8',
-  ]);
   expect(analysis.notices).toContainEqual({
     file: 'nul.py',
     message: 'skipped: binary content (NUL bytes).',
