@@ -52,6 +52,38 @@ describe('JWT rules across files', () => {
     });
   });
 
+  it('reports a secret imported from another module once, at the file and line that define it', async () => {
+    const a = await analyzeFiles({
+      'cfgpkg/__init__.py': '',
+      'cfgpkg/secrets_cfg.py': `
+        JWT_SECRET = "imported-signing-secret"
+        SHARED_KEY = "shared-between-configs"
+      `,
+      'app.py': `
+        from flask import Flask
+        from cfgpkg.secrets_cfg import JWT_SECRET, SHARED_KEY
+        app = Flask(__name__)
+        app.config["JWT_SECRET_KEY"] = JWT_SECRET
+        class TestingConfig:
+            TESTING = True
+            SECRET_KEY = SHARED_KEY
+        class Config:
+            SECRET_KEY = SHARED_KEY
+      `,
+    });
+    expect(jwtFindings(a)).toEqual([
+      'jwt-hardcoded-secret high cfgpkg/secrets_cfg.py:1',
+      'jwt-hardcoded-secret high cfgpkg/secrets_cfg.py:2',
+    ]);
+    expect(a.findings.find((f) => f.location.startLine === 1)!.message).toContain(
+      '`JWT_SECRET` is a literal',
+    );
+    expect(a.secrets.map((s) => `${s.name} ${s.file}:${s.line}`).sort()).toEqual([
+      'JWT_SECRET cfgpkg/secrets_cfg.py:1',
+      'SHARED_KEY cfgpkg/secrets_cfg.py:2',
+    ]);
+  });
+
   it('follows option dicts and algorithm lists defined in another module', async () => {
     const a = await analyzeFiles({
       'auth/constants.py': `

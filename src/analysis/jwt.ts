@@ -1,4 +1,4 @@
-import type { BodyCall, ClassIR, Expr, ModuleIR, Scope } from './ir.js';
+import type { BodyCall, ClassIR, Expr, Guard, ModuleIR, Scope } from './ir.js';
 import { type Project, canonical, exprText } from './project.js';
 
 /**
@@ -37,9 +37,10 @@ export interface FoundSecret {
 
 const SECRET_KEYS =
   /^(JWT_)?SECRET(_KEY)?$|^JWT_(PRIVATE|SIGNING|ENCODE|DECODE)_KEY$|^(SIGNING|TOKEN|AUTH|JWT)_(SECRET|KEY)(_KEY)?$|^SECRET_KEY_HMAC(_\d+)?$/i;
-const SENSITIVE_CLAIM =
-  /pass(word)?|passwd|pwd|secret|credit_?card|card_?(number|no)|ccn|cc_?num|cvv|cvc|ssn|social_?security|pin_?code|private_?key/i;
 const ENV_LOOKUPS = new Set(['os.getenv', 'os.environ.get', 'os.environ.setdefault', 'decouple.config']);
+
+/** Claims that only say which token it is; reading just these from a decoded token is not authentication. */
+const REVOCATION_CLAIMS = new Set(['jti', 'exp', 'iat', 'nbf', 'type']);
 
 type Call = Extract<Expr, { k: 'call' }>;
 
@@ -47,10 +48,111 @@ interface Site {
   call: Call;
   scope: Scope;
   module: ModuleIR;
+  /** The conditions the call runs under, and every call of the same body. */
+  guards: Guard[];
+  calls: BodyCall[];
+}
+
+/** One key a dict ends up with: a literal entry, `dict(k=v)`, `d[k] = v` or `d.update(...)`. */
+interface DictEntry {
+  key: Expr;
+  value: Expr;
+  scope: Scope;
+}
+
+/** A literal secret and where it is written. */
+interface SecretLiteral {
+  value: string;
+  line: number;
+  scope: Scope;
+  fallback: boolean;
+  /** The constant the literal is assigned to, when reached through one. */
+  name?: string;
 }
 
 function isFalse(e: Expr | undefined): boolean {
   return !!e && e.k === 'const' && e.v === false;
+}
+
+function asCall(c: BodyCall): Call {
+  return { k: 'call', fn: c.fn, args: c.args, kw: c.kw, line: c.line, col: 0 };
+}
+
+/** Keys whose entries cannot be known (`**other`, `update(other)`), so a missing claim cannot be told. */
+function unknownEntry(line: number, scope: Scope): DictEntry {
+  return { key: { k: 'other', text: '**', line }, value: { k: 'other', text: '', line }, scope };
+}
+
+function keywordEntries(kw: Record<string, Expr>, scope: Scope): DictEntry[] {
+  return Object.entries(kw).map(([k, value]) => ({
+    key: { k: 'str', v: k, line: value.line },
+    value,
+    scope,
+  }));
+}
+
+/** Positional arguments up to the first `*args`/`**kwargs`, after which positions are unknown. */
+function positional(call: Call): Expr[] {
+  const splat = call.args.findIndex((a) => a.k === 'other' && a.text.startsWith('*'));
+  return splat < 0 ? call.args : call.args.slice(0, splat);
+}
+
+/** The words of a name: `user_password`, `userPassword` and `user-password` are all `user password`. */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/**
+ * A claim that holds a password, a secret or card data, judged by its last words: `user_password`,
+ * `client_secret`, `card_number` are; `password_changed_at` and `password_reset_required` are not.
+ */
+export function isSensitiveClaim(name: string): boolean {
+  const words = nameWords(name);
+  const last = words[words.length - 1] ?? '';
+  const prev = words[words.length - 2] ?? '';
+  if (/^(pass|passphrase|pin|ssn|cvv2?|cvc|ccn)$/.test(last)) return true;
+  if (/(password|passwd|pwd|secret|apikey|privatekey|creditcard|cardnumber|pincode)$/.test(last)) return true;
+  if (/^(hash|hashed|digest)$/.test(last)) return /^(password|passwd|pwd|pass)$/.test(prev);
+  if (last === 'key') return /^(api|private|secret|signing|encryption)$/.test(prev);
+  if (last === 'code') return prev === 'pin';
+  if (last === 'card') return prev === 'credit';
+  if (/^(number|no|num)$/.test(last))
+    return /^(card|cc)$/.test(prev) || (prev === 'security' && words.includes('social'));
+  return false;
+}
+
+function childExprs(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'attr':
+      return [e.obj];
+    case 'call':
+      return [e.fn, ...e.args, ...Object.values(e.kw)];
+    case 'subscript':
+      return [e.obj, e.index];
+    case 'seq':
+      return e.items;
+    case 'dict':
+      return e.entries.flatMap((p) => [p.key, p.value]);
+    case 'concat':
+      return e.parts;
+    case 'boolop':
+      return [e.left, e.right];
+    case 'item':
+      return [e.of];
+    default:
+      return [];
+  }
+}
+
+/** Calls `visit` on an expression and every expression inside it, with the chain of enclosing expressions. */
+function visitExpr(e: Expr, visit: (e: Expr, parents: Expr[]) => void, parents: Expr[] = []): void {
+  if (parents.length > 30) return;
+  visit(e, parents);
+  for (const c of childExprs(e)) visitExpr(c, visit, [...parents, e]);
 }
 
 export function maskSecret(value: string): string {
@@ -110,6 +212,7 @@ export class JwtAnalyzer {
       if (qn.startsWith('authlib.')) {
         const last = qn.split('.').pop();
         if (last === 'decode' || last === 'encode') return `authlib.${last}`;
+        if (last === 'JsonWebToken') return 'authlib.JsonWebToken';
       }
       const c = canonical(qn);
       if (c.startsWith('flask_jwt_extended.')) return `fje.${c.split('.')[1]}`;
@@ -120,17 +223,23 @@ export class JwtAnalyzer {
 
   private scanCalls(mod: ModuleIR, scope: Scope, calls: BodyCall[]): void {
     for (const c of calls) {
-      const call: Call = { k: 'call', fn: c.fn, args: c.args, kw: c.kw, line: c.line, col: 0 };
+      const call = asCall(c);
       const lib = this.library(c.fn, scope);
       if (!lib) {
         this.scanConfigCall(mod, scope, call);
         continue;
       }
-      const site: Site = { call, scope, module: mod };
+      const site: Site = { call, scope, module: mod, guards: c.guards, calls };
       if (lib === 'pyjwt.decode' || lib === 'jose.decode') this.checkDecode(site, lib);
       else if (lib === 'pyjwt.encode' || lib === 'jose.encode' || lib === 'authlib.encode')
         this.checkEncode(site, lib);
-      else if (lib === 'jose.get_unverified_claims') {
+      else if (lib === 'authlib.JsonWebToken') {
+        const algorithms = call.args[0] ?? call.kw.algorithms;
+        if (algorithms) this.checkAlgorithms(site, algorithms, exprText(c.fn));
+      } else if (lib === 'fje.decode_token') {
+        this.checkDecodeToken(site);
+      } else if (lib === 'jose.get_unverified_claims') {
+        if (this.verifiedAfter(site, call.args[0] ?? call.kw.token)) continue;
         this.add(mod, {
           ruleId: 'jwt-signature-not-verified',
           line: c.line,
@@ -143,17 +252,63 @@ export class JwtAnalyzer {
     }
   }
 
+  /**
+   * What a decode call checks. PyJWT 1.x is `decode(jwt, key, verify, algorithms, options)`; PyJWT 2 and python-jose
+   * are `decode(token, key, algorithms, options)`, so a boolean third argument is 1.x's `verify`.
+   */
+  private decodeSettings(
+    call: Call,
+    scope: Scope,
+    lib: string,
+  ): { algorithms?: Expr; unverified: boolean; skipsExpiry: boolean } {
+    const args = positional(call);
+    const third = args[2] ? this.resolveAt(args[2], scope, call.line).expr : undefined;
+    const legacy = lib === 'pyjwt.decode' && third?.k === 'const' && typeof third.v === 'boolean';
+    const verify = call.kw.verify ?? (legacy ? args[2] : undefined);
+    const optionsExpr = call.kw.options ?? args[legacy ? 4 : 3];
+    const options = optionsExpr ? this.dictAt(optionsExpr, scope, call.line) : undefined;
+    const optionFalse = (key: string): boolean => {
+      let last: DictEntry | undefined;
+      for (const e of options ?? []) if (this.project.evalString(e.key, e.scope) === key) last = e;
+      return !!last && this.falseAt(last.value, last.scope, call.line);
+    };
+    return {
+      algorithms:
+        call.kw.algorithms ?? (lib === 'jose.decode' ? call.kw.algorithm : undefined) ?? args[legacy ? 3 : 2],
+      unverified: optionFalse('verify_signature') || this.falseAt(verify, scope, call.line),
+      skipsExpiry: optionFalse('verify_exp') || this.falseAt(call.kw.verify_expiration, scope, call.line),
+    };
+  }
+
+  /**
+   * An unverified read whose result is only read claim by claim, followed on every path it is on by a verified
+   * decode of the same token in the same body: a look at `iss` to choose the key, like `get_unverified_header`.
+   */
+  private verifiedAfter(site: Site, token: Expr | undefined): boolean {
+    if (!token) return false;
+    const claims = this.claimsRead(site);
+    if (!claims?.every((c) => c !== undefined)) return false;
+    const text = exprText(token);
+    return site.calls.some((c) => {
+      if (c.line <= site.call.line) return false;
+      const lib = this.library(c.fn, site.scope);
+      if (lib !== 'pyjwt.decode' && lib !== 'jose.decode') return false;
+      const call = asCall(c);
+      const decoded = call.args[0] ?? call.kw.jwt ?? call.kw.token;
+      if (!decoded || exprText(decoded) !== text) return false;
+      if (this.decodeSettings(call, site.scope, lib).unverified) return false;
+      return c.guards.every((g) => g.kind === 'try' || site.guards.includes(g));
+    });
+  }
+
   private checkDecode(site: Site, lib: string): void {
     const { call, scope, module } = site;
     const name = exprText(call.fn);
-    const options = call.kw.options ? this.dictAt(call.kw.options, scope, call.line) : undefined;
-    const optionFalse = (key: string): boolean => {
-      const value = options?.entries.find(
-        (e) => this.project.evalString(e.key, options.scope) === key,
-      )?.value;
-      return this.falseAt(value, options?.scope ?? scope, call.line);
-    };
-    if (optionFalse('verify_signature') || this.falseAt(call.kw.verify, scope, call.line)) {
+    const settings = this.decodeSettings(call, scope, lib);
+    const key = call.args[1] ?? call.kw.key;
+    if (key) this.checkKeyArgument(site, key, name);
+    if (settings.unverified && this.verifiedAfter(site, call.args[0] ?? call.kw.jwt ?? call.kw.token)) return;
+    if (settings.unverified) {
       this.add(module, {
         ruleId: 'jwt-signature-not-verified',
         line: call.line,
@@ -161,7 +316,7 @@ export class JwtAnalyzer {
         code: `${name}:verify`,
       });
     }
-    if (optionFalse('verify_exp') || this.falseAt(call.kw.verify_expiration, scope, call.line)) {
+    if (settings.skipsExpiry) {
       this.add(module, {
         ruleId: 'jwt-no-expiry',
         line: call.line,
@@ -169,10 +324,8 @@ export class JwtAnalyzer {
         code: `${name}:verify_exp`,
       });
     }
-    const algorithms = call.kw.algorithms ?? (lib === 'jose.decode' ? call.kw.algorithm : undefined);
-    const verifying = !optionFalse('verify_signature') && !this.falseAt(call.kw.verify, scope, call.line);
-    if (algorithms) this.checkAlgorithms(site, algorithms, name);
-    else if (verifying && call.args.length >= 2 && !this.hasKwargsSplat(call)) {
+    if (settings.algorithms) this.checkAlgorithms(site, settings.algorithms, name);
+    else if (!settings.unverified && call.args.length >= 2 && !this.hasKwargsSplat(call)) {
       // PyJWT 1.x and python-jose then accept whatever algorithm the token's header names.
       this.add(module, {
         ruleId: 'jwt-none-algorithm',
@@ -181,8 +334,6 @@ export class JwtAnalyzer {
         code: `${name}:no-algorithms`,
       });
     }
-    const key = call.args[1] ?? call.kw.key;
-    if (key) this.checkKeyArgument(site, key, name);
   }
 
   /**
@@ -208,15 +359,85 @@ export class JwtAnalyzer {
     return !!e && isFalse(this.resolveAt(e, scope, line).expr);
   }
 
-  private dictAt(
-    e: Expr,
-    scope: Scope,
-    line: number,
-  ): { entries: { key: Expr; value: Expr }[]; scope: Scope } | undefined {
-    const r = this.resolveAt(e, scope, line);
-    return r.expr.k === 'dict'
-      ? { entries: r.expr.entries, scope: r.scope }
-      : this.project.evalDict(r.expr, r.scope);
+  /**
+   * The keys a dict holds at a line, in the order they are set: its literal or `dict(...)`, then, for a name,
+   * `d[k] = v` and `d.update(...)` between its assignment and the line. Undefined when nothing is known.
+   */
+  private dictAt(e: Expr, scope: Scope, line: number, depth = 0): DictEntry[] | undefined {
+    if (depth > 8) return undefined;
+    if (e.k === 'dict') return e.entries.map((x) => ({ ...x, scope }));
+    if (e.k === 'call') {
+      if (e.fn.k === 'name' && e.fn.id === 'dict') {
+        return [
+          ...e.args.flatMap((a) => this.dictAt(a, scope, line, depth + 1) ?? [unknownEntry(a.line, scope)]),
+          ...keywordEntries(e.kw, scope),
+        ];
+      }
+      if (e.fn.k === 'attr' && e.fn.attr === 'copy' && !e.args.length)
+        return this.dictAt(e.fn.obj, scope, line, depth + 1);
+      return undefined;
+    }
+    if (e.k !== 'name') {
+      const d = this.project.evalDict(e, scope);
+      return d?.entries.map((x) => ({ ...x, scope: d.scope }));
+    }
+    const def = this.definitionAt(e.id, scope, line);
+    let base: DictEntry[] | undefined;
+    const changes: DictEntry[] = [];
+    if (def) {
+      const until = def.scope === scope ? line : Infinity;
+      base = this.dictAt(def.value, def.scope, until, depth + 1);
+      changes.push(...this.dictChanges(e.id, def.scope, def.value.line, until, depth));
+      if (def.scope !== scope) changes.push(...this.dictChanges(e.id, scope, 0, line, depth));
+    } else {
+      const d = this.project.evalDict(e, scope);
+      base = d?.entries.map((x) => ({ ...x, scope: d.scope }));
+      changes.push(...this.dictChanges(e.id, scope, 0, line, depth));
+    }
+    if (!base && !changes.length) return undefined;
+    return [...(base ?? [unknownEntry(e.line, scope)]), ...changes];
+  }
+
+  /** The value a name is assigned in the scope of the use (last before the line) or an enclosing one. */
+  private definitionAt(name: string, scope: Scope, line: number): { value: Expr; scope: Scope } | undefined {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.params.has(name) || s.imports.has(name)) return undefined;
+      const values = s.assigns.get(name);
+      if (!values?.length) continue;
+      const before = s === scope ? values.filter((v) => v.line <= line) : values;
+      const chosen = before.length ? before : values;
+      return { value: chosen[chosen.length - 1]!, scope: s };
+    }
+    return undefined;
+  }
+
+  /** `d[k] = v` and `d.update(...)` on a name in one scope, between two lines, in source order. */
+  private dictChanges(name: string, scope: Scope, from: number, to: number, depth: number): DictEntry[] {
+    const changes: { line: number; entries: DictEntry[] }[] = [];
+    for (const t of scope.targetAssigns) {
+      if (t.line < from || t.line > to) continue;
+      if (t.target.k === 'subscript' && t.target.obj.k === 'name' && t.target.obj.id === name)
+        changes.push({ line: t.line, entries: [{ key: t.target.index, value: t.value, scope }] });
+    }
+    for (const c of this.callsIn(scope)) {
+      if (c.line < from || c.line > to) continue;
+      if (c.fn.k !== 'attr' || c.fn.attr !== 'update' || c.fn.obj.k !== 'name' || c.fn.obj.id !== name)
+        continue;
+      changes.push({
+        line: c.line,
+        entries: [
+          ...c.args.flatMap((a) => this.dictAt(a, scope, c.line, depth + 1) ?? [unknownEntry(a.line, scope)]),
+          ...keywordEntries(c.kw, scope),
+        ],
+      });
+    }
+    return changes.sort((a, b) => a.line - b.line).flatMap((c) => c.entries);
+  }
+
+  private callsIn(scope: Scope): BodyCall[] {
+    if (scope.owner) return scope.owner.facts.calls;
+    if (scope === scope.module.scope) return scope.module.facts.calls;
+    return scope.module.allClasses.find((c) => c.scope === scope)?.facts.calls ?? [];
   }
 
   private hasKwargsSplat(call: Call): boolean {
@@ -285,11 +506,10 @@ export class JwtAnalyzer {
     }
     const payloadExpr = lib === 'authlib.encode' ? call.args[1] : (call.args[0] ?? call.kw.payload);
     const payload = payloadExpr ? this.dictAt(payloadExpr, scope, call.line) : undefined;
-    if (payload && payloadExpr) {
-      const keys = payload.entries.map((e) => this.project.evalString(e.key, payload.scope));
-      this.checkClaims(site, payload.entries, payload.scope, name);
-      const later = payloadExpr.k === 'name' && this.assignsKey(scope, payloadExpr.id, 'exp');
-      if (!keys.includes('exp') && !later && keys.every((k) => k !== undefined)) {
+    if (payload) {
+      const keys = payload.map((e) => this.project.evalString(e.key, e.scope));
+      this.checkClaims(site, payload, name);
+      if (!keys.includes('exp') && keys.every((k) => k !== undefined)) {
         this.add(module, {
           ruleId: 'jwt-no-expiry',
           line: call.line,
@@ -302,24 +522,12 @@ export class JwtAnalyzer {
     if (key) this.checkKeyArgument(site, key, name);
   }
 
-  /** `payload["exp"] = ...` later in the same scope. */
-  private assignsKey(scope: Scope, name: string, key: string): boolean {
-    return scope.targetAssigns.some(
-      (t) =>
-        t.target.k === 'subscript' &&
-        t.target.obj.k === 'name' &&
-        t.target.obj.id === name &&
-        t.target.index.k === 'str' &&
-        t.target.index.v === key,
-    );
-  }
-
-  private checkClaims(site: Site, entries: { key: Expr; value: Expr }[], scope: Scope, name: string): void {
+  private checkClaims(site: Site, entries: DictEntry[], name: string): void {
     for (const e of entries) {
-      const key = this.project.evalString(e.key, scope);
+      const key = this.project.evalString(e.key, e.scope);
       const valueText = exprText(e.value);
       if (
-        (key && SENSITIVE_CLAIM.test(key)) ||
+        (key && isSensitiveClaim(key)) ||
         /\.(password|password_hash|secret|ssn|credit_card)\b/i.test(valueText)
       ) {
         this.add(site.module, {
@@ -344,24 +552,77 @@ export class JwtAnalyzer {
       });
     }
     for (const kw of ['additional_claims', 'user_claims', 'identity']) {
-      const dict = call.kw[kw] ? this.project.evalDict(call.kw[kw], scope) : undefined;
-      if (dict) this.checkClaims(site, dict.entries, dict.scope, `${name}(${kw}=...)`);
+      const claims = call.kw[kw] ? this.dictAt(call.kw[kw], scope, call.line) : undefined;
+      if (claims) this.checkClaims(site, claims, `${name}(${kw}=...)`);
     }
+  }
+
+  /**
+   * flask_jwt_extended `decode_token(token, csrf_value=None, allow_expired=False)` accepting expired tokens, when
+   * the result identifies the caller. Logout and revocation read only `jti`/`exp` of an expired token, and stay silent.
+   */
+  private checkDecodeToken(site: Site): void {
+    const { call, scope, module } = site;
+    const allow = call.kw.allow_expired ?? positional(call)[2];
+    if (!allow) return;
+    const value = this.resolveAt(allow, scope, call.line).expr;
+    if (value.k !== 'const' || value.v !== true) return;
+    const claims = this.claimsRead(site);
+    if (claims && claims.every((c) => c !== undefined && REVOCATION_CLAIMS.has(c))) return;
+    const name = exprText(call.fn);
+    this.add(module, {
+      ruleId: 'jwt-no-expiry',
+      line: call.line,
+      message: `\`${name}(..., allow_expired=True)\` accepts expired tokens and its claims are used to identify the caller: drop \`allow_expired\` (keep it only to read \`jti\` when revoking).`,
+      code: `${name}:allow_expired`,
+    });
+  }
+
+  /**
+   * The claims read from a call's result in its body: `r["jti"]`, `r.get("exp")`, directly or through the name it
+   * is assigned to; undefined in the list for any other use (returned, passed on, stored). Undefined when no use
+   * is seen.
+   */
+  private claimsRead(site: Site): (string | undefined)[] | undefined {
+    const { call, scope } = site;
+    const fnText = exprText(call.fn);
+    const isCall = (e: Expr): boolean => e.k === 'call' && e.line === call.line && exprText(e.fn) === fnText;
+    const reads: (string | undefined)[] = [];
+    const bound = new Set<string>();
+    const claimOf = (x: Expr, parents: Expr[]): string | undefined => {
+      const p = parents[parents.length - 1];
+      const gp = parents[parents.length - 2];
+      if (p?.k === 'subscript' && p.obj === x) return this.project.evalString(p.index, scope);
+      if (p?.k === 'attr' && p.obj === x && p.attr === 'get' && gp?.k === 'call' && gp.fn === p && gp.args[0])
+        return this.project.evalString(gp.args[0], scope);
+      return undefined;
+    };
+    const roots: { root: Expr; binds?: string; own?: boolean }[] = [];
+    for (const [n, values] of scope.assigns) for (const v of values) roots.push({ root: v, binds: n });
+    for (const t of scope.targetAssigns) roots.push({ root: t.target }, { root: t.value });
+    for (const r of scope.owner?.facts.returns ?? []) roots.push({ root: r });
+    for (const c of site.calls) roots.push({ root: asCall(c), own: true });
+    for (const { root, binds } of roots) {
+      if (binds && isCall(root)) bound.add(binds);
+    }
+    for (const { root, binds, own } of roots) {
+      visitExpr(root, (x, parents) => {
+        if (!parents.length && (own || (binds && bound.has(binds) && isCall(x)))) return;
+        if (isCall(x) || (x.k === 'name' && bound.has(x.id))) reads.push(claimOf(x, parents));
+      });
+    }
+    return reads.length ? reads : undefined;
   }
 
   /** A literal key passed to `jwt.encode`/`jwt.decode`, directly or through constants. */
   private checkKeyArgument(site: Site, key: Expr, name: string): void {
     const literal = this.secretLiteral(key, site.scope, 0);
     if (!literal) return;
-    this.reportSecret(literal.scope.module, key.k === 'name' ? key.id : `key of ${name}`, literal, false);
+    this.reportSecret(key.k === 'name' ? key.id : `key of ${name}`, literal, false);
   }
 
   /** A literal (or a literal fallback of an environment lookup) that a secret evaluates to. */
-  private secretLiteral(
-    e: Expr,
-    scope: Scope,
-    depth: number,
-  ): { value: string; line: number; scope: Scope; fallback: boolean } | undefined {
+  private secretLiteral(e: Expr, scope: Scope, depth: number): SecretLiteral | undefined {
     if (depth > 8) return undefined;
     switch (e.k) {
       case 'str':
@@ -380,41 +641,58 @@ export class JwtAnalyzer {
       case 'name': {
         for (let s: Scope | undefined = scope; s; s = s.parent) {
           const values = s.assigns.get(e.id);
-          if (values?.length) return this.secretLiteral(values[values.length - 1]!, s, depth + 1);
+          if (values?.length) {
+            const literal = this.secretLiteral(values[values.length - 1]!, s, depth + 1);
+            return literal && { ...literal, name: literal.name ?? e.id };
+          }
           if (s.params.has(e.id) || s.imports.has(e.id)) break;
         }
-        for (const v of this.project.evalExpr(e, scope)) {
-          if (v.t === 'literal') return this.secretLiteral(v.expr, v.scope, depth + 1);
-        }
-        return undefined;
+        return this.importedSecret(e, scope, depth);
       }
-      case 'attr': {
-        for (const v of this.project.evalExpr(e, scope)) {
-          if (v.t === 'literal') return this.secretLiteral(v.expr, v.scope, depth + 1);
-        }
-        return undefined;
-      }
+      case 'attr':
+        return this.importedSecret(e, scope, depth);
       default:
         return undefined;
     }
   }
 
-  private reportSecret(
-    mod: ModuleIR,
-    name: string,
-    literal: { value: string; line: number; fallback: boolean },
-    testOnly: boolean,
-  ): void {
+  /** A constant defined in another module (`from cfg import SECRET`, `cfg.SECRET`), named as it is written there. */
+  private importedSecret(e: Expr, scope: Scope, depth: number): SecretLiteral | undefined {
+    for (const v of this.project.evalExpr(e, scope)) {
+      if (v.t !== 'literal') continue;
+      const literal = this.secretLiteral(v.expr, v.scope, depth + 1);
+      if (!literal) return undefined;
+      const defined = [...v.scope.assigns].find(([, values]) => values[values.length - 1] === v.expr)?.[0];
+      return { ...literal, name: literal.name ?? defined };
+    }
+    return undefined;
+  }
+
+  /**
+   * One finding per literal, at the file and line that write it, named by the constant written there. A literal
+   * used by both a test and a real configuration counts as a real one.
+   */
+  private reportSecret(name: string, literal: SecretLiteral, testOnly: boolean): void {
+    const mod = literal.scope.module;
+    const shown = literal.name ?? name;
     if (!this.secrets.some((s) => s.file === mod.file && s.line === literal.line)) {
-      this.secrets.push({ name, value: literal.value, file: mod.file, line: literal.line });
+      this.secrets.push({ name: shown, value: literal.value, file: mod.file, line: literal.line });
     }
     const how = literal.fallback ? 'falls back to a literal' : 'is a literal in the code';
+    const message = `\`${shown}\` ${how} (${maskSecret(literal.value)})${testOnly ? ' in a test configuration' : ''}: anyone with the repository can sign tokens; read it from the environment (\`os.environ["${/^[A-Z_]+$/.test(shown) ? shown : 'JWT_SECRET_KEY'}"]\`) with no literal fallback, and rotate it.`;
+    const earlier = this.issues.find(
+      (i) => i.ruleId === 'jwt-hardcoded-secret' && i.file === mod.file && i.line === literal.line,
+    );
+    if (earlier) {
+      if (earlier.severity === 'low' && !testOnly) Object.assign(earlier, { severity: undefined, message });
+      return;
+    }
     this.add(mod, {
       ruleId: 'jwt-hardcoded-secret',
       line: literal.line,
-      message: `\`${name}\` ${how} (${maskSecret(literal.value)})${testOnly ? ' in a test configuration' : ''}: anyone with the repository can sign tokens; read it from the environment (\`os.environ["${/^[A-Z_]+$/.test(name) ? name : 'JWT_SECRET_KEY'}"]\`) with no literal fallback, and rotate it.`,
+      message,
       severity: testOnly ? 'low' : undefined,
-      code: `${name}`,
+      code: `${shown}`,
     });
   }
 
@@ -438,7 +716,7 @@ export class JwtAnalyzer {
   private checkSetting(mod: ModuleIR, scope: Scope, key: string, value: Expr, testOnly: boolean): void {
     if (SECRET_KEYS.test(key)) {
       const literal = this.secretLiteral(value, scope, 0);
-      if (literal) this.reportSecret(mod, key, literal, testOnly);
+      if (literal) this.reportSecret(key, literal, testOnly);
       return;
     }
     switch (key) {
@@ -510,7 +788,7 @@ export class JwtAnalyzer {
         if (key) this.checkSetting(mod, scope, key, t.value, false);
       } else if (t.target.k === 'attr' && t.target.attr === 'secret_key') {
         const literal = this.secretLiteral(t.value, scope, 0);
-        if (literal) this.reportSecret(mod, 'SECRET_KEY', literal, false);
+        if (literal) this.reportSecret('SECRET_KEY', literal, false);
       }
     }
   }
