@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/pipeline.js';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, routeTable } from './helpers/analyze.js';
 
 /** `METHODS path endpoint file:start-end state [mechanisms]`, in report order. */
 function rows(a: Analysis): string[] {
@@ -384,10 +384,11 @@ describe('authentication per route', () => {
       'svc/security/guards.py': `
         from functools import wraps
         from flask import request, abort
+        from .keys import key_is_valid
         def token_required(f):
             @wraps(f)
             def inner(*a, **k):
-                if not request.authorization:
+                if not request.authorization or not key_is_valid(request.authorization.token):
                     abort(401)
                 return f(*a, **k)
             return inner
@@ -523,7 +524,7 @@ describe('authentication per route', () => {
         def web_gate():
             if request.path.startswith('/public/'):
                 return None
-            if not request.headers.get('Authorization'):
+            if request.headers.get('Authorization') not in app.config['API_TOKENS']:
                 abort(401)
         web.before_request(web_gate)
         @api.post('/login')
@@ -702,14 +703,17 @@ describe('authentication per route', () => {
       `,
     });
     expect(rows(a)).toEqual([
-      'GET /inbox inbox app.py:5-9 protected [credential check in the view body]',
+      'GET /inbox inbox app.py:5-9 unprotected [credential check in the view body (not authentication)]',
       'GET /profile profile app.py:10-13 protected [credential check in the view body]',
       'GET /news news app.py:14-17 unprotected',
       'GET /profiles/<name> profile_page app.py:18-23 unprotected [identity used only when present, in the view body (optional)]',
     ]);
     expect(a.routes[3]?.auth.optional).toBe(true);
-    expect(a.findings.filter((f) => f.ruleId === 'missing-authentication').map((f) => f.route?.path)).toEqual(
-      ['/news'],
+    const missing = a.findings.filter((f) => f.ruleId === 'missing-authentication');
+    expect(missing.map((f) => f.route?.path)).toEqual(['/inbox', '/news']);
+    // Any value of the header gets through /inbox: the finding says so.
+    expect(missing[0]?.message).toContain(
+      'the view body checks that a credential is present but never verifies it: any value passes',
     );
   });
 
@@ -732,6 +736,313 @@ describe('authentication per route', () => {
     });
     expect(rows(a)[0]).toBe('GET /a a app.py:5-8 unknown [require_scope("read:a") (not analysed)]');
     expect(a.findings).toEqual([]);
+  });
+});
+
+describe('frameworks built on Flask', () => {
+  it('recognises APIFlask apps and blueprints with their auth_required, and flask-smorest Api prefixes', async () => {
+    const a = await analyzeFiles({
+      'pets.py': `
+        from apiflask import APIFlask, APIBlueprint, HTTPTokenAuth
+        app = APIFlask(__name__)
+        auth = HTTPTokenAuth()
+        bp = APIBlueprint('pets', __name__, url_prefix='/pets')
+        @bp.get('/')
+        def list_pets():
+            return []
+        @bp.post('/')
+        @bp.auth_required(auth)
+        def create_pet():
+            return {}
+        @app.delete('/pets/<int:pid>')
+        @app.auth_required(auth)
+        def delete_pet(pid):
+            return {}
+        app.register_blueprint(bp)
+      `,
+      'shop.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        from flask_smorest import Api, Blueprint
+        app = Flask(__name__)
+        api = Api()
+        blp = Blueprint('orders', __name__)
+        @blp.route('/')
+        class Orders(MethodView):
+            def post(self):
+                return {}
+        api.register_blueprint(blp, url_prefix='/api/orders')
+        api.init_app(app)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /pets/ pets.list_pets pets.py:5-7 unprotected',
+      'POST /pets/ pets.create_pet pets.py:8-11 protected [bp.auth_required(auth)]',
+      'DELETE /pets/<int:pid> delete_pet pets.py:12-15 protected [app.auth_required(auth)]',
+      'POST /api/orders/ orders.Orders shop.py:9-10 unprotected',
+    ]);
+  });
+
+  it('registers blueprints and resources in loops over tuples, dict items and imported constants', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_restful import Api
+        from bps import a, b, c, MOUNTS
+        from resources import Notes, Tags
+        app = Flask(__name__)
+        api = Api(app)
+        for bp, prefix in ((a, '/alpha'), (b, '/beta')):
+            app.register_blueprint(bp, url_prefix=prefix)
+        for entry in MOUNTS.items():
+            app.register_blueprint(entry[1], url_prefix=entry[0])
+        for resource, url in [(Notes, '/notes'), (Tags, '/tags')]:
+            api.add_resource(resource, url)
+      `,
+      'bps.py': `
+        from flask import Blueprint
+        a = Blueprint('a', __name__)
+        b = Blueprint('b', __name__)
+        c = Blueprint('c', __name__)
+        MOUNTS = {'/gamma': c}
+        for bp in (a, b, c):
+            @bp.get('/drafts')
+            def drafts():
+                return ''
+      `,
+      'resources.py': `
+        from flask_restful import Resource
+        class Notes(Resource):
+            def get(self):
+                return []
+        class Tags(Resource):
+            def get(self):
+                return []
+      `,
+    });
+    expect(routeTable(a)).toEqual([
+      'GET /alpha/drafts unprotected',
+      'GET /beta/drafts unprotected',
+      'GET /gamma/drafts unprotected',
+      'GET /notes unprotected',
+      'GET /tags unprotected',
+    ]);
+  });
+});
+
+describe('what looks like authentication but is not', () => {
+  it('judges swallowed verification errors and presence-only checks, and keeps checks that verify or look up', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import hmac
+        from functools import wraps
+        from flask import Flask, request, abort, g, jsonify
+        from flask_jwt_extended import verify_jwt_in_request
+        from flask_jwt_extended.exceptions import NoAuthorizationError
+        import jwt
+        from models import ApiKey
+        app = Flask(__name__)
+        def soft(fn):
+            @wraps(fn)
+            def wrapper(*a, **k):
+                try:
+                    verify_jwt_in_request()
+                except NoAuthorizationError:
+                    pass
+                except jwt.ExpiredSignatureError:
+                    return jsonify(msg='expired'), 401
+                return fn(*a, **k)
+            return wrapper
+        def bearer_present(fn):
+            @wraps(fn)
+            def wrapper(*a, **k):
+                auth = request.headers.get('Authorization', '')
+                if not auth.startswith('Bearer '):
+                    abort(401)
+                return fn(*a, **k)
+            return wrapper
+        def decoded_or_none(fn):
+            @wraps(fn)
+            def wrapper(*a, **k):
+                token = request.headers.get('Authorization', '').replace('Bearer ', '')
+                if not token:
+                    abort(401)
+                try:
+                    g.user = jwt.decode(token, app.config['SECRET_KEY'], algorithms=['HS256'])
+                except Exception:
+                    g.user = None
+                if g.user is None:
+                    abort(401)
+                return fn(*a, **k)
+            return wrapper
+        def key_looked_up(fn):
+            @wraps(fn)
+            def wrapper(*a, **k):
+                key = request.headers.get('X-Api-Key')
+                if not key:
+                    abort(401)
+                g.client = ApiKey.query.filter_by(key=key).first_or_404()
+                return fn(*a, **k)
+            return wrapper
+        def key_compared(fn):
+            @wraps(fn)
+            def wrapper(*a, **k):
+                key = request.headers.get('X-Api-Key', '')
+                if not hmac.compare_digest(key, app.config['API_KEY']):
+                    abort(403)
+                return fn(*a, **k)
+            return wrapper
+        @app.get('/a')
+        @soft
+        def a():
+            return ''
+        @app.get('/b')
+        @bearer_present
+        def b():
+            return ''
+        @app.get('/c')
+        @decoded_or_none
+        def c():
+            return ''
+        @app.get('/d')
+        @key_looked_up
+        def d():
+            return ''
+        @app.get('/e')
+        @key_compared
+        def e():
+            return ''
+        @app.get('/f')
+        def f():
+            try:
+                verify_jwt_in_request()
+            except Exception:
+                pass
+            return ''
+        @app.get('/g')
+        def g_view():
+            try:
+                verify_jwt_in_request()
+            except ValueError:
+                pass
+            return ''
+      `,
+    });
+    expect(routeTable(a)).toEqual([
+      'GET /a unprotected',
+      'GET /b unprotected',
+      'GET /c protected',
+      'GET /d protected',
+      'GET /e protected',
+      'GET /f unprotected',
+      'GET /g protected',
+    ]);
+    const messages = Object.fromEntries(a.findings.map((f) => [f.route?.path, f.message]));
+    expect(messages['/a']).toContain('`soft` swallows the verification error');
+    expect(messages['/b']).toContain(
+      '`bearer_present` checks that a credential is present but never verifies it',
+    );
+    expect(messages['/f']).toContain('the view body swallows the verification error');
+  });
+
+  it('applies hooks that skip HTTP methods, blueprints or endpoint prefixes only to the other requests', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint, request
+        from flask_jwt_extended import JWTManager, verify_jwt_in_request
+        app = Flask(__name__)
+        JWTManager(app)
+        posts = Blueprint('posts', __name__, url_prefix='/posts')
+        shop = Blueprint('shop', __name__, url_prefix='/shop')
+        public_pages = Blueprint('public_pages', __name__, url_prefix='/p')
+        @posts.before_request
+        def writers_only():
+            if request.method in ('GET', 'HEAD'):
+                return
+            verify_jwt_in_request()
+        @posts.route('/drafts', methods=['GET', 'POST'])
+        def drafts():
+            return ''
+        @app.before_request
+        def gate():
+            if request.method == 'OPTIONS':
+                return
+            if request.blueprint == 'shop' or request.blueprint == 'posts':
+                return
+            if request.endpoint and request.endpoint.startswith('public'):
+                return
+            verify_jwt_in_request()
+        @shop.get('/items')
+        def items():
+            return ''
+        @public_pages.get('/menu')
+        def menu():
+            return ''
+        @app.get('/account')
+        def account():
+            return ''
+        for bp in (posts, shop, public_pages):
+            app.register_blueprint(bp)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      "GET /posts/drafts posts.drafts app.py:13-15 unprotected [before_request gate skips blueprint 'posts'; before_request writers_only skips GET requests]",
+      "POST /posts/drafts posts.drafts app.py:13-15 protected [before_request writers_only; before_request gate skips blueprint 'posts']",
+      "GET /shop/items shop.items app.py:25-27 unprotected [before_request gate skips blueprint 'shop']",
+      'GET /p/menu public_pages.menu app.py:28-30 public',
+      'GET /account account app.py:31-33 protected [before_request gate]',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.methods.join()} ${f.route?.path}`)).toEqual([
+      'missing-authentication GET /posts/drafts',
+      'missing-authentication GET /shop/items',
+    ]);
+  });
+
+  it('honours LOGIN_DISABLED set unconditionally, not under a testing switch, and labels restx Namespace decorators', async () => {
+    const a = await analyzeFiles({
+      'web.py': `
+        from flask import Flask
+        from flask_login import LoginManager, login_required
+        app = Flask(__name__)
+        app.config.update(LOGIN_DISABLED=True)
+        LoginManager(app)
+        @app.get('/dashboard')
+        @login_required
+        def dashboard():
+            return ''
+      `,
+      'factory.py': `
+        from flask import Flask
+        from flask_login import LoginManager, login_required
+        from flask_restx import Api, Namespace, Resource
+        from flask_jwt_extended import jwt_required
+        def create_app(testing=False):
+            app = Flask(__name__)
+            if testing:
+                app.config['LOGIN_DISABLED'] = True
+            LoginManager(app)
+            @app.get('/settings')
+            @login_required
+            def settings():
+                return ''
+            api = Api(app)
+            ns = Namespace('things', decorators=[jwt_required()])
+            @ns.route('/')
+            class Things(Resource):
+                def get(self):
+                    return []
+            api.add_namespace(ns)
+            return app
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /settings settings factory.py:10-13 protected [login_required]',
+      'GET /things/ things factory.py:18-19 protected [Namespace decorators: jwt_required()]',
+      'GET /dashboard dashboard web.py:6-9 unprotected [login_required (no effect: LOGIN_DISABLED)]',
+    ]);
+    expect(a.findings.map((f) => f.message)).toEqual([
+      '`GET /dashboard` has no effective authentication: `login_required` does nothing: `LOGIN_DISABLED = True` (web.py:4) switches Flask-Login off. Set `LOGIN_DISABLED` only in test configuration, or list the route in `public-routes` if it is public on purpose.',
+    ]);
   });
 });
 

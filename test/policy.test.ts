@@ -44,6 +44,15 @@ describe('public by design', () => {
     'GET /api/projects',
     'POST /api/login/<int:user_id>/impersonate',
     'GET /webhooks/deliveries',
+    // Health, status and version are public to read, not to write.
+    'POST /version',
+    'PUT /api/status',
+    'DELETE /healthz',
+    // Creating an administrator is not self-service sign-up.
+    'POST /register/admin',
+    'POST /api/auth/register/superuser',
+    'POST /admin/register',
+    'POST /admin/signup',
   ])('%s is not', (spec) => {
     expect(publicByDesign(route(spec))).toBeUndefined();
   });
@@ -56,6 +65,7 @@ describe('public by design', () => {
       'authentication entry point (login)',
     );
     expect(publicByDesign(route('POST /api/v1/things', 'ThingResource.post'))).toBeUndefined();
+    expect(publicByDesign(route('POST /admin/accounts/new', 'register'))).toBeUndefined();
   });
 });
 

@@ -11,9 +11,13 @@ import { concretePath, type RunningApp, startFlaskApp } from './helpers/flask.js
  * answer 2xx to a request without credentials, and every route listed as protected must turn it away.
  */
 
-/** What a caller without credentials sends to a route, when an empty JSON body is not enough (to log in, say). */
+/**
+ * What a caller without credentials sends to a route, when an empty JSON body is not enough (to log in, say),
+ * or a made-up credential, for routes that only check one is present (any value must get through).
+ */
 interface Probe {
   json?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** expected.json may carry `probes`, keyed by `METHOD path`. */
@@ -36,8 +40,11 @@ async function requestWithoutCredentials(baseUrl: string, method: string, path: 
     method,
     redirect: 'manual',
     ...(method === 'GET'
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(probe.json ?? {}) }),
+      ? { headers: { ...probe.headers } }
+      : {
+          headers: { 'content-type': 'application/json', ...probe.headers },
+          body: JSON.stringify(probe.json ?? {}),
+        }),
   });
   await res.arrayBuffer();
   return res;

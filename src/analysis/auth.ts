@@ -12,7 +12,25 @@ export interface GuardInfo {
   label: string;
   /** Attributes the decorator sets on the view (`f.is_public = True`), for hooks that honour markers. */
   marks?: string[];
+  /** Why something that looks like authentication is none (`checks that … is present, never its value`). */
+  weak?: string;
+  /** Flask-Login's `login_required`: a no-op when the app sets `LOGIN_DISABLED`. */
+  flaskLogin?: boolean;
 }
+
+/** What a check that only looks for a credential's presence amounts to. */
+export const PRESENCE_ONLY = 'checks that a credential is present but never verifies it: any value passes';
+
+/** What a verifier call inside a try whose handler carries on amounts to. */
+export const SWALLOWED =
+  'swallows the verification error and carries on, so requests with a missing or invalid token pass';
+
+/** Flask-Login decorators that `LOGIN_DISABLED = True` turns into no-ops. */
+const FLASK_LOGIN_DECORATORS = new Set([
+  'flask_login.login_required',
+  'flask_login.fresh_login_required',
+  'flask_security.login_required',
+]);
 
 const truthy = (e: Expr | undefined): boolean => !!e && e.k === 'const' && e.v === true;
 
@@ -43,7 +61,12 @@ const LIBRARY_DECORATORS: Record<string, (call: Extract<Expr, { k: 'call' }> | u
   'flask_user.login_required': () => 'auth',
   'flask_user.roles_required': () => 'auth',
   'flask_user.roles_accepted': () => 'auth',
+  // APIFlask 0.x: `@auth_required(auth)`.
+  'apiflask.auth_required': (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth'),
 };
+
+const apiflaskAuthRequired = (c: Extract<Expr, { k: 'call' }> | undefined): GuardKind =>
+  truthy(c?.kw.optional) ? 'optional' : 'auth';
 
 /** Decorating methods of extension instances, by canonical class. */
 const INSTANCE_DECORATORS: Record<
@@ -54,6 +77,11 @@ const INSTANCE_DECORATORS: Record<
   'flask_httpauth.HTTPTokenAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
   'flask_httpauth.HTTPDigestAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
   'flask_httpauth.MultiAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  // APIFlask's auth classes subclass Flask-HTTPAuth's; `@app.auth_required(auth)` applies `auth.login_required`.
+  'apiflask.HTTPTokenAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'apiflask.HTTPBasicAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
+  'apiflask.APIFlask': { auth_required: apiflaskAuthRequired },
+  'apiflask.APIBlueprint': { auth_required: apiflaskAuthRequired },
   'authlib.ResourceProtector': { __call__: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
   'flask_oidc.OpenIDConnect': {
     // flask-oidc 1.x: accept_token() lets requests without a token through unless require_token=True.
@@ -82,13 +110,26 @@ const OPTIONAL_VERIFIERS = new Set(['flask_jwt_extended.verify_jwt_in_request_op
 const AUTHISH =
   /auth|login|token|jwt|permission|role|admin|protect|require|access|scope|secure|verify|oauth|oidc|api_?key|signed|credential|bearer|session|acl|rbac|privilege|guard/i;
 
+/** Requests a hook lets through by design: public endpoints, blueprints, paths, markers, HTTP methods. */
+export interface HookAllow {
+  endpoints: string[];
+  endpointPrefixes: string[];
+  blueprints: string[];
+  paths: string[];
+  prefixes: string[];
+  markers: string[];
+  /** Methods the hook never checks (`if request.method == "GET": return`). */
+  methods: string[];
+  opaque: boolean;
+}
+
 export interface HookAnalysis {
   fn: FunctionIR;
   /** Rejects requests without credentials (outside its allow-list). */
   verifies: boolean;
   /** Tries to verify credentials but lets requests without them through. */
   failsOpen: boolean;
-  allow: { endpoints: string[]; paths: string[]; prefixes: string[]; markers: string[]; opaque: boolean };
+  allow: HookAllow;
   reason?: string;
 }
 
@@ -107,7 +148,10 @@ export class AuthAnalyzer {
     for (const v of values) {
       const info = this.classifyValue(v, expr, label);
       if (rank(info.kind) > rank(best.kind)) best = info;
-      else if (info.marks?.length) best = { ...best, marks: [...(best.marks ?? []), ...info.marks] };
+      else {
+        if (info.marks?.length) best = { ...best, marks: [...(best.marks ?? []), ...info.marks] };
+        if (info.weak && best.kind === 'none') best = { ...best, weak: info.weak };
+      }
     }
     return best;
   }
@@ -117,7 +161,12 @@ export class AuthAnalyzer {
     switch (v.t) {
       case 'ext': {
         const rule = LIBRARY_DECORATORS[canonical(v.qn)];
-        if (rule) return { kind: rule(undefined), label };
+        if (rule)
+          return {
+            kind: rule(undefined),
+            label,
+            ...(FLASK_LOGIN_DECORATORS.has(canonical(v.qn)) ? { flaskLogin: true } : {}),
+          };
         return { kind: AUTHISH.test(v.qn.split('.').pop() ?? '') ? 'unknown' : 'none', label };
       }
       case 'extcall': {
@@ -155,23 +204,41 @@ export class AuthAnalyzer {
     const functions = nestedFunctions(fn);
     let kind: GuardKind = 'none';
     const marks: string[] = [];
+    let weak: string | undefined;
+    // Auth that only comes from Flask-Login decorators applied inside (LOGIN_DISABLED switches it off).
+    let flaskLogin: boolean | undefined;
+    const inner = (g: GuardInfo): void => {
+      if (g.kind !== 'auth') return;
+      flaskLogin = (flaskLogin ?? true) && !!g.flaskLogin;
+    };
     for (const f of functions) {
       marks.push(...f.facts.marksParam);
       for (const d of f.decorators) {
-        const inner = this.classifyDecorator(d.expr, f.scope.parent ?? f.scope);
-        if (inner.kind === 'auth' || (inner.kind === 'optional' && kind === 'none')) kind = inner.kind;
+        const guard = this.classifyDecorator(d.expr, f.scope.parent ?? f.scope);
+        if (guard.kind === 'auth' || (guard.kind === 'optional' && kind === 'none')) kind = guard.kind;
+        inner(guard);
       }
       for (const c of f.facts.calls) {
         // `return jwt_required()(fn)` or `login_required(fn)` inside the decorator.
         if (c.fn.k === 'call' || c.fn.k === 'name' || c.fn.k === 'attr') {
           const applied = c.fn.k === 'call' ? this.classifyDecorator(c.fn, f.scope) : undefined;
           if (applied?.kind === 'auth') kind = 'auth';
+          if (applied) inner(applied);
         }
       }
-      if (this.rejectsWithoutCredentials(f)) kind = 'auth';
-      else if (kind === 'none' && this.callsOptionalVerifier(f)) kind = 'optional';
+      if (this.rejectsWithoutCredentials(f)) {
+        kind = 'auth';
+        flaskLogin = false;
+      } else if (kind === 'none' && this.callsOptionalVerifier(f)) kind = 'optional';
+      else weak = this.weakness(f) ?? weak;
     }
-    const info: GuardInfo = { kind, label: fn.name, marks };
+    const info: GuardInfo = {
+      kind,
+      label: fn.name,
+      marks,
+      ...(kind === 'none' && weak ? { weak } : {}),
+      ...(kind === 'auth' && flaskLogin ? { flaskLogin } : {}),
+    };
     this.customCache.set(fn, info);
     return info;
   }
@@ -195,9 +262,34 @@ export class AuthAnalyzer {
       } else if (kind === 'optional-verifier') reads = true;
     }
     const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false));
-    const result = verifies || (reads && rejects);
+    const result = verifies || (reads && rejects && !presenceOnly(facts));
     this.rejectCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * Rejects a request without the credential, but accepts any value of it: the header (cookie, argument) is
+   * tested for presence or format only, and never compared, looked up or verified.
+   */
+  checksPresenceOnly(fn: FunctionIR): boolean {
+    return (
+      presenceOnly(fn.facts) &&
+      !this.rejectsWithoutCredentials(fn) &&
+      fn.facts.rejects.some((r) => reachesAbsent(r.guards, false))
+    );
+  }
+
+  /** Why code that tries to authenticate lets requests through: presence checked only, or the error swallowed. */
+  weakness(fn: FunctionIR): string | undefined {
+    if (this.rejectsWithoutCredentials(fn)) return undefined;
+    if (this.checksPresenceOnly(fn)) return PRESENCE_ONLY;
+    const swallows = fn.facts.calls.some(
+      (c) =>
+        reachesAbsent(c.guards, false) &&
+        !reachesAbsent(c.guards, true) &&
+        ['verifier', 'project-verifier'].includes(this.callKind(c.fn, c.kw, fn.scope)),
+    );
+    return swallows ? SWALLOWED : undefined;
   }
 
   /**
@@ -256,45 +348,74 @@ export class AuthAnalyzer {
     const cached = this.hookCache.get(fn);
     if (cached) return cached;
     const facts = fn.facts;
-    const allow = {
-      endpoints: [] as string[],
-      paths: [] as string[],
-      prefixes: [] as string[],
-      markers: [] as string[],
+    const allow: HookAllow = {
+      endpoints: [],
+      endpointPrefixes: [],
+      blueprints: [],
+      paths: [],
+      prefixes: [],
+      markers: [],
+      methods: [],
       opaque: false,
     };
-    const addAllow = (g: Extract<Guard, { kind: 'allow' }>): void => {
+    const addAllow = (g: AllowGuard): void => {
       for (const e of g.endpoints) {
         if (e.startsWith('@marker:')) allow.markers.push(e.slice(8));
-        else if (!e.startsWith('@method:')) allow.endpoints.push(e);
+        else allow.endpoints.push(e);
       }
+      allow.endpointPrefixes.push(...g.endpointPrefixes);
+      allow.blueprints.push(...g.blueprints);
       allow.paths.push(...g.paths);
       allow.prefixes.push(...g.prefixes);
       if (g.opaque && !g.endpoints.some((e) => e.startsWith('@marker:'))) allow.opaque = true;
     };
-    for (const p of facts.passes) for (const g of p.guards) if (g.kind === 'allow' && !g.negated) addAllow(g);
+    const exemptMethods = new Set<string>();
+    for (const p of facts.passes) {
+      // `if request.method == "GET": return` skips the check for those methods only.
+      if (p.guards.length && p.guards.every(isMethodGuard)) {
+        const methods = methodsRunning(p.guards);
+        if (methods.size < ROUTE_METHODS.length) for (const m of methods) exemptMethods.add(m);
+        continue;
+      }
+      for (const g of p.guards) if (g.kind === 'allow' && !g.negated && !isMethodGuard(g)) addAllow(g);
+    }
 
     let verifierSeen = false;
+    let swallowedVerifier = false;
     let verifies = false;
     let reads = facts.credentialReads.length > 0;
-    const exceptLists: Extract<Guard, { kind: 'allow' }>[] = [];
+    /** Methods a rejecting statement runs for: the hook protects only those. */
+    const protectedMethods = new Set<string>();
+    const exceptLists: AllowGuard[] = [];
+    const protecting = (guards: Guard[], raising: boolean): boolean => {
+      const others = guards.filter((g): boolean => !isMethodGuard(g));
+      if (!reachesAbsent(others, raising)) return false;
+      for (const m of methodsRunning(guards)) protectedMethods.add(m);
+      for (const g of others) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
+      return true;
+    };
     for (const c of facts.calls) {
       const kind = this.callKind(c.fn, c.kw, fn.scope);
       if (kind === 'other') continue;
       verifierSeen = true;
       reads = true;
-      if (kind !== 'optional-verifier' && reachesAbsent(c.guards, true)) {
-        verifies = true;
-        for (const g of c.guards) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
-      }
+      if (kind === 'optional-verifier') continue;
+      if (protecting(c.guards, true)) verifies = true;
+      else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
-    const rejecting = facts.rejects.filter((r) => reachesAbsent(r.guards, false));
-    if (reads && rejecting.length) {
-      verifies = true;
-      for (const r of rejecting)
-        for (const g of r.guards) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
+    const onlyPresence = presenceOnly(facts);
+    const rejecting = facts.rejects.filter((r) =>
+      reachesAbsent(
+        r.guards.filter((g): boolean => !isMethodGuard(g)),
+        false,
+      ),
+    );
+    if (reads && rejecting.length && !onlyPresence) {
+      for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;
     }
     for (const g of exceptLists) addAllow({ ...g, negated: false });
+    if (verifies) for (const m of ROUTE_METHODS) if (!protectedMethods.has(m)) exemptMethods.add(m);
+    allow.methods = ROUTE_METHODS.filter((m) => exemptMethods.has(m));
 
     // `if not token: return` lets anonymous requests through before any check runs.
     const passesWhenAbsent = facts.passes.some(
@@ -311,12 +432,53 @@ export class AuthAnalyzer {
       reason = 'it returns early when the request carries no credentials, so those requests reach the view';
     } else if (attempts && reads && !verifies) {
       failsOpen = true;
-      reason = 'it only rejects requests that carry a credential; requests without one pass';
+      if (onlyPresence && rejecting.length && swallowedVerifier)
+        reason =
+          'it only rejects requests without a credential and swallows the verification error, so any value passes';
+      else if (onlyPresence && rejecting.length) reason = `it ${PRESENCE_ONLY}`;
+      else if (swallowedVerifier) reason = `it ${SWALLOWED}`;
+      else reason = 'it only rejects requests that carry a credential; requests without one pass';
     }
     const result: HookAnalysis = { fn, verifies, failsOpen, allow, reason };
     this.hookCache.set(fn, result);
     return result;
   }
+}
+
+type AllowGuard = Extract<Guard, { kind: 'allow' }>;
+
+/** The methods of the route model (HEAD and OPTIONS are left out, as in the route table). */
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** A condition on the HTTP method alone (`request.method == "GET"`, `request.method not in WRITES`). */
+function isMethodGuard(g: Guard): g is AllowGuard {
+  return (
+    g.kind === 'allow' &&
+    g.methods.length > 0 &&
+    !g.opaque &&
+    g.endpoints.length +
+      g.endpointPrefixes.length +
+      g.blueprints.length +
+      g.paths.length +
+      g.prefixes.length ===
+      0
+  );
+}
+
+/** The route methods a statement under these guards runs for. */
+function methodsRunning(guards: Guard[]): Set<string> {
+  let out = new Set(ROUTE_METHODS);
+  for (const g of guards) {
+    if (!isMethodGuard(g)) continue;
+    const listed = new Set(g.methods);
+    out = new Set([...out].filter((m) => listed.has(m) !== g.negated));
+  }
+  return out;
+}
+
+/** A credential as sent is read and rejected when missing, but its value is never checked. */
+function presenceOnly(facts: BodyFacts): boolean {
+  return facts.rawCredentialReads.length > 0 && facts.credentialChecks.length === 0;
 }
 
 function rank(kind: GuardKind): number {

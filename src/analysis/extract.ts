@@ -7,6 +7,8 @@ import type {
   FunctionIR,
   Guard,
   ImportBinding,
+  Loop,
+  LoopTarget,
   ModuleIR,
   Scope,
   Span,
@@ -345,6 +347,35 @@ function targetNames(target: SyntaxNode): string[] {
 interface WalkContext {
   module: ModuleIR;
   depth: number;
+  /** The `for` loops around the statement, outermost first. */
+  loops: Loop[];
+  /** Under an if/else, a loop or an except handler: the statement may not run. */
+  conditional: boolean;
+}
+
+/** Names a `for` target binds: `bp`, or nested tuples (`for bp, prefix in …`); undefined for anything else. */
+function loopTarget(node: SyntaxNode): LoopTarget | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(node.type)) {
+    const parts: LoopTarget[] = [];
+    for (const c of node.namedChildren) {
+      const t = c ? loopTarget(c) : undefined;
+      if (t === undefined) return undefined;
+      parts.push(t);
+    }
+    return parts;
+  }
+  if (node.type === 'parenthesized_expression') {
+    const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+    return inner ? loopTarget(inner) : undefined;
+  }
+  return undefined;
+}
+
+/** Each name of a loop target with where it sits inside one item of the iterable. */
+function targetPaths(target: LoopTarget, path: number[] = []): { name: string; path: number[] }[] {
+  if (typeof target === 'string') return [{ name: target, path }];
+  return target.flatMap((t, i) => targetPaths(t, [...path, i]));
 }
 
 function walkBlock(block: SyntaxNode, scope: Scope, ctx: WalkContext): void {
@@ -379,11 +410,16 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'expression_statement': {
       for (const e of stmt.namedChildren) {
         if (!e) continue;
-        if (e.type === 'assignment') recordAssignment(e, scope);
+        if (e.type === 'assignment') recordAssignment(e, scope, ctx.conditional);
         else if (e.type === 'call') {
           const call = toExpr(e);
           if (call.k === 'call')
-            scope.calls.push({ call, span: { startLine: line(e), endLine: endLine(e) } });
+            scope.calls.push({
+              call,
+              span: { startLine: line(e), endLine: endLine(e) },
+              ...(ctx.loops.length ? { loops: ctx.loops } : {}),
+              ...(ctx.conditional ? { conditional: true } : {}),
+            });
         }
       }
       return;
@@ -391,13 +427,23 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'for_statement': {
       const left = stmt.childForFieldName('left');
       const right = stmt.childForFieldName('right');
-      if (left?.type === 'identifier' && right) {
-        const list = scope.assigns.get(left.text) ?? [];
-        list.push({ k: 'item', of: toExpr(right), line: line(stmt) });
-        scope.assigns.set(left.text, list);
+      const target = left ? loopTarget(left) : undefined;
+      const iter = right ? toExpr(right) : undefined;
+      if (target !== undefined && iter) {
+        for (const { name, path } of targetPaths(target)) {
+          const list = scope.assigns.get(name) ?? [];
+          list.push({ k: 'item', of: iter, ...(path.length ? { path } : {}), line: line(stmt) });
+          scope.assigns.set(name, list);
+        }
       }
+      // Calls in the body are evaluated once per item when the iterable is known (`for bp, prefix in …`).
+      const inLoop: WalkContext = {
+        ...deeper,
+        conditional: true,
+        loops: target !== undefined && iter ? [...ctx.loops, { target, iter }] : ctx.loops,
+      };
       for (const c of stmt.namedChildren)
-        if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, deeper);
+        if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, inLoop);
       return;
     }
     case 'if_statement':
@@ -408,18 +454,21 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'finally_clause':
     case 'with_statement':
     case 'while_statement':
-    case 'block':
+    case 'block': {
+      const branch = ['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'while_statement'];
+      const inner = branch.includes(stmt.type) ? { ...deeper, conditional: true } : deeper;
       for (const c of stmt.namedChildren) {
-        if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, deeper);
+        if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, inner);
       }
-      if (stmt.type === 'block') walkBlock(stmt, scope, deeper);
+      if (stmt.type === 'block') walkBlock(stmt, scope, inner);
       return;
+    }
     default:
       return;
   }
 }
 
-function recordAssignment(node: SyntaxNode, scope: Scope): void {
+function recordAssignment(node: SyntaxNode, scope: Scope, conditional: boolean): void {
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
   if (!left || !right) return;
@@ -436,7 +485,12 @@ function recordAssignment(node: SyntaxNode, scope: Scope): void {
   const value = toExpr(valueNode);
   for (const target of chainTargets) {
     if (target.type === 'attribute' || target.type === 'subscript') {
-      scope.targetAssigns.push({ target: toExpr(target), value, line: line(node) });
+      scope.targetAssigns.push({
+        target: toExpr(target),
+        value,
+        line: line(node),
+        ...(conditional ? { conditional } : {}),
+      });
       continue;
     }
     const names = targetNames(target);
@@ -478,7 +532,7 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
   ctx.module.allFunctions.push(fn);
   const body = node.childForFieldName('body');
   if (body) {
-    walkBlock(body, fn.scope, ctx);
+    walkBlock(body, fn.scope, { ...ctx, loops: [], conditional: false });
     fn.facts = bodyFacts(body, fn.scope, fn.params);
   }
   return fn;
@@ -506,7 +560,7 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
   ctx.module.allClasses.push(cls);
   const body = node.childForFieldName('body');
   if (body) {
-    walkBlock(body, cls.scope, ctx);
+    walkBlock(body, cls.scope, { ...ctx, loops: [], conditional: false });
     for (const [n, values] of cls.scope.assigns) cls.attrs[n] = values[values.length - 1]!;
     for (const [n, fn] of cls.scope.functions) cls.methods[n] = fn;
     cls.facts = bodyFacts(body, cls.scope, []);
@@ -517,6 +571,8 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
 function emptyFacts(): BodyFacts {
   return {
     credentialReads: [],
+    rawCredentialReads: [],
+    credentialChecks: [],
     rejects: [],
     passes: [],
     calls: [],
@@ -570,28 +626,46 @@ interface FactWalk {
   scope: Scope;
   params: string[];
   credVars: Set<string>;
+  /** Names holding a credential as the client sent it (a subset of credVars). */
+  rawVars: Set<string>;
   /** Names holding a bearer token, an Authorization header or decoded claims. */
   tokenVars: Set<string>;
+  /** Token names holding the parts of `<auth header>.split()`: part 0 is the scheme word, not the token. */
+  splitVars: Set<string>;
   guards: Guard[];
   depth: number;
 }
 
 /** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
-function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
+/**
+ * Which credentials a read counts: `raw` — as the client sent them (headers, cookies, arguments,
+ * `request.authorization`, and names holding them); `derived` — what a verifier, a lookup or the framework
+ * made of them (session, current_user, g.user, JWT identity, names holding those); `any` — both.
+ */
+type CredentialKind = 'any' | 'raw' | 'derived';
+
+/** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
+function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: CredentialKind = 'any'): boolean {
   if (depth > 30) return false;
+  const raw = kind !== 'derived';
+  const derived = kind !== 'raw';
   switch (node.type) {
     case 'identifier':
-      return w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity';
+      if (w.rawVars.has(node.text)) return raw;
+      return (
+        derived &&
+        (w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity')
+      );
     case 'attribute': {
       const text = node.text.replace(/\s+/g, '');
-      if (/^request\.authorization\b/.test(text)) return true;
+      if (/^request\.authorization\b/.test(text)) return raw;
       if (
         /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(
           text,
         )
       )
-        return true;
-      if (/^current_user\./.test(text) || /^current_identity\b/.test(text)) return true;
+        return derived;
+      if (/^current_user\./.test(text) || /^current_identity\b/.test(text)) return derived;
       break;
     }
     case 'subscript': {
@@ -599,11 +673,11 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const key = node.childForFieldName('subscript');
       const vt = value?.text.replace(/\s+/g, '') ?? '';
       const kv = key ? stringValue(key) : undefined;
-      if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return true;
+      if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
-        return true;
-      if (vt === 'session' && kv !== undefined) return true;
-      if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv)) return true;
+        return raw;
+      if (vt === 'session' && kv !== undefined) return derived;
+      if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv)) return raw;
       break;
     }
     case 'call': {
@@ -612,16 +686,16 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const args = node.childForFieldName('arguments');
       const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
       const fv = first ? stringValue(first) : undefined;
-      if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return true;
+      if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
       if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
-        return true;
-      if (ft === 'session.get') return true;
+        return raw;
+      if (ft === 'session.get') return derived;
       if (
         /^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(
           lastName(node),
         )
       )
-        return true;
+        return derived;
       break;
     }
     case 'comparison_operator': {
@@ -629,17 +703,93 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const [left, right] = node.namedChildren;
       const lv = left ? stringValue(left) : undefined;
       const rt = right?.text.replace(/\s+/g, '') ?? '';
-      if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return true;
+      if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return raw;
       if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
-        return true;
-      if (lv !== undefined && rt === 'session') return true;
+        return raw;
+      if (lv !== undefined && rt === 'session') return derived;
       break;
     }
     case 'lambda':
       return false;
   }
-  for (const c of node.namedChildren) if (c && readsCredential(c, w, depth + 1)) return true;
+  for (const c of node.namedChildren) if (c && readsCredential(c, w, depth + 1, kind)) return true;
   return false;
+}
+
+/**
+ * Still the credential as sent, only reshaped (`header.split()[1]`, `token or ''`, `auth[7:]`)? Then a name
+ * assigned from it holds a raw credential; anything else (a lookup, a verifier) makes it derived.
+ */
+function isRawCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
+  if (depth > 20) return false;
+  switch (node.type) {
+    case 'parenthesized_expression':
+    case 'conditional_expression':
+    case 'boolean_operator':
+      return node.namedChildren.some((c) => !!c && c.type !== 'comment' && isRawCredential(c, w, depth + 1));
+    case 'subscript': {
+      const value = node.childForFieldName('value');
+      if (value && isRawCredential(value, w, depth + 1)) return true;
+      break;
+    }
+    case 'call': {
+      const fn = node.childForFieldName('function');
+      const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+      if (obj && RESHAPING_METHOD.test(lastName(fn)) && isRawCredential(obj, w, depth + 1)) return true;
+      if (/^(str|bytes)$/.test(fn?.text ?? '')) {
+        const arg = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+        if (arg && isRawCredential(arg, w, depth + 1)) return true;
+      }
+      break;
+    }
+  }
+  return readsCredential(node, w, depth + 1, 'raw') && !readsCredential(node, w, depth + 1, 'derived')
+    ? node.type !== 'call' || /^request\./.test(node.childForFieldName('function')?.text ?? '')
+    : false;
+}
+
+/** String methods that reshape a credential without checking it. */
+const RESHAPING_METHOD =
+  /^(strip|lstrip|rstrip|split|rsplit|partition|rpartition|replace|lower|upper|casefold|title|removeprefix|removesuffix|encode|get)$/;
+
+/** Functions a credential can be handed to without being checked: formatting, logging, responses. */
+const NON_CHECKING_CALL =
+  /^(len|str|bytes|bool|int|float|repr|type|id|hash|isinstance|hasattr|getattr|setattr|print|format|list|tuple|dict|set|jsonify|make_response|abort|redirect|url_for|render_template|Response|startswith|endswith|split|rsplit|partition|strip|replace|lower|upper|encode|decode_header|append|extend|update|setdefault|get)$/;
+const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|textwrap|logging|warnings)\./;
+
+/** A comparison that only tests presence or the scheme word: `token is None`, `scheme != 'Bearer'`, `len(t) < 8`. */
+function isPresenceComparison(node: SyntaxNode): boolean {
+  const operands = node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  if (operands.length !== 2 || ops.length !== 1) return false;
+  const [a, b] = operands as [SyntaxNode, SyntaxNode];
+  const op = ops[0]!;
+  const literal = (n: SyntaxNode): string | undefined => (n.type === 'none' ? '' : stringValue(n));
+  const la = literal(a);
+  const lb = literal(b);
+  if ((op === 'in' || op === 'not in') && la !== undefined) {
+    return /^(request\.(headers|cookies|args|values|form)|session)$/.test(b.text.replace(/\s+/g, ''));
+  }
+  const lit = lb ?? la;
+  if (lit !== undefined && /^(|bearer|basic|token|jwt|digest)$/i.test(lit.trim())) return true;
+  if (a.type === 'call' && lastName(a) === 'len') return true;
+  if (b.type === 'call' && lastName(b) === 'len') return true;
+  if (
+    (op === 'is' || op === 'is not') &&
+    (a.type === 'true' || b.type === 'true' || a.type === 'false' || b.type === 'false')
+  )
+    return true;
+  return false;
+}
+
+/** Is a failure raised here swallowed by an enclosing try (a handler that catches it and does not reject)? */
+function swallowed(w: FactWalk): boolean {
+  return w.guards.some((g) => g.kind === 'try' && !g.handlerRejects);
+}
+
+function noteCheck(node: SyntaxNode, w: FactWalk): void {
+  const ln = line(node);
+  if (!w.facts.credentialChecks.includes(ln)) w.facts.credentialChecks.push(ln);
 }
 
 function literalStrings(node: SyntaxNode, w: FactWalk, depth = 0): string[] {
@@ -681,8 +831,11 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
   const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
   if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck) return undefined;
   const endpoints: string[] = [];
+  const endpointPrefixes: string[] = [];
+  const blueprints: string[] = [];
   const paths: string[] = [];
   const prefixes: string[] = [];
+  const methods: string[] = [];
   let opaque = markerCheck;
   const visit = (n: SyntaxNode, depth: number): void => {
     if (depth > 20) return;
@@ -693,6 +846,11 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
       const objText = fn?.type === 'attribute' ? (fn.childForFieldName('object')?.text ?? '') : '';
       if (lastName(fn) === 'startswith' && /request\.(path|url|full_path)/.test(objText)) {
         for (const a of an) prefixes.push(...literalStrings(a, w));
+        return;
+      }
+      // `request.endpoint.startswith("public")`: every endpoint so named, blueprints `public*` included.
+      if (lastName(fn) === 'startswith' && /request\.endpoint/.test(objText)) {
+        for (const a of an) endpointPrefixes.push(...literalStrings(a, w));
         return;
       }
       if (/^(getattr|hasattr)$/.test(lastName(fn))) {
@@ -708,8 +866,14 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
       const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
       if (subject) {
         const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
-        if (/request\.endpoint|request\.blueprint/.test(subject.text)) endpoints.push(...values);
-        else if (/request\.method/.test(subject.text)) endpoints.push(...values.map((v) => `@method:${v}`));
+        const subjectText = subject.text.replace(/\s+/g, '');
+        // `request.endpoint.split(".")[0]` and `.partition(".")[0]` name the blueprint.
+        const blueprintOfEndpoint = /^request\.endpoint\.(r?split|partition)\(['"]\.['"](,\d+)?\)\[0\]$/.test(
+          subjectText,
+        );
+        if (/request\.blueprint/.test(subjectText) || blueprintOfEndpoint) blueprints.push(...values);
+        else if (/request\.endpoint/.test(subjectText)) endpoints.push(...values);
+        else if (/request\.method/.test(subjectText)) methods.push(...values.map((v) => v.toUpperCase()));
         else paths.push(...values);
         if (values.length === 0) opaque = true;
         return;
@@ -720,7 +884,17 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
   visit(cond, 0);
   if (/request\.(url_rule)/.test(text) && endpoints.length + paths.length + prefixes.length === 0)
     opaque = true;
-  return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
+  return {
+    kind: 'allow',
+    negated,
+    endpoints,
+    endpointPrefixes,
+    blueprints,
+    paths,
+    prefixes,
+    methods,
+    opaque,
+  };
 }
 
 /** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
@@ -785,8 +959,11 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
           kind: 'allow',
           negated: false,
           endpoints: allows.flatMap((a) => a.endpoints),
+          endpointPrefixes: allows.flatMap((a) => a.endpointPrefixes),
+          blueprints: allows.flatMap((a) => a.blueprints),
           paths: allows.flatMap((a) => a.paths),
           prefixes: allows.flatMap((a) => a.prefixes),
+          methods: allows.flatMap((a) => a.methods),
           opaque: allows.some((a) => a.opaque),
         };
       }
@@ -801,11 +978,13 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
         const isEmpty = (n: SyntaxNode): boolean => n.type === 'none' || stringValue(n) === '';
         if ((op === 'is' || op === '==') && (isEmpty(b) || isEmpty(a))) {
           const subject = isEmpty(b) ? a : b;
-          if (readsCredential(subject, w)) return { kind: 'presence', present: negated };
+          if (readsCredential(subject, w))
+            return { kind: 'presence', present: negated, raw: isRawCredential(subject, w) };
         }
         if ((op === 'is not' || op === '!=') && (isEmpty(b) || isEmpty(a))) {
           const subject = isEmpty(b) ? a : b;
-          if (readsCredential(subject, w)) return { kind: 'presence', present: !negated };
+          if (readsCredential(subject, w))
+            return { kind: 'presence', present: !negated, raw: isRawCredential(subject, w) };
         }
         if (
           (op === 'in' || op === 'not in') &&
@@ -814,7 +993,7 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
           const key = stringValue(a);
           const inSession = b.text.trim() === 'session';
           if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
-            return { kind: 'presence', present: (op === 'in') !== negated };
+            return { kind: 'presence', present: (op === 'in') !== negated, raw: !inSession };
           }
         }
       }
@@ -837,7 +1016,20 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
         readsCredential(cond, w) &&
         !/\.(is_|has_|can_|role|admin)/.test(cond.text)
       ) {
-        return { kind: 'presence', present: !negated };
+        return { kind: 'presence', present: !negated, raw: isRawCredential(cond, w) };
+      }
+      // `if auth.startswith('Bearer ')` tests the format of what was sent, not its validity.
+      if (cond.type === 'call') {
+        const fn = cond.childForFieldName('function');
+        const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+        if (
+          obj &&
+          /^(startswith|endswith|isalnum|isascii|isdigit|isidentifier|istitle|islower|isupper)$/.test(
+            lastName(fn),
+          ) &&
+          isRawCredential(obj, w)
+        )
+          return { kind: 'presence', present: !negated, raw: true };
       }
       return { kind: 'other' };
     }
@@ -880,11 +1072,37 @@ function isAbortCall(node: SyntaxNode): boolean {
   );
 }
 
+/** Exception types a failed verification raises, or that catch it (`Exception`, a bare `except:`). */
+const AUTH_FAILURE_TYPES =
+  /\b(Exception|BaseException)\b|auth|jwt|jose|token|signature|expired|decode|invalid|credential|permission|unauthori[sz]ed|forbidden|bad_?data|bad_?payload|claim|header|http|verif|identity|csrf/i;
+
+/**
+ * Does a failure raised in the try body still stop the request? Not when a handler that catches it (a bare
+ * `except:`, `except Exception`, an auth or token error) carries on without rejecting, returning or re-raising.
+ * A try whose handlers catch only unrelated errors (`except ValueError`) lets the failure through.
+ */
 function handlerRejects(tryStmt: SyntaxNode): boolean {
   for (const c of tryStmt.namedChildren) {
     if (c?.type !== 'except_clause' && c?.type !== 'except_group_clause') continue;
-    if (subtreeRejects(c, 0)) return true;
+    const caught = c.namedChildren
+      .filter((x) => !!x && x.type !== 'block' && x.type !== 'comment')
+      .map((x) => x!.text)
+      .join(' ');
+    if (caught && !AUTH_FAILURE_TYPES.test(caught.replace(/\bas\s+\w+$/, ''))) continue;
+    if (!subtreeRejects(c, 0) && !subtreeStops(c, 0)) return false;
   }
+  return true;
+}
+
+/** A handler that returns a response, raises or aborts: the view is not reached. */
+function subtreeStops(node: SyntaxNode, depth: number): boolean {
+  if (depth > 60) return false;
+  if (node.type === 'raise_statement') return true;
+  if (node.type === 'return_statement') return !isReturnOfNothing(node);
+  if (node.type === 'call' && lastName(node) === 'abort') return true;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+    return false;
+  for (const c of node.namedChildren) if (c && subtreeStops(c, depth + 1)) return true;
   return false;
 }
 
@@ -905,7 +1123,12 @@ function subtreeRejects(node: SyntaxNode, depth: number): boolean {
 /** Variable names that hold a token, a raw Authorization header or decoded claims. */
 const TOKEN_NAME =
   /^(token|access_?token|refresh_?token|id_?token|auth_?token|bearer(_?token)?|jwt(_?token)?|raw_?token|encoded(_?(jwt|token))?|auth_?header|authorization(_?header)?|claims|decoded(_?(token|jwt))?|payload_?token)$/i;
-const TOKEN_KEY = /token|jwt|bearer|api[-_]?key|apikey|access[-_]?key|^auth$|^authorization$/i;
+/**
+ * One claim that names the user or describes the token, not a credential: logging `claims["sub"]` is fine,
+ * logging `claims` is not. Documented in docs/rules/token-in-logs.md.
+ */
+const PLAIN_CLAIM =
+  /^(sub|user_?id|uid|id|identity|username|user_?name|preferred_username|name|email|role|roles|scope|scp|iss|aud|azp|client_?id|exp|iat|nbf|jti|type|fresh)$/i;
 const LOGGING_CALL =
   /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
 const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
@@ -915,12 +1138,47 @@ function isLoggingCall(node: SyntaxNode): boolean {
   return LOGGING_CALL.test(fn);
 }
 
+/**
+ * Does a header, cookie or parameter name denote a token? Judged by its last word (a trailing `cookie`/`header`
+ * ignored): `access_token`, `jwt`, `X-API-Key`, `Authorization` do; `token_type_hint`, `token_expiry` do not.
+ */
+function namesToken(key: string): boolean {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  while (words.length > 1 && /^(cookie|header)$/.test(words[words.length - 1]!)) words.pop();
+  const last = words[words.length - 1] ?? '';
+  const prev = words[words.length - 2] ?? '';
+  if (/^(token|tokens|jwt|bearer|apikey|authorization)$/.test(last)) return true;
+  if (last === 'key') return /^(api|access|auth)$/.test(prev);
+  if (last === 'auth') return words.length === 1 || prev === 'x';
+  return false;
+}
+
+/** `x.split()`, `x.split(" ", 1)`, `x.partition(" ")`: splitting an Authorization header into scheme and token. */
+function isWhitespaceSplit(node: SyntaxNode): boolean {
+  if (node.type !== 'call') return false;
+  const fn = node.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+  if (!/^(split|rsplit|partition)$/.test(method)) return false;
+  const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  if (!first || first.type === 'none' || first.type === 'keyword_argument') return method !== 'partition';
+  const sep = stringValue(first);
+  return !!sep && sep.trim() === '';
+}
+
 /** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
 function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth > 30) return false;
   switch (node.type) {
     case 'identifier':
       return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
+    // `"Authorization" in request.headers`, `not token`, `scheme == "Bearer"`: a boolean, not the token.
+    case 'comparison_operator':
+    case 'not_operator':
+      return false;
     case 'attribute': {
       const text = node.text.replace(/\s+/g, '');
       if (/^request\.(authorization|headers)$/.test(text)) return true;
@@ -929,15 +1187,21 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       return false;
     }
     case 'subscript': {
-      const value = node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+      const valueNode = node.childForFieldName('value');
+      const value = valueNode?.text.replace(/\s+/g, '') ?? '';
       const key = node.childForFieldName('subscript');
       const kv = key ? stringValue(key) : undefined;
+      if (/^request\.(headers|cookies|args|values|form)$/.test(value) && kv !== undefined)
+        return namesToken(kv);
+      if (kv !== undefined && PLAIN_CLAIM.test(kv)) return false;
+      // `auth.split(" ")[0]`, `parts[0]`: the scheme word.
       if (
-        /^request\.(headers|cookies|args|values|form)$/.test(value) &&
-        kv !== undefined &&
-        TOKEN_KEY.test(kv)
+        key?.type === 'integer' &&
+        key.text === '0' &&
+        valueNode &&
+        (isWhitespaceSplit(valueNode) || w.splitVars.has(valueNode.text))
       )
-        return true;
+        return false;
       break;
     }
     case 'call': {
@@ -945,12 +1209,8 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const ft = fn?.text.replace(/\s+/g, '') ?? '';
       const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
       const fv = first ? stringValue(first) : undefined;
-      if (
-        /^request\.(headers|cookies|args|values|form)\.get$/.test(ft) &&
-        fv !== undefined &&
-        TOKEN_KEY.test(fv)
-      )
-        return true;
+      if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft))
+        return fv !== undefined && namesToken(fv);
       if (TOKEN_PRODUCERS.test(lastName(fn ?? null))) return true;
       // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
       if (
@@ -960,6 +1220,13 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       )
         return false;
       if (/(^|\.)jwt\.decode$|^decode$/.test(ft)) return true;
+      if (fn?.type === 'attribute') {
+        // `claims.get("sub")`: one plain claim. `auth.split(" ")[1]`, `token.strip()`: still the token.
+        const method = fn.childForFieldName('attribute')?.text ?? '';
+        if ((method === 'get' || method === 'pop') && fv !== undefined && PLAIN_CLAIM.test(fv)) return false;
+        const obj = fn.childForFieldName('object');
+        if (obj && readsToken(obj, w, depth + 1)) return true;
+      }
       break;
     }
     case 'keyword_argument': {
@@ -972,6 +1239,15 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   }
   for (const c of node.namedChildren) if (c && readsToken(c, w, depth + 1)) return true;
   return false;
+}
+
+/** `auth = request.headers["Authorization"]`; `scheme, token = auth.split(" ", 1)`: the scheme word is not a token. */
+function noteTokenTargets(left: SyntaxNode, right: SyntaxNode, w: FactWalk): void {
+  if (!readsToken(right, w)) return;
+  const split = isWhitespaceSplit(right) || (right.type === 'identifier' && w.splitVars.has(right.text));
+  const names = targetNames(left);
+  if (split && left.type === 'identifier') w.splitVars.add(left.text);
+  for (const n of split && names.length > 1 ? names.slice(1) : names) w.tokenVars.add(n);
 }
 
 function argumentsCarryToken(call: SyntaxNode, w: FactWalk): boolean {
@@ -996,7 +1272,7 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
       node.type === 'call'
         ? /^request\.(args|values)\.get$/.test(target)
         : /^request\.(args|values)$/.test(target);
-    if (ok && key !== undefined && TOKEN_KEY.test(key) && !w.facts.queryTokenReads.includes(line(node))) {
+    if (ok && key !== undefined && namesToken(key) && !w.facts.queryTokenReads.includes(line(node))) {
       w.facts.queryTokenReads.push(line(node));
     }
   }
@@ -1007,7 +1283,22 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (depth > 40) return;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
     return;
+  if (node.type === 'comparison_operator' && readsCredential(node, w) && !isPresenceComparison(node))
+    noteCheck(node, w);
   if (node.type === 'call') {
+    const fnNode = node.childForFieldName('function');
+    const callee = fnNode?.text.replace(/\s+/g, '') ?? '';
+    if (
+      !swallowed(w) &&
+      !NON_CHECKING_CALL.test(lastName(fnNode)) &&
+      !NON_CHECKING_MODULE.test(callee) &&
+      !callee.startsWith('request.') &&
+      !isLoggingCall(node) &&
+      (node.childForFieldName('arguments')?.namedChildren ?? []).some(
+        (a) => !!a && a.type !== 'comment' && readsCredential(a, w),
+      )
+    )
+      noteCheck(node, w);
     const e = toExpr(node);
     if (e.k === 'call') {
       w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: [...w.guards] });
@@ -1039,6 +1330,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     case 'if_statement': {
       const cond = node.childForFieldName('condition');
       collectFromExpression(cond, w);
+      // Testing what a verifier or lookup produced (`if not user`, `if not current_user.is_admin`) checks the credential.
+      if (cond && readsCredential(cond, w, 0, 'derived')) noteCheck(cond, w);
       const guards: Guard[] = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
       const consequence = node.childForFieldName('consequence');
       if (consequence) inner(consequence, guards);
@@ -1049,6 +1342,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (alt.type === 'elif_clause') {
           const c2 = alt.childForFieldName('condition');
           collectFromExpression(c2, w);
+          if (c2 && readsCredential(c2, w, 0, 'derived')) noteCheck(c2, w);
           const g2: Guard[] = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
           const body = alt.childForFieldName('consequence');
           w.guards.push(...negations);
@@ -1066,9 +1360,14 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     }
     case 'try_statement': {
       const body = node.childForFieldName('body');
-      if (body) inner(body, [{ kind: 'try', handlerRejects: handlerRejects(node) }]);
+      const rejects = handlerRejects(node);
+      if (body) inner(body, [{ kind: 'try', handlerRejects: rejects }]);
+      // When a handler swallows the missing-credential failure, the other handlers (`except Expired: return 401`)
+      // only run for requests that carry a credential.
+      const handlerGuards: Guard[] = rejects ? [] : [{ kind: 'presence', present: true }];
       for (const c of node.namedChildren) {
-        if (c && c !== body) inner(c);
+        if (!c || c === body) continue;
+        inner(c, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
       }
       return;
     }
@@ -1108,7 +1407,14 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           const right = e.childForFieldName('right');
           if (right && left && readsCredential(right, w))
             for (const n of targetNames(left)) w.credVars.add(n);
-          if (right && left && readsToken(right, w)) for (const n of targetNames(left)) w.tokenVars.add(n);
+          if (right && left) {
+            const raw = isRawCredential(right, w);
+            for (const n of targetNames(left)) {
+              if (raw) w.rawVars.add(n);
+              else w.rawVars.delete(n);
+            }
+          }
+          if (right && left) noteTokenTargets(left, right, w);
           if (left?.type === 'attribute') {
             const obj = left.childForFieldName('object');
             if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
@@ -1135,6 +1441,7 @@ function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   if (!node) return;
   scanQueryTokenReads(node, w, 0);
   if (readsCredential(node, w)) w.facts.credentialReads.push(line(node));
+  if (readsCredential(node, w, 0, 'raw')) w.facts.rawCredentialReads.push(line(node));
   collectCalls(node, w, 0);
 }
 
@@ -1144,7 +1451,9 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     scope,
     params,
     credVars: new Set(),
+    rawVars: new Set(),
     tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
+    splitVars: new Set(),
     guards: [],
     depth: 0,
   };
@@ -1188,7 +1497,7 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
     hasErrors: root.hasError,
   };
   mod.scope = newScope(mod);
-  walkBlock(root, mod.scope, { module: mod, depth: 0 });
+  walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
   mod.facts = bodyFacts(root, mod.scope, []);
   return mod;
 }

@@ -10,9 +10,17 @@ import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js'
  * body). Policy (what should be protected) lives elsewhere; this file only says what is there.
  */
 
-const APP_CLASSES = new Set(['flask.Flask', 'connexion.App', 'connexion.FlaskApp', 'connexion.AsyncApp']);
+const APP_CLASSES = new Set([
+  'flask.Flask',
+  'apiflask.APIFlask',
+  'connexion.App',
+  'connexion.FlaskApp',
+  'connexion.AsyncApp',
+]);
 const CONNEXION_APPS = new Set(['connexion.App', 'connexion.FlaskApp', 'connexion.AsyncApp']);
-const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint']);
+const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint', 'apiflask.APIBlueprint']);
+/** flask-smorest's Api: `api.register_blueprint(blp, url_prefix=…)` hands the options to its app. */
+const SMOREST_API = 'flask_smorest.Api';
 const API_CLASSES = new Set(['flask_restful.Api', 'flask_restx.Api', 'flask_restplus.Api']);
 const NAMESPACE_CLASSES = new Set(['flask_restx.Namespace', 'flask_restplus.Namespace']);
 const ROUTE_METHODS: Record<string, string | undefined> = {
@@ -44,6 +52,8 @@ export interface HookRef {
   label: string;
   /** `before_app_request`: runs for every request of the app the blueprint is registered on. */
   appWide: boolean;
+  /** It protects only through Flask-Login's `login_required` on it (a no-op under `LOGIN_DISABLED`). */
+  flaskLogin?: boolean;
 }
 
 export interface ModelRoute {
@@ -65,6 +75,8 @@ export interface ModelRoute {
   bodyCheck: boolean;
   /** The view reads the caller's identity only when there is one: it serves anonymous callers on purpose. */
   bodyOptional: boolean;
+  /** The view tests the credential's presence only (`if 'Authorization' not in request.headers: abort(401)`). */
+  bodyWeak?: string;
   /** The view could not be resolved (a factory, a dynamic value): we cannot tell what guards it. */
   opaqueView: boolean;
   /** Decorator markers on the view (`f.is_public = True`), for hooks with marker allow-lists. */
@@ -119,7 +131,7 @@ export class FlaskModel {
     endpoint?: string;
     viaNamespace: boolean;
     extraPrefix?: string;
-    extraDecorators?: { expr: Expr; scope: Scope };
+    extraDecorators?: { expr: Expr; scope: Scope; source: string };
   }[] = [];
   readonly routes: ModelRoute[] = [];
   /** Problems with OpenAPI documents referenced by connexion apps. */
@@ -130,6 +142,8 @@ export class FlaskModel {
   readonly allHooks: HookRef[] = [];
   /** Auth extensions instantiated in the tree (JWTManager, LoginManager, HTTPTokenAuth…). */
   readonly authExtensions: Inst[] = [];
+  /** Apps that always set Flask-Login's `LOGIN_DISABLED` (app key → `file:line`): `login_required` does nothing. */
+  readonly loginDisabled = new Map<string, string>();
 
   constructor(
     private readonly project: Project,
@@ -158,11 +172,12 @@ export class FlaskModel {
       }
     }
     this.collectApiResources();
+    this.collectLoginDisabled();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
     for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
     for (const inst of this.project.allInstances()) {
       if (
-        /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\./.test(
+        /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\.|^apiflask\.HTTP/.test(
           inst.qn,
         )
       ) {
@@ -229,15 +244,48 @@ export class FlaskModel {
     }
     for (const scope of this.scopes()) {
       this.inEachCall(scope, () => {
-        for (const stmt of scope.calls) this.collectCall(stmt.call, stmt.span, scope);
+        for (const stmt of scope.calls)
+          this.project.forEachIteration(stmt.loops ?? [], scope, () =>
+            this.collectCall(stmt.call, stmt.span, scope),
+          );
       });
+    }
+  }
+
+  /**
+   * `app.config["LOGIN_DISABLED"] = True` (or `config.update(LOGIN_DISABLED=True)`) run unconditionally at module
+   * level or in a factory: Flask-Login's `login_required` then lets every request through. Assignments under an
+   * `if` (a testing switch) do not count.
+   */
+  private collectLoginDisabled(): void {
+    const disable = (appExpr: Expr, scope: Scope, line: number): void => {
+      for (const app of this.project.evalExpr(appExpr, scope)) {
+        if (app.t === 'inst' && APP_CLASSES.has(app.qn) && !this.loginDisabled.has(app.key))
+          this.loginDisabled.set(app.key, `${scope.module.file}:${line}`);
+      }
+    };
+    for (const scope of this.scopes()) {
+      if (this.classScopes.has(scope)) continue;
+      for (const ta of scope.targetAssigns) {
+        const t = ta.target;
+        if (ta.conditional || t.k !== 'subscript' || t.obj.k !== 'attr' || t.obj.attr !== 'config') continue;
+        if (this.project.evalString(t.index, scope) !== 'LOGIN_DISABLED') continue;
+        if (ta.value.k === 'const' && ta.value.v === true) disable(t.obj.obj, scope, ta.line);
+      }
+      for (const stmt of scope.calls) {
+        const fn = stmt.call.fn;
+        if (stmt.conditional || fn.k !== 'attr' || !['update', 'from_mapping'].includes(fn.attr)) continue;
+        if (fn.obj.k !== 'attr' || fn.obj.attr !== 'config') continue;
+        const value = stmt.call.kw.LOGIN_DISABLED;
+        if (value?.k === 'const' && value.v === true) disable(fn.obj.obj, scope, stmt.span.startLine);
+      }
     }
   }
 
   /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */
   private bindConstructor(call: CallExpr, scope: Scope): void {
     for (const v of this.project.evalExpr(call, scope)) {
-      if (v.t !== 'inst' || !API_CLASSES.has(v.qn)) continue;
+      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || v.qn === SMOREST_API)) continue;
       const target = call.args[0] ?? call.kw.app;
       if (target) this.bindApi(v, target, scope);
     }
@@ -272,7 +320,7 @@ export class FlaskModel {
       if (owner.t !== 'inst') continue;
       switch (method) {
         case 'register_blueprint':
-          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))
+          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn) || owner.qn === SMOREST_API)
             this.addRegistration(owner, call, scope);
           break;
         case 'add_url_rule':
@@ -286,7 +334,7 @@ export class FlaskModel {
           break;
         }
         case 'init_app':
-          if (API_CLASSES.has(owner.qn)) {
+          if (API_CLASSES.has(owner.qn) || owner.qn === SMOREST_API) {
             const target = call.args[0] ?? call.kw.app;
             if (target) this.bindApi(owner, target, scope);
           }
@@ -363,6 +411,7 @@ export class FlaskModel {
         misplaced: [],
         bodyCheck: handler ? this.auth.rejectsWithoutCredentials(handler) : false,
         bodyOptional: handler ? this.auth.servesAnonymous(handler) : false,
+        bodyWeak: handler ? this.auth.weakness(handler) : undefined,
         opaqueView: false,
         marks: [],
         suppressed: handler
@@ -424,6 +473,7 @@ export class FlaskModel {
         .filter((d) => !(d.expr.k === 'attr' && /^before_(app_)?request$/.test(d.expr.attr)))
         .map((d) => this.auth.classifyDecorator(d.expr, v.fn.scope.parent ?? v.fn.scope))
         .find((g) => g.kind === 'auth');
+      const byGuardOnly = !!guard && !analysis.verifies;
       if (guard && !analysis.verifies)
         analysis = { ...analysis, verifies: true, failsOpen: false, reason: undefined };
       const ref: HookRef = {
@@ -432,6 +482,7 @@ export class FlaskModel {
         analysis,
         label: `${appWide ? 'before_app_request' : 'before_request'} ${v.fn.name}${guard ? ` (${guard.label})` : ''}`,
         appWide,
+        ...(byGuardOnly && guard.flaskLogin ? { flaskLogin: true } : {}),
       };
       if (this.allHooks.some((h) => h.fn === ref.fn && h.owner === owner)) continue;
       const list = this.hooks.get(owner.key) ?? [];
@@ -501,6 +552,7 @@ export class FlaskModel {
           misplaced,
           bodyCheck: this.auth.rejectsWithoutCredentials(fn),
           bodyOptional: this.auth.servesAnonymous(fn),
+          bodyWeak: this.auth.weakness(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
@@ -570,6 +622,7 @@ export class FlaskModel {
           misplaced: [],
           bodyCheck: this.auth.rejectsWithoutCredentials(fn),
           bodyOptional: this.auth.servesAnonymous(fn),
+          bodyWeak: this.auth.weakness(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
@@ -636,7 +689,7 @@ export class FlaskModel {
             ? this.project.evalString(owner.call.kw.path, owner.scope)
             : undefined;
           const decorators = owner.call.kw.decorators
-            ? { expr: owner.call.kw.decorators, scope: owner.scope }
+            ? { expr: owner.call.kw.decorators, scope: owner.scope, source: exprText(owner.call.fn) }
             : undefined;
           this.pendingResources.push({
             holder: owner.inst,
@@ -664,33 +717,39 @@ export class FlaskModel {
   }
 
   private collectAddResource(scope: Scope): void {
-    {
-      for (const stmt of scope.calls) {
-        const call = stmt.call;
-        if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
-        for (const holder of this.project.evalExpr(call.fn.obj, scope)) {
-          if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn)))
-            continue;
-          const urls = call.args.slice(1).map((a) => this.stringOr(a, scope));
-          const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : undefined;
-          for (const v of this.project.evalExpr(call.args[0], scope)) {
-            if (v.t !== 'class') continue;
-            this.pendingResources.push({
-              holder,
-              cls: v.cls,
-              urls,
-              endpoint,
-              viaNamespace: NAMESPACE_CLASSES.has(holder.qn),
-            });
-          }
-        }
+    for (const stmt of scope.calls) {
+      const call = stmt.call;
+      if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
+      this.project.forEachIteration(stmt.loops ?? [], scope, () => this.addResource(call, scope));
+    }
+  }
+
+  private addResource(call: CallExpr, scope: Scope): void {
+    if (call.fn.k !== 'attr' || !call.args[0]) return;
+    for (const holder of this.project.evalExpr(call.fn.obj, scope)) {
+      if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn))) continue;
+      const urls = call.args.slice(1).map((a) => this.stringOr(a, scope));
+      const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : undefined;
+      for (const v of this.project.evalExpr(call.args[0], scope)) {
+        if (v.t !== 'class') continue;
+        this.pendingResources.push({
+          holder,
+          cls: v.cls,
+          urls,
+          endpoint,
+          viaNamespace: NAMESPACE_CLASSES.has(holder.qn),
+        });
       }
     }
   }
 
   private expandResources(): void {
     for (const r of this.pendingResources) {
-      const bindings: { api: Inst; prefix: string; decorators: { expr: Expr; scope: Scope }[] }[] = [];
+      const bindings: {
+        api: Inst;
+        prefix: string;
+        decorators: { expr: Expr; scope: Scope; source: string }[];
+      }[] = [];
       if (r.viaNamespace) {
         const ns = r.holder;
         const nsName = ns.call.args[0] ? this.project.evalString(ns.call.args[0], ns.scope) : undefined;
@@ -700,7 +759,9 @@ export class FlaskModel {
           : nsName
             ? `/${nsName}`
             : '';
-        const nsDecorators = ns.call.kw.decorators ? [{ expr: ns.call.kw.decorators, scope: ns.scope }] : [];
+        const nsDecorators = ns.call.kw.decorators
+          ? [{ expr: ns.call.kw.decorators, scope: ns.scope, source: exprText(ns.call.fn) }]
+          : [];
         for (const b of this.nsBindings.get(ns.key) ?? []) {
           bindings.push({
             api: b.api,
@@ -719,10 +780,10 @@ export class FlaskModel {
         const api = b.api;
         const apiPrefix = api.call.kw.prefix ? this.stringOr(api.call.kw.prefix, api.scope) : '';
         const apiDecorators = api.call.kw.decorators
-          ? [{ expr: api.call.kw.decorators, scope: api.scope }]
+          ? [{ expr: api.call.kw.decorators, scope: api.scope, source: exprText(api.call.fn) }]
           : [];
         const extra = [...apiDecorators, ...b.decorators].flatMap((d) =>
-          this.listGuards(d.expr, d.scope, exprText(api.call.fn)),
+          this.listGuards(d.expr, d.scope, d.source),
         );
         const endpoint = r.endpoint ?? r.cls.name.toLowerCase();
         for (const target of this.apiBindings.get(api.key) ?? []) {
@@ -799,12 +860,23 @@ export class FlaskModel {
         if (dict) {
           for (const entry of dict.entries) {
             const key = this.project.evalString(entry.key, dict.scope);
-            if (key?.toLowerCase() === h.method.toLowerCase()) {
-              perMethod = this.listGuards(entry.value, dict.scope, `${label}[${key}]`).map((g) => ({
-                ...g,
-                label: g.label.replace(' decorators:', ':'),
-              }));
-            }
+            if (key?.toLowerCase() !== h.method.toLowerCase()) continue;
+            const guards = this.listGuards(entry.value, dict.scope, `${label}[${key}]`).map((g) => ({
+              ...g,
+              label: g.label.replace(' decorators:', ':'),
+            }));
+            // Flask-RESTful and flask-restx look up `request.method.lower()`: an upper-case key never applies.
+            perMethod =
+              key === h.method.toLowerCase()
+                ? guards
+                : guards.map((g) => ({
+                    ...g,
+                    info: {
+                      kind: 'none' as const,
+                      label: g.info.label,
+                      weak: `is listed under '${key}', but the dict is looked up with '${key.toLowerCase()}', so it never applies`,
+                    },
+                  }));
           }
         } else {
           perMethod = this.listGuards(methodDecorators.value, methodDecorators.scope, label).map((g) => ({
@@ -826,6 +898,7 @@ export class FlaskModel {
         misplaced: [],
         bodyCheck: this.auth.rejectsWithoutCredentials(h.fn),
         bodyOptional: this.auth.servesAnonymous(h.fn),
+        bodyWeak: this.auth.weakness(h.fn),
         opaqueView: false,
         marks: guards.flatMap((g) => g.info.marks ?? []),
         suppressed: [
@@ -859,6 +932,11 @@ export class FlaskModel {
     const cached = this.mountCache.get(owner.key);
     if (cached) return cached;
     if (APP_CLASSES.has(owner.qn)) return [{ app: owner, prefix: null, chain: [], names: [] }];
+    if (owner.qn === SMOREST_API) {
+      return (this.apiBindings.get(owner.key) ?? []).flatMap((app) =>
+        app === owner ? [] : this.mounts(app, depth + 1, seen),
+      );
+    }
     const ownPrefixExpr = owner.call.kw.url_prefix;
     const ownPrefix =
       ownPrefixExpr && !(ownPrefixExpr.k === 'const' && ownPrefixExpr.v === null)

@@ -18,8 +18,8 @@ export type Expr =
   | { k: 'concat'; parts: Expr[]; line: number }
   /** `a or b` (either value), `a and b`. */
   | { k: 'boolop'; op: 'or' | 'and'; left: Expr; right: Expr; line: number }
-  /** One item of an iterable (a `for` loop variable). */
-  | { k: 'item'; of: Expr; line: number }
+  /** One item of an iterable (a `for` loop variable); `path` picks inside it (`for bp, prefix in pairs`). */
+  | { k: 'item'; of: Expr; path?: number[]; line: number }
   | { k: 'other'; text: string; line: number };
 
 export interface Span {
@@ -36,19 +36,24 @@ export interface ImportBinding {
 
 /**
  * A condition that must hold for a statement to run.
- * presence: the code runs only when a credential is present (true) or absent (false);
- * allow: the code runs only for allow-listed requests (public endpoints, paths or prefixes), or with
- *   `negated` only for requests outside that list;
+ * presence: the code runs only when a credential is present (true) or absent (false); `raw` when what is
+ *   tested is the credential as the client sent it (header, cookie, argument, or its format), not what a
+ *   verifier or lookup made of it;
+ * allow: the code runs only for allow-listed requests (public endpoints, endpoint prefixes, blueprints, paths,
+ *   path prefixes or HTTP methods), or with `negated` only for requests outside that list;
  * try: the code runs inside a try block whose handlers do (or do not) reject.
  */
 export type Guard =
-  | { kind: 'presence'; present: boolean }
+  | { kind: 'presence'; present: boolean; raw?: boolean }
   | {
       kind: 'allow';
       negated: boolean;
       endpoints: string[];
+      endpointPrefixes: string[];
+      blueprints: string[];
       paths: string[];
       prefixes: string[];
+      methods: string[];
       opaque: boolean;
     }
   | { kind: 'try'; handlerRejects: boolean }
@@ -66,6 +71,13 @@ export interface BodyCall {
 export interface BodyFacts {
   /** Lines that read a credential: Authorization header, token cookie/arg, request.authorization, session, current_user, g.user… */
   credentialReads: number[];
+  /** Lines that read a credential as the client sent it: a header, cookie or argument, `request.authorization`. */
+  rawCredentialReads: number[];
+  /**
+   * Lines that check a credential's value rather than its presence: compared with something, handed to a
+   * function (a lookup, a verifier) outside a try that swallows its failure, or a tested lookup result.
+   */
+  credentialChecks: number[];
   /** Statements that reject the request (abort 401/403, return …, 401, raise Unauthorized, redirect to login). */
   rejects: { line: number; guards: Guard[] }[];
   /** Plain `return` / `return None` statements and the guards they sit under (hooks: allow-lists, fail-open). */
@@ -120,13 +132,26 @@ export interface ClassIR {
 export interface CallStmt {
   call: Extract<Expr, { k: 'call' }>;
   span: Span;
+  /** The `for` loops around the call, outermost first. */
+  loops?: Loop[];
+  /** Inside an if/else, loop or except handler: it may not run. */
+  conditional?: boolean;
 }
+
+/** `for <target> in <iter>:` — target names, nested for tuple unpacking (`for bp, prefix in pairs`). */
+export interface Loop {
+  target: LoopTarget;
+  iter: Expr;
+}
+export type LoopTarget = string | LoopTarget[];
 
 /** An assignment to an attribute or subscript (`UserView.decorators = [...]`, `app.config['X'] = …`). */
 export interface TargetAssign {
   target: Expr;
   value: Expr;
   line: number;
+  /** Inside an if/else, loop or except handler: it may not run. */
+  conditional?: boolean;
 }
 
 export interface Scope {

@@ -19,6 +19,8 @@ export interface AssessedRoute extends ModelRoute {
   appHasOpenReads: boolean;
   /** A guard the app uses elsewhere, to name in the fix. */
   suggestedGuard?: string;
+  /** What looks like authentication on the route but is none, and why (`token_required checks … presence`). */
+  ineffective: string[];
   sensitive: boolean;
   writes: boolean;
 }
@@ -42,6 +44,10 @@ const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|authentication|sessions?
 /** `POST /users` without parameters is sign-up, unless it sits under an admin area. */
 const SIGNUP_COLLECTIONS = /^(users|accounts|members|customers)$/;
 const ADMIN_AREA = /^(admin|admins|administration|internal|manage|management|staff|backoffice|dashboard)$/;
+/** Privileged accounts: `/register/admin`, `/signup/superuser`. */
+const ADMIN_ACCOUNT =
+  /^(admin|admins|administrator|administrators|superuser|superusers|root|staff|moderator|moderators|operator|operators)$/;
+const REGISTRATION = /^(signup|sign-up|register|registration)$/;
 const TOKEN_PARAM = /token|code|key|uid|hash|signature|nonce|secret/i;
 const PUBLIC_VIEW_NAMES =
   /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password(_request)?|forgot_password|confirm_email|verify_email)$/;
@@ -92,14 +98,19 @@ export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'vie
   const hook = shape.segments.find((s) => /^(webhooks?|hooks)$/.test(s));
   if (hook && route.methods.every((m) => m === 'POST'))
     return `webhook receiver (${hook}): verify its signature instead of a token`;
-  const entryArea = shape.segments.find((s) => ENTRY_AREAS.test(s));
+  // Creating an administrator (`POST /register/admin`, `/admin/signup`) is not self-service sign-up.
+  const adminArea = shape.segments.some((s) => ADMIN_AREA.test(s) || ADMIN_ACCOUNT.test(s));
+  const entryArea = shape.segments.find((s) => ENTRY_AREAS.test(s) && !(adminArea && REGISTRATION.test(s)));
   if (entryArea && !shape.hasParams) return `authentication entry point (${entryArea})`;
   const last = shape.last;
   if (last) {
     const tokenOnly = shape.trailingParams.every((p) => TOKEN_PARAM.test(p));
-    if (ENTRY_SEGMENTS.test(last) && !shape.hasParams) return `authentication entry point (${last})`;
+    if (ENTRY_SEGMENTS.test(last) && !shape.hasParams && !(adminArea && REGISTRATION.test(last)))
+      return `authentication entry point (${last})`;
     if (RECOVERY_SEGMENTS.test(last) && tokenOnly) return `password reset or account confirmation (${last})`;
-    if (HEALTH_SEGMENTS.test(last) && !shape.hasParams) return `health or status endpoint (${last})`;
+    // Health, status and version are read by probes; writing to them (`POST /version`) is not public.
+    if (HEALTH_SEGMENTS.test(last) && !shape.hasParams && readOnly)
+      return `health or status endpoint (${last})`;
     if (PAGE_SEGMENTS.test(last) && !shape.hasParams && readOnly) return `public page (${last})`;
     const postOnly = route.methods.length === 1 && route.methods[0] === 'POST';
     if (postOnly && !shape.hasParams && POST_ENTRY_SEGMENTS.test(last))
@@ -114,7 +125,8 @@ export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'vie
     }
   }
   const name = viewBaseName(route.viewName);
-  if (PUBLIC_VIEW_NAMES.test(name)) return `authentication entry point (${name})`;
+  if (PUBLIC_VIEW_NAMES.test(name) && !(adminArea && /sign_?up|register/.test(name)))
+    return `authentication entry point (${name})`;
   return undefined;
 }
 
@@ -122,15 +134,48 @@ export function isSensitive(route: Pick<ModelRoute, 'path' | 'viewName'>): boole
   return SENSITIVE.test(route.path) || SENSITIVE.test(route.viewName.replace(/\./g, '_'));
 }
 
-function allowListed(route: ModelRoute, hook: HookRef): boolean {
+/**
+ * Does the hook let this route through by design? `public`: the route is named in its allow-list (endpoint,
+ * endpoint prefix, path, path prefix, marker) — public on purpose. `skipped`: a whole blueprint or HTTP method
+ * is exempt — the route is simply not checked, and policy decides whether it should be.
+ */
+function hookExemption(
+  route: ModelRoute,
+  hook: HookRef,
+): { kind: 'public' | 'skipped'; why: string } | undefined {
   const allow = hook.analysis.allow;
   const short = route.endpoint.split('.').pop() ?? route.endpoint;
-  if (allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short)))
-    return true;
-  if (allow.paths.includes(route.path)) return true;
-  if (allow.prefixes.some((p) => p && route.path.startsWith(p))) return true;
-  if (allow.markers.some((m) => route.marks.includes(m))) return true;
-  return false;
+  const listed =
+    allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short)) ||
+    allow.endpointPrefixes.some((p) => p && route.endpoint.startsWith(p)) ||
+    allow.paths.includes(route.path) ||
+    allow.prefixes.some((p) => p && route.path.startsWith(p)) ||
+    allow.markers.some((m) => route.marks.includes(m));
+  if (listed) return { kind: 'public', why: `allow-listed by ${hook.label}` };
+  const dot = route.endpoint.lastIndexOf('.');
+  const blueprint = dot > 0 ? route.endpoint.slice(0, dot) : undefined;
+  if (blueprint !== undefined && allow.blueprints.includes(blueprint))
+    return { kind: 'skipped', why: `${hook.label} skips blueprint '${blueprint}'` };
+  if (route.methods.every((m) => allow.methods.includes(m)))
+    return { kind: 'skipped', why: `${hook.label} skips ${route.methods.join('/')} requests` };
+  return undefined;
+}
+
+/**
+ * A hook that checks some HTTP methods only (`if request.method == "GET": return`) splits a route serving
+ * several: the skipped methods and the checked ones are judged apart.
+ */
+function splitByHookMethods(route: ModelRoute): ModelRoute[] {
+  if (route.methods.length < 2) return [route];
+  const groups = new Map<string, string[]>();
+  for (const m of route.methods) {
+    const key = route.hooks
+      .map((h, i) => (h.analysis.verifies && h.analysis.allow.methods.includes(m) ? i : -1))
+      .join();
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  if (groups.size < 2) return [route];
+  return [...groups.values()].map((methods) => ({ ...route, methods }));
 }
 
 function appKey(route: ModelRoute): string {
@@ -144,14 +189,23 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
     return i >= 0 ? `listed in public-routes (${publicRoutes[i]})` : undefined;
   };
 
-  const draft = model.routes.map((route) => {
+  const draft = model.routes.flatMap(splitByHookMethods).map((route) => {
     const protectedBy: string[] = [];
     const mechanisms: string[] = [];
+    const ineffective: string[] = [];
     let optional = false;
     let unknown = route.opaqueView;
+    const loginDisabledAt = route.app ? model.loginDisabled.get(route.app.key) : undefined;
+    const loginOff = `does nothing: \`LOGIN_DISABLED = True\` (${loginDisabledAt}) switches Flask-Login off`;
     for (const g of route.guards) {
-      if (g.info.kind === 'auth') protectedBy.push(g.label);
-      else if (g.info.kind === 'optional') {
+      if (g.info.kind === 'auth' && g.info.flaskLogin && loginDisabledAt) {
+        mechanisms.push(`${g.label} (no effect: LOGIN_DISABLED)`);
+        ineffective.push(`\`${g.label}\` ${loginOff}`);
+      } else if (g.info.kind === 'auth') protectedBy.push(g.label);
+      else if (g.info.weak) {
+        mechanisms.push(`${g.label} (not authentication)`);
+        ineffective.push(`\`${g.label}\` ${g.info.weak}`);
+      } else if (g.info.kind === 'optional') {
         optional = true;
         mechanisms.push(`${g.label} (optional)`);
       } else if (g.info.kind === 'unknown') {
@@ -160,17 +214,24 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       }
     }
     if (route.bodyCheck) protectedBy.push('credential check in the view body');
-    else if (route.bodyOptional) {
+    else if (route.bodyWeak) {
+      mechanisms.push('credential check in the view body (not authentication)');
+      ineffective.push(`the view body ${route.bodyWeak}`);
+    } else if (route.bodyOptional) {
       optional = true;
       mechanisms.push('identity used only when present, in the view body (optional)');
     }
     let hookAllowed: string | undefined;
     const failingHooks: HookRef[] = [];
     for (const h of route.hooks) {
-      const exempt = allowListed(route, h);
+      const exempt = hookExemption(route, h);
       if (h.analysis.verifies) {
-        if (exempt) hookAllowed = `allow-listed by ${h.label}`;
-        else protectedBy.push(h.label);
+        if (exempt?.kind === 'public') hookAllowed = exempt.why;
+        else if (exempt) mechanisms.push(exempt.why);
+        else if (h.flaskLogin && loginDisabledAt) {
+          mechanisms.push(`${h.label} (no effect: LOGIN_DISABLED)`);
+          ineffective.push(`\`${h.label}\` ${loginOff}`);
+        } else protectedBy.push(h.label);
       } else if (h.analysis.failsOpen && !exempt) {
         failingHooks.push(h);
         mechanisms.push(`${h.label} (fails open)`);
@@ -186,7 +247,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
     const auth: RouteAuth = { state, mechanisms: [...protectedBy, ...mechanisms] };
     if (optional && state !== 'protected') auth.optional = true;
     if (state === 'public') auth.publicReason = publicReason;
-    return { route, auth, protectedBy, failingHooks };
+    return { route, auth, protectedBy, failingHooks, ineffective };
   });
 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
@@ -203,17 +264,20 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       d.auth.optional === true ||
       (d.auth.state === 'unknown' && !d.route.opaqueView) ||
       d.route.misplaced.length > 0 ||
-      d.failingHooks.length > 0;
+      d.failingHooks.length > 0 ||
+      d.ineffective.length > 0;
     if (authed) usesAuth.set(key, true);
     if (d.auth.optional && d.route.methods.every((m) => !WRITE_METHODS.has(m))) openReads.add(key);
     const counts = guardCounts.get(key) ?? new Map<string, number>();
+    const loginOff = model.loginDisabled.has(key);
     for (const g of d.route.guards)
-      if (g.info.kind === 'auth') counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
+      if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin))
+        counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
     guardCounts.set(key, counts);
   }
   const anyRouteAuth = [...usesAuth.values()].some(Boolean);
 
-  return draft.map(({ route, auth, protectedBy, failingHooks }) => {
+  return draft.map(({ route, auth, protectedBy, failingHooks, ineffective }) => {
     const key = appKey(route);
     const appUsesAuth = projectUsesAuth || usesAuth.get(key) === true || (key === '' && anyRouteAuth);
     const counts = [...(guardCounts.get(key) ?? new Map<string, number>()).entries()].sort(
@@ -224,6 +288,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       auth,
       protectedBy,
       failingHooks,
+      ineffective,
       appUsesAuth,
       appHasOpenReads: openReads.has(key),
       suggestedGuard: counts[0]?.[0],

@@ -1,4 +1,4 @@
-import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope } from './ir.js';
+import type { ClassIR, Expr, FunctionIR, Loop, LoopTarget, ModuleIR, Scope } from './ir.js';
 
 export type CallExpr = Extract<Expr, { k: 'call' }>;
 
@@ -26,6 +26,10 @@ export type Inst = Extract<Value, { t: 'inst' }>;
 const TRACKED_CLASSES = new Set([
   'flask.Flask',
   'flask.Blueprint',
+  'apiflask.APIFlask',
+  'apiflask.APIBlueprint',
+  'apiflask.HTTPTokenAuth',
+  'apiflask.HTTPBasicAuth',
   'connexion.App',
   'connexion.FlaskApp',
   'connexion.AsyncApp',
@@ -94,6 +98,8 @@ export function exprText(e: Expr, depth = 0): string {
 }
 
 const MAX_EVAL_DEPTH = 30;
+/** Loops over longer literals are evaluated once, unbound, rather than item by item. */
+const MAX_ITERATIONS = 64;
 
 /** Cross-module name resolution over every module of the scanned tree, by index (no rescanning). */
 export class Project {
@@ -105,6 +111,8 @@ export class Project {
   private readonly instCache = new Map<string, Inst>();
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
   private readonly bindings = new Map<FunctionIR, { call: CallExpr; scope: Scope }>();
+  /** `for` variables bound to one item of their iterable while a loop body is evaluated for that item. */
+  private readonly loopBindings = new Map<Scope, Map<string, { expr: Expr; scope: Scope }>>();
 
   constructor(modules: ModuleIR[]) {
     this.modules = modules;
@@ -191,6 +199,18 @@ export class Project {
     return undefined;
   }
 
+  /** The part of a literal at `path` (`(posts, "/posts")` at [1] is `"/posts"`). */
+  private partOf(expr: Expr, scope: Scope, path: number[]): { expr: Expr; scope: Scope } | undefined {
+    let current = { expr, scope };
+    for (const i of path) {
+      const list = this.evalList(current.expr, current.scope);
+      const next = list?.items[i];
+      if (!list || !next) return undefined;
+      current = { expr: next, scope: list.scope };
+    }
+    return current;
+  }
+
   private literalOf(e: Expr, scope: Scope): Expr | undefined {
     for (const v of this.evalExpr(e, scope)) if (v.t === 'literal') return v.expr;
     return undefined;
@@ -243,6 +263,71 @@ export class Project {
     return out;
   }
 
+  /**
+   * Run `body` once per item of the loops around a statement (`for bp, prefix in ((a, "/a"), (b, "/b"))`),
+   * with the loop variables bound to that item; once, unbound, when an iterable is not a known literal.
+   */
+  forEachIteration(loops: readonly Loop[], scope: Scope, body: () => void): void {
+    if (!loops.length) return body();
+    const [loop, ...rest] = loops as [Loop, ...Loop[]];
+    const items = this.iterate(loop.iter, scope);
+    if (!items?.length || items.length > MAX_ITERATIONS) return this.forEachIteration(rest, scope, body);
+    const previous = this.loopBindings.get(scope);
+    try {
+      for (const item of items) {
+        const bound = new Map(previous);
+        for (const { name, expr, scope: s } of this.destructure(loop.target, item.expr, item.scope))
+          bound.set(name, { expr, scope: s });
+        this.loopBindings.set(scope, bound);
+        this.forEachIteration(rest, scope, body);
+      }
+    } finally {
+      if (previous) this.loopBindings.set(scope, previous);
+      else this.loopBindings.delete(scope);
+    }
+  }
+
+  /** The items of a literal iterable: a list/tuple/set, or a dict's `.items()`, `.keys()`, `.values()`. */
+  private iterate(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
+    if (iter.k === 'call' && iter.fn.k === 'attr' && !iter.args.length) {
+      const view = iter.fn.attr;
+      if (view === 'items' || view === 'keys' || view === 'values') {
+        const dict = this.evalDict(iter.fn.obj, scope);
+        if (!dict) return undefined;
+        return dict.entries.map((e) => ({
+          expr:
+            view === 'items'
+              ? { k: 'seq', items: [e.key, e.value], line: e.key.line }
+              : view === 'keys'
+                ? e.key
+                : e.value,
+          scope: dict.scope,
+        }));
+      }
+    }
+    const dict =
+      iter.k === 'name'
+        ? this.evalDict(iter, scope)
+        : iter.k === 'dict'
+          ? { entries: iter.entries, scope }
+          : undefined;
+    if (dict) return dict.entries.map((e) => ({ expr: e.key, scope: dict.scope }));
+    const list = this.evalList(iter, scope);
+    return list?.items.map((expr) => ({ expr, scope: list.scope }));
+  }
+
+  /** Names of a loop target bound to the parts of one item (`bp, prefix` ← `(posts, "/posts")`). */
+  private destructure(
+    target: LoopTarget,
+    expr: Expr,
+    scope: Scope,
+  ): { name: string; expr: Expr; scope: Scope }[] {
+    if (typeof target === 'string') return [{ name: target, expr, scope }];
+    const list = this.evalList(expr, scope);
+    if (!list || list.items.length !== target.length) return [];
+    return target.flatMap((t, i) => this.destructure(t, list.items[i]!, list.scope));
+  }
+
   /** Calls of a project function found anywhere in the tree. */
   callSitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
     return this.callsNamed(fn.name).filter((site) =>
@@ -292,6 +377,8 @@ export class Project {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       // Built only when a binding is found: most scopes of the chain do not bind the name.
       const keyOf = (sc: Scope): string => `${sc.module.file}:${sc.owner?.defLine ?? 0}:${name}`;
+      const looped = this.loopBindings.get(s)?.get(name);
+      if (looped) return this.evalIn(looped.expr, looped.scope, depth + 1, seen);
       if (s.params.has(name) && s.owner) {
         const key = keyOf(s);
         const bound = this.bindings.get(s.owner);
@@ -393,11 +480,31 @@ export class Project {
             ])
           : this.evalIn(e.right, scope, depth + 1, seen);
       case 'item': {
-        const list = this.evalList(e.of, scope);
-        if (!list) return [{ t: 'unknown', text: exprText(e) }];
+        const items = this.iterate(e.of, scope);
+        if (!items) return [{ t: 'unknown', text: exprText(e) }];
         const out: Value[] = [];
-        for (const item of list.items) out.push(...this.evalIn(item, list.scope, depth + 1, seen));
-        return dedupe(out);
+        for (const item of items) {
+          const part = this.partOf(item.expr, item.scope, e.path ?? []);
+          // Each item is resolved on its own: names one item resolved (its imports) must not block the next.
+          if (part) out.push(...this.evalIn(part.expr, part.scope, depth + 1, new Set(seen)));
+        }
+        return out.length ? dedupe(out) : [{ t: 'unknown', text: exprText(e) }];
+      }
+      case 'subscript': {
+        // `pair[0]`, `BLUEPRINTS["admin"]`: one part of a literal tuple or dict.
+        const index = e.index.k === 'num' ? e.index.v : this.evalString(e.index, scope);
+        if (index === undefined) return [{ t: 'unknown', text: exprText(e) }];
+        const out: Value[] = [];
+        for (const v of this.evalIn(e.obj, scope, depth + 1, seen)) {
+          if (v.t !== 'literal') continue;
+          let part: Expr | undefined;
+          if (v.expr.k === 'seq' && typeof index === 'number')
+            part = v.expr.items[index < 0 ? v.expr.items.length + index : index];
+          else if (v.expr.k === 'dict' && typeof index === 'string')
+            part = v.expr.entries.find((en) => en.key.k === 'str' && en.key.v === index)?.value;
+          if (part) out.push(...this.evalIn(part, v.scope, depth + 1, seen));
+        }
+        return out.length ? dedupe(out) : [{ t: 'unknown', text: exprText(e) }];
       }
       default:
         return [{ t: 'unknown', text: exprText(e) }];

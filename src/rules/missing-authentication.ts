@@ -16,6 +16,19 @@ function guardText(guard: string | undefined): string {
   return guard ? `\`@${guard}\`` : 'a Bearer-token check';
 }
 
+/** The security schemes named in an OpenAPI guard label (`openapi security bearerAuth (http)`). */
+function schemeNames(guard: string | undefined): string[] {
+  return [...(guard ?? '').matchAll(/openapi security (\S+)/g)].map((m) => m[1]!);
+}
+
+/** Where the fix goes: below the route decorator, or, for an OpenAPI operation, in the document. */
+function addGuard(route: { specLocation?: string; suggestedGuard?: string }): string {
+  if (!route.specLocation) return `add ${guardText(route.suggestedGuard)} below the route decorator`;
+  const schemes = schemeNames(route.suggestedGuard);
+  const example = schemes.length ? ` (e.g. \`${schemes.map((n) => `${n}: []`).join(', ')}\`)` : '';
+  return `add a \`security\` requirement${example} to the operation at ${route.specLocation}`;
+}
+
 export const rule: Rule = {
   meta,
   check(ctx) {
@@ -26,7 +39,20 @@ export const rule: Rule = {
       if (route.misplaced.length || route.failingHooks.length) continue;
       const label = routeLabel(route);
       const before = out.length;
-      if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
+      if (route.ineffective.length) {
+        // Something on the route looks like authentication but lets any caller through: say what and why.
+        out.push(
+          routeFinding(
+            meta,
+            route,
+            `\`${label}\` has no effective authentication: ${route.ineffective.join('; ')}. ${
+              route.ineffective.some((w) => w.includes('LOGIN_DISABLED'))
+                ? 'Set `LOGIN_DISABLED` only in test configuration'
+                : `Verify the credential (${route.specLocation ? addGuard(route) : `e.g. ${guardText(route.suggestedGuard ?? 'jwt_required()')}`})`
+            }, or list the route in \`public-routes\` if it is public on purpose.`,
+          ),
+        );
+      } else if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
         // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
         out.push(
           routeFinding(
@@ -37,12 +63,11 @@ export const rule: Rule = {
           ),
         );
       } else if (route.appUsesAuth) {
-        const guard = guardText(route.suggestedGuard);
         out.push(
           routeFinding(
             meta,
             route,
-            `\`${label}\` has no authentication while this app authenticates other routes: add ${guard} below the route decorator, or list the route in \`public-routes\` if it is public on purpose.`,
+            `\`${label}\` has no authentication while this app authenticates other routes: ${addGuard(route)}, or list the route in \`public-routes\` if it is public on purpose.`,
           ),
         );
       } else if (route.writes) {
@@ -66,7 +91,8 @@ export const rule: Rule = {
       // Routes declared in an OpenAPI document say where, so the fix lands in the document.
       if (route.specLocation)
         for (const f of out.slice(before))
-          f.message += ` The operation is declared at ${route.specLocation}.`;
+          if (!f.message.includes(route.specLocation))
+            f.message += ` The operation is declared at ${route.specLocation}.`;
     }
     return out;
   },
