@@ -4,6 +4,8 @@
  *   measure.js generate DIR FILES SEED   write the synthetic code base
  *   measure.js parse DIR                 bare web-tree-sitter: parse every file once, nothing else
  *   measure.js scan DIR WORKERS          the full static analysis, as the CLI runs it
+ *   measure.js live URL ROUTES LIMITS    live probing of ROUTES routes on a local server, through the real client,
+ *                                        with its default limits (LIMITS=default) or with them raised (raised)
  * and prints one JSON object on stdout.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { analyze } from '../src/analysis/analyze.js';
 import { collectSources } from '../src/analysis/files.js';
 import { pythonParser } from '../src/analysis/parser.js';
+import { probeRoutes } from '../src/live/probe.js';
+import type { RouteReport } from '../src/types.js';
 import { syntheticCodeBase } from './synthetic.js';
 
 function usage(): { cpuMs: number; maxRssMiB: number } {
@@ -70,8 +74,35 @@ async function main(argv: string[]): Promise<object> {
       ...usage(),
     };
   }
+  if (mode === 'live' && dir && (arg2 === 'default' || arg2 === 'raised')) {
+    const count = Number(arg1);
+    const routes: RouteReport[] = Array.from({ length: count }, (_, i) => ({
+      methods: ['GET'],
+      path: `/api/r${i}/<int:item_id>`,
+      endpoint: `r${i}`,
+      location: { file: 'bench.py', startLine: i + 1, endLine: i + 1 },
+      auth: { state: 'protected', mechanisms: ['jwt_required()'] },
+      live: { status: 'not-probed', evidence: [] },
+    }));
+    // Raised: the server, not the client's pacing, sets the pace; the budget still bounds the run.
+    const limits =
+      arg2 === 'raised'
+        ? { concurrency: 64, requestsPerSecond: 100_000, maxRequests: count * 20 + 1, deadlineMs: 120_000 }
+        : {};
+    const started = performance.now();
+    const result = await probeRoutes(routes, { previewUrl: dir, limits });
+    const wallMs = performance.now() - started;
+    return {
+      routes: count,
+      requests: result.requests,
+      wallMs,
+      probesPerSecond: result.requests / (wallMs / 1000),
+      closed: result.verdicts.filter((v) => v.status === 'closed').length,
+      ...usage(),
+    };
+  }
   throw new Error(
-    `usage: measure.js generate DIR FILES SEED | parse DIR | scan DIR WORKERS (got ${argv.join(' ')})`,
+    `usage: measure.js generate DIR FILES SEED | parse DIR | scan DIR WORKERS | live URL ROUTES default|raised (got ${argv.join(' ')})`,
   );
 }
 

@@ -48,10 +48,10 @@ class SourceText {
     }
 }
 /**
- * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, fields,
+ * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, a field,
  * end) happens at most once per node, and text is sliced from the source. The analysis walks expressions
- * several times, and each crossing costs far more than the JavaScript around it. Valid only while its tree
- * is alive.
+ * several times, and each crossing costs far more than the JavaScript around it. Named children are fetched
+ * on their own, so punctuation is never mirrored unless asked for. Valid only while its tree is alive.
  */
 class SyntaxNode {
     raw;
@@ -87,6 +87,7 @@ class SyntaxNode {
             this.end = this.raw.endIndex;
         return this.end;
     }
+    /** The row, and a column that is 0 exactly when the node ends at the start of a line. */
     get endPosition() {
         const end = this.endIndex;
         return { row: this.source.rowAt(end), column: this.source.columnAt(end) };
@@ -97,25 +98,57 @@ class SyntaxNode {
     get hasError() {
         return this.raw.hasError;
     }
-    get children() {
-        this.kids ??= this.raw.children.map((c) => new SyntaxNode(c, this, this.source));
-        return this.kids;
-    }
     get namedChildren() {
-        this.named ??= this.children.filter((c) => c.isNamed);
+        this.named ??= this.kids
+            ? this.kids.filter((c) => c.isNamed)
+            : this.raw.namedChildren.map((c) => this.known(c) ?? new SyntaxNode(c, this, this.source));
         return this.named;
     }
+    get children() {
+        if (!this.kids) {
+            const named = this.namedChildren;
+            let next = 0;
+            this.kids = this.raw.children.map((c) => {
+                const mirror = named[next];
+                if (mirror && mirror.is(c)) {
+                    next++;
+                    return mirror;
+                }
+                return this.known(c) ?? new SyntaxNode(c, this, this.source);
+            });
+        }
+        return this.kids;
+    }
     childForFieldName(name) {
-        const i = this.fieldNames().indexOf(name);
-        return i < 0 ? null : this.children[i];
+        this.fields ??= new Map();
+        let child = this.fields.get(name);
+        if (child === undefined) {
+            const raw = this.raw.childForFieldName(name);
+            child = raw ? this.mirrorOf(raw) : null;
+            this.fields.set(name, child);
+        }
+        return child;
     }
     childrenForFieldName(name) {
-        const fields = this.fieldNames();
-        return this.children.filter((_, i) => fields[i] === name);
+        return this.raw.childrenForFieldName(name).map((c) => this.mirrorOf(c));
     }
-    fieldNames() {
-        this.fields ??= this.children.map((_, i) => this.raw.fieldNameForChild(i));
-        return this.fields;
+    is(raw) {
+        return this.raw.id === raw.id && this.raw.startIndex === raw.startIndex;
+    }
+    /** The mirror of a child of this node, so that a child reached by field or by index is the same object. */
+    mirrorOf(raw) {
+        return this.known(raw) ?? new SyntaxNode(raw, this, this.source);
+    }
+    /** The child already mirrored for `raw`, if any. */
+    known(raw) {
+        const list = this.kids ?? this.named;
+        const found = list?.find((c) => c.is(raw));
+        if (found || !this.fields)
+            return found;
+        for (const c of this.fields.values())
+            if (c?.is(raw))
+                return c;
+        return undefined;
     }
 }
 /** The root of `tree`, parsed from `source`, as a mirrored node. */
@@ -191,6 +224,22 @@ function newScope(module, parent, owner) {
         starImports: [],
     };
 }
+/** A prefix without `f` and an opening quote: the literal's content is all that lies between the quotes. */
+const PLAIN_STRING_START = /^[rRbBuU]{0,2}('''|"""|'|")/;
+/**
+ * The content of a complete, non-f string literal read from its text, without visiting its parts (each visit
+ * crosses into wasm). Escape sequences stay as written, as in the parts' text.
+ */
+function plainStringValue(text) {
+    const start = PLAIN_STRING_START.exec(text);
+    if (!start)
+        return undefined;
+    const open = start[0].length;
+    const quote = start[1];
+    if (text.length < open + quote.length || !text.endsWith(quote))
+        return undefined;
+    return text.slice(open, text.length - quote.length);
+}
 /** The text of a string literal without quotes; undefined for f-strings with interpolations. */
 function stringValue(node) {
     if (node.type === 'concatenated_string') {
@@ -205,6 +254,9 @@ function stringValue(node) {
     }
     if (node.type !== 'string')
         return undefined;
+    const plain = plainStringValue(node.text);
+    if (plain !== undefined)
+        return plain;
     let out = '';
     for (const child of node.namedChildren) {
         if (!child)
@@ -490,6 +542,32 @@ function targetNames(target) {
     }
     return [];
 }
+/** Names a `for` target binds: `bp`, or nested tuples (`for bp, prefix in …`); undefined for anything else. */
+function loopTarget(node) {
+    if (node.type === 'identifier')
+        return node.text;
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list'].includes(node.type)) {
+        const parts = [];
+        for (const c of node.namedChildren) {
+            const t = c ? loopTarget(c) : undefined;
+            if (t === undefined)
+                return undefined;
+            parts.push(t);
+        }
+        return parts;
+    }
+    if (node.type === 'parenthesized_expression') {
+        const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+        return inner ? loopTarget(inner) : undefined;
+    }
+    return undefined;
+}
+/** Each name of a loop target with where it sits inside one item of the iterable. */
+function targetPaths(target, path = []) {
+    if (typeof target === 'string')
+        return [{ name: target, path }];
+    return target.flatMap((t, i) => targetPaths(t, [...path, i]));
+}
 function walkBlock(block, scope, ctx) {
     if (ctx.depth > MAX_DEPTH)
         return;
@@ -528,11 +606,16 @@ function walkStatement(stmt, scope, ctx) {
                 if (!e)
                     continue;
                 if (e.type === 'assignment')
-                    recordAssignment(e, scope);
+                    recordAssignment(e, scope, ctx.conditional);
                 else if (e.type === 'call') {
                     const call = toExpr(e);
                     if (call.k === 'call')
-                        scope.calls.push({ call, span: { startLine: line(e), endLine: endLine(e) } });
+                        scope.calls.push({
+                            call,
+                            span: { startLine: line(e), endLine: endLine(e) },
+                            ...(ctx.loops.length ? { loops: ctx.loops } : {}),
+                            ...(ctx.conditional ? { conditional: true } : {}),
+                        });
                 }
             }
             return;
@@ -540,14 +623,24 @@ function walkStatement(stmt, scope, ctx) {
         case 'for_statement': {
             const left = stmt.childForFieldName('left');
             const right = stmt.childForFieldName('right');
-            if (left?.type === 'identifier' && right) {
-                const list = scope.assigns.get(left.text) ?? [];
-                list.push({ k: 'item', of: toExpr(right), line: line(stmt) });
-                scope.assigns.set(left.text, list);
+            const target = left ? loopTarget(left) : undefined;
+            const iter = right ? toExpr(right) : undefined;
+            if (target !== undefined && iter) {
+                for (const { name, path } of targetPaths(target)) {
+                    const list = scope.assigns.get(name) ?? [];
+                    list.push({ k: 'item', of: iter, ...(path.length ? { path } : {}), line: line(stmt) });
+                    scope.assigns.set(name, list);
+                }
             }
+            // Calls in the body are evaluated once per item when the iterable is known (`for bp, prefix in …`).
+            const inLoop = {
+                ...deeper,
+                conditional: true,
+                loops: target !== undefined && iter ? [...ctx.loops, { target, iter }] : ctx.loops,
+            };
             for (const c of stmt.namedChildren)
                 if (c && (c.type === 'block' || c.type.endsWith('_clause')))
-                    walkStatement(c, scope, deeper);
+                    walkStatement(c, scope, inLoop);
             return;
         }
         case 'if_statement':
@@ -558,19 +651,22 @@ function walkStatement(stmt, scope, ctx) {
         case 'finally_clause':
         case 'with_statement':
         case 'while_statement':
-        case 'block':
+        case 'block': {
+            const branch = ['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'while_statement'];
+            const inner = branch.includes(stmt.type) ? { ...deeper, conditional: true } : deeper;
             for (const c of stmt.namedChildren) {
                 if (c && (c.type === 'block' || c.type.endsWith('_clause')))
-                    walkStatement(c, scope, deeper);
+                    walkStatement(c, scope, inner);
             }
             if (stmt.type === 'block')
-                walkBlock(stmt, scope, deeper);
+                walkBlock(stmt, scope, inner);
             return;
+        }
         default:
             return;
     }
 }
-function recordAssignment(node, scope) {
+function recordAssignment(node, scope, conditional) {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (!left || !right)
@@ -589,7 +685,12 @@ function recordAssignment(node, scope) {
     const value = toExpr(valueNode);
     for (const target of chainTargets) {
         if (target.type === 'attribute' || target.type === 'subscript') {
-            scope.targetAssigns.push({ target: toExpr(target), value, line: line(node) });
+            scope.targetAssigns.push({
+                target: toExpr(target),
+                value,
+                line: line(node),
+                ...(conditional ? { conditional } : {}),
+            });
             continue;
         }
         const names = targetNames(target);
@@ -634,7 +735,7 @@ function extractFunction(node, parent, ctx) {
     ctx.module.allFunctions.push(fn);
     const body = node.childForFieldName('body');
     if (body) {
-        walkBlock(body, fn.scope, ctx);
+        walkBlock(body, fn.scope, { ...ctx, loops: [], conditional: false });
         fn.facts = bodyFacts(body, fn.scope, fn.params);
     }
     return fn;
@@ -663,7 +764,7 @@ function extractClass(node, parent, ctx) {
     ctx.module.allClasses.push(cls);
     const body = node.childForFieldName('body');
     if (body) {
-        walkBlock(body, cls.scope, ctx);
+        walkBlock(body, cls.scope, { ...ctx, loops: [], conditional: false });
         for (const [n, values] of cls.scope.assigns)
             cls.attrs[n] = values[values.length - 1];
         for (const [n, fn] of cls.scope.functions)
@@ -675,6 +776,8 @@ function extractClass(node, parent, ctx) {
 function emptyFacts() {
     return {
         credentialReads: [],
+        rawCredentialReads: [],
+        credentialChecks: [],
         rejects: [],
         passes: [],
         calls: [],
@@ -727,20 +830,25 @@ function mentionsAuthStatus(node, depth = 0) {
     return false;
 }
 /** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
-function readsCredential(node, w, depth = 0) {
+function readsCredential(node, w, depth = 0, kind = 'any') {
     if (depth > 30)
         return false;
+    const raw = kind !== 'derived';
+    const derived = kind !== 'raw';
     switch (node.type) {
         case 'identifier':
-            return w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity';
+            if (w.rawVars.has(node.text))
+                return raw;
+            return (derived &&
+                (w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity'));
         case 'attribute': {
             const text = node.text.replace(/\s+/g, '');
             if (/^request\.authorization\b/.test(text))
-                return true;
+                return raw;
             if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
-                return true;
+                return derived;
             if (/^current_user\./.test(text) || /^current_identity\b/.test(text))
-                return true;
+                return derived;
             break;
         }
         case 'subscript': {
@@ -749,13 +857,13 @@ function readsCredential(node, w, depth = 0) {
             const vt = value?.text.replace(/\s+/g, '') ?? '';
             const kv = key ? stringValue(key) : undefined;
             if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv))
-                return true;
+                return raw;
             if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
-                return true;
+                return raw;
             if (vt === 'session' && kv !== undefined)
-                return true;
+                return derived;
             if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv))
-                return true;
+                return raw;
             break;
         }
         case 'call': {
@@ -765,13 +873,13 @@ function readsCredential(node, w, depth = 0) {
             const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
             const fv = first ? stringValue(first) : undefined;
             if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv))
-                return true;
+                return raw;
             if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
-                return true;
+                return raw;
             if (ft === 'session.get')
-                return true;
+                return derived;
             if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(lastName(node)))
-                return true;
+                return derived;
             break;
         }
         case 'comparison_operator': {
@@ -780,20 +888,95 @@ function readsCredential(node, w, depth = 0) {
             const lv = left ? stringValue(left) : undefined;
             const rt = right?.text.replace(/\s+/g, '') ?? '';
             if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv))
-                return true;
+                return raw;
             if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
-                return true;
+                return raw;
             if (lv !== undefined && rt === 'session')
-                return true;
+                return derived;
             break;
         }
         case 'lambda':
             return false;
     }
     for (const c of node.namedChildren)
-        if (c && readsCredential(c, w, depth + 1))
+        if (c && readsCredential(c, w, depth + 1, kind))
             return true;
     return false;
+}
+/**
+ * Still the credential as sent, only reshaped (`header.split()[1]`, `token or ''`, `auth[7:]`)? Then a name
+ * assigned from it holds a raw credential; anything else (a lookup, a verifier) makes it derived.
+ */
+function isRawCredential(node, w, depth = 0) {
+    if (depth > 20)
+        return false;
+    switch (node.type) {
+        case 'parenthesized_expression':
+        case 'conditional_expression':
+        case 'boolean_operator':
+            return node.namedChildren.some((c) => !!c && c.type !== 'comment' && isRawCredential(c, w, depth + 1));
+        case 'subscript': {
+            const value = node.childForFieldName('value');
+            if (value && isRawCredential(value, w, depth + 1))
+                return true;
+            break;
+        }
+        case 'call': {
+            const fn = node.childForFieldName('function');
+            const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+            if (obj && RESHAPING_METHOD.test(lastName(fn)) && isRawCredential(obj, w, depth + 1))
+                return true;
+            if (/^(str|bytes)$/.test(fn?.text ?? '')) {
+                const arg = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+                if (arg && isRawCredential(arg, w, depth + 1))
+                    return true;
+            }
+            break;
+        }
+    }
+    return readsCredential(node, w, depth + 1, 'raw') && !readsCredential(node, w, depth + 1, 'derived')
+        ? node.type !== 'call' || /^request\./.test(node.childForFieldName('function')?.text ?? '')
+        : false;
+}
+/** String methods that reshape a credential without checking it. */
+const RESHAPING_METHOD = /^(strip|lstrip|rstrip|split|rsplit|partition|rpartition|replace|lower|upper|casefold|title|removeprefix|removesuffix|encode|get)$/;
+/** Functions a credential can be handed to without being checked: formatting, logging, responses. */
+const NON_CHECKING_CALL = /^(len|str|bytes|bool|int|float|repr|type|id|hash|isinstance|hasattr|getattr|setattr|print|format|list|tuple|dict|set|jsonify|make_response|abort|redirect|url_for|render_template|Response|startswith|endswith|split|rsplit|partition|strip|replace|lower|upper|encode|decode_header|append|extend|update|setdefault|get)$/;
+const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|textwrap|logging|warnings)\./;
+/** A comparison that only tests presence or the scheme word: `token is None`, `scheme != 'Bearer'`, `len(t) < 8`. */
+function isPresenceComparison(node) {
+    const operands = node.namedChildren.filter((c) => !!c && c.type !== 'comment');
+    const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c.type);
+    if (operands.length !== 2 || ops.length !== 1)
+        return false;
+    const [a, b] = operands;
+    const op = ops[0];
+    const literal = (n) => (n.type === 'none' ? '' : stringValue(n));
+    const la = literal(a);
+    const lb = literal(b);
+    if ((op === 'in' || op === 'not in') && la !== undefined) {
+        return /^(request\.(headers|cookies|args|values|form)|session)$/.test(b.text.replace(/\s+/g, ''));
+    }
+    const lit = lb ?? la;
+    if (lit !== undefined && /^(|bearer|basic|token|jwt|digest)$/i.test(lit.trim()))
+        return true;
+    if (a.type === 'call' && lastName(a) === 'len')
+        return true;
+    if (b.type === 'call' && lastName(b) === 'len')
+        return true;
+    if ((op === 'is' || op === 'is not') &&
+        (a.type === 'true' || b.type === 'true' || a.type === 'false' || b.type === 'false'))
+        return true;
+    return false;
+}
+/** Is a failure raised here swallowed by an enclosing try (a handler that catches it and does not reject)? */
+function swallowed(w) {
+    return w.guards.some((g) => g.kind === 'try' && !g.handlerRejects);
+}
+function noteCheck(node, w) {
+    const ln = line(node);
+    if (!w.facts.credentialChecks.includes(ln))
+        w.facts.credentialChecks.push(ln);
 }
 function literalStrings(node, w, depth = 0) {
     if (depth > 8)
@@ -834,8 +1017,11 @@ function allowGuard(cond, negated, w) {
     if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck)
         return undefined;
     const endpoints = [];
+    const endpointPrefixes = [];
+    const blueprints = [];
     const paths = [];
     const prefixes = [];
+    const methods = [];
     let opaque = markerCheck;
     const visit = (n, depth) => {
         if (depth > 20)
@@ -848,6 +1034,12 @@ function allowGuard(cond, negated, w) {
             if (lastName(fn) === 'startswith' && /request\.(path|url|full_path)/.test(objText)) {
                 for (const a of an)
                     prefixes.push(...literalStrings(a, w));
+                return;
+            }
+            // `request.endpoint.startswith("public")`: every endpoint so named, blueprints `public*` included.
+            if (lastName(fn) === 'startswith' && /request\.endpoint/.test(objText)) {
+                for (const a of an)
+                    endpointPrefixes.push(...literalStrings(a, w));
                 return;
             }
             if (/^(getattr|hasattr)$/.test(lastName(fn))) {
@@ -865,10 +1057,15 @@ function allowGuard(cond, negated, w) {
             const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
             if (subject) {
                 const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
-                if (/request\.endpoint|request\.blueprint/.test(subject.text))
+                const subjectText = subject.text.replace(/\s+/g, '');
+                // `request.endpoint.split(".")[0]` and `.partition(".")[0]` name the blueprint.
+                const blueprintOfEndpoint = /^request\.endpoint\.(r?split|partition)\(['"]\.['"](,\d+)?\)\[0\]$/.test(subjectText);
+                if (/request\.blueprint/.test(subjectText) || blueprintOfEndpoint)
+                    blueprints.push(...values);
+                else if (/request\.endpoint/.test(subjectText))
                     endpoints.push(...values);
-                else if (/request\.method/.test(subject.text))
-                    endpoints.push(...values.map((v) => `@method:${v}`));
+                else if (/request\.method/.test(subjectText))
+                    methods.push(...values.map((v) => v.toUpperCase()));
                 else
                     paths.push(...values);
                 if (values.length === 0)
@@ -883,7 +1080,17 @@ function allowGuard(cond, negated, w) {
     visit(cond, 0);
     if (/request\.(url_rule)/.test(text) && endpoints.length + paths.length + prefixes.length === 0)
         opaque = true;
-    return { kind: 'allow', negated, endpoints, paths, prefixes, opaque };
+    return {
+        kind: 'allow',
+        negated,
+        endpoints,
+        endpointPrefixes,
+        blueprints,
+        paths,
+        prefixes,
+        methods,
+        opaque,
+    };
 }
 /** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
 function conditionGuards(cond, negated, w, depth = 0) {
@@ -953,8 +1160,11 @@ function classifyCondition(cond, negated, w, depth = 0) {
                     kind: 'allow',
                     negated: false,
                     endpoints: allows.flatMap((a) => a.endpoints),
+                    endpointPrefixes: allows.flatMap((a) => a.endpointPrefixes),
+                    blueprints: allows.flatMap((a) => a.blueprints),
                     paths: allows.flatMap((a) => a.paths),
                     prefixes: allows.flatMap((a) => a.prefixes),
+                    methods: allows.flatMap((a) => a.methods),
                     opaque: allows.some((a) => a.opaque),
                 };
             }
@@ -970,19 +1180,19 @@ function classifyCondition(cond, negated, w, depth = 0) {
                 if ((op === 'is' || op === '==') && (isEmpty(b) || isEmpty(a))) {
                     const subject = isEmpty(b) ? a : b;
                     if (readsCredential(subject, w))
-                        return { kind: 'presence', present: negated };
+                        return { kind: 'presence', present: negated, raw: isRawCredential(subject, w) };
                 }
                 if ((op === 'is not' || op === '!=') && (isEmpty(b) || isEmpty(a))) {
                     const subject = isEmpty(b) ? a : b;
                     if (readsCredential(subject, w))
-                        return { kind: 'presence', present: !negated };
+                        return { kind: 'presence', present: !negated, raw: isRawCredential(subject, w) };
                 }
                 if ((op === 'in' || op === 'not in') &&
                     /^(request\.(headers|cookies|args)|session)$/.test(b.text.replace(/\s+/g, ''))) {
                     const key = stringValue(a);
                     const inSession = b.text.trim() === 'session';
                     if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
-                        return { kind: 'presence', present: (op === 'in') !== negated };
+                        return { kind: 'presence', present: (op === 'in') !== negated, raw: !inSession };
                     }
                 }
             }
@@ -1004,7 +1214,16 @@ function classifyCondition(cond, negated, w, depth = 0) {
             if (cond.type !== 'call' &&
                 readsCredential(cond, w) &&
                 !/\.(is_|has_|can_|role|admin)/.test(cond.text)) {
-                return { kind: 'presence', present: !negated };
+                return { kind: 'presence', present: !negated, raw: isRawCredential(cond, w) };
+            }
+            // `if auth.startswith('Bearer ')` tests the format of what was sent, not its validity.
+            if (cond.type === 'call') {
+                const fn = cond.childForFieldName('function');
+                const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+                if (obj &&
+                    /^(startswith|endswith|isalnum|isascii|isdigit|isidentifier|istitle|islower|isupper)$/.test(lastName(fn)) &&
+                    isRawCredential(obj, w))
+                    return { kind: 'presence', present: !negated, raw: true };
             }
             return { kind: 'other' };
         }
@@ -1046,13 +1265,43 @@ function isAbortCall(node) {
         lastName(node) === 'abort' &&
         mentionsAuthStatus(node.childForFieldName('arguments') ?? node));
 }
+/** Exception types a failed verification raises, or that catch it (`Exception`, a bare `except:`). */
+const AUTH_FAILURE_TYPES = /\b(Exception|BaseException)\b|auth|jwt|jose|token|signature|expired|decode|invalid|credential|permission|unauthori[sz]ed|forbidden|bad_?data|bad_?payload|claim|header|http|verif|identity|csrf/i;
+/**
+ * Does a failure raised in the try body still stop the request? Not when a handler that catches it (a bare
+ * `except:`, `except Exception`, an auth or token error) carries on without rejecting, returning or re-raising.
+ * A try whose handlers catch only unrelated errors (`except ValueError`) lets the failure through.
+ */
 function handlerRejects(tryStmt) {
     for (const c of tryStmt.namedChildren) {
         if (c?.type !== 'except_clause' && c?.type !== 'except_group_clause')
             continue;
-        if (subtreeRejects(c, 0))
-            return true;
+        const caught = c.namedChildren
+            .filter((x) => !!x && x.type !== 'block' && x.type !== 'comment')
+            .map((x) => x.text)
+            .join(' ');
+        if (caught && !AUTH_FAILURE_TYPES.test(caught.replace(/\bas\s+\w+$/, '')))
+            continue;
+        if (!subtreeRejects(c, 0) && !subtreeStops(c, 0))
+            return false;
     }
+    return true;
+}
+/** A handler that returns a response, raises or aborts: the view is not reached. */
+function subtreeStops(node, depth) {
+    if (depth > 60)
+        return false;
+    if (node.type === 'raise_statement')
+        return true;
+    if (node.type === 'return_statement')
+        return !isReturnOfNothing(node);
+    if (node.type === 'call' && lastName(node) === 'abort')
+        return true;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+        return false;
+    for (const c of node.namedChildren)
+        if (c && subtreeStops(c, depth + 1))
+            return true;
     return false;
 }
 function subtreeRejects(node, depth) {
@@ -1075,12 +1324,52 @@ function subtreeRejects(node, depth) {
 // Tokens as data: what holds a bearer token, and where it is logged or read from the URL.
 /** Variable names that hold a token, a raw Authorization header or decoded claims. */
 const TOKEN_NAME = /^(token|access_?token|refresh_?token|id_?token|auth_?token|bearer(_?token)?|jwt(_?token)?|raw_?token|encoded(_?(jwt|token))?|auth_?header|authorization(_?header)?|claims|decoded(_?(token|jwt))?|payload_?token)$/i;
-const TOKEN_KEY = /token|jwt|bearer|api[-_]?key|apikey|access[-_]?key|^auth$|^authorization$/i;
+/**
+ * One claim that names the user or describes the token, not a credential: logging `claims["sub"]` is fine,
+ * logging `claims` is not. Documented in docs/rules/token-in-logs.md.
+ */
+const PLAIN_CLAIM = /^(sub|user_?id|uid|id|identity|username|user_?name|preferred_username|name|email|role|roles|scope|scp|iss|aud|azp|client_?id|exp|iat|nbf|jti|type|fresh)$/i;
 const LOGGING_CALL = /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
 const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
 function isLoggingCall(node) {
     const fn = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
     return LOGGING_CALL.test(fn);
+}
+/**
+ * Does a header, cookie or parameter name denote a token? Judged by its last word (a trailing `cookie`/`header`
+ * ignored): `access_token`, `jwt`, `X-API-Key`, `Authorization` do; `token_type_hint`, `token_expiry` do not.
+ */
+function namesToken(key) {
+    const words = key
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+    while (words.length > 1 && /^(cookie|header)$/.test(words[words.length - 1]))
+        words.pop();
+    const last = words[words.length - 1] ?? '';
+    const prev = words[words.length - 2] ?? '';
+    if (/^(token|tokens|jwt|bearer|apikey|authorization)$/.test(last))
+        return true;
+    if (last === 'key')
+        return /^(api|access|auth)$/.test(prev);
+    if (last === 'auth')
+        return words.length === 1 || prev === 'x';
+    return false;
+}
+/** `x.split()`, `x.split(" ", 1)`, `x.partition(" ")`: splitting an Authorization header into scheme and token. */
+function isWhitespaceSplit(node) {
+    if (node.type !== 'call')
+        return false;
+    const fn = node.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+    if (!/^(split|rsplit|partition)$/.test(method))
+        return false;
+    const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!first || first.type === 'none' || first.type === 'keyword_argument')
+        return method !== 'partition';
+    const sep = stringValue(first);
+    return !!sep && sep.trim() === '';
 }
 /** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
 function readsToken(node, w, depth = 0) {
@@ -1089,6 +1378,10 @@ function readsToken(node, w, depth = 0) {
     switch (node.type) {
         case 'identifier':
             return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
+        // `"Authorization" in request.headers`, `not token`, `scheme == "Bearer"`: a boolean, not the token.
+        case 'comparison_operator':
+        case 'not_operator':
+            return false;
         case 'attribute': {
             const text = node.text.replace(/\s+/g, '');
             if (/^request\.(authorization|headers)$/.test(text))
@@ -1099,13 +1392,20 @@ function readsToken(node, w, depth = 0) {
             return false;
         }
         case 'subscript': {
-            const value = node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+            const valueNode = node.childForFieldName('value');
+            const value = valueNode?.text.replace(/\s+/g, '') ?? '';
             const key = node.childForFieldName('subscript');
             const kv = key ? stringValue(key) : undefined;
-            if (/^request\.(headers|cookies|args|values|form)$/.test(value) &&
-                kv !== undefined &&
-                TOKEN_KEY.test(kv))
-                return true;
+            if (/^request\.(headers|cookies|args|values|form)$/.test(value) && kv !== undefined)
+                return namesToken(kv);
+            if (kv !== undefined && PLAIN_CLAIM.test(kv))
+                return false;
+            // `auth.split(" ")[0]`, `parts[0]`: the scheme word.
+            if (key?.type === 'integer' &&
+                key.text === '0' &&
+                valueNode &&
+                (isWhitespaceSplit(valueNode) || w.splitVars.has(valueNode.text)))
+                return false;
             break;
         }
         case 'call': {
@@ -1113,10 +1413,8 @@ function readsToken(node, w, depth = 0) {
             const ft = fn?.text.replace(/\s+/g, '') ?? '';
             const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
             const fv = first ? stringValue(first) : undefined;
-            if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft) &&
-                fv !== undefined &&
-                TOKEN_KEY.test(fv))
-                return true;
+            if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft))
+                return fv !== undefined && namesToken(fv);
             if (TOKEN_PRODUCERS.test(lastName(fn ?? null)))
                 return true;
             // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
@@ -1124,6 +1422,15 @@ function readsToken(node, w, depth = 0) {
                 return false;
             if (/(^|\.)jwt\.decode$|^decode$/.test(ft))
                 return true;
+            if (fn?.type === 'attribute') {
+                // `claims.get("sub")`: one plain claim. `auth.split(" ")[1]`, `token.strip()`: still the token.
+                const method = fn.childForFieldName('attribute')?.text ?? '';
+                if ((method === 'get' || method === 'pop') && fv !== undefined && PLAIN_CLAIM.test(fv))
+                    return false;
+                const obj = fn.childForFieldName('object');
+                if (obj && readsToken(obj, w, depth + 1))
+                    return true;
+            }
             break;
         }
         case 'keyword_argument': {
@@ -1138,6 +1445,17 @@ function readsToken(node, w, depth = 0) {
         if (c && readsToken(c, w, depth + 1))
             return true;
     return false;
+}
+/** `auth = request.headers["Authorization"]`; `scheme, token = auth.split(" ", 1)`: the scheme word is not a token. */
+function noteTokenTargets(left, right, w) {
+    if (!readsToken(right, w))
+        return;
+    const split = isWhitespaceSplit(right) || (right.type === 'identifier' && w.splitVars.has(right.text));
+    const names = targetNames(left);
+    if (split && left.type === 'identifier')
+        w.splitVars.add(left.text);
+    for (const n of split && names.length > 1 ? names.slice(1) : names)
+        w.tokenVars.add(n);
 }
 function argumentsCarryToken(call, w) {
     const args = call.childForFieldName('arguments');
@@ -1158,7 +1476,7 @@ function scanQueryTokenReads(node, w, depth) {
         const ok = node.type === 'call'
             ? /^request\.(args|values)\.get$/.test(target)
             : /^request\.(args|values)$/.test(target);
-        if (ok && key !== undefined && TOKEN_KEY.test(key) && !w.facts.queryTokenReads.includes(line(node))) {
+        if (ok && key !== undefined && namesToken(key) && !w.facts.queryTokenReads.includes(line(node))) {
             w.facts.queryTokenReads.push(line(node));
         }
     }
@@ -1171,7 +1489,18 @@ function collectCalls(node, w, depth) {
         return;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
         return;
+    if (node.type === 'comparison_operator' && readsCredential(node, w) && !isPresenceComparison(node))
+        noteCheck(node, w);
     if (node.type === 'call') {
+        const fnNode = node.childForFieldName('function');
+        const callee = fnNode?.text.replace(/\s+/g, '') ?? '';
+        if (!swallowed(w) &&
+            !NON_CHECKING_CALL.test(lastName(fnNode)) &&
+            !NON_CHECKING_MODULE.test(callee) &&
+            !callee.startsWith('request.') &&
+            !isLoggingCall(node) &&
+            (node.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && a.type !== 'comment' && readsCredential(a, w)))
+            noteCheck(node, w);
         const e = toExpr(node);
         if (e.k === 'call') {
             w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: [...w.guards] });
@@ -1209,6 +1538,9 @@ function walkFacts(node, w) {
         case 'if_statement': {
             const cond = node.childForFieldName('condition');
             collectFromExpression(cond, w);
+            // Testing what a verifier or lookup produced (`if not user`, `if not current_user.is_admin`) checks the credential.
+            if (cond && readsCredential(cond, w, 0, 'derived'))
+                noteCheck(cond, w);
             const guards = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
             const consequence = node.childForFieldName('consequence');
             if (consequence)
@@ -1221,6 +1553,8 @@ function walkFacts(node, w) {
                 if (alt.type === 'elif_clause') {
                     const c2 = alt.childForFieldName('condition');
                     collectFromExpression(c2, w);
+                    if (c2 && readsCredential(c2, w, 0, 'derived'))
+                        noteCheck(c2, w);
                     const g2 = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
                     const body = alt.childForFieldName('consequence');
                     w.guards.push(...negations);
@@ -1241,11 +1575,16 @@ function walkFacts(node, w) {
         }
         case 'try_statement': {
             const body = node.childForFieldName('body');
+            const rejects = handlerRejects(node);
             if (body)
-                inner(body, [{ kind: 'try', handlerRejects: handlerRejects(node) }]);
+                inner(body, [{ kind: 'try', handlerRejects: rejects }]);
+            // When a handler swallows the missing-credential failure, the other handlers (`except Expired: return 401`)
+            // only run for requests that carry a credential.
+            const handlerGuards = rejects ? [] : [{ kind: 'presence', present: true }];
             for (const c of node.namedChildren) {
-                if (c && c !== body)
-                    inner(c);
+                if (!c || c === body)
+                    continue;
+                inner(c, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
             }
             return;
         }
@@ -1294,9 +1633,17 @@ function walkFacts(node, w) {
                     if (right && left && readsCredential(right, w))
                         for (const n of targetNames(left))
                             w.credVars.add(n);
-                    if (right && left && readsToken(right, w))
-                        for (const n of targetNames(left))
-                            w.tokenVars.add(n);
+                    if (right && left) {
+                        const raw = isRawCredential(right, w);
+                        for (const n of targetNames(left)) {
+                            if (raw)
+                                w.rawVars.add(n);
+                            else
+                                w.rawVars.delete(n);
+                        }
+                    }
+                    if (right && left)
+                        noteTokenTargets(left, right, w);
                     if (left?.type === 'attribute') {
                         const obj = left.childForFieldName('object');
                         if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
@@ -1324,6 +1671,8 @@ function collectFromExpression(node, w) {
     scanQueryTokenReads(node, w, 0);
     if (readsCredential(node, w))
         w.facts.credentialReads.push(line(node));
+    if (readsCredential(node, w, 0, 'raw'))
+        w.facts.rawCredentialReads.push(line(node));
     collectCalls(node, w, 0);
 }
 function bodyFacts(body, scope, params) {
@@ -1332,7 +1681,9 @@ function bodyFacts(body, scope, params) {
         scope,
         params,
         credVars: new Set(),
+        rawVars: new Set(),
         tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
+        splitVars: new Set(),
         guards: [],
         depth: 0,
     };
@@ -1371,7 +1722,7 @@ function extractModule(path, source, root) {
         hasErrors: root.hasError,
     };
     mod.scope = newScope(mod);
-    walkBlock(root, mod.scope, { module: mod, depth: 0 });
+    walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
     mod.facts = bodyFacts(root, mod.scope, []);
     return mod;
 }

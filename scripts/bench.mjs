@@ -1,11 +1,13 @@
-// npm run bench -- [DIR] [--files N] [--seed N] [--runs N] [--workers 1,2] [--no-bandit]
+// npm run bench -- [DIR] [--files N] [--seed N] [--runs N] [--workers 1,2] [--no-bandit] [--live] [--live-routes 20,300]
 //
 // Measures the static scan against bare web-tree-sitter parsing of the same files, in the same run: without DIR
 // on a deterministic synthetic Flask code base (.bench/tree-<files>-<seed>/). The analysis is bundled with ncc
 // the way dist/ is (worker entry included), and every measurement runs in a fresh process so that its peak
-// memory is its own. Bandit (Debian python3-bandit) gets a column when it is installed. Prints a table and
-// writes .bench/results.json. Figures live here, never as timed assertions in tests.
-import { spawnSync } from 'node:child_process';
+// memory is its own. Bandit (Debian python3-bandit) gets a column when it is installed. With --live, live probing
+// is measured too: probes per second through the real client against a local server on 127.0.0.1 (its own
+// process), with the client's default limits and with them raised, so the pacing, not the client, is the limit.
+// Prints a table and writes .bench/results.json. Figures live here, never as timed assertions in tests.
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, devNull, tmpdir } from 'node:os';
@@ -27,6 +29,8 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '3' },
     workers: { type: 'string', default: '1,2' },
     'no-bandit': { type: 'boolean', default: false },
+    live: { type: 'boolean', default: false },
+    'live-routes': { type: 'string', default: '20,300' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -80,6 +84,10 @@ const results = {
 };
 
 printTable();
+if (values.live) {
+  results.live = await measureLive();
+  printLive(results.live);
+}
 mkdirSync(benchDir, { recursive: true });
 writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nJSON written to ${join('.bench', 'results.json')}`);
@@ -138,6 +146,9 @@ async function build() {
     writeFileSync(join(buildDir, out), code);
   }
   writeFileSync(join(buildDir, 'package.json'), '{ "type": "module" }\n');
+  // src/version.ts reads the package.json one level above the bundle (the live client's User-Agent needs it).
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeFileSync(join(benchDir, 'package.json'), `${JSON.stringify({ private: true, version })}\n`);
   copyFileSync(
     require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
     join(buildDir, 'wasm', 'web-tree-sitter.wasm'),
@@ -146,6 +157,63 @@ async function build() {
     require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
     join(buildDir, 'wasm', 'tree-sitter-python.wasm'),
   );
+}
+
+/** Probes per second with the default limits (N routes) and with them raised (M routes): `--live-routes N,M`. */
+async function measureLive() {
+  const [fewRoutes, manyRoutes] = values['live-routes'].split(',').map((n) => Math.max(1, Number(n)));
+  const server = spawn(process.execPath, ['-e', liveServerCode()], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise((resolvePort, reject) => {
+      server.once('error', reject);
+      server.once('exit', (code) => reject(new Error(`the local server exited (${code})`)));
+      server.stdout.once('data', (chunk) => resolvePort(Number(String(chunk).trim())));
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const run = (routes, limits) => ({ limits, ...measure(['live', url, String(routes), limits]) });
+    return {
+      server: 'node:http on 127.0.0.1, 401 for every route',
+      runs: [run(fewRoutes, 'default'), run(manyRoutes ?? fewRoutes, 'raised')],
+    };
+  } finally {
+    server.stdin.end();
+    server.kill();
+  }
+}
+
+/**
+ * A minimal HTTP server in its own process (so that the measuring process does not share its event loop): 200 on
+ * `/`, 401 with a JSON error everywhere else, i.e. every route is closed and every probe is sent.
+ */
+function liveServerCode() {
+  return `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  res.writeHead(401, { 'content-type': 'application/json' }).end('{"msg":"Missing Authorization Header"}');
+});
+server.keepAliveTimeout = 10000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+process.stdin.on('end', () => process.exit(0)).resume();
+`;
+}
+
+function printLive(live) {
+  console.log(`\nlive probing against ${live.server}`);
+  const header = ['limits', 'routes', 'requests', 'wall s', 'probes/s', 'CPU s'];
+  const lines = live.runs.map((r) => [
+    r.limits,
+    r.routes,
+    r.requests,
+    round(r.wallMs / 1000, 2),
+    round(r.probesPerSecond, 1),
+    round(r.cpuMs / 1000, 2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (cells) =>
+    cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
+  console.log(fmt(header));
+  for (const line of lines) console.log(fmt(line));
 }
 
 function generated(files, seed) {

@@ -4,11 +4,14 @@ import { relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES } from './analysis/files.js';
 import { analyzeSources, type AnalyzeOptions } from './analysis/pipeline.js';
+import { routeKey } from './merge.js';
 import type { Finding, Notice } from './types.js';
 
 export interface BaselineResult {
   /** Fingerprints of the findings on the base commit; undefined when the base could not be analysed. */
   fingerprints?: Set<string>;
+  /** Route identities (methods and path, see `routeKey`) of the base commit's code model. */
+  routes?: Set<string>;
   notice?: Notice;
 }
 
@@ -91,10 +94,30 @@ export async function baselineFingerprints(
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const analysis = await analyzeSources(files, options);
-  return { fingerprints: new Set(analysis.findings.map((f) => f.fingerprint)) };
+  return {
+    fingerprints: new Set(analysis.findings.map((f) => f.fingerprint)),
+    routes: new Set(analysis.routes.map(routeKey)),
+  };
 }
 
-/** Mark each finding new unless the base commit has the same fingerprint. */
-export function markNew(findings: readonly Finding[], base: Set<string> | undefined): Finding[] {
-  return findings.map((f) => ({ ...f, new: base ? !base.has(f.fingerprint) : true }));
+/**
+ * Mark each finding new unless the base commit has the same fingerprint. The base is analysed statically only, so a
+ * finding that only live probing found can have no counterpart there: it is new only when its route is new, in the
+ * head's code model and not in the base's (a route that only an OpenAPI document declares is in neither, and is
+ * never new).
+ */
+export function markNew(
+  findings: readonly Finding[],
+  base: Set<string> | undefined,
+  routes?: { base: Set<string>; head: Set<string> },
+): Finding[] {
+  return findings.map((f) => {
+    if (!base) return { ...f, new: true };
+    if (base.has(f.fingerprint)) return { ...f, new: false };
+    if (routes && f.route && !f.sources.includes('static')) {
+      const key = routeKey(f.route);
+      return { ...f, new: routes.head.has(key) && !routes.base.has(key) };
+    }
+    return { ...f, new: true };
+  });
 }

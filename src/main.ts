@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { analyze } from './analysis/analyze.js';
 import { baselineFingerprints, markNew } from './baseline.js';
 import { type LiveOptions, probeRoutes } from './live/probe.js';
-import { mergeLive } from './merge.js';
+import { mergeLive, routeKey } from './merge.js';
 import { parseSpec } from './analysis/openapi.js';
 import { request } from 'undici';
 import { type FailOn, loadConfig } from './config.js';
@@ -58,7 +58,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   if (settings.live) {
     const pathParams: Record<string, Record<string, string>> = {};
     if (settings.live.openapi) {
-      const extra = await openapiTargets(settings.live.openapi, routes);
+      const extra = await openapiTargets(settings.live.openapi, settings.root, routes);
       routes = [...routes, ...extra.routes];
       Object.assign(pathParams, extra.pathParams);
     }
@@ -72,7 +72,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     if (live.unreachable) {
       notices.push({ message: live.unreachable });
     } else {
-      const m = mergeLive(routes, [...analysis.findings, ...live.findings], live.verdicts);
+      const m = mergeLive(routes, analysis.findings, live.verdicts, live.findings);
       routes = m.routes;
       merged = m.findings;
     }
@@ -87,7 +87,11 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   if (settings.baselineRef) {
     const base = await baselineFingerprints(settings.root, settings.baselineRef, options);
     if (base.notice) notices.push(base.notice);
-    findings = markNew(findings, base.fingerprints);
+    findings = markNew(
+      findings,
+      base.fingerprints,
+      base.routes && { base: base.routes, head: new Set(analysis.routes.map(routeKey)) },
+    );
   }
   const failOn = settings.failOn ?? config.failOn ?? 'high';
   return {
@@ -100,9 +104,14 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   };
 }
 
-/** Operations of an OpenAPI document that the code model does not already have, as probe targets. */
+/**
+ * Operations of an OpenAPI document that the code model does not already have, as probe targets. They sit at the
+ * operation's line in the document when the document is a file under the scanned root; a document from a URL or
+ * from outside the root is no repository file, so their location has an empty `file` (see `report/location.ts`).
+ */
 async function openapiTargets(
   source: string,
+  root: string,
   known: readonly Report['routes'][number][],
 ): Promise<{ routes: Report['routes']; pathParams: Record<string, Record<string, string>> }> {
   let text: string;
@@ -123,6 +132,8 @@ async function openapiTargets(
   if (!spec) throw new UsageError(`'${source}' is not an OpenAPI 2 or 3 document.`);
   const shape = (path: string): string => path.replace(/<[^>]+>|\{[^}]+\}/g, '*');
   const have = new Set(known.flatMap((r) => r.methods.map((m) => `${m} ${shape(r.path)}`)));
+  const inRoot = /^https?:\/\//.test(source) ? '..' : relative(resolve(root), resolve(source));
+  const file = inRoot.startsWith('..') || isAbsolute(inRoot) ? '' : inRoot.split(sep).join('/');
   const routes: Report['routes'] = [];
   const pathParams: Record<string, Record<string, string>> = {};
   for (const op of spec.operations) {
@@ -132,7 +143,7 @@ async function openapiTargets(
       methods: [op.method],
       path,
       endpoint: op.operationId ?? '',
-      location: { file: source, startLine: op.line, endLine: op.line },
+      location: { file, startLine: op.line, endLine: op.line },
       auth: { state: 'unknown', mechanisms: ['declared in the OpenAPI document only'] },
       live: { status: 'not-probed', evidence: [] },
     });
@@ -197,7 +208,9 @@ export async function run(): Promise<void> {
     for (const n of report.notices) core.info(`notice: ${n.file ? `${n.file}: ` : ''}${n.message}`);
 
     if (inputs.annotations) {
-      const selected = selectAnnotations(report.findings, prefix);
+      // The failed gate (setFailed) and an unreachable preview are `::error::` lines of this step too.
+      const reserved = Number(!!unreachable) + Number(report.gate.failed);
+      const selected = selectAnnotations(report.findings, prefix, reserved);
       omitted = selected.omitted;
       for (const a of selected.annotations) {
         const props = { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine };

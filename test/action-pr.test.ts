@@ -15,6 +15,8 @@ import { ensureBundle } from './global-setup.js';
  * that plays GitHub's issue-comment API.
  */
 const ROOT = join(import.meta.dirname, '..');
+/** TOKENGATE_ACTION names another build of src/index.ts (e.g. emitted by tsc) to try these tests on unbundled sources. */
+const ACTION = process.env.TOKENGATE_ACTION ?? join(ROOT, 'dist/index.js');
 const TOKEN = 'ghs_tokengateTestToken0123456789';
 
 interface Comment {
@@ -63,7 +65,7 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
 });
 
 beforeAll(async () => {
-  await ensureBundle();
+  if (!process.env.TOKENGATE_ACTION) await ensureBundle();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {
@@ -137,7 +139,7 @@ async function runAction(workspace: string, base: string, inputs: Record<string,
     JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'x' } } }),
   );
   const { port } = server.address() as AddressInfo;
-  const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+  const child = spawn(process.execPath, [ACTION], {
     cwd: workspace,
     env: {
       PATH: process.env.PATH ?? '',

@@ -14,6 +14,8 @@ import { ensureBundle } from './global-setup.js';
  * included), the workflow files, and GITHUB_API_URL pointing at a recording server on loopback.
  */
 const ROOT = join(import.meta.dirname, '..');
+/** TOKENGATE_ACTION names another build of src/index.ts (e.g. emitted by tsc) to try these tests on unbundled sources. */
+const ACTION = process.env.TOKENGATE_ACTION ?? join(ROOT, 'dist/index.js');
 const requests: string[] = [];
 const server = createServer((req: IncomingMessage, res) => {
   requests.push(`${req.method} ${req.url}`);
@@ -21,7 +23,7 @@ const server = createServer((req: IncomingMessage, res) => {
 });
 
 beforeAll(async () => {
-  await ensureBundle();
+  if (!process.env.TOKENGATE_ACTION) await ensureBundle();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
 afterAll(async () => {
@@ -79,7 +81,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
     GITHUB_REPOSITORY: 'acme/tasks',
     GITHUB_API_URL: `http://127.0.0.1:${port}`,
   };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [ACTION], { cwd: ROOT, env });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -93,6 +95,29 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
 }
 
 describe('the bundled action', () => {
+  it('leaves error slots for its own error lines, so GitHub shows every ::error:: it prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-slots-'));
+    const routes = Array.from({ length: 12 }, (_, i) =>
+      [`@app.delete('/items${i}/<int:item_id>')`, `def delete_item${i}(item_id):`, "    return ''"].join(
+        '\n',
+      ),
+    );
+    writeFileSync(
+      join(dir, 'app.py'),
+      ['from flask import Flask', 'app = Flask(__name__)', ...routes, ''].join('\n'),
+    );
+    const run = await runAction({ path: dir, 'preview-url': 'http://127.0.0.1:9' });
+    expect(run.code).toBe(1);
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toHaveLength(10);
+    expect(errors.filter((l) => l.startsWith('::error title=tokengate high'))).toHaveLength(8);
+    expect(errors).toContain('::error::tokengate: 12 findings at or above high.');
+    expect(errors.some((l) => /^::error::preview-url http:\/\/127\.0\.0\.1:9 is unreachable/.test(l))).toBe(
+      true,
+    );
+    expect(run.summary).toContain('4 more findings are not annotated');
+  });
+
   it('scans, prints the report, writes report-file and outputs, and fails at fail-on', async () => {
     const reportFile = join(mkdtempSync(join(tmpdir(), 'tokengate-report-')), 'report.json');
     const run = await runAction({ path: 'examples/tasks-api', 'report-file': reportFile });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +6,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
 import { ensureBundle } from './global-setup.js';
 
-/** The bundled CLI, run the way a user runs it. */
+/**
+ * The bundled CLI, run the way a user runs it. TOKENGATE_CLI names another build of src/cli.ts to run instead
+ * (e.g. one emitted by tsc), to try these tests on sources that are not bundled yet.
+ */
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist/cli.js');
+const CLI = process.env.TOKENGATE_CLI ?? join(ROOT, 'dist/cli.js');
 
-beforeAll(ensureBundle);
+beforeAll(async () => {
+  if (!process.env.TOKENGATE_CLI) await ensureBundle();
+});
 
 function cli(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -183,8 +188,106 @@ describe('tokengate scan on a temporary app', () => {
   });
 
   it('is executable as dist/cli.js', () => {
-    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
-    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    expect(readFileSync(join(ROOT, 'dist/cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(join(ROOT, 'dist/cli.js')).mode & 0o111).toBe(0o111);
+  });
+});
+
+describe('report formats and new-only counting', () => {
+  it('prints valid SARIF 2.1.0 with --format sarif, every location a file of the scanned tree', () => {
+    const r = cli(['scan', 'examples/tasks-api', '--format', 'sarif', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const log = JSON.parse(r.stdout) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string } };
+        results: {
+          ruleId: string;
+          partialFingerprints: Record<string, string>;
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+        }[];
+      }[];
+    };
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0]!;
+    expect(run.tool.driver.name).toBe('tokengate');
+    expect(run.results.map((x) => x.ruleId)).toContain('missing-authentication');
+    for (const result of run.results) {
+      expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^tasks_api\/[\w/]+\.py$/);
+      expect(result.partialFingerprints['tokengate/v1']).toMatch(/^[0-9a-f]{32}$/);
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'tokengate-cli-')), 'out.sarif');
+    writeFileSync(file, r.stdout);
+    const validated = execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'sarif-multitool'),
+      ['validate', file],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(validated).toContain('Analysis completed successfully');
+    expect(validated).not.toMatch(/: error /);
+  });
+
+  it('prints the job-summary view with --format markdown, and its exit code is the gate', () => {
+    const r = cli(['scan', 'examples/tasks-api', '--format', 'markdown']);
+    expect(r.code).toBe(1);
+    expect(
+      r.stdout.startsWith('## tokengate\n\n**tokengate failed: 3 new findings at or above high.**'),
+    ).toBe(true);
+    expect(r.stdout).toContain('### Findings');
+    expect(r.stdout).toMatch(
+      /\| high \| \[missing-authentication\]\([^)]*docs\/rules\/missing-authentication\.md\) \| `DELETE \/api\/projects\/<int:project_id>` \| `tasks_api\/projects\.py:30` \| static \| yes \|/,
+    );
+    expect(r.stdout).toContain('### Routes (11)');
+  });
+
+  it('counts only findings the --baseline-ref commit did not have', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'tokengate-cli-git-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      }).trim();
+    git('init', '-q');
+    const app = [
+      'from flask import Flask',
+      'from flask_jwt_extended import jwt_required',
+      'app = Flask(__name__)',
+      "@app.get('/me')",
+      '@jwt_required()',
+      'def me():',
+      "    return ''",
+      "@app.delete('/items/<int:item_id>')",
+      'def delete_item(item_id):',
+      "    return ''",
+      '',
+    ];
+    writeFileSync(join(repo, 'app.py'), app.join('\n'));
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const base = git('rev-parse', 'HEAD');
+    expect(cli(['scan', '.', '--baseline-ref', base], repo).code).toBe(0);
+
+    writeFileSync(
+      join(repo, 'app.py'),
+      [...app, "@app.post('/refunds')", 'def refund():', "    return ''", ''].join('\n'),
+    );
+    git('commit', '-qam', 'head');
+    const r = cli(['scan', '.', '--baseline-ref', base, '--format', 'json'], repo);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.findings.map((f) => `${f.route?.methods.join(',')} ${f.route?.path} new=${f.new}`)).toEqual(
+      ['DELETE /items/<int:item_id> new=false', 'POST /refunds new=true'],
+    );
+    expect(report.gate).toEqual({ failOn: 'high', failed: true, counted: 1 });
+
+    const missing = cli(['scan', '.', '--baseline-ref', 'no-such-ref'], repo);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(
+      'base commit no-such-ref is not in this clone, so every finding counts as new',
+    );
   });
 });
 

@@ -1,10 +1,13 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { probeRoutes, type LiveResult } from '../src/live/probe.js';
 import { scan } from '../src/main.js';
+import { renderSarif } from '../src/report/sarif.js';
+import { RULES } from '../src/rules/index.js';
 import { type RunningApp, startFlaskApp } from './helpers/flask.js';
 
 /** One real Flask server per behaviour (test/fixtures/live/<name>), probed the way a preview is. */
@@ -120,5 +123,110 @@ describe('an OpenAPI document as probe targets', () => {
       status: 200,
       probe: 'no-token',
     });
+  });
+
+  it('places its routes in the document when it is a repository file, and never at a URL or outside path', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'tokengate-openapi-'));
+    const source = join(DIR, 'openapi-server', 'spec.json');
+    const elsewhere = await scan({
+      root: outside,
+      configExplicit: false,
+      live: { previewUrl: app.baseUrl, openapi: source },
+    });
+    expect(elsewhere.routes.map((r) => r.location.file)).toEqual(['', '']);
+    const sarif = renderSarif(
+      elsewhere,
+      RULES.map((r) => r.meta),
+    );
+    expect(sarif).not.toContain(DIR);
+
+    const inside = mkdtempSync(join(tmpdir(), 'tokengate-openapi-'));
+    copyFileSync(source, join(inside, 'spec.json'));
+    const local = await scan({
+      root: inside,
+      configExplicit: false,
+      live: { previewUrl: app.baseUrl, openapi: join(inside, 'spec.json') },
+    });
+    expect(local.routes.map((r) => `${r.location.file}:${r.location.startLine}`)).toEqual(
+      elsewhere.routes.map((r) => `spec.json:${r.location.startLine}`),
+    );
+    expect(local.routes[0]!.location.startLine).toBeGreaterThan(1);
+  });
+});
+
+/** Run tokengate on a fixture with the preview's own test token, as a workflow with a preview does. */
+async function scanLive(
+  name: string,
+  app: RunningApp,
+  extra: { withKey?: boolean; baselineRef?: string; root?: string } = {},
+) {
+  return scan({
+    root: extra.root ?? join(DIR, name),
+    configExplicit: false,
+    baselineRef: extra.baselineRef,
+    live: {
+      previewUrl: app.baseUrl,
+      authToken: await login(app),
+      jwtTestKey: extra.withKey ? SECRET : undefined,
+    },
+  });
+}
+
+describe.each([
+  ['weak-secret', {}, ['jwt-hardcoded-secret app.py:9 critical confirmed static+live']],
+  ['ignores-exp', { withKey: true }, ['jwt-no-expiry app.py:19 medium confirmed static+live']],
+  ['query-token', {}, ['token-in-query-string app.py:15 medium confirmed static+live']],
+  [
+    'no-verify',
+    {},
+    [
+      'jwt-signature-not-verified app.py:19 critical confirmed static+live',
+      'jwt-none-algorithm app.py:33 critical confirmed live',
+    ],
+  ],
+] as const)('one finding per weakness on %s', (name, options, expected) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, name), 'app:app', { PROBE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('merges the live confirmation into the static finding, and adds no missing-authentication', async () => {
+    const report = await scanLive(name, app, options);
+    expect(
+      report.findings.map(
+        (f) =>
+          `${f.ruleId} ${f.location.file}:${f.location.startLine} ${f.severity} ${f.confidence} ${f.sources.join('+')}`,
+      ),
+    ).toEqual(expected);
+    for (const f of report.findings) expect(f.evidence.length).toBeGreaterThan(0);
+  });
+});
+
+describe('new-only counting with a preview', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, 'none-accepted'), 'app:app', { PROBE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('does not count a weakness the base commit already had, confirmed live or found live only', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tokengate-live-base-'));
+    copyFileSync(join(DIR, 'none-accepted', 'app.py'), join(root, 'app.py'));
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const report = await scanLive('none-accepted', app, { root, baselineRef: 'HEAD' });
+    expect(report.findings.map((f) => `${f.ruleId} ${f.sources.join('+')} new=${f.new}`)).toEqual([
+      'jwt-signature-not-verified static new=false',
+      'jwt-none-algorithm live new=false',
+    ]);
+    expect(report.gate.failed).toBe(false);
   });
 });

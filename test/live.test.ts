@@ -9,11 +9,15 @@ import { ensureBundle } from './global-setup.js';
 import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
+import { DEFAULT_LIMITS, ProbeClient } from '../src/live/client.js';
 import { concretePath, probeRoutes } from '../src/live/probe.js';
+import { VERSION } from '../src/version.js';
 import type { RouteReport } from '../src/types.js';
 import { type RunningApp, startFlaskApp } from './helpers/flask.js';
 
 const ROOT = join(import.meta.dirname, '..');
+/** TOKENGATE_ACTION names another build of src/index.ts (e.g. emitted by tsc) to try the action on unbundled sources. */
+const ACTION = process.env.TOKENGATE_ACTION ?? join(ROOT, 'dist/index.js');
 
 function route(
   path: string,
@@ -34,13 +38,21 @@ interface Recorded {
   method: string;
   path: string;
   authorization?: string;
+  userAgent?: string;
+  at: number;
 }
 
 /** A local HTTP server whose handler decides per path; records every request it sees. */
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
   const requests: Recorded[] = [];
   const server: Server = createServer((req, res) => {
-    requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization });
+    requests.push({
+      method: req.method!,
+      path: req.url!,
+      authorization: req.headers.authorization,
+      userAgent: req.headers['user-agent'],
+      at: Date.now(),
+    });
     void handler(req, res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -118,7 +130,7 @@ describe('live probing against the example app under real Flask', () => {
 describe('the bundled action with a preview', () => {
   let app: RunningApp;
   beforeAll(async () => {
-    await ensureBundle();
+    if (!process.env.TOKENGATE_ACTION) await ensureBundle();
     app = await startFlaskApp(join(ROOT, 'examples/tasks-api'), 'tasks_api:create_app()', {
       TASKS_API_SECRET: 'action-live-secret',
     });
@@ -148,7 +160,7 @@ describe('the bundled action with a preview', () => {
     const inputs: Record<string, string> = Object.fromEntries(
       Object.entries(action.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, String(v.default ?? '')]),
     );
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist/index.js')], {
+    const run = spawnSync(process.execPath, [ACTION], {
       cwd: ROOT,
       encoding: 'utf8',
       env: {
@@ -362,6 +374,111 @@ describe('live probing safety and faults', () => {
     expect(down.unreachable).toBe(
       'preview-url http://127.0.0.1:9 is unreachable: the connection was refused; static results are reported without live verification.',
     );
+  });
+
+  it('probes GET, HEAD and OPTIONS routes, and names only the routes it did not probe', async () => {
+    const server = await serve((_req, res) => void res.writeHead(401).end());
+    try {
+      const result = await probeRoutes(
+        [route('/get'), route('/head', ['HEAD']), route('/options', ['OPTIONS']), route('/write', ['POST'])],
+        { previewUrl: server.baseUrl },
+      );
+      expect(result.verdicts.map((v) => `${v.route.path} ${v.status}`)).toEqual([
+        '/get closed',
+        '/head closed',
+        '/options closed',
+      ]);
+      expect(result.notices).toEqual([
+        {
+          message:
+            '1 route(s) only accept POST/PUT/PATCH/DELETE and were not probed (set unsafe-methods: true to allow it).',
+        },
+      ]);
+      const methods = new Set(
+        server.requests.filter((r) => r.path !== '/').map((r) => `${r.method} ${r.path}`),
+      );
+      expect([...methods].sort()).toEqual(['GET /get', 'HEAD /head', 'OPTIONS /options']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('waits for a 503 Retry-After once, and calls a 503 without it inconclusive', async () => {
+    let maintenance = 0;
+    const server = await serve((req, res) => {
+      if (req.url === '/') return void res.writeHead(200).end('ok');
+      if (req.url === '/down') return void res.writeHead(503).end('maintenance');
+      if (maintenance++ === 0) return void res.writeHead(503, { 'retry-after': '1' }).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    try {
+      const result = await probeRoutes([route('/back-soon'), route('/down')], {
+        previewUrl: server.baseUrl,
+        limits: { concurrency: 1, requestsPerSecond: 200 },
+      });
+      expect(result.verdicts.map((v) => `${v.route.path} ${v.status}`)).toEqual([
+        '/back-soon open',
+        '/down inconclusive',
+      ]);
+      const soon = server.requests.filter((r) => r.path === '/back-soon');
+      expect(soon).toHaveLength(11);
+      expect(soon[1]!.at - soon[0]!.at).toBeGreaterThanOrEqual(950);
+      expect(server.requests.filter((r) => r.path === '/down')).toHaveLength(10);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names itself in the User-Agent and reads a body only up to the cap', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(Buffer.alloc(5 * 1024 * 1024, 97));
+    });
+    const client = new ProbeClient(server.baseUrl, { ...DEFAULT_LIMITS, maxBodyBytes: 4096 });
+    try {
+      const response = await client.send('GET', '/big');
+      expect(response.status).toBe(200);
+      expect(response.body).toHaveLength(4096);
+      await probeRoutes([route('/items')], { previewUrl: server.baseUrl });
+      expect(server.requests.length).toBeGreaterThan(10);
+      for (const r of server.requests) expect(r.userAgent).toBe(`tokengate/${VERSION} (+auth probe)`);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('does not call a 2xx open when it differs from the authenticated baseline', async () => {
+    const token = await new jose.SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('10m')
+      .sign(SECRET);
+    const server = await serve(async (req, res) => {
+      const json = { 'content-type': 'application/json' };
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const valid = bearer
+        ? await jose.jwtVerify(bearer, SECRET).then(
+            () => true,
+            () => false,
+          )
+        : false;
+      if (valid) return void res.writeHead(200, json).end('{"orders":[1,2],"total":2}');
+      if (req.url === '/same') return void res.writeHead(200, json).end('{"orders":[],"total":0}');
+      res.writeHead(200, json).end('{"message":"sign in to see your orders"}');
+    });
+    try {
+      const result = await probeRoutes([route('/orders'), route('/same')], {
+        previewUrl: server.baseUrl,
+        authToken: token,
+      });
+      expect(result.verdicts.map((v) => `${v.route.path} ${v.status}`)).toEqual([
+        '/orders inconclusive',
+        '/same open',
+      ]);
+      expect(result.findings).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('fills path parameters from converters and from config', () => {

@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { markNew } from '../src/baseline.js';
 import { evaluateGate } from '../src/gate.js';
-import { mergeLive } from '../src/merge.js';
+import { type LiveVerdict, mergeLive } from '../src/merge.js';
 import { PER_LEVEL_LIMIT, selectAnnotations } from '../src/report/annotations.js';
 import {
   COMMENT_LIMIT,
@@ -16,6 +17,7 @@ import {
 import { upsertComment } from '../src/report/pr-comment.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { RULES } from '../src/rules/index.js';
+import { fingerprint } from '../src/rules/types.js';
 import { applyIgnores } from '../src/suppress.js';
 import type { Finding, Report, RouteReport, Severity } from '../src/types.js';
 
@@ -198,12 +200,28 @@ describe('merge with live results', () => {
       routes,
       [finding('high', 10), finding('high', 20), finding('high', 10)],
       [
-        { route: { methods: ['DELETE'], path: '/items/10' }, status: 'open', evidence: ev('/items/10', 200) },
-        { route: { methods: ['GET'], path: '/reports' }, status: 'open', evidence: ev('/reports', 200) },
-        { route: { methods: ['GET'], path: '/me' }, status: 'closed', evidence: ev('/me', 401) },
+        {
+          route: { methods: ['DELETE'], path: '/items/10' },
+          status: 'open',
+          withoutCredentials: 'open',
+          evidence: ev('/items/10', 200),
+        },
+        {
+          route: { methods: ['GET'], path: '/reports' },
+          status: 'open',
+          withoutCredentials: 'open',
+          evidence: ev('/reports', 200),
+        },
+        {
+          route: { methods: ['GET'], path: '/me' },
+          status: 'closed',
+          withoutCredentials: 'closed',
+          evidence: ev('/me', 401),
+        },
         {
           route: { methods: ['DELETE'], path: '/items/20' },
           status: 'closed',
+          withoutCredentials: 'closed',
           evidence: ev('/items/20', 401),
         },
       ],
@@ -274,3 +292,245 @@ describe('SARIF', () => {
     expect(out).not.toMatch(/: error /);
   });
 });
+
+/** A live token finding as the prober reports it for one route. */
+function liveToken(ruleId: string, path: string, extra: Partial<Finding> = {}): Finding {
+  return {
+    ruleId,
+    severity: 'critical',
+    confidence: 'confirmed',
+    message: `\`GET ${path}\` accepted a forged token (probe random-signature).`,
+    cwe: ['CWE-347'],
+    location: { file: 'api/views.py', startLine: 1, endLine: 4 },
+    route: { methods: ['GET'], path },
+    sources: ['live'],
+    evidence: [
+      { method: 'GET', url: `https://preview.example${path}`, status: 200, probe: 'random-signature' },
+    ],
+    fingerprint: `live-${ruleId}-${path}`,
+    new: true,
+    ...extra,
+  };
+}
+
+function staticToken(ruleId: string, severity: Severity, file: string, line: number): Finding {
+  return {
+    ruleId,
+    severity,
+    confidence: 'likely',
+    message: `${ruleId} in the code.`,
+    cwe: ['CWE-347'],
+    location: { file, startLine: line, endLine: line },
+    sources: ['static'],
+    evidence: [],
+    fingerprint: `static-${ruleId}-${file}:${line}`,
+    new: true,
+  };
+}
+
+describe('merge: one finding per weakness', () => {
+  it('merges a live token finding into the static finding of the same rule', () => {
+    const routes = [
+      route('/items', 'protected', ['token_required']),
+      route('/orders', 'protected', ['token_required']),
+    ];
+    const merged = mergeLive(
+      routes,
+      [
+        staticToken('jwt-hardcoded-secret', 'high', 'config.py', 9),
+        staticToken('jwt-no-expiry', 'medium', 'auth.py', 19),
+        staticToken('jwt-signature-not-verified', 'critical', 'auth.py', 30),
+      ],
+      [],
+      [
+        liveToken('jwt-hardcoded-secret', '/items', {
+          message: 'The preview accepted a token signed with `SECRET`, the literal secret in config.py:9.',
+          location: { file: 'config.py', startLine: 9, endLine: 9 },
+        }),
+        liveToken('jwt-no-expiry', '/items', { severity: 'medium' }),
+        liveToken('jwt-signature-not-verified', '/items'),
+        liveToken('jwt-signature-not-verified', '/orders'),
+        liveToken('token-in-query-string', '/items', { severity: 'medium' }),
+      ],
+    );
+    expect(
+      merged.findings.map(
+        (f) =>
+          `${f.ruleId} ${f.location.file}:${f.location.startLine} ${f.severity} ${f.confidence} ${f.sources.join('+')} ${f.evidence.length}`,
+      ),
+    ).toEqual([
+      'jwt-hardcoded-secret config.py:9 critical confirmed static+live 1',
+      'jwt-no-expiry auth.py:19 medium confirmed static+live 1',
+      'jwt-signature-not-verified auth.py:30 critical confirmed static+live 2',
+      'token-in-query-string api/views.py:1 medium confirmed live 1',
+    ]);
+    expect(merged.findings[0]!.fingerprint).toBe('static-jwt-hardcoded-secret-config.py:9');
+    expect(merged.findings[2]!.message).toBe(
+      'jwt-signature-not-verified in the code. Confirmed live (and on 1 other route): `GET /items` accepted a forged token (probe random-signature).',
+    );
+  });
+
+  it('keeps a weak secret the deployment uses apart from a different literal in the code', () => {
+    const merged = mergeLive(
+      [],
+      [staticToken('jwt-hardcoded-secret', 'high', 'config.py', 9)],
+      [],
+      [liveToken('jwt-hardcoded-secret', '/items')],
+    );
+    expect(merged.findings.map((f) => `${f.ruleId} ${f.sources.join('+')}`)).toEqual([
+      'jwt-hardcoded-secret static',
+      'jwt-hardcoded-secret live',
+    ]);
+  });
+
+  it('reports a route that only takes forged tokens by the JWT rule alone, not as missing authentication', () => {
+    const routes = [
+      route('/account', 'protected', ['token_required']),
+      route('/open', 'protected', ['token_required']),
+    ];
+    const verdicts: LiveVerdict[] = [
+      {
+        route: { methods: ['GET'], path: '/account' },
+        status: 'open',
+        withoutCredentials: 'closed',
+        evidence: [
+          { method: 'GET', url: 'https://preview.example/account', status: 401, probe: 'no-token' },
+          { method: 'GET', url: 'https://preview.example/account', status: 200, probe: 'random-signature' },
+          { method: 'GET', url: 'https://preview.example/account', status: 200, probe: 'alg-none' },
+        ],
+      },
+      {
+        route: { methods: ['GET'], path: '/open' },
+        status: 'open',
+        withoutCredentials: 'open',
+        evidence: [
+          { method: 'GET', url: 'https://preview.example/open', status: 200, probe: 'empty-bearer' },
+        ],
+      },
+    ];
+    const merged = mergeLive(routes, [], verdicts, [
+      liveToken('jwt-signature-not-verified', '/account'),
+      liveToken('jwt-none-algorithm', '/account'),
+    ]);
+    expect(merged.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual([
+      'missing-authentication /open',
+      'jwt-signature-not-verified /account',
+      'jwt-none-algorithm /account',
+    ]);
+    expect(merged.findings[0]!.evidence.map((e) => e.probe)).toEqual(['empty-bearer']);
+    expect(merged.routes.map((r) => r.live.status)).toEqual(['open', 'open']);
+  });
+
+  it('gives live-only findings a fingerprint that does not depend on the source', () => {
+    const verdict: LiveVerdict = {
+      route: { methods: ['GET'], path: '/me' },
+      status: 'open',
+      withoutCredentials: 'open',
+      evidence: [{ method: 'GET', url: 'https://preview.example/me', status: 200, probe: 'no-token' }],
+    };
+    const [f] = mergeLive([route('/me', 'protected', ['jwt_required()'])], [], [verdict]).findings;
+    expect(f).toMatchObject({ ruleId: 'missing-authentication', sources: ['live'] });
+    // The rule and the route, nothing that names the source.
+    expect(f!.fingerprint).toBe(fingerprint('missing-authentication', 'GET', '/me', 'api/views.py'));
+  });
+});
+
+describe('new-only counting of live findings', () => {
+  it('counts a live-only finding as new only when its route is new to the code', () => {
+    const onOld = liveToken('jwt-none-algorithm', '/items');
+    const onNew = liveToken('jwt-none-algorithm', '/refunds');
+    const onSpecOnly = liveToken('jwt-none-algorithm', '/v2/dogs');
+    const confirmed = { ...finding('high', 10), sources: ['static', 'live'] as Finding['sources'] };
+    const out = markNew([onOld, onNew, onSpecOnly, confirmed, finding('high', 20)], new Set(['fp10']), {
+      base: new Set(['GET /items']),
+      head: new Set(['GET /items', 'GET /refunds']),
+    });
+    expect(out.map((f) => `${f.route?.path} ${f.new}`)).toEqual([
+      '/items false',
+      '/refunds true',
+      '/v2/dogs false',
+      '/items/10 false',
+      '/items/20 true',
+    ]);
+    expect(markNew([onOld], undefined)[0]!.new).toBe(true);
+  });
+});
+
+describe('reporting limits', () => {
+  it('keeps the job summary under 1 MiB of UTF-8 bytes, not characters', () => {
+    const many = Array.from({ length: 8000 }, (_, i) =>
+      finding('high', i + 1, { route: { methods: ['GET'], path: `/${'€'.repeat(100)}/${i}` } }),
+    );
+    const summary = renderSummary(report(many));
+    expect(Buffer.byteLength(summary, 'utf8')).toBeLessThanOrEqual(SUMMARY_LIMIT);
+    expect(summary).toContain('The summary was cut');
+    expect(summary).toMatch(/\|\n\n_The summary was cut/);
+  });
+
+  it('cuts the comment between whole lines, never inside a surrogate pair', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => finding('high', i + 1, { new: true }));
+    const comment = renderComment(
+      report(many.map((f) => ({ ...f, route: { methods: ['GET'], path: `/🔑/${f.location.startLine}` } }))),
+    );
+    expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(comment).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(comment).toMatch(/\|\n\n_The comment was cut/);
+  });
+
+  it("reserves error slots for the step's own error lines", () => {
+    const findings = Array.from({ length: 12 }, (_, i) => finding('critical', i + 1));
+    const { annotations, omitted } = selectAnnotations(findings, '', 2);
+    expect(annotations.filter((a) => a.level === 'error')).toHaveLength(PER_LEVEL_LIMIT - 2);
+    expect(omitted).toBe(4);
+  });
+});
+
+describe('findings on routes only an OpenAPI document outside the repository declares', () => {
+  const unlocated = liveToken('jwt-none-algorithm', '/v2/dogs', {
+    location: { file: '', startLine: 12, endLine: 12 },
+  });
+
+  it('are annotated on the run without a file, saying why', () => {
+    const { annotations } = selectAnnotations([unlocated, finding('critical', 10)], 'svc/');
+    expect(annotations[0]).toEqual({
+      level: 'error',
+      title: 'tokengate critical: jwt-none-algorithm GET /v2/dogs',
+      message:
+        '`GET /v2/dogs` accepted a forged token (probe random-signature). (declared only in the OpenAPI document, no repository file to annotate)',
+    });
+    expect(annotations[1]!.file).toBe('svc/api/views.py');
+    expect(renderSummary(report([unlocated]))).toContain(
+      '`(declared only in the OpenAPI document, no repository file)`',
+    );
+  });
+
+  it('are left out of SARIF results, counted in a notification, and the log stays valid', () => {
+    const sarif = renderSarif(
+      report([unlocated, finding('critical', 10)]),
+      RULES.map((x) => x.meta),
+      'svc/',
+      'https://x/',
+    );
+    expect(sarif).not.toContain('"uri": ""');
+    expect(sarif).not.toMatch(/"uri": "https?:/);
+    const run = JSON.parse(sarif).runs[0];
+    expect(run.results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['missing-authentication']);
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+      /^1 finding is on routes declared only in an OpenAPI document outside the repository/,
+    );
+    expectValidSarif(sarif);
+  });
+});
+
+function expectValidSarif(sarif: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'tokengate-sarif-'));
+  const file = join(dir, 'out.sarif');
+  writeFileSync(file, sarif);
+  const out = execFileSync(
+    join(import.meta.dirname, '..', 'node_modules', '.bin', 'sarif-multitool'),
+    ['validate', file],
+    { encoding: 'utf8' },
+  );
+  expect(out).toContain('Analysis completed successfully');
+  expect(out).not.toMatch(/: error /);
+}

@@ -1,5 +1,5 @@
 import { fillTemplate } from '../analysis/openapi.js';
-import type { LiveVerdict } from '../merge.js';
+import { CREDENTIAL_LESS_PROBES, liveFingerprint, type LiveVerdict } from '../merge.js';
 import { fingerprint } from '../rules/types.js';
 import type { Evidence, Finding, Notice, RouteReport, Severity } from '../types.js';
 import {
@@ -46,7 +46,8 @@ export interface LiveResult {
   unreachable?: string;
 }
 
-const SAFE_METHODS = new Set(['GET']);
+/** Methods probed without `unsafe-methods`, in order of preference. */
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 const UUID = '00000000-0000-4000-8000-000000000001';
 const QUERY_TOKEN_PARAMS = ['token', 'access_token', 'jwt'];
 
@@ -137,12 +138,13 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     let skippedUnsafe = 0;
     const refusesAnonymous: RouteReport[] = [];
     const work = routes.map(async (route) => {
-      const methods = route.methods.filter((m) => options.unsafeMethods || SAFE_METHODS.has(m));
-      if (!methods.length) {
+      const method =
+        SAFE_METHODS.find((m) => route.methods.includes(m)) ??
+        (options.unsafeMethods ? route.methods[0] : undefined);
+      if (!method) {
         skippedUnsafe++;
         return;
       }
-      const method = methods[0]!;
       const path = concretePath(route.path, options.pathParams?.[route.path]);
       const run = async (p: Probe): Promise<{ probe: Probe; response: ProbeResponse; url: URL }> => {
         const full = p.query ? `${path}${path.includes('?') ? '&' : '?'}${p.query}` : path;
@@ -159,10 +161,20 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
         status: j.response.status,
         probe: j.probe.name,
       });
-      const shown = judged.filter((j) => j.verdict === (status === 'open' ? 'open' : j.verdict)).slice(0, 4);
+      const credentialLess = judged.filter((j) => CREDENTIAL_LESS_PROBES.has(j.probe.name));
+      const withoutCredentials = combine(credentialLess.map((j) => j.verdict));
+      // What got in, led by the no-token answer when that one was refused (a forged token is another finding).
+      const shown =
+        status === 'open'
+          ? [
+              ...(withoutCredentials === 'open' ? [] : credentialLess.slice(0, 1)),
+              ...judged.filter((j) => j.verdict === 'open'),
+            ].slice(0, 4)
+          : judged.slice(0, 4);
       verdicts.push({
         route: { methods: route.methods, path: route.path },
         status,
+        withoutCredentials,
         evidence: shown.map(evidenceOf),
       });
 
@@ -196,7 +208,7 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
           route: { methods: route.methods, path: route.path },
           sources: ['live'],
           evidence: hits.map(evidenceOf),
-          fingerprint: fingerprint(ruleId, route.methods.join(','), route.path, route.location.file, 'live'),
+          fingerprint: liveFingerprint(ruleId, route, route.location.file),
           new: true,
         });
       };
@@ -311,11 +323,9 @@ async function checkWeakSecret(
         probe: 'forged-with-weak-secret',
       },
     ],
-    fingerprint: fingerprint(
-      'jwt-hardcoded-secret',
-      known ? `${known.file}:${known.name}` : 'weak-secret',
-      'live',
-    ),
+    fingerprint: known
+      ? fingerprint('jwt-hardcoded-secret', known.file, known.name)
+      : liveFingerprint('jwt-hardcoded-secret', closedRoute, closedRoute.location.file),
     new: true,
   });
 }

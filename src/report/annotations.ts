@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../types.js';
+import { hasRepositoryFile, NO_REPOSITORY_FILE } from './location.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -6,9 +7,10 @@ export interface Annotation {
   level: AnnotationLevel;
   message: string;
   title: string;
-  file: string;
-  startLine: number;
-  endLine: number;
+  /** Absent when no repository file declares the route: the annotation is then shown on the run, not a file. */
+  file?: string;
+  startLine?: number;
+  endLine?: number;
 }
 
 /** GitHub shows at most this many workflow-command annotations of each type per step. */
@@ -25,11 +27,14 @@ const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3
 
 /**
  * The annotations worth GitHub's limited slots: active findings, new before old, most severe first, at most
- * ten per level; `omitted` says how many more exist (the summary names them).
+ * ten per level; `omitted` says how many more exist (the summary names them). `reservedErrors` error slots are
+ * left for the step's own `::error::` lines (the failed gate, an unreachable preview), which count against the
+ * same ten.
  */
 export function selectAnnotations(
   findings: readonly Finding[],
   pathPrefix = '',
+  reservedErrors = 0,
 ): { annotations: Annotation[]; omitted: number } {
   const active = findings
     .filter((f) => !f.suppressed)
@@ -40,20 +45,25 @@ export function selectAnnotations(
         a.location.file.localeCompare(b.location.file) ||
         a.location.startLine - b.location.startLine,
     );
-  const used: Record<AnnotationLevel, number> = { error: 0, warning: 0, notice: 0 };
+  const used: Record<AnnotationLevel, number> = { error: reservedErrors, warning: 0, notice: 0 };
   const annotations: Annotation[] = [];
   for (const f of active) {
     const level = LEVEL[f.severity];
     if (used[level] >= PER_LEVEL_LIMIT) continue;
     used[level]++;
     const route = f.route ? ` ${f.route.methods.join(',')} ${f.route.path}` : '';
+    const located = hasRepositoryFile(f.location);
     annotations.push({
       level,
       title: `tokengate ${f.severity}: ${f.ruleId}${route}`,
-      message: `${f.message}${f.new ? '' : ' (already present on the base branch)'}`,
-      file: pathPrefix + f.location.file,
-      startLine: f.location.startLine,
-      endLine: f.location.endLine,
+      message: `${f.message}${f.new ? '' : ' (already present on the base branch)'}${located ? '' : ` (${NO_REPOSITORY_FILE} to annotate)`}`,
+      ...(located
+        ? {
+            file: pathPrefix + f.location.file,
+            startLine: f.location.startLine,
+            endLine: f.location.endLine,
+          }
+        : {}),
     });
   }
   return { annotations, omitted: active.length - annotations.length };

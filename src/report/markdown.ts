@@ -1,10 +1,22 @@
 import type { Finding, Report, RouteReport } from '../types.js';
 import { DOCS_BASE } from './docs.js';
+import { locationLabel } from './location.js';
 
 /** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
 export const COMMENT_MARKER = '<!-- tokengate:report -->';
+/** GitHub's job-summary limit is 1 MiB of UTF-8 bytes per step; a margin for the rest of the step's summary. */
 export const SUMMARY_LIMIT = 1024 * 1024 - 1024;
+/** GitHub's comment-body limit is 65,536 characters. */
 export const COMMENT_LIMIT = 65_536 - 512;
+
+/** UTF-8 bytes, what the job-summary limit counts. */
+export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+/**
+ * Characters, what the comment limit counts, counted as UTF-16 code units: never fewer than code points, so a
+ * comment under the limit by this measure is under it by GitHub's. `fit` cuts between whole lines, never inside a
+ * surrogate pair, a table row or a code span.
+ */
+export const characters = (s: string): number => s.length;
 
 export interface MarkdownContext {
   /** Paths in the report are relative to the scanned directory; this makes them repository paths. */
@@ -36,7 +48,7 @@ function findingRows(findings: readonly Finding[], prefix: string, docsBase: str
   for (const f of findings) {
     const route = f.route ? code(`${f.route.methods.join(',')} ${f.route.path}`) : '';
     rows.push(
-      `| ${f.severity} | [${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md) | ${cell(route)} | ${code(`${prefix}${f.location.file}:${f.location.startLine}`)} | ${f.sources.join(', ')} | ${f.new ? 'yes' : 'no'} |`,
+      `| ${f.severity} | [${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md) | ${cell(route)} | ${code(locationLabel(f.location, prefix))} | ${f.sources.join(', ')} | ${f.new ? 'yes' : 'no'} |`,
     );
   }
   return rows;
@@ -51,19 +63,26 @@ function inventoryRows(routes: readonly RouteReport[], prefix: string): string[]
   const rows = ['| Methods | Path | State | Guard | Live | Location |', '|---|---|---|---|---|---|'];
   for (const r of routes) {
     rows.push(
-      `| ${r.methods.join(', ')} | ${cell(code(r.path))} | ${r.auth.state} | ${cell(guardOf(r))} | ${r.live.status} | ${code(`${prefix}${r.location.file}:${r.location.startLine}`)} |`,
+      `| ${r.methods.join(', ')} | ${cell(code(r.path))} | ${r.auth.state} | ${cell(guardOf(r))} | ${r.live.status} | ${code(locationLabel(r.location, prefix))} |`,
     );
   }
   return rows;
 }
 
-/** Join blocks until the limit, then say what was cut and where to find all of it. */
-function fit(blocks: string[][], limit: number, cutNote: string): string {
+/**
+ * Join blocks line by line until `limit` (as `measure` counts), then say what was cut and where to find all of it;
+ * the note follows a blank line so that it never joins a table.
+ */
+function fit(blocks: string[][], limit: number, cutNote: string, measure: (s: string) => number): string {
+  const reserve = measure(`\n${cutNote}\n`);
   let out = '';
+  let size = 0;
   for (const block of blocks) {
     for (const line of block) {
-      if (out.length + line.length + 1 + cutNote.length + 2 > limit) return `${out}\n${cutNote}\n`;
+      const next = measure(`${line}\n`);
+      if (size + next + reserve > limit) return `${out}\n${cutNote}\n`;
       out += `${line}\n`;
+      size += next;
     }
   }
   return out;
@@ -89,8 +108,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
       `### Suppressed (${suppressed.length})`,
       '',
       ...suppressed.map(
-        (f) =>
-          `- ${f.ruleId} at ${code(`${prefix}${f.location.file}:${f.location.startLine}`)}: ${cell(f.suppressed!.reason)}`,
+        (f) => `- ${f.ruleId} at ${code(locationLabel(f.location, prefix))}: ${cell(f.suppressed!.reason)}`,
       ),
       '',
     ]);
@@ -122,6 +140,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
     blocks,
     SUMMARY_LIMIT,
     "_The summary was cut to stay under GitHub's 1 MiB limit; the report file has everything._",
+    utf8Bytes,
   );
 }
 
@@ -150,5 +169,6 @@ export function renderComment(report: Report, ctx: MarkdownContext = {}): string
     blocks,
     COMMENT_LIMIT,
     "_The comment was cut to stay under GitHub's limit; the job summary lists every finding._",
+    characters,
   );
 }

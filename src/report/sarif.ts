@@ -2,6 +2,7 @@ import type * as Sarif from 'sarif';
 import type { RuleMeta } from '../rules/types.js';
 import type { Finding, Report, Severity } from '../types.js';
 import { DOCS_BASE } from './docs.js';
+import { hasRepositoryFile } from './location.js';
 
 /** GitHub code scanning maps this number to critical/high/medium/low. */
 const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -78,6 +79,9 @@ function result(f: Finding, ruleIndex: number, pathPrefix: string): Sarif.Result
  * SARIF 2.1.0 for code scanning: every rule with help and a docs link, every finding at its repository file
  * (live results sit on the route's source lines, never on a URL), fingerprints that survive line moves.
  * `pathPrefix` turns paths relative to the scanned directory into paths relative to the repository root.
+ * A finding with no repository file (a route only an OpenAPI document outside the repository declares) cannot be a
+ * result — code scanning rejects the whole upload for one result without a file location — so it is counted in a
+ * tool notification instead, and the JSON report and summary carry it.
  */
 export function renderSarif(
   report: Report,
@@ -86,6 +90,8 @@ export function renderSarif(
   docsBase = DOCS_BASE,
 ): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  const located = report.findings.filter((f) => hasRepositoryFile(f.location));
+  const unlocated = report.findings.length - located.length;
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -100,7 +106,24 @@ export function renderSarif(
             rules: rules.map((r) => rule(r, docsBase)),
           },
         },
-        results: report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, pathPrefix)),
+        results: located.map((f) => result(f, index.get(f.ruleId) ?? -1, pathPrefix)),
+        ...(unlocated
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      level: 'warning' as const,
+                      message: {
+                        text: `${unlocated} finding${unlocated === 1 ? ' is' : 's are'} on routes declared only in an OpenAPI document outside the repository: with no repository file to point at, they are not results here; the JSON report and the job summary list them.`,
+                      },
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
         columnKind: 'utf16CodeUnits',
       },
     ],

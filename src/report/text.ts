@@ -1,4 +1,5 @@
 import type { Finding, Report, RouteReport } from '../types.js';
+import { hasRepositoryFile, locationLabel, NO_REPOSITORY_FILE } from './location.js';
 
 function severityCounts(findings: readonly Finding[]): string {
   const counts = new Map<string, number>();
@@ -26,7 +27,7 @@ function findingLines(f: Finding): string[] {
   return [
     `  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${route ? `  ${route}` : ''}`,
     `           ${f.message}`,
-    `           ${f.location.file}:${f.location.startLine}${f.suppressed ? `  (suppressed: ${f.suppressed.reason})` : ''}`,
+    `           ${locationLabel(f.location)}${f.suppressed ? `  (suppressed: ${f.suppressed.reason})` : ''}`,
   ];
 }
 
@@ -40,7 +41,10 @@ export function renderText(report: Report): string {
       `${active.length} finding${active.length === 1 ? '' : 's'}${active.length ? ` (${severityCounts(active)})` : ''}`,
   );
   const byFile = new Map<string, Finding[]>();
-  for (const f of active) byFile.set(f.location.file, [...(byFile.get(f.location.file) ?? []), f]);
+  for (const f of active) {
+    const file = hasRepositoryFile(f.location) ? f.location.file : `(${NO_REPOSITORY_FILE})`;
+    byFile.set(file, [...(byFile.get(file) ?? []), f]);
+  }
   for (const [file, findings] of byFile) {
     out.push('', file);
     for (const f of findings) out.push(...findingLines(f));
@@ -53,13 +57,7 @@ export function renderText(report: Report): string {
   if (report.routes.length) {
     const rows = [['METHODS', 'PATH', 'STATE', 'LOCATION', 'GUARD']];
     for (const r of report.routes) {
-      rows.push([
-        r.methods.join(','),
-        r.path,
-        r.auth.state,
-        `${r.location.file}:${r.location.startLine}`,
-        guardOf(r),
-      ]);
+      rows.push([r.methods.join(','), r.path, r.auth.state, locationLabel(r.location), guardOf(r)]);
     }
     out.push(...table(rows).map((l) => `  ${l}`));
   } else {
