@@ -42,10 +42,10 @@ export async function analyzeSources(
 ): Promise<Analysis> {
   const sorted = sortByPath(files);
   const threads = extractionThreads(sorted, options.workers);
-  const { results, inThread } = await extractAll(sorted, threads);
-  if (threads > 1 && sorted.length > 1 && inThread === sorted.length) {
+  const { results, workerProblems } = await extractAll(sorted, threads);
+  if (workerProblems.length) {
     notices.push({
-      message: `parsed in one thread: the ${threads} worker threads asked for could not start (is worker.js missing beside the bundle?).`,
+      message: `parsed partly or wholly in one thread: ${workerProblems[0]}.`,
     });
   }
   const modules: ModuleIR[] = [];

@@ -71,28 +71,40 @@ export function extractionThreads(files: readonly SourceText[], requested?: numb
   return chars < PARALLEL_MIN_CHARS ? 1 : Math.min(availableParallelism(), MAX_THREADS);
 }
 
+/** What extraction produced, and why worker threads could not help when they could not. */
+export interface Extraction {
+  results: ExtractResult[];
+  /** Why the worker threads asked for did not run (missing entry, failed start, crash); empty when they did. */
+  workerProblems: string[];
+}
+
 /**
- * The module picture of every file, in the order of `files`, and how many of them this thread extracted. With
- * more than one thread the files go to worker threads in batches, handed out as workers become free; whatever
- * a worker could not finish (it failed to start, or died) is done in this thread, so the result is the same in
- * every case.
+ * The module picture of every file, in the order of `files`. With more than one thread, this thread and
+ * `threads - 1` workers take batches of files from one queue; whatever a worker could not finish (it failed to
+ * start, or died) is done in this thread afterwards, so the result is the same in every case. `joinWorkers:
+ * false` leaves every batch to the workers (for checking what crosses between threads).
  */
 export async function extractAll(
   files: readonly SourceText[],
   threads: number,
-): Promise<{ results: ExtractResult[]; inThread: number }> {
+  { joinWorkers = true }: { joinWorkers?: boolean } = {},
+): Promise<Extraction> {
   const results = new Array<ExtractResult | undefined>(files.length);
-  const entry = threads > 1 && files.length > 1 ? workerEntry() : undefined;
-  if (entry) await extractInWorkers(files, Math.min(threads, files.length), entry, results);
+  const workerProblems: string[] = [];
+  if (threads > 1 && files.length > 1) {
+    const entry = workerEntry();
+    if (entry) {
+      const workers = Math.min(joinWorkers ? threads - 1 : threads, files.length);
+      await extractInWorkers(files, workers, joinWorkers, entry, results, workerProblems);
+    } else workerProblems.push('the worker script (worker.js) is not beside the bundle');
+  }
   let parser: PythonParser | undefined;
-  let inThread = 0;
   for (let i = 0; i < files.length; i++) {
     if (results[i]) continue;
     parser ??= await pythonParser();
     results[i] = extractFile(parser, files[i].path, files[i].text);
-    inThread++;
   }
-  return { results: results as ExtractResult[], inThread };
+  return { results: results as ExtractResult[], workerProblems };
 }
 
 interface WorkerEntry {
@@ -135,9 +147,11 @@ function batchesOf(files: readonly SourceText[]): ExtractRequest[] {
 
 async function extractInWorkers(
   files: readonly SourceText[],
-  threads: number,
+  workers: number,
+  joinWorkers: boolean,
   entry: WorkerEntry,
   results: (ExtractResult | undefined)[],
+  problems: string[],
 ): Promise<void> {
   const batches = batchesOf(files);
   let next = 0;
@@ -147,9 +161,10 @@ async function extractInWorkers(
         workerData: WORKER_MARKER,
         ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
       });
+      let pending: ExtractRequest | undefined;
       const handOut = (): void => {
-        const batch = batches[next++];
-        if (batch) worker.postMessage(batch);
+        pending = batches[next++];
+        if (pending) worker.postMessage(pending);
         else void worker.terminate();
       };
       worker.on('message', (reply: ExtractReply) => {
@@ -157,9 +172,26 @@ async function extractInWorkers(
         handOut();
       });
       // A worker that fails leaves its batch unfinished; the main thread picks it up afterwards.
-      worker.on('error', () => void worker.terminate());
-      worker.on('exit', () => resolve());
+      worker.on('error', (err) => {
+        problems.push(`a worker thread failed (${err.message})`);
+        void worker.terminate();
+      });
+      worker.on('exit', (code) => {
+        if (pending && !problems.length) problems.push(`a worker thread stopped early (exit code ${code})`);
+        resolve();
+      });
       handOut();
     });
-  await Promise.all(Array.from({ length: threads }, run));
+  // This thread takes batches from the same queue between the workers' replies; what it extracts is never
+  // copied between threads.
+  const own = async (): Promise<void> => {
+    if (!joinWorkers) return;
+    const parser = await pythonParser();
+    for (let batch = batches[next++]; batch; batch = batches[next++]) {
+      const { first } = batch;
+      batch.files.forEach((f, i) => (results[first + i] = extractFile(parser, f.path, f.text)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all([own(), ...Array.from({ length: workers }, run)]);
 }
