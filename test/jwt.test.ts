@@ -134,4 +134,64 @@ describe('JWT rules across files', () => {
     });
     expect(jwtFindings(a)).toEqual(['jwt-no-expiry medium app.py:10', 'jwt-no-expiry medium app.py:12']);
   });
+
+  it('reports decode without algorithms= only where the dependency files pin PyJWT below 2', async () => {
+    const decode = `
+      import jwt
+      def claims(token, key):
+          return jwt.decode(token, key)
+    `;
+    const a = await analyzeFiles({
+      'legacy/requirements.txt': 'Flask==1.1.4\nPyJWT[crypto]==1.7.1  # the 2.x API after the migration\n',
+      'legacy/api/auth.py': decode,
+      'poetry/pyproject.toml':
+        '[tool.poetry.dependencies]\npython = "^3.8"\nPyJWT = {version = "^1.7", extras = ["crypto"]}\n',
+      'poetry/auth.py': decode,
+      'pipenv/Pipfile': '[packages]\npyjwt = "<2.0"\n',
+      'pipenv/auth.py': decode,
+      'setuptools/setup.cfg': '[options]\ninstall_requires =\n    PyJWT >= 1.5, < 2\n',
+      'setuptools/auth.py': decode,
+      'current/requirements.txt': '# was PyJWT==1.7.1 before the migration\nPyJWT>=2.4,<3\n',
+      'current/auth.py': decode,
+      'unpinned/pyproject.toml':
+        '[project]\ndescription = "uses pyjwt 1.x style tokens"\ndependencies = ["PyJWT"]\n',
+      'unpinned/auth.py': decode,
+    });
+    expect(jwtFindings(a)).toEqual([
+      'jwt-none-algorithm critical legacy/api/auth.py:3',
+      'jwt-none-algorithm critical pipenv/auth.py:3',
+      'jwt-none-algorithm critical poetry/auth.py:3',
+      'jwt-none-algorithm critical setuptools/auth.py:3',
+    ]);
+    expect(a.findings[0]!.message).toContain('PyJWT 1.x accepts the algorithm the token names');
+  });
+
+  it('checks keys and expiry of authlib JsonWebToken instances whatever they are named', async () => {
+    const a = await analyzeFiles({
+      'tokens.py': `
+        from authlib.jose import JsonWebToken
+        from authlib.jose import jwt as jose_lib
+        signer = JsonWebToken(["HS256"])
+        def issue(payload):
+            return signer.encode({"alg": "HS256"}, payload, "instance-signing-secret")
+        def read(token):
+            return signer.decode(token, "instance-decoding-secret")
+        def read_module(token):
+            claims = jose_lib.decode(token, "module-decoding-secret")
+            claims.validate()
+            return claims
+      `,
+    });
+    expect(jwtFindings(a)).toEqual([
+      'jwt-hardcoded-secret high tokens.py:5',
+      'jwt-hardcoded-secret high tokens.py:7',
+      'jwt-no-expiry medium tokens.py:7',
+      'jwt-hardcoded-secret high tokens.py:9',
+    ]);
+    expect(a.secrets.map((s) => s.value)).toEqual([
+      'instance-signing-secret',
+      'instance-decoding-secret',
+      'module-decoding-secret',
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { DependencyPins } from './dependencies.js';
 import type { BodyCall, ClassIR, Expr, Guard, ModuleIR, Scope } from './ir.js';
 import { type Project, canonical, exprText } from './project.js';
 
@@ -164,8 +165,15 @@ export class JwtAnalyzer {
   readonly issues: JwtIssue[] = [];
   readonly secrets: FoundSecret[] = [];
   private readonly seen = new Set<string>();
+  private readonly pins: DependencyPins;
 
-  constructor(private readonly project: Project) {}
+  /** `readFile` reads the tree's dependency files, to tell PyJWT 1.x from 2. */
+  constructor(
+    private readonly project: Project,
+    readFile: (path: string) => string | undefined = () => undefined,
+  ) {
+    this.pins = new DependencyPins(readFile);
+  }
 
   run(): this {
     for (const mod of this.project.modules) {
@@ -201,14 +209,24 @@ export class JwtAnalyzer {
     this.issues.push({ ...issue, file: mod.file, suppressed });
   }
 
-  /** The library function a call reaches: `pyjwt.decode`, `jose.encode`, `authlib.decode`, `fje.create_access_token`… */
+  /**
+   * The library function a call reaches: `pyjwt.decode`, `jose.encode`, `authlib.decode` (also a method of a
+   * `JsonWebToken(...)` instance), `python_jwt.process_jwt`, `fje.create_access_token`…
+   */
   private library(fn: Expr, scope: Scope): string | undefined {
+    if (
+      fn.k === 'attr' &&
+      (fn.attr === 'encode' || fn.attr === 'decode') &&
+      this.isAuthlibInstance(fn.obj, scope)
+    )
+      return `authlib.${fn.attr}`;
     for (const v of this.project.evalExpr(fn, scope)) {
       if (v.t !== 'ext') continue;
       const qn = v.qn;
       if (qn === 'jwt.decode' || qn === 'jwt.api_jwt.decode') return 'pyjwt.decode';
       if (qn === 'jwt.encode' || qn === 'jwt.api_jwt.encode') return 'pyjwt.encode';
       if (qn.startsWith('jose.')) return `jose.${qn.split('.').pop()}`;
+      if (qn.startsWith('python_jwt.')) return `python_jwt.${qn.split('.').pop()}`;
       if (qn.startsWith('authlib.')) {
         const last = qn.split('.').pop();
         if (last === 'decode' || last === 'encode') return `authlib.${last}`;
@@ -219,6 +237,13 @@ export class JwtAnalyzer {
       if (ENV_LOOKUPS.has(qn)) return 'env';
     }
     return undefined;
+  }
+
+  /** `JsonWebToken(["HS256"])` from authlib, or a name it is assigned to. */
+  private isAuthlibInstance(e: Expr, scope: Scope): boolean {
+    return this.project
+      .evalExpr(e, scope)
+      .some((v) => v.t === 'extcall' && v.qn.startsWith('authlib.') && v.qn.endsWith('.JsonWebToken'));
   }
 
   private scanCalls(mod: ModuleIR, scope: Scope, calls: BodyCall[]): void {
@@ -233,6 +258,10 @@ export class JwtAnalyzer {
       if (lib === 'pyjwt.decode' || lib === 'jose.decode') this.checkDecode(site, lib);
       else if (lib === 'pyjwt.encode' || lib === 'jose.encode' || lib === 'authlib.encode')
         this.checkEncode(site, lib);
+      else if (lib === 'authlib.decode') {
+        const key = call.args[1] ?? call.kw.key;
+        if (key) this.checkKeyArgument(site, key, exprText(c.fn));
+      } else if (lib === 'python_jwt.process_jwt') this.checkProcessJwt(site);
       else if (lib === 'authlib.JsonWebToken') {
         const algorithms = call.args[0] ?? call.kw.algorithms;
         if (algorithms) this.checkAlgorithms(site, algorithms, exprText(c.fn));
@@ -260,7 +289,7 @@ export class JwtAnalyzer {
     call: Call,
     scope: Scope,
     lib: string,
-  ): { algorithms?: Expr; unverified: boolean; skipsExpiry: boolean } {
+  ): { algorithms?: Expr; unverified: boolean; skipsExpiry: boolean; legacyApi: boolean } {
     const args = positional(call);
     const third = args[2] ? this.resolveAt(args[2], scope, call.line).expr : undefined;
     const legacy = lib === 'pyjwt.decode' && third?.k === 'const' && typeof third.v === 'boolean';
@@ -277,6 +306,7 @@ export class JwtAnalyzer {
         call.kw.algorithms ?? (lib === 'jose.decode' ? call.kw.algorithm : undefined) ?? args[legacy ? 3 : 2],
       unverified: optionFalse('verify_signature') || this.falseAt(verify, scope, call.line),
       skipsExpiry: optionFalse('verify_exp') || this.falseAt(call.kw.verify_expiration, scope, call.line),
+      legacyApi: legacy || call.kw.verify !== undefined,
     };
   }
 
@@ -298,6 +328,28 @@ export class JwtAnalyzer {
       if (!decoded || exprText(decoded) !== text) return false;
       if (this.decodeSettings(call, site.scope, lib).unverified) return false;
       return c.guards.every((g) => g.kind === 'try' || site.guards.includes(g));
+    });
+  }
+
+  /**
+   * python_jwt `process_jwt(token)` returns the header and claims unverified; it is meant to pick the key for a
+   * `verify_jwt(token, key, algs)` of the same token in the same body. Used without one, the claims are forged.
+   */
+  private checkProcessJwt(site: Site): void {
+    const { call, scope, module } = site;
+    const token = call.args[0] ?? call.kw.jwt;
+    const verified = site.calls.some((c) => {
+      if (this.library(c.fn, scope) !== 'python_jwt.verify_jwt') return false;
+      const checked = c.args[0] ?? c.kw.jwt;
+      return !token || !checked || exprText(checked) === exprText(token);
+    });
+    if (verified) return;
+    const name = exprText(call.fn);
+    this.add(module, {
+      ruleId: 'jwt-signature-not-verified',
+      line: call.line,
+      message: `\`${name}(...)\` (python_jwt) returns the claims without checking the signature, and this function never calls \`verify_jwt\` on the same token: call \`verify_jwt(token, key, ["RS256"])\` and trust only its claims.`,
+      code: `${name}:unverified`,
     });
   }
 
@@ -325,15 +377,29 @@ export class JwtAnalyzer {
       });
     }
     if (settings.algorithms) this.checkAlgorithms(site, settings.algorithms, name);
-    else if (!settings.unverified && call.args.length >= 2 && !this.hasKwargsSplat(call)) {
-      // PyJWT 1.x and python-jose then accept whatever algorithm the token's header names.
+    else if (
+      !settings.unverified &&
+      !this.hasKwargsSplat(call) &&
+      this.takesHeaderAlgorithm(site, lib, settings.legacyApi)
+    ) {
+      const library = lib === 'jose.decode' ? 'python-jose' : 'PyJWT 1.x';
       this.add(module, {
         ruleId: 'jwt-none-algorithm',
         line: call.line,
-        message: `\`${name}(...)\` has no \`algorithms=\` list, so older PyJWT and python-jose accept the algorithm the token names (\`none\`, or HS256 signed with a public key): pin it, e.g. \`algorithms=["HS256"]\`.`,
+        message: `\`${name}(...)\` has no \`algorithms=\` list, so ${library} accepts the algorithm the token names (e.g. HS256 signed with the public key): pin it, e.g. \`algorithms=["HS256"]\`.`,
         code: `${name}:no-algorithms`,
       });
     }
+  }
+
+  /**
+   * A verifying decode without `algorithms=` lets the token's header choose the algorithm in python-jose and
+   * PyJWT 1.x; PyJWT 2 raises `DecodeError` instead. PyJWT 1.x is told by its API (`verify=`, a boolean third
+   * argument) or a pin below 2 in the dependency files of the file's directory or one above it.
+   */
+  private takesHeaderAlgorithm(site: Site, lib: string, legacyApi: boolean): boolean {
+    if (lib === 'jose.decode') return true;
+    return legacyApi || this.pins.pinnedBelow(site.module.file, 'pyjwt', 2);
   }
 
   /**
@@ -503,6 +569,13 @@ export class JwtAnalyzer {
         message: `\`${name}(...)\` issues unsigned tokens (\`algorithm="none"\`): sign them, e.g. with HS256 and a secret from the environment.`,
         code: `${name}:none`,
       });
+    } else if (lib === 'pyjwt.encode' && algorithm && this.unsignedByNone(call, algorithm, scope)) {
+      this.add(module, {
+        ruleId: 'jwt-none-algorithm',
+        line: call.line,
+        message: `\`${name}(..., algorithm=None)\` issues unsigned tokens in PyJWT (\`alg: none\` whenever the key is None): name the algorithm, e.g. \`algorithm="HS256"\`.`,
+        code: `${name}:algorithm-None`,
+      });
     }
     const payloadExpr = lib === 'authlib.encode' ? call.args[1] : (call.args[0] ?? call.kw.payload);
     const payload = payloadExpr ? this.dictAt(payloadExpr, scope, call.line) : undefined;
@@ -520,6 +593,18 @@ export class JwtAnalyzer {
     }
     const key = lib === 'authlib.encode' ? call.args[2] : (call.args[1] ?? call.kw.key);
     if (key) this.checkKeyArgument(site, key, name);
+  }
+
+  /**
+   * PyJWT `encode(payload, key, algorithm=None)` writes `alg: none`. It then refuses any key but None or `""`,
+   * so a non-empty literal key only fails loudly; a key that may be None (an unset setting) signs nothing.
+   */
+  private unsignedByNone(call: Call, algorithm: Expr, scope: Scope): boolean {
+    const value = this.resolveAt(algorithm, scope, call.line).expr;
+    if (value.k !== 'const' || value.v !== null) return false;
+    const key = call.args[1] ?? call.kw.key;
+    const keyValue = key ? this.resolveAt(key, scope, call.line).expr : undefined;
+    return !(keyValue?.k === 'str' && keyValue.v !== '');
   }
 
   private checkClaims(site: Site, entries: DictEntry[], name: string): void {

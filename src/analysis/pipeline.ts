@@ -78,7 +78,7 @@ function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: N
   const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
   notices.push(...model.specNotices);
   const routes = assessRoutes(model, options.publicRoutes ?? []);
-  const jwt = new JwtAnalyzer(project).run();
+  const jwt = new JwtAnalyzer(project, options.readFile).run();
   const findings = RULES.flatMap((r) => r.check({ routes, hooks: model.allHooks, jwt: jwt.issues }));
   findings.sort(
     (a, b) =>
