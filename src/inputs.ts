@@ -21,6 +21,7 @@ export interface ActionInputs {
   readonly unsafeMethods: boolean;
   readonly maxRequests: number;
   readonly openapi?: string;
+  readonly workers?: number;
 }
 
 function flag(name: string, fallback: boolean): boolean {
@@ -52,6 +53,11 @@ export function readActionInputs(): ActionInputs {
       `the max-requests input must be a positive whole number, not '${core.getInput('max-requests')}'.`,
     );
   }
+  const workersInput = core.getInput('workers');
+  const workers = workersInput ? Number(workersInput) : undefined;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+    throw new UsageError(`the workers input must be a positive whole number, not '${workersInput}'.`);
+  }
   return {
     path,
     failOn,
@@ -71,5 +77,6 @@ export function readActionInputs(): ActionInputs {
     unsafeMethods: flag('unsafe-methods', false),
     maxRequests,
     openapi: core.getInput('openapi') || undefined,
+    workers,
   };
 }

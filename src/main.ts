@@ -188,6 +188,7 @@ export async function run(): Promise<void> {
       configPath: inputs.config,
       configExplicit: inputs.configExplicit,
       failOn: inputs.failOn,
+      workers: inputs.workers,
       baselineRef,
       live: inputs.previewUrl
         ? {

@@ -153,6 +153,15 @@ describe('the bundled action', () => {
     expect(bad.stdout).toContain(
       "::error::tokengate: the fail-on input must be one of critical, high, medium, low, info, none, not 'sometimes'.",
     );
+    const threads = await runAction({ path: 'examples/tasks-api', workers: 'many' });
+    expect(threads.code).toBe(1);
+    expect(threads.stdout).toContain(
+      "::error::tokengate: the workers input must be a positive whole number, not 'many'.",
+    );
+    const parallel = await runAction({ path: 'examples/tasks-api', workers: '2', 'fail-on': 'none' });
+    expect(parallel.code).toBe(0);
+    expect(parallel.outputs.findings).toBe('3');
+    expect(parallel.stdout).not.toContain('parsed partly or wholly in one thread');
     const missing = await runAction({ path: 'does/not/exist' });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain("::error::tokengate: path 'does/not/exist' does not exist.");
