@@ -783,6 +783,61 @@ describe('frameworks built on Flask', () => {
     ]);
   });
 
+  it("recognises APIFairy's authenticate(auth) as the auth object's login_required, optional included", async () => {
+    const a = await analyzeFiles({
+      'api/auth.py': `
+        from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
+        basic_auth = HTTPBasicAuth()
+        token_auth = HTTPTokenAuth()
+        either = MultiAuth(basic_auth, token_auth)
+        @token_auth.verify_token
+        def verify_token(token):
+            return lookup(token)
+      `,
+      'api/app.py': `
+        from apifairy import authenticate, response
+        from flask import Blueprint, Flask
+        from api.auth import basic_auth, token_auth, either
+        from vendor.auth import sso
+        app = Flask(__name__)
+        tokens = Blueprint('tokens', __name__)
+        @tokens.route('/me')
+        @authenticate(token_auth)
+        @response(object)
+        def me():
+            return {}
+        @tokens.route('/posts', methods=['POST'])
+        @authenticate(token_auth, role='admin')
+        def new_post():
+            return {}
+        @tokens.route('/feed')
+        @authenticate(either)
+        def feed():
+            return {}
+        @tokens.route('/posts/<int:pid>', methods=['PUT'])
+        @authenticate(token_auth, optional=True)
+        def edit_post(pid):
+            return {}
+        @tokens.route('/sso')
+        @authenticate(sso)
+        def via_sso():
+            return {}
+        app.register_blueprint(tokens, url_prefix='/api')
+      `,
+    });
+    expect(routeTable(a)).toEqual([
+      'GET /api/feed protected',
+      'GET /api/me protected',
+      'GET /api/sso unknown',
+      'POST /api/posts protected',
+      'PUT /api/posts/<int:pid> unprotected',
+    ]);
+    expect(a.routes.find((r) => r.path === '/api/posts/<int:pid>')?.auth.optional).toBe(true);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.methods.join()} ${f.route?.path}`)).toEqual([
+      'optional-auth-on-write PUT /api/posts/<int:pid>',
+    ]);
+  });
+
   it('registers blueprints and resources in loops over tuples, dict items and imported constants', async () => {
     const a = await analyzeFiles({
       'app.py': `
@@ -998,6 +1053,104 @@ describe('what looks like authentication but is not', () => {
     ]);
   });
 
+  it('does not count a hook that only turns away signed-in callers (account state) as authentication', async () => {
+    const app = (hook: string) =>
+      analyzeFiles({
+        'app.py': `
+          from flask import Flask, Blueprint, abort, redirect, request, url_for
+          from flask_login import LoginManager, current_user, login_required
+          app = Flask(__name__)
+          LoginManager(app)
+          auth = Blueprint('auth', __name__)
+          main = Blueprint('main', __name__)
+          ${hook.trim().split('\n').join('\n          ')}
+          @auth.route('/login', methods=['GET', 'POST'])
+          def login():
+              return ''
+          @main.route('/edit-profile', methods=['GET', 'POST'])
+          def edit_profile():
+              return ''
+          @main.route('/secret')
+          @login_required
+          def secret():
+              return ''
+          app.register_blueprint(auth, url_prefix='/auth')
+          app.register_blueprint(main)
+        `,
+      });
+    // Flasky: unconfirmed accounts are sent to a confirmation page; anonymous callers pass straight through.
+    const accountState = [
+      `
+      @auth.before_app_request
+      def before_request():
+          if current_user.is_authenticated \\
+                  and not current_user.confirmed \\
+                  and request.endpoint[:5] != 'auth.':
+              return redirect(url_for('auth.unconfirmed'))
+      `,
+      `
+      @auth.before_app_request
+      def before_request():
+          if current_user.is_authenticated() and not current_user.confirmed and request.endpoint[:5] != 'auth.':
+              return redirect(url_for('auth.unconfirmed'))
+      `,
+      `
+      @auth.before_app_request
+      def before_request():
+          if current_user.is_authenticated:
+              current_user.ping()
+              if not current_user.confirmed \\
+                      and request.endpoint \\
+                      and request.blueprint != 'auth' \\
+                      and request.endpoint != 'static':
+                  return redirect(url_for('auth.unconfirmed'))
+      `,
+      `
+      @auth.before_app_request
+      def before_request():
+          if current_user.is_anonymous:
+              return None
+          if not current_user.confirmed:
+              abort(403)
+      `,
+    ];
+    for (const hook of accountState) {
+      const a = await app(hook);
+      expect(routeTable(a), hook).toEqual([
+        'GET /secret protected',
+        'GET,POST /auth/login public',
+        'GET,POST /edit-profile unprotected',
+      ]);
+      expect(
+        a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`),
+        hook,
+      ).toEqual(['missing-authentication high /edit-profile']);
+    }
+    // Turning away callers without an identity is authentication, whichever way it is spelt.
+    for (const hook of [
+      `
+      @auth.before_app_request
+      def before_request():
+          if request.endpoint and not current_user.is_authenticated and request.blueprint != 'auth':
+              return redirect(url_for('auth.login'))
+      `,
+      `
+      @auth.before_app_request
+      def before_request():
+          if current_user.is_anonymous and request.blueprint != 'auth':
+              abort(401)
+      `,
+    ]) {
+      const a = await app(hook);
+      expect(routeTable(a), hook).toEqual([
+        'GET /secret protected',
+        'GET,POST /auth/login public',
+        'GET,POST /edit-profile protected',
+      ]);
+      expect(a.findings.map((f) => f.ruleId)).toEqual([]);
+    }
+  });
+
   it('honours LOGIN_DISABLED set unconditionally, not under a testing switch, and labels restx Namespace decorators', async () => {
     const a = await analyzeFiles({
       'web.py': `
@@ -1133,6 +1286,51 @@ describe('severity', () => {
       '/tags medium',
       '/users/<int:uid>/emails high',
       '/tags/<tag> high',
+    ]);
+  });
+
+  it('reports template pages at medium in Flask-Login apps, but not admin pages, writes or token APIs', async () => {
+    const app = (auth: string) =>
+      analyzeFiles({
+        'app.py': `
+          from flask import Flask, render_template
+          ${auth}
+          app = Flask(__name__)
+          @app.get('/secret')
+          @guard
+          def secret():
+              return ''
+          @app.get('/user/<username>')
+          def user(username):
+              return render_template('user.html', username=username)
+          @app.get('/admin/users')
+          def admin_users():
+              return render_template('users.html')
+          @app.route('/follow/<username>', methods=['GET', 'POST'])
+          def follow(username):
+              return render_template('follow.html')
+          @app.get('/api/users/<int:uid>')
+          def api_user(uid):
+              return {}
+        `,
+      });
+    const severities = (a: Analysis) => a.findings.map((f) => `${f.route?.path} ${f.severity}`);
+    const web = await app(
+      'from flask_login import LoginManager, login_required as guard\n          LoginManager()',
+    );
+    expect(severities(web)).toEqual([
+      '/user/<username> medium',
+      '/admin/users high',
+      '/follow/<username> high',
+      '/api/users/<int:uid> high',
+    ]);
+    expect(web.findings[0]!.message).toContain('list it in `public-routes`, otherwise add `@guard`');
+    const api = await app('from flask_jwt_extended import jwt_required\n          guard = jwt_required()');
+    expect(severities(api)).toEqual([
+      '/user/<username> high',
+      '/admin/users high',
+      '/follow/<username> high',
+      '/api/users/<int:uid> high',
     ]);
   });
 });

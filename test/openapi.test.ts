@@ -20,6 +20,9 @@ describe('connexion apps defined by an OpenAPI document', () => {
       'DELETE /api/v1/owners/{owner_id} clinic.api.owners.delete_owner clinic/api/owners.py:16 unprotected',
       'GET /api/v1/health clinic.api.owners.health clinic/api/owners.py:21 public',
       'GET /api/v1/pets/{pet_id}/records clinic.api.pets.PetRecords.get clinic/api/pets.py:2 protected',
+      // `security: [{}, {bearerAuth: []}]` lets anonymous callers in: optional, not protection.
+      'GET /api/v1/pets/{pet_id}/notes clinic.api.pets.PetNotes.get clinic/api/pets.py:8 unprotected',
+      'POST /api/v1/pets/{pet_id}/notes clinic.api.pets.PetNotes.post clinic/api/pets.py:12 unprotected',
     ]);
     expect(a.routes[1]!.auth.mechanisms).toEqual([
       'openapi security bearerAuth (http bearer, clinic.api.auth.decode_token)',
@@ -31,6 +34,7 @@ describe('connexion apps defined by an OpenAPI document', () => {
     expect(a.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual([
       'jwt-signature-not-verified clinic/api/auth.py:6',
       'missing-authentication clinic/api/owners.py:16',
+      'optional-auth-on-write clinic/api/pets.py:12',
     ]);
     const open = a.findings.find((f) => f.ruleId === 'missing-authentication')!;
     expect(open.route).toEqual({ methods: ['DELETE'], path: '/api/v1/owners/{owner_id}' });

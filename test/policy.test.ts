@@ -29,6 +29,12 @@ describe('public by design', () => {
     'POST /register/customer',
     'GET /login/callback',
     'POST /webhooks/stripe',
+    // Starting or finishing a login with an identity provider.
+    'GET /api/v1/oauth2/<provider>',
+    'GET /oauth/authorize',
+    'GET /login/<provider>',
+    'GET,POST /auth/<provider>/callback',
+    'GET /sso/<idp>/callback',
   ])('%s is public', (spec) => {
     expect(publicByDesign(route(spec))).toBeDefined();
   });
@@ -53,6 +59,11 @@ describe('public by design', () => {
     'POST /api/auth/register/superuser',
     'POST /admin/register',
     'POST /admin/signup',
+    // Provider-shaped paths that are not a login: unlinking, admin settings, ids.
+    'DELETE /auth/<provider>',
+    'GET /admin/oauth2/<provider>',
+    'GET /login/<int:user_id>',
+    'GET /api/payments/callback/<provider>',
   ])('%s is not', (spec) => {
     expect(publicByDesign(route(spec))).toBeUndefined();
   });
@@ -66,6 +77,23 @@ describe('public by design', () => {
     );
     expect(publicByDesign(route('POST /api/v1/things', 'ThingResource.post'))).toBeUndefined();
     expect(publicByDesign(route('POST /admin/accounts/new', 'register'))).toBeUndefined();
+  });
+
+  it('treats POST to a singular user resource as sign-up when its handler creates the user', () => {
+    for (const [spec, view] of [
+      ['POST /user/', 'UserList.post'],
+      ['POST /api/user', 'save_new_user'],
+      ['POST /user', 'create_user'],
+      ['POST /account', 'register'],
+      ['POST /api/v1/user', 'signup'],
+    ] as const)
+      expect(publicByDesign(route(spec, view)), spec).toBe(
+        `account registration (POST ${spec.split('/').filter(Boolean).pop()})`,
+      );
+    expect(publicByDesign(route('POST /user', 'update_user'))).toBeUndefined();
+    expect(publicByDesign(route('POST /admin/user', 'create_user'))).toBeUndefined();
+    expect(publicByDesign(route('PUT /user', 'save_user'))).toBeUndefined();
+    expect(publicByDesign(route('POST /user/<int:uid>', 'UserList.post'))).toBeUndefined();
   });
 });
 

@@ -172,6 +172,10 @@ export class AuthAnalyzer {
       case 'extcall': {
         const rule = LIBRARY_DECORATORS[v.qn];
         if (rule) return { kind: rule(v.call), label };
+        if (canonical(v.qn) === 'apifairy.authenticate') {
+          const applied = this.apifairyAuthenticate(v);
+          if (applied) return { kind: applied, label };
+        }
         return { kind: AUTHISH.test(v.qn.split('.').pop() ?? '') ? 'unknown' : 'none', label };
       }
       case 'instattr': {
@@ -194,6 +198,22 @@ export class AuthAnalyzer {
       default:
         return { kind: 'none', label };
     }
+  }
+
+  /**
+   * APIFairy's `@authenticate(auth, **kwargs)` returns `auth.login_required(**kwargs)(f)`: it is what the
+   * Flask-HTTPAuth object's `login_required` is with those arguments (`optional=True` lets anonymous callers in).
+   */
+  private apifairyAuthenticate(v: Extract<Value, { t: 'extcall' }>): GuardKind | undefined {
+    const authExpr = v.call.args[0] ?? v.call.kw.auth;
+    if (!authExpr) return undefined;
+    let best: GuardKind | undefined;
+    for (const a of this.project.evalExpr(authExpr, v.scope)) {
+      const rule = a.t === 'inst' ? INSTANCE_DECORATORS[a.qn]?.login_required : undefined;
+      const kind = rule?.(v.call);
+      if (kind && (!best || rank(kind) > rank(best))) best = kind;
+    }
+    return best;
   }
 
   /** A project decorator (or decorator factory): auth only when its code reads a credential and rejects. */
@@ -423,14 +443,20 @@ export class AuthAnalyzer {
         p.guards.some((g) => g.kind === 'presence' && !g.present) &&
         !p.guards.some((g) => g.kind === 'allow'),
     );
+    // A hook that handles no credential itself (no header, cookie or argument read, no verifier) and rejects only
+    // callers who already have an identity (`if current_user.is_authenticated and not current_user.confirmed`)
+    // checks account state, not authentication: anonymous callers were never its concern, so it neither
+    // protects nor fails open.
+    const handlesCredential = verifierSeen || facts.rawCredentialReads.length > 0;
     const attempts = verifierSeen || facts.rejects.length > 0;
     let failsOpen = false;
     let reason: string | undefined;
     if (attempts && reads && passesWhenAbsent) {
-      failsOpen = true;
+      failsOpen = handlesCredential;
       verifies = false;
-      reason = 'it returns early when the request carries no credentials, so those requests reach the view';
-    } else if (attempts && reads && !verifies) {
+      if (failsOpen)
+        reason = 'it returns early when the request carries no credentials, so those requests reach the view';
+    } else if (attempts && reads && !verifies && handlesCredential) {
       failsOpen = true;
       if (onlyPresence && rejecting.length && swallowedVerifier)
         reason =

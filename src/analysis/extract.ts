@@ -828,6 +828,8 @@ const REQUEST_ROUTE_ATTR =
 
 function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | undefined {
   const text = cond.text;
+  // `if request.endpoint and …` holds for every routed request: no list of anything.
+  if (cond.type === 'attribute' && /^request\.\w+$/.test(text)) return undefined;
   const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
   if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck) return undefined;
   const endpoints: string[] = [];
@@ -1008,6 +1010,8 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       if (cond.type === 'call' && /^(isinstance|callable|len)$/.test(lastName(cond))) {
         return allowGuard(cond, negated, w) ?? { kind: 'other' };
       }
+      const signedIn = identityStateTest(cond, w);
+      if (signedIn !== undefined) return { kind: 'presence', present: signedIn !== negated };
       const allow = allowGuard(cond, negated, w);
       if (allow) return allow;
       // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
@@ -1036,6 +1040,26 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
     default:
       return allowGuard(cond, negated, w) ?? { kind: 'other' };
   }
+}
+
+/**
+ * `current_user.is_authenticated` (or Flask-Login < 0.3's `is_authenticated()`) holds only for a signed-in
+ * caller, `is_anonymous` only for one without credentials: whether there is an identity at all, as a presence
+ * test. Anything else about the identity (`is_admin`, `confirmed`) is a check of it.
+ */
+function identityStateTest(cond: SyntaxNode, w: FactWalk): boolean | undefined {
+  const attr = cond.type === 'call' ? cond.childForFieldName('function') : cond;
+  if (attr?.type !== 'attribute' || (cond.type === 'call' && callArgs(cond).length)) return undefined;
+  const obj = attr.childForFieldName('object');
+  if (!obj || !readsCredential(obj, w, 0, 'derived')) return undefined;
+  const name = attr.childForFieldName('attribute')?.text;
+  return name === 'is_authenticated' ? true : name === 'is_anonymous' ? false : undefined;
+}
+
+function callArgs(call: SyntaxNode): SyntaxNode[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is SyntaxNode => !!c && c.type !== 'comment',
+  );
 }
 
 function isReturnOfNothing(stmt: SyntaxNode): boolean {

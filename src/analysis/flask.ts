@@ -17,6 +17,15 @@ const APP_CLASSES = new Set([
   'connexion.FlaskApp',
   'connexion.AsyncApp',
 ]);
+/** The view answers with a page rendered from a template. */
+function rendersTemplate(fn: FunctionIR): boolean {
+  return fn.facts.returns.some(
+    (e) =>
+      e.k === 'call' &&
+      /^render_template(_string)?$/.test(e.fn.k === 'name' ? e.fn.id : e.fn.k === 'attr' ? e.fn.attr : ''),
+  );
+}
+
 const CONNEXION_APPS = new Set(['connexion.App', 'connexion.FlaskApp', 'connexion.AsyncApp']);
 const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint', 'apiflask.APIBlueprint']);
 /** flask-smorest's Api: `api.register_blueprint(blp, url_prefix=…)` hands the options to its app. */
@@ -77,6 +86,8 @@ export interface ModelRoute {
   bodyOptional: boolean;
   /** The view tests the credential's presence only (`if 'Authorization' not in request.headers: abort(401)`). */
   bodyWeak?: string;
+  /** The view answers with an HTML page rendered from a template (`return render_template(...)`). */
+  rendersPage?: boolean;
   /** The view could not be resolved (a factory, a dynamic value): we cannot tell what guards it. */
   opaqueView: boolean;
   /** Decorator markers on the view (`f.is_public = True`), for hooks with marker allow-lists. */
@@ -387,13 +398,15 @@ export class FlaskModel {
       const requirements = op.security ?? spec.globalSecurity ?? [];
       const guards: AppliedGuard[] = [];
       const usable = requirements.filter((req) => req.length && req.every((name) => spec.schemes.has(name)));
-      if (usable.length && usable.length === requirements.length) {
+      // An empty requirement (`- {}`) beside others lets anonymous callers in: optional authentication.
+      const anonymous = requirements.filter((req) => !req.length).length;
+      if (usable.length && usable.length + anonymous === requirements.length) {
         const labels = usable[0]!.map((name) => {
           const scheme = spec.schemes.get(name)!;
           return `openapi security ${name} (${scheme.kind}${scheme.infoFunc ? `, ${scheme.infoFunc}` : ''})`;
         });
         guards.push({
-          info: { kind: 'auth', label: labels.join(' + ') },
+          info: { kind: anonymous ? 'optional' : 'auth', label: labels.join(' + ') },
           label: labels.join(' + '),
           decorator: labels.join(' + '),
         });
@@ -553,6 +566,7 @@ export class FlaskModel {
           bodyCheck: this.auth.rejectsWithoutCredentials(fn),
           bodyOptional: this.auth.servesAnonymous(fn),
           bodyWeak: this.auth.weakness(fn),
+          rendersPage: rendersTemplate(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
@@ -623,6 +637,7 @@ export class FlaskModel {
           bodyCheck: this.auth.rejectsWithoutCredentials(fn),
           bodyOptional: this.auth.servesAnonymous(fn),
           bodyWeak: this.auth.weakness(fn),
+          rendersPage: rendersTemplate(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
@@ -899,6 +914,7 @@ export class FlaskModel {
         bodyCheck: this.auth.rejectsWithoutCredentials(h.fn),
         bodyOptional: this.auth.servesAnonymous(h.fn),
         bodyWeak: this.auth.weakness(h.fn),
+        rendersPage: rendersTemplate(h.fn),
         opaqueView: false,
         marks: guards.flatMap((g) => g.info.marks ?? []),
         suppressed: [

@@ -23,6 +23,11 @@ export interface AssessedRoute extends ModelRoute {
   ineffective: string[];
   sensitive: boolean;
   writes: boolean;
+  /**
+   * A read-only page rendered from a template, outside admin areas, in an app that signs users in with
+   * Flask-Login: such apps show many pages (profiles, post lists) to anonymous visitors on purpose.
+   */
+  anonymousPage: boolean;
 }
 
 const AREA_SEGMENTS =
@@ -43,6 +48,14 @@ const PAGE_SEGMENTS =
 const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|authentication|sessions?)$/;
 /** `POST /users` without parameters is sign-up, unless it sits under an admin area. */
 const SIGNUP_COLLECTIONS = /^(users|accounts|members|customers)$/;
+/** `POST /user` is sign-up too when its handler says it creates one (`save_new_user`, `UserList.post`). */
+const SIGNUP_RESOURCES = /^(user|account|member|customer)$/;
+const SIGNUP_HANDLER =
+  /(^|_)(create|new|add|save|register|registration|signup|sign_up|list|collection)(_|$)|^(users|accounts|members|customers)$/;
+/** Where an OAuth/OpenID Connect login starts or finishes: `/oauth2/<provider>`, `/auth/<provider>/callback`. */
+const OAUTH_SEGMENTS = /^(oauth|oauth2|oidc|openid|openid-connect|sso|auth|login|log-in|signin|sign-in)$/;
+const PROVIDER_PARAM =
+  /^(provider|provider_?(name|id)|oauth_?provider|backend|idp|idp_?name|identity_?provider|service|social|network|strategy)$/i;
 const ADMIN_AREA = /^(admin|admins|administration|internal|manage|management|staff|backoffice|dashboard)$/;
 /** Privileged accounts: `/register/admin`, `/signup/superuser`. */
 const ADMIN_ACCOUNT =
@@ -118,12 +131,24 @@ export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'vie
     if (
       postOnly &&
       !shape.hasParams &&
-      SIGNUP_COLLECTIONS.test(last) &&
+      (SIGNUP_COLLECTIONS.test(last) ||
+        (SIGNUP_RESOURCES.test(last) && SIGNUP_HANDLER.test(viewBaseName(route.viewName)))) &&
       !shape.segments.some((s) => ADMIN_AREA.test(s))
     ) {
       return `account registration (POST ${last})`;
     }
   }
+  // Starting or finishing a login with an identity provider: the parameters name the provider, nothing else.
+  const params = (route.path.match(/<[^>]*>/g) ?? []).map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
+  const oauth = shape.segments.find((s) => OAUTH_SEGMENTS.test(s));
+  if (
+    oauth &&
+    !adminArea &&
+    route.methods.every((m) => m === 'GET' || m === 'POST') &&
+    params.some((p) => PROVIDER_PARAM.test(p)) &&
+    params.every((p) => PROVIDER_PARAM.test(p) || TOKEN_PARAM.test(p))
+  )
+    return `authentication entry point (${oauth} with an identity provider)`;
   const name = viewBaseName(route.viewName);
   if (PUBLIC_VIEW_NAMES.test(name) && !(adminArea && /sign_?up|register/.test(name)))
     return `authentication entry point (${name})`;
@@ -276,6 +301,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
     guardCounts.set(key, counts);
   }
   const anyRouteAuth = [...usesAuth.values()].some(Boolean);
+  const loginWebApp = model.authExtensions.some((e) => e.qn.startsWith('flask_login.'));
 
   return draft.map(({ route, auth, protectedBy, failingHooks, ineffective }) => {
     const key = appKey(route);
@@ -294,6 +320,11 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       suggestedGuard: counts[0]?.[0],
       sensitive: isSensitive(route),
       writes: route.methods.some((m) => WRITE_METHODS.has(m)),
+      anonymousPage:
+        loginWebApp &&
+        route.rendersPage === true &&
+        route.methods.every((m) => m === 'GET') &&
+        !pathShape(route.path).segments.some((s) => ADMIN_AREA.test(s) || ADMIN_ACCOUNT.test(s)),
     };
   });
 }

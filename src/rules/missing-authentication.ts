@@ -52,6 +52,16 @@ export const rule: Rule = {
             }, or list the route in \`public-routes\` if it is public on purpose.`,
           ),
         );
+      } else if (route.appUsesAuth && route.anonymousPage) {
+        // Flask-Login web apps show many pages to anonymous visitors on purpose (profiles, post lists).
+        out.push(
+          routeFinding(
+            meta,
+            route,
+            `\`${label}\` renders a page without login; apps that sign users in with Flask-Login show some pages (profiles, post lists) to anonymous visitors on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard ?? 'login_required')}.`,
+            'medium',
+          ),
+        );
       } else if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
         // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
         out.push(
