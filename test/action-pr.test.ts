@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
 import { ensureBundle } from './global-setup.js';
+import { type RunningApp, startFlaskApp } from './helpers/flask.js';
 
 /**
  * dist/index.js on a pull request, as the runner starts it: action.yml's defaults as INPUT_*, a pull_request
@@ -28,6 +29,8 @@ const state = {
   requests: [] as string[],
   forbid: false,
   authorizations: [] as string[],
+  /** Every request as received: method, URL, headers and body. */
+  raw: [] as string[],
 };
 
 function body(req: IncomingMessage): Promise<string> {
@@ -42,6 +45,7 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
   const text = await body(req);
   state.requests.push(`${req.method} ${req.url?.split('?')[0]}`);
   state.authorizations.push(String(req.headers.authorization ?? ''));
+  state.raw.push(`${req.method} ${req.url}\n${JSON.stringify(req.headers)}\n${text}`);
   const json = (status: number, value: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
   };
@@ -168,6 +172,14 @@ async function runAction(workspace: string, base: string, inputs: Record<string,
   return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8') };
 }
 
+/** The workflow-command annotations of a run that sit on a file: level and properties (title, file, lines). */
+function annotations(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((l) => /^::(error|warning|notice) [^:]*file=/.test(l))
+    .map((l) => l.slice(2, l.indexOf('::', 2)));
+}
+
 describe('the bundled action on a pull request', () => {
   it('gates on new findings only, annotates, summarises, writes SARIF, and keeps one comment up to date', async () => {
     const { workspace, base } = repository();
@@ -283,5 +295,213 @@ describe('the bundled action on a pull request', () => {
     expect(run.summary).toContain(
       'is not in this clone, so every finding counts as new: check out with `fetch-depth: 0`',
     );
+  });
+});
+
+/**
+ * The pull request's head deployed as a preview: test/fixtures/live/open-routes committed as services/api/app.py,
+ * and served by real Flask from the checkout itself, so the preview always runs the commit under test.
+ */
+describe('the bundled action on a pull request with a preview', () => {
+  const FIXTURE = join(import.meta.dirname, 'fixtures', 'live', 'open-routes', 'app.py');
+  const SIGNING_KEY = 'pr-preview-signing-key-0123456789abcdef';
+  let preview: RunningApp | undefined;
+  const deploy = async (workspace: string): Promise<RunningApp> => {
+    await preview?.close();
+    preview = await startFlaskApp(join(workspace, 'services', 'api'), 'app:app', {
+      PROBE_SECRET: SIGNING_KEY,
+    });
+    return preview;
+  };
+  afterAll(async () => {
+    await preview?.close();
+  });
+
+  it('confirms findings live, counts only the new one, comments once and never prints the test token', async () => {
+    // Base: the open reports route already there. Head: a DELETE route without authentication added.
+    const workspace = mkdtempSync(join(tmpdir(), 'tokengate-pr-live-'));
+    const app = join(workspace, 'services', 'api', 'app.py');
+    mkdirSync(join(workspace, 'services', 'api'), { recursive: true });
+    const head = readFileSync(FIXTURE, 'utf8');
+    const deleteRoute = head.indexOf('@app.delete("/api/items/<int:item_id>")');
+    expect(deleteRoute).toBeGreaterThan(0);
+    git(workspace, 'init', '-q');
+    writeFileSync(app, head.slice(0, deleteRoute).trimEnd() + '\n');
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'base');
+    const base = git(workspace, 'rev-parse', 'HEAD');
+    copyFileSync(FIXTURE, app);
+    git(workspace, 'commit', '-qam', 'head');
+
+    let server = await deploy(workspace);
+    const login = await fetch(`${server.baseUrl}/login`, { method: 'POST' });
+    const authToken = ((await login.json()) as { access_token: string }).access_token;
+    const inputs = {
+      path: 'services/api',
+      'preview-url': server.baseUrl,
+      'auth-token': authToken,
+      'unsafe-methods': 'true',
+      'sarif-file': 'out/tokengate.sarif',
+      'report-file': 'out/report.json',
+    };
+    state.comments.length = 0;
+    state.requests.length = 0;
+    state.raw.length = 0;
+    const first = await runAction(workspace, base, inputs);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain(`::add-mask::${authToken}`);
+    // The new DELETE route is confirmed live and counted; the reports route was open on the base branch already.
+    expect(annotations(first.stdout)).toEqual([
+      'error title=tokengate critical%3A missing-authentication DELETE /api/items/<int%3Aitem_id>,file=services/api/app.py,line=28,endLine=30',
+      'error title=tokengate high%3A missing-authentication GET /api/reports,file=services/api/app.py,line=23,endLine=25',
+    ]);
+    expect(first.stdout).toMatch(
+      /::error title=[^:]*GET \/api\/reports,.*\(already present on the base branch\)$/m,
+    );
+    expect(first.stdout).toContain('::error::tokengate: 1 new finding at or above high.');
+    expect(first.outputs).toEqual({
+      findings: '2',
+      'new-findings': '1',
+      'max-severity': 'critical',
+      gate: 'fail',
+      'report-file': join(workspace, 'out', 'report.json'),
+      'sarif-file': join(workspace, 'out', 'tokengate.sarif'),
+    });
+    const report = JSON.parse(readFileSync(join(workspace, 'out', 'report.json'), 'utf8')) as Report;
+    expect(
+      report.findings.map(
+        (f) =>
+          `${f.ruleId} ${f.route?.methods.join()} ${f.route?.path} ${f.severity} ${f.confidence} ${f.sources.join('+')} new=${f.new}`,
+      ),
+    ).toEqual([
+      'missing-authentication GET /api/reports high confirmed static+live new=false',
+      'missing-authentication DELETE /api/items/<int:item_id> critical confirmed static+live new=true',
+    ]);
+    expect(report.findings[1]!.evidence[0]).toEqual({
+      method: 'DELETE',
+      url: `${server.baseUrl}/api/items/1`,
+      status: 200,
+      probe: 'no-token',
+    });
+    expect(report.routes.find((r) => r.path === '/api/items')?.live.status).toBe('closed');
+
+    expect(first.summary).toContain(
+      '**tokengate failed: 1 new finding at or above high.** 2 findings (1 new).',
+    );
+    expect(first.summary).toContain(
+      '| `DELETE /api/items/<int:item_id>` | `services/api/app.py:28` | static, live | yes |',
+    );
+    expect(first.summary).toContain('| `GET /api/reports` | `services/api/app.py:23` | static, live | no |');
+    expect(first.summary).toContain('### Live evidence');
+    expect(first.summary).toContain(
+      `- missing-authentication: \`DELETE ${server.baseUrl}/api/items/1\` answered 200 to probe \`no-token\``,
+    );
+    expect(first.summary).toContain(
+      '| GET | `/api/items` | protected | jwt_required() | closed | `services/api/app.py:17` |',
+    );
+
+    const sarifFile = join(workspace, 'out', 'tokengate.sarif');
+    const sarif = JSON.parse(readFileSync(sarifFile, 'utf8')) as {
+      runs: {
+        results: {
+          partialFingerprints: Record<string, string>;
+          properties: { sources: string[]; new: boolean };
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }[];
+      }[];
+    };
+    expect(
+      sarif.runs[0]!.results.map((r) => {
+        const { artifactLocation, region } = r.locations[0]!.physicalLocation;
+        return `${artifactLocation.uri}:${region.startLine} ${r.properties.sources.join('+')} new=${r.properties.new}`;
+      }),
+    ).toEqual([
+      'services/api/app.py:23 static+live new=false',
+      'services/api/app.py:28 static+live new=true',
+    ]);
+    for (const r of sarif.runs[0]!.results)
+      for (const l of r.locations)
+        expect(existsSync(join(workspace, l.physicalLocation.artifactLocation.uri))).toBe(true);
+    const validated = execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'sarif-multitool'),
+      ['validate', sarifFile],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(validated).toContain('Analysis completed successfully');
+    expect(validated).not.toMatch(/: error /);
+
+    expect(state.requests).toEqual([
+      'GET /repos/acme/shop/issues/7/comments',
+      'POST /repos/acme/shop/issues/7/comments',
+    ]);
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]!.body).toContain('<!-- tokengate:report -->');
+    expect(state.comments[0]!.body).toContain(
+      '| `DELETE /api/items/<int:item_id>` | `services/api/app.py:28` | static, live | yes |',
+    );
+    expect(state.comments[0]!.body).toContain('1 finding already on the base branch');
+    const firstRun = {
+      stdout: first.stdout,
+      summary: first.summary,
+      report: readFileSync(join(workspace, 'out', 'report.json'), 'utf8'),
+      sarif: readFileSync(sarifFile, 'utf8'),
+    };
+
+    // The author protects the DELETE route and the preview is redeployed: the same comment is updated.
+    writeFileSync(
+      app,
+      readFileSync(app, 'utf8').replace(
+        '@app.delete("/api/items/<int:item_id>")',
+        '@app.delete("/api/items/<int:item_id>")\n@jwt_required()',
+      ),
+    );
+    git(workspace, 'commit', '-qam', 'fix');
+    server = await deploy(workspace);
+    state.requests.length = 0;
+    const second = await runAction(workspace, base, { ...inputs, 'preview-url': server.baseUrl });
+    expect(second.code).toBe(0);
+    expect(second.outputs).toMatchObject({
+      gate: 'pass',
+      findings: '1',
+      'new-findings': '0',
+      'max-severity': 'high',
+    });
+    expect(annotations(second.stdout)).toEqual([
+      'error title=tokengate high%3A missing-authentication GET /api/reports,file=services/api/app.py,line=23,endLine=25',
+    ]);
+    expect(second.summary).toContain('### Live evidence');
+    expect(state.requests).toEqual([
+      'GET /repos/acme/shop/issues/7/comments',
+      'PATCH /repos/acme/shop/issues/comments/100',
+    ]);
+    expect(state.comments).toHaveLength(1);
+    expect(state.comments[0]!.body).toContain(
+      '**tokengate passed: no new findings at or above high.** 1 finding (0 new).',
+    );
+    const secondReport = JSON.parse(readFileSync(join(workspace, 'out', 'report.json'), 'utf8')) as Report;
+    expect(secondReport.routes.find((r) => r.path === '/api/items/<int:item_id>')?.live.status).toBe(
+      'closed',
+    );
+
+    const signature = authToken.split('.')[2]!;
+    for (const text of [
+      ...Object.values(firstRun),
+      second.stdout,
+      second.summary,
+      readFileSync(join(workspace, 'out', 'report.json'), 'utf8'),
+      readFileSync(sarifFile, 'utf8'),
+      JSON.stringify(state.comments),
+      state.raw.join('\n'),
+    ]) {
+      // `::add-mask::` is how the runner learns to mask the token; nothing else may carry it.
+      const unmasked = text.replaceAll(`::add-mask::${authToken}`, '');
+      expect(unmasked).not.toContain(authToken);
+      expect(unmasked).not.toContain(signature);
+    }
+    expect(state.raw.length).toBe(4);
   });
 });

@@ -35,7 +35,9 @@ describe.each([
     { 'GET /api/items': 'closed', 'GET /api/items/<int:item_id>': 'closed', 'GET /health': 'open' },
     [],
   ],
-  ['open-routes', {}, { 'GET /api/items': 'closed', 'GET /api/reports': 'open' }, []],
+  // flask_jwt_extended takes a token without `exp` signed with the preview's key: a notice, as its own tokens expire.
+  ['open-routes', { withKey: true }, { 'GET /api/items': 'closed', 'GET /api/reports': 'open' }, []],
+  ['never-expires', { withKey: true }, { 'GET /api/account': 'closed' }, ['jwt-no-expiry /api/account']],
   ['hook-fails-open', {}, { 'GET /api/invoices': 'open' }, []],
   // Without signature checks PyJWT also takes `alg: none` tokens: both weaknesses are real.
   [
@@ -69,6 +71,64 @@ describe.each([
     expect(summary(result)).toEqual({ verdicts, findings });
     expect(JSON.stringify(result)).not.toContain(token);
     expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+});
+
+describe.each([
+  ['protected', ['/api/items', '/api/items/<int:item_id>'], []],
+  [
+    'claims-unchecked',
+    ['/api/orders/<int:order_id>', '/api/profile'],
+    [
+      '`GET /api/orders/<int:order_id>`, `GET /api/profile` accepted a token signed with jwt-test-key whose `aud` was "tokengate-wrong-audience" instead of the test token\'s "tokengate-test": the preview does not check the audience, so a token the same key signed for another service is accepted here: check it when decoding (flask_jwt_extended `JWT_DECODE_AUDIENCE`, PyJWT `audience=`).',
+      '`GET /api/orders/<int:order_id>`, `GET /api/profile` accepted a token signed with jwt-test-key whose `iss` was "https://tokengate.invalid/" instead of the test token\'s "tokengate-tests": the preview does not check the issuer, so a token the same key signed for another issuer is accepted here: check it when decoding (flask_jwt_extended `JWT_DECODE_ISSUER`, PyJWT `issuer=`).',
+    ],
+  ],
+] as const)('audience and issuer checks on %s', (name, closed, claimNotices) => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, name), 'app:app', { PROBE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('notices a preview that takes tokens for another audience or issuer, and nothing else', async () => {
+    const token = await login(app);
+    const result = await probeRoutes((await analyze(join(DIR, name))).routes, {
+      previewUrl: app.baseUrl,
+      authToken: token,
+      jwtTestKey: SECRET,
+    });
+    expect(result.verdicts.filter((v) => v.status === 'closed').map((v) => v.route.path)).toEqual(closed);
+    expect(result.findings).toEqual([]);
+    expect(result.notices.map((n) => n.message)).toEqual([
+      ...claimNotices,
+      '1 route(s) only accept POST/PUT/PATCH/DELETE and were not probed (set unsafe-methods: true to allow it).',
+    ]);
+  });
+});
+
+describe('a preview whose own tokens expire but that takes one without `exp`', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, 'open-routes'), 'app:app', { PROBE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('gets a notice, not a finding: forging such a token takes the key', async () => {
+    const token = await login(app);
+    const result = await probeRoutes((await analyze(join(DIR, 'open-routes'))).routes, {
+      previewUrl: app.baseUrl,
+      authToken: token,
+      jwtTestKey: SECRET,
+    });
+    expect(result.findings.filter((f) => f.ruleId === 'jwt-no-expiry')).toEqual([]);
+    expect(result.notices.map((n) => n.message)).toContain(
+      '`GET /api/items` accepted a token signed with jwt-test-key without `exp`: a token issued without one would never expire; require the claim when decoding (PyJWT `options={"require": ["exp"]}`).',
+    );
   });
 });
 
@@ -175,6 +235,7 @@ async function scanLive(
 describe.each([
   ['weak-secret', {}, ['jwt-hardcoded-secret app.py:9 critical confirmed static+live']],
   ['ignores-exp', { withKey: true }, ['jwt-no-expiry app.py:19 medium confirmed static+live']],
+  ['never-expires', { withKey: true }, ['jwt-no-expiry app.py:8 medium confirmed static+live']],
   ['query-token', {}, ['token-in-query-string app.py:15 medium confirmed static+live']],
   [
     'no-verify',

@@ -271,6 +271,50 @@ describe('live probing of token handling', () => {
       await strict.close();
     }
   });
+
+  it('sends no keyed token when jwt-test-key does not verify the test token, and says why in one notice', async () => {
+    const strict = await serve(
+      guarded(
+        async (token) => (
+          await jose.jwtVerify(token, SECRET, { algorithms: ['HS256'], audience: 'shop' }),
+          true
+        ),
+      ),
+    );
+    const token = await new jose.SignJWT({ sub: 'alice', aud: 'shop' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('10m')
+      .sign(SECRET);
+    try {
+      const sent = async (jwtTestKey: string) => {
+        strict.requests.length = 0;
+        const result = await probeRoutes([route('/api/items')], {
+          previewUrl: strict.baseUrl,
+          authToken: token,
+          jwtTestKey,
+        });
+        return { notices: result.notices, requests: strict.requests.length };
+      };
+      const right = await sent('secret');
+      expect(right.notices).toEqual([]);
+      const wrong = await sent('not-the-preview-key');
+      expect(wrong.notices).toEqual([
+        {
+          message:
+            "jwt-test-key does not verify auth-token's signature (give the key the preview signs its tokens with), so the expired, no-exp, wrong-audience and wrong-issuer probes were skipped.",
+        },
+      ]);
+      // expired, no-exp and wrong-audience (the token has an `aud`, no `iss`).
+      expect(right.requests - wrong.requests).toBe(3);
+      const pem = await sent(
+        '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----',
+      );
+      expect(pem.notices[0]!.message).toMatch(/^jwt-test-key does not suit auth-token's algorithm HS256/);
+      expect(JSON.stringify([right, wrong, pem])).not.toContain(token);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe('live probing safety and faults', () => {

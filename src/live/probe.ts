@@ -10,6 +10,7 @@ import {
   type ProbeResponse,
 } from './client.js';
 import {
+  claimsOf,
   crackHmac,
   forge,
   keyedVariants,
@@ -19,6 +20,8 @@ import {
   stripSignature,
   tamperPayload,
   WEAK_SECRETS,
+  WRONG_CLAIMS,
+  type WrongClaim,
 } from './tokens.js';
 import { classify, combine, type ProbeVerdict } from './verdict.js';
 
@@ -26,7 +29,7 @@ export interface LiveOptions {
   previewUrl: string;
   /** A valid token for the preview (a secret): enables baselines and token-derived probes. */
   authToken?: string;
-  /** The preview's signing key (HMAC secret or PKCS#8 PEM): expired / wrong audience / wrong issuer tokens. */
+  /** The preview's signing key (HMAC secret or PKCS#8 PEM): expired, no-exp, wrong audience and wrong issuer tokens. */
   jwtTestKey?: string;
   unsafeMethods?: boolean;
   limits?: Partial<ProbeLimits>;
@@ -38,7 +41,7 @@ export interface LiveOptions {
 
 export interface LiveResult {
   verdicts: LiveVerdict[];
-  /** Live-only JWT findings (forged, none, expired or query-string tokens accepted). */
+  /** Live-only JWT findings (forged, none, expired, no-exp or query-string tokens accepted). */
   findings: Finding[];
   notices: Notice[];
   requests: number;
@@ -127,8 +130,9 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       withToken.push({ name: 'stripped-signature-real', headers: bearer(stripSignature(token)) });
       withToken.push(...noneWithClaims(token).map((t) => ({ name: t.name, headers: bearer(t.token) })));
       if (options.jwtTestKey) {
-        for (const t of await keyedVariants(token, options.jwtTestKey))
-          withToken.push({ name: t.name, headers: bearer(t.token) });
+        const keyed = await keyedVariants(token, options.jwtTestKey);
+        if (keyed.problem) notices.push({ message: keyed.problem });
+        for (const t of keyed.variants) withToken.push({ name: t.name, headers: bearer(t.token) });
       }
       for (const p of QUERY_TOKEN_PARAMS) {
         withToken.push({ name: `query-${p}`, headers: {}, query: `${p}=${encodeURIComponent(token)}` });
@@ -136,6 +140,11 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     }
 
     let skippedUnsafe = 0;
+    /** Per claim (`aud`, `iss`), the routes that accepted the test token with that claim changed. */
+    const unchecked = new Map<WrongClaim, string[]>();
+    const testTokenExpires = token ? claimsOf(token)?.exp !== undefined : false;
+    /** Routes that accepted a token without `exp` although the preview's own token has one. */
+    const acceptsNoExp: string[] = [];
     const refusesAnonymous: RouteReport[] = [];
     const work = routes.map(async (route) => {
       const method =
@@ -229,12 +238,21 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
         [...opened(/^alg-/, judged), ...opened(/^alg-/, tokenProbes)],
         'accepted an unsigned `alg: none` token: pin the accepted algorithms',
       );
+      // A token without `exp` only matters when the preview issues such tokens (the test token has none);
+      // otherwise forging one takes the key, and it is a notice.
+      const withoutExp = opened(/^no-exp$/, tokenProbes);
+      const expired = opened(/^expired$/, tokenProbes);
+      const expiry = testTokenExpires ? expired : [...expired, ...withoutExp];
+      if (testTokenExpires && withoutExp.length)
+        acceptsNoExp.push(`${route.methods.join(',')} ${route.path}`);
       report(
         'jwt-no-expiry',
         'medium',
         'CWE-613',
-        opened(/^expired$/, tokenProbes),
-        'accepted an expired token: keep the expiry check on',
+        expiry,
+        expired.length
+          ? `accepted an expired token${expiry.length > 1 ? ' and one without `exp`' : ''}: keep the expiry check on`
+          : 'issued a test token without `exp` and accepts tokens without one, so they never expire: give tokens an expiry',
       );
       report(
         'token-in-query-string',
@@ -243,15 +261,22 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
         opened(/^query-/, tokenProbes),
         'accepted the token from the URL query string: accept tokens only in the Authorization header',
       );
-      for (const t of tokenProbes) {
-        if (/^wrong-(audience|issuer)$/.test(t.probe.name) && t.verdict === 'open') {
-          notices.push({
-            message: `${route.methods.join(',')} ${route.path} accepted a token with the ${t.probe.name.replace('wrong-', 'wrong ')}.`,
-          });
-        }
+      for (const claim of Object.keys(WRONG_CLAIMS) as WrongClaim[]) {
+        const probe = WRONG_CLAIMS[claim].probe;
+        if (tokenProbes.some((t) => t.probe.name === probe && t.verdict === 'open'))
+          unchecked.set(claim, [...(unchecked.get(claim) ?? []), `${route.methods.join(',')} ${route.path}`]);
       }
     });
     await Promise.all(work);
+    if (token) notices.push(...uncheckedClaimNotices(unchecked, claimsOf(token) ?? {}));
+    if (acceptsNoExp.length) {
+      const sorted = acceptsNoExp.sort();
+      const named = sorted.slice(0, 3).map((r) => `\`${r}\``);
+      const more = sorted.length - named.length;
+      notices.push({
+        message: `${named.join(', ')}${more ? ` and ${more} other route${more > 1 ? 's' : ''}` : ''} accepted a token signed with jwt-test-key without \`exp\`: a token issued without one would never expire; require the claim when decoding (PyJWT \`options={"require": ["exp"]}\`).`,
+      });
+    }
     if (skippedUnsafe) {
       notices.push({
         message: `${skippedUnsafe} route(s) only accept POST/PUT/PATCH/DELETE and were not probed (set unsafe-methods: true to allow it).`,
@@ -277,6 +302,31 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
   } finally {
     await client.close();
   }
+}
+
+const CLAIM_CHECKS: Record<WrongClaim, string> = {
+  aud: 'the audience, so a token the same key signed for another service is accepted here: check it when decoding (flask_jwt_extended `JWT_DECODE_AUDIENCE`, PyJWT `audience=`)',
+  iss: 'the issuer, so a token the same key signed for another issuer is accepted here: check it when decoding (flask_jwt_extended `JWT_DECODE_ISSUER`, PyJWT `issuer=`)',
+};
+
+/**
+ * No rule covers an unchecked audience or issuer (the key still has to sign the token): one notice per claim naming
+ * the routes, the claim and the value sent instead of the test token's own.
+ */
+function uncheckedClaimNotices(
+  unchecked: ReadonlyMap<WrongClaim, string[]>,
+  claims: Record<string, unknown>,
+): Notice[] {
+  return [...unchecked]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([claim, routes]) => {
+      const sorted = [...routes].sort();
+      const named = sorted.slice(0, 3).map((r) => `\`${r}\``);
+      const more = sorted.length - named.length;
+      return {
+        message: `${named.join(', ')}${more ? ` and ${more} other route${more > 1 ? 's' : ''}` : ''} accepted a token signed with jwt-test-key whose \`${claim}\` was ${JSON.stringify(WRONG_CLAIMS[claim].value)} instead of the test token's ${JSON.stringify(claims[claim])}: the preview does not check ${CLAIM_CHECKS[claim]}.`,
+      };
+    });
 }
 
 /**

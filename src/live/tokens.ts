@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import * as jose from 'jose';
 
 /** Tokens the prober sends, minted with jose; never logged, always redacted in evidence. */
@@ -102,32 +102,77 @@ export function noneWithClaims(token: string): { name: string; token: string }[]
   return claims ? noneTokens(claims).map((t) => ({ ...t, name: `${t.name}-real-claims` })) : [];
 }
 
-async function signingKey(key: string, alg: string): Promise<Uint8Array | jose.CryptoKey> {
-  if (key.includes('-----BEGIN')) return jose.importPKCS8(key, alg);
-  return enc.encode(key);
-}
+const HMAC = /^HS(256|384|512)$/;
 
-/** With the preview's signing key: expired, wrong audience, wrong issuer and no-exp variants of the real token. */
-export async function keyedVariants(token: string, key: string): Promise<{ name: string; token: string }[]> {
-  const claims = claimsOf(token) ?? {};
-  const alg = headerOf(token)?.alg ?? (key.includes('-----BEGIN') ? 'RS256' : 'HS256');
-  const k = await signingKey(key, alg);
+/** The test token's claims that keyed variants replace, with the values they get instead. */
+export const WRONG_CLAIMS = {
+  aud: { probe: 'wrong-audience', value: 'tokengate-wrong-audience' },
+  iss: { probe: 'wrong-issuer', value: 'https://tokengate.invalid/' },
+} as const;
+export type WrongClaim = keyof typeof WRONG_CLAIMS;
+
+export type KeyedVariants =
+  { variants: { name: string; token: string }[]; problem?: undefined } | { variants: []; problem: string };
+
+const SKIPPED = 'the expired, no-exp, wrong-audience and wrong-issuer probes were skipped';
+
+/**
+ * With the preview's signing key (an HMAC secret, or a PKCS#8 PEM private key for RS/PS/ES tokens), variants of the
+ * real token: expired, without `exp`, and with a changed `aud` / `iss` when the token carries that claim (a token
+ * without it was accepted, so the preview cannot require the claim, and a changed one says nothing new). The key must
+ * verify the test token first: signed with any other key, every variant would be refused for the wrong reason.
+ */
+export async function keyedVariants(token: string, key: string): Promise<KeyedVariants> {
+  const claims = claimsOf(token);
+  const alg = headerOf(token)?.alg;
+  if (!claims || !alg || alg.toLowerCase() === 'none') {
+    return {
+      variants: [],
+      problem: `jwt-test-key is set but auth-token is not a signed JWT, so ${SKIPPED}.`,
+    };
+  }
+  const pem = key.includes('-----BEGIN');
+  if (HMAC.test(alg) === pem) {
+    return {
+      variants: [],
+      problem: `jwt-test-key does not suit auth-token's algorithm ${alg} (give the HMAC secret for HS256/384/512, a PKCS#8 PEM private key otherwise), so ${SKIPPED}.`,
+    };
+  }
+  let signing: Uint8Array | jose.CryptoKey;
+  let verifying: Uint8Array | KeyObject;
+  try {
+    signing = pem ? await jose.importPKCS8(key, alg) : enc.encode(key);
+    verifying = pem ? createPublicKey(key) : enc.encode(key);
+  } catch {
+    return {
+      variants: [],
+      problem: `jwt-test-key is not a PKCS#8 PEM private key usable with ${alg}, so ${SKIPPED}.`,
+    };
+  }
+  try {
+    await jose.compactVerify(token, verifying, { algorithms: [alg] });
+  } catch {
+    return {
+      variants: [],
+      problem: `jwt-test-key does not verify auth-token's signature (give the key the preview signs its tokens with), so ${SKIPPED}.`,
+    };
+  }
   const sign = (c: Record<string, unknown>): Promise<string> =>
-    new jose.SignJWT(c).setProtectedHeader({ alg, typ: 'JWT' }).sign(k);
+    new jose.SignJWT(c).setProtectedHeader({ alg, typ: 'JWT' }).sign(signing);
   const t = now();
-  const noExp = Object.fromEntries(Object.entries(claims).filter(([k]) => k !== 'exp'));
-  return [
+  const noExp = Object.fromEntries(Object.entries(claims).filter(([name]) => name !== 'exp'));
+  const variants = [
     { name: 'expired', token: await sign({ ...claims, iat: t - 7200, nbf: t - 7200, exp: t - 3600 }) },
-    {
-      name: 'wrong-audience',
-      token: await sign({ ...claims, aud: 'tokengate-wrong-audience', exp: t + 600 }),
-    },
-    {
-      name: 'wrong-issuer',
-      token: await sign({ ...claims, iss: 'https://tokengate.invalid/', exp: t + 600 }),
-    },
     { name: 'no-exp', token: await sign(noExp) },
   ];
+  for (const [claim, wrong] of Object.entries(WRONG_CLAIMS)) {
+    if (claims[claim] === undefined) continue;
+    variants.push({
+      name: wrong.probe,
+      token: await sign({ ...claims, [claim]: wrong.value, exp: t + 600 }),
+    });
+  }
+  return { variants };
 }
 
 /**
@@ -136,7 +181,7 @@ export async function keyedVariants(token: string, key: string): Promise<{ name:
  */
 export async function crackHmac(token: string, candidates: readonly string[]): Promise<string | undefined> {
   const alg = headerOf(token)?.alg;
-  if (!alg || !/^HS(256|384|512)$/.test(alg)) return undefined;
+  if (!alg || !HMAC.test(alg)) return undefined;
   for (const secret of new Set(candidates)) {
     if (!secret) continue;
     try {
