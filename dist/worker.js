@@ -289,12 +289,32 @@ function interpolatedParts(node, depth) {
     }
     return parts;
 }
+/**
+ * Expressions already converted, for calls nested in calls (each is converted inside its callers and again
+ * as a call of its own). Only conversions that never hit the depth limit are kept: they do not depend on it.
+ */
+const converted = new WeakMap();
+let depthLimitHit = false;
 function toExpr(node, depth = 0) {
     if (!node)
         return { k: 'other', text: '', line: 0 };
+    if (depth > MAX_DEPTH) {
+        depthLimitHit = true;
+        return { k: 'other', text: clip(node.text), line: line(node) };
+    }
+    const known = converted.get(node);
+    if (known)
+        return known;
+    const outerHit = depthLimitHit;
+    depthLimitHit = false;
+    const expr = convert(node, depth);
+    if (!depthLimitHit)
+        converted.set(node, expr);
+    depthLimitHit ||= outerHit;
+    return expr;
+}
+function convert(node, depth) {
     const ln = line(node);
-    if (depth > MAX_DEPTH)
-        return { k: 'other', text: clip(node.text), line: ln };
     const d = depth + 1;
     switch (node.type) {
         case 'identifier':
@@ -833,6 +853,16 @@ function mentionsAuthStatus(node, depth = 0) {
 function readsCredential(node, w, depth = 0, kind = 'any') {
     if (depth > 30)
         return false;
+    // A read found with less depth to spare is found with more; one missed with more is missed with less.
+    const memo = w.credentialMemo[kind];
+    const known = memo.get(node);
+    if (known && (known.value ? depth <= known.depth : depth >= known.depth))
+        return known.value;
+    const value = readsCredentialOnce(node, w, depth, kind);
+    memo.set(node, { value, depth });
+    return value;
+}
+function readsCredentialOnce(node, w, depth, kind) {
     const raw = kind !== 'derived';
     const derived = kind !== 'raw';
     switch (node.type) {
@@ -1013,6 +1043,9 @@ function exprStrings(e) {
 const REQUEST_ROUTE_ATTR = /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
 function allowGuard(cond, negated, w) {
     const text = cond.text;
+    // `if request.endpoint and …` holds for every routed request: no list of anything.
+    if (cond.type === 'attribute' && /^request\.\w+$/.test(text))
+        return undefined;
     const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
     if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck)
         return undefined;
@@ -1207,6 +1240,9 @@ function classifyCondition(cond, negated, w, depth = 0) {
             if (cond.type === 'call' && /^(isinstance|callable|len)$/.test(lastName(cond))) {
                 return allowGuard(cond, negated, w) ?? { kind: 'other' };
             }
+            const signedIn = identityStateTest(cond, w);
+            if (signedIn !== undefined)
+                return { kind: 'presence', present: signedIn !== negated };
             const allow = allowGuard(cond, negated, w);
             if (allow)
                 return allow;
@@ -1230,6 +1266,24 @@ function classifyCondition(cond, negated, w, depth = 0) {
         default:
             return allowGuard(cond, negated, w) ?? { kind: 'other' };
     }
+}
+/**
+ * `current_user.is_authenticated` (or Flask-Login < 0.3's `is_authenticated()`) holds only for a signed-in
+ * caller, `is_anonymous` only for one without credentials: whether there is an identity at all, as a presence
+ * test. Anything else about the identity (`is_admin`, `confirmed`) is a check of it.
+ */
+function identityStateTest(cond, w) {
+    const attr = cond.type === 'call' ? cond.childForFieldName('function') : cond;
+    if (attr?.type !== 'attribute' || (cond.type === 'call' && callArgs(cond).length))
+        return undefined;
+    const obj = attr.childForFieldName('object');
+    if (!obj || !readsCredential(obj, w, 0, 'derived'))
+        return undefined;
+    const name = attr.childForFieldName('attribute')?.text;
+    return name === 'is_authenticated' ? true : name === 'is_anonymous' ? false : undefined;
+}
+function callArgs(call) {
+    return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => !!c && c.type !== 'comment');
 }
 function isReturnOfNothing(stmt) {
     const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
@@ -1641,6 +1695,7 @@ function walkFacts(node, w) {
                             else
                                 w.rawVars.delete(n);
                         }
+                        forgetCredentialAnswers(w);
                     }
                     if (right && left)
                         noteTokenTargets(left, right, w);
@@ -1665,6 +1720,10 @@ function walkFacts(node, w) {
             collectFromExpression(node, w);
     }
 }
+function forgetCredentialAnswers(w) {
+    for (const memo of Object.values(w.credentialMemo))
+        memo.clear();
+}
 function collectFromExpression(node, w) {
     if (!node)
         return;
@@ -1686,6 +1745,7 @@ function bodyFacts(body, scope, params) {
         splitVars: new Set(),
         guards: [],
         depth: 0,
+        credentialMemo: { any: new Map(), raw: new Map(), derived: new Map() },
     };
     walkFacts(body, w);
     return w.facts;
@@ -1777,26 +1837,31 @@ function extractionThreads(files, requested) {
     return chars < PARALLEL_MIN_CHARS ? 1 : Math.min(availableParallelism(), MAX_THREADS);
 }
 /**
- * The module picture of every file, in the order of `files`, and how many of them this thread extracted. With
- * more than one thread the files go to worker threads in batches, handed out as workers become free; whatever
- * a worker could not finish (it failed to start, or died) is done in this thread, so the result is the same in
- * every case.
+ * The module picture of every file, in the order of `files`. With more than one thread, this thread and
+ * `threads - 1` workers take batches of files from one queue; whatever a worker could not finish (it failed to
+ * start, or died) is done in this thread afterwards, so the result is the same in every case. `joinWorkers:
+ * false` leaves every batch to the workers (for checking what crosses between threads).
  */
-async function extractAll(files, threads) {
+async function extractAll(files, threads, { joinWorkers = true } = {}) {
     const results = new Array(files.length);
-    const entry = threads > 1 && files.length > 1 ? workerEntry() : undefined;
-    if (entry)
-        await extractInWorkers(files, Math.min(threads, files.length), entry, results);
+    const workerProblems = [];
+    if (threads > 1 && files.length > 1) {
+        const entry = workerEntry();
+        if (entry) {
+            const workers = Math.min(joinWorkers ? threads - 1 : threads, files.length);
+            await extractInWorkers(files, workers, joinWorkers, entry, results, workerProblems);
+        }
+        else
+            workerProblems.push('the worker script (worker.js) is not beside the bundle');
+    }
     let parser;
-    let inThread = 0;
     for (let i = 0; i < files.length; i++) {
         if (results[i])
             continue;
         parser ??= await pythonParser();
         results[i] = extractFile(parser, files[i].path, files[i].text);
-        inThread++;
     }
-    return { results: results, inThread };
+    return { results: results, workerProblems };
 }
 /**
  * The worker script beside this module: `worker.js` in a bundle, `worker.ts` when running from the sources
@@ -1831,7 +1896,7 @@ function batchesOf(files) {
     });
     return batches;
 }
-async function extractInWorkers(files, threads, entry, results) {
+async function extractInWorkers(files, workers, joinWorkers, entry, results, problems) {
     const batches = batchesOf(files);
     let next = 0;
     const run = () => new Promise((resolve) => {
@@ -1839,10 +1904,11 @@ async function extractInWorkers(files, threads, entry, results) {
             workerData: WORKER_MARKER,
             ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
         });
+        let pending;
         const handOut = () => {
-            const batch = batches[next++];
-            if (batch)
-                worker.postMessage(batch);
+            pending = batches[next++];
+            if (pending)
+                worker.postMessage(pending);
             else
                 void worker.terminate();
         };
@@ -1851,11 +1917,30 @@ async function extractInWorkers(files, threads, entry, results) {
             handOut();
         });
         // A worker that fails leaves its batch unfinished; the main thread picks it up afterwards.
-        worker.on('error', () => void worker.terminate());
-        worker.on('exit', () => resolve());
+        worker.on('error', (err) => {
+            problems.push(`a worker thread failed (${err.message})`);
+            void worker.terminate();
+        });
+        worker.on('exit', (code) => {
+            if (pending && !problems.length)
+                problems.push(`a worker thread stopped early (exit code ${code})`);
+            resolve();
+        });
         handOut();
     });
-    await Promise.all(Array.from({ length: threads }, run));
+    // This thread takes batches from the same queue between the workers' replies; what it extracts is never
+    // copied between threads.
+    const own = async () => {
+        if (!joinWorkers)
+            return;
+        const parser = await pythonParser();
+        for (let batch = batches[next++]; batch; batch = batches[next++]) {
+            const { first } = batch;
+            batch.files.forEach((f, i) => (results[first + i] = extractFile(parser, f.path, f.text)));
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+    };
+    await Promise.all([own(), ...Array.from({ length: workers }, run)]);
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/worker.ts
