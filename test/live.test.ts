@@ -276,7 +276,11 @@ describe('live probing of token handling', () => {
     const strict = await serve(
       guarded(
         async (token) => (
-          await jose.jwtVerify(token, SECRET, { algorithms: ['HS256'], audience: 'shop' }),
+          await jose.jwtVerify(token, SECRET, {
+            algorithms: ['HS256'],
+            audience: 'shop',
+            requiredClaims: ['exp'],
+          }),
           true
         ),
       ),
