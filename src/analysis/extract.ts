@@ -107,31 +107,10 @@ function interpolatedParts(node: SyntaxNode, depth: number): Expr[] | undefined 
   return parts;
 }
 
-/**
- * Expressions already converted, for calls nested in calls (each is converted inside its callers and again
- * as a call of its own). Only conversions that never hit the depth limit are kept: they do not depend on it.
- */
-const converted = new WeakMap<SyntaxNode, Expr>();
-let depthLimitHit = false;
-
 export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
   if (!node) return { k: 'other', text: '', line: 0 };
-  if (depth > MAX_DEPTH) {
-    depthLimitHit = true;
-    return { k: 'other', text: clip(node.text), line: line(node) };
-  }
-  const known = converted.get(node);
-  if (known) return known;
-  const outerHit = depthLimitHit;
-  depthLimitHit = false;
-  const expr = convert(node, depth);
-  if (!depthLimitHit) converted.set(node, expr);
-  depthLimitHit ||= outerHit;
-  return expr;
-}
-
-function convert(node: SyntaxNode, depth: number): Expr {
   const ln = line(node);
+  if (depth > MAX_DEPTH) return { k: 'other', text: clip(node.text), line: ln };
   const d = depth + 1;
   switch (node.type) {
     case 'identifier':
@@ -655,13 +634,9 @@ interface FactWalk {
   splitVars: Set<string>;
   guards: Guard[];
   depth: number;
-  /**
-   * readsCredential's answers by kind and node, with the depth they were found at; valid until the names
-   * holding credentials change. Calls nested in calls ask about the same subtrees again and again.
-   */
-  credentialMemo: Record<CredentialKind, Map<SyntaxNode, { value: boolean; depth: number }>>;
 }
 
+/** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
 /**
  * Which credentials a read counts: `raw` — as the client sent them (headers, cookies, arguments,
  * `request.authorization`, and names holding them); `derived` — what a verifier, a lookup or the framework
@@ -672,16 +647,6 @@ type CredentialKind = 'any' | 'raw' | 'derived';
 /** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
 function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: CredentialKind = 'any'): boolean {
   if (depth > 30) return false;
-  // A read found with less depth to spare is found with more; one missed with more is missed with less.
-  const memo = w.credentialMemo[kind];
-  const known = memo.get(node);
-  if (known && (known.value ? depth <= known.depth : depth >= known.depth)) return known.value;
-  const value = readsCredentialOnce(node, w, depth, kind);
-  memo.set(node, { value, depth });
-  return value;
-}
-
-function readsCredentialOnce(node: SyntaxNode, w: FactWalk, depth: number, kind: CredentialKind): boolean {
   const raw = kind !== 'derived';
   const derived = kind !== 'raw';
   switch (node.type) {
@@ -1472,7 +1437,6 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
               if (raw) w.rawVars.add(n);
               else w.rawVars.delete(n);
             }
-            forgetCredentialAnswers(w);
           }
           if (right && left) noteTokenTargets(left, right, w);
           if (left?.type === 'attribute') {
@@ -1497,10 +1461,6 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
   }
 }
 
-function forgetCredentialAnswers(w: FactWalk): void {
-  for (const memo of Object.values(w.credentialMemo)) memo.clear();
-}
-
 function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   if (!node) return;
   scanQueryTokenReads(node, w, 0);
@@ -1520,7 +1480,6 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     splitVars: new Set(),
     guards: [],
     depth: 0,
-    credentialMemo: { any: new Map(), raw: new Map(), derived: new Map() },
   };
   walkFacts(body, w);
   return w.facts;
