@@ -647,6 +647,7 @@ type CredentialKind = 'any' | 'raw' | 'derived';
 /** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
 function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: CredentialKind = 'any'): boolean {
   if (depth > 30) return false;
+  if (depth === 0 && !mayReadCredential(node.text, w)) return false;
   const raw = kind !== 'derived';
   const derived = kind !== 'raw';
   switch (node.type) {
@@ -713,6 +714,17 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       return false;
   }
   for (const c of node.namedChildren) if (c && readsCredential(c, w, depth + 1, kind)) return true;
+  return false;
+}
+
+/** Every read readsCredential recognises names one of these, or a name known to hold a credential. */
+const CREDENTIAL_WORDS = /request|session|current_user|current_identity|get_jwt|get_raw_jwt|\bg\s*\./;
+
+/** False when `text` cannot contain a credential read: most statements, which then need no walk. */
+function mayReadCredential(text: string, w: FactWalk): boolean {
+  if (CREDENTIAL_WORDS.test(text)) return true;
+  for (const name of w.credVars) if (text.includes(name)) return true;
+  for (const name of w.rawVars) if (text.includes(name)) return true;
   return false;
 }
 
@@ -1282,6 +1294,8 @@ function argumentsCarryToken(call: SyntaxNode, w: FactWalk): boolean {
 /** `request.args.get('token')`, `request.values['access_token']`: a token taken from the URL. */
 function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (depth > 40 || node.type === 'lambda' || node.type === 'function_definition') return;
+  // Both forms read `request.args` or `request.values`.
+  if (depth === 0 && !node.text.includes('request')) return;
   if (node.type === 'call' || node.type === 'subscript') {
     const target =
       node.type === 'call'
