@@ -289,32 +289,12 @@ function interpolatedParts(node, depth) {
     }
     return parts;
 }
-/**
- * Expressions already converted, for calls nested in calls (each is converted inside its callers and again
- * as a call of its own). Only conversions that never hit the depth limit are kept: they do not depend on it.
- */
-const converted = new WeakMap();
-let depthLimitHit = false;
 function toExpr(node, depth = 0) {
     if (!node)
         return { k: 'other', text: '', line: 0 };
-    if (depth > MAX_DEPTH) {
-        depthLimitHit = true;
-        return { k: 'other', text: clip(node.text), line: line(node) };
-    }
-    const known = converted.get(node);
-    if (known)
-        return known;
-    const outerHit = depthLimitHit;
-    depthLimitHit = false;
-    const expr = convert(node, depth);
-    if (!depthLimitHit)
-        converted.set(node, expr);
-    depthLimitHit ||= outerHit;
-    return expr;
-}
-function convert(node, depth) {
     const ln = line(node);
+    if (depth > MAX_DEPTH)
+        return { k: 'other', text: clip(node.text), line: ln };
     const d = depth + 1;
     switch (node.type) {
         case 'identifier':
@@ -853,16 +833,8 @@ function mentionsAuthStatus(node, depth = 0) {
 function readsCredential(node, w, depth = 0, kind = 'any') {
     if (depth > 30)
         return false;
-    // A read found with less depth to spare is found with more; one missed with more is missed with less.
-    const memo = w.credentialMemo[kind];
-    const known = memo.get(node);
-    if (known && (known.value ? depth <= known.depth : depth >= known.depth))
-        return known.value;
-    const value = readsCredentialOnce(node, w, depth, kind);
-    memo.set(node, { value, depth });
-    return value;
-}
-function readsCredentialOnce(node, w, depth, kind) {
+    if (depth === 0 && !mayReadCredential(node.text, w))
+        return false;
     const raw = kind !== 'derived';
     const derived = kind !== 'raw';
     switch (node.type) {
@@ -930,6 +902,20 @@ function readsCredentialOnce(node, w, depth, kind) {
     }
     for (const c of node.namedChildren)
         if (c && readsCredential(c, w, depth + 1, kind))
+            return true;
+    return false;
+}
+/** Every read readsCredential recognises names one of these, or a name known to hold a credential. */
+const CREDENTIAL_WORDS = /request|session|current_user|current_identity|get_jwt|get_raw_jwt|\bg\s*\./;
+/** False when `text` cannot contain a credential read: most statements, which then need no walk. */
+function mayReadCredential(text, w) {
+    if (CREDENTIAL_WORDS.test(text))
+        return true;
+    for (const name of w.credVars)
+        if (text.includes(name))
+            return true;
+    for (const name of w.rawVars)
+        if (text.includes(name))
             return true;
     return false;
 }
@@ -1519,6 +1505,9 @@ function argumentsCarryToken(call, w) {
 function scanQueryTokenReads(node, w, depth) {
     if (depth > 40 || node.type === 'lambda' || node.type === 'function_definition')
         return;
+    // Both forms read `request.args` or `request.values`.
+    if (depth === 0 && !node.text.includes('request'))
+        return;
     if (node.type === 'call' || node.type === 'subscript') {
         const target = node.type === 'call'
             ? (node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')
@@ -1695,7 +1684,6 @@ function walkFacts(node, w) {
                             else
                                 w.rawVars.delete(n);
                         }
-                        forgetCredentialAnswers(w);
                     }
                     if (right && left)
                         noteTokenTargets(left, right, w);
@@ -1720,10 +1708,6 @@ function walkFacts(node, w) {
             collectFromExpression(node, w);
     }
 }
-function forgetCredentialAnswers(w) {
-    for (const memo of Object.values(w.credentialMemo))
-        memo.clear();
-}
 function collectFromExpression(node, w) {
     if (!node)
         return;
@@ -1745,7 +1729,6 @@ function bodyFacts(body, scope, params) {
         splitVars: new Set(),
         guards: [],
         depth: 0,
-        credentialMemo: { any: new Map(), raw: new Map(), derived: new Map() },
     };
     walkFacts(body, w);
     return w.facts;
