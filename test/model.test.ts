@@ -1334,3 +1334,421 @@ describe('severity', () => {
     ]);
   });
 });
+
+describe('Flask-AppBuilder and Api wrapper methods', () => {
+  it('models FAB views and APIs registered on an AppBuilder, with their route_base and guards', async () => {
+    const a = await analyzeFiles({
+      'app/__init__.py': `
+        from flask import Flask
+        from flask_appbuilder import AppBuilder, SQLA
+        app = Flask(__name__)
+        db = SQLA(app)
+        appbuilder = AppBuilder(app, db.session)
+        from . import views
+      `,
+      'app/views.py': `
+        from flask_appbuilder import BaseView, expose, has_access
+        from flask_appbuilder.api import BaseApi, expose as api_expose, protect, safe
+        from flask_appbuilder.security.decorators import permission_name
+        from . import appbuilder
+
+        class MyView(BaseView):
+            default_view = "method1"
+
+            @expose("/method1/")
+            @has_access
+            def method1(self):
+                return "hi"
+
+            @expose("/public/<string:name>", methods=["GET", "POST"])
+            def method2(self, name):
+                return name
+
+        class Reports(BaseView):
+            route_base = "/reports"
+
+            @expose("/")
+            def index(self):
+                return "x"
+
+        class ExampleApi(BaseApi):
+            resource_name = "example"
+
+            @api_expose("/greeting", methods=["POST"])
+            @protect()
+            @safe
+            @permission_name("greet")
+            def greeting(self):
+                return self.response(200, message="Hello")
+
+            @api_expose("/open")
+            @safe
+            def open(self):
+                return self.response(200)
+
+        class Other(BaseApi):
+            version = "v2"
+
+            @api_expose("/")
+            @protect()
+            def get_all(self):
+                return self.response(200)
+
+        appbuilder.add_view(MyView, "My View", category="Mine")
+        appbuilder.add_view_no_menu(Reports())
+        appbuilder.add_api(ExampleApi)
+        appbuilder.add_api(Other)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /myview/method1/ MyView.method1 app/views.py:9-12 protected [has_access]',
+      'GET,POST /myview/public/<string:name> MyView.method2 app/views.py:14-16 unprotected',
+      'GET /reports/ Reports.index app/views.py:21-23 unprotected',
+      'POST /api/v1/example/greeting ExampleApi.greeting app/views.py:28-33 protected [protect()]',
+      'GET /api/v1/example/open ExampleApi.open app/views.py:35-38 unprotected',
+      'GET /api/v2/other/ Other.get_all app/views.py:43-46 protected [protect()]',
+    ]);
+  });
+
+  it('binds an AppBuilder created without an app through init_app', async () => {
+    const a = await analyzeFiles({
+      'ext.py': `
+        from flask_appbuilder import AppBuilder
+        appbuilder = AppBuilder()
+      `,
+      'app.py': `
+        from flask import Flask
+        from flask_appbuilder import BaseView, expose
+        from ext import appbuilder
+
+        class Hello(BaseView):
+            @expose("/")
+            def hi(self):
+                return "hi"
+
+        def create_app():
+            app = Flask(__name__)
+            appbuilder.init_app(app, None)
+            appbuilder.add_view_no_menu(Hello, endpoint="hello")
+            return app
+      `,
+    });
+    expect(rows(a)).toEqual(['GET /hello/ hello.hi app.py:6-8 unprotected']);
+  });
+
+  it('says so when Flask-AppBuilder is imported but no route could be followed', async () => {
+    const a = await analyzeFiles({
+      'views.py': `
+        from flask_appbuilder import BaseView, expose
+        class Hello(BaseView):
+            @expose("/")
+            def hi(self):
+                return "hi"
+        def register(builder):
+            builder.add_view(Hello, "Hello")
+      `,
+    });
+    expect(rows(a)).toEqual([]);
+    expect(a.notices.map((n) => `${n.file}: ${n.message}`)).toEqual([
+      'views.py: imports Flask-AppBuilder, but no route registered through it could be followed; its views are missing from the model.',
+    ]);
+  });
+
+  it('evaluates Api subclass wrapper methods around self.add_resource per call site (Redash)', async () => {
+    const a = await analyzeFiles({
+      'redash/handlers/api.py': `
+        from flask_restful import Api
+        from redash.utils import org_scoped_rule
+        from redash.handlers.dashboards import DashboardResource, DashboardListResource, PublicDashboardResource
+
+        class ApiExt(Api):
+            def add_org_resource(self, resource, *urls, **kwargs):
+                urls = [org_scoped_rule(url) for url in urls]
+                return self.add_resource(resource, *urls, **kwargs)
+
+            def add_one(self, resource, url, **kwargs):
+                return self.add_resource(resource, org_scoped_rule(url), **kwargs)
+
+        api = ApiExt()
+        api.add_org_resource(DashboardListResource, "/api/dashboards", endpoint="dashboards")
+        api.add_org_resource(DashboardResource, "/api/dashboards/<id>", "/api/dashboards/<id>/x", endpoint="dashboard")
+        api.add_one(PublicDashboardResource, "/api/dashboards/public/<token>")
+
+        def init_app(app):
+            api.init_app(app)
+      `,
+      'redash/utils.py': `
+        def org_scoped_rule(rule):
+            if settings.MULTI_ORG:
+                return "/<org_slug>{}".format(rule)
+            return rule
+      `,
+      'redash/handlers/dashboards.py': `
+        from flask_restful import Resource
+        from flask_login import login_required
+
+        class BaseResource(Resource):
+            decorators = [login_required]
+
+        class DashboardListResource(BaseResource):
+            def get(self):
+                return []
+
+        class DashboardResource(BaseResource):
+            def get(self, id):
+                return {}
+
+            def delete(self, id):
+                return {}
+
+        class PublicDashboardResource(Resource):
+            def get(self, token):
+                return {}
+      `,
+      'redash/__init__.py': `
+        from flask import Flask
+        from redash.handlers.api import init_app
+        def create_app():
+            app = Flask(__name__)
+            init_app(app)
+            return app
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /api/dashboards dashboards redash/handlers/dashboards.py:8-9 protected [BaseResource decorators: login_required]',
+      'GET /api/dashboards/<id> dashboard redash/handlers/dashboards.py:12-13 protected [BaseResource decorators: login_required]',
+      'GET /api/dashboards/<id>/x dashboard redash/handlers/dashboards.py:12-13 protected [BaseResource decorators: login_required]',
+      'DELETE /api/dashboards/<id> dashboard redash/handlers/dashboards.py:15-16 protected [BaseResource decorators: login_required]',
+      'DELETE /api/dashboards/<id>/x dashboard redash/handlers/dashboards.py:15-16 protected [BaseResource decorators: login_required]',
+      'GET /api/dashboards/public/<token> publicdashboardresource redash/handlers/dashboards.py:19-20 unprotected',
+    ]);
+  });
+});
+
+describe('project helpers and account state (CTFd, Redash)', () => {
+  const ctfd = (views: string): Record<string, string> => ({
+    'CTFd/__init__.py': `
+      from flask import Flask
+      from CTFd.views import views
+      app = Flask(__name__)
+      app.register_blueprint(views)
+    `,
+    'CTFd/utils/user/__init__.py': `
+      from flask import session
+      from CTFd.models import Users
+      def authed():
+          return bool(session.get("id", False))
+      def get_current_user():
+          if authed():
+              return Users.query.filter_by(id=session["id"]).first()
+      def is_admin():
+          if authed():
+              return get_current_user().type == "admin"
+          else:
+              return False
+      def is_verified():
+          user = get_current_user()
+          return user.verified
+    `,
+    'CTFd/utils/config.py': `
+      def get_config(key):
+          return None
+      def ctftime():
+          return True
+    `,
+    'CTFd/utils/decorators/__init__.py': `
+      import functools
+      from flask import abort, redirect, request, url_for
+      from CTFd.utils.config import get_config, ctftime
+      from CTFd.utils import user as current_user
+      from CTFd.utils.user import authed, is_admin
+      def during_ctf_time_only(f):
+          @functools.wraps(f)
+          def during_ctf_time_only_wrapper(*args, **kwargs):
+              if ctftime():
+                  return f(*args, **kwargs)
+              else:
+                  abort(403)
+          return during_ctf_time_only_wrapper
+      def require_verified_emails(f):
+          @functools.wraps(f)
+          def _require_verified_emails(*args, **kwargs):
+              if get_config("verify_emails"):
+                  if current_user.authed():
+                      if current_user.is_admin() is False and current_user.is_verified() is False:
+                          return redirect(url_for("auth.confirm"))
+              return f(*args, **kwargs)
+          return _require_verified_emails
+      def authed_only(f):
+          @functools.wraps(f)
+          def authed_only_wrapper(*args, **kwargs):
+              if authed():
+                  return f(*args, **kwargs)
+              else:
+                  return redirect(url_for("auth.login", next=request.full_path))
+          return authed_only_wrapper
+      def admins_only(f):
+          @functools.wraps(f)
+          def admins_only_wrapper(*args, **kwargs):
+              if is_admin():
+                  return f(*args, **kwargs)
+              else:
+                  abort(403)
+          return admins_only_wrapper
+    `,
+    'CTFd/views.py': views,
+  });
+
+  it('follows credential predicates behind project helpers, across modules and a module aliased as current_user', async () => {
+    const a = await analyzeFiles(
+      ctfd(`
+        from flask import Blueprint
+        from CTFd.utils import user as current_user
+        from CTFd.utils.decorators import authed_only, admins_only, require_verified_emails, during_ctf_time_only
+        views = Blueprint('views', __name__)
+        @views.route('/settings', methods=['GET', 'POST'])
+        @authed_only
+        def settings():
+            return {}
+        @views.route('/admin/config', methods=['POST'])
+        @admins_only
+        def config():
+            return {}
+        @views.route('/api/v1/challenges/attempt', methods=['POST'])
+        @during_ctf_time_only
+        @require_verified_emails
+        def attempt():
+            return {}
+        @views.route('/api/v1/users/me', methods=['PATCH'])
+        def me():
+            if current_user.is_admin():
+                return {}
+            return {}
+      `),
+    );
+    expect(rows(a)).toEqual([
+      'GET,POST /settings views.settings CTFd/views.py:5-8 protected [authed_only]',
+      'POST /admin/config views.config CTFd/views.py:9-12 protected [admins_only]',
+      'POST /api/v1/challenges/attempt views.attempt CTFd/views.py:13-17 unprotected',
+      'PATCH /api/v1/users/me views.me CTFd/views.py:18-22 unprotected',
+    ]);
+    // The fix names a decorator that authenticates, never an account-state one.
+    const attempt = a.findings.find(
+      (f) => f.ruleId === 'missing-authentication' && f.location.startLine === 13,
+    );
+    expect(attempt?.message).toContain('`@admins_only`');
+    expect(a.findings.map((f) => f.message).join('\n')).not.toMatch(/during_ctf_time_only|require_verified/);
+  });
+
+  it('gives the generic advice when the app has only account-state decorators', async () => {
+    const a = await analyzeFiles(
+      ctfd(`
+        from flask import Blueprint
+        from flask_login import LoginManager
+        from CTFd.utils.decorators import require_verified_emails, during_ctf_time_only
+        views = Blueprint('views', __name__)
+        login = LoginManager()
+        @views.route('/api/v1/challenges/attempt', methods=['POST'])
+        @during_ctf_time_only
+        @require_verified_emails
+        def attempt():
+            return {}
+      `),
+    );
+    expect(routeTable(a)).toEqual(['POST /api/v1/challenges/attempt unprotected']);
+    const messages = a.findings.filter((f) => f.ruleId === 'missing-authentication').map((f) => f.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).not.toMatch(/during_ctf_time_only|require_verified/);
+  });
+
+  it('still treats current_user from Flask-Login (or not imported) as the signed-in caller', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, abort
+        from flask_login import LoginManager, current_user
+        app = Flask(__name__)
+        LoginManager(app)
+        def admin_required(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not current_user.is_admin:
+                    abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+        @app.post('/admin/users')
+        @admin_required
+        def create_user():
+            return {}
+      `,
+    });
+    expect(routeTable(a)).toEqual(['POST /admin/users protected']);
+  });
+
+  it('concatenates class decorators built with + (Redash embeds)', async () => {
+    const a = await analyzeFiles({
+      'redash/handlers/base.py': `
+        from flask_login import login_required
+        from flask_restful import Resource
+        class BaseResource(Resource):
+            decorators = [login_required]
+      `,
+      'redash/handlers/embed.py': `
+        from redash.handlers.base import BaseResource
+        from redash.security import csp_allows_embeding
+        class EmbedQueryResource(BaseResource):
+            decorators = BaseResource.decorators + [csp_allows_embeding]
+            def get(self, query_id):
+                return {}
+        class QueryResultResource(BaseResource):
+            method_decorators = BaseResource.decorators + [csp_allows_embeding]
+            def post(self, query_id):
+                return {}
+      `,
+      'redash/security.py': `
+        def csp_allows_embeding(fn):
+            return fn
+      `,
+      'redash/app.py': `
+        from flask import Flask
+        from flask_restful import Api
+        from redash.handlers.embed import EmbedQueryResource, QueryResultResource
+        app = Flask(__name__)
+        api = Api(app)
+        api.add_resource(EmbedQueryResource, '/embed/query/<query_id>')
+        api.add_resource(QueryResultResource, '/api/query_results/<query_id>')
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /embed/query/<query_id> embedqueryresource redash/handlers/embed.py:5-6 protected [EmbedQueryResource decorators: login_required]',
+      'POST /api/query_results/<query_id> queryresultresource redash/handlers/embed.py:9-10 protected [BaseResource decorators: login_required; QueryResultResource.method_decorators: login_required]',
+    ]);
+  });
+
+  it('treats identity used only when signed in as optional auth (if statement and conditional expression)', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_login import LoginManager, current_user, login_required
+        app = Flask(__name__)
+        LoginManager(app)
+        @app.route('/account')
+        @login_required
+        def account():
+            return {}
+        @app.route('/whoami')
+        def whoami():
+            return {'email': current_user.email if current_user.is_authenticated else '-'}
+        @app.route('/greeting')
+        def greeting():
+            name = 'stranger'
+            if current_user.is_authenticated:
+                name = current_user.username
+            return {'name': name}
+      `,
+    });
+    const optional = a.routes.filter((r) => r.auth.optional).map((r) => r.path);
+    expect(optional).toEqual(['/whoami', '/greeting']);
+    expect(a.findings.filter((f) => f.ruleId === 'missing-authentication')).toEqual([]);
+  });
+});

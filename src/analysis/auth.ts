@@ -137,6 +137,8 @@ export class AuthAnalyzer {
   private readonly customCache = new Map<FunctionIR, GuardInfo>();
   private readonly rejectCache = new Map<FunctionIR, boolean>();
   private readonly hookCache = new Map<FunctionIR, HookAnalysis>();
+  private readonly predicateCache = new Map<FunctionIR, boolean>();
+  private readonly factsCache = new Map<FunctionIR, BodyFacts>();
 
   constructor(private readonly project: Project) {}
 
@@ -271,7 +273,7 @@ export class AuthAnalyzer {
     const cached = this.rejectCache.get(fn);
     if (cached !== undefined) return cached;
     this.rejectCache.set(fn, false);
-    const facts = fn.facts;
+    const facts = this.facts(fn);
     let verifies = false;
     let reads = facts.credentialReads.length > 0;
     for (const c of facts.calls) {
@@ -292,10 +294,11 @@ export class AuthAnalyzer {
    * tested for presence or format only, and never compared, looked up or verified.
    */
   checksPresenceOnly(fn: FunctionIR): boolean {
+    const facts = this.facts(fn);
     return (
-      presenceOnly(fn.facts) &&
+      presenceOnly(facts) &&
       !this.rejectsWithoutCredentials(fn) &&
-      fn.facts.rejects.some((r) => reachesAbsent(r.guards, false))
+      facts.rejects.some((r) => reachesAbsent(r.guards, false))
     );
   }
 
@@ -303,7 +306,7 @@ export class AuthAnalyzer {
   weakness(fn: FunctionIR): string | undefined {
     if (this.rejectsWithoutCredentials(fn)) return undefined;
     if (this.checksPresenceOnly(fn)) return PRESENCE_ONLY;
-    const swallows = fn.facts.calls.some(
+    const swallows = this.facts(fn).calls.some(
       (c) =>
         reachesAbsent(c.guards, false) &&
         !reachesAbsent(c.guards, true) &&
@@ -317,17 +320,19 @@ export class AuthAnalyzer {
    * rejects: anonymous callers are served on purpose, like optional authentication.
    */
   servesAnonymous(fn: FunctionIR): boolean {
-    const facts = fn.facts;
+    const facts = this.facts(fn);
     if (!facts.credentialReads.length || this.rejectsWithoutCredentials(fn)) return false;
     const underPresence = (guards: Guard[]): boolean =>
       guards.some((g) => g.kind === 'presence' && g.present);
     return (
-      facts.calls.some((c) => underPresence(c.guards)) || facts.passes.some((p) => underPresence(p.guards))
+      facts.presenceReads.length > 0 ||
+      facts.calls.some((c) => underPresence(c.guards)) ||
+      facts.passes.some((p) => underPresence(p.guards))
     );
   }
 
   private callsOptionalVerifier(fn: FunctionIR): boolean {
-    return fn.facts.calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
+    return this.facts(fn).calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
   }
 
   callKind(
@@ -363,11 +368,70 @@ export class AuthAnalyzer {
     return 'other';
   }
 
+  /**
+   * A project function whose result derives from a credential: it returns a credential read
+   * (`bool(session.get("id"))`, `get_current_user().type == "admin"`), or the result of another such function
+   * (directly, through `bool`, comparisons, `and`/`or`, or `if authed(): return True`). Helpers in other
+   * modules are followed through the project's name resolution.
+   */
+  isCredentialPredicate(fn: FunctionIR): boolean {
+    const cached = this.predicateCache.get(fn);
+    if (cached !== undefined) return cached;
+    this.predicateCache.set(fn, false);
+    let result = fn.facts.returnsCredential;
+    for (const src of fn.facts.returnSources) {
+      if (result) break;
+      result = this.project
+        .evalExpr(src, fn.scope)
+        .some((v) => (v.t === 'func' || v.t === 'callresult') && this.isCredentialPredicate(v.fn));
+    }
+    this.predicateCache.set(fn, result);
+    return result;
+  }
+
+  /**
+   * The body's facts with helper predicates in conditions resolved: a call of a credential predicate tests
+   * whether the caller is signed in (a presence test that reads a credential), any other call is `other`.
+   */
+  facts(fn: FunctionIR): BodyFacts {
+    const cached = this.factsCache.get(fn);
+    if (cached) return cached;
+    const raw = fn.facts;
+    const hasPredicate = (guards: Guard[]): boolean => guards.some((g) => g.kind === 'predicate');
+    if (![...raw.rejects, ...raw.passes, ...raw.calls].some((x) => hasPredicate(x.guards))) {
+      this.factsCache.set(fn, raw);
+      return raw;
+    }
+    const reads = new Set(raw.credentialReads);
+    const resolve = <T extends { line: number; guards: Guard[] }>(x: T): T => {
+      if (!hasPredicate(x.guards)) return x;
+      const guards = x.guards.map((g): Guard => {
+        if (g.kind !== 'predicate') return g;
+        const credential = this.project
+          .evalExpr(g.fn, fn.scope)
+          .some((v) => v.t === 'func' && this.isCredentialPredicate(v.fn));
+        if (!credential) return { kind: 'other' };
+        reads.add(x.line);
+        return { kind: 'presence', present: g.present };
+      });
+      return { ...x, guards };
+    };
+    const facts: BodyFacts = {
+      ...raw,
+      rejects: raw.rejects.map(resolve),
+      passes: raw.passes.map(resolve),
+      calls: raw.calls.map(resolve),
+    };
+    facts.credentialReads = [...reads].sort((a, b) => a - b);
+    this.factsCache.set(fn, facts);
+    return facts;
+  }
+
   /** A before_request hook: does it protect, fail open, and which requests does it let through by design? */
   analyzeHook(fn: FunctionIR): HookAnalysis {
     const cached = this.hookCache.get(fn);
     if (cached) return cached;
-    const facts = fn.facts;
+    const facts = this.facts(fn);
     const allow: HookAllow = {
       endpoints: [],
       endpointPrefixes: [],

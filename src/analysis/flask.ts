@@ -1,7 +1,7 @@
 import type { Notice } from '../types.js';
 import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
-import { type CallExpr, type Inst, type Project, exprText } from './project.js';
+import { type CallExpr, type Inst, type Project, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
 
 /**
@@ -32,6 +32,15 @@ const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint',
 const SMOREST_API = 'flask_smorest.Api';
 const API_CLASSES = new Set(['flask_restful.Api', 'flask_restx.Api', 'flask_restplus.Api']);
 const NAMESPACE_CLASSES = new Set(['flask_restx.Namespace', 'flask_restplus.Namespace']);
+/** Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_view_no_menu(View)`, `add_api(Api)`. */
+const APPBUILDER = 'flask_appbuilder.AppBuilder';
+const FAB_REGISTRATIONS = new Set(['add_view', 'add_view_no_menu', 'add_api']);
+/** Flask-AppBuilder decorators that guard a view; its other decorators (`expose`, `safe`, `rison`…) do not. */
+const FAB_GUARDS = new Set([
+  'flask_appbuilder.protect',
+  'flask_appbuilder.has_access',
+  'flask_appbuilder.has_access_api',
+]);
 const ROUTE_METHODS: Record<string, string | undefined> = {
   route: undefined,
   get: 'GET',
@@ -132,6 +141,9 @@ export class FlaskModel {
   private readonly hooks = new Map<string, HookRef[]>();
   private readonly apiBindings = new Map<string, Inst[]>();
   private readonly nsBindings = new Map<string, { api: Inst; path?: string }[]>();
+  /** Flask-AppBuilder: the apps an AppBuilder is bound to, and the views registered on it. */
+  private readonly fabBindings = new Map<string, Inst[]>();
+  private readonly pendingFabViews: { builder: Inst; cls: ClassIR; endpoint?: string; api: boolean }[] = [];
   private readonly classAttrAssigns = new Map<ClassIR, Record<string, { value: Expr; scope: Scope }>>();
   private readonly mountCache = new Map<string, Mount[]>();
   private readonly classScopes = new Set<Scope>();
@@ -145,7 +157,7 @@ export class FlaskModel {
     extraDecorators?: { expr: Expr; scope: Scope; source: string };
   }[] = [];
   readonly routes: ModelRoute[] = [];
-  /** Problems with OpenAPI documents referenced by connexion apps. */
+  /** Problems with OpenAPI documents referenced by connexion apps, and frameworks imported but not modelled. */
   readonly specNotices: Notice[] = [];
   private readonly routeKeys = new Set<string>();
   private readonly routeMounts = new Map<ModelRoute, Mount>();
@@ -183,7 +195,9 @@ export class FlaskModel {
       }
     }
     this.collectApiResources();
+    this.expandFabViews();
     this.collectLoginDisabled();
+    if (!this.routes.length) this.noticeUnmodelledFrameworks();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
     for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
     for (const inst of this.project.allInstances()) {
@@ -296,19 +310,20 @@ export class FlaskModel {
   /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */
   private bindConstructor(call: CallExpr, scope: Scope): void {
     for (const v of this.project.evalExpr(call, scope)) {
-      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || v.qn === SMOREST_API)) continue;
+      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || v.qn === SMOREST_API || v.qn === APPBUILDER)) continue;
       const target = call.args[0] ?? call.kw.app;
       if (target) this.bindApi(v, target, scope);
     }
   }
 
   private bindApi(api: Inst, target: Expr, scope: Scope): void {
-    const list = this.apiBindings.get(api.key) ?? [];
+    const bindings = api.qn === APPBUILDER ? this.fabBindings : this.apiBindings;
+    const list = bindings.get(api.key) ?? [];
     for (const t of this.project.evalExpr(target, scope)) {
       if (t.t === 'inst' && (APP_CLASSES.has(t.qn) || BLUEPRINT_CLASSES.has(t.qn)) && !list.includes(t))
         list.push(t);
     }
-    this.apiBindings.set(api.key, list);
+    bindings.set(api.key, list);
   }
 
   private collectCall(call: CallExpr, span: Span, scope: Scope): void {
@@ -323,12 +338,20 @@ export class FlaskModel {
         'init_app',
         'add_namespace',
         'add_api',
+        'add_view',
+        'add_view_no_menu',
       ].includes(method)
     ) {
       return;
     }
     for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
       if (owner.t !== 'inst') continue;
+      if (owner.qn === APPBUILDER) {
+        if (method === 'init_app' && (call.args[0] ?? call.kw.app))
+          this.bindApi(owner, (call.args[0] ?? call.kw.app)!, scope);
+        if (FAB_REGISTRATIONS.has(method)) this.addFabView(owner, call, scope);
+        continue;
+      }
       switch (method) {
         case 'register_blueprint':
           if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn) || owner.qn === SMOREST_API)
@@ -723,12 +746,237 @@ export class FlaskModel {
     }
   }
 
+  /** No route found, but the tree imports a framework whose views may be registered in ways we do not follow. */
+  private noticeUnmodelledFrameworks(): void {
+    const frameworks: Record<string, string> = {
+      flask_appbuilder: 'Flask-AppBuilder',
+      flask_admin: 'Flask-Admin',
+    };
+    const seen = new Set<string>();
+    for (const m of this.project.modules) {
+      const scopes = [m.scope, ...m.allFunctions.map((f) => f.scope)];
+      for (const imp of scopes.flatMap((sc) => [...sc.imports.values()])) {
+        const top = imp.module.split('.')[0]!;
+        const name = frameworks[top];
+        if (!name || seen.has(top)) continue;
+        seen.add(top);
+        this.specNotices.push({
+          file: m.file,
+          message: `imports ${name}, but no route registered through it could be followed; its views are missing from the model.`,
+        });
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Flask-AppBuilder views and APIs.
+
+  /** `appbuilder.add_view(View, "Name")`, `add_view(View())`, `add_view_no_menu(View, endpoint=…)`, `add_api(Api)`. */
+  private addFabView(builder: Inst, call: CallExpr, scope: Scope): void {
+    if (call.fn.k !== 'attr') return;
+    const viewExpr = call.args[0] ?? call.kw.baseview;
+    if (!viewExpr) return;
+    const classExpr = viewExpr.k === 'call' ? viewExpr.fn : viewExpr;
+    const endpointExpr = call.fn.attr === 'add_view_no_menu' ? (call.kw.endpoint ?? call.args[1]) : undefined;
+    const endpoint = endpointExpr ? this.project.evalString(endpointExpr, scope) : undefined;
+    for (const v of this.project.evalExpr(classExpr, scope)) {
+      if (v.t !== 'class') continue;
+      const api = call.fn.attr === 'add_api' || /Api$/.test(this.project.extBaseOf(v.cls) ?? '');
+      if (
+        !this.pendingFabViews.some((p) => p.builder === builder && p.cls === v.cls && p.endpoint === endpoint)
+      )
+        this.pendingFabViews.push({ builder, cls: v.cls, endpoint, api });
+    }
+  }
+
+  /**
+   * FAB makes a blueprint per view, named after the class, with `route_base` as its prefix (default
+   * `/<class name lower>`, for APIs `/api/<version>/<resource_name>`), and one rule per `@expose(url, methods)`.
+   */
+  private expandFabViews(): void {
+    for (const p of this.pendingFabViews) {
+      const cls = p.cls;
+      const attrString = (name: string): string | undefined => {
+        const a = this.classAttr(cls, name);
+        return a ? this.project.evalString(a.value, a.scope) : undefined;
+      };
+      const resource = (attrString('resource_name') ?? cls.name).toLowerCase();
+      const routeBase =
+        attrString('route_base') ??
+        (p.api ? `/api/${attrString('version') ?? 'v1'}/${resource}` : `/${cls.name.toLowerCase()}`);
+      const blueprint = p.endpoint ?? cls.name;
+      for (const app of this.fabBindings.get(p.builder.key) ?? []) {
+        for (const fn of this.classMethods(cls).values()) {
+          const scope = fn.scope.parent ?? fn.scope;
+          const exposes = fn.decorators.filter(
+            (d) => this.fabDecorator(d.expr, scope) === 'flask_appbuilder.expose',
+          );
+          if (!exposes.length) continue;
+          const guards = fn.decorators
+            .filter((d) => {
+              const qn = this.fabDecorator(d.expr, scope);
+              return !qn || FAB_GUARDS.has(qn);
+            })
+            .map((d) => this.applied(d.expr, scope, exprText(d.expr)));
+          for (const d of exposes) {
+            const call = d.expr.k === 'call' ? d.expr : undefined;
+            const urlExpr = call?.args[0] ?? call?.kw.url;
+            const url = urlExpr ? this.stringOr(urlExpr, scope) : '/';
+            this.addRoutes(app, joinRule(routeBase, url), `${blueprint}.${fn.name}`, {
+              methods: this.methodsOf(call?.args[1] ?? call?.kw.methods, scope),
+              file: fn.scope.module.file,
+              span: fn.span,
+              viewName: `${cls.name}.${fn.name}`,
+              guards,
+              misplaced: [],
+              bodyCheck: this.auth.rejectsWithoutCredentials(fn),
+              bodyOptional: this.auth.servesAnonymous(fn),
+              bodyWeak: this.auth.weakness(fn),
+              rendersPage: rendersTemplate(fn),
+              opaqueView: false,
+              marks: guards.flatMap((g) => g.info.marks ?? []),
+              suppressed: [
+                ...suppressionsFor(cls.scope.module, cls.span.startLine, cls.defLine),
+                ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
+              ],
+            });
+          }
+        }
+      }
+    }
+  }
+
+  /** The `flask_appbuilder.*` name a decorator (or decorator factory call) stands for, if it is one. */
+  private fabDecorator(e: Expr, scope: Scope): string | undefined {
+    for (const v of this.project.evalExpr(e.k === 'call' ? e.fn : e, scope)) {
+      if (v.t === 'ext' && canonical(v.qn).startsWith('flask_appbuilder.')) return canonical(v.qn);
+    }
+    return undefined;
+  }
+
   /** `api.add_resource(Resource, '/a', '/b')` and the class decorators collected earlier. */
   private collectApiResources(): void {
     for (const scope of this.scopes()) {
       this.inEachCall(scope, () => this.collectAddResource(scope));
     }
+    this.collectResourceWrappers();
     this.expandResources();
+  }
+
+  /**
+   * `Api` subclasses with wrapper methods around `self.add_resource` (Redash's
+   * `api.add_org_resource(R, "/api/x")`): each call of the wrapper is evaluated with `self` bound to the Api
+   * instance and the parameters to the call's arguments. A URL that passes through code we cannot evaluate
+   * (`org_scoped_rule(url)`) is taken as the call site wrote it.
+   */
+  private collectResourceWrappers(): void {
+    const wrappers = new Map<string, { cls: ClassIR; fn: FunctionIR; inner: CallExpr[] }[]>();
+    for (const m of this.project.modules) {
+      for (const cls of m.allClasses) {
+        const base = this.project.extBaseOf(cls);
+        if (!base || !API_CLASSES.has(base)) continue;
+        for (const fn of Object.values(cls.methods)) {
+          const self = fn.params[0];
+          if (!self || fn.name === 'add_resource') continue;
+          // `self.add_resource(...)` as a statement, returned (`return self.add_resource(...)`) or assigned.
+          const candidates: Expr[] = [
+            ...fn.scope.calls.map((s) => s.call),
+            ...fn.facts.returns,
+            ...[...fn.scope.assigns.values()].flat(),
+          ];
+          const inner = candidates
+            .filter((c): c is CallExpr => c.k === 'call')
+            .filter(
+              (c) =>
+                c.fn.k === 'attr' &&
+                c.fn.attr === 'add_resource' &&
+                c.fn.obj.k === 'name' &&
+                c.fn.obj.id === self &&
+                !!c.args[0],
+            );
+          if (!inner.length) continue;
+          const list = wrappers.get(fn.name) ?? [];
+          list.push({ cls, fn, inner });
+          wrappers.set(fn.name, list);
+        }
+      }
+    }
+    if (!wrappers.size) return;
+    for (const scope of this.scopes()) {
+      const stmts = scope.calls.filter((s) => s.call.fn.k === 'attr' && wrappers.has(s.call.fn.attr));
+      if (!stmts.length) continue;
+      this.inEachCall(scope, () => {
+        for (const stmt of stmts) {
+          const call = stmt.call;
+          if (call.fn.k !== 'attr') continue;
+          const list = wrappers.get(call.fn.attr)!;
+          this.project.forEachIteration(stmt.loops ?? [], scope, () => {
+            for (const holder of this.project.evalExpr(call.fn.k === 'attr' ? call.fn.obj : call.fn, scope)) {
+              if (holder.t !== 'inst' || !API_CLASSES.has(holder.qn)) continue;
+              const made = this.project
+                .evalExpr(holder.call.fn, holder.scope)
+                .flatMap((v) => (v.t === 'class' ? [v.cls, ...this.project.projectBases(v.cls)] : []));
+              for (const w of list)
+                if (made.includes(w.cls)) this.expandResourceWrapper(holder, w.fn, w.inner, call, scope);
+            }
+          });
+        }
+      });
+    }
+  }
+
+  private expandResourceWrapper(
+    holder: Inst,
+    fn: FunctionIR,
+    inner: CallExpr[],
+    site: CallExpr,
+    siteScope: Scope,
+  ): void {
+    if (site.fn.k !== 'attr') return;
+    // A bound method call: `self` is the object the method is called on.
+    const bound = { call: { ...site, args: [site.fn.obj, ...site.args] }, scope: siteScope };
+    this.project.withBinding(fn, bound, () => {
+      for (const c of inner) {
+        const urls: string[] = [];
+        for (const a of c.args.slice(1)) {
+          const s = this.project.evalString(a, fn.scope);
+          if (s !== undefined) {
+            urls.push(s);
+            continue;
+          }
+          // `*urls`: the call's positional arguments from that parameter on.
+          const star = a.k === 'other' ? /^\*\s*(\w+)$/.exec(a.text) : null;
+          const index = star ? fn.params.indexOf(star[1]!) : -1;
+          const from =
+            index > 0
+              ? bound.call.args.slice(index)
+              : paramNamesIn(a)
+                  .filter((n) => fn.params.indexOf(n) > 0)
+                  .map((n) => argumentExpr(fn, n, bound.call))
+                  .filter((x): x is Expr => !!x);
+          for (const x of from) {
+            const v = this.project.evalString(x, siteScope);
+            if (v !== undefined) urls.push(v);
+          }
+        }
+        const endpointExpr = c.kw.endpoint;
+        const endpoint = endpointExpr
+          ? this.project.evalString(endpointExpr, fn.scope)
+          : site.kw.endpoint
+            ? this.project.evalString(site.kw.endpoint, siteScope)
+            : undefined;
+        for (const v of this.project.evalExpr(c.args[0]!, fn.scope)) {
+          if (v.t !== 'class') continue;
+          this.pendingResources.push({
+            holder,
+            cls: v.cls,
+            urls: [...new Set(urls)],
+            endpoint,
+            viaNamespace: false,
+          });
+        }
+      }
+    });
   }
 
   private collectAddResource(scope: Scope): void {
@@ -812,10 +1060,10 @@ export class FlaskModel {
 
   /** Guards from a list of decorators (`decorators=[jwt_required()]`), labelled with where they come from. */
   private listGuards(e: Expr, scope: Scope, source: string): AppliedGuard[] {
-    const list = this.project.evalList(e, scope);
-    if (!list) return [];
-    return list.items.map((item) =>
-      this.applied(item, list.scope, `${source} decorators: ${exprText(item)}`),
+    // `BaseResource.decorators + [extra]`: the items of every part, each judged where it is written.
+    const items = this.project.evalListItems(e, scope) ?? [];
+    return items.map((item) =>
+      this.applied(item.expr, item.scope, `${source} decorators: ${exprText(item.expr)}`),
     );
   }
 
@@ -1031,4 +1279,26 @@ export function suppressionsFor(mod: ModuleIR, from: number, to: number): string
   const out: string[] = [];
   for (let l = from - 1; l <= Math.max(from, to); l++) out.push(...(mod.suppressions.get(l) ?? []));
   return out;
+}
+
+/** Names read in an expression (`org_scoped_rule(url)` reads `url`). */
+function paramNamesIn(e: Expr, depth = 0): string[] {
+  if (depth > 8) return [];
+  switch (e.k) {
+    case 'name':
+      return [e.id];
+    case 'call':
+      return [...e.args, ...Object.values(e.kw)].flatMap((a) => paramNamesIn(a, depth + 1));
+    case 'concat':
+      return e.parts.flatMap((p) => paramNamesIn(p, depth + 1));
+    default:
+      return [];
+  }
+}
+
+/** The argument a call passes for a parameter. */
+function argumentExpr(fn: FunctionIR, name: string, call: CallExpr): Expr | undefined {
+  if (call.kw[name]) return call.kw[name];
+  const index = fn.params.indexOf(name);
+  return index >= 0 ? call.args[index] : undefined;
 }

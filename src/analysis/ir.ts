@@ -57,6 +57,12 @@ export type Guard =
       opaque: boolean;
     }
   | { kind: 'try'; handlerRejects: boolean }
+  /**
+   * The code runs only when a call returns something truthy (`present`) or falsy: a project helper
+   * (`if authed():`) that the analysis resolves later into a presence test when the helper is a credential
+   * predicate, or into `other`.
+   */
+  | { kind: 'predicate'; fn: Expr; present: boolean }
   | { kind: 'other' };
 
 export interface BodyCall {
@@ -84,6 +90,15 @@ export interface BodyFacts {
   passes: { line: number; guards: Guard[] }[];
   /** Every call in the body with its guards: verifiers, helpers that may reject. */
   calls: BodyCall[];
+  /** A return value reads a credential (`return bool(session.get("id"))`): the function may be a predicate. */
+  returnsCredential: boolean;
+  /** Calls in returned values, and predicates guarding returns of constants: helpers the result derives from. */
+  returnSources: Expr[];
+  /**
+   * Lines that read a credential only under a test that there is one (`if current_user.is_authenticated:`,
+   * `current_user.email if current_user.is_authenticated else '-'`): the identity used when present.
+   */
+  presenceReads: number[];
   /** Names returned by the body (a decorator returning its wrapper). */
   returnedNames: string[];
   /** Expressions returned (factories returning an app, blueprint, decorator). */

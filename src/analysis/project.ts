@@ -191,6 +191,31 @@ export class Project {
     return undefined;
   }
 
+  /**
+   * The items of a literal list or tuple, or of a concatenation of them (`BaseResource.decorators + [extra]`),
+   * each with the scope it is written in (the parts may come from different modules).
+   */
+  evalListItems(e: Expr, scope: Scope, depth = 0): { expr: Expr; scope: Scope }[] | undefined {
+    if (depth > 10) return undefined;
+    if (e.k === 'seq') return e.items.map((expr) => ({ expr, scope }));
+    if (e.k === 'concat') {
+      const out: { expr: Expr; scope: Scope }[] = [];
+      for (const part of e.parts) {
+        const items = this.evalListItems(part, scope, depth + 1);
+        if (!items) return undefined;
+        out.push(...items);
+      }
+      return out;
+    }
+    for (const v of this.evalExpr(e, scope)) {
+      if (v.t === 'literal' && (v.expr.k === 'seq' || v.expr.k === 'concat')) {
+        const items = this.evalListItems(v.expr, v.scope, depth + 1);
+        if (items) return items;
+      }
+    }
+    return undefined;
+  }
+
   evalDict(e: Expr, scope: Scope): { entries: { key: Expr; value: Expr }[]; scope: Scope } | undefined {
     if (e.k === 'dict') return { entries: e.entries, scope };
     for (const v of this.evalExpr(e, scope)) {
