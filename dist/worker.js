@@ -781,6 +781,9 @@ function emptyFacts() {
         rejects: [],
         passes: [],
         calls: [],
+        returnsCredential: false,
+        presenceReads: [],
+        returnSources: [],
         returnedNames: [],
         returns: [],
         marksParam: [],
@@ -842,14 +845,16 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             if (w.rawVars.has(node.text))
                 return raw;
             return (derived &&
-                (w.credVars.has(node.text) || node.text === 'current_user' || node.text === 'current_identity'));
+                (w.credVars.has(node.text) ||
+                    (node.text === 'current_user' && currentUserIsProxy(w)) ||
+                    node.text === 'current_identity'));
         case 'attribute': {
             const text = node.text.replace(/\s+/g, '');
             if (/^request\.authorization\b/.test(text))
                 return raw;
             if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
                 return derived;
-            if (/^current_user\./.test(text) || /^current_identity\b/.test(text))
+            if ((/^current_user\./.test(text) && currentUserIsProxy(w)) || /^current_identity\b/.test(text))
                 return derived;
             break;
         }
@@ -880,7 +885,9 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                 return raw;
             if (ft === 'session.get')
                 return derived;
-            if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims|current_user)$/.test(lastName(node)))
+            const callee = lastName(node);
+            if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims)$/.test(callee) ||
+                (callee === 'current_user' && currentUserIsProxy(w)))
                 return derived;
             break;
         }
@@ -904,6 +911,26 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         if (c && readsCredential(c, w, depth + 1, kind))
             return true;
     return false;
+}
+/** Modules whose `current_user` (or `current_identity`) is the signed-in caller's proxy. */
+const IDENTITY_PROXY_MODULE = /^(flask_login|flask_security|flask_jwt_extended|flask_jwt|flask_praetorian|flask_user|flask_appbuilder|flask_principal)(\.|$)/;
+/**
+ * Is `current_user` here the auth libraries' proxy of the signed-in caller? Yes when imported from one of them,
+ * or imported under its own name (a project module re-exporting it), or not imported at all (a global the
+ * module leaves to Flask-Login's template context or a star import). No when the name is bound to something
+ * else of the project: `from CTFd.utils import user as current_user` is a module of helper functions, whose
+ * calls are judged like any helper's.
+ */
+function currentUserIsProxy(w) {
+    for (let s = w.scope; s; s = s.parent) {
+        const b = s.imports.get('current_user');
+        if (!b)
+            continue;
+        if (IDENTITY_PROXY_MODULE.test(b.module))
+            return true;
+        return b.name === 'current_user';
+    }
+    return true;
 }
 /** Every read readsCredential recognises names one of these, or a name known to hold a credential. */
 const CREDENTIAL_WORDS = /request|session|current_user|current_identity|get_jwt|get_raw_jwt|\bg\s*\./;
@@ -1168,7 +1195,8 @@ function classifyCondition(cond, negated, w, depth = 0) {
                 const allow = parts.find((p) => p.kind === 'allow');
                 if (presence.length)
                     return presence[0];
-                return allow ?? { kind: 'other' };
+                // Both hold: either one is a sound guard; a helper predicate may turn out to test presence.
+                return allow ?? parts.find((p) => p.kind === 'predicate') ?? { kind: 'other' };
             }
             // `or`: the branch runs when any side holds.
             if (presence.length && presence.every((p) => !p.present))
@@ -1246,6 +1274,11 @@ function classifyCondition(cond, negated, w, depth = 0) {
                     /^(startswith|endswith|isalnum|isascii|isdigit|isidentifier|istitle|islower|isupper)$/.test(lastName(fn)) &&
                     isRawCredential(obj, w))
                     return { kind: 'presence', present: !negated, raw: true };
+                // `if authed():`, `if current_user.is_admin():` with a project helper: resolved by the analysis.
+                if (fn &&
+                    (fn.type === 'identifier' || fn.type === 'attribute') &&
+                    !NON_CHECKING_CALL.test(lastName(fn)))
+                    return { kind: 'predicate', fn: toExpr(fn), present: !negated };
             }
             return { kind: 'other' };
         }
@@ -1655,6 +1688,13 @@ function walkFacts(node, w) {
                 w.facts.passes.push({ line: line(node), guards: [...w.guards] });
             const value = node.namedChildren.find((c) => c && c.type !== 'comment');
             if (value) {
+                if (readsCredential(value, w, 0, 'derived'))
+                    w.facts.returnsCredential = true;
+                collectReturnSources(value, w, 0);
+                if (value.type === 'true' || value.type === 'false')
+                    for (const g of w.guards)
+                        if (g.kind === 'predicate')
+                            w.facts.returnSources.push(g.fn);
                 w.facts.returns.push(toExpr(value));
                 if (value.type === 'identifier')
                     w.facts.returnedNames.push(value.text);
@@ -1708,9 +1748,51 @@ function walkFacts(node, w) {
             collectFromExpression(node, w);
     }
 }
+/** Calls a returned value is computed from (`bool(authed())`, `is_admin() and x`): what a predicate derives from. */
+function collectReturnSources(node, w, depth) {
+    if (depth > 20 || node.type === 'lambda')
+        return;
+    if (node.type === 'call') {
+        const fn = node.childForFieldName('function');
+        if (fn && (fn.type === 'identifier' || fn.type === 'attribute') && !NON_CHECKING_CALL.test(lastName(fn)))
+            w.facts.returnSources.push(toExpr(fn));
+    }
+    for (const c of node.namedChildren)
+        if (c)
+            collectReturnSources(c, w, depth + 1);
+}
+/** Credential reads under a presence test, also inside conditional expressions (`a if current_user.is_authenticated else b`). */
+function notePresenceReads(node, w, depth) {
+    if (depth > 30 || node.type === 'lambda' || !mayReadCredential(node.text, w))
+        return;
+    if (w.guards.some((g) => g.kind === 'presence' && g.present) && readsCredential(node, w, 0, 'derived')) {
+        if (!w.facts.presenceReads.includes(line(node)))
+            w.facts.presenceReads.push(line(node));
+        return;
+    }
+    if (node.type === 'conditional_expression') {
+        const [body, cond, alt] = node.namedChildren.filter((c) => !!c && c.type !== 'comment');
+        if (body && cond) {
+            const held = conditionGuards(cond, false, w);
+            w.guards.push(...held);
+            notePresenceReads(body, w, depth + 1);
+            w.guards.splice(w.guards.length - held.length, held.length);
+            if (alt) {
+                w.guards.push(classifyCondition(cond, true, w));
+                notePresenceReads(alt, w, depth + 1);
+                w.guards.pop();
+            }
+            return;
+        }
+    }
+    for (const c of node.namedChildren)
+        if (c)
+            notePresenceReads(c, w, depth + 1);
+}
 function collectFromExpression(node, w) {
     if (!node)
         return;
+    notePresenceReads(node, w, 0);
     scanQueryTokenReads(node, w, 0);
     if (readsCredential(node, w))
         w.facts.credentialReads.push(line(node));
