@@ -459,6 +459,18 @@ export class FlaskModel {
     }
   }
 
+  /** What a view's own body says about authentication, for its routes. */
+  private viewBody(
+    fn: FunctionIR,
+  ): Pick<ModelRoute, 'bodyCheck' | 'bodyOptional' | 'bodyWeak' | 'rendersPage'> {
+    return {
+      bodyCheck: this.auth.rejectsWithoutCredentials(fn),
+      bodyOptional: this.auth.servesAnonymous(fn),
+      bodyWeak: this.auth.weakness(fn),
+      rendersPage: rendersTemplate(fn),
+    };
+  }
+
   /** `pkg.module.function` or `pkg.models.User.method` to the function in the tree. */
   private resolveDotted(dotted: string): FunctionIR | undefined {
     const parts = dotted.split('.');
@@ -586,10 +598,7 @@ export class FlaskModel {
           viewName: fn.name,
           guards,
           misplaced,
-          bodyCheck: this.auth.rejectsWithoutCredentials(fn),
-          bodyOptional: this.auth.servesAnonymous(fn),
-          bodyWeak: this.auth.weakness(fn),
-          rendersPage: rendersTemplate(fn),
+          ...this.viewBody(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
@@ -657,10 +666,7 @@ export class FlaskModel {
           viewName: fn.name,
           guards,
           misplaced: [],
-          bodyCheck: this.auth.rejectsWithoutCredentials(fn),
-          bodyOptional: this.auth.servesAnonymous(fn),
-          bodyWeak: this.auth.weakness(fn),
-          rendersPage: rendersTemplate(fn),
+          ...this.viewBody(fn),
           opaqueView: false,
           marks: guards.flatMap((g) => g.info.marks ?? []),
           suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
@@ -829,10 +835,7 @@ export class FlaskModel {
               viewName: `${cls.name}.${fn.name}`,
               guards,
               misplaced: [],
-              bodyCheck: this.auth.rejectsWithoutCredentials(fn),
-              bodyOptional: this.auth.servesAnonymous(fn),
-              bodyWeak: this.auth.weakness(fn),
-              rendersPage: rendersTemplate(fn),
+              ...this.viewBody(fn),
               opaqueView: false,
               marks: guards.flatMap((g) => g.info.marks ?? []),
               suppressed: [
@@ -1159,10 +1162,7 @@ export class FlaskModel {
         viewName: `${cls.name}.${h.fn.name}`,
         guards,
         misplaced: [],
-        bodyCheck: this.auth.rejectsWithoutCredentials(h.fn),
-        bodyOptional: this.auth.servesAnonymous(h.fn),
-        bodyWeak: this.auth.weakness(h.fn),
-        rendersPage: rendersTemplate(h.fn),
+        ...this.viewBody(h.fn),
         opaqueView: false,
         marks: guards.flatMap((g) => g.info.marks ?? []),
         suppressed: [
