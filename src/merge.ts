@@ -156,7 +156,7 @@ export function liveFingerprint(
 function mergeTokenFindings(findings: Finding[], live: readonly Finding[]): Finding[] {
   const out = [...findings];
   const confirmations = new Map<number, Finding[]>();
-  const liveOnly: Finding[] = [];
+  const liveOnly = new Map<string, Finding>();
   for (const l of live) {
     const candidates = out
       .map((f, i) => ({ f, i }))
@@ -175,8 +175,7 @@ function mergeTokenFindings(findings: Finding[], live: readonly Finding[]): Find
             : candidates;
     if (!targets.length) {
       const key = `${l.ruleId}\0${l.route ? routeKey(l.route) : l.location.file}`;
-      if (!liveOnly.some((o) => `${o.ruleId}\0${o.route ? routeKey(o.route) : o.location.file}` === key))
-        liveOnly.push(l);
+      if (!liveOnly.has(key)) liveOnly.set(key, l);
       continue;
     }
     for (const { i } of targets) confirmations.set(i, [...(confirmations.get(i) ?? []), l]);
@@ -195,7 +194,7 @@ function mergeTokenFindings(findings: Finding[], live: readonly Finding[]): Find
       evidence: [...f.evidence, ...confirmed.flatMap((c) => c.evidence)].slice(0, MAX_MERGED_EVIDENCE),
     };
   }
-  return [...out, ...liveOnly];
+  return [...out, ...liveOnly.values()];
 }
 
 /** missing-authentication confirmed live on a state-changing or user/admin data route is critical. */

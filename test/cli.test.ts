@@ -95,25 +95,24 @@ describe('tokengate scan on the bundled example', () => {
   });
 });
 
-/** A one-file app: one protected route, one that is not. */
+/** The lines of a one-file app: one protected route, one that is not. */
+const ONE_FILE_APP = [
+  'from flask import Flask',
+  'from flask_jwt_extended import jwt_required',
+  'app = Flask(__name__)',
+  "@app.get('/me')",
+  '@jwt_required()',
+  'def me():',
+  "    return ''",
+  "@app.delete('/items/<int:item_id>')",
+  'def delete_item(item_id):',
+  "    return ''",
+  '',
+];
+
 function fixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tokengate-cli-'));
-  writeFileSync(
-    join(dir, 'app.py'),
-    [
-      'from flask import Flask',
-      'from flask_jwt_extended import jwt_required',
-      'app = Flask(__name__)',
-      "@app.get('/me')",
-      '@jwt_required()',
-      'def me():',
-      "    return ''",
-      "@app.delete('/items/<int:item_id>')",
-      'def delete_item(item_id):',
-      "    return ''",
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'app.py'), ONE_FILE_APP.join('\n'));
   return dir;
 }
 
@@ -253,19 +252,7 @@ describe('report formats and new-only counting', () => {
         encoding: 'utf8',
       }).trim();
     git('init', '-q');
-    const app = [
-      'from flask import Flask',
-      'from flask_jwt_extended import jwt_required',
-      'app = Flask(__name__)',
-      "@app.get('/me')",
-      '@jwt_required()',
-      'def me():',
-      "    return ''",
-      "@app.delete('/items/<int:item_id>')",
-      'def delete_item(item_id):',
-      "    return ''",
-      '',
-    ];
+    const app = ONE_FILE_APP;
     writeFileSync(join(repo, 'app.py'), app.join('\n'));
     git('add', '.');
     git('commit', '-qm', 'base');
