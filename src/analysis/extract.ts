@@ -25,11 +25,11 @@ export function moduleNameOf(path: string): { name: string; isPackage: boolean }
   return { name: parts.join('.'), isPackage };
 }
 
-const line = (n: SyntaxNode): number => n.startPosition.row + 1;
+const line = (n: SyntaxNode): number => n.startRow + 1;
 const endLine = (n: SyntaxNode): number => {
   // A node ending at column 0 ends on the previous line (its newline belongs to it).
   const end = n.endPosition;
-  return end.column === 0 && end.row > n.startPosition.row ? end.row : end.row + 1;
+  return end.column === 0 && end.row > n.startRow ? end.row : end.row + 1;
 };
 const clip = (s: string): string => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) + '…' : s);
 

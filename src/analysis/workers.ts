@@ -49,11 +49,13 @@ const BATCH_FILES = 64;
 export function extractFile(parser: PythonParser, path: string, text: string): ExtractResult {
   try {
     const tree = parser.parse(text);
+    let root;
     try {
-      return { module: extractModule(path, text, syntaxRoot(tree, text)) };
+      root = syntaxRoot(tree, text);
     } finally {
       tree.delete();
     }
+    return { module: extractModule(path, text, root) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as TreeSitter from 'web-tree-sitter';
+import { expect, it } from 'vitest';
+import { pythonParser, syntaxRoot, type SyntaxNode } from '../src/analysis/parser.js';
+
+/** Every .py file under the fixture trees. */
+function fixtureFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && p.endsWith('.py')) out.push(p);
+    }
+  };
+  walk('test/fixtures');
+  walk('examples');
+  return out.sort();
+}
+
+const HOSTILE: Record<string, string> = {
+  astral:
+    'x = "héllo 😀 wörld"\ndef f(a="日本語😀"):\n    return f"{a} 😀 {x!r}"  # 😀\n@app.route("/😀")\ndef g(): pass\n',
+  crlf: 'import os\r\n\r\ndef f(x):\r\n    if x:\r\n        return 1\r\n    return 2\r\n',
+  lone_cr: 'a = 1\rb = 2\rdef f():\r    return a\r',
+  broken:
+    'def f(:\n  return (1,\nclass X(\n  def g(self): pass\n@app.route("/x"\ndef h(): return request.headers["Authorization"]\n',
+  nul: 'x = 1\u0000\ny = "a\u0000b"\ndef f():\n    return 2\n',
+  deep: `x = ${'('.repeat(400)}1${')'.repeat(400)}\ny = ${'['.repeat(300)}${']'.repeat(300)}\n`,
+  separators: 'def f():\n\tif True:\n\t\treturn "\u2028x\u2029"\n',
+  empty: '',
+};
+
+interface Counts {
+  nodes: number;
+  fieldLookups: number;
+}
+
+/** Compare the flattened tree with web-tree-sitter's own node API, node by node; returns the differences. */
+function compare(
+  fields: string[],
+  a: TreeSitter.Node,
+  b: SyntaxNode,
+  where: string,
+  counts: Counts,
+): string[] {
+  const out: string[] = [];
+  const stack: [TreeSitter.Node, SyntaxNode][] = [[a, b]];
+  const same = (x: TreeSitter.Node | null, y: SyntaxNode | null): boolean =>
+    x === null
+      ? y === null
+      : y !== null && x.type === y.type && x.startIndex === y.startIndex && x.endIndex === y.endIndex;
+  const point = (p: TreeSitter.Point): string => `${p.row}:${p.column}`;
+  while (stack.length) {
+    const [x, y] = stack.pop()!;
+    counts.nodes++;
+    const at = `${where} ${x.type}@${x.startIndex}`;
+    if (!same(x, y) || y.isNamed !== x.isNamed || y.text !== x.text) out.push(`${at}: node`);
+    if (point(y.startPosition) !== point(x.startPosition)) out.push(`${at}: start`);
+    if (point(y.endPosition) !== point(x.endPosition)) out.push(`${at}: end`);
+    if (x.isNamed) {
+      for (const f of fields) {
+        counts.fieldLookups++;
+        if (!same(x.childForFieldName(f), y.childForFieldName(f))) out.push(`${at}: .${f}`);
+        if (y.childrenForFieldName(f).length !== x.childrenForFieldName(f).length) out.push(`${at}: .${f}[]`);
+      }
+    }
+    const xs = x.children;
+    const ys = y.children;
+    if (ys.length !== xs.length || y.namedChildren.length !== x.namedChildren.length) {
+      out.push(`${at}: children`);
+      continue;
+    }
+    for (let i = 0; i < xs.length; i++) {
+      if (ys[i]!.parent !== y) out.push(`${at}: parent of child ${i}`);
+      stack.push([xs[i]!, ys[i]!]);
+    }
+  }
+  return out;
+}
+
+it('copies trees out of wasm exactly as web-tree-sitter reports them, node by node', async () => {
+  const parser = await pythonParser();
+  const fields = parser.language.fields.filter((f): f is string => !!f);
+  const counts: Counts = { nodes: 0, fieldLookups: 0 };
+  const sources = [
+    ...fixtureFiles().map((p) => [p, readFileSync(p, 'utf8')] as const),
+    ...Object.entries(HOSTILE),
+  ];
+  for (const [where, text] of sources) {
+    const tree = parser.parse(text);
+    try {
+      const root = syntaxRoot(tree, text);
+      expect(root.hasError, where).toBe(tree.rootNode.hasError);
+      expect(compare(fields, tree.rootNode, root, where, counts).slice(0, 5)).toEqual([]);
+    } finally {
+      tree.delete();
+    }
+  }
+  expect(sources.length).toBeGreaterThan(40);
+  expect(counts.nodes).toBeGreaterThan(10_000);
+});
+
+it('keeps a node the same object however it is reached, and needs no tree once flat', async () => {
+  const parser = await pythonParser();
+  const text = 'def f(a):\n    return g(a, b=1)\n';
+  const tree = parser.parse(text);
+  const root = syntaxRoot(tree, text);
+  tree.delete();
+  const fn = root.namedChildren[0]!;
+  expect(fn.type).toBe('function_definition');
+  expect(fn.childForFieldName('name')).toBe(fn.namedChildren[0]);
+  const call = fn.childForFieldName('body')!.namedChildren[0]!.namedChildren[0]!;
+  expect(call.type).toBe('call');
+  expect(call.text).toBe('g(a, b=1)');
+  expect(call.startPosition).toEqual({ row: 1, column: 11 });
+  expect(call.parent!.parent!.parent).toBe(fn);
+  expect(root.hasError).toBe(false);
+  const broken = parser.parse('def f(:\n');
+  const brokenRoot = syntaxRoot(broken, 'def f(:\n');
+  broken.delete();
+  expect(brokenRoot.hasError).toBe(true);
+});
