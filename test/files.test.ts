@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import {
+import syncFs, {
   type Dirent,
   mkdirSync,
   mkdtempSync,
@@ -240,10 +240,12 @@ describe('collectSources: file contents', () => {
 
   it('turns unreadable files and directories into notices', async () => {
     const root = tree({ 'app.py': '', 'locked.py': '', 'private/x.py': '' });
-    const { open, readdir } = fsp;
-    vi.spyOn(fsp, 'open').mockImplementation((path, ...rest) =>
-      String(path).endsWith('locked.py') ? Promise.reject(errno('EACCES')) : open(path, ...rest),
-    );
+    const { readdir } = fsp;
+    const { openSync } = syncFs;
+    vi.spyOn(syncFs, 'openSync').mockImplementation((path, ...rest) => {
+      if (String(path).endsWith('locked.py')) throw errno('EACCES');
+      return openSync(path, ...rest);
+    });
     vi.spyOn(fsp, 'readdir').mockImplementation(((path: string, options: never) =>
       path.endsWith('private') ? Promise.reject(errno('EACCES')) : readdir(path, options)) as typeof readdir);
     expect(await collectSources(root)).toEqual({
