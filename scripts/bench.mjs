@@ -153,6 +153,7 @@ async function build() {
     require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
     join(buildDir, 'wasm', 'web-tree-sitter.wasm'),
   );
+  copyFileSync(require.resolve('web-tree-sitter'), join(buildDir, 'web-tree-sitter.cjs'));
   copyFileSync(
     require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
     join(buildDir, 'wasm', 'tree-sitter-python.wasm'),

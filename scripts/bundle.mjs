@@ -60,8 +60,10 @@ copyFileSync(
   require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
   join(dist, 'wasm', 'web-tree-sitter.wasm'),
 );
+// The runtime itself is loaded through createRequire, which ncc leaves alone; a runner has no node_modules.
+copyFileSync(require.resolve('web-tree-sitter'), join(dist, 'web-tree-sitter.cjs'));
 copyFileSync(
   require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
   join(dist, 'wasm', 'tree-sitter-python.wasm'),
 );
-console.log('dist/index.js, dist/cli.js, dist/worker.js and dist/wasm/ written');
+console.log('dist/index.js, dist/cli.js, dist/worker.js, dist/web-tree-sitter.cjs and dist/wasm/ written');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,7 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+async function runAction(inputs: Record<string, string>, action = ACTION): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'tokengate-action-'));
   const files = {
     output: join(dir, 'output'),
@@ -81,7 +81,7 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
     GITHUB_REPOSITORY: 'acme/tasks',
     GITHUB_API_URL: `http://127.0.0.1:${port}`,
   };
-  const child = spawn(process.execPath, [ACTION], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [action], { cwd: ROOT, env });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -95,6 +95,19 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
 }
 
 describe('the bundled action', () => {
+  it('runs from a checkout of the action alone, with no node_modules, in worker threads too', async () => {
+    // A runner checks out the action's repository and starts dist/index.js: nothing is installed.
+    const copy = mkdtempSync(join(tmpdir(), 'tokengate-checkout-'));
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'action.yml'), join(copy, 'action.yml'));
+    cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    const run = await runAction({ path: 'examples/tasks-api', workers: '2' }, join(copy, 'dist', 'index.js'));
+    expect(run.stdout).not.toContain('Cannot find module');
+    expect(run.stdout).not.toContain('in one thread');
+    expect(run.code).toBe(1);
+    expect(run.outputs.findings).toBe('3');
+  });
+
   it('leaves error slots for its own error lines, so GitHub shows every ::error:: it prints', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokengate-slots-'));
     const routes = Array.from({ length: 12 }, (_, i) =>

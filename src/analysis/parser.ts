@@ -269,7 +269,15 @@ export class SyntaxNode {
   }
 
   get namedChildren(): SyntaxNode[] {
-    this.named ??= this.children.filter((c) => c.isNamed);
+    if (!this.named) {
+      const t = this.tree;
+      const named: SyntaxNode[] = [];
+      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) {
+        const type = t.type[c]!;
+        if (type === ERROR_SYMBOL || t.grammar.named[type] === 1) named.push(t.node(c));
+      }
+      this.named = named;
+    }
     return this.named;
   }
 
@@ -326,12 +334,24 @@ function wasmBytes(bundled: string, packageFile: string): Uint8Array {
   return readFileSync(require.resolve(packageFile));
 }
 
+/**
+ * web-tree-sitter's CommonJS build: beside the bundle (`dist/web-tree-sitter.cjs`, copied there when dist/ is
+ * built, because ncc cannot bundle a module loaded through `createRequire` and a runner has no node_modules),
+ * otherwise the installed package.
+ */
+function runtimeModule(): string {
+  const file = 'web-tree-sitter.cjs';
+  // A template, not a literal: ncc would otherwise take the URL for an asset of its own and rename it.
+  const besideBundle = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  return existsSync(besideBundle) ? besideBundle : 'web-tree-sitter';
+}
+
 let loading: Promise<PythonParser> | undefined;
 
 /** The one shared Python parser; web-tree-sitter's runtime is initialised once per thread. */
 export function pythonParser(): Promise<PythonParser> {
   loading ??= (async () => {
-    const ts = require('web-tree-sitter') as typeof TreeSitter;
+    const ts = require(runtimeModule()) as typeof TreeSitter;
     const runtime = {
       wasmBinary: wasmBytes('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
     } as unknown as Partial<CursorRuntime> & { wasmBinary: Uint8Array };
