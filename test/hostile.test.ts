@@ -37,6 +37,11 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   writeFileSync(join(root, 'long_line.py'), `x = "${'a'.repeat(1_000_000)}"\n`);
   const chain = Array.from({ length: 5000 }, (_, i) => `v${i + 1} = v${i}`).join('\n');
   writeFileSync(join(root, 'long_chain.py'), `v0 = 1\n${chain}\n`);
+  // A loop over its own variable (as in werkzeug, pip, PyYAML): its iterable is unknown, not endless.
+  writeFileSync(
+    join(root, 'self_loop.py'),
+    'import flask\n\ndef emit(body):\n    for value in value:\n        body.write("x")\n',
+  );
   writeFileSync(join(root, 'cycle_a.py'), 'from cycle_b import x\n');
   writeFileSync(join(root, 'cycle_b.py'), 'from cycle_a import x\n');
   // A generated module just under the size cap is analysed; one over it is skipped with a notice.
@@ -56,8 +61,14 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   symlinkSync(outside, join(root, 'outside_dir'));
   symlinkSync(join(outside, 'app.py'), join(root, 'outside_app.py'));
 
-  for (const workers of [1, 2]) {
-    const analysis = await analyze(root, { workers });
+  // allFiles: every hostile file parsed, though nothing else in the tree refers to it.
+  for (const options of [
+    { workers: 1 },
+    { workers: 2 },
+    { workers: 1, allFiles: true },
+    { workers: 2, allFiles: true },
+  ]) {
+    const analysis = await analyze(root, options);
     expect(analysis.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual([
       'missing-authentication app.py:8',
     ]);

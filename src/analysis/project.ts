@@ -107,6 +107,12 @@ export class Project {
   private readonly byName = new Map<string, ModuleIR>();
   private readonly suffixCache = new Map<string, ModuleIR | undefined>();
   private callIndex?: Map<string, { call: CallExpr; scope: Scope }[]>;
+  /** What the callee of a call site resolves to with nothing bound (`callSitesOf`). */
+  private readonly calleeCache = new Map<CallExpr, Value[]>();
+  /** Iterables being evaluated, item by item. */
+  private readonly iterating = new Set<Expr>();
+  /** Parameters whose values are being computed (their cache entry is empty meanwhile). */
+  private pendingParams = 0;
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
@@ -135,6 +141,14 @@ export class Project {
 
   evalExpr(e: Expr, scope: Scope): Value[] {
     return this.evalIn(e, scope, 0, new Set());
+  }
+
+  /**
+   * Nothing bound and no parameter's values half-computed: an expression then always evaluates to the same
+   * values, so they may be kept.
+   */
+  private settled(): boolean {
+    return !this.bindings.size && !this.loopBindings.size && !this.pendingParams;
   }
 
   /** The first resolved value, or unknown. */
@@ -275,15 +289,20 @@ export class Project {
     if (cached) return cached;
     this.paramCache.set(key, []);
     const out: Value[] = [];
-    let defaulted = false;
-    for (const site of this.callSitesOf(fn)) {
-      const arg = argumentFor(fn, name, site.call);
-      if (arg) out.push(...this.evalExpr(arg, site.scope));
-      else defaulted = true;
+    this.pendingParams++;
+    try {
+      let defaulted = false;
+      for (const site of this.callSitesOf(fn)) {
+        const arg = argumentFor(fn, name, site.call);
+        if (arg) out.push(...this.evalExpr(arg, site.scope));
+        else defaulted = true;
+      }
+      const fallback = fn.defaults[name];
+      if (fallback && (defaulted || !out.length))
+        out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
+    } finally {
+      this.pendingParams--;
     }
-    const fallback = fn.defaults[name];
-    if (fallback && (defaulted || !out.length))
-      out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
     this.paramCache.set(key, out);
     return out;
   }
@@ -314,6 +333,17 @@ export class Project {
 
   /** The items of a literal iterable: a list/tuple/set, or a dict's `.items()`, `.keys()`, `.values()`. */
   private iterate(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
+    // `for x in x:` evaluates its own iterable through the loop variable: unknown, not endless.
+    if (this.iterating.has(iter)) return undefined;
+    this.iterating.add(iter);
+    try {
+      return this.iterateOnce(iter, scope);
+    } finally {
+      this.iterating.delete(iter);
+    }
+  }
+
+  private iterateOnce(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
     if (iter.k === 'call' && iter.fn.k === 'attr' && !iter.args.length) {
       const view = iter.fn.attr;
       if (view === 'items' || view === 'keys' || view === 'values') {
@@ -355,9 +385,17 @@ export class Project {
 
   /** Calls of a project function found anywhere in the tree. */
   callSitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
-    return this.callsNamed(fn.name).filter((site) =>
-      this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'func' && v.fn === fn),
-    );
+    // Unbound, what a call site's callee is does not depend on the function asked about: methods share names
+    // (`get`, `post`) with thousands of calls, so each site is resolved once, not once per method.
+    const unbound = this.settled();
+    return this.callsNamed(fn.name).filter((site) => {
+      let callees = unbound ? this.calleeCache.get(site.call) : undefined;
+      if (!callees) {
+        callees = this.evalExpr(site.call.fn, site.scope);
+        if (unbound) this.calleeCache.set(site.call, callees);
+      }
+      return callees.some((v) => v.t === 'func' && v.fn === fn);
+    });
   }
 
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
