@@ -55,11 +55,18 @@ interface Grammar {
   transfer: number;
 }
 
-/** The source of one tree, with the offsets of its line starts (tree-sitter counts rows by `\n`). */
+/** Offsets of the line starts of `text` (tree-sitter counts rows by `\n`). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The source of one tree, with the offsets of its line starts. */
 class SourceText {
-  readonly lineStarts: number[] = [0];
+  readonly lineStarts: number[];
   constructor(readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStarts(text);
   }
 
   rowAt(index: number): number {
@@ -76,121 +83,133 @@ class SourceText {
 }
 
 /**
- * A whole syntax tree copied out of wasm in one cursor walk: per node (in pre-order) its type id, field id,
- * start and end (UTF-16 offsets), parent, first child and next sibling. The wasm tree can be freed as soon as
- * it is flat; nodes are mirrored as `SyntaxNode` objects only when the analysis reaches them.
+ * A whole syntax tree copied out of wasm in one cursor walk: `count` nodes in pre-order, and per node its type
+ * id, field id, start and end (UTF-16 offsets), row, parent, first child and next sibling, one column after the
+ * other in `data`. Plain data: a worker thread that parsed a file hands it over without copying (its buffer is
+ * transferred).
  */
+export interface FlatData {
+  count: number;
+  hasError: boolean;
+  data: Int32Array;
+}
+
+const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'] as const;
+type Column = (typeof COLUMNS)[number];
+
+/** Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. */
+export function flatten(tree: Tree, source: string): FlatData {
+  const grammar = loadedGrammar();
+  const rt = grammar.runtime;
+  let capacity = (source.length >> 1) + 64;
+  let cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)])) as Record<
+    Column,
+    Int32Array
+  >;
+  let count = 0;
+  const t = (tree as unknown as { [0]: number })[0];
+  const cursor = tree.walk() as unknown as TreeSitter.TreeCursor & Record<0 | 1 | 2 | 3, number>;
+  const tb = grammar.transfer;
+  let heap = rt.HEAP32;
+  heap[tb] = cursor[0];
+  heap[tb + 1] = cursor[1];
+  heap[tb + 2] = cursor[2];
+  heap[tb + 3] = cursor[3];
+  try {
+    const record = (parent: number): number => {
+      if (count === capacity) {
+        capacity *= 2;
+        const old = cols;
+        cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)])) as Record<
+          Column,
+          Int32Array
+        >;
+        for (const c of COLUMNS) cols[c].set(old[c]);
+      }
+      const id = count++;
+      cols.type[id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
+      cols.field[id] = rt._ts_tree_cursor_current_field_id_wasm(t);
+      cols.start[id] = rt._ts_tree_cursor_start_index_wasm(t);
+      cols.end[id] = rt._ts_tree_cursor_end_index_wasm(t);
+      cols.parent[id] = parent;
+      cols.first[id] = -1;
+      cols.next[id] = -1;
+      return id;
+    };
+    let current = record(-1);
+    walk: for (;;) {
+      if (rt._ts_tree_cursor_goto_first_child_wasm(t)) {
+        const child = record(current);
+        cols.first[current] = child;
+        current = child;
+        continue;
+      }
+      for (;;) {
+        if (rt._ts_tree_cursor_goto_next_sibling_wasm(t)) {
+          const sibling = record(cols.parent[current]!);
+          cols.next[current] = sibling;
+          current = sibling;
+          continue walk;
+        }
+        if (!rt._ts_tree_cursor_goto_parent_wasm(t)) break walk;
+        current = cols.parent[current]!;
+      }
+    }
+  } finally {
+    // The cursor's stack may have moved while it grew: hand its final state back before freeing it.
+    heap = rt.HEAP32;
+    cursor[0] = heap[tb]!;
+    cursor[1] = heap[tb + 1]!;
+    cursor[2] = heap[tb + 2]!;
+    cursor[3] = heap[tb + 3]!;
+    cursor.delete();
+  }
+  // Rows in one pass: starts never decrease in pre-order.
+  const starts = lineStarts(source);
+  let r = 0;
+  for (let id = 0; id < count; id++) {
+    const at = cols.start[id]!;
+    while (r + 1 < starts.length && starts[r + 1]! <= at) r++;
+    cols.row[id] = r;
+  }
+  const data = new Int32Array(count * COLUMNS.length);
+  COLUMNS.forEach((c, i) => data.set(cols[c].subarray(0, count), i * count));
+  return { count, hasError: tree.rootNode.hasError, data };
+}
+
+/** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
 class FlatTree {
-  count = 0;
-  type: Int32Array;
-  field: Int32Array;
-  start: Int32Array;
-  end: Int32Array;
-  parent: Int32Array;
-  first: Int32Array;
-  next: Int32Array;
-  /** The row each node starts on, filled in one pass after the walk (starts never decrease in pre-order). */
-  row: Int32Array = new Int32Array(0);
+  readonly count: number;
+  readonly hasError: boolean;
+  readonly type: Int32Array;
+  readonly field: Int32Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly row: Int32Array;
+  readonly parent: Int32Array;
+  readonly first: Int32Array;
+  readonly next: Int32Array;
   readonly nodes: (SyntaxNode | undefined)[] = [];
 
   constructor(
     readonly grammar: Grammar,
     readonly source: SourceText,
-    readonly hasError: boolean,
-    capacity: number,
+    flat: FlatData,
   ) {
-    this.type = new Int32Array(capacity);
-    this.field = new Int32Array(capacity);
-    this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
-    this.parent = new Int32Array(capacity);
-    this.first = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-  }
-
-  private grow(): void {
-    const size = this.type.length * 2;
-    const bigger = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
+    const n = (this.count = flat.count);
+    this.hasError = flat.hasError;
+    const column = (c: Column): Int32Array => {
+      const i = COLUMNS.indexOf(c);
+      return flat.data.subarray(i * n, (i + 1) * n);
     };
-    this.type = bigger(this.type);
-    this.field = bigger(this.field);
-    this.start = bigger(this.start);
-    this.end = bigger(this.end);
-    this.parent = bigger(this.parent);
-    this.first = bigger(this.first);
-    this.next = bigger(this.next);
-  }
-
-  /** Walk `tree` once with a cursor that lives in the runtime's transfer buffer. */
-  static of(tree: Tree, source: string, grammar: Grammar): FlatTree {
-    const flat = new FlatTree(
-      grammar,
-      new SourceText(source),
-      tree.rootNode.hasError,
-      (source.length >> 1) + 64,
-    );
-    const rt = grammar.runtime;
-    const t = (tree as unknown as { [0]: number })[0];
-    const cursor = tree.walk() as unknown as TreeSitter.TreeCursor & Record<0 | 1 | 2 | 3, number>;
-    const tb = grammar.transfer;
-    let heap = rt.HEAP32;
-    heap[tb] = cursor[0];
-    heap[tb + 1] = cursor[1];
-    heap[tb + 2] = cursor[2];
-    heap[tb + 3] = cursor[3];
-    try {
-      const record = (parent: number): number => {
-        if (flat.count === flat.type.length) flat.grow();
-        const id = flat.count++;
-        flat.type[id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
-        flat.field[id] = rt._ts_tree_cursor_current_field_id_wasm(t);
-        flat.start[id] = rt._ts_tree_cursor_start_index_wasm(t);
-        flat.end[id] = rt._ts_tree_cursor_end_index_wasm(t);
-        flat.parent[id] = parent;
-        flat.first[id] = -1;
-        flat.next[id] = -1;
-        return id;
-      };
-      let current = record(-1);
-      walk: for (;;) {
-        if (rt._ts_tree_cursor_goto_first_child_wasm(t)) {
-          const child = record(current);
-          flat.first[current] = child;
-          current = child;
-          continue;
-        }
-        for (;;) {
-          if (rt._ts_tree_cursor_goto_next_sibling_wasm(t)) {
-            const sibling = record(flat.parent[current]!);
-            flat.next[current] = sibling;
-            current = sibling;
-            continue walk;
-          }
-          if (!rt._ts_tree_cursor_goto_parent_wasm(t)) break walk;
-          current = flat.parent[current]!;
-        }
-      }
-    } finally {
-      // The cursor's stack may have moved while it grew: hand its final state back before freeing it.
-      heap = rt.HEAP32;
-      cursor[0] = heap[tb]!;
-      cursor[1] = heap[tb + 1]!;
-      cursor[2] = heap[tb + 2]!;
-      cursor[3] = heap[tb + 3]!;
-      cursor.delete();
-    }
-    const starts = flat.source.lineStarts;
-    const row = (flat.row = new Int32Array(flat.count));
-    let r = 0;
-    for (let id = 0; id < flat.count; id++) {
-      const start = flat.start[id]!;
-      while (r + 1 < starts.length && starts[r + 1]! <= start) r++;
-      row[id] = r;
-    }
-    return flat;
+    this.type = column('type');
+    this.field = column('field');
+    this.start = column('start');
+    this.end = column('end');
+    this.row = column('row');
+    this.parent = column('parent');
+    this.first = column('first');
+    this.next = column('next');
   }
 
   node(id: number): SyntaxNode {
@@ -318,10 +337,19 @@ export class SyntaxNode {
 
 let grammar: Grammar | undefined;
 
+function loadedGrammar(): Grammar {
+  if (!grammar) throw new Error('the Python parser is not initialised');
+  return grammar;
+}
+
+/** The root node of a flattened tree of `source`. */
+export function rootOf(flat: FlatData, source: string): SyntaxNode {
+  return new FlatTree(loadedGrammar(), new SourceText(source), flat).node(0);
+}
+
 /** The root of `tree`, parsed from `source`, as a node of its flattened copy; `tree` may be freed after this. */
 export function syntaxRoot(tree: Tree, source: string): SyntaxNode {
-  if (!grammar) throw new Error('the Python parser is not initialised');
-  return FlatTree.of(tree, source, grammar).node(0);
+  return rootOf(flatten(tree, source), source);
 }
 
 /**

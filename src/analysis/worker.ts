@@ -1,8 +1,9 @@
-// The entry of an extraction worker thread: each thread has its own parser (web-tree-sitter's runtime is per
-// thread) and sends module pictures back by structured clone, which keeps their Maps, Sets and cyclic scope links.
+// The entry of a parsing worker thread: each thread has its own parser (web-tree-sitter's runtime is per thread)
+// and hands back each file's flattened tree, whose buffer is transferred, not copied; the calling thread extracts
+// the module pictures.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pythonParser } from './parser.js';
-import { type ExtractReply, type ExtractRequest, WORKER_MARKER, extractFile } from './workers.js';
+import { type ExtractReply, type ExtractRequest, WORKER_MARKER, parseFile } from './workers.js';
 
 const port = parentPort;
 if (port && workerData === WORKER_MARKER) {
@@ -12,9 +13,12 @@ if (port && workerData === WORKER_MARKER) {
       (p) => {
         const reply: ExtractReply = {
           first: request.first,
-          results: request.files.map((f) => extractFile(p, f.path, f.text)),
+          results: request.files.map((f) => parseFile(p, f.text)),
         };
-        port.postMessage(reply);
+        const buffers = reply.results.flatMap((r) =>
+          'flat' in r ? [r.flat.data.buffer as ArrayBuffer] : [],
+        );
+        port.postMessage(reply, buffers);
       },
       (err: unknown) => {
         const error = `the Python parser did not load (${err instanceof Error ? err.message : String(err)})`;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { extractModule } from './extract.js';
 import type { ModuleIR } from './ir.js';
-import { pythonParser, syntaxRoot } from './parser.js';
+import { type FlatData, flatten, pythonParser, rootOf } from './parser.js';
 
 type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
 
@@ -19,11 +19,14 @@ export interface ExtractRequest {
   files: SourceText[];
 }
 
-/** One result per file of the batch, in order. */
+/** One result per file of the batch, in order: the flattened tree, which the calling thread extracts. */
 export interface ExtractReply {
   first: number;
-  results: ExtractResult[];
+  results: ParseResult[];
 }
+
+/** The flattened tree of a file, or why it could not be parsed. */
+export type ParseResult = { flat: FlatData } | { error: string };
 
 /** The module picture of a file, or why it could not be analysed. */
 export type ExtractResult = { module: ModuleIR } | { error: string };
@@ -42,23 +45,36 @@ const PARALLEL_MIN_CHARS = 1024 * 1024;
 const BATCH_CHARS = 128 * 1024;
 const BATCH_FILES = 64;
 
-/**
- * Parse one file and reduce it to its module picture, freeing the tree. The main thread and the workers run
- * exactly this, so the report does not depend on the number of threads.
- */
-export function extractFile(parser: PythonParser, path: string, text: string): ExtractResult {
+/** Parse one file and copy its tree out of wasm, freeing the tree. Worker threads run this. */
+export function parseFile(parser: PythonParser, text: string): ParseResult {
   try {
     const tree = parser.parse(text);
-    let root;
     try {
-      root = syntaxRoot(tree, text);
+      return { flat: flatten(tree, text) };
     } finally {
       tree.delete();
     }
-    return { module: extractModule(path, text, root) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/**
+ * Reduce a parsed file to its module picture. Every module picture is made by this function in the calling
+ * thread, whichever thread parsed the file, so the report does not depend on the number of threads.
+ */
+export function extractParsed(path: string, text: string, parsed: ParseResult): ExtractResult {
+  if ('error' in parsed) return parsed;
+  try {
+    return { module: extractModule(path, text, rootOf(parsed.flat, text)) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Parse and extract one file in this thread. */
+export function extractFile(parser: PythonParser, path: string, text: string): ExtractResult {
+  return extractParsed(path, text, parseFile(parser, text));
 }
 
 /**
@@ -157,42 +173,55 @@ async function extractInWorkers(
 ): Promise<void> {
   const batches = batchesOf(files);
   let next = 0;
+  // Replies are extracted in this thread, whose parser must be loaded (its grammar reads the flat trees).
+  await pythonParser();
   const run = (): Promise<void> =>
     new Promise((resolve) => {
       const worker = new Worker(entry.url, {
         workerData: WORKER_MARKER,
         ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
       });
-      let pending: ExtractRequest | undefined;
+      // Two batches in flight: the worker parses the next one while this thread extracts its last reply.
+      let inFlight = 0;
       const handOut = (): void => {
-        pending = batches[next++];
-        if (pending) worker.postMessage(pending);
-        else void worker.terminate();
+        const batch = batches[next++];
+        if (batch) {
+          inFlight++;
+          worker.postMessage(batch);
+        } else if (!inFlight) void worker.terminate();
       };
       worker.on('message', (reply: ExtractReply) => {
-        reply.results.forEach((result, i) => (results[reply.first + i] = result));
+        inFlight--;
         handOut();
+        const { first } = reply;
+        reply.results.forEach((parsed, i) => {
+          const file = files[first + i]!;
+          results[first + i] = extractParsed(file.path, file.text, parsed);
+        });
       });
-      // A worker that fails leaves its batch unfinished; the main thread picks it up afterwards.
+      // A worker that fails leaves its batches unfinished; the main thread picks them up afterwards.
       worker.on('error', (err) => {
         problems.push(`a worker thread failed (${err.message})`);
         void worker.terminate();
       });
       worker.on('exit', (code) => {
-        if (pending && !problems.length) problems.push(`a worker thread stopped early (exit code ${code})`);
+        if (inFlight && !problems.length) problems.push(`a worker thread stopped early (exit code ${code})`);
         resolve();
       });
       handOut();
+      handOut();
     });
-  // This thread takes batches from the same queue between the workers' replies; what it extracts is never
-  // copied between threads.
+  // This thread takes batches from the same queue, and extracts the workers' replies between its own files.
   const own = async (): Promise<void> => {
     if (!joinWorkers) return;
     const parser = await pythonParser();
     for (let batch = batches[next++]; batch; batch = batches[next++]) {
       const { first } = batch;
-      batch.files.forEach((f, i) => (results[first + i] = extractFile(parser, f.path, f.text)));
-      await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < batch.files.length; i++) {
+        const f = batch.files[i]!;
+        results[first + i] = extractFile(parser, f.path, f.text);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   };
   await Promise.all([own(), ...Array.from({ length: workers }, run)]);
