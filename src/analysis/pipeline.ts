@@ -6,7 +6,8 @@ import { type FoundSecret, JwtAnalyzer } from './jwt.js';
 import type { ModuleIR } from './ir.js';
 import { type AssessedRoute, assessRoutes } from './policy.js';
 import { Project } from './project.js';
-import { extractAll, extractionThreads } from './workers.js';
+import { relevantFiles } from './relevance.js';
+import { type ExtractResult, extractAll, extractionThreads } from './workers.js';
 
 export interface AnalyzeOptions {
   include?: string[];
@@ -21,6 +22,12 @@ export interface AnalyzeOptions {
    * (at most 8) for large trees and 1 for small ones.
    */
   workers?: number;
+  /**
+   * Parse every file. By default a file is parsed only when it can change the report: its text names something
+   * the analysis looks for, or it is connected to such a file by imports (`relevance.ts`). Internal: for tests
+   * that compare the two.
+   */
+  allFiles?: boolean;
 }
 
 export interface Analysis {
@@ -41,8 +48,21 @@ export async function analyzeSources(
   notices: Notice[] = [],
 ): Promise<Analysis> {
   const sorted = sortByPath(files);
-  const threads = extractionThreads(sorted, options.workers);
-  const { results, workerProblems } = await extractAll(sorted, threads);
+  const keep = options.allFiles ? sorted.map(() => true) : relevantFiles(sorted).keep;
+  const { results, workerProblems } = await extractSome(sorted, keep, options.workers);
+  // A file the analyser fails on is no module, which the relevance filter could not foresee (it takes every
+  // file for one): parse the rest too, so that the project is the one the whole tree gives.
+  if (results.some((r) => r && 'error' in r) && keep.includes(false)) {
+    const rest = await extractSome(
+      sorted,
+      keep.map((k) => !k),
+      options.workers,
+    );
+    rest.results.forEach((r, i) => {
+      if (r) results[i] = r;
+    });
+    workerProblems.push(...rest.workerProblems);
+  }
   if (workerProblems.length) {
     notices.push({
       message: `parsed partly or wholly in one thread: ${workerProblems[0]}.`,
@@ -50,6 +70,7 @@ export async function analyzeSources(
   }
   const modules: ModuleIR[] = [];
   results.forEach((result, i) => {
+    if (!result) return;
     const file = sorted[i].path;
     if ('error' in result) {
       notices.push({
@@ -64,6 +85,22 @@ export async function analyzeSources(
     modules.push(result.module);
   });
   return analyzeModules(modules, options, notices);
+}
+
+/** Extract the files flagged in `keep`; one result per file of `files`, undefined where not flagged. */
+async function extractSome(
+  files: readonly { path: string; text: string }[],
+  keep: readonly boolean[],
+  workers: number | undefined,
+): Promise<{ results: (ExtractResult | undefined)[]; workerProblems: string[] }> {
+  const chosen = files.filter((_, i) => keep[i]);
+  const { results, workerProblems } = await extractAll(chosen, extractionThreads(chosen, workers));
+  const out = new Array<ExtractResult | undefined>(files.length);
+  let next = 0;
+  keep.forEach((k, i) => {
+    if (k) out[i] = results[next++];
+  });
+  return { results: out, workerProblems };
 }
 
 /** UTF-8 byte order of the paths, as the file walker sorts them. */
