@@ -1352,6 +1352,14 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
   for (const c of node.namedChildren) if (c) scanQueryTokenReads(c, w, depth + 1);
 }
 
+/** No guard: one shared, frozen list (most statements run unconditionally). */
+const UNGUARDED: Guard[] = Object.freeze([]) as unknown as Guard[];
+
+/** The guards in force, as a list of their own (shared and frozen when there are none). */
+function guardsNow(w: FactWalk): Guard[] {
+  return w.guards.length ? [...w.guards] : UNGUARDED;
+}
+
 function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (depth > 40) return;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
@@ -1374,10 +1382,10 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
       noteCheck(node, w);
     const e = toExpr(node);
     if (e.k === 'call') {
-      w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: [...w.guards] });
+      w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
       if (isLoggingCall(node) && argumentsCarryToken(node, w)) w.facts.tokenLogs.push(line(node));
     }
-    if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+    if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
   }
   for (const c of node.namedChildren) if (c) collectCalls(c, w, depth + 1);
 }
@@ -1459,8 +1467,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       return;
     case 'return_statement': {
       collectFromExpression(node, w);
-      if (isRejectingReturn(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
-      else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: [...w.guards] });
+      if (isRejectingReturn(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
+      else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
       const value = node.namedChildren.find((c) => c && c.type !== 'comment');
       if (value) {
         if (readsCredential(value, w, 0, 'derived')) w.facts.returnsCredential = true;
@@ -1474,7 +1482,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     }
     case 'raise_statement':
       collectFromExpression(node, w);
-      if (isRejectingRaise(node)) w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+      if (isRejectingRaise(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
       return;
     case 'expression_statement': {
       for (const e of node.namedChildren) {

@@ -437,9 +437,9 @@ export class Project {
 
   private lookupIn(name: string, scope: Scope, depth: number, seen: Set<string>): Value[] {
     if (depth > MAX_EVAL_DEPTH) return [{ t: 'unknown', text: name }];
+    // Built only when a binding is found: most scopes of the chain do not bind the name.
+    const keyOf = (sc: Scope): string => `${sc.module.file}:${sc.owner?.defLine ?? 0}:${name}`;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
-      // Built only when a binding is found: most scopes of the chain do not bind the name.
-      const keyOf = (sc: Scope): string => `${sc.module.file}:${sc.owner?.defLine ?? 0}:${name}`;
       const looped = this.loopBindings.get(s)?.get(name);
       if (looped) return this.evalIn(looped.expr, looped.scope, depth + 1, seen);
       if (s.params.has(name) && s.owner) {
