@@ -30,7 +30,7 @@ function lines(value: unknown, path = '$', seen = new Map<object, number>(), out
   return out;
 }
 
-it('returns from worker threads the same module pictures, with their cyclic scope links intact', async () => {
+it('makes the same module pictures from trees parsed in worker threads, cyclic scope links intact', async () => {
   const files = syntheticCodeBase({ files: 40, seed: 3 });
   const [one, two] = await Promise.all([extractAll(files, 1), extractAll(files, 2, { joinWorkers: false })]);
   const inThread = one.results;
