@@ -15,22 +15,34 @@ const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 
 // The ESM build of web-tree-sitter breaks inside an ncc bundle; the CommonJS build loads everywhere.
 const parser_require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
-/** Type names and named-ness by type id, learnt from the first node of each type. */
-const typeNames = [];
-const typeNamed = [];
-/** The source of one tree, with the offsets of its line starts (tree-sitter counts rows by `\n`). */
+const CURSOR_FUNCTIONS = [
+    '_ts_init',
+    '_ts_tree_cursor_goto_first_child_wasm',
+    '_ts_tree_cursor_goto_next_sibling_wasm',
+    '_ts_tree_cursor_goto_parent_wasm',
+    '_ts_tree_cursor_current_node_type_id_wasm',
+    '_ts_tree_cursor_current_field_id_wasm',
+    '_ts_tree_cursor_start_index_wasm',
+    '_ts_tree_cursor_end_index_wasm',
+];
+/** tree-sitter's symbol for ERROR nodes (`ts_builtin_sym_error`, a 16-bit -1). */
+const ERROR_SYMBOL = 0xffff;
+/** Offsets of the line starts of `text` (tree-sitter counts rows by `\n`). */
+function lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+/** The source of one tree, with the offsets of its line starts. */
 class SourceText {
     text;
     lineStarts;
     constructor(text) {
         this.text = text;
+        this.lineStarts = lineStarts(text);
     }
     rowAt(index) {
-        if (!this.lineStarts) {
-            this.lineStarts = [0];
-            for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1))
-                this.lineStarts.push(i + 1);
-        }
         const starts = this.lineStarts;
         let lo = 0;
         let hi = starts.length - 1;
@@ -43,117 +55,253 @@ class SourceText {
         }
         return lo;
     }
-    columnAt(index) {
-        return index - this.text.lastIndexOf('\n', index - 1) - 1;
+}
+const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'];
+/** Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. */
+function flatten(tree, source) {
+    const grammar = loadedGrammar();
+    const rt = grammar.runtime;
+    let capacity = (source.length >> 1) + 64;
+    let cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)]));
+    let count = 0;
+    const t = tree[0];
+    const cursor = tree.walk();
+    const tb = grammar.transfer;
+    let heap = rt.HEAP32;
+    heap[tb] = cursor[0];
+    heap[tb + 1] = cursor[1];
+    heap[tb + 2] = cursor[2];
+    heap[tb + 3] = cursor[3];
+    try {
+        const record = (parent) => {
+            if (count === capacity) {
+                capacity *= 2;
+                const old = cols;
+                cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)]));
+                for (const c of COLUMNS)
+                    cols[c].set(old[c]);
+            }
+            const id = count++;
+            cols.type[id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
+            cols.field[id] = rt._ts_tree_cursor_current_field_id_wasm(t);
+            cols.start[id] = rt._ts_tree_cursor_start_index_wasm(t);
+            cols.end[id] = rt._ts_tree_cursor_end_index_wasm(t);
+            cols.parent[id] = parent;
+            cols.first[id] = -1;
+            cols.next[id] = -1;
+            return id;
+        };
+        let current = record(-1);
+        walk: for (;;) {
+            if (rt._ts_tree_cursor_goto_first_child_wasm(t)) {
+                const child = record(current);
+                cols.first[current] = child;
+                current = child;
+                continue;
+            }
+            for (;;) {
+                if (rt._ts_tree_cursor_goto_next_sibling_wasm(t)) {
+                    const sibling = record(cols.parent[current]);
+                    cols.next[current] = sibling;
+                    current = sibling;
+                    continue walk;
+                }
+                if (!rt._ts_tree_cursor_goto_parent_wasm(t))
+                    break walk;
+                current = cols.parent[current];
+            }
+        }
+    }
+    finally {
+        // The cursor's stack may have moved while it grew: hand its final state back before freeing it.
+        heap = rt.HEAP32;
+        cursor[0] = heap[tb];
+        cursor[1] = heap[tb + 1];
+        cursor[2] = heap[tb + 2];
+        cursor[3] = heap[tb + 3];
+        cursor.delete();
+    }
+    // Rows in one pass: starts never decrease in pre-order.
+    const starts = lineStarts(source);
+    let r = 0;
+    for (let id = 0; id < count; id++) {
+        const at = cols.start[id];
+        while (r + 1 < starts.length && starts[r + 1] <= at)
+            r++;
+        cols.row[id] = r;
+    }
+    const data = new Int32Array(count * COLUMNS.length);
+    COLUMNS.forEach((c, i) => data.set(cols[c].subarray(0, count), i * count));
+    return { count, hasError: tree.rootNode.hasError, data };
+}
+/** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
+class FlatTree {
+    grammar;
+    source;
+    count;
+    hasError;
+    type;
+    field;
+    start;
+    end;
+    row;
+    parent;
+    first;
+    next;
+    nodes = [];
+    constructor(grammar, source, flat) {
+        this.grammar = grammar;
+        this.source = source;
+        const n = (this.count = flat.count);
+        this.hasError = flat.hasError;
+        const column = (c) => {
+            const i = COLUMNS.indexOf(c);
+            return flat.data.subarray(i * n, (i + 1) * n);
+        };
+        this.type = column('type');
+        this.field = column('field');
+        this.start = column('start');
+        this.end = column('end');
+        this.row = column('row');
+        this.parent = column('parent');
+        this.first = column('first');
+        this.next = column('next');
+    }
+    node(id) {
+        return (this.nodes[id] ??= new SyntaxNode(this, id));
     }
 }
 /**
- * A syntax node mirrored in JavaScript: every crossing into web-tree-sitter's wasm (type, children, a field,
- * end) happens at most once per node, and text is sliced from the source. The analysis walks expressions
- * several times, and each crossing costs far more than the JavaScript around it. Named children are fetched
- * on their own, so punctuation is never mirrored unless asked for. Valid only while its tree is alive.
+ * A syntax node of a flattened tree: type, children, fields and positions are read from the flat arrays, text
+ * is sliced from the source. Objects are made only for the nodes the analysis reaches, once each, so a node
+ * reached by field or by index is the same object.
  */
 class SyntaxNode {
-    raw;
-    parent;
-    source;
+    tree;
+    id;
     type;
     isNamed;
     kids;
     named;
-    fields;
-    end = -1;
-    constructor(raw, parent, source) {
-        this.raw = raw;
-        this.parent = parent;
-        this.source = source;
-        const id = raw.typeId;
-        let type = typeNames[id];
-        if (type === undefined) {
-            type = typeNames[id] = raw.type;
-            typeNamed[id] = raw.isNamed;
+    constructor(tree, id) {
+        this.tree = tree;
+        this.id = id;
+        const typeId = tree.type[id];
+        const grammar = tree.grammar;
+        if (typeId === ERROR_SYMBOL) {
+            this.type = 'ERROR';
+            this.isNamed = true;
         }
-        this.type = type;
-        this.isNamed = typeNamed[id];
+        else {
+            this.type = grammar.types[typeId] || 'ERROR';
+            this.isNamed = grammar.named[typeId] === 1;
+        }
+    }
+    get parent() {
+        const p = this.tree.parent[this.id];
+        return p < 0 ? null : this.tree.node(p);
     }
     get startIndex() {
-        return this.raw.startIndex;
-    }
-    get startPosition() {
-        return this.raw.startPosition;
+        return this.tree.start[this.id];
     }
     get endIndex() {
-        if (this.end < 0)
-            this.end = this.raw.endIndex;
-        return this.end;
+        return this.tree.end[this.id];
+    }
+    get startPosition() {
+        const t = this.tree;
+        const row = t.row[this.id];
+        return { row, column: t.start[this.id] - t.source.lineStarts[row] };
+    }
+    /** The row the node starts on. */
+    get startRow() {
+        return this.tree.row[this.id];
     }
     /** The row, and a column that is 0 exactly when the node ends at the start of a line. */
     get endPosition() {
         const end = this.endIndex;
-        return { row: this.source.rowAt(end), column: this.source.columnAt(end) };
+        const row = this.tree.source.rowAt(end);
+        return { row, column: end - this.tree.source.lineStarts[row] };
     }
     get text() {
-        return this.source.text.slice(this.startIndex, this.endIndex);
+        return this.tree.source.text.slice(this.startIndex, this.endIndex);
     }
+    /** Whether the subtree has an ERROR node (for the root: or a missing one, as tree-sitter reports it). */
     get hasError() {
-        return this.raw.hasError;
+        const t = this.tree;
+        if (this.id === 0)
+            return t.hasError;
+        const stop = this.subtreeEnd();
+        for (let i = this.id; i < stop; i++)
+            if (t.type[i] === ERROR_SYMBOL)
+                return true;
+        return false;
     }
     get namedChildren() {
-        this.named ??= this.kids
-            ? this.kids.filter((c) => c.isNamed)
-            : this.raw.namedChildren.map((c) => this.known(c) ?? new SyntaxNode(c, this, this.source));
+        if (!this.named) {
+            const t = this.tree;
+            const named = [];
+            for (let c = t.first[this.id]; c >= 0; c = t.next[c]) {
+                const type = t.type[c];
+                if (type === ERROR_SYMBOL || t.grammar.named[type] === 1)
+                    named.push(t.node(c));
+            }
+            this.named = named;
+        }
         return this.named;
     }
     get children() {
         if (!this.kids) {
-            const named = this.namedChildren;
-            let next = 0;
-            this.kids = this.raw.children.map((c) => {
-                const mirror = named[next];
-                if (mirror && mirror.is(c)) {
-                    next++;
-                    return mirror;
-                }
-                return this.known(c) ?? new SyntaxNode(c, this, this.source);
-            });
+            const t = this.tree;
+            const kids = [];
+            for (let c = t.first[this.id]; c >= 0; c = t.next[c])
+                kids.push(t.node(c));
+            this.kids = kids;
         }
         return this.kids;
     }
     childForFieldName(name) {
-        this.fields ??= new Map();
-        let child = this.fields.get(name);
-        if (child === undefined) {
-            const raw = this.raw.childForFieldName(name);
-            child = raw ? this.mirrorOf(raw) : null;
-            this.fields.set(name, child);
-        }
-        return child;
+        const t = this.tree;
+        const field = t.grammar.fieldIds.get(name);
+        if (field === undefined)
+            return null;
+        for (let c = t.first[this.id]; c >= 0; c = t.next[c])
+            if (t.field[c] === field)
+                return t.node(c);
+        return null;
     }
     childrenForFieldName(name) {
-        return this.raw.childrenForFieldName(name).map((c) => this.mirrorOf(c));
+        const t = this.tree;
+        const field = t.grammar.fieldIds.get(name);
+        const out = [];
+        if (field === undefined)
+            return out;
+        for (let c = t.first[this.id]; c >= 0; c = t.next[c])
+            if (t.field[c] === field)
+                out.push(t.node(c));
+        return out;
     }
-    is(raw) {
-        return this.raw.id === raw.id && this.raw.startIndex === raw.startIndex;
-    }
-    /** The mirror of a child of this node, so that a child reached by field or by index is the same object. */
-    mirrorOf(raw) {
-        return this.known(raw) ?? new SyntaxNode(raw, this, this.source);
-    }
-    /** The child already mirrored for `raw`, if any. */
-    known(raw) {
-        const list = this.kids ?? this.named;
-        const found = list?.find((c) => c.is(raw));
-        if (found || !this.fields)
-            return found;
-        for (const c of this.fields.values())
-            if (c?.is(raw))
-                return c;
-        return undefined;
+    /** The pre-order id just past this node's subtree. */
+    subtreeEnd() {
+        const t = this.tree;
+        for (let n = this.id; n >= 0; n = t.parent[n])
+            if (t.next[n] >= 0)
+                return t.next[n];
+        return t.count;
     }
 }
-/** The root of `tree`, parsed from `source`, as a mirrored node. */
+let grammar;
+function loadedGrammar() {
+    if (!grammar)
+        throw new Error('the Python parser is not initialised');
+    return grammar;
+}
+/** The root node of a flattened tree of `source`. */
+function parser_rootOf(flat, source) {
+    return new FlatTree(loadedGrammar(), new SourceText(source), flat).node(0);
+}
+/** The root of `tree`, parsed from `source`, as a node of its flattened copy; `tree` may be freed after this. */
 function syntaxRoot(tree, source) {
-    return new SyntaxNode(tree.rootNode, null, new SourceText(source));
+    return parser_rootOf(flatten(tree, source), source);
 }
 /**
  * Bytes of a wasm asset: next to the bundle (`dist/wasm/`) when running from `dist/`,
@@ -165,15 +313,47 @@ function wasmBytes(bundled, packageFile) {
         return (0,external_node_fs_namespaceObject.readFileSync)(besideBundle);
     return (0,external_node_fs_namespaceObject.readFileSync)(parser_require.resolve(packageFile));
 }
+/**
+ * web-tree-sitter's CommonJS build: beside the bundle (`dist/web-tree-sitter.cjs`, copied there when dist/ is
+ * built, because ncc cannot bundle a module loaded through `createRequire` and a runner has no node_modules),
+ * otherwise the installed package.
+ */
+function runtimeModule() {
+    const file = 'web-tree-sitter.cjs';
+    // A template, not a literal: ncc would otherwise take the URL for an asset of its own and rename it.
+    const besideBundle = (0,external_node_url_namespaceObject.fileURLToPath)(new URL(`./${file}`, import.meta.url));
+    return (0,external_node_fs_namespaceObject.existsSync)(besideBundle) ? besideBundle : 'web-tree-sitter';
+}
 let loading;
 /** The one shared Python parser; web-tree-sitter's runtime is initialised once per thread. */
 function parser_pythonParser() {
     loading ??= (async () => {
-        const ts = parser_require('web-tree-sitter');
-        await ts.Parser.init({
+        const ts = parser_require(runtimeModule());
+        const runtime = {
             wasmBinary: wasmBytes('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
-        });
+        };
+        await ts.Parser.init(runtime);
+        const missing = CURSOR_FUNCTIONS.filter((f) => typeof runtime[f] !== 'function');
+        if (missing.length || !(runtime.HEAP32 instanceof Int32Array)) {
+            throw new Error(`this web-tree-sitter runtime lacks ${missing.join(', ') || 'HEAP32'}`);
+        }
         const language = await ts.Language.load(wasmBytes('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+        const rt = runtime;
+        const named = new Uint8Array(language.types.length);
+        for (let i = 0; i < language.types.length; i++)
+            named[i] = language.nodeTypeIsNamed(i) ? 1 : 0;
+        const fieldIds = new Map();
+        language.fields.forEach((name, id) => {
+            if (name)
+                fieldIds.set(name, id);
+        });
+        grammar = {
+            types: language.types,
+            named,
+            fieldIds,
+            runtime: rt,
+            transfer: rt._ts_init() >> 2,
+        };
         const parser = new ts.Parser();
         parser.setLanguage(language);
         return {
@@ -202,11 +382,11 @@ function moduleNameOf(path) {
         parts.pop();
     return { name: parts.join('.'), isPackage };
 }
-const line = (n) => n.startPosition.row + 1;
+const line = (n) => n.startRow + 1;
 const endLine = (n) => {
     // A node ending at column 0 ends on the previous line (its newline belongs to it).
     const end = n.endPosition;
-    return end.column === 0 && end.row > n.startPosition.row ? end.row : end.row + 1;
+    return end.column === 0 && end.row > n.startRow ? end.row : end.row + 1;
 };
 const clip = (s) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) + '…' : s);
 function newScope(module, parent, owner) {
@@ -1560,6 +1740,12 @@ function scanQueryTokenReads(node, w, depth) {
         if (c)
             scanQueryTokenReads(c, w, depth + 1);
 }
+/** No guard: one shared, frozen list (most statements run unconditionally). */
+const UNGUARDED = Object.freeze([]);
+/** The guards in force, as a list of their own (shared and frozen when there are none). */
+function guardsNow(w) {
+    return w.guards.length ? [...w.guards] : UNGUARDED;
+}
 function collectCalls(node, w, depth) {
     if (depth > 40)
         return;
@@ -1579,12 +1765,12 @@ function collectCalls(node, w, depth) {
             noteCheck(node, w);
         const e = toExpr(node);
         if (e.k === 'call') {
-            w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: [...w.guards] });
+            w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
             if (isLoggingCall(node) && argumentsCarryToken(node, w))
                 w.facts.tokenLogs.push(line(node));
         }
         if (isAbortCall(node))
-            w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+            w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
     }
     for (const c of node.namedChildren)
         if (c)
@@ -1683,9 +1869,9 @@ function walkFacts(node, w) {
         case 'return_statement': {
             collectFromExpression(node, w);
             if (isRejectingReturn(node))
-                w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+                w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
             else if (isReturnOfNothing(node))
-                w.facts.passes.push({ line: line(node), guards: [...w.guards] });
+                w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
             const value = node.namedChildren.find((c) => c && c.type !== 'comment');
             if (value) {
                 if (readsCredential(value, w, 0, 'derived'))
@@ -1704,7 +1890,7 @@ function walkFacts(node, w) {
         case 'raise_statement':
             collectFromExpression(node, w);
             if (isRejectingRaise(node))
-                w.facts.rejects.push({ line: line(node), guards: [...w.guards] });
+                w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
             return;
         case 'expression_statement': {
             for (const e of node.namedChildren) {
@@ -1833,7 +2019,7 @@ function suppressionsOf(source) {
     return out;
 }
 /** Build the module picture from a parsed tree. The caller frees the tree afterwards. */
-function extractModule(path, source, root) {
+function extract_extractModule(path, source, root) {
     const { name, isPackage } = moduleNameOf(path);
     const mod = {
         file: path,
@@ -1871,15 +2057,12 @@ const PARALLEL_MIN_CHARS = (/* unused pure expression or super */ null && (1024 
 /** Batches small enough to balance the load at the end, large enough that messaging stays cheap. */
 const BATCH_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 const BATCH_FILES = 64;
-/**
- * Parse one file and reduce it to its module picture, freeing the tree. The main thread and the workers run
- * exactly this, so the report does not depend on the number of threads.
- */
-function extractFile(parser, path, text) {
+/** Parse one file and copy its tree out of wasm, freeing the tree. Worker threads run this. */
+function parseFile(parser, text) {
     try {
         const tree = parser.parse(text);
         try {
-            return { module: extractModule(path, text, syntaxRoot(tree, text)) };
+            return { flat: flatten(tree, text) };
         }
         finally {
             tree.delete();
@@ -1888,6 +2071,24 @@ function extractFile(parser, path, text) {
     catch (err) {
         return { error: err instanceof Error ? err.message : String(err) };
     }
+}
+/**
+ * Reduce a parsed file to its module picture. Every module picture is made by this function in the calling
+ * thread, whichever thread parsed the file, so the report does not depend on the number of threads.
+ */
+function extractParsed(path, text, parsed) {
+    if ('error' in parsed)
+        return parsed;
+    try {
+        return { module: extractModule(path, text, rootOf(parsed.flat, text)) };
+    }
+    catch (err) {
+        return { error: err instanceof Error ? err.message : String(err) };
+    }
+}
+/** Parse and extract one file in this thread. */
+function extractFile(parser, path, text) {
+    return extractParsed(path, text, parseFile(parser, text));
 }
 /**
  * How many threads extract `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
@@ -1964,53 +2165,67 @@ function batchesOf(files) {
 async function extractInWorkers(files, workers, joinWorkers, entry, results, problems) {
     const batches = batchesOf(files);
     let next = 0;
+    // Replies are extracted in this thread, whose parser must be loaded (its grammar reads the flat trees).
+    await pythonParser();
     const run = () => new Promise((resolve) => {
         const worker = new Worker(entry.url, {
             workerData: WORKER_MARKER,
             ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
         });
-        let pending;
+        // Two batches in flight: the worker parses the next one while this thread extracts its last reply.
+        let inFlight = 0;
         const handOut = () => {
-            pending = batches[next++];
-            if (pending)
-                worker.postMessage(pending);
-            else
+            const batch = batches[next++];
+            if (batch) {
+                inFlight++;
+                worker.postMessage(batch);
+            }
+            else if (!inFlight)
                 void worker.terminate();
         };
         worker.on('message', (reply) => {
-            reply.results.forEach((result, i) => (results[reply.first + i] = result));
+            inFlight--;
             handOut();
+            const { first } = reply;
+            reply.results.forEach((parsed, i) => {
+                const file = files[first + i];
+                results[first + i] = extractParsed(file.path, file.text, parsed);
+            });
         });
-        // A worker that fails leaves its batch unfinished; the main thread picks it up afterwards.
+        // A worker that fails leaves its batches unfinished; the main thread picks them up afterwards.
         worker.on('error', (err) => {
             problems.push(`a worker thread failed (${err.message})`);
             void worker.terminate();
         });
         worker.on('exit', (code) => {
-            if (pending && !problems.length)
+            if (inFlight && !problems.length)
                 problems.push(`a worker thread stopped early (exit code ${code})`);
             resolve();
         });
         handOut();
+        handOut();
     });
-    // This thread takes batches from the same queue between the workers' replies; what it extracts is never
-    // copied between threads.
+    // This thread takes batches from the same queue, and extracts the workers' replies between its own files.
     const own = async () => {
         if (!joinWorkers)
             return;
         const parser = await pythonParser();
         for (let batch = batches[next++]; batch; batch = batches[next++]) {
             const { first } = batch;
-            batch.files.forEach((f, i) => (results[first + i] = extractFile(parser, f.path, f.text)));
-            await new Promise((resolve) => setImmediate(resolve));
+            for (let i = 0; i < batch.files.length; i++) {
+                const f = batch.files[i];
+                results[first + i] = extractFile(parser, f.path, f.text);
+                await new Promise((resolve) => setImmediate(resolve));
+            }
         }
     };
     await Promise.all([own(), ...Array.from({ length: workers }, run)]);
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/worker.ts
-// The entry of an extraction worker thread: each thread has its own parser (web-tree-sitter's runtime is per
-// thread) and sends module pictures back by structured clone, which keeps their Maps, Sets and cyclic scope links.
+// The entry of a parsing worker thread: each thread has its own parser (web-tree-sitter's runtime is per thread)
+// and hands back each file's flattened tree, whose buffer is transferred, not copied; the calling thread extracts
+// the module pictures.
 
 
 
@@ -2021,9 +2236,10 @@ if (port && external_node_worker_threads_namespaceObject.workerData === WORKER_M
         void parser.then((p) => {
             const reply = {
                 first: request.first,
-                results: request.files.map((f) => extractFile(p, f.path, f.text)),
+                results: request.files.map((f) => parseFile(p, f.text)),
             };
-            port.postMessage(reply);
+            const buffers = reply.results.flatMap((r) => 'flat' in r ? [r.flat.data.buffer] : []);
+            port.postMessage(reply, buffers);
         }, (err) => {
             const error = `the Python parser did not load (${err instanceof Error ? err.message : String(err)})`;
             const reply = { first: request.first, results: request.files.map(() => ({ error })) };
