@@ -603,6 +603,7 @@ function toExpr(node, depth = 0) {
 function dottedName(node) {
     return node ? node.text.replace(/\s+/g, '') : '';
 }
+/** The absolute module of a relative import: `from ..x import y` (dots 2, rest `x`) in `pkg.sub.mod`. */
 function resolveRelative(moduleName, isPackage, dots, rest) {
     const parts = moduleName ? moduleName.split('.') : [];
     // In a package's __init__, one dot is the package itself; in a module, one dot is its package.

@@ -233,7 +233,8 @@ function dottedName(node: SyntaxNode | null): string {
   return node ? node.text.replace(/\s+/g, '') : '';
 }
 
-function resolveRelative(moduleName: string, isPackage: boolean, dots: number, rest: string): string {
+/** The absolute module of a relative import: `from ..x import y` (dots 2, rest `x`) in `pkg.sub.mod`. */
+export function resolveRelative(moduleName: string, isPackage: boolean, dots: number, rest: string): string {
   const parts = moduleName ? moduleName.split('.') : [];
   // In a package's __init__, one dot is the package itself; in a module, one dot is its package.
   const keep = parts.length - (isPackage ? dots - 1 : dots);

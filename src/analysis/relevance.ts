@@ -1,4 +1,4 @@
-import { moduleNameOf } from './extract.js';
+import { moduleNameOf, resolveRelative } from './extract.js';
 
 /**
  * Which Python files can change the report, told from their text before anything is parsed.
@@ -144,15 +144,6 @@ function importedNames(list: string): { name: string; aliased: boolean }[] {
     out.push({ name: dotted.name, aliased: /^as(?![\w\u0080-\uFFFF])/.test(rest) });
   }
   return out;
-}
-
-/** extract.ts resolveRelative: `from ..x import y` in `pkg.sub.mod`. */
-function resolveRelative(moduleName: string, isPackage: boolean, dots: number, rest: string): string {
-  const parts = moduleName ? moduleName.split('.') : [];
-  const keep = parts.length - (isPackage ? dots - 1 : dots);
-  const base = parts.slice(0, Math.max(0, keep));
-  if (rest) base.push(...rest.split('.'));
-  return base.join('.');
 }
 
 /**
