@@ -107,6 +107,11 @@ function interpolatedParts(node: SyntaxNode, depth: number): Expr[] | undefined 
   return parts;
 }
 
+function hasKeywords(kw: Record<string, Expr>): boolean {
+  for (const _ in kw) return true;
+  return false;
+}
+
 export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
   if (!node) return { k: 'other', text: '', line: 0 };
   const ln = line(node);
@@ -142,8 +147,8 @@ export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
       return {
         k: 'call',
         fn: toExpr(node.childForFieldName('function'), d),
-        args,
-        kw,
+        args: args.length ? args : NONE,
+        kw: hasKeywords(kw) ? kw : NO_KEYWORDS,
         line: ln,
         col: node.startPosition.column,
       };
@@ -1353,12 +1358,9 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
   for (const c of node.namedChildren) if (c) scanQueryTokenReads(c, w, depth + 1);
 }
 
-/** No guard: one shared, frozen list (most statements run unconditionally). */
-const UNGUARDED: Guard[] = Object.freeze([]) as unknown as Guard[];
-
-/** The guards in force, as a list of their own (shared and frozen when there are none). */
+/** The guards in force, as a list of their own (the shared empty list when there are none). */
 function guardsNow(w: FactWalk): Guard[] {
-  return w.guards.length ? [...w.guards] : UNGUARDED;
+  return w.guards.length ? [...w.guards] : NONE;
 }
 
 function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
@@ -1622,5 +1624,24 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
   mod.scope = newScope(mod);
   walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
   mod.facts = bodyFacts(root, mod.scope, []);
+  for (const facts of [
+    mod.facts,
+    ...mod.allFunctions.map((f) => f.facts),
+    ...mod.allClasses.map((c) => c.facts),
+  ])
+    shareEmptyLists(facts);
   return mod;
+}
+
+/** One frozen empty list, shared: most lists of most pictures are empty, and pictures are kept for the whole scan. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
+
+/** Replace the empty lists of finished facts with the shared one. */
+function shareEmptyLists(facts: BodyFacts): void {
+  const lists = facts as unknown as Record<string, unknown>;
+  for (const key of Object.keys(lists)) {
+    const value = lists[key];
+    if (Array.isArray(value) && value.length === 0) lists[key] = NONE;
+  }
 }
