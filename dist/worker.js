@@ -469,6 +469,11 @@ function interpolatedParts(node, depth) {
     }
     return parts;
 }
+function hasKeywords(kw) {
+    for (const _ in kw)
+        return true;
+    return false;
+}
 function toExpr(node, depth = 0) {
     if (!node)
         return { k: 'other', text: '', line: 0 };
@@ -510,8 +515,8 @@ function toExpr(node, depth = 0) {
             return {
                 k: 'call',
                 fn: toExpr(node.childForFieldName('function'), d),
-                args,
-                kw,
+                args: args.length ? args : NONE,
+                kw: hasKeywords(kw) ? kw : NO_KEYWORDS,
                 line: ln,
                 col: node.startPosition.column,
             };
@@ -1741,11 +1746,9 @@ function scanQueryTokenReads(node, w, depth) {
         if (c)
             scanQueryTokenReads(c, w, depth + 1);
 }
-/** No guard: one shared, frozen list (most statements run unconditionally). */
-const UNGUARDED = Object.freeze([]);
-/** The guards in force, as a list of their own (shared and frozen when there are none). */
+/** The guards in force, as a list of their own (the shared empty list when there are none). */
 function guardsNow(w) {
-    return w.guards.length ? [...w.guards] : UNGUARDED;
+    return w.guards.length ? [...w.guards] : NONE;
 }
 function collectCalls(node, w, depth) {
     if (depth > 40)
@@ -2036,7 +2039,25 @@ function extract_extractModule(path, source, root) {
     mod.scope = newScope(mod);
     walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
     mod.facts = bodyFacts(root, mod.scope, []);
+    for (const facts of [
+        mod.facts,
+        ...mod.allFunctions.map((f) => f.facts),
+        ...mod.allClasses.map((c) => c.facts),
+    ])
+        shareEmptyLists(facts);
     return mod;
+}
+/** One frozen empty list, shared: most lists of most pictures are empty, and pictures are kept for the whole scan. */
+const NONE = Object.freeze([]);
+const NO_KEYWORDS = Object.freeze({});
+/** Replace the empty lists of finished facts with the shared one. */
+function shareEmptyLists(facts) {
+    const lists = facts;
+    for (const key of Object.keys(lists)) {
+        const value = lists[key];
+        if (Array.isArray(value) && value.length === 0)
+            lists[key] = NONE;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/workers.ts
