@@ -8,18 +8,17 @@
 // process), with the client's default limits and with them raised, so the pacing, not the client, is the limit.
 // Prints a table and writes .bench/results.json. Figures live here, never as timed assertions in tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, devNull, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ncc from '@vercel/ncc';
+import { copyRuntimeFiles } from './runtime-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '.bench');
 const buildDir = join(benchDir, 'build');
-const require = createRequire(import.meta.url);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -149,15 +148,7 @@ async function build() {
   // src/version.ts reads the package.json one level above the bundle (the live client's User-Agent needs it).
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   writeFileSync(join(benchDir, 'package.json'), `${JSON.stringify({ private: true, version })}\n`);
-  copyFileSync(
-    require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
-    join(buildDir, 'wasm', 'web-tree-sitter.wasm'),
-  );
-  copyFileSync(require.resolve('web-tree-sitter'), join(buildDir, 'web-tree-sitter.cjs'));
-  copyFileSync(
-    require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
-    join(buildDir, 'wasm', 'tree-sitter-python.wasm'),
-  );
+  copyRuntimeFiles(buildDir);
 }
 
 /** Probes per second with the default limits (N routes) and with them raised (M routes): `--live-routes N,M`. */

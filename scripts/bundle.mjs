@@ -1,14 +1,13 @@
 // Builds dist/index.js (the action), dist/cli.js (the CLI) and dist/worker.js (their extraction threads) with ncc, and ships the tree-sitter wasm
 // files beside them: ncc's own copy of web-tree-sitter's runtime wasm is not usable.
-import { chmodSync, copyFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { chmodSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { copyRuntimeFiles } from './runtime-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const require = createRequire(import.meta.url);
 
 // webpack derives module ids and comments from paths relative to the working directory, and from the real
 // path of node_modules: bundle from the root, with the root's own node_modules, so that dist/ is the same
@@ -56,14 +55,5 @@ for (const [out, code] of outputs) {
   if (out === 'cli.js') chmodSync(join(dist, out), 0o755);
 }
 
-copyFileSync(
-  require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
-  join(dist, 'wasm', 'web-tree-sitter.wasm'),
-);
-// The runtime itself is loaded through createRequire, which ncc leaves alone; a runner has no node_modules.
-copyFileSync(require.resolve('web-tree-sitter'), join(dist, 'web-tree-sitter.cjs'));
-copyFileSync(
-  require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
-  join(dist, 'wasm', 'tree-sitter-python.wasm'),
-);
+copyRuntimeFiles(dist);
 console.log('dist/index.js, dist/cli.js, dist/worker.js, dist/web-tree-sitter.cjs and dist/wasm/ written');

@@ -92,7 +92,7 @@ it('copies trees out of wasm exactly as web-tree-sitter reports them, node by no
     const tree = parser.parse(text);
     try {
       const root = syntaxRoot(tree, text);
-      expect(root.hasError, where).toBe(tree.rootNode.hasError);
+      expect(root.treeHasError, where).toBe(tree.rootNode.hasError);
       expect(compare(fields, tree.rootNode, root, where, counts).slice(0, 5)).toEqual([]);
     } finally {
       tree.delete();
@@ -116,9 +116,9 @@ it('keeps a node the same object however it is reached, and needs no tree once f
   expect(call.text).toBe('g(a, b=1)');
   expect(call.startPosition).toEqual({ row: 1, column: 11 });
   expect(call.parent!.parent!.parent).toBe(fn);
-  expect(root.hasError).toBe(false);
+  expect(root.treeHasError).toBe(false);
   const broken = parser.parse('def f(:\n');
   const brokenRoot = syntaxRoot(broken, 'def f(:\n');
   broken.delete();
-  expect(brokenRoot.hasError).toBe(true);
+  expect(brokenRoot.treeHasError).toBe(true);
 });

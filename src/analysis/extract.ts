@@ -33,6 +33,10 @@ const endLine = (n: SyntaxNode): number => {
 };
 const clip = (s: string): string => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) + '…' : s);
 
+/** One frozen empty list, shared: most lists of most pictures are empty, and pictures are kept for the whole scan. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
+
 function newScope(module: ModuleIR, parent?: Scope, owner?: FunctionIR): Scope {
   return {
     module,
@@ -1619,7 +1623,7 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
     allClasses: [],
     facts: emptyFacts(),
     suppressions: suppressionsOf(source),
-    hasErrors: root.hasError,
+    hasErrors: root.treeHasError,
   };
   mod.scope = newScope(mod);
   walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
@@ -1632,10 +1636,6 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
     shareEmptyLists(facts);
   return mod;
 }
-
-/** One frozen empty list, shared: most lists of most pictures are empty, and pictures are kept for the whole scan. */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-const NO_KEYWORDS: Record<string, Expr> = Object.freeze({}) as Record<string, Expr>;
 
 /** Replace the empty lists of finished facts with the shared one. */
 function shareEmptyLists(facts: BodyFacts): void {

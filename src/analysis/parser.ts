@@ -97,15 +97,16 @@ export interface FlatData {
 const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'] as const;
 type Column = (typeof COLUMNS)[number];
 
+function columns(capacity: number): Record<Column, Int32Array> {
+  return Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)])) as Record<Column, Int32Array>;
+}
+
 /** Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. */
 export function flatten(tree: Tree, source: string): FlatData {
   const grammar = loadedGrammar();
   const rt = grammar.runtime;
   let capacity = (source.length >> 1) + 64;
-  let cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)])) as Record<
-    Column,
-    Int32Array
-  >;
+  let cols = columns(capacity);
   let count = 0;
   const t = (tree as unknown as { [0]: number })[0];
   const cursor = tree.walk() as unknown as TreeSitter.TreeCursor & Record<0 | 1 | 2 | 3, number>;
@@ -120,10 +121,7 @@ export function flatten(tree: Tree, source: string): FlatData {
       if (count === capacity) {
         capacity *= 2;
         const old = cols;
-        cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)])) as Record<
-          Column,
-          Int32Array
-        >;
+        cols = columns(capacity);
         for (const c of COLUMNS) cols[c].set(old[c]);
       }
       const id = count++;
@@ -215,6 +213,16 @@ class FlatTree {
   node(id: number): SyntaxNode {
     return (this.nodes[id] ??= new SyntaxNode(this, id));
   }
+
+  typeName(id: number): string {
+    const typeId = this.type[id]!;
+    return typeId === ERROR_SYMBOL ? 'ERROR' : this.grammar.types[typeId] || 'ERROR';
+  }
+
+  isNamed(id: number): boolean {
+    const typeId = this.type[id]!;
+    return typeId === ERROR_SYMBOL || this.grammar.named[typeId] === 1;
+  }
 }
 
 /**
@@ -232,15 +240,8 @@ export class SyntaxNode {
     private readonly tree: FlatTree,
     private readonly id: number,
   ) {
-    const typeId = tree.type[id]!;
-    const grammar = tree.grammar;
-    if (typeId === ERROR_SYMBOL) {
-      this.type = 'ERROR';
-      this.isNamed = true;
-    } else {
-      this.type = grammar.types[typeId] || 'ERROR';
-      this.isNamed = grammar.named[typeId] === 1;
-    }
+    this.type = tree.typeName(id);
+    this.isNamed = tree.isNamed(id);
   }
 
   get parent(): SyntaxNode | null {
@@ -278,23 +279,16 @@ export class SyntaxNode {
     return this.tree.source.text.slice(this.startIndex, this.endIndex);
   }
 
-  /** Whether the subtree has an ERROR node (for the root: or a missing one, as tree-sitter reports it). */
-  get hasError(): boolean {
-    const t = this.tree;
-    if (this.id === 0) return t.hasError;
-    const stop = this.subtreeEnd();
-    for (let i = this.id; i < stop; i++) if (t.type[i] === ERROR_SYMBOL) return true;
-    return false;
+  /** Whether the file's tree has a syntax error: an ERROR or a missing node anywhere, as tree-sitter says. */
+  get treeHasError(): boolean {
+    return this.tree.hasError;
   }
 
   get namedChildren(): SyntaxNode[] {
     if (!this.named) {
       const t = this.tree;
       const named: SyntaxNode[] = [];
-      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) {
-        const type = t.type[c]!;
-        if (type === ERROR_SYMBOL || t.grammar.named[type] === 1) named.push(t.node(c));
-      }
+      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) if (t.isNamed(c)) named.push(t.node(c));
       this.named = named;
     }
     return this.named;
@@ -325,13 +319,6 @@ export class SyntaxNode {
     if (field === undefined) return out;
     for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) if (t.field[c] === field) out.push(t.node(c));
     return out;
-  }
-
-  /** The pre-order id just past this node's subtree. */
-  private subtreeEnd(): number {
-    const t = this.tree;
-    for (let n = this.id; n >= 0; n = t.parent[n]!) if (t.next[n]! >= 0) return t.next[n]!;
-    return t.count;
   }
 }
 

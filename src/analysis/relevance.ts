@@ -289,10 +289,6 @@ function parentOf(name: string): string {
 export interface Relevance {
   /** One flag per file, in the order given: parse it. */
   keep: boolean[];
-  /** How many files were seeds by their own text. */
-  seeds: number;
-  /** Why everything is kept without looking further (connexion), when it is. */
-  keptWhole?: string;
 }
 
 /**
@@ -303,7 +299,7 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
   const n = files.length;
   const keep = new Array<boolean>(n).fill(false);
   if (files.some((f) => CONNEXION.test(f.text))) {
-    return { keep: keep.fill(true), seeds: n, keptWhole: 'connexion' };
+    return { keep: keep.fill(true) };
   }
   const names: string[] = [];
   const packages: boolean[] = [];
@@ -463,5 +459,5 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
     }
     close();
   }
-  return { keep, seeds: kinds.filter(Boolean).length };
+  return { keep };
 }

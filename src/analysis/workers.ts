@@ -78,7 +78,7 @@ export function extractFile(parser: PythonParser, path: string, text: string): E
 }
 
 /**
- * How many threads extract `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
+ * How many threads parse `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
  * available core up to MAX_THREADS for a large tree and 1 for a small one.
  */
 export function extractionThreads(files: readonly SourceText[], requested?: number): number {
