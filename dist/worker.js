@@ -57,12 +57,15 @@ class SourceText {
     }
 }
 const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'];
+function columns(capacity) {
+    return Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)]));
+}
 /** Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. */
 function flatten(tree, source) {
     const grammar = loadedGrammar();
     const rt = grammar.runtime;
     let capacity = (source.length >> 1) + 64;
-    let cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)]));
+    let cols = columns(capacity);
     let count = 0;
     const t = tree[0];
     const cursor = tree.walk();
@@ -77,7 +80,7 @@ function flatten(tree, source) {
             if (count === capacity) {
                 capacity *= 2;
                 const old = cols;
-                cols = Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)]));
+                cols = columns(capacity);
                 for (const c of COLUMNS)
                     cols[c].set(old[c]);
             }
@@ -170,6 +173,14 @@ class FlatTree {
     node(id) {
         return (this.nodes[id] ??= new SyntaxNode(this, id));
     }
+    typeName(id) {
+        const typeId = this.type[id];
+        return typeId === ERROR_SYMBOL ? 'ERROR' : this.grammar.types[typeId] || 'ERROR';
+    }
+    isNamed(id) {
+        const typeId = this.type[id];
+        return typeId === ERROR_SYMBOL || this.grammar.named[typeId] === 1;
+    }
 }
 /**
  * A syntax node of a flattened tree: type, children, fields and positions are read from the flat arrays, text
@@ -186,16 +197,8 @@ class SyntaxNode {
     constructor(tree, id) {
         this.tree = tree;
         this.id = id;
-        const typeId = tree.type[id];
-        const grammar = tree.grammar;
-        if (typeId === ERROR_SYMBOL) {
-            this.type = 'ERROR';
-            this.isNamed = true;
-        }
-        else {
-            this.type = grammar.types[typeId] || 'ERROR';
-            this.isNamed = grammar.named[typeId] === 1;
-        }
+        this.type = tree.typeName(id);
+        this.isNamed = tree.isNamed(id);
     }
     get parent() {
         const p = this.tree.parent[this.id];
@@ -225,26 +228,17 @@ class SyntaxNode {
     get text() {
         return this.tree.source.text.slice(this.startIndex, this.endIndex);
     }
-    /** Whether the subtree has an ERROR node (for the root: or a missing one, as tree-sitter reports it). */
-    get hasError() {
-        const t = this.tree;
-        if (this.id === 0)
-            return t.hasError;
-        const stop = this.subtreeEnd();
-        for (let i = this.id; i < stop; i++)
-            if (t.type[i] === ERROR_SYMBOL)
-                return true;
-        return false;
+    /** Whether the file's tree has a syntax error: an ERROR or a missing node anywhere, as tree-sitter says. */
+    get treeHasError() {
+        return this.tree.hasError;
     }
     get namedChildren() {
         if (!this.named) {
             const t = this.tree;
             const named = [];
-            for (let c = t.first[this.id]; c >= 0; c = t.next[c]) {
-                const type = t.type[c];
-                if (type === ERROR_SYMBOL || t.grammar.named[type] === 1)
+            for (let c = t.first[this.id]; c >= 0; c = t.next[c])
+                if (t.isNamed(c))
                     named.push(t.node(c));
-            }
             this.named = named;
         }
         return this.named;
@@ -279,14 +273,6 @@ class SyntaxNode {
             if (t.field[c] === field)
                 out.push(t.node(c));
         return out;
-    }
-    /** The pre-order id just past this node's subtree. */
-    subtreeEnd() {
-        const t = this.tree;
-        for (let n = this.id; n >= 0; n = t.parent[n])
-            if (t.next[n] >= 0)
-                return t.next[n];
-        return t.count;
     }
 }
 let grammar;
@@ -389,6 +375,9 @@ const endLine = (n) => {
     return end.column === 0 && end.row > n.startRow ? end.row : end.row + 1;
 };
 const clip = (s) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) + '…' : s);
+/** One frozen empty list, shared: most lists of most pictures are empty, and pictures are kept for the whole scan. */
+const NONE = Object.freeze([]);
+const NO_KEYWORDS = Object.freeze({});
 function newScope(module, parent, owner) {
     return {
         module,
@@ -2034,7 +2023,7 @@ function extract_extractModule(path, source, root) {
         allClasses: [],
         facts: emptyFacts(),
         suppressions: suppressionsOf(source),
-        hasErrors: root.hasError,
+        hasErrors: root.treeHasError,
     };
     mod.scope = newScope(mod);
     walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
@@ -2047,9 +2036,6 @@ function extract_extractModule(path, source, root) {
         shareEmptyLists(facts);
     return mod;
 }
-/** One frozen empty list, shared: most lists of most pictures are empty, and pictures are kept for the whole scan. */
-const NONE = Object.freeze([]);
-const NO_KEYWORDS = Object.freeze({});
 /** Replace the empty lists of finished facts with the shared one. */
 function shareEmptyLists(facts) {
     const lists = facts;
@@ -2113,7 +2099,7 @@ function extractFile(parser, path, text) {
     return extractParsed(path, text, parseFile(parser, text));
 }
 /**
- * How many threads extract `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
+ * How many threads parse `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
  * available core up to MAX_THREADS for a large tree and 1 for a small one.
  */
 function extractionThreads(files, requested) {
