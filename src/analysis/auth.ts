@@ -398,7 +398,8 @@ export class AuthAnalyzer {
     if (cached) return cached;
     const raw = fn.facts;
     const hasPredicate = (guards: Guard[]): boolean => guards.some((g) => g.kind === 'predicate');
-    if (![...raw.rejects, ...raw.passes, ...raw.calls].some((x) => hasPredicate(x.guards))) {
+    const any = (list: { guards: Guard[] }[]): boolean => list.some((x) => hasPredicate(x.guards));
+    if (!any(raw.rejects) && !any(raw.passes) && !any(raw.calls)) {
       this.factsCache.set(fn, raw);
       return raw;
     }

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from './parser.js';
 import type {
   BodyFacts,
+  CallStmt,
   ClassIR,
   Decorator,
   Expr,
@@ -116,10 +117,33 @@ function hasKeywords(kw: Record<string, Expr>): boolean {
   return false;
 }
 
+/** How many times toExpr has cut a subtree off at MAX_DEPTH (a conversion without cuts is depth-independent). */
+let cuts = 0;
+
+/**
+ * The simplified expression of a node. The picture's expressions are never changed once made, so a node's
+ * expression is kept on the node and shared by every place that asks for it again (the statement walk and the
+ * fact walk convert the same calls, and each call nested in another is reached once per enclosing call). A
+ * conversion that cut nothing off at MAX_DEPTH reads the same from any depth not deeper than it was made at.
+ */
 export function toExpr(node: SyntaxNode | null, depth = 0): Expr {
   if (!node) return { k: 'other', text: '', line: 0 };
+  if (node.memo !== undefined && depth <= node.memoDepth) return node.memo as Expr;
+  const before = cuts;
+  const e = convert(node, depth);
+  if (cuts === before && (node.memo === undefined || depth > node.memoDepth)) {
+    node.memo = e;
+    node.memoDepth = depth;
+  }
+  return e;
+}
+
+function convert(node: SyntaxNode, depth: number): Expr {
   const ln = line(node);
-  if (depth > MAX_DEPTH) return { k: 'other', text: clip(node.text), line: ln };
+  if (depth > MAX_DEPTH) {
+    cuts++;
+    return { k: 'other', text: clip(node.text), line: ln };
+  }
   const d = depth + 1;
   switch (node.type) {
     case 'identifier':
@@ -395,8 +419,14 @@ function walkBlock(block: SyntaxNode, scope: Scope, ctx: WalkContext): void {
   }
 }
 
+/** The context one level down (written out: an object spread per statement costs more than the walk). */
+function deeperThan(ctx: WalkContext, conditional = ctx.conditional, loops = ctx.loops): WalkContext {
+  return { module: ctx.module, depth: ctx.depth + 1, loops, conditional };
+}
+
+const BRANCHES = new Set(['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'while_statement']);
+
 function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
-  const deeper: WalkContext = { ...ctx, depth: ctx.depth + 1 };
   switch (stmt.type) {
     case 'import_statement':
     case 'import_from_statement':
@@ -404,16 +434,16 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
       return;
     case 'decorated_definition': {
       const def = stmt.childForFieldName('definition');
-      if (def) walkStatement(def, scope, deeper);
+      if (def) walkStatement(def, scope, deeperThan(ctx));
       return;
     }
     case 'function_definition': {
-      const fn = extractFunction(stmt, scope, deeper);
+      const fn = extractFunction(stmt, scope, deeperThan(ctx));
       if (fn) scope.functions.set(fn.name, fn);
       return;
     }
     case 'class_definition': {
-      const cls = extractClass(stmt, scope, deeper);
+      const cls = extractClass(stmt, scope, deeperThan(ctx));
       if (cls) scope.classes.set(cls.name, cls);
       return;
     }
@@ -423,13 +453,13 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
         if (e.type === 'assignment') recordAssignment(e, scope, ctx.conditional);
         else if (e.type === 'call') {
           const call = toExpr(e);
-          if (call.k === 'call')
-            scope.calls.push({
-              call,
-              span: { startLine: line(e), endLine: endLine(e) },
-              ...(ctx.loops.length ? { loops: ctx.loops } : {}),
-              ...(ctx.conditional ? { conditional: true } : {}),
-            });
+          if (call.k === 'call') {
+            // Optional keys set as the spreads `...(cond ? { key } : {})` would, in the same order.
+            const stmt: CallStmt = { call, span: { startLine: line(e), endLine: endLine(e) } };
+            if (ctx.loops.length) stmt.loops = ctx.loops;
+            if (ctx.conditional) stmt.conditional = true;
+            scope.calls.push(stmt);
+          }
         }
       }
       return;
@@ -447,11 +477,11 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
         }
       }
       // Calls in the body are evaluated once per item when the iterable is known (`for bp, prefix in …`).
-      const inLoop: WalkContext = {
-        ...deeper,
-        conditional: true,
-        loops: target !== undefined && iter ? [...ctx.loops, { target, iter }] : ctx.loops,
-      };
+      const inLoop = deeperThan(
+        ctx,
+        true,
+        target !== undefined && iter ? [...ctx.loops, { target, iter }] : ctx.loops,
+      );
       for (const c of stmt.namedChildren)
         if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, inLoop);
       return;
@@ -465,8 +495,7 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'with_statement':
     case 'while_statement':
     case 'block': {
-      const branch = ['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'while_statement'];
-      const inner = branch.includes(stmt.type) ? { ...deeper, conditional: true } : deeper;
+      const inner = deeperThan(ctx, BRANCHES.has(stmt.type) || ctx.conditional);
       for (const c of stmt.namedChildren) {
         if (c && (c.type === 'block' || c.type.endsWith('_clause'))) walkStatement(c, scope, inner);
       }
@@ -542,7 +571,7 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
   ctx.module.allFunctions.push(fn);
   const body = node.childForFieldName('body');
   if (body) {
-    walkBlock(body, fn.scope, { ...ctx, loops: [], conditional: false });
+    walkBlock(body, fn.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
     fn.facts = bodyFacts(body, fn.scope, fn.params);
   }
   return fn;
@@ -570,7 +599,7 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
   ctx.module.allClasses.push(cls);
   const body = node.childForFieldName('body');
   if (body) {
-    walkBlock(body, cls.scope, { ...ctx, loops: [], conditional: false });
+    walkBlock(body, cls.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
     for (const [n, values] of cls.scope.assigns) cls.attrs[n] = values[values.length - 1]!;
     for (const [n, fn] of cls.scope.functions) cls.methods[n] = fn;
     cls.facts = bodyFacts(body, cls.scope, []);
@@ -1214,11 +1243,6 @@ const LOGGING_CALL =
   /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
 const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
 
-function isLoggingCall(node: SyntaxNode): boolean {
-  const fn = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
-  return LOGGING_CALL.test(fn);
-}
-
 /**
  * Does a header, cookie or parameter name denote a token? Judged by its last word (a trailing `cookie`/`header`
  * ignored): `access_token`, `jwt`, `X-API-Key`, `Authorization` do; `token_type_hint`, `token_expiry` do not.
@@ -1376,12 +1400,14 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (node.type === 'call') {
     const fnNode = node.childForFieldName('function');
     const callee = fnNode?.text.replace(/\s+/g, '') ?? '';
+    // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
+    const logging = LOGGING_CALL.test(callee);
     if (
       !swallowed(w) &&
       !NON_CHECKING_CALL.test(lastName(fnNode)) &&
       !NON_CHECKING_MODULE.test(callee) &&
       !callee.startsWith('request.') &&
-      !isLoggingCall(node) &&
+      !logging &&
       (node.childForFieldName('arguments')?.namedChildren ?? []).some(
         (a) => !!a && a.type !== 'comment' && readsCredential(a, w),
       )
@@ -1390,22 +1416,24 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
     const e = toExpr(node);
     if (e.k === 'call') {
       w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
-      if (isLoggingCall(node) && argumentsCarryToken(node, w)) w.facts.tokenLogs.push(line(node));
+      if (logging && argumentsCarryToken(node, w)) w.facts.tokenLogs.push(line(node));
     }
     if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
   }
   for (const c of node.namedChildren) if (c) collectCalls(c, w, depth + 1);
 }
 
+/** Walk a nested statement or block one level down, with `extra` guards in force meanwhile. */
+function walkInner(n: SyntaxNode, w: FactWalk, extra: Guard[] = NONE): void {
+  if (extra.length) w.guards.push(...extra);
+  w.depth++;
+  walkFacts(n, w);
+  w.depth--;
+  if (extra.length) w.guards.splice(w.guards.length - extra.length, extra.length);
+}
+
 function walkFacts(node: SyntaxNode, w: FactWalk): void {
   if (w.depth > MAX_DEPTH) return;
-  const inner = (n: SyntaxNode, extra: Guard[] = []): void => {
-    w.guards.push(...extra);
-    w.depth++;
-    walkFacts(n, w);
-    w.depth--;
-    w.guards.splice(w.guards.length - extra.length, extra.length);
-  };
   switch (node.type) {
     case 'function_definition':
     case 'class_definition':
@@ -1413,7 +1441,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       return;
     case 'block':
     case 'module':
-      for (const c of node.namedChildren) if (c) inner(c);
+      for (const c of node.namedChildren) if (c) walkInner(c, w);
       return;
     case 'if_statement': {
       const cond = node.childForFieldName('condition');
@@ -1422,7 +1450,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       if (cond && readsCredential(cond, w, 0, 'derived')) noteCheck(cond, w);
       const guards: Guard[] = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
       const consequence = node.childForFieldName('consequence');
-      if (consequence) inner(consequence, guards);
+      if (consequence) walkInner(consequence, w, guards);
       // Each later branch runs when every earlier condition failed.
       const negations: Guard[] = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
       for (const alt of node.childrenForFieldName('alternative')) {
@@ -1434,13 +1462,13 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           const g2: Guard[] = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
           const body = alt.childForFieldName('consequence');
           w.guards.push(...negations);
-          if (body) inner(body, g2);
+          if (body) walkInner(body, w, g2);
           w.guards.splice(w.guards.length - negations.length, negations.length);
           negations.push(c2 ? classifyCondition(c2, true, w) : { kind: 'other' });
         } else {
           const body = alt.childForFieldName('body');
           w.guards.push(...negations);
-          if (body) inner(body);
+          if (body) walkInner(body, w);
           w.guards.splice(w.guards.length - negations.length, negations.length);
         }
       }
@@ -1449,13 +1477,13 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     case 'try_statement': {
       const body = node.childForFieldName('body');
       const rejects = handlerRejects(node);
-      if (body) inner(body, [{ kind: 'try', handlerRejects: rejects }]);
+      if (body) walkInner(body, w, [{ kind: 'try', handlerRejects: rejects }]);
       // When a handler swallows the missing-credential failure, the other handlers (`except Expired: return 401`)
       // only run for requests that carry a credential.
       const handlerGuards: Guard[] = rejects ? [] : [{ kind: 'presence', present: true }];
       for (const c of node.namedChildren) {
         if (!c || c === body) continue;
-        inner(c, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
+        walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
       }
       return;
     }
@@ -1468,7 +1496,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     case 'while_statement':
       for (const c of node.namedChildren) {
         if (!c) continue;
-        if (c.type === 'block') inner(c);
+        if (c.type === 'block') walkInner(c, w);
         else if (c.type !== 'comment') collectFromExpression(c, w);
       }
       return;

@@ -1182,7 +1182,13 @@ export class FlaskModel {
     for (const mount of this.mounts(owner)) {
       const path = joinRule(mount.prefix, rule);
       const fullEndpoint = [...mount.names, endpoint].join('.');
-      const route: ModelRoute = { ...base, path, endpoint: fullEndpoint, app: mount.app, hooks: [] };
+      // `{ ...base, path, … }` with the same keys in the same order: Object.assign copies the many shapes of
+      // `base` far faster than an object spread does.
+      const route = Object.assign({}, base) as ModelRoute;
+      route.path = path;
+      route.endpoint = fullEndpoint;
+      route.app = mount.app;
+      route.hooks = [];
       const key = `${route.file}\0${route.span.startLine}\0${route.path}\0${route.methods.join()}`;
       if (this.routeKeys.has(key)) continue;
       this.routeKeys.add(key);

@@ -233,6 +233,12 @@ class FlatTree {
 export class SyntaxNode {
   readonly type: string;
   readonly isNamed: boolean;
+  /**
+   * A slot for what the extraction made of this node (extract.ts keeps its simplified expression here, so a
+   * call nested in others is converted once, not once per enclosing call), and the depth it was made at.
+   */
+  memo: unknown = undefined;
+  memoDepth = 0;
   private kids?: SyntaxNode[];
   private named?: SyntaxNode[];
 

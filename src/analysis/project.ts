@@ -55,9 +55,11 @@ const TRACKED_CLASSES = new Set([
 ]);
 
 export function canonical(qn: string): string {
-  const parts = qn.split('.');
-  if (parts.length <= 2) return qn;
-  return `${parts[0]}.${parts[parts.length - 1]}`;
+  // The first and last dotted parts, found without splitting (this runs for every external name resolved).
+  const first = qn.indexOf('.');
+  const last = qn.lastIndexOf('.');
+  if (first === last) return qn;
+  return qn.slice(0, first) + qn.slice(last);
 }
 
 export function exprText(e: Expr, depth = 0): string {
@@ -105,7 +107,11 @@ const MAX_ITERATIONS = 64;
 export class Project {
   readonly modules: ModuleIR[];
   private readonly byName = new Map<string, ModuleIR>();
-  private readonly suffixCache = new Map<string, ModuleIR | undefined>();
+  /** Every proper dotted suffix of a module name (`b.c` and `c` of `a.b.c`) to the shortest module so named. */
+  private suffixIndex?: Map<string, ModuleIR>;
+  /** Ids of the scopes' `file:defLine` (scopes sharing both share the id), for the recursion guard's keys. */
+  private readonly scopeIds = new Map<Scope, number>();
+  private readonly scopeIdsByText = new Map<string, number>();
   private callIndex?: Map<string, { call: CallExpr; scope: Scope }[]>;
   /** What the callee of a call site resolves to with nothing bound (`callSitesOf`). */
   private readonly calleeCache = new Map<CallExpr, Value[]>();
@@ -130,17 +136,39 @@ export class Project {
     if (!dotted) return undefined;
     const exact = this.byName.get(dotted);
     if (exact) return exact;
-    if (this.suffixCache.has(dotted)) return this.suffixCache.get(dotted);
-    let best: ModuleIR | undefined;
-    for (const m of this.modules) {
-      if (m.name.endsWith('.' + dotted) && (!best || m.name.length < best.name.length)) best = m;
+    // The shortest module whose name ends with `.dotted` (the first such in module order on a tie), looked up
+    // in an index of all suffixes rather than by scanning every module for each new name.
+    if (!this.suffixIndex) {
+      const index = new Map<string, ModuleIR>();
+      for (const m of this.modules) {
+        for (let i = m.name.indexOf('.'); i >= 0; i = m.name.indexOf('.', i + 1)) {
+          const suffix = m.name.slice(i + 1);
+          const best = index.get(suffix);
+          if (!best || m.name.length < best.name.length) index.set(suffix, m);
+        }
+      }
+      this.suffixIndex = index;
     }
-    this.suffixCache.set(dotted, best);
-    return best;
+    return this.suffixIndex.get(dotted);
+  }
+
+  /** The id of a scope's `file:defLine` (module and class scopes of a file share one, as their key text did). */
+  private scopeId(scope: Scope): number {
+    let id = this.scopeIds.get(scope);
+    if (id === undefined) {
+      const text = `${scope.module.file}:${scope.owner?.defLine ?? 0}`;
+      id = this.scopeIdsByText.get(text);
+      if (id === undefined) {
+        id = this.scopeIdsByText.size;
+        this.scopeIdsByText.set(text, id);
+      }
+      this.scopeIds.set(scope, id);
+    }
+    return id;
   }
 
   evalExpr(e: Expr, scope: Scope): Value[] {
-    return this.evalIn(e, scope, 0, new Set());
+    return this.evalIn(e, scope, 0, new SeenKeys());
   }
 
   /**
@@ -158,7 +186,7 @@ export class Project {
   }
 
   lookup(name: string, scope: Scope): Value[] {
-    return this.lookupIn(name, scope, 0, new Set());
+    return this.lookupIn(name, scope, 0, new SeenKeys());
   }
 
   /** A string value, following constants; undefined when it cannot be known statically. */
@@ -435,15 +463,13 @@ export class Project {
     return this.callIndex.get(name) ?? [];
   }
 
-  private lookupIn(name: string, scope: Scope, depth: number, seen: Set<string>): Value[] {
+  private lookupIn(name: string, scope: Scope, depth: number, seen: SeenKeys): Value[] {
     if (depth > MAX_EVAL_DEPTH) return [{ t: 'unknown', text: name }];
-    // Built only when a binding is found: most scopes of the chain do not bind the name.
-    const keyOf = (sc: Scope): string => `${sc.module.file}:${sc.owner?.defLine ?? 0}:${name}`;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const looped = this.loopBindings.get(s)?.get(name);
       if (looped) return this.evalIn(looped.expr, looped.scope, depth + 1, seen);
       if (s.params.has(name) && s.owner) {
-        const key = keyOf(s);
+        const key = this.scopeId(s) * KEY_KINDS + NAME_KEY;
         const bound = this.bindings.get(s.owner);
         if (bound) {
           const arg = argumentFor(s.owner, name, bound.call);
@@ -453,19 +479,19 @@ export class Project {
             ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen)
             : [{ t: 'unknown', text: name }];
         }
-        if (seen.has(key)) return [];
-        seen.add(key);
+        if (seen.has(name, key)) return [];
+        seen.add(name, key);
         const values = this.paramValues(s.owner, name);
         return values.length ? values : [{ t: 'unknown', text: name }];
       }
       const assigned = s.assigns.get(name);
       if (assigned?.length) {
-        const key = keyOf(s);
-        if (seen.has(key)) return [];
-        seen.add(key);
+        const key = this.scopeId(s) * KEY_KINDS + NAME_KEY;
+        if (seen.has(name, key)) return [];
+        seen.add(name, key);
         const out: Value[] = [];
         for (const value of assigned) out.push(...this.evalIn(value, s, depth + 1, seen));
-        seen.delete(key);
+        seen.delete(name, key);
         return dedupe(out);
       }
       const fn = s.functions.get(name);
@@ -474,9 +500,9 @@ export class Project {
       if (cls) return [{ t: 'class', cls }];
       const imp = s.imports.get(name);
       if (imp) {
-        const key = 'import:' + keyOf(s);
-        if (seen.has(key)) return [];
-        seen.add(key);
+        const key = this.scopeId(s) * KEY_KINDS + IMPORT_KEY;
+        if (seen.has(name, key)) return [];
+        seen.add(name, key);
         return this.resolveImport(imp.module, imp.name, depth + 1, seen);
       }
       if (!s.parent) {
@@ -494,7 +520,7 @@ export class Project {
     return [{ t: 'unknown', text: name }];
   }
 
-  private resolveImport(module: string, name: string | undefined, depth: number, seen: Set<string>): Value[] {
+  private resolveImport(module: string, name: string | undefined, depth: number, seen: SeenKeys): Value[] {
     if (name === undefined) {
       const mod = this.findModule(module);
       return [mod ? { t: 'module', mod } : { t: 'ext', qn: module }];
@@ -511,7 +537,7 @@ export class Project {
     return [{ t: 'ext', qn: module ? `${module}.${name}` : name }];
   }
 
-  private evalIn(e: Expr, scope: Scope, depth: number, seen: Set<string>): Value[] {
+  private evalIn(e: Expr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
     if (depth > MAX_EVAL_DEPTH) return [{ t: 'unknown', text: exprText(e) }];
     switch (e.k) {
       case 'name':
@@ -549,7 +575,7 @@ export class Project {
         for (const item of items) {
           const part = this.partOf(item.expr, item.scope, e.path ?? []);
           // Each item is resolved on its own: names one item resolved (its imports) must not block the next.
-          if (part) out.push(...this.evalIn(part.expr, part.scope, depth + 1, new Set(seen)));
+          if (part) out.push(...this.evalIn(part.expr, part.scope, depth + 1, seen.copy()));
         }
         return out.length ? dedupe(out) : [{ t: 'unknown', text: exprText(e) }];
       }
@@ -574,7 +600,7 @@ export class Project {
     }
   }
 
-  private attrOf(obj: Value, attr: string, depth: number, seen: Set<string>): Value[] {
+  private attrOf(obj: Value, attr: string, depth: number, seen: SeenKeys): Value[] {
     switch (obj.t) {
       case 'module': {
         const found = this.lookupIn(attr, obj.mod.scope, depth + 1, seen);
@@ -598,7 +624,7 @@ export class Project {
     }
   }
 
-  private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: Set<string>): Value[] {
+  private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
     switch (fn.t) {
       case 'ext': {
         const qn = canonical(fn.qn);
@@ -615,17 +641,18 @@ export class Project {
       case 'inst':
         return [{ t: 'boundcall', inst: fn, attr: '__call__', call, scope }];
       case 'func': {
-        const key = `call:${fn.fn.scope.module.file}:${fn.fn.defLine}`;
+        // The function's own scope has its `file:defLine`.
+        const key = this.scopeId(fn.fn.scope) * KEY_KINDS + CALL_KEY;
         const out: Value[] = [];
-        if (!seen.has(key)) {
-          seen.add(key);
+        if (!seen.has('', key)) {
+          seen.add('', key);
           for (const r of fn.fn.facts.returns) {
             for (const v of this.evalIn(r, fn.fn.scope, depth + 1, seen)) {
               if (v.t === 'inst' || v.t === 'module' || v.t === 'class' || v.t === 'ext' || v.t === 'extcall')
                 out.push(v);
             }
           }
-          seen.delete(key);
+          seen.delete('', key);
         }
         return out.length ? dedupe(out) : [{ t: 'callresult', fn: fn.fn, call, scope }];
       }
@@ -647,6 +674,44 @@ export class Project {
   /** Every tracked instance created anywhere in the tree (to know which extensions are in use). */
   allInstances(): Inst[] {
     return [...this.instCache.values()];
+  }
+}
+
+/** What a recursion-guard key stands for: a name bound in a scope, an import there, or a call of a function. */
+const NAME_KEY = 0;
+const IMPORT_KEY = 1;
+const CALL_KEY = 2;
+const KEY_KINDS = 3;
+
+/**
+ * The names, imports and calls being resolved along one evaluation (so that cycles end), each as a name and
+ * a number (its scope's id and its kind). The set of `file:defLine:name` strings it replaces was built anew at
+ * every step; names are the expressions' own strings, so their hashes are computed once.
+ */
+class SeenKeys {
+  private readonly byName = new Map<string, number[]>();
+
+  has(name: string, key: number): boolean {
+    const keys = this.byName.get(name);
+    return !!keys && keys.includes(key);
+  }
+
+  add(name: string, key: number): void {
+    const keys = this.byName.get(name);
+    if (!keys) this.byName.set(name, [key]);
+    else if (!keys.includes(key)) keys.push(key);
+  }
+
+  delete(name: string, key: number): void {
+    const keys = this.byName.get(name);
+    const i = keys ? keys.indexOf(key) : -1;
+    if (i >= 0) keys!.splice(i, 1);
+  }
+
+  copy(): SeenKeys {
+    const out = new SeenKeys();
+    for (const [name, keys] of this.byName) out.byName.set(name, [...keys]);
+    return out;
   }
 }
 
