@@ -59,6 +59,16 @@ it('gives byte-identical JSON across runs, input orders and worker counts', asyn
   expect(json(await analyzeSources(shuffled(files), { workers: 2 }))).toBe(reference);
 });
 
+it('gives byte-identical JSON analysed in groups of modules, in one thread or several, in any order', async () => {
+  // Without the connexion fixture, which keeps a tree in one piece: each app and service is a group.
+  const files = (await mixedTree()).filter((f) => !/connexion/i.test(f.text));
+  const reference = json(await analyzeSources(files, { workers: 1, grouping: 'never' }));
+  expect(JSON.parse(reference).routes.length).toBeGreaterThan(200);
+  expect(json(await analyzeSources(files, { workers: 1, grouping: 'always' }))).toBe(reference);
+  expect(json(await analyzeSources(files, { workers: 2, grouping: 'always' }))).toBe(reference);
+  expect(json(await analyzeSources(shuffled(files), { workers: 3, grouping: 'always' }))).toBe(reference);
+});
+
 it('gives the same report for the same directory on disk, single-threaded and with two workers', async () => {
   const root = mkdtempSync(join(tmpdir(), 'tokengate-determinism-'));
   for (const file of await mixedTree()) {

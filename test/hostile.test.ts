@@ -67,6 +67,8 @@ it('scans a tree of hostile files to the end and still reports the real finding'
     { workers: 2 },
     { workers: 1, allFiles: true },
     { workers: 2, allFiles: true },
+    { workers: 2, grouping: 'always' as const },
+    { workers: 2, allFiles: true, grouping: 'always' as const },
   ]) {
     const analysis = await analyze(root, options);
     expect(analysis.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.startLine}`)).toEqual([

@@ -14,6 +14,9 @@ vi.mock('../src/analysis/workers.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/analysis/workers.js')>();
   return {
     ...real,
+    // Groups of modules are extracted one file at a time (groups.ts).
+    extractParsed: (path: string, text: string, parsed: Parameters<typeof real.extractParsed>[2]) =>
+      path === failing.path ? { error: 'made to fail' } : real.extractParsed(path, text, parsed),
     extractAll: async (files: { path: string; text: string }[], threads: number) => {
       const out = await real.extractAll(files, threads);
       files.forEach((f, i) => {
@@ -60,12 +63,31 @@ function skipped(files: Files): string[] {
   return files.filter((_, i) => !keep[i]).map((f) => f.path);
 }
 
-/** The report with the filter equals the report of every file, for a tree in memory. */
+/**
+ * The report with the filter equals the report of every file, for a tree in memory, and so does the report of
+ * the tree analysed in groups of modules, in this thread and with a worker.
+ */
 async function expectSameReport(files: Files, options: AnalyzeOptions = {}): Promise<Analysis> {
   const filtered = await analyzeSources(files, { workers: 1, ...options });
   const full = await analyzeSources(files, { workers: 1, ...options, allFiles: true });
   expect(report(filtered)).toBe(report(full));
+  for (const workers of [1, 2]) {
+    const grouped = await analyzeSources(files, { workers, ...options, grouping: 'always' });
+    expect(report(grouped)).toBe(report(full));
+  }
   return full;
+}
+
+/** The groups of kept files, each as its paths, in file order. */
+function groups(files: Files): string[][] {
+  const { groups: ids } = relevantFiles(files);
+  if (!ids) throw new Error('no groups');
+  const out = new Map<number, string[]>();
+  ids.forEach((g, i) => {
+    if (g < 0) return;
+    out.set(g, [...(out.get(g) ?? []), files[i].path]);
+  });
+  return [...out.values()];
 }
 
 const py = (...lines: string[]): string => lines.join('\n') + '\n';
@@ -112,6 +134,9 @@ describe('every fixture tree gives the same report with and without the filter',
     const filtered = await analyze(dir, { workers: 1 });
     const full = await analyze(dir, { workers: 1, allFiles: true });
     expect(report(filtered)).toBe(report(full));
+    // Analysed in groups of modules, in this thread and with a worker: the same report.
+    expect(report(await analyze(dir, { workers: 1, grouping: 'always' }))).toBe(report(full));
+    expect(report(await analyze(dir, { workers: 2, grouping: 'always' }))).toBe(report(full));
     expect(full.routes.length + full.findings.length).toBeGreaterThan(0);
   });
 
@@ -126,6 +151,12 @@ describe('every fixture tree gives the same report with and without the filter',
     ];
     const filtered = await analyzeSources(tree, { workers: 1 });
     const full = await analyzeSources(tree, { workers: 1, allFiles: true });
+    // Many groups (the fixture apps, each synthetic service), analysed apart, in two threads.
+    expect(groups(tree).length).toBeGreaterThan(10);
+    expect(report(await analyzeSources(tree, { workers: 2, grouping: 'always' }))).toBe(report(filtered));
+    expect(report(await analyzeSources(tree, { workers: 2, allFiles: true, grouping: 'always' }))).toBe(
+      report(full),
+    );
     const left = skipped(tree);
     expect(left).toContain('broken/notes.py');
     expect(left.length).toBeGreaterThan(40);
@@ -174,6 +205,95 @@ describe('a synthetic code base', () => {
   it('does not depend on the order of the files', () => {
     const reversed = [...files].reverse();
     expect(kept(reversed).sort()).toEqual(kept(files).sort());
+    const sortedGroups = (list: Files): string[] =>
+      groups(list)
+        .map((g) => g.sort().join(' '))
+        .sort();
+    expect(sortedGroups(reversed)).toEqual(sortedGroups(files));
+  });
+
+  it('groups each service apart, and gives the same report analysed in groups', async () => {
+    const found = groups(files);
+    const services = new Set(files.map((f) => f.path.split('/').slice(0, 2).join('/')));
+    expect(found.length).toBe(services.size);
+    for (const group of found) {
+      const service = group[0].split('/').slice(0, 2).join('/');
+      expect(group.every((p) => p.startsWith(`${service}/`))).toBe(true);
+    }
+    const whole = await analyze(root, { workers: 1, grouping: 'never' });
+    expect(report(await analyze(root, { workers: 2 }))).toBe(report(whole));
+    expect(report(await analyze(root, { workers: 2, grouping: 'always' }))).toBe(report(whole));
+  });
+});
+
+describe('groups of modules that cannot reach each other', () => {
+  const service = (name: string, extra = ''): Files => [
+    { path: `${name}/__init__.py`, text: FACTORY },
+    { path: `${name}/routes.py`, text: ROUTES + extra },
+    { path: `${name}/helpers.py`, text: py('def shape(x):', '    return x') },
+  ];
+
+  it('puts services with no import between them apart', () => {
+    expect(groups([...service('a'), ...service('b')])).toEqual([
+      ['a/__init__.py', 'a/routes.py', 'a/helpers.py'],
+      ['b/__init__.py', 'b/routes.py', 'b/helpers.py'],
+    ]);
+  });
+
+  it('joins services through a module both import, in any form', () => {
+    const common = { path: 'common/auth.py', text: py('def guard(f):', '    return f') };
+    for (const form of ['from common.auth import guard', 'import common.auth', 'from common import auth']) {
+      const tree = [...service('a', py(form)), ...service('b', py(form)), common];
+      expect(groups(tree)).toHaveLength(1);
+    }
+    // Named only in a string, or reached as an attribute of a package: joined too.
+    expect(groups([...service('a', py('CFG = "common.auth"')), ...service('b'), common])).toHaveLength(2);
+    expect(
+      groups([
+        ...service('a', py('CFG = "common.auth"')),
+        ...service('b', py('import common', 'common.auth.guard')),
+        common,
+        { path: 'common/__init__.py', text: '' },
+      ]),
+    ).toHaveLength(1);
+  });
+
+  it('joins a module found by dotted suffix through an attribute of another package', () => {
+    const tree = [
+      { path: 'pkg/__init__.py', text: py('NAME = "pkg"') },
+      { path: 'src/pkg/api/__init__.py', text: '' },
+      {
+        path: 'src/pkg/api/routes.py',
+        text: py('from flask import Blueprint', 'bp = Blueprint("api", __name__)'),
+      },
+      { path: 'boot.py', text: py('import pkg', 'pkg.api.routes.bp') },
+      ...service('other'),
+    ];
+    expect(
+      groups(tree)
+        .map((g) => g.length)
+        .sort(),
+    ).toEqual([3, 4]);
+  });
+
+  it('tells of unmodelled frameworks only when no group has a route', async () => {
+    const admin = { path: 'admin/views.py', text: py('from flask_admin import Admin', 'admin = Admin()') };
+    const notes = { path: 'notes/log.py', text: py('from flask_admin import BaseView') };
+    const withRoutes = await expectSameReport([...service('a'), admin, notes]);
+    expect(groups([...service('a'), admin, notes])).toHaveLength(3);
+    expect(withRoutes.notices).toEqual([]);
+    const without = await expectSameReport([notes, admin, { path: 'lib/x.py', text: py('import flask') }]);
+    expect(without.notices.map((n) => `${n.file} ${n.message.split(',')[0]}`)).toEqual([
+      'admin/views.py imports Flask-Admin',
+    ]);
+  });
+
+  it('keeps a connexion tree in one piece', () => {
+    const tree = [
+      { path: 'app.py', text: py('import connexion', 'app = connexion.App(__name__)') },
+      ...service('a'),
+    ];
+    expect(relevantFiles(tree).groups).toBeUndefined();
   });
 });
 
@@ -494,6 +614,8 @@ describe('when the analyser fails on a kept file', () => {
       const filtered = await analyzeSources(tree, { workers: 1 });
       const full = await analyzeSources(tree, { workers: 1, allFiles: true });
       expect(report(filtered)).toBe(report(full));
+      // Analysed in groups, the failure sends the tree back to the analysis in one piece: the same report.
+      expect(report(await analyzeSources(tree, { workers: 1, grouping: 'always' }))).toBe(report(full));
       expect(filtered.notices.map((n) => n.file)).toEqual(['boom.py', 'plain.py']);
     } finally {
       failing.path = undefined;

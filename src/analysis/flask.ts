@@ -197,7 +197,6 @@ export class FlaskModel {
     this.collectApiResources();
     this.expandFabViews();
     this.collectLoginDisabled();
-    if (!this.routes.length) this.noticeUnmodelledFrameworks();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
     for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
     for (const inst of this.project.allInstances()) {
@@ -752,26 +751,33 @@ export class FlaskModel {
     }
   }
 
-  /** No route found, but the tree imports a framework whose views may be registered in ways we do not follow. */
-  private noticeUnmodelledFrameworks(): void {
+  /**
+   * For a tree where no route is found (the caller decides; a tree analysed in groups is judged whole): the
+   * frameworks it imports whose views may be registered in ways we do not follow, each with a notice at the
+   * first module importing it.
+   */
+  unmodelledFrameworks(): { framework: string; notice: Notice }[] {
     const frameworks: Record<string, string> = {
       flask_appbuilder: 'Flask-AppBuilder',
       flask_admin: 'Flask-Admin',
     };
-    const seen = new Set<string>();
+    const out: { framework: string; notice: Notice }[] = [];
     for (const m of this.project.modules) {
       const scopes = [m.scope, ...m.allFunctions.map((f) => f.scope)];
       for (const imp of scopes.flatMap((sc) => [...sc.imports.values()])) {
         const top = imp.module.split('.')[0]!;
         const name = frameworks[top];
-        if (!name || seen.has(top)) continue;
-        seen.add(top);
-        this.specNotices.push({
-          file: m.file,
-          message: `imports ${name}, but no route registered through it could be followed; its views are missing from the model.`,
+        if (!name || out.some((u) => u.framework === top)) continue;
+        out.push({
+          framework: top,
+          notice: {
+            file: m.file,
+            message: `imports ${name}, but no route registered through it could be followed; its views are missing from the model.`,
+          },
         });
       }
     }
+    return out;
   }
 
   // -------------------------------------------------------------------------------------------

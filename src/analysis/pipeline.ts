@@ -1,11 +1,15 @@
 import type { Finding, Notice, RouteReport } from '../types.js';
-import { RULES } from '../rules/index.js';
-import { AuthAnalyzer } from './auth.js';
-import { FlaskModel } from './flask.js';
-import { type FoundSecret, JwtAnalyzer } from './jwt.js';
+import {
+  analyseInGroups,
+  analyseModules,
+  compareRoutes,
+  findingsOf,
+  sortSecrets,
+  toReport,
+} from './groups.js';
+import type { FoundSecret } from './jwt.js';
 import type { ModuleIR } from './ir.js';
-import { type AssessedRoute, assessRoutes } from './policy.js';
-import { Project } from './project.js';
+import { finishRoutes } from './policy.js';
 import { relevantFiles } from './relevance.js';
 import { type ExtractResult, extractAll, extractionThreads } from './workers.js';
 
@@ -18,8 +22,8 @@ export interface AnalyzeOptions {
   /** Reads other files of the scanned tree by relative path (OpenAPI documents of connexion apps). */
   readFile?: (path: string) => string | undefined;
   /**
-   * Threads that parse and extract files: 1 parses in the calling thread; default every available core
-   * (at most 8) for large trees and 1 for small ones.
+   * Threads that parse files: 1 parses in the calling thread; default every available core (at most 8) for large
+   * trees and 1 for small ones.
    */
   workers?: number;
   /**
@@ -28,6 +32,12 @@ export interface AnalyzeOptions {
    * that compare the two.
    */
   allFiles?: boolean;
+  /**
+   * Internal, for tests that compare the two: analyse the tree in groups of modules that cannot reach each
+   * other (`always`, even a single group), or in one piece (`never`). By default in groups when there are
+   * several.
+   */
+  grouping?: 'always' | 'never';
 }
 
 export interface Analysis {
@@ -48,7 +58,19 @@ export async function analyzeSources(
   notices: Notice[] = [],
 ): Promise<Analysis> {
   const sorted = sortByPath(files);
-  const keep = options.allFiles ? sorted.map(() => true) : relevantFiles(sorted).keep;
+  const { keep, groups } = relevantFiles(sorted, { all: options.allFiles });
+  if (groups && groupingPays(groups, options)) {
+    const threads = extractionThreads(
+      sorted.filter((_, i) => keep[i]),
+      options.workers,
+    );
+    const grouped = await analyseInGroups(sorted, groups, threads, options);
+    if (grouped) {
+      if (grouped.workerProblems.length) notices.push(oneThreadNotice(grouped.workerProblems));
+      notices.push(...grouped.notices);
+      return { routes: grouped.routes, findings: grouped.findings, notices, secrets: grouped.secrets };
+    }
+  }
   const { results, workerProblems } = await extractSome(sorted, keep, options.workers);
   // A file the analyser fails on is no module, which the relevance filter could not foresee (it takes every
   // file for one): parse the rest too, so that the project is the one the whole tree gives.
@@ -63,11 +85,7 @@ export async function analyzeSources(
     });
     workerProblems.push(...rest.workerProblems);
   }
-  if (workerProblems.length) {
-    notices.push({
-      message: `parsed partly or wholly in one thread: ${workerProblems[0]}.`,
-    });
-  }
+  if (workerProblems.length) notices.push(oneThreadNotice(workerProblems));
   const modules: ModuleIR[] = [];
   results.forEach((result, i) => {
     if (!result) return;
@@ -85,6 +103,20 @@ export async function analyzeSources(
     modules.push(result.module);
   });
   return analyzeModules(modules, options, notices);
+}
+
+function oneThreadNotice(problems: readonly string[]): Notice {
+  return { message: `parsed partly or wholly in one thread: ${problems[0]}.` };
+}
+
+/**
+ * Whether to analyse the tree in groups (groups.ts): when asked to, or when there are several. Each group's
+ * module pictures are then dropped before the next is analysed, which saves memory and garbage collection.
+ */
+function groupingPays(groups: readonly number[], options: AnalyzeOptions): boolean {
+  if (options.grouping) return options.grouping === 'always';
+  const first = groups.find((g) => g >= 0);
+  return first !== undefined && groups.some((g) => g >= 0 && g !== first);
 }
 
 /** Extract the files flagged in `keep`; one result per file of `files`, undefined where not flagged. */
@@ -111,38 +143,15 @@ function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
 }
 
 function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
-  const project = new Project(modules);
-  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
+  const { model, routes: draft, jwt } = analyseModules(modules, options);
   notices.push(...model.specNotices);
-  const routes = assessRoutes(model, options.publicRoutes ?? []);
-  const jwt = new JwtAnalyzer(project, options.readFile).run();
-  const findings = RULES.flatMap((r) => r.check({ routes, hooks: model.allHooks, jwt: jwt.issues }));
-  findings.sort(
-    (a, b) =>
-      a.location.file.localeCompare(b.location.file) ||
-      a.location.startLine - b.location.startLine ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      (a.route?.path ?? '').localeCompare(b.route?.path ?? ''),
-  );
-  return { routes: routes.map(toReport).sort(compareRoutes), findings, notices, secrets: jwt.secrets };
-}
-
-function toReport(route: AssessedRoute): RouteReport {
+  if (!model.routes.length) notices.push(...model.unmodelledFrameworks().map((u) => u.notice));
+  const routes = finishRoutes(draft.draft, draft.context);
+  const findings = findingsOf(routes, model.allHooks, jwt.issues);
   return {
-    methods: route.methods,
-    path: route.path,
-    endpoint: route.endpoint,
-    location: { file: route.file, startLine: route.span.startLine, endLine: route.span.endLine },
-    auth: route.auth,
-    live: { status: 'not-probed', evidence: [] },
+    routes: routes.map(toReport).sort(compareRoutes),
+    findings,
+    notices,
+    secrets: sortSecrets(jwt.secrets),
   };
-}
-
-function compareRoutes(a: RouteReport, b: RouteReport): number {
-  return (
-    a.location.file.localeCompare(b.location.file) ||
-    a.location.startLine - b.location.startLine ||
-    a.path.localeCompare(b.path) ||
-    a.methods.join().localeCompare(b.methods.join())
-  );
 }

@@ -207,7 +207,61 @@ function appKey(route: ModelRoute): string {
   return route.app?.key ?? '';
 }
 
+/** The routes of a model judged one by one, before what their app and the whole tree tell is added. */
+export interface DraftRoutes {
+  draft: DraftRoute[];
+  context: TreeContext;
+}
+
+type DraftRoute = Pick<AssessedRoute, 'auth' | 'protectedBy' | 'failingHooks' | 'ineffective'> & {
+  route: ModelRoute;
+};
+
+/**
+ * What the judgement of a route takes from the other routes of its app and from the whole tree. Plain data,
+ * so that the contexts of trees analysed apart (groups of modules that cannot see each other) can be merged
+ * (mergeContexts) into the one the whole tree gives: app keys are unique across the tree, and the routes of
+ * blueprints registered nowhere visible (key '') are counted together.
+ */
+export interface TreeContext {
+  projectUsesAuth: boolean;
+  loginWebApp: boolean;
+  /** Apps (by key) with some authenticated route. */
+  usesAuth: string[];
+  /** Apps (by key) with an optional-auth read. */
+  openReads: string[];
+  /** Auth guards by app key, with the number of routes each guards. */
+  guardCounts: [string, [string, number][]][];
+}
+
 export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] = []): AssessedRoute[] {
+  const { draft, context } = draftRoutes(model, publicRoutes);
+  return finishRoutes(draft, context);
+}
+
+export function mergeContexts(contexts: readonly TreeContext[]): TreeContext {
+  const usesAuth = new Set<string>();
+  const openReads = new Set<string>();
+  const guardCounts = new Map<string, Map<string, number>>();
+  for (const c of contexts) {
+    c.usesAuth.forEach((k) => usesAuth.add(k));
+    c.openReads.forEach((k) => openReads.add(k));
+    for (const [key, guards] of c.guardCounts) {
+      const counts = guardCounts.get(key) ?? new Map<string, number>();
+      for (const [g, n] of guards) counts.set(g, (counts.get(g) ?? 0) + n);
+      guardCounts.set(key, counts);
+    }
+  }
+  return {
+    projectUsesAuth: contexts.some((c) => c.projectUsesAuth),
+    loginWebApp: contexts.some((c) => c.loginWebApp),
+    usesAuth: [...usesAuth],
+    openReads: [...openReads],
+    guardCounts: [...guardCounts].map(([key, counts]) => [key, [...counts]]),
+  };
+}
+
+export function draftRoutes(model: FlaskModel, publicRoutes: readonly string[] = []): DraftRoutes {
   const matchers = publicRoutes.map((p) => picomatch(p, { dot: true }));
   const configPublic = (path: string): string | undefined => {
     const i = matchers.findIndex((m) => m(path) || m(path.replace(/\/$/, '')));
@@ -276,7 +330,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
   });
 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
-  const usesAuth = new Map<string, boolean>();
+  const usesAuth = new Set<string>();
   const openReads = new Set<string>();
   const guardCounts = new Map<string, Map<string, number>>();
   const projectUsesAuth =
@@ -291,7 +345,7 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
       d.route.misplaced.length > 0 ||
       d.failingHooks.length > 0 ||
       d.ineffective.length > 0;
-    if (authed) usesAuth.set(key, true);
+    if (authed) usesAuth.add(key);
     if (d.auth.optional && d.route.methods.every((m) => !WRITE_METHODS.has(m))) openReads.add(key);
     const counts = guardCounts.get(key) ?? new Map<string, number>();
     const loginOff = model.loginDisabled.has(key);
@@ -300,15 +354,27 @@ export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] 
         counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
     guardCounts.set(key, counts);
   }
-  const anyRouteAuth = [...usesAuth.values()].some(Boolean);
-  const loginWebApp = model.authExtensions.some((e) => e.qn.startsWith('flask_login.'));
+  const context: TreeContext = {
+    projectUsesAuth,
+    loginWebApp: model.authExtensions.some((e) => e.qn.startsWith('flask_login.')),
+    usesAuth: [...usesAuth],
+    openReads: [...openReads],
+    guardCounts: [...guardCounts].map(([key, counts]) => [key, [...counts]]),
+  };
+  return { draft, context };
+}
 
+/** Each route's judgement completed with what its app and the whole tree tell. */
+export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext): AssessedRoute[] {
+  const { projectUsesAuth, loginWebApp } = context;
+  const usesAuth = new Set(context.usesAuth);
+  const openReads = new Set(context.openReads);
+  const guardCounts = new Map(context.guardCounts);
+  const anyRouteAuth = usesAuth.size > 0;
   return draft.map(({ route, auth, protectedBy, failingHooks, ineffective }) => {
     const key = appKey(route);
-    const appUsesAuth = projectUsesAuth || usesAuth.get(key) === true || (key === '' && anyRouteAuth);
-    const counts = [...(guardCounts.get(key) ?? new Map<string, number>()).entries()].sort(
-      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
-    );
+    const appUsesAuth = projectUsesAuth || usesAuth.has(key) || (key === '' && anyRouteAuth);
+    const counts = [...(guardCounts.get(key) ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     return {
       ...route,
       auth,

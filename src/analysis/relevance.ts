@@ -289,13 +289,22 @@ function parentOf(name: string): string {
 export interface Relevance {
   /** One flag per file, in the order given: parse it. */
   keep: boolean[];
+  /**
+   * One entry per file: the index of the first file of its group, -1 when not kept. Files of different groups
+   * cannot reach each other by name resolution (see groupsOf), so each group can be analysed on its own and the
+   * same report results. Undefined when the tree must be analysed in one piece (connexion).
+   */
+  groups?: number[];
 }
 
 /**
  * The files that can change the report (see the comment at the top of this file). Deterministic: the answer
  * depends only on the set of paths and texts, not on their order.
  */
-export function relevantFiles(files: readonly { path: string; text: string }[]): Relevance {
+export function relevantFiles(
+  files: readonly { path: string; text: string }[],
+  { all = false }: { all?: boolean } = {},
+): Relevance {
   const n = files.length;
   const keep = new Array<boolean>(n).fill(false);
   if (files.some((f) => CONNEXION.test(f.text))) {
@@ -368,6 +377,12 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
   /** Names of included modules, and the dotted suffixes of the packages above them. */
   const reached = new Set<string>();
   const attrWords = new Set<string>();
+  /** Each file's attribute words, once computed. */
+  const wordsOf: (Set<string> | undefined)[] = new Array(n);
+  const wordsAt = (i: number): Set<string> => (wordsOf[i] ??= attributeWords(files[i]!.text));
+  /** Each file's dotted strings, once computed. */
+  const dottedOf: (string[] | undefined)[] = new Array(n);
+  const dottedAt = (i: number): string[] => (dottedOf[i] ??= dottedStrings(files[i]!.text));
   const queue: number[] = [];
   const include = (i: number): void => {
     if (keep[i]) return;
@@ -411,7 +426,7 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
     for (const q of refs[i]!) need(q);
     if (backward) {
       for (const prefix of properPrefixes(name)) for (const j of byName.get(prefix) ?? []) include(j);
-      for (const j of dottedStrings(files[i]!.text).flatMap(pick)) include(j);
+      for (const j of dottedAt(i).flatMap(pick)) include(j);
     }
     if (!includedNames.has(name)) {
       includedNames.add(name);
@@ -422,7 +437,7 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
         else need(`${name}.${w}`);
       }
     }
-    for (const w of attributeWords(files[i]!.text)) {
+    for (const w of wordsAt(i)) {
       if (attrWords.has(w)) continue;
       attrWords.add(w);
       for (const j of byLast.get(w) ?? []) {
@@ -437,6 +452,10 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
     }
   };
 
+  if (all) {
+    keep.fill(true);
+    return { keep, groups: groupsOf() };
+  }
   // Round 1: flow seeds and everything connected to them, both ways.
   kinds.forEach((kind, i) => kind === 'flow' && include(i));
   close();
@@ -459,5 +478,50 @@ export function relevantFiles(files: readonly { path: string; text: string }[]):
     }
     close();
   }
-  return { keep };
+  return { keep, groups: groupsOf() };
+
+  /**
+   * The kept files in groups connected by every way a name can resolve from one module to another
+   * (Project.findModule; the reasoning at the top of this file), taken both ways and generously: a file with
+   * what its imports and dotted strings resolve to and with the packages above it; a module with the module
+   * `M.w` (`findModule` of `M.w`, every candidate when names tie) when some kept file reads the attribute `w`.
+   * The Flask model and the JWT analysis only ever look at one module through another by these steps (call
+   * sites of a function resolve to it through their own module's imports), so a group's findings and routes are
+   * those the whole tree gives for its files.
+   */
+  function groupsOf(): number[] {
+    const root = Array.from({ length: n }, (_, i) => i);
+    const find = (i: number): number => {
+      while (root[i] !== i) i = root[i] = root[root[i]!]!;
+      return i;
+    };
+    const union = (a: number, b: number): void => {
+      if (!keep[a] || !keep[b]) return;
+      const ra = find(a);
+      const rb = find(b);
+      if (ra < rb) root[rb] = ra;
+      else if (rb < ra) root[ra] = rb;
+    };
+    const words = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      for (const w of wordsAt(i)) words.add(w);
+      for (const q of refs[i]!) for (const t of pick(q)) union(i, t);
+      for (const prefix of properPrefixes(names[i]!)) for (const j of byName.get(prefix) ?? []) union(i, j);
+      for (const j of dottedAt(i).flatMap(pick)) union(i, j);
+    }
+    for (let j = 0; j < n; j++) {
+      if (!keep[j]) continue;
+      const w = lastSegment(names[j]!);
+      const parent = parentOf(names[j]!);
+      if (!parent || !words.has(w)) continue;
+      for (const s of suffixes(parent)) {
+        for (const m of byName.get(s) ?? []) {
+          union(m, j);
+          for (const t of pick(`${s}.${w}`)) union(m, t);
+        }
+      }
+    }
+    return root.map((_, i) => (keep[i] ? find(i) : -1));
+  }
 }

@@ -6,7 +6,7 @@ import { extractModule } from './extract.js';
 import type { ModuleIR } from './ir.js';
 import { type FlatData, flatten, pythonParser, rootOf } from './parser.js';
 
-type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
+export type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
 
 export interface SourceText {
   path: string;
@@ -125,7 +125,7 @@ export async function extractAll(
   return { results: results as ExtractResult[], workerProblems };
 }
 
-interface WorkerEntry {
+export interface WorkerEntry {
   url: URL;
   execArgv?: string[];
 }
@@ -136,7 +136,7 @@ interface WorkerEntry {
  * built from a parameter: ncc would copy a literal `new URL('./x', import.meta.url)` as an asset, and turn a
  * template literal into a context that bundles every file of this directory.
  */
-function workerEntry(): WorkerEntry | undefined {
+export function workerEntry(): WorkerEntry | undefined {
   const beside = (relative: string): URL => new URL(relative, import.meta.url);
   const fromSources = import.meta.url.endsWith('.ts');
   const url = beside(fromSources ? './worker.ts' : './worker.js');
@@ -225,4 +225,135 @@ async function extractInWorkers(
     }
   };
   await Promise.all([own(), ...Array.from({ length: workers }, run)]);
+}
+
+/**
+ * The parsed trees of `files`, in order, for a caller that takes them one by one (`get`) and does more work with
+ * each (groups.ts). `threads - 1` worker threads parse batches ahead of the caller, at most a few batches ahead
+ * (the flat trees wait in memory); the caller parses a batch itself when it needs one no worker has taken. A
+ * batch a worker could not finish (it failed or died) is parsed by the caller.
+ */
+export class ParseStream {
+  /** Why the workers asked for did not run, or not to the end; empty when they did. */
+  readonly problems: string[] = [];
+  private readonly batches: ExtractRequest[];
+  private readonly batchOf: Int32Array;
+  private readonly state: ('queued' | 'taken' | 'done')[];
+  private readonly results: (ParseResult | undefined)[];
+  private readonly arrivals = new Map<number, () => void>();
+  private readonly workers: { worker: Worker; inFlight: Set<number>; dead: boolean }[] = [];
+  /** The first batch no one has taken, and the batch the caller is at. */
+  private next = 0;
+  private position = 0;
+  private readonly lookahead: number;
+
+  private constructor(
+    private readonly parser: PythonParser,
+    files: readonly SourceText[],
+    threads: number,
+  ) {
+    this.batches = batchesOf(files);
+    this.batchOf = new Int32Array(files.length);
+    this.batches.forEach((b, i) => this.batchOf.fill(i, b.first, b.first + b.files.length));
+    this.state = this.batches.map(() => 'queued');
+    this.results = new Array(files.length);
+    const workers =
+      threads > 1 && this.batches.length > 1 ? Math.min(threads - 1, this.batches.length - 1) : 0;
+    this.lookahead = 2 * workers + 2;
+    const entry = workers ? workerEntry() : undefined;
+    if (workers && !entry) this.problems.push('the worker script (worker.js) is not beside the bundle');
+    if (entry) for (let i = 0; i < workers; i++) this.start(entry);
+  }
+
+  static async open(files: readonly SourceText[], threads: number): Promise<ParseStream> {
+    return new ParseStream(await pythonParser(), files, threads);
+  }
+
+  /** The parsed tree of file `k`; each is given once. */
+  async get(k: number): Promise<ParseResult> {
+    const b = this.batchOf[k]!;
+    if (b !== this.position) {
+      this.position = b;
+      for (const w of this.workers) this.handOut(w);
+    }
+    for (;;) {
+      const result = this.results[k];
+      if (result) {
+        this.results[k] = undefined;
+        return result;
+      }
+      if (this.state[b] === 'queued') this.parseHere(b);
+      else await new Promise<void>((resolve) => this.arrivals.set(b, resolve));
+    }
+  }
+
+  /** Stop the workers. */
+  close(): void {
+    for (const w of this.workers) {
+      w.dead = true;
+      void w.worker.terminate();
+    }
+  }
+
+  private parseHere(b: number): void {
+    const batch = this.batches[b]!;
+    this.state[b] = 'taken';
+    if (b === this.next) this.advance();
+    batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(this.parser, f.text)));
+    this.state[b] = 'done';
+  }
+
+  private advance(): void {
+    while (this.next < this.batches.length && this.state[this.next] !== 'queued') this.next++;
+  }
+
+  private start(entry: WorkerEntry): void {
+    const worker = new Worker(entry.url, {
+      workerData: WORKER_MARKER,
+      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+    });
+    const w = { worker, inFlight: new Set<number>(), dead: false };
+    this.workers.push(w);
+    worker.on('message', (reply: ExtractReply) => {
+      const b = this.batchOf[reply.first]!;
+      w.inFlight.delete(b);
+      reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
+      this.state[b] = 'done';
+      this.wake(b);
+      this.handOut(w);
+    });
+    const fail = (problem: string): void => {
+      if (w.dead) return;
+      w.dead = true;
+      this.problems.push(problem);
+      void worker.terminate();
+      // Its batches go back to the queue; the caller parses them when it comes to them.
+      for (const b of w.inFlight) {
+        this.state[b] = 'queued';
+        this.wake(b);
+      }
+      w.inFlight.clear();
+    };
+    worker.on('error', (err) => fail(`a worker thread failed (${err.message})`));
+    worker.on('exit', (code) => fail(`a worker thread stopped early (exit code ${code})`));
+    this.handOut(w);
+  }
+
+  /** Keep a worker two batches busy, within the look-ahead. */
+  private handOut(w: (typeof this.workers)[number]): void {
+    while (!w.dead && w.inFlight.size < 2 && this.next < this.batches.length) {
+      const b = this.next;
+      if (b >= this.position + this.lookahead) return;
+      this.state[b] = 'taken';
+      this.advance();
+      w.inFlight.add(b);
+      w.worker.postMessage(this.batches[b]);
+    }
+  }
+
+  private wake(b: number): void {
+    const resolve = this.arrivals.get(b);
+    this.arrivals.delete(b);
+    resolve?.();
+  }
 }

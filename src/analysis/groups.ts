@@ -1,0 +1,274 @@
+/**
+ * The analysis of a tree in groups of modules that no module of another group can reach by name resolution
+ * (relevance.ts, groupsOf), one group after the other: each group's files are extracted, its Flask model built,
+ * each route judged on its own and the JWT analysis run; the group's result is then final when no context the
+ * rest of the tree can give would judge its routes otherwise (`decidedLocally`), and its module pictures can go
+ * before the next group is analysed. A group that depends on the rest of the tree (routes of blueprints registered
+ * nowhere visible; auth extensions or Flask-Login elsewhere deciding a judgement) keeps only what finishing it
+ * takes, and is finished with what the whole tree tells (`TreeContext`, merged over every group) at the end.
+ * Worker threads parse the files ahead (workers.ts, ParseStream). The report is the one the tree analysed in one
+ * piece gives.
+ */
+import { RULES } from '../rules/index.js';
+import type { Finding, Notice, RouteReport } from '../types.js';
+import { AuthAnalyzer } from './auth.js';
+import { FlaskModel, type HookRef } from './flask.js';
+import type { ModuleIR } from './ir.js';
+import { type FoundSecret, type JwtIssue, JwtAnalyzer } from './jwt.js';
+import {
+  type AssessedRoute,
+  type DraftRoutes,
+  type TreeContext,
+  draftRoutes,
+  finishRoutes,
+  mergeContexts,
+} from './policy.js';
+import { Project } from './project.js';
+import { extractParsed, ParseStream, type SourceText } from './workers.js';
+
+/** What the static analysis of a set of modules found, before the routes are judged against the whole tree. */
+export interface ModulesAnalysis {
+  model: FlaskModel;
+  routes: DraftRoutes;
+  jwt: JwtAnalyzer;
+}
+
+/** Build the Flask model of `modules`, judge its routes one by one, and run the JWT analysis. */
+export function analyseModules(
+  modules: ModuleIR[],
+  options: { publicRoutes?: readonly string[]; readFile?: (path: string) => string | undefined },
+): ModulesAnalysis {
+  const project = new Project(modules);
+  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
+  const routes = draftRoutes(model, options.publicRoutes ?? []);
+  const jwt = new JwtAnalyzer(project, options.readFile).run();
+  return { model, routes, jwt };
+}
+
+/** Every rule over judged routes, hooks and JWT issues, in report order. */
+export function findingsOf(
+  routes: readonly AssessedRoute[],
+  hooks: readonly HookRef[],
+  jwt: readonly JwtIssue[],
+): Finding[] {
+  const findings = RULES.flatMap((r) => r.check({ routes, hooks, jwt }));
+  return findings.sort(compareFindings);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.startLine - b.location.startLine ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    (a.route?.path ?? '').localeCompare(b.route?.path ?? '')
+  );
+}
+
+/** Secrets in file and line order (the order live probing tries them in). */
+export function sortSecrets(secrets: FoundSecret[]): FoundSecret[] {
+  return secrets.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+export function toReport(route: AssessedRoute): RouteReport {
+  return {
+    methods: route.methods,
+    path: route.path,
+    endpoint: route.endpoint,
+    location: { file: route.file, startLine: route.span.startLine, endLine: route.span.endLine },
+    auth: route.auth,
+    live: { status: 'not-probed', evidence: [] },
+  };
+}
+
+export function compareRoutes(a: RouteReport, b: RouteReport): number {
+  return (
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.startLine - b.location.startLine ||
+    a.path.localeCompare(b.path) ||
+    a.methods.join().localeCompare(b.methods.join())
+  );
+}
+
+/** Step one's answer for a group. */
+export interface GroupDraft {
+  id: number;
+  /** Files of the group with syntax errors, in order. */
+  syntaxErrors: string[];
+  /** Routes the group's model found (no route in the whole tree gives notices about unmodelled frameworks). */
+  modelRoutes: number;
+  specNotices: Notice[];
+  unmodelled: { framework: string; notice: Notice }[];
+  context: TreeContext;
+  /** The group's result, when step one could already give it (then there is no step two). */
+  result?: GroupResult;
+}
+
+/** Step two's answer for a group. */
+export interface GroupResult {
+  id: number;
+  routes: RouteReport[];
+  findings: Finding[];
+  secrets: FoundSecret[];
+}
+
+export interface GroupOptions {
+  publicRoutes?: readonly string[];
+  readFile?: (path: string) => string | undefined;
+}
+
+/** Analyses groups one by one, holding what finishing a group takes when it cannot be finished at once. */
+export class GroupAnalyser {
+  private readonly held = new Map<
+    number,
+    { draft: DraftRoutes['draft']; hooks: HookRef[]; issues: JwtIssue[]; secrets: FoundSecret[] }
+  >();
+
+  constructor(private readonly options: GroupOptions) {}
+
+  /** Step one for a group's module pictures (`syntaxErrors`: its files with syntax errors). */
+  draft(id: number, modules: ModuleIR[], syntaxErrors: string[]): GroupDraft {
+    const { model, routes, jwt } = analyseModules(modules, this.options);
+    const held = { draft: routes.draft, hooks: model.allHooks, issues: jwt.issues, secrets: jwt.secrets };
+    const draft: GroupDraft = {
+      id,
+      syntaxErrors,
+      modelRoutes: model.routes.length,
+      specNotices: model.specNotices,
+      unmodelled: model.unmodelledFrameworks(),
+      context: routes.context,
+    };
+    // Finished at once when no context the whole tree can give would judge a route otherwise: then nothing is
+    // held, and the group's module pictures can go while the next group is analysed.
+    const judged = decidedLocally(routes);
+    if (judged) draft.result = GroupAnalyser.result(id, judged, held);
+    // Otherwise only what step two reads is held: the project's and the model's indexes and caches can go.
+    else this.held.set(id, held);
+    return draft;
+  }
+
+  private static result(
+    id: number,
+    routes: AssessedRoute[],
+    held: { hooks: HookRef[]; issues: JwtIssue[]; secrets: FoundSecret[] },
+  ): GroupResult {
+    return {
+      id,
+      routes: routes.map(toReport),
+      findings: findingsOf(routes, held.hooks, held.issues),
+      secrets: held.secrets,
+    };
+  }
+
+  finish(id: number, context: TreeContext): GroupResult {
+    const held = this.held.get(id);
+    if (!held) throw new Error(`group ${id} was not drafted in this thread`);
+    this.held.delete(id);
+    return GroupAnalyser.result(id, finishRoutes(held.draft, context), held);
+  }
+}
+
+/**
+ * A group's routes judged with its own context, when every context the whole tree can give judges them alike.
+ * What the other groups can change: whether any auth extension or verifying hook exists (`projectUsesAuth`),
+ * whether Flask-Login is in use (`loginWebApp`) — each true in the whole tree when true here, else either — and
+ * everything about routes of no known app (key ''), which are counted over the whole tree. Apps' own keys are
+ * the group's alone. So a group with no route of unknown app is judged with each of the (at most four) contexts
+ * it may be given, and the judgements compared field by field.
+ */
+function decidedLocally(routes: DraftRoutes): AssessedRoute[] | undefined {
+  const { draft, context } = routes;
+  if (draft.some((d) => !d.route.app)) return undefined;
+  const variants: TreeContext[] = [];
+  for (const projectUsesAuth of new Set([context.projectUsesAuth, true]))
+    for (const loginWebApp of new Set([context.loginWebApp, true]))
+      variants.push({ ...context, projectUsesAuth, loginWebApp });
+  const [first, ...others] = variants.map((c) => finishRoutes(draft, c));
+  const same = (a: AssessedRoute, b: AssessedRoute): boolean => {
+    const keys = Object.keys(a) as (keyof AssessedRoute)[];
+    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+  };
+  return others.every((judged) => judged.every((r, i) => same(r, first![i]!))) ? first : undefined;
+}
+
+/** What the analysis of a tree in groups gives: the whole tree's report, and why workers could not help. */
+export interface GroupedAnalysis {
+  routes: RouteReport[];
+  findings: Finding[];
+  /** Syntax-error notices and the model's, in the order the analysis of the whole tree gives them. */
+  notices: Notice[];
+  secrets: FoundSecret[];
+  workerProblems: string[];
+}
+
+/**
+ * Analyse the groups of `files` (`groups`: one group id per file, -1 for a file left out), one after the other,
+ * with `threads - 1` worker threads parsing ahead. Undefined when a file could not be analysed: the caller then
+ * analyses the tree in one piece, which handles that file as it always does.
+ */
+export async function analyseInGroups(
+  files: readonly SourceText[],
+  groups: readonly number[],
+  threads: number,
+  options: GroupOptions,
+): Promise<GroupedAnalysis | undefined> {
+  const members = new Map<number, number[]>();
+  groups.forEach((g, i) => {
+    if (g < 0) return;
+    const list = members.get(g);
+    if (list) list.push(i);
+    else members.set(g, [i]);
+  });
+  // Group ids are their first file's index: in id order, the files of each group follow each other.
+  const ids = [...members.keys()].sort((a, b) => a - b);
+  const ordered = ids.flatMap((id) => members.get(id)!.map((i) => files[i]!));
+  const analyser = new GroupAnalyser(options);
+  const drafts: GroupDraft[] = [];
+  const stream = await ParseStream.open(ordered, threads);
+  try {
+    let k = 0;
+    for (const id of ids) {
+      const modules: ModuleIR[] = [];
+      const syntaxErrors: string[] = [];
+      for (const end = k + members.get(id)!.length; k < end;) {
+        const file = ordered[k]!;
+        const result = extractParsed(file.path, file.text, await stream.get(k++));
+        if ('error' in result) return undefined;
+        if (result.module.hasErrors) syntaxErrors.push(file.path);
+        modules.push(result.module);
+      }
+      drafts.push(analyser.draft(id, modules, syntaxErrors));
+      // Let the workers' replies in, so that they get their next batches.
+      if (threads > 1) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    stream.close();
+  }
+
+  const context = mergeContexts(drafts.map((d) => d.context));
+  const all = drafts.map((d) => d.result ?? analyser.finish(d.id, context));
+
+  // The whole tree's report: routes and findings in report order, notices in file order.
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  const byFile = (a: { file?: string }, b: { file?: string }): number =>
+    (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1);
+  const notices: Notice[] = drafts
+    .flatMap((d) => d.syntaxErrors)
+    .sort((a, b) => order.get(a)! - order.get(b)!)
+    .map((file) => ({ file, message: 'has syntax errors; analysed as far as the parser recovered.' }));
+  notices.push(...drafts.flatMap((d) => d.specNotices));
+  if (drafts.every((d) => !d.modelRoutes)) {
+    const seen = new Set<string>();
+    for (const u of drafts.flatMap((d) => d.unmodelled).sort((a, b) => byFile(a.notice, b.notice))) {
+      if (seen.has(u.framework)) continue;
+      seen.add(u.framework);
+      notices.push(u.notice);
+    }
+  }
+  return {
+    routes: all.flatMap((r) => r.routes).sort(compareRoutes),
+    findings: all.flatMap((r) => r.findings).sort(compareFindings),
+    notices,
+    secrets: sortSecrets(all.flatMap((r) => r.secrets)),
+    workerProblems: stream.problems,
+  };
+}
