@@ -1,7 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { expect, it } from 'vitest';
 import { syntheticCodeBase } from '../bench/synthetic.js';
-import { MAX_THREADS, extractAll, extractionThreads } from '../src/analysis/workers.js';
+import { pythonParser } from '../src/analysis/parser.js';
+import {
+  MAX_THREADS,
+  ParseStream,
+  extractAll,
+  extractionThreads,
+  parseFile,
+} from '../src/analysis/workers.js';
 
 /**
  * Every value of a graph with its path, key order, Map and Set contents, and which objects are shared (`ref`):
@@ -61,4 +68,30 @@ it('parses a small tree in the calling thread and a large one on every core', ()
   expect(extractionThreads(large, 1)).toBe(1);
   expect(extractionThreads(large, 0)).toBe(1);
   expect(extractionThreads(large, 1000)).toBe(MAX_THREADS);
+});
+
+it('streams parsed trees in order, with workers parsing ahead within a look-ahead', async () => {
+  // 300 files make a few dozen batches: more than the look-ahead, so workers wait for the caller to catch up.
+  const files = syntheticCodeBase({ files: 300, seed: 5 });
+  const parser = await pythonParser();
+  const local = files.map((f) => parseFile(parser, f.text));
+  for (const threads of [1, 3]) {
+    const stream = await ParseStream.open(files, threads);
+    try {
+      for (let k = 0; k < files.length; k++) {
+        const parsed = await stream.get(k);
+        const expected = local[k]!;
+        if (!('flat' in parsed) || !('flat' in expected)) throw new Error(`${files[k]!.path} did not parse`);
+        expect(parsed.flat.count).toBe(expected.flat.count);
+        expect(Buffer.from(parsed.flat.data.buffer).equals(Buffer.from(expected.flat.data.buffer))).toBe(
+          true,
+        );
+        // Every 40th file: the caller is slow, the workers stay within the look-ahead and still deliver.
+        if (k % 40 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(stream.problems).toEqual([]);
+    } finally {
+      stream.close();
+    }
+  }
 });
