@@ -192,6 +192,12 @@ class SyntaxNode {
     id;
     type;
     isNamed;
+    /**
+     * A slot for what the extraction made of this node (extract.ts keeps its simplified expression here, so a
+     * call nested in others is converted once, not once per enclosing call), and the depth it was made at.
+     */
+    memo = undefined;
+    memoDepth = 0;
     kids;
     named;
     constructor(tree, id) {
@@ -463,12 +469,33 @@ function hasKeywords(kw) {
         return true;
     return false;
 }
+/** How many times toExpr has cut a subtree off at MAX_DEPTH (a conversion without cuts is depth-independent). */
+let cuts = 0;
+/**
+ * The simplified expression of a node. The picture's expressions are never changed once made, so a node's
+ * expression is kept on the node and shared by every place that asks for it again (the statement walk and the
+ * fact walk convert the same calls, and each call nested in another is reached once per enclosing call). A
+ * conversion that cut nothing off at MAX_DEPTH reads the same from any depth not deeper than it was made at.
+ */
 function toExpr(node, depth = 0) {
     if (!node)
         return { k: 'other', text: '', line: 0 };
+    if (node.memo !== undefined && depth <= node.memoDepth)
+        return node.memo;
+    const before = cuts;
+    const e = convert(node, depth);
+    if (cuts === before && (node.memo === undefined || depth > node.memoDepth)) {
+        node.memo = e;
+        node.memoDepth = depth;
+    }
+    return e;
+}
+function convert(node, depth) {
     const ln = line(node);
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_DEPTH) {
+        cuts++;
         return { k: 'other', text: clip(node.text), line: ln };
+    }
     const d = depth + 1;
     switch (node.type) {
         case 'identifier':
@@ -751,8 +778,12 @@ function walkBlock(block, scope, ctx) {
             walkStatement(stmt, scope, ctx);
     }
 }
+/** The context one level down (written out: an object spread per statement costs more than the walk). */
+function deeperThan(ctx, conditional = ctx.conditional, loops = ctx.loops) {
+    return { module: ctx.module, depth: ctx.depth + 1, loops, conditional };
+}
+const BRANCHES = new Set(['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'while_statement']);
 function walkStatement(stmt, scope, ctx) {
-    const deeper = { ...ctx, depth: ctx.depth + 1 };
     switch (stmt.type) {
         case 'import_statement':
         case 'import_from_statement':
@@ -761,17 +792,17 @@ function walkStatement(stmt, scope, ctx) {
         case 'decorated_definition': {
             const def = stmt.childForFieldName('definition');
             if (def)
-                walkStatement(def, scope, deeper);
+                walkStatement(def, scope, deeperThan(ctx));
             return;
         }
         case 'function_definition': {
-            const fn = extractFunction(stmt, scope, deeper);
+            const fn = extractFunction(stmt, scope, deeperThan(ctx));
             if (fn)
                 scope.functions.set(fn.name, fn);
             return;
         }
         case 'class_definition': {
-            const cls = extractClass(stmt, scope, deeper);
+            const cls = extractClass(stmt, scope, deeperThan(ctx));
             if (cls)
                 scope.classes.set(cls.name, cls);
             return;
@@ -784,13 +815,15 @@ function walkStatement(stmt, scope, ctx) {
                     recordAssignment(e, scope, ctx.conditional);
                 else if (e.type === 'call') {
                     const call = toExpr(e);
-                    if (call.k === 'call')
-                        scope.calls.push({
-                            call,
-                            span: { startLine: line(e), endLine: endLine(e) },
-                            ...(ctx.loops.length ? { loops: ctx.loops } : {}),
-                            ...(ctx.conditional ? { conditional: true } : {}),
-                        });
+                    if (call.k === 'call') {
+                        // Optional keys set as the spreads `...(cond ? { key } : {})` would, in the same order.
+                        const stmt = { call, span: { startLine: line(e), endLine: endLine(e) } };
+                        if (ctx.loops.length)
+                            stmt.loops = ctx.loops;
+                        if (ctx.conditional)
+                            stmt.conditional = true;
+                        scope.calls.push(stmt);
+                    }
                 }
             }
             return;
@@ -808,11 +841,7 @@ function walkStatement(stmt, scope, ctx) {
                 }
             }
             // Calls in the body are evaluated once per item when the iterable is known (`for bp, prefix in …`).
-            const inLoop = {
-                ...deeper,
-                conditional: true,
-                loops: target !== undefined && iter ? [...ctx.loops, { target, iter }] : ctx.loops,
-            };
+            const inLoop = deeperThan(ctx, true, target !== undefined && iter ? [...ctx.loops, { target, iter }] : ctx.loops);
             for (const c of stmt.namedChildren)
                 if (c && (c.type === 'block' || c.type.endsWith('_clause')))
                     walkStatement(c, scope, inLoop);
@@ -827,8 +856,7 @@ function walkStatement(stmt, scope, ctx) {
         case 'with_statement':
         case 'while_statement':
         case 'block': {
-            const branch = ['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'while_statement'];
-            const inner = branch.includes(stmt.type) ? { ...deeper, conditional: true } : deeper;
+            const inner = deeperThan(ctx, BRANCHES.has(stmt.type) || ctx.conditional);
             for (const c of stmt.namedChildren) {
                 if (c && (c.type === 'block' || c.type.endsWith('_clause')))
                     walkStatement(c, scope, inner);
@@ -910,7 +938,7 @@ function extractFunction(node, parent, ctx) {
     ctx.module.allFunctions.push(fn);
     const body = node.childForFieldName('body');
     if (body) {
-        walkBlock(body, fn.scope, { ...ctx, loops: [], conditional: false });
+        walkBlock(body, fn.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
         fn.facts = bodyFacts(body, fn.scope, fn.params);
     }
     return fn;
@@ -939,7 +967,7 @@ function extractClass(node, parent, ctx) {
     ctx.module.allClasses.push(cls);
     const body = node.childForFieldName('body');
     if (body) {
-        walkBlock(body, cls.scope, { ...ctx, loops: [], conditional: false });
+        walkBlock(body, cls.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
         for (const [n, values] of cls.scope.assigns)
             cls.attrs[n] = values[values.length - 1];
         for (const [n, fn] of cls.scope.functions)
@@ -1579,10 +1607,6 @@ const TOKEN_NAME = /^(token|access_?token|refresh_?token|id_?token|auth_?token|b
 const PLAIN_CLAIM = /^(sub|user_?id|uid|id|identity|username|user_?name|preferred_username|name|email|role|roles|scope|scp|iss|aud|azp|client_?id|exp|iat|nbf|jti|type|fresh)$/i;
 const LOGGING_CALL = /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
 const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
-function isLoggingCall(node) {
-    const fn = node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '';
-    return LOGGING_CALL.test(fn);
-}
 /**
  * Does a header, cookie or parameter name denote a token? Judged by its last word (a trailing `cookie`/`header`
  * ignored): `access_token`, `jwt`, `X-API-Key`, `Authorization` do; `token_type_hint`, `token_expiry` do not.
@@ -1749,17 +1773,19 @@ function collectCalls(node, w, depth) {
     if (node.type === 'call') {
         const fnNode = node.childForFieldName('function');
         const callee = fnNode?.text.replace(/\s+/g, '') ?? '';
+        // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
+        const logging = LOGGING_CALL.test(callee);
         if (!swallowed(w) &&
             !NON_CHECKING_CALL.test(lastName(fnNode)) &&
             !NON_CHECKING_MODULE.test(callee) &&
             !callee.startsWith('request.') &&
-            !isLoggingCall(node) &&
+            !logging &&
             (node.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && a.type !== 'comment' && readsCredential(a, w)))
             noteCheck(node, w);
         const e = toExpr(node);
         if (e.k === 'call') {
             w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
-            if (isLoggingCall(node) && argumentsCarryToken(node, w))
+            if (logging && argumentsCarryToken(node, w))
                 w.facts.tokenLogs.push(line(node));
         }
         if (isAbortCall(node))
@@ -1769,16 +1795,19 @@ function collectCalls(node, w, depth) {
         if (c)
             collectCalls(c, w, depth + 1);
 }
+/** Walk a nested statement or block one level down, with `extra` guards in force meanwhile. */
+function walkInner(n, w, extra = NONE) {
+    if (extra.length)
+        w.guards.push(...extra);
+    w.depth++;
+    walkFacts(n, w);
+    w.depth--;
+    if (extra.length)
+        w.guards.splice(w.guards.length - extra.length, extra.length);
+}
 function walkFacts(node, w) {
     if (w.depth > MAX_DEPTH)
         return;
-    const inner = (n, extra = []) => {
-        w.guards.push(...extra);
-        w.depth++;
-        walkFacts(n, w);
-        w.depth--;
-        w.guards.splice(w.guards.length - extra.length, extra.length);
-    };
     switch (node.type) {
         case 'function_definition':
         case 'class_definition':
@@ -1788,7 +1817,7 @@ function walkFacts(node, w) {
         case 'module':
             for (const c of node.namedChildren)
                 if (c)
-                    inner(c);
+                    walkInner(c, w);
             return;
         case 'if_statement': {
             const cond = node.childForFieldName('condition');
@@ -1799,7 +1828,7 @@ function walkFacts(node, w) {
             const guards = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
             const consequence = node.childForFieldName('consequence');
             if (consequence)
-                inner(consequence, guards);
+                walkInner(consequence, w, guards);
             // Each later branch runs when every earlier condition failed.
             const negations = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
             for (const alt of node.childrenForFieldName('alternative')) {
@@ -1814,7 +1843,7 @@ function walkFacts(node, w) {
                     const body = alt.childForFieldName('consequence');
                     w.guards.push(...negations);
                     if (body)
-                        inner(body, g2);
+                        walkInner(body, w, g2);
                     w.guards.splice(w.guards.length - negations.length, negations.length);
                     negations.push(c2 ? classifyCondition(c2, true, w) : { kind: 'other' });
                 }
@@ -1822,7 +1851,7 @@ function walkFacts(node, w) {
                     const body = alt.childForFieldName('body');
                     w.guards.push(...negations);
                     if (body)
-                        inner(body);
+                        walkInner(body, w);
                     w.guards.splice(w.guards.length - negations.length, negations.length);
                 }
             }
@@ -1832,14 +1861,14 @@ function walkFacts(node, w) {
             const body = node.childForFieldName('body');
             const rejects = handlerRejects(node);
             if (body)
-                inner(body, [{ kind: 'try', handlerRejects: rejects }]);
+                walkInner(body, w, [{ kind: 'try', handlerRejects: rejects }]);
             // When a handler swallows the missing-credential failure, the other handlers (`except Expired: return 401`)
             // only run for requests that carry a credential.
             const handlerGuards = rejects ? [] : [{ kind: 'presence', present: true }];
             for (const c of node.namedChildren) {
                 if (!c || c === body)
                     continue;
-                inner(c, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
+                walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
             }
             return;
         }
@@ -1854,7 +1883,7 @@ function walkFacts(node, w) {
                 if (!c)
                     continue;
                 if (c.type === 'block')
-                    inner(c);
+                    walkInner(c, w);
                 else if (c.type !== 'comment')
                     collectFromExpression(c, w);
             }
@@ -2228,6 +2257,134 @@ async function extractInWorkers(files, workers, joinWorkers, entry, results, pro
         }
     };
     await Promise.all([own(), ...Array.from({ length: workers }, run)]);
+}
+/**
+ * The parsed trees of `files`, in order, for a caller that takes them one by one (`get`) and does more work with
+ * each (groups.ts). `threads - 1` worker threads parse batches ahead of the caller, at most a few batches ahead
+ * (the flat trees wait in memory); the caller parses a batch itself when it needs one no worker has taken. A
+ * batch a worker could not finish (it failed or died) is parsed by the caller.
+ */
+class ParseStream {
+    parser;
+    /** Why the workers asked for did not run, or not to the end; empty when they did. */
+    problems = [];
+    batches;
+    batchOf;
+    state;
+    results;
+    arrivals = new Map();
+    workers = [];
+    /** The first batch no one has taken, and the batch the caller is at. */
+    next = 0;
+    position = 0;
+    lookahead;
+    constructor(parser, files, threads) {
+        this.parser = parser;
+        this.batches = batchesOf(files);
+        this.batchOf = new Int32Array(files.length);
+        this.batches.forEach((b, i) => this.batchOf.fill(i, b.first, b.first + b.files.length));
+        this.state = this.batches.map(() => 'queued');
+        this.results = new Array(files.length);
+        const workers = threads > 1 && this.batches.length > 1 ? Math.min(threads - 1, this.batches.length - 1) : 0;
+        this.lookahead = 2 * workers + 2;
+        const entry = workers ? workerEntry() : undefined;
+        if (workers && !entry)
+            this.problems.push('the worker script (worker.js) is not beside the bundle');
+        if (entry)
+            for (let i = 0; i < workers; i++)
+                this.start(entry);
+    }
+    static async open(files, threads) {
+        return new ParseStream(await pythonParser(), files, threads);
+    }
+    /** The parsed tree of file `k`; each is given once. */
+    async get(k) {
+        const b = this.batchOf[k];
+        if (b !== this.position) {
+            this.position = b;
+            for (const w of this.workers)
+                this.handOut(w);
+        }
+        for (;;) {
+            const result = this.results[k];
+            if (result) {
+                this.results[k] = undefined;
+                return result;
+            }
+            if (this.state[b] === 'queued')
+                this.parseHere(b);
+            else
+                await new Promise((resolve) => this.arrivals.set(b, resolve));
+        }
+    }
+    /** Stop the workers. */
+    close() {
+        for (const w of this.workers) {
+            w.dead = true;
+            void w.worker.terminate();
+        }
+    }
+    parseHere(b) {
+        const batch = this.batches[b];
+        this.state[b] = 'taken';
+        if (b === this.next)
+            this.advance();
+        batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(this.parser, f.text)));
+        this.state[b] = 'done';
+    }
+    advance() {
+        while (this.next < this.batches.length && this.state[this.next] !== 'queued')
+            this.next++;
+    }
+    start(entry) {
+        const worker = new Worker(entry.url, {
+            workerData: WORKER_MARKER,
+            ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+        });
+        const w = { worker, inFlight: new Set(), dead: false };
+        this.workers.push(w);
+        worker.on('message', (reply) => {
+            const b = this.batchOf[reply.first];
+            w.inFlight.delete(b);
+            reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
+            this.state[b] = 'done';
+            this.wake(b);
+            this.handOut(w);
+        });
+        const fail = (problem) => {
+            if (w.dead)
+                return;
+            w.dead = true;
+            this.problems.push(problem);
+            void worker.terminate();
+            // Its batches go back to the queue; the caller parses them when it comes to them.
+            for (const b of w.inFlight) {
+                this.state[b] = 'queued';
+                this.wake(b);
+            }
+            w.inFlight.clear();
+        };
+        worker.on('error', (err) => fail(`a worker thread failed (${err.message})`));
+        worker.on('exit', (code) => fail(`a worker thread stopped early (exit code ${code})`));
+        this.handOut(w);
+    }
+    /** Keep a worker two batches busy, within the look-ahead. */
+    handOut(w) {
+        while (!w.dead && w.inFlight.size < 2 && this.next < this.batches.length) {
+            const b = this.next;
+            if (b >= this.position + this.lookahead)
+                return;
+            this.state[b] = 'taken';
+            this.advance();
+            w.inFlight.add(b);
+            w.worker.postMessage(this.batches[b]);
+        }
+    }
+    wake(b) {
+        const resolve = this.arrivals.get(b);
+        this.arrivals.delete(b);
+        resolve?.();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/worker.ts
