@@ -69,7 +69,19 @@ export function extractParsed(path: string, text: string, parsed: ParseResult): 
     return { module: extractModule(path, text, rootOf(parsed.flat, text)) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    release(parsed.flat.data.buffer as ArrayBuffer);
   }
+}
+
+/**
+ * Free a flat tree's memory now. A tree that came from a worker waited in a message or a queue long enough for
+ * its ArrayBuffer to reach the old generation, whose memory comes back only at a full collection: on the
+ * benchmark tree they held about 35 MiB at the peak. Transferring the buffer to a clone that is dropped at once
+ * detaches it and leaves its memory to a young object, freed at the next scavenge.
+ */
+function release(buffer: ArrayBuffer): void {
+  structuredClone(buffer, { transfer: [buffer] });
 }
 
 /** Parse and extract one file in this thread. */
