@@ -250,7 +250,8 @@ export class ParseStream {
   readonly problems: string[] = [];
   private readonly batches: ExtractRequest[];
   private readonly batchOf: Int32Array;
-  private readonly state: ('queued' | 'taken' | 'done')[];
+  /** `reserved`: left to the caller. */
+  private readonly state: ('queued' | 'reserved' | 'taken' | 'done')[];
   private readonly results: (ParseResult | undefined)[];
   private readonly arrivals = new Map<number, () => void>();
   private readonly workers: { worker: Worker; inFlight: Set<number>; dead: boolean }[] = [];
@@ -274,7 +275,13 @@ export class ParseStream {
     this.lookahead = 2 * workers + 2;
     const entry = workers ? workerEntry() : undefined;
     if (workers && !entry) this.problems.push('the worker script (worker.js) is not beside the bundle');
-    if (entry) for (let i = 0; i < workers; i++) this.start(entry);
+    // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
+    // enough to parse a batch), rather than wait for it.
+    if (entry) {
+      this.state[0] = 'reserved';
+      this.advance();
+      for (let i = 0; i < workers; i++) this.start(entry);
+    }
   }
 
   static async open(files: readonly SourceText[], threads: number): Promise<ParseStream> {
@@ -294,7 +301,7 @@ export class ParseStream {
         this.results[k] = undefined;
         return result;
       }
-      if (this.state[b] === 'queued') this.parseHere(b);
+      if (this.state[b] === 'queued' || this.state[b] === 'reserved') this.parseHere(b);
       else await new Promise<void>((resolve) => this.arrivals.set(b, resolve));
     }
   }
