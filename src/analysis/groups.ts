@@ -221,7 +221,16 @@ export async function analyseInGroups(
   // Group ids are their first file's index: in id order, the files of each group follow each other.
   const ids = [...members.keys()].sort((a, b) => a - b);
   const ordered = ids.flatMap((id) => members.get(id)!.map((i) => files[i]!));
-  const analyser = new GroupAnalyser(options);
+  // Each group's JWT analysis reads the same dependency files: read each once.
+  const read = options.readFile;
+  const texts = new Map<string, string | undefined>();
+  const readFile = read
+    ? (path: string): string | undefined => {
+        if (!texts.has(path)) texts.set(path, read(path));
+        return texts.get(path);
+      }
+    : undefined;
+  const analyser = new GroupAnalyser({ ...options, readFile });
   const drafts: GroupDraft[] = [];
   const stream = await ParseStream.open(ordered, threads);
   try {
