@@ -39,7 +39,7 @@ function lines(value: unknown, path = '$', seen = new Map<object, number>(), out
 
 it('makes the same module pictures from trees parsed in worker threads, cyclic scope links intact', async () => {
   const files = syntheticCodeBase({ files: 40, seed: 3 });
-  const [one, two] = await Promise.all([extractAll(files, 1), extractAll(files, 2, { joinWorkers: false })]);
+  const [one, two] = await Promise.all([extractAll(files, 1), extractAll(files, 2, { callerParses: false })]);
   const inThread = one.results;
   const inWorkers = two.results;
   expect(two.workerProblems).toEqual([]);

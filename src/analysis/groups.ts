@@ -246,8 +246,6 @@ export async function analyseInGroups(
         modules.push(result.module);
       }
       drafts.push(analyser.draft(id, modules, syntaxErrors));
-      // Let the workers' replies in, so that they get their next batches.
-      if (threads > 1) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     stream.close();

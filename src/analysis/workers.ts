@@ -6,7 +6,7 @@ import { extractModule } from './extract.js';
 import type { ModuleIR } from './ir.js';
 import { type FlatData, flatten, pythonParser, rootOf } from './parser.js';
 
-export type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
+type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
 
 export interface SourceText {
   path: string;
@@ -109,35 +109,29 @@ export interface Extraction {
 }
 
 /**
- * The module picture of every file, in the order of `files`. With more than one thread, this thread and
- * `threads - 1` workers take batches of files from one queue; whatever a worker could not finish (it failed to
- * start, or died) is done in this thread afterwards, so the result is the same in every case. `joinWorkers:
- * false` leaves every batch to the workers (for checking what crosses between threads).
+ * The module picture of every file, in the order of `files`, extracted in this thread from trees `threads - 1`
+ * worker threads parse ahead (ParseStream); whatever a worker could not finish (it failed to start, or died) is
+ * parsed in this thread, so the result is the same in every case. `callerParses: false` leaves every batch to
+ * `threads` workers while any runs (for checking what crosses between threads).
  */
 export async function extractAll(
   files: readonly SourceText[],
   threads: number,
-  { joinWorkers = true }: { joinWorkers?: boolean } = {},
+  { callerParses = true }: { callerParses?: boolean } = {},
 ): Promise<Extraction> {
-  const results = new Array<ExtractResult | undefined>(files.length);
-  const workerProblems: string[] = [];
-  if (threads > 1 && files.length > 1) {
-    const entry = workerEntry();
-    if (entry) {
-      const workers = Math.min(joinWorkers ? threads - 1 : threads, files.length);
-      await extractInWorkers(files, workers, joinWorkers, entry, results, workerProblems);
-    } else workerProblems.push('the worker script (worker.js) is not beside the bundle');
+  const stream = await ParseStream.open(files, threads, { callerParses });
+  try {
+    const results: ExtractResult[] = [];
+    for (let k = 0; k < files.length; k++) {
+      results.push(extractParsed(files[k]!.path, files[k]!.text, await stream.get(k)));
+    }
+    return { results, workerProblems: stream.problems };
+  } finally {
+    stream.close();
   }
-  let parser: PythonParser | undefined;
-  for (let i = 0; i < files.length; i++) {
-    if (results[i]) continue;
-    parser ??= await pythonParser();
-    results[i] = extractFile(parser, files[i].path, files[i].text);
-  }
-  return { results: results as ExtractResult[], workerProblems };
 }
 
-export interface WorkerEntry {
+interface WorkerEntry {
   url: URL;
   execArgv?: string[];
 }
@@ -148,7 +142,7 @@ export interface WorkerEntry {
  * built from a parameter: ncc would copy a literal `new URL('./x', import.meta.url)` as an asset, and turn a
  * template literal into a context that bundles every file of this directory.
  */
-export function workerEntry(): WorkerEntry | undefined {
+function workerEntry(): WorkerEntry | undefined {
   const beside = (relative: string): URL => new URL(relative, import.meta.url);
   const fromSources = import.meta.url.endsWith('.ts');
   const url = beside(fromSources ? './worker.ts' : './worker.js');
@@ -173,70 +167,6 @@ function batchesOf(files: readonly SourceText[]): ExtractRequest[] {
     chars += file.text.length;
   });
   return batches;
-}
-
-async function extractInWorkers(
-  files: readonly SourceText[],
-  workers: number,
-  joinWorkers: boolean,
-  entry: WorkerEntry,
-  results: (ExtractResult | undefined)[],
-  problems: string[],
-): Promise<void> {
-  const batches = batchesOf(files);
-  let next = 0;
-  // Replies are extracted in this thread, whose parser must be loaded (its grammar reads the flat trees).
-  await pythonParser();
-  const run = (): Promise<void> =>
-    new Promise((resolve) => {
-      const worker = new Worker(entry.url, {
-        workerData: WORKER_MARKER,
-        ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-      });
-      // Two batches in flight: the worker parses the next one while this thread extracts its last reply.
-      let inFlight = 0;
-      const handOut = (): void => {
-        const batch = batches[next++];
-        if (batch) {
-          inFlight++;
-          worker.postMessage(batch);
-        } else if (!inFlight) void worker.terminate();
-      };
-      worker.on('message', (reply: ExtractReply) => {
-        inFlight--;
-        handOut();
-        const { first } = reply;
-        reply.results.forEach((parsed, i) => {
-          const file = files[first + i]!;
-          results[first + i] = extractParsed(file.path, file.text, parsed);
-        });
-      });
-      // A worker that fails leaves its batches unfinished; the main thread picks them up afterwards.
-      worker.on('error', (err) => {
-        problems.push(`a worker thread failed (${err.message})`);
-        void worker.terminate();
-      });
-      worker.on('exit', (code) => {
-        if (inFlight && !problems.length) problems.push(`a worker thread stopped early (exit code ${code})`);
-        resolve();
-      });
-      handOut();
-      handOut();
-    });
-  // This thread takes batches from the same queue, and extracts the workers' replies between its own files.
-  const own = async (): Promise<void> => {
-    if (!joinWorkers) return;
-    const parser = await pythonParser();
-    for (let batch = batches[next++]; batch; batch = batches[next++]) {
-      const { first } = batch;
-      for (let i = 0; i < batch.files.length; i++) {
-        const f = batch.files[i]!;
-        results[first + i] = extractFile(parser, f.path, f.text);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-  };
-  await Promise.all([own(), ...Array.from({ length: workers }, run)]);
 }
 
 /**
@@ -264,28 +194,33 @@ export class ParseStream {
     private readonly parser: PythonParser,
     files: readonly SourceText[],
     threads: number,
+    private readonly callerParses: boolean,
   ) {
     this.batches = batchesOf(files);
     this.batchOf = new Int32Array(files.length);
     this.batches.forEach((b, i) => this.batchOf.fill(i, b.first, b.first + b.files.length));
     this.state = this.batches.map(() => 'queued');
     this.results = new Array(files.length);
-    const workers =
-      threads > 1 && this.batches.length > 1 ? Math.min(threads - 1, this.batches.length - 1) : 0;
+    const wanted = callerParses ? threads - 1 : threads;
+    const workers = threads > 1 && this.batches.length > 1 ? Math.min(wanted, this.batches.length) : 0;
     this.lookahead = 2 * workers + 2;
     const entry = workers ? workerEntry() : undefined;
     if (workers && !entry) this.problems.push('the worker script (worker.js) is not beside the bundle');
     // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
     // enough to parse a batch), rather than wait for it.
-    if (entry) {
+    if (entry && callerParses) {
       this.state[0] = 'reserved';
       this.advance();
       for (let i = 0; i < workers; i++) this.start(entry);
     }
   }
 
-  static async open(files: readonly SourceText[], threads: number): Promise<ParseStream> {
-    return new ParseStream(await pythonParser(), files, threads);
+  static async open(
+    files: readonly SourceText[],
+    threads: number,
+    { callerParses = true }: { callerParses?: boolean } = {},
+  ): Promise<ParseStream> {
+    return new ParseStream(await pythonParser(), files, threads, callerParses);
   }
 
   /** The parsed tree of file `k`; each is given once. */
@@ -293,6 +228,8 @@ export class ParseStream {
     const b = this.batchOf[k]!;
     if (b !== this.position) {
       this.position = b;
+      // Let the workers' replies in (a busy caller would not), so that they get their next batches.
+      if (this.workers.length) await new Promise((resolve) => setImmediate(resolve));
       for (const w of this.workers) this.handOut(w);
     }
     for (;;) {
@@ -301,7 +238,9 @@ export class ParseStream {
         this.results[k] = undefined;
         return result;
       }
-      if (this.state[b] === 'queued' || this.state[b] === 'reserved') this.parseHere(b);
+      const state = this.state[b];
+      const mine = state === 'reserved' || (state === 'queued' && (this.callerParses || !this.running()));
+      if (mine) this.parseHere(b);
       else await new Promise<void>((resolve) => this.arrivals.set(b, resolve));
     }
   }
@@ -320,6 +259,10 @@ export class ParseStream {
     if (b === this.next) this.advance();
     batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(this.parser, f.text)));
     this.state[b] = 'done';
+  }
+
+  private running(): boolean {
+    return this.workers.some((w) => !w.dead);
   }
 
   private advance(): void {
