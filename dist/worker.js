@@ -2152,31 +2152,23 @@ function extractionThreads(files, requested) {
     return chars < PARALLEL_MIN_CHARS ? 1 : Math.min(availableParallelism(), MAX_THREADS);
 }
 /**
- * The module picture of every file, in the order of `files`. With more than one thread, this thread and
- * `threads - 1` workers take batches of files from one queue; whatever a worker could not finish (it failed to
- * start, or died) is done in this thread afterwards, so the result is the same in every case. `joinWorkers:
- * false` leaves every batch to the workers (for checking what crosses between threads).
+ * The module picture of every file, in the order of `files`, extracted in this thread from trees `threads - 1`
+ * worker threads parse ahead (ParseStream); whatever a worker could not finish (it failed to start, or died) is
+ * parsed in this thread, so the result is the same in every case. `callerParses: false` leaves every batch to
+ * `threads` workers while any runs (for checking what crosses between threads).
  */
-async function extractAll(files, threads, { joinWorkers = true } = {}) {
-    const results = new Array(files.length);
-    const workerProblems = [];
-    if (threads > 1 && files.length > 1) {
-        const entry = workerEntry();
-        if (entry) {
-            const workers = Math.min(joinWorkers ? threads - 1 : threads, files.length);
-            await extractInWorkers(files, workers, joinWorkers, entry, results, workerProblems);
+async function extractAll(files, threads, { callerParses = true } = {}) {
+    const stream = await ParseStream.open(files, threads, { callerParses });
+    try {
+        const results = [];
+        for (let k = 0; k < files.length; k++) {
+            results.push(extractParsed(files[k].path, files[k].text, await stream.get(k)));
         }
-        else
-            workerProblems.push('the worker script (worker.js) is not beside the bundle');
+        return { results, workerProblems: stream.problems };
     }
-    let parser;
-    for (let i = 0; i < files.length; i++) {
-        if (results[i])
-            continue;
-        parser ??= await pythonParser();
-        results[i] = extractFile(parser, files[i].path, files[i].text);
+    finally {
+        stream.close();
     }
-    return { results: results, workerProblems };
 }
 /**
  * The worker script beside this module: `worker.js` in a bundle, `worker.ts` when running from the sources
@@ -2211,65 +2203,6 @@ function batchesOf(files) {
     });
     return batches;
 }
-async function extractInWorkers(files, workers, joinWorkers, entry, results, problems) {
-    const batches = batchesOf(files);
-    let next = 0;
-    // Replies are extracted in this thread, whose parser must be loaded (its grammar reads the flat trees).
-    await pythonParser();
-    const run = () => new Promise((resolve) => {
-        const worker = new Worker(entry.url, {
-            workerData: WORKER_MARKER,
-            ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-        });
-        // Two batches in flight: the worker parses the next one while this thread extracts its last reply.
-        let inFlight = 0;
-        const handOut = () => {
-            const batch = batches[next++];
-            if (batch) {
-                inFlight++;
-                worker.postMessage(batch);
-            }
-            else if (!inFlight)
-                void worker.terminate();
-        };
-        worker.on('message', (reply) => {
-            inFlight--;
-            handOut();
-            const { first } = reply;
-            reply.results.forEach((parsed, i) => {
-                const file = files[first + i];
-                results[first + i] = extractParsed(file.path, file.text, parsed);
-            });
-        });
-        // A worker that fails leaves its batches unfinished; the main thread picks them up afterwards.
-        worker.on('error', (err) => {
-            problems.push(`a worker thread failed (${err.message})`);
-            void worker.terminate();
-        });
-        worker.on('exit', (code) => {
-            if (inFlight && !problems.length)
-                problems.push(`a worker thread stopped early (exit code ${code})`);
-            resolve();
-        });
-        handOut();
-        handOut();
-    });
-    // This thread takes batches from the same queue, and extracts the workers' replies between its own files.
-    const own = async () => {
-        if (!joinWorkers)
-            return;
-        const parser = await pythonParser();
-        for (let batch = batches[next++]; batch; batch = batches[next++]) {
-            const { first } = batch;
-            for (let i = 0; i < batch.files.length; i++) {
-                const f = batch.files[i];
-                results[first + i] = extractFile(parser, f.path, f.text);
-                await new Promise((resolve) => setImmediate(resolve));
-            }
-        }
-    };
-    await Promise.all([own(), ...Array.from({ length: workers }, run)]);
-}
 /**
  * The parsed trees of `files`, in order, for a caller that takes them one by one (`get`) and does more work with
  * each (groups.ts). `threads - 1` worker threads parse batches ahead of the caller, at most a few batches ahead
@@ -2278,6 +2211,7 @@ async function extractInWorkers(files, workers, joinWorkers, entry, results, pro
  */
 class ParseStream {
     parser;
+    callerParses;
     /** Why the workers asked for did not run, or not to the end; empty when they did. */
     problems = [];
     batches;
@@ -2291,35 +2225,40 @@ class ParseStream {
     next = 0;
     position = 0;
     lookahead;
-    constructor(parser, files, threads) {
+    constructor(parser, files, threads, callerParses) {
         this.parser = parser;
+        this.callerParses = callerParses;
         this.batches = batchesOf(files);
         this.batchOf = new Int32Array(files.length);
         this.batches.forEach((b, i) => this.batchOf.fill(i, b.first, b.first + b.files.length));
         this.state = this.batches.map(() => 'queued');
         this.results = new Array(files.length);
-        const workers = threads > 1 && this.batches.length > 1 ? Math.min(threads - 1, this.batches.length - 1) : 0;
+        const wanted = callerParses ? threads - 1 : threads;
+        const workers = threads > 1 && this.batches.length > 1 ? Math.min(wanted, this.batches.length) : 0;
         this.lookahead = 2 * workers + 2;
         const entry = workers ? workerEntry() : undefined;
         if (workers && !entry)
             this.problems.push('the worker script (worker.js) is not beside the bundle');
         // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
         // enough to parse a batch), rather than wait for it.
-        if (entry) {
+        if (entry && callerParses) {
             this.state[0] = 'reserved';
             this.advance();
             for (let i = 0; i < workers; i++)
                 this.start(entry);
         }
     }
-    static async open(files, threads) {
-        return new ParseStream(await pythonParser(), files, threads);
+    static async open(files, threads, { callerParses = true } = {}) {
+        return new ParseStream(await pythonParser(), files, threads, callerParses);
     }
     /** The parsed tree of file `k`; each is given once. */
     async get(k) {
         const b = this.batchOf[k];
         if (b !== this.position) {
             this.position = b;
+            // Let the workers' replies in (a busy caller would not), so that they get their next batches.
+            if (this.workers.length)
+                await new Promise((resolve) => setImmediate(resolve));
             for (const w of this.workers)
                 this.handOut(w);
         }
@@ -2329,7 +2268,9 @@ class ParseStream {
                 this.results[k] = undefined;
                 return result;
             }
-            if (this.state[b] === 'queued' || this.state[b] === 'reserved')
+            const state = this.state[b];
+            const mine = state === 'reserved' || (state === 'queued' && (this.callerParses || !this.running()));
+            if (mine)
                 this.parseHere(b);
             else
                 await new Promise((resolve) => this.arrivals.set(b, resolve));
@@ -2349,6 +2290,9 @@ class ParseStream {
             this.advance();
         batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(this.parser, f.text)));
         this.state[b] = 'done';
+    }
+    running() {
+        return this.workers.some((w) => !w.dead);
     }
     advance() {
         while (this.next < this.batches.length && this.state[this.next] !== 'queued')
