@@ -95,3 +95,26 @@ it('streams parsed trees in order, with workers parsing ahead within a look-ahea
     }
   }
 });
+
+it('parses in the calling thread what a worker that died left, and says why', async () => {
+  const files = syntheticCodeBase({ files: 300, seed: 6 });
+  const parser = await pythonParser();
+  const stream = await ParseStream.open(files, 2);
+  try {
+    const first = await stream.get(0);
+    expect('flat' in first).toBe(true);
+    // Kill the worker while it holds batches (white box: the stream's own list of workers).
+    const { workers } = stream as unknown as { workers: { worker: { terminate(): Promise<number> } }[] };
+    expect(workers).toHaveLength(1);
+    await workers[0]!.worker.terminate();
+    for (let k = 1; k < files.length; k++) {
+      const parsed = await stream.get(k);
+      const expected = parseFile(parser, files[k]!.text);
+      if (!('flat' in parsed) || !('flat' in expected)) throw new Error(`${files[k]!.path} did not parse`);
+      expect(Buffer.from(parsed.flat.data.buffer).equals(Buffer.from(expected.flat.data.buffer))).toBe(true);
+    }
+    expect(stream.problems).toEqual(['a worker thread stopped early (exit code 1)']);
+  } finally {
+    stream.close();
+  }
+});
