@@ -61,7 +61,8 @@ export function parseFile(parser: PythonParser, text: string): ParseResult {
 
 /**
  * Reduce a parsed file to its module picture. Every module picture is made by this function in the calling
- * thread, whichever thread parsed the file, so the report does not depend on the number of threads.
+ * thread, whichever thread parsed the file, so the report does not depend on the number of threads. It consumes
+ * `parsed`: the flat tree's buffer is freed (detached) on return.
  */
 export function extractParsed(path: string, text: string, parsed: ParseResult): ExtractResult {
   if ('error' in parsed) return parsed;
