@@ -2111,7 +2111,8 @@ function parseFile(parser, text) {
 }
 /**
  * Reduce a parsed file to its module picture. Every module picture is made by this function in the calling
- * thread, whichever thread parsed the file, so the report does not depend on the number of threads.
+ * thread, whichever thread parsed the file, so the report does not depend on the number of threads. It consumes
+ * `parsed`: the flat tree's buffer is freed (detached) on return.
  */
 function extractParsed(path, text, parsed) {
     if ('error' in parsed)
