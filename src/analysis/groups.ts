@@ -33,11 +33,14 @@ export interface ModulesAnalysis {
   jwt: JwtAnalyzer;
 }
 
+/** The analysis options a set of modules is analysed with. */
+export interface GroupOptions {
+  publicRoutes?: readonly string[];
+  readFile?: (path: string) => string | undefined;
+}
+
 /** Build the Flask model of `modules`, judge its routes one by one, and run the JWT analysis. */
-export function analyseModules(
-  modules: ModuleIR[],
-  options: { publicRoutes?: readonly string[]; readFile?: (path: string) => string | undefined },
-): ModulesAnalysis {
+export function analyseModules(modules: ModuleIR[], options: GroupOptions): ModulesAnalysis {
   const project = new Project(modules);
   const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
   const routes = draftRoutes(model, options.publicRoutes ?? []);
@@ -90,7 +93,7 @@ export function compareRoutes(a: RouteReport, b: RouteReport): number {
 }
 
 /** Step one's answer for a group. */
-export interface GroupDraft {
+interface GroupDraft {
   id: number;
   /** Files of the group with syntax errors, in order. */
   syntaxErrors: string[];
@@ -104,31 +107,35 @@ export interface GroupDraft {
 }
 
 /** Step two's answer for a group. */
-export interface GroupResult {
-  id: number;
+interface GroupResult {
   routes: RouteReport[];
   findings: Finding[];
   secrets: FoundSecret[];
 }
 
-export interface GroupOptions {
-  publicRoutes?: readonly string[];
-  readFile?: (path: string) => string | undefined;
+/** What finishing a group takes: its routes judged one by one, its hooks, its JWT issues and secrets. */
+interface Held {
+  draft: DraftRoutes['draft'];
+  hooks: HookRef[];
+  issues: JwtIssue[];
+  secrets: FoundSecret[];
 }
 
 /** Analyses groups one by one, holding what finishing a group takes when it cannot be finished at once. */
-export class GroupAnalyser {
-  private readonly held = new Map<
-    number,
-    { draft: DraftRoutes['draft']; hooks: HookRef[]; issues: JwtIssue[]; secrets: FoundSecret[] }
-  >();
+class GroupAnalyser {
+  private readonly held = new Map<number, Held>();
 
   constructor(private readonly options: GroupOptions) {}
 
   /** Step one for a group's module pictures (`syntaxErrors`: its files with syntax errors). */
   draft(id: number, modules: ModuleIR[], syntaxErrors: string[]): GroupDraft {
     const { model, routes, jwt } = analyseModules(modules, this.options);
-    const held = { draft: routes.draft, hooks: model.allHooks, issues: jwt.issues, secrets: jwt.secrets };
+    const held: Held = {
+      draft: routes.draft,
+      hooks: model.allHooks,
+      issues: jwt.issues,
+      secrets: jwt.secrets,
+    };
     const draft: GroupDraft = {
       id,
       syntaxErrors,
@@ -140,19 +147,14 @@ export class GroupAnalyser {
     // Finished at once when no context the whole tree can give would judge a route otherwise: then nothing is
     // held, and the group's module pictures can go while the next group is analysed.
     const judged = decidedLocally(routes);
-    if (judged) draft.result = GroupAnalyser.result(id, judged, held);
+    if (judged) draft.result = GroupAnalyser.result(judged, held);
     // Otherwise only what step two reads is held: the project's and the model's indexes and caches can go.
     else this.held.set(id, held);
     return draft;
   }
 
-  private static result(
-    id: number,
-    routes: AssessedRoute[],
-    held: { hooks: HookRef[]; issues: JwtIssue[]; secrets: FoundSecret[] },
-  ): GroupResult {
+  private static result(routes: AssessedRoute[], held: Held): GroupResult {
     return {
-      id,
       routes: routes.map(toReport),
       findings: findingsOf(routes, held.hooks, held.issues),
       secrets: held.secrets,
@@ -163,7 +165,7 @@ export class GroupAnalyser {
     const held = this.held.get(id);
     if (!held) throw new Error(`group ${id} was not drafted in this thread`);
     this.held.delete(id);
-    return GroupAnalyser.result(id, finishRoutes(held.draft, context), held);
+    return GroupAnalyser.result(finishRoutes(held.draft, context), held);
   }
 }
 

@@ -85,11 +85,6 @@ function release(buffer: ArrayBuffer): void {
   structuredClone(buffer, { transfer: [buffer] });
 }
 
-/** Parse and extract one file in this thread. */
-export function extractFile(parser: PythonParser, path: string, text: string): ExtractResult {
-  return extractParsed(path, text, parseFile(parser, text));
-}
-
 /**
  * How many threads parse `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
  * available core up to MAX_THREADS for a large tree and 1 for a small one.
