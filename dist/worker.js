@@ -2136,10 +2136,6 @@ function extractParsed(path, text, parsed) {
 function release(buffer) {
     structuredClone(buffer, { transfer: [buffer] });
 }
-/** Parse and extract one file in this thread. */
-function extractFile(parser, path, text) {
-    return extractParsed(path, text, parseFile(parser, text));
-}
 /**
  * How many threads parse `files`: `requested` when given (at least 1, at most MAX_THREADS), otherwise every
  * available core up to MAX_THREADS for a large tree and 1 for a small one.
