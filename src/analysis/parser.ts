@@ -85,29 +85,50 @@ class SourceText {
 /**
  * A whole syntax tree copied out of wasm in one cursor walk: `count` nodes in pre-order, and per node its type
  * id, field id, start and end (UTF-16 offsets), row, parent, first child and next sibling, one column after the
- * other in `data`. Plain data: a worker thread that parsed a file hands it over without copying (its buffer is
- * transferred).
+ * other in `data`, each column `stride` entries long (only the first `count` are used). Plain data: a worker
+ * thread that parsed a file hands it over without copying (its buffer is transferred).
  */
 export interface FlatData {
   count: number;
+  stride: number;
   hasError: boolean;
-  data: Int32Array;
+  data: Int32Array<ArrayBuffer>;
 }
 
 const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'] as const;
-type Column = (typeof COLUMNS)[number];
+const [TYPE, FIELD, START, END, ROW, PARENT, FIRST, NEXT] = COLUMNS.map((_, i) => i) as number[] as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+const WIDTH = COLUMNS.length;
 
-function columns(capacity: number): Record<Column, Int32Array> {
-  return Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)])) as Record<Column, Int32Array>;
+/** `data` with each column's first `count` entries copied into columns `stride` long. */
+function restride(data: Int32Array, stride: number, count: number, to: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(to * WIDTH);
+  for (let c = 0; c < WIDTH; c++) out.set(data.subarray(c * stride, c * stride + count), c * to);
+  return out;
 }
 
-/** Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. */
+/**
+ * Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. One loop,
+ * no closure: every step is a handful of typed-array stores and the cursor calls themselves.
+ */
 export function flatten(tree: Tree, source: string): FlatData {
   const grammar = loadedGrammar();
   const rt = grammar.runtime;
-  let capacity = (source.length >> 1) + 64;
-  let cols = columns(capacity);
+  // Python source makes about 0.4 nodes per character.
+  let stride = (source.length >> 1) + 64;
+  let data: Int32Array<ArrayBuffer> = new Int32Array(stride * WIDTH);
   let count = 0;
+  const starts = lineStarts(source);
+  const lastRow = starts.length - 1;
+  let row = 0;
   const t = (tree as unknown as { [0]: number })[0];
   const cursor = tree.walk() as unknown as TreeSitter.TreeCursor & Record<0 | 1 | 2 | 3, number>;
   const tb = grammar.transfer;
@@ -117,41 +138,46 @@ export function flatten(tree: Tree, source: string): FlatData {
   heap[tb + 2] = cursor[2];
   heap[tb + 3] = cursor[3];
   try {
-    const record = (parent: number): number => {
-      if (count === capacity) {
-        capacity *= 2;
-        const old = cols;
-        cols = columns(capacity);
-        for (const c of COLUMNS) cols[c].set(old[c]);
+    let parent = -1;
+    let previous = -1;
+    // Each pass records the node under the cursor, then moves to the next node in pre-order.
+    for (;;) {
+      if (count === stride) {
+        data = restride(data, stride, count, stride * 2);
+        stride *= 2;
       }
       const id = count++;
-      cols.type[id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
-      cols.field[id] = rt._ts_tree_cursor_current_field_id_wasm(t);
-      cols.start[id] = rt._ts_tree_cursor_start_index_wasm(t);
-      cols.end[id] = rt._ts_tree_cursor_end_index_wasm(t);
-      cols.parent[id] = parent;
-      cols.first[id] = -1;
-      cols.next[id] = -1;
-      return id;
-    };
-    let current = record(-1);
-    walk: for (;;) {
+      const at = rt._ts_tree_cursor_start_index_wasm(t);
+      // Starts never decrease in pre-order: the row only moves forward.
+      while (row < lastRow && starts[row + 1]! <= at) row++;
+      data[TYPE * stride + id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
+      data[FIELD * stride + id] = rt._ts_tree_cursor_current_field_id_wasm(t);
+      data[START * stride + id] = at;
+      data[END * stride + id] = rt._ts_tree_cursor_end_index_wasm(t);
+      data[ROW * stride + id] = row;
+      data[PARENT * stride + id] = parent;
+      data[FIRST * stride + id] = -1;
+      data[NEXT * stride + id] = -1;
+      if (previous >= 0) data[NEXT * stride + previous] = id;
+      else if (parent >= 0) data[FIRST * stride + parent] = id;
       if (rt._ts_tree_cursor_goto_first_child_wasm(t)) {
-        const child = record(current);
-        cols.first[current] = child;
-        current = child;
+        parent = id;
+        previous = -1;
         continue;
       }
+      let node = id;
+      let moved = false;
       for (;;) {
         if (rt._ts_tree_cursor_goto_next_sibling_wasm(t)) {
-          const sibling = record(cols.parent[current]!);
-          cols.next[current] = sibling;
-          current = sibling;
-          continue walk;
+          previous = node;
+          moved = true;
+          break;
         }
-        if (!rt._ts_tree_cursor_goto_parent_wasm(t)) break walk;
-        current = cols.parent[current]!;
+        if (!rt._ts_tree_cursor_goto_parent_wasm(t)) break;
+        node = parent;
+        parent = data[PARENT * stride + node]!;
       }
+      if (!moved) break;
     }
   } finally {
     // The cursor's stack may have moved while it grew: hand its final state back before freeing it.
@@ -162,17 +188,12 @@ export function flatten(tree: Tree, source: string): FlatData {
     cursor[3] = heap[tb + 3]!;
     cursor.delete();
   }
-  // Rows in one pass: starts never decrease in pre-order.
-  const starts = lineStarts(source);
-  let r = 0;
-  for (let id = 0; id < count; id++) {
-    const at = cols.start[id]!;
-    while (r + 1 < starts.length && starts[r + 1]! <= at) r++;
-    cols.row[id] = r;
+  // A file of few nodes (one long string) would keep a buffer sized for many.
+  if (count < stride >> 1) {
+    data = restride(data, stride, count, count);
+    stride = count;
   }
-  const data = new Int32Array(count * COLUMNS.length);
-  COLUMNS.forEach((c, i) => data.set(cols[c].subarray(0, count), i * count));
-  return { count, hasError: tree.rootNode.hasError, data };
+  return { count, stride, hasError: tree.rootNode.hasError, data };
 }
 
 /** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
@@ -196,18 +217,15 @@ class FlatTree {
   ) {
     const n = (this.count = flat.count);
     this.hasError = flat.hasError;
-    const column = (c: Column): Int32Array => {
-      const i = COLUMNS.indexOf(c);
-      return flat.data.subarray(i * n, (i + 1) * n);
-    };
-    this.type = column('type');
-    this.field = column('field');
-    this.start = column('start');
-    this.end = column('end');
-    this.row = column('row');
-    this.parent = column('parent');
-    this.first = column('first');
-    this.next = column('next');
+    const column = (c: number): Int32Array => flat.data.subarray(c * flat.stride, c * flat.stride + n);
+    this.type = column(TYPE);
+    this.field = column(FIELD);
+    this.start = column(START);
+    this.end = column(END);
+    this.row = column(ROW);
+    this.parent = column(PARENT);
+    this.first = column(FIRST);
+    this.next = column(NEXT);
   }
 
   node(id: number): SyntaxNode {
@@ -241,6 +259,7 @@ export class SyntaxNode {
   memoDepth = 0;
   private kids?: SyntaxNode[];
   private named?: SyntaxNode[];
+  private compact?: string;
 
   constructor(
     private readonly tree: FlatTree,
@@ -283,6 +302,15 @@ export class SyntaxNode {
 
   get text(): string {
     return this.tree.source.text.slice(this.startIndex, this.endIndex);
+  }
+
+  /** The text without whitespace (`request . headers` reads as `request.headers`), made once per node. */
+  get compactText(): string {
+    if (this.compact === undefined) {
+      const text = this.text;
+      this.compact = /\s/.test(text) ? text.replace(/\s+/g, '') : text;
+    }
+    return this.compact;
   }
 
   /** Whether the file's tree has a syntax error: an ERROR or a missing node anywhere, as tree-sitter says. */
