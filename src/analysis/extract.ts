@@ -263,7 +263,7 @@ function convert(node: SyntaxNode, depth: number): Expr {
 }
 
 function dottedName(node: SyntaxNode | null): string {
-  return node ? node.text.replace(/\s+/g, '') : '';
+  return node ? node.compactText : '';
 }
 
 /** The absolute module of a relative import: `from ..x import y` (dots 2, rest `x`) in `pkg.sub.mod`. */
@@ -676,6 +676,8 @@ interface FactWalk {
   splitVars: Set<string>;
   guards: Guard[];
   depth: number;
+  /** Set while walking an expression whose text names nothing a credential can be read from (see collectFromExpression). */
+  quiet: boolean;
 }
 
 /** Does the expression read a credential (Authorization header, token cookie/arg, session, current user)? */
@@ -702,7 +704,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
           node.text === 'current_identity')
       );
     case 'attribute': {
-      const text = node.text.replace(/\s+/g, '');
+      const text = node.compactText;
       if (/^request\.authorization\b/.test(text)) return raw;
       if (
         /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(
@@ -717,7 +719,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
     case 'subscript': {
       const value = node.childForFieldName('value');
       const key = node.childForFieldName('subscript');
-      const vt = value?.text.replace(/\s+/g, '') ?? '';
+      const vt = value?.compactText ?? '';
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
@@ -728,7 +730,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
     }
     case 'call': {
       const fnNode = node.childForFieldName('function');
-      const ft = fnNode?.text.replace(/\s+/g, '') ?? '';
+      const ft = fnNode?.compactText ?? '';
       const args = node.childForFieldName('arguments');
       const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
       const fv = first ? stringValue(first) : undefined;
@@ -748,7 +750,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       // `'Authorization' in request.headers`, `'token' not in request.cookies`
       const [left, right] = node.namedChildren;
       const lv = left ? stringValue(left) : undefined;
-      const rt = right?.text.replace(/\s+/g, '') ?? '';
+      const rt = right?.compactText ?? '';
       if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return raw;
       if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
         return raw;
@@ -787,12 +789,20 @@ function currentUserIsProxy(w: FactWalk): boolean {
 const CREDENTIAL_WORDS = /request|session|current_user|current_identity|get_jwt|get_raw_jwt|\bg\s*\./;
 
 /** False when `text` cannot contain a credential read: most statements, which then need no walk. */
-function mayReadCredential(text: string, w: FactWalk): boolean {
-  if (CREDENTIAL_WORDS.test(text)) return true;
+function mayReadCredential(text: string, w: FactWalk, words = CREDENTIAL_WORDS): boolean {
+  if (words.test(text)) return true;
   for (const name of w.credVars) if (text.includes(name)) return true;
   for (const name of w.rawVars) if (text.includes(name)) return true;
   return false;
 }
+
+/**
+ * CREDENTIAL_WORDS for every part of a text at once: a text it rejects has no part (no node's text within it)
+ * that mayReadCredential accepts. `g.` at the start of a part is a word boundary there whatever precedes it in
+ * the whole text, so here only a letter or underscore before it rules it out (`config.get`, `log.info`).
+ */
+const CREDENTIAL_WORDS_WITHIN =
+  /request|session|current_user|current_identity|get_jwt|get_raw_jwt|(?<![A-Za-z_])g\s*\./;
 
 /**
  * Still the credential as sent, only reshaped (`header.split()[1]`, `token or ''`, `auth[7:]`)? Then a name
@@ -800,6 +810,8 @@ function mayReadCredential(text: string, w: FactWalk): boolean {
  */
 function isRawCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth > 20) return false;
+  // Every way to true below ends in readsCredential(…, 'raw') of a part of this node.
+  if (depth === 0 && !mayReadCredential(node.text, w, CREDENTIAL_WORDS_WITHIN)) return false;
   switch (node.type) {
     case 'parenthesized_expression':
     case 'conditional_expression':
@@ -846,7 +858,7 @@ function isPresenceComparison(node: SyntaxNode): boolean {
   const la = literal(a);
   const lb = literal(b);
   if ((op === 'in' || op === 'not in') && la !== undefined) {
-    return /^(request\.(headers|cookies|args|values|form)|session)$/.test(b.text.replace(/\s+/g, ''));
+    return /^(request\.(headers|cookies|args|values|form)|session)$/.test(b.compactText);
   }
   const lit = lb ?? la;
   if (lit !== undefined && /^(|bearer|basic|token|jwt|digest)$/i.test(lit.trim())) return true;
@@ -946,7 +958,7 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
       const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
       if (subject) {
         const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
-        const subjectText = subject.text.replace(/\s+/g, '');
+        const subjectText = subject.compactText;
         // `request.endpoint.split(".")[0]` and `.partition(".")[0]` name the blueprint.
         const blueprintOfEndpoint = /^request\.endpoint\.(r?split|partition)\(['"]\.['"](,\d+)?\)\[0\]$/.test(
           subjectText,
@@ -1069,7 +1081,7 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
         }
         if (
           (op === 'in' || op === 'not in') &&
-          /^(request\.(headers|cookies|args)|session)$/.test(b.text.replace(/\s+/g, ''))
+          /^(request\.(headers|cookies|args)|session)$/.test(b.compactText)
         ) {
           const key = stringValue(a);
           const inSession = b.text.trim() === 'session';
@@ -1277,6 +1289,7 @@ function isWhitespaceSplit(node: SyntaxNode): boolean {
 /** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
 function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth > 30) return false;
+  if (depth === 0 && !mayReadToken(node.text, w)) return false;
   switch (node.type) {
     case 'identifier':
       return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
@@ -1285,7 +1298,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     case 'not_operator':
       return false;
     case 'attribute': {
-      const text = node.text.replace(/\s+/g, '');
+      const text = node.compactText;
       if (/^request\.(authorization|headers)$/.test(text)) return true;
       // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
       if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? '')) return true;
@@ -1293,7 +1306,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     }
     case 'subscript': {
       const valueNode = node.childForFieldName('value');
-      const value = valueNode?.text.replace(/\s+/g, '') ?? '';
+      const value = valueNode?.compactText ?? '';
       const key = node.childForFieldName('subscript');
       const kv = key ? stringValue(key) : undefined;
       if (/^request\.(headers|cookies|args|values|form)$/.test(value) && kv !== undefined)
@@ -1311,7 +1324,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     }
     case 'call': {
       const fn = node.childForFieldName('function');
-      const ft = fn?.text.replace(/\s+/g, '') ?? '';
+      const ft = fn?.compactText ?? '';
       const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
       const fv = first ? stringValue(first) : undefined;
       if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft))
@@ -1346,6 +1359,19 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   return false;
 }
 
+/**
+ * Every way readsToken says yes needs one of these in the text: a token name (TOKEN_NAME, TOKEN_PRODUCERS and
+ * the attribute names share these words), `request.`, a `decode` call, or a name known to hold a token.
+ */
+const TOKEN_WORDS = /token|bearer|jwt|encoded|auth|claims|decode|request/i;
+
+/** False when no part of `text` can carry a token. */
+function mayReadToken(text: string, w: FactWalk): boolean {
+  if (TOKEN_WORDS.test(text)) return true;
+  for (const name of w.tokenVars) if (text.includes(name)) return true;
+  return false;
+}
+
 /** `auth = request.headers["Authorization"]`; `scheme, token = auth.split(" ", 1)`: the scheme word is not a token. */
 function noteTokenTargets(left: SyntaxNode, right: SyntaxNode, w: FactWalk): void {
   if (!readsToken(right, w)) return;
@@ -1368,8 +1394,8 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
   if (node.type === 'call' || node.type === 'subscript') {
     const target =
       node.type === 'call'
-        ? (node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')
-        : (node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '');
+        ? (node.childForFieldName('function')?.compactText ?? '')
+        : (node.childForFieldName('value')?.compactText ?? '');
     const keyNode =
       node.type === 'call'
         ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment')
@@ -1395,11 +1421,16 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
   if (depth > 40) return;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
     return;
-  if (node.type === 'comparison_operator' && readsCredential(node, w) && !isPresenceComparison(node))
+  if (
+    node.type === 'comparison_operator' &&
+    !w.quiet &&
+    readsCredential(node, w) &&
+    !isPresenceComparison(node)
+  )
     noteCheck(node, w);
   if (node.type === 'call') {
     const fnNode = node.childForFieldName('function');
-    const callee = fnNode?.text.replace(/\s+/g, '') ?? '';
+    const callee = fnNode?.compactText ?? '';
     // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
     const logging = LOGGING_CALL.test(callee);
     if (
@@ -1408,6 +1439,7 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
       !NON_CHECKING_MODULE.test(callee) &&
       !callee.startsWith('request.') &&
       !logging &&
+      !w.quiet &&
       (node.childForFieldName('arguments')?.namedChildren ?? []).some(
         (a) => !!a && a.type !== 'comment' && readsCredential(a, w),
       )
@@ -1595,6 +1627,13 @@ function notePresenceReads(node: SyntaxNode, w: FactWalk, depth: number): void {
 
 function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   if (!node) return;
+  if (!mayReadCredential(node.text, w, CREDENTIAL_WORDS_WITHIN)) {
+    // No part reads a credential or `request` (which every query-string read names): only the calls remain.
+    w.quiet = true;
+    collectCalls(node, w, 0);
+    w.quiet = false;
+    return;
+  }
   notePresenceReads(node, w, 0);
   scanQueryTokenReads(node, w, 0);
   if (readsCredential(node, w)) w.facts.credentialReads.push(line(node));
@@ -1613,6 +1652,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     splitVars: new Set(),
     guards: [],
     depth: 0,
+    quiet: false,
   };
   walkFacts(body, w);
   return w.facts;
