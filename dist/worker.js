@@ -57,16 +57,29 @@ class SourceText {
     }
 }
 const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'];
-function columns(capacity) {
-    return Object.fromEntries(COLUMNS.map((c) => [c, new Int32Array(capacity)]));
+const [TYPE, FIELD, START, END, ROW, PARENT, FIRST, NEXT] = COLUMNS.map((_, i) => i);
+const WIDTH = COLUMNS.length;
+/** `data` with each column's first `count` entries copied into columns `stride` long. */
+function restride(data, stride, count, to) {
+    const out = new Int32Array(to * WIDTH);
+    for (let c = 0; c < WIDTH; c++)
+        out.set(data.subarray(c * stride, c * stride + count), c * to);
+    return out;
 }
-/** Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. */
+/**
+ * Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. One loop,
+ * no closure: every step is a handful of typed-array stores and the cursor calls themselves.
+ */
 function flatten(tree, source) {
     const grammar = loadedGrammar();
     const rt = grammar.runtime;
-    let capacity = (source.length >> 1) + 64;
-    let cols = columns(capacity);
+    // Python source makes about 0.4 nodes per character.
+    let stride = (source.length >> 1) + 64;
+    let data = new Int32Array(stride * WIDTH);
     let count = 0;
+    const starts = lineStarts(source);
+    const lastRow = starts.length - 1;
+    let row = 0;
     const t = tree[0];
     const cursor = tree.walk();
     const tb = grammar.transfer;
@@ -76,43 +89,51 @@ function flatten(tree, source) {
     heap[tb + 2] = cursor[2];
     heap[tb + 3] = cursor[3];
     try {
-        const record = (parent) => {
-            if (count === capacity) {
-                capacity *= 2;
-                const old = cols;
-                cols = columns(capacity);
-                for (const c of COLUMNS)
-                    cols[c].set(old[c]);
+        let parent = -1;
+        let previous = -1;
+        // Each pass records the node under the cursor, then moves to the next node in pre-order.
+        for (;;) {
+            if (count === stride) {
+                data = restride(data, stride, count, stride * 2);
+                stride *= 2;
             }
             const id = count++;
-            cols.type[id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
-            cols.field[id] = rt._ts_tree_cursor_current_field_id_wasm(t);
-            cols.start[id] = rt._ts_tree_cursor_start_index_wasm(t);
-            cols.end[id] = rt._ts_tree_cursor_end_index_wasm(t);
-            cols.parent[id] = parent;
-            cols.first[id] = -1;
-            cols.next[id] = -1;
-            return id;
-        };
-        let current = record(-1);
-        walk: for (;;) {
+            const at = rt._ts_tree_cursor_start_index_wasm(t);
+            // Starts never decrease in pre-order: the row only moves forward.
+            while (row < lastRow && starts[row + 1] <= at)
+                row++;
+            data[TYPE * stride + id] = rt._ts_tree_cursor_current_node_type_id_wasm(t);
+            data[FIELD * stride + id] = rt._ts_tree_cursor_current_field_id_wasm(t);
+            data[START * stride + id] = at;
+            data[END * stride + id] = rt._ts_tree_cursor_end_index_wasm(t);
+            data[ROW * stride + id] = row;
+            data[PARENT * stride + id] = parent;
+            data[FIRST * stride + id] = -1;
+            data[NEXT * stride + id] = -1;
+            if (previous >= 0)
+                data[NEXT * stride + previous] = id;
+            else if (parent >= 0)
+                data[FIRST * stride + parent] = id;
             if (rt._ts_tree_cursor_goto_first_child_wasm(t)) {
-                const child = record(current);
-                cols.first[current] = child;
-                current = child;
+                parent = id;
+                previous = -1;
                 continue;
             }
+            let node = id;
+            let moved = false;
             for (;;) {
                 if (rt._ts_tree_cursor_goto_next_sibling_wasm(t)) {
-                    const sibling = record(cols.parent[current]);
-                    cols.next[current] = sibling;
-                    current = sibling;
-                    continue walk;
+                    previous = node;
+                    moved = true;
+                    break;
                 }
                 if (!rt._ts_tree_cursor_goto_parent_wasm(t))
-                    break walk;
-                current = cols.parent[current];
+                    break;
+                node = parent;
+                parent = data[PARENT * stride + node];
             }
+            if (!moved)
+                break;
         }
     }
     finally {
@@ -124,18 +145,12 @@ function flatten(tree, source) {
         cursor[3] = heap[tb + 3];
         cursor.delete();
     }
-    // Rows in one pass: starts never decrease in pre-order.
-    const starts = lineStarts(source);
-    let r = 0;
-    for (let id = 0; id < count; id++) {
-        const at = cols.start[id];
-        while (r + 1 < starts.length && starts[r + 1] <= at)
-            r++;
-        cols.row[id] = r;
+    // A file of few nodes (one long string) would keep a buffer sized for many.
+    if (count < stride >> 1) {
+        data = restride(data, stride, count, count);
+        stride = count;
     }
-    const data = new Int32Array(count * COLUMNS.length);
-    COLUMNS.forEach((c, i) => data.set(cols[c].subarray(0, count), i * count));
-    return { count, hasError: tree.rootNode.hasError, data };
+    return { count, stride, hasError: tree.rootNode.hasError, data };
 }
 /** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
 class FlatTree {
@@ -157,18 +172,15 @@ class FlatTree {
         this.source = source;
         const n = (this.count = flat.count);
         this.hasError = flat.hasError;
-        const column = (c) => {
-            const i = COLUMNS.indexOf(c);
-            return flat.data.subarray(i * n, (i + 1) * n);
-        };
-        this.type = column('type');
-        this.field = column('field');
-        this.start = column('start');
-        this.end = column('end');
-        this.row = column('row');
-        this.parent = column('parent');
-        this.first = column('first');
-        this.next = column('next');
+        const column = (c) => flat.data.subarray(c * flat.stride, c * flat.stride + n);
+        this.type = column(TYPE);
+        this.field = column(FIELD);
+        this.start = column(START);
+        this.end = column(END);
+        this.row = column(ROW);
+        this.parent = column(PARENT);
+        this.first = column(FIRST);
+        this.next = column(NEXT);
     }
     node(id) {
         return (this.nodes[id] ??= new SyntaxNode(this, id));
@@ -200,6 +212,7 @@ class SyntaxNode {
     memoDepth = 0;
     kids;
     named;
+    compact;
     constructor(tree, id) {
         this.tree = tree;
         this.id = id;
@@ -233,6 +246,14 @@ class SyntaxNode {
     }
     get text() {
         return this.tree.source.text.slice(this.startIndex, this.endIndex);
+    }
+    /** The text without whitespace (`request . headers` reads as `request.headers`), made once per node. */
+    get compactText() {
+        if (this.compact === undefined) {
+            const text = this.text;
+            this.compact = /\s/.test(text) ? text.replace(/\s+/g, '') : text;
+        }
+        return this.compact;
     }
     /** Whether the file's tree has a syntax error: an ERROR or a missing node anywhere, as tree-sitter says. */
     get treeHasError() {
@@ -622,7 +643,7 @@ function convert(node, depth) {
     }
 }
 function dottedName(node) {
-    return node ? node.text.replace(/\s+/g, '') : '';
+    return node ? node.compactText : '';
 }
 /** The absolute module of a relative import: `from ..x import y` (dots 2, rest `x`) in `pkg.sub.mod`. */
 function resolveRelative(moduleName, isPackage, dots, rest) {
@@ -1052,7 +1073,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                     (node.text === 'current_user' && currentUserIsProxy(w)) ||
                     node.text === 'current_identity'));
         case 'attribute': {
-            const text = node.text.replace(/\s+/g, '');
+            const text = node.compactText;
             if (/^request\.authorization\b/.test(text))
                 return raw;
             if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
@@ -1064,7 +1085,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         case 'subscript': {
             const value = node.childForFieldName('value');
             const key = node.childForFieldName('subscript');
-            const vt = value?.text.replace(/\s+/g, '') ?? '';
+            const vt = value?.compactText ?? '';
             const kv = key ? stringValue(key) : undefined;
             if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv))
                 return raw;
@@ -1078,7 +1099,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         }
         case 'call': {
             const fnNode = node.childForFieldName('function');
-            const ft = fnNode?.text.replace(/\s+/g, '') ?? '';
+            const ft = fnNode?.compactText ?? '';
             const args = node.childForFieldName('arguments');
             const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
             const fv = first ? stringValue(first) : undefined;
@@ -1098,7 +1119,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             // `'Authorization' in request.headers`, `'token' not in request.cookies`
             const [left, right] = node.namedChildren;
             const lv = left ? stringValue(left) : undefined;
-            const rt = right?.text.replace(/\s+/g, '') ?? '';
+            const rt = right?.compactText ?? '';
             if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv))
                 return raw;
             if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
@@ -1138,8 +1159,8 @@ function currentUserIsProxy(w) {
 /** Every read readsCredential recognises names one of these, or a name known to hold a credential. */
 const CREDENTIAL_WORDS = /request|session|current_user|current_identity|get_jwt|get_raw_jwt|\bg\s*\./;
 /** False when `text` cannot contain a credential read: most statements, which then need no walk. */
-function mayReadCredential(text, w) {
-    if (CREDENTIAL_WORDS.test(text))
+function mayReadCredential(text, w, words = CREDENTIAL_WORDS) {
+    if (words.test(text))
         return true;
     for (const name of w.credVars)
         if (text.includes(name))
@@ -1150,11 +1171,20 @@ function mayReadCredential(text, w) {
     return false;
 }
 /**
+ * CREDENTIAL_WORDS for every part of a text at once: a text it rejects has no part (no node's text within it)
+ * that mayReadCredential accepts. `g.` at the start of a part is a word boundary there whatever precedes it in
+ * the whole text, so here only a letter or underscore before it rules it out (`config.get`, `log.info`).
+ */
+const CREDENTIAL_WORDS_WITHIN = /request|session|current_user|current_identity|get_jwt|get_raw_jwt|(?<![A-Za-z_])g\s*\./;
+/**
  * Still the credential as sent, only reshaped (`header.split()[1]`, `token or ''`, `auth[7:]`)? Then a name
  * assigned from it holds a raw credential; anything else (a lookup, a verifier) makes it derived.
  */
 function isRawCredential(node, w, depth = 0) {
     if (depth > 20)
+        return false;
+    // Every way to true below ends in readsCredential(…, 'raw') of a part of this node.
+    if (depth === 0 && !mayReadCredential(node.text, w, CREDENTIAL_WORDS_WITHIN))
         return false;
     switch (node.type) {
         case 'parenthesized_expression':
@@ -1201,7 +1231,7 @@ function isPresenceComparison(node) {
     const la = literal(a);
     const lb = literal(b);
     if ((op === 'in' || op === 'not in') && la !== undefined) {
-        return /^(request\.(headers|cookies|args|values|form)|session)$/.test(b.text.replace(/\s+/g, ''));
+        return /^(request\.(headers|cookies|args|values|form)|session)$/.test(b.compactText);
     }
     const lit = lb ?? la;
     if (lit !== undefined && /^(|bearer|basic|token|jwt|digest)$/i.test(lit.trim()))
@@ -1306,7 +1336,7 @@ function allowGuard(cond, negated, w) {
             const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
             if (subject) {
                 const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
-                const subjectText = subject.text.replace(/\s+/g, '');
+                const subjectText = subject.compactText;
                 // `request.endpoint.split(".")[0]` and `.partition(".")[0]` name the blueprint.
                 const blueprintOfEndpoint = /^request\.endpoint\.(r?split|partition)\(['"]\.['"](,\d+)?\)\[0\]$/.test(subjectText);
                 if (/request\.blueprint/.test(subjectText) || blueprintOfEndpoint)
@@ -1438,7 +1468,7 @@ function classifyCondition(cond, negated, w, depth = 0) {
                         return { kind: 'presence', present: !negated, raw: isRawCredential(subject, w) };
                 }
                 if ((op === 'in' || op === 'not in') &&
-                    /^(request\.(headers|cookies|args)|session)$/.test(b.text.replace(/\s+/g, ''))) {
+                    /^(request\.(headers|cookies|args)|session)$/.test(b.compactText)) {
                     const key = stringValue(a);
                     const inSession = b.text.trim() === 'session';
                     if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
@@ -1647,6 +1677,8 @@ function isWhitespaceSplit(node) {
 function readsToken(node, w, depth = 0) {
     if (depth > 30)
         return false;
+    if (depth === 0 && !mayReadToken(node.text, w))
+        return false;
     switch (node.type) {
         case 'identifier':
             return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
@@ -1655,7 +1687,7 @@ function readsToken(node, w, depth = 0) {
         case 'not_operator':
             return false;
         case 'attribute': {
-            const text = node.text.replace(/\s+/g, '');
+            const text = node.compactText;
             if (/^request\.(authorization|headers)$/.test(text))
                 return true;
             // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
@@ -1665,7 +1697,7 @@ function readsToken(node, w, depth = 0) {
         }
         case 'subscript': {
             const valueNode = node.childForFieldName('value');
-            const value = valueNode?.text.replace(/\s+/g, '') ?? '';
+            const value = valueNode?.compactText ?? '';
             const key = node.childForFieldName('subscript');
             const kv = key ? stringValue(key) : undefined;
             if (/^request\.(headers|cookies|args|values|form)$/.test(value) && kv !== undefined)
@@ -1682,7 +1714,7 @@ function readsToken(node, w, depth = 0) {
         }
         case 'call': {
             const fn = node.childForFieldName('function');
-            const ft = fn?.text.replace(/\s+/g, '') ?? '';
+            const ft = fn?.compactText ?? '';
             const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
             const fv = first ? stringValue(first) : undefined;
             if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft))
@@ -1718,6 +1750,20 @@ function readsToken(node, w, depth = 0) {
             return true;
     return false;
 }
+/**
+ * Every way readsToken says yes needs one of these in the text: a token name (TOKEN_NAME, TOKEN_PRODUCERS and
+ * the attribute names share these words), `request.`, a `decode` call, or a name known to hold a token.
+ */
+const TOKEN_WORDS = /token|bearer|jwt|encoded|auth|claims|decode|request/i;
+/** False when no part of `text` can carry a token. */
+function mayReadToken(text, w) {
+    if (TOKEN_WORDS.test(text))
+        return true;
+    for (const name of w.tokenVars)
+        if (text.includes(name))
+            return true;
+    return false;
+}
 /** `auth = request.headers["Authorization"]`; `scheme, token = auth.split(" ", 1)`: the scheme word is not a token. */
 function noteTokenTargets(left, right, w) {
     if (!readsToken(right, w))
@@ -1742,8 +1788,8 @@ function scanQueryTokenReads(node, w, depth) {
         return;
     if (node.type === 'call' || node.type === 'subscript') {
         const target = node.type === 'call'
-            ? (node.childForFieldName('function')?.text.replace(/\s+/g, '') ?? '')
-            : (node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '');
+            ? (node.childForFieldName('function')?.compactText ?? '')
+            : (node.childForFieldName('value')?.compactText ?? '');
         const keyNode = node.type === 'call'
             ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment')
             : node.childForFieldName('subscript');
@@ -1768,11 +1814,14 @@ function collectCalls(node, w, depth) {
         return;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
         return;
-    if (node.type === 'comparison_operator' && readsCredential(node, w) && !isPresenceComparison(node))
+    if (node.type === 'comparison_operator' &&
+        !w.quiet &&
+        readsCredential(node, w) &&
+        !isPresenceComparison(node))
         noteCheck(node, w);
     if (node.type === 'call') {
         const fnNode = node.childForFieldName('function');
-        const callee = fnNode?.text.replace(/\s+/g, '') ?? '';
+        const callee = fnNode?.compactText ?? '';
         // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
         const logging = LOGGING_CALL.test(callee);
         if (!swallowed(w) &&
@@ -1780,6 +1829,7 @@ function collectCalls(node, w, depth) {
             !NON_CHECKING_MODULE.test(callee) &&
             !callee.startsWith('request.') &&
             !logging &&
+            !w.quiet &&
             (node.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && a.type !== 'comment' && readsCredential(a, w)))
             noteCheck(node, w);
         const e = toExpr(node);
@@ -2000,6 +2050,13 @@ function notePresenceReads(node, w, depth) {
 function collectFromExpression(node, w) {
     if (!node)
         return;
+    if (!mayReadCredential(node.text, w, CREDENTIAL_WORDS_WITHIN)) {
+        // No part reads a credential or `request` (which every query-string read names): only the calls remain.
+        w.quiet = true;
+        collectCalls(node, w, 0);
+        w.quiet = false;
+        return;
+    }
     notePresenceReads(node, w, 0);
     scanQueryTokenReads(node, w, 0);
     if (readsCredential(node, w))
@@ -2019,6 +2076,7 @@ function bodyFacts(body, scope, params) {
         splitVars: new Set(),
         guards: [],
         depth: 0,
+        quiet: false,
     };
     walkFacts(body, w);
     return w.facts;
