@@ -208,7 +208,8 @@ class FlatTree {
   readonly parent: Int32Array;
   readonly first: Int32Array;
   readonly next: Int32Array;
-  readonly nodes: (SyntaxNode | undefined)[] = [];
+  /** The nodes made so far, by id: sized once, since they are reached in any order. */
+  readonly nodes: (SyntaxNode | undefined)[];
 
   constructor(
     readonly grammar: Grammar,
@@ -216,6 +217,7 @@ class FlatTree {
     flat: FlatData,
   ) {
     const n = (this.count = flat.count);
+    this.nodes = new Array<SyntaxNode | undefined>(n).fill(undefined);
     this.hasError = flat.hasError;
     const column = (c: number): Int32Array => flat.data.subarray(c * flat.stride, c * flat.stride + n);
     this.type = column(TYPE);
@@ -243,6 +245,11 @@ class FlatTree {
   }
 }
 
+/** Not frozen: a frozen array is iterated slowly, and the type already forbids changing it. */
+const NO_NODES: readonly SyntaxNode[] = [];
+/** Where `children` and `namedChildren` gather a node's children (its stale entries are never read). */
+const SCRATCH: SyntaxNode[] = [];
+
 /**
  * A syntax node of a flattened tree: type, children, fields and positions are read from the flat arrays, text
  * is sliced from the source. Objects are made only for the nodes the analysis reaches, once each, so a node
@@ -250,15 +257,14 @@ class FlatTree {
  */
 export class SyntaxNode {
   readonly type: string;
-  readonly isNamed: boolean;
   /**
    * A slot for what the extraction made of this node (extract.ts keeps its simplified expression here, so a
    * call nested in others is converted once, not once per enclosing call), and the depth it was made at.
    */
   memo: unknown = undefined;
   memoDepth = 0;
-  private kids?: SyntaxNode[];
-  private named?: SyntaxNode[];
+  private kids?: readonly SyntaxNode[];
+  private named?: readonly SyntaxNode[];
   private compact?: string;
 
   constructor(
@@ -266,7 +272,10 @@ export class SyntaxNode {
     private readonly id: number,
   ) {
     this.type = tree.typeName(id);
-    this.isNamed = tree.isNamed(id);
+  }
+
+  get isNamed(): boolean {
+    return this.tree.isNamed(this.id);
   }
 
   get parent(): SyntaxNode | null {
@@ -318,22 +327,26 @@ export class SyntaxNode {
     return this.tree.hasError;
   }
 
-  get namedChildren(): SyntaxNode[] {
+  /**
+   * Gathered in a scratch list and copied out at their exact size (a list grown by `push` reserves room for 17);
+   * a node without any shares one empty list (most are leaves).
+   */
+  get namedChildren(): readonly SyntaxNode[] {
     if (!this.named) {
       const t = this.tree;
-      const named: SyntaxNode[] = [];
-      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) if (t.isNamed(c)) named.push(t.node(c));
-      this.named = named;
+      let n = 0;
+      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) if (t.isNamed(c)) SCRATCH[n++] = t.node(c);
+      this.named = n ? SCRATCH.slice(0, n) : NO_NODES;
     }
     return this.named;
   }
 
-  get children(): SyntaxNode[] {
+  get children(): readonly SyntaxNode[] {
     if (!this.kids) {
       const t = this.tree;
-      const kids: SyntaxNode[] = [];
-      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) kids.push(t.node(c));
-      this.kids = kids;
+      let n = 0;
+      for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) SCRATCH[n++] = t.node(c);
+      this.kids = n ? SCRATCH.slice(0, n) : NO_NODES;
     }
     return this.kids;
   }
