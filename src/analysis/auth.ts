@@ -586,7 +586,9 @@ function guessUnknown(label: string): GuardKind {
  * credential present, only for allow-listed requests, or (for a raising verifier) inside a try that swallows.
  */
 function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
-  for (const g of guards) {
+  // Indexed: most lists are the shared frozen empty one, which `for…of` iterates slowly.
+  for (let i = 0; i < guards.length; i++) {
+    const g = guards[i]!;
     if (g.kind === 'presence' && g.present) return false;
     if (g.kind === 'allow' && !g.negated) return false;
     if (isRaisingCall && g.kind === 'try' && !g.handlerRejects) return false;

@@ -116,7 +116,7 @@ export class Project {
   /** What the callee of a call site resolves to with nothing bound (`callSitesOf`). */
   private readonly calleeCache = new Map<CallExpr, readonly Value[]>();
   /** What an expression evaluates to in a scope, while settled (`evalExpr`). */
-  private readonly evalCache = new Map<Expr, Map<Scope, readonly Value[]>>();
+  private readonly evalCache = new Map<Scope, Map<Expr, readonly Value[]>>();
   /** Iterables being evaluated, item by item. */
   private readonly iterating = new Set<Expr>();
   /** Parameters whose values are being computed (their cache entry is empty meanwhile). */
@@ -173,16 +173,16 @@ export class Project {
    * The values of an expression, kept per expression and scope while the project is settled (nothing bound, no
    * parameter or iterable half-evaluated), when they cannot change: the Flask model and the JWT analysis ask for
    * the same decorators, callees and receivers many times (on the benchmark tree, 94 thousand distinct questions
-   * among 274 thousand). The lists are frozen: a caller that wants to change one copies it.
+   * among 274 thousand). The lists are shared: their type is read-only (not frozen: frozen arrays iterate slowly).
    */
   evalExpr(e: Expr, scope: Scope): readonly Value[] {
     if (!this.settled() || this.iterating.size) return this.evalIn(e, scope, 0, new SeenKeys());
-    let byScope = this.evalCache.get(e);
-    let values = byScope?.get(scope);
+    let inScope = this.evalCache.get(scope);
+    let values = inScope?.get(e);
     if (!values) {
-      values = Object.freeze(this.evalIn(e, scope, 0, new SeenKeys()));
-      if (!byScope) this.evalCache.set(e, (byScope = new Map()));
-      byScope.set(scope, values);
+      values = this.evalIn(e, scope, 0, new SeenKeys());
+      if (!inScope) this.evalCache.set(scope, (inScope = new Map()));
+      inScope.set(e, values);
     }
     return values;
   }
@@ -705,28 +705,30 @@ const KEY_KINDS = 3;
  * every step; names are the expressions' own strings, so their hashes are computed once.
  */
 class SeenKeys {
-  private readonly byName = new Map<string, number[]>();
+  /** Made on the first `add`: most evaluations never follow a name that needs guarding. */
+  private byName?: Map<string, number[]>;
 
   has(name: string, key: number): boolean {
-    const keys = this.byName.get(name);
+    const keys = this.byName?.get(name);
     return !!keys && keys.includes(key);
   }
 
   add(name: string, key: number): void {
+    this.byName ??= new Map();
     const keys = this.byName.get(name);
     if (!keys) this.byName.set(name, [key]);
     else if (!keys.includes(key)) keys.push(key);
   }
 
   delete(name: string, key: number): void {
-    const keys = this.byName.get(name);
+    const keys = this.byName?.get(name);
     const i = keys ? keys.indexOf(key) : -1;
     if (i >= 0) keys!.splice(i, 1);
   }
 
   copy(): SeenKeys {
     const out = new SeenKeys();
-    for (const [name, keys] of this.byName) out.byName.set(name, [...keys]);
+    if (this.byName) out.byName = new Map([...this.byName].map(([name, keys]) => [name, [...keys]]));
     return out;
   }
 }
