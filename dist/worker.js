@@ -166,11 +166,13 @@ class FlatTree {
     parent;
     first;
     next;
-    nodes = [];
+    /** The nodes made so far, by id: sized once, since they are reached in any order. */
+    nodes;
     constructor(grammar, source, flat) {
         this.grammar = grammar;
         this.source = source;
         const n = (this.count = flat.count);
+        this.nodes = new Array(n).fill(undefined);
         this.hasError = flat.hasError;
         const column = (c) => flat.data.subarray(c * flat.stride, c * flat.stride + n);
         this.type = column(TYPE);
@@ -194,6 +196,10 @@ class FlatTree {
         return typeId === ERROR_SYMBOL || this.grammar.named[typeId] === 1;
     }
 }
+/** Not frozen: a frozen array is iterated slowly, and the type already forbids changing it. */
+const NO_NODES = (/* unused pure expression or super */ null && ([]));
+/** Where `children` and `namedChildren` gather a node's children (its stale entries are never read). */
+const SCRATCH = (/* unused pure expression or super */ null && ([]));
 /**
  * A syntax node of a flattened tree: type, children, fields and positions are read from the flat arrays, text
  * is sliced from the source. Objects are made only for the nodes the analysis reaches, once each, so a node
@@ -203,7 +209,6 @@ class SyntaxNode {
     tree;
     id;
     type;
-    isNamed;
     /**
      * A slot for what the extraction made of this node (extract.ts keeps its simplified expression here, so a
      * call nested in others is converted once, not once per enclosing call), and the depth it was made at.
@@ -217,7 +222,9 @@ class SyntaxNode {
         this.tree = tree;
         this.id = id;
         this.type = tree.typeName(id);
-        this.isNamed = tree.isNamed(id);
+    }
+    get isNamed() {
+        return this.tree.isNamed(this.id);
     }
     get parent() {
         const p = this.tree.parent[this.id];
@@ -259,24 +266,28 @@ class SyntaxNode {
     get treeHasError() {
         return this.tree.hasError;
     }
+    /**
+     * Gathered in a scratch list and copied out at their exact size (a list grown by `push` reserves room for 17);
+     * a node without any shares one empty list (most are leaves).
+     */
     get namedChildren() {
         if (!this.named) {
             const t = this.tree;
-            const named = [];
+            let n = 0;
             for (let c = t.first[this.id]; c >= 0; c = t.next[c])
                 if (t.isNamed(c))
-                    named.push(t.node(c));
-            this.named = named;
+                    SCRATCH[n++] = t.node(c);
+            this.named = n ? SCRATCH.slice(0, n) : NO_NODES;
         }
         return this.named;
     }
     get children() {
         if (!this.kids) {
             const t = this.tree;
-            const kids = [];
+            let n = 0;
             for (let c = t.first[this.id]; c >= 0; c = t.next[c])
-                kids.push(t.node(c));
-            this.kids = kids;
+                SCRATCH[n++] = t.node(c);
+            this.kids = n ? SCRATCH.slice(0, n) : NO_NODES;
         }
         return this.kids;
     }
