@@ -9,6 +9,7 @@ import {
 } from './groups.js';
 import type { FoundSecret } from './jwt.js';
 import type { ModuleIR } from './ir.js';
+import { tuneCompiler } from './jit.js';
 import { finishRoutes } from './policy.js';
 import { relevantFiles } from './relevance.js';
 import { type ExtractResult, extractAll, extractionThreads } from './workers.js';
@@ -57,6 +58,7 @@ export async function analyzeSources(
   options: AnalyzeOptions = {},
   notices: Notice[] = [],
 ): Promise<Analysis> {
+  tuneCompiler();
   const sorted = sortByPath(files);
   const { keep, groups } = relevantFiles(sorted, { all: options.allFiles });
   if (groups && groupingPays(groups, options)) {
