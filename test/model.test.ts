@@ -717,6 +717,58 @@ describe('authentication per route', () => {
     );
   });
 
+  it('sees a check whatever single credential source its statement names, however it is spaced', async () => {
+    // Each check names one source and nothing else the extraction looks for, so a walk skipped for a statement
+    // that seemed to name none would lose it.
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, abort, g, session
+        from flask_jwt import current_identity
+        from flask_jwt_extended import get_jwt
+        from flask_login import current_user
+        app = Flask(__name__)
+        @app.get('/a')
+        def a():
+            if not session .get('uid'):
+                abort(401)
+            return []
+        @app.get('/b')
+        def b():
+            if not current_user.is_authenticated:
+                abort(401)
+            return []
+        @app.get('/c')
+        def c():
+            if current_identity is None:
+                abort(401)
+            return []
+        @app.get('/d')
+        def d():
+            if not g . user:
+                abort(401)
+            return []
+        @app.get('/e')
+        def e():
+            if not get_jwt():
+                abort(401)
+            return []
+        @app.get('/f')
+        def f():
+            if not config.get('uid'):
+                abort(401)
+            return []
+      `,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state}`)).toEqual([
+      '/a protected',
+      '/b protected',
+      '/c protected',
+      '/d protected',
+      '/e protected',
+      '/f unprotected',
+    ]);
+  });
+
   it('treats a guard from an unanalysed package as unknown, and reports nothing for it', async () => {
     const a = await analyzeFiles({
       'app.py': `

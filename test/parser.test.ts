@@ -122,3 +122,19 @@ it('keeps a node the same object however it is reached, and needs no tree once f
   broken.delete();
   expect(brokenRoot.treeHasError).toBe(true);
 });
+
+it('gives a node its text without whitespace, and leaves share one empty child list', async () => {
+  const parser = await pythonParser();
+  const text = 'x = request . headers\t.get("a b")\ny = z\n';
+  const tree = parser.parse(text);
+  const root = syntaxRoot(tree, text);
+  tree.delete();
+  const value = root.namedChildren[0]!.namedChildren[0]!.childForFieldName('right')!;
+  expect(value.type).toBe('call');
+  expect(value.compactText).toBe('request.headers.get("ab")');
+  expect(value.childForFieldName('function')!.compactText).toBe('request.headers.get');
+  const z = root.namedChildren[1]!.namedChildren[0]!.childForFieldName('right')!;
+  expect(z.compactText).toBe('z');
+  expect(z.namedChildren).toEqual([]);
+  expect(z.children).toBe(root.namedChildren[1]!.namedChildren[0]!.childForFieldName('left')!.children);
+});
