@@ -113,8 +113,6 @@ export class Project {
   private readonly scopeIds = new Map<Scope, number>();
   private readonly scopeIdsByText = new Map<string, number>();
   private callIndex?: Map<string, { call: CallExpr; scope: Scope }[]>;
-  /** What the callee of a call site resolves to with nothing bound (`callSitesOf`). */
-  private readonly calleeCache = new Map<CallExpr, readonly Value[]>();
   /** What an expression evaluates to in a scope, while settled (`evalExpr`). */
   private readonly evalCache = new Map<Scope, Map<Expr, readonly Value[]>>();
   /** Iterables being evaluated, item by item. */
@@ -430,16 +428,10 @@ export class Project {
   /** Calls of a project function found anywhere in the tree. */
   callSitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
     // Unbound, what a call site's callee is does not depend on the function asked about: methods share names
-    // (`get`, `post`) with thousands of calls, so each site is resolved once, not once per method.
-    const unbound = this.settled();
-    return this.callsNamed(fn.name).filter((site) => {
-      let callees = unbound ? this.calleeCache.get(site.call) : undefined;
-      if (!callees) {
-        callees = this.evalExpr(site.call.fn, site.scope);
-        if (unbound) this.calleeCache.set(site.call, callees);
-      }
-      return callees.some((v) => v.t === 'func' && v.fn === fn);
-    });
+    // (`get`, `post`) with thousands of calls, and evalExpr resolves each site once, not once per method.
+    return this.callsNamed(fn.name).filter((site) =>
+      this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'func' && v.fn === fn),
+    );
   }
 
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
