@@ -1,14 +1,12 @@
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { collectSources, DEFAULT_MAX_FILE_BYTES } from './files.js';
-import { tuneCompiler } from './jit.js';
 import { type Analysis, type AnalyzeOptions, analyzeSources } from './pipeline.js';
 
 export type { Analysis, AnalyzeOptions } from './pipeline.js';
 
 /** Parse every Python file once, build the cross-file Flask model, and run every rule on it. */
 export async function analyze(root: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  tuneCompiler();
   const { files, notices } = await collectSources(root, {
     include: options.include,
     exclude: options.exclude,

@@ -676,7 +676,10 @@ interface FactWalk {
   splitVars: Set<string>;
   guards: Guard[];
   depth: number;
-  /** Set while walking an expression whose text names nothing a credential can be read from (see collectFromExpression). */
+  /**
+   * Set while walking an expression whose text names nothing a credential can be read from
+   * (collectFromExpression): its calls are collected, and no part of it is asked whether it reads one.
+   */
   quiet: boolean;
 }
 

@@ -72,6 +72,11 @@ export function sortSecrets(secrets: FoundSecret[]): FoundSecret[] {
   return secrets.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
+/** The notice of a file whose tree has syntax errors. */
+export function syntaxErrorNotice(file: string): Notice {
+  return { file, message: 'has syntax errors; analysed as far as the parser recovered.' };
+}
+
 export function toReport(route: AssessedRoute): RouteReport {
   return {
     methods: route.methods,
@@ -263,7 +268,7 @@ export async function analyseInGroups(
   const notices: Notice[] = drafts
     .flatMap((d) => d.syntaxErrors)
     .sort((a, b) => order.get(a)! - order.get(b)!)
-    .map((file) => ({ file, message: 'has syntax errors; analysed as far as the parser recovered.' }));
+    .map(syntaxErrorNotice);
   notices.push(...drafts.flatMap((d) => d.specNotices));
   if (drafts.every((d) => !d.modelRoutes)) {
     const seen = new Set<string>();

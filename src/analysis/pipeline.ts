@@ -5,6 +5,7 @@ import {
   compareRoutes,
   findingsOf,
   sortSecrets,
+  syntaxErrorNotice,
   toReport,
 } from './groups.js';
 import type { FoundSecret } from './jwt.js';
@@ -100,11 +101,11 @@ export async function analyzeSources(
       return;
     }
     if (result.module.hasErrors) {
-      notices.push({ file, message: 'has syntax errors; analysed as far as the parser recovered.' });
+      notices.push(syntaxErrorNotice(file));
     }
     modules.push(result.module);
   });
-  return analyzeModules(modules, options, notices);
+  return reportInOnePiece(modules, options, notices);
 }
 
 function oneThreadNotice(problems: readonly string[]): Notice {
@@ -144,7 +145,8 @@ function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
   return keyed.map((k) => k.file);
 }
 
-function analyzeModules(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
+/** The report of a tree analysed in one piece: one project and one model over all its modules. */
+function reportInOnePiece(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
   const { model, routes: draft, jwt } = analyseModules(modules, options);
   notices.push(...model.specNotices);
   if (!model.routes.length) notices.push(...model.unmodelledFrameworks().map((u) => u.notice));

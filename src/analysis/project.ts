@@ -174,7 +174,7 @@ export class Project {
    * among 274 thousand). The lists are shared: their type is read-only (not frozen: frozen arrays iterate slowly).
    */
   evalExpr(e: Expr, scope: Scope): readonly Value[] {
-    if (!this.settled() || this.iterating.size) return this.evalIn(e, scope, 0, new SeenKeys());
+    if (!this.settled()) return this.evalIn(e, scope, 0, new SeenKeys());
     let inScope = this.evalCache.get(scope);
     let values = inScope?.get(e);
     if (!values) {
@@ -186,11 +186,11 @@ export class Project {
   }
 
   /**
-   * Nothing bound and no parameter's values half-computed: an expression then always evaluates to the same
-   * values, so they may be kept.
+   * Nothing bound and nothing half-computed (a parameter's values, an iterable's items): an expression then
+   * always evaluates to the same values, so they may be kept.
    */
   private settled(): boolean {
-    return !this.bindings.size && !this.loopBindings.size && !this.pendingParams;
+    return !this.bindings.size && !this.loopBindings.size && !this.pendingParams && !this.iterating.size;
   }
 
   /** The first resolved value, or unknown. */

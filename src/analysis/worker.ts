@@ -3,15 +3,15 @@
 // the module pictures.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pythonParser } from './parser.js';
-import { type ExtractReply, type ExtractRequest, WORKER_MARKER, parseFile } from './workers.js';
+import { type ParseReply, type ParseRequest, WORKER_MARKER, parseFile } from './workers.js';
 
 const port = parentPort;
 if (port && workerData === WORKER_MARKER) {
   const parser = pythonParser();
-  port.on('message', (request: ExtractRequest) => {
+  port.on('message', (request: ParseRequest) => {
     void parser.then(
       (p) => {
-        const reply: ExtractReply = {
+        const reply: ParseReply = {
           first: request.first,
           results: request.files.map((f) => parseFile(p, f.text)),
         };
@@ -22,7 +22,7 @@ if (port && workerData === WORKER_MARKER) {
       },
       (err: unknown) => {
         const error = `the Python parser did not load (${err instanceof Error ? err.message : String(err)})`;
-        const reply: ExtractReply = { first: request.first, results: request.files.map(() => ({ error })) };
+        const reply: ParseReply = { first: request.first, results: request.files.map(() => ({ error })) };
         port.postMessage(reply);
       },
     );

@@ -14,13 +14,13 @@ export interface SourceText {
 }
 
 /** A batch of files for one worker; `first` is the index of the batch's first file in the whole list. */
-export interface ExtractRequest {
+export interface ParseRequest {
   first: number;
   files: SourceText[];
 }
 
 /** One result per file of the batch, in order: the flattened tree, which the calling thread extracts. */
-export interface ExtractReply {
+export interface ParseReply {
   first: number;
   results: ParseResult[];
 }
@@ -32,7 +32,7 @@ export type ParseResult = { flat: FlatData } | { error: string };
 export type ExtractResult = { module: ModuleIR } | { error: string };
 
 /** Passed as workerData, so that the worker entry never mistakes another thread (a test runner's) for its own. */
-export const WORKER_MARKER = 'tokengate-extract';
+export const WORKER_MARKER = 'tokengate-parse';
 
 /** More threads than this cost memory (a parser and a wasm heap each) for little gain. */
 export const MAX_THREADS = 8;
@@ -149,9 +149,9 @@ function workerEntry(): WorkerEntry | undefined {
   return { url, execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] };
 }
 
-function batchesOf(files: readonly SourceText[]): ExtractRequest[] {
-  const batches: ExtractRequest[] = [];
-  let current: ExtractRequest | undefined;
+function batchesOf(files: readonly SourceText[]): ParseRequest[] {
+  const batches: ParseRequest[] = [];
+  let current: ParseRequest | undefined;
   let chars = 0;
   files.forEach((file, i) => {
     if (!current || current.files.length >= BATCH_FILES || chars >= BATCH_CHARS) {
@@ -174,7 +174,7 @@ function batchesOf(files: readonly SourceText[]): ExtractRequest[] {
 export class ParseStream {
   /** Why the workers asked for did not run, or not to the end; empty when they did. */
   readonly problems: string[] = [];
-  private readonly batches: ExtractRequest[];
+  private readonly batches: ParseRequest[];
   private readonly batchOf: Int32Array;
   /** `reserved`: left to the caller. */
   private readonly state: ('queued' | 'reserved' | 'taken' | 'done')[];
@@ -272,7 +272,7 @@ export class ParseStream {
     });
     const w = { worker, inFlight: new Set<number>(), dead: false };
     this.workers.push(w);
-    worker.on('message', (reply: ExtractReply) => {
+    worker.on('message', (reply: ParseReply) => {
       const b = this.batchOf[reply.first]!;
       w.inFlight.delete(b);
       reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
