@@ -56,9 +56,9 @@ class SourceText {
         return lo;
     }
 }
-const COLUMNS = ['type', 'field', 'start', 'end', 'row', 'parent', 'first', 'next'];
-const [TYPE, FIELD, START, END, ROW, PARENT, FIRST, NEXT] = COLUMNS.map((_, i) => i);
-const WIDTH = COLUMNS.length;
+/** The columns of `FlatData.data`, in order, and how many there are. */
+const [TYPE, FIELD, START, END, ROW, PARENT, FIRST, NEXT] = [0, 1, 2, 3, 4, 5, 6, 7];
+const WIDTH = 8;
 /** `data` with each column's first `count` entries copied into columns `stride` long. */
 function restride(data, stride, count, to) {
     const out = new Int32Array(to * WIDTH);
@@ -2152,7 +2152,7 @@ function shareEmptyLists(facts) {
 
 
 /** Passed as workerData, so that the worker entry never mistakes another thread (a test runner's) for its own. */
-const WORKER_MARKER = 'tokengate-extract';
+const WORKER_MARKER = 'tokengate-parse';
 /** More threads than this cost memory (a parser and a wasm heap each) for little gain. */
 const MAX_THREADS = 8;
 /**
