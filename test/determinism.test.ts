@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { syntheticCodeBase } from '../bench/synthetic.js';
 import { analyze } from '../src/analysis/analyze.js';
 import { collectSources } from '../src/analysis/files.js';
@@ -9,6 +9,19 @@ import { type Analysis, analyzeSources } from '../src/analysis/pipeline.js';
 import { renderJson } from '../src/report/json.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+/** The worker counts of the WorkerPools analyze() starts while it reads a tree (a pass-through spy). */
+const pools = vi.hoisted(() => [] as number[]);
+vi.mock('../src/analysis/workers.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/analysis/workers.js')>();
+  class WorkerPool extends real.WorkerPool {
+    constructor(count: number) {
+      super(count);
+      pools.push(count);
+    }
+  }
+  return { ...real, WorkerPool };
+});
 
 /** The fixture apps, the rule fixtures and a synthetic code base side by side: many apps, rules and notices. */
 async function mixedTree(): Promise<{ path: string; text: string }[]> {
@@ -78,4 +91,23 @@ it('gives the same report for the same directory on disk, single-threaded and wi
   const first = json(await analyze(root, { workers: 1 }));
   expect(json(await analyze(root, { workers: 2 }))).toBe(first);
   expect(json(await analyze(root, { workers: 1 }))).toBe(first);
+});
+
+it('starts the workers of a large tree while reading it, and gives the same report', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tokengate-determinism-'));
+  const files = syntheticCodeBase({ files: 400, seed: 11 });
+  expect(files.reduce((n, f) => n + f.text.length, 0)).toBeGreaterThan(1024 * 1024);
+  for (const file of files) {
+    mkdirSync(dirname(join(root, file.path)), { recursive: true });
+    writeFileSync(join(root, file.path), file.text);
+  }
+  pools.length = 0;
+  const first = json(await analyze(root, { workers: 1 }));
+  expect(pools).toEqual([]);
+  expect(json(await analyze(root, { workers: 2 }))).toBe(first);
+  expect(pools).toEqual([1]);
+  // A small tree starts none, whatever the worker count.
+  pools.length = 0;
+  await analyze(join(FIXTURES, 'apps'), { workers: 3 });
+  expect(pools).toEqual([]);
 });

@@ -189,6 +189,19 @@ describe('collectSources: symlinks', () => {
 });
 
 describe('collectSources: file contents', () => {
+  it('tells the length of each text it reads, and nothing of files it skips', async () => {
+    const root = tree({
+      'app.py': 'x = 1\n',
+      'pkg/views.py': 'def f():\n    return 2\n',
+      'blob.py': Buffer.from([0x61, 0x00, 0x62]),
+      'notes.txt': 'not python',
+    });
+    const lengths: number[] = [];
+    const { files } = await collectSources(root, { onRead: (chars) => lengths.push(chars) });
+    expect(files.map((f) => f.path)).toEqual(['app.py', 'pkg/views.py']);
+    expect(lengths.sort((a, b) => a - b)).toEqual([6, 22]);
+  });
+
   it('skips binary files with a notice', async () => {
     const root = tree({ 'bin.py': Buffer.from([0x66, 0x00, 0x01, 0x02]), 'app.py': '' });
     expect(await collectSources(root)).toEqual({

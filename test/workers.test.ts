@@ -1,13 +1,16 @@
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { syntheticCodeBase } from '../bench/synthetic.js';
 import { pythonParser } from '../src/analysis/parser.js';
 import {
   MAX_THREADS,
   ParseStream,
+  WorkerPool,
   extractAll,
   extractionThreads,
   parseFile,
+  threadsFor,
 } from '../src/analysis/workers.js';
 
 /**
@@ -117,4 +120,47 @@ it('parses in the calling thread what a worker that died left, and says why', as
   } finally {
     stream.close();
   }
+});
+
+it('starts workers early only for a tree large enough for them, as many as the scan will use', () => {
+  const cores = Math.min(availableParallelism(), MAX_THREADS);
+  expect(WorkerPool.workersFor(1024 * 1024 - 1)).toBe(0);
+  expect(WorkerPool.workersFor(1024 * 1024)).toBe(cores - 1);
+  expect(WorkerPool.workersFor(1024 * 1024, 3)).toBe(2);
+  expect(WorkerPool.workersFor(1024 * 1024, 1)).toBe(0);
+  expect(WorkerPool.workersFor(100, 3)).toBe(0);
+  expect(threadsFor(1024 * 1024)).toBe(cores);
+  expect(threadsFor(10, 4)).toBe(4);
+});
+
+it('parses with the workers started early, and stops those no stream took', async () => {
+  const files = syntheticCodeBase({ files: 200, seed: 7 });
+  const one = await extractAll(files, 1);
+  const pool = new WorkerPool(3);
+  expect(pool.size).toBe(3);
+  // Two threads and the caller parsing nothing: two workers, both taken from the pool, parse every batch.
+  const pooled = await extractAll(files, 2, { callerParses: false, pool });
+  expect(pooled.workerProblems).toEqual([]);
+  expect(pool.size).toBe(1);
+  pooled.results.forEach((result, i) => expect(lines(result)).toEqual(lines(one.results[i])));
+  const { idle } = pool as unknown as { idle: { worker: Worker }[] };
+  const left = idle[0]!.worker;
+  const exited = new Promise<number>((resolve) => left.once('exit', resolve));
+  pool.close();
+  expect(pool.size).toBe(0);
+  await exited;
+});
+
+it('parses in the calling thread when a worker started early died before it was taken, and says why', async () => {
+  const files = syntheticCodeBase({ files: 120, seed: 8 });
+  const one = await extractAll(files, 1);
+  const pool = new WorkerPool(1);
+  const { idle } = pool as unknown as { idle: { worker: Worker }[] };
+  await idle[0]!.worker.terminate();
+  // Let the exit event reach the pool (it is what records the failure).
+  await new Promise((resolve) => setImmediate(resolve));
+  const after = await extractAll(files, 2, { pool });
+  expect(after.workerProblems).toHaveLength(1);
+  expect(after.workerProblems[0]).toMatch(/^a worker thread stopped early \(exit code \d+\)$/);
+  after.results.forEach((result, i) => expect(lines(result)).toEqual(lines(one.results[i])));
 });

@@ -2,18 +2,34 @@ import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { collectSources, DEFAULT_MAX_FILE_BYTES } from './files.js';
 import { type Analysis, type AnalyzeOptions, analyzeSources } from './pipeline.js';
+import { WorkerPool } from './workers.js';
 
 export type { Analysis, AnalyzeOptions } from './pipeline.js';
 
-/** Parse every Python file once, build the cross-file Flask model, and run every rule on it. */
+/**
+ * Parse every Python file once, build the cross-file Flask model, and run every rule on it. Once the files read
+ * hold enough text for worker threads to pay, they are started (WorkerPool), to be ready when parsing begins.
+ */
 export async function analyze(root: string, options: AnalyzeOptions = {}): Promise<Analysis> {
-  const { files, notices } = await collectSources(root, {
-    include: options.include,
-    exclude: options.exclude,
-    defaultExcludes: options.defaultExcludes,
-    maxFileBytes: options.maxFileBytes,
-  });
-  return analyzeSources(files, { readFile: treeReader(root), ...options }, notices);
+  let pool: WorkerPool | undefined;
+  let chars = 0;
+  try {
+    const { files, notices } = await collectSources(root, {
+      include: options.include,
+      exclude: options.exclude,
+      defaultExcludes: options.defaultExcludes,
+      maxFileBytes: options.maxFileBytes,
+      onRead: (length) => {
+        chars += length;
+        if (!pool && WorkerPool.workersFor(chars, options.workers) > 0) {
+          pool = new WorkerPool(WorkerPool.workersFor(chars, options.workers));
+        }
+      },
+    });
+    return await analyzeSources(files, { readFile: treeReader(root), ...options }, notices, pool);
+  } finally {
+    pool?.close();
+  }
 }
 
 /** Reads a file of the tree by relative path: never through a symlink, never outside the root, never huge. */

@@ -19,6 +19,8 @@ export interface CollectOptions {
   defaultExcludes?: boolean;
   /** Larger files are skipped with a notice; default 2 MiB. */
   maxFileBytes?: number;
+  /** Told the length of each file's text as it is read (analyze.ts starts workers once the tree is large). */
+  onRead?: (chars: number) => void;
 }
 
 /**
@@ -97,7 +99,9 @@ export async function collectSources(
   const paths = await walk(root, options, notices);
   const read = paths.map((rel) => {
     try {
-      return readSource(join(root, ...rel.split('/')), maxBytes);
+      const result = readSource(join(root, ...rel.split('/')), maxBytes);
+      if (typeof result !== 'string') options.onRead?.(result.text.length);
+      return result;
     } catch (err) {
       return `skipped: cannot be read (${errorCode(err)}).`;
     }

@@ -24,7 +24,7 @@ import {
   mergeContexts,
 } from './policy.js';
 import { Project } from './project.js';
-import { extractParsed, ParseStream, type SourceText } from './workers.js';
+import { extractParsed, ParseStream, type SourceText, type WorkerPool } from './workers.js';
 
 /** What the static analysis of a set of modules found, before the routes are judged against the whole tree. */
 export interface ModulesAnalysis {
@@ -209,7 +209,7 @@ export interface GroupedAnalysis {
 
 /**
  * Analyse the groups of `files` (`groups`: one group id per file, -1 for a file left out), one after the other,
- * with `threads - 1` worker threads parsing ahead. Undefined when a file could not be analysed: the caller then
+ * with `threads - 1` worker threads parsing ahead (taken from `pool` first). Undefined when a file could not be analysed: the caller then
  * analyses the tree in one piece, which handles that file as it always does.
  */
 export async function analyseInGroups(
@@ -217,6 +217,7 @@ export async function analyseInGroups(
   groups: readonly number[],
   threads: number,
   options: GroupOptions,
+  pool?: WorkerPool,
 ): Promise<GroupedAnalysis | undefined> {
   const members = new Map<number, number[]>();
   groups.forEach((g, i) => {
@@ -239,7 +240,7 @@ export async function analyseInGroups(
     : undefined;
   const analyser = new GroupAnalyser({ ...options, readFile });
   const drafts: GroupDraft[] = [];
-  const stream = await ParseStream.open(ordered, threads);
+  const stream = await ParseStream.open(ordered, threads, { pool });
   try {
     let k = 0;
     for (const id of ids) {

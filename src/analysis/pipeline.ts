@@ -13,7 +13,7 @@ import type { ModuleIR } from './ir.js';
 import { tuneCompiler } from './jit.js';
 import { finishRoutes } from './policy.js';
 import { relevantFiles } from './relevance.js';
-import { type ExtractResult, extractAll, extractionThreads } from './workers.js';
+import { type ExtractResult, extractAll, extractionThreads, type WorkerPool } from './workers.js';
 
 export interface AnalyzeOptions {
   include?: string[];
@@ -58,30 +58,48 @@ export async function analyzeSources(
   files: readonly { path: string; text: string }[],
   options: AnalyzeOptions = {},
   notices: Notice[] = [],
+  pool?: WorkerPool,
+): Promise<Analysis> {
+  try {
+    return await analyzeSorted(sortByPath(files), options, notices, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+async function analyzeSorted(
+  sorted: readonly { path: string; text: string }[],
+  options: AnalyzeOptions,
+  notices: Notice[],
+  pool: WorkerPool | undefined,
 ): Promise<Analysis> {
   tuneCompiler();
-  const sorted = sortByPath(files);
   const { keep, groups } = relevantFiles(sorted, { all: options.allFiles });
+  const threads = extractionThreads(
+    sorted.filter((_, i) => keep[i]),
+    options.workers,
+  );
+  tuneCompiler({ parallel: threads > 1 });
   if (groups && groupingPays(groups, options)) {
-    const threads = extractionThreads(
-      sorted.filter((_, i) => keep[i]),
-      options.workers,
-    );
-    const grouped = await analyseInGroups(sorted, groups, threads, options);
+    const grouped = await analyseInGroups(sorted, groups, threads, options, pool);
     if (grouped) {
       if (grouped.workerProblems.length) notices.push(oneThreadNotice(grouped.workerProblems));
       notices.push(...grouped.notices);
       return { routes: grouped.routes, findings: grouped.findings, notices, secrets: grouped.secrets };
     }
   }
-  const { results, workerProblems } = await extractSome(sorted, keep, options.workers);
+  const { results, workerProblems } = await extractSome(sorted, keep, threads, pool);
   // A file the analyser fails on is no module, which the relevance filter could not foresee (it takes every
   // file for one): parse the rest too, so that the project is the one the whole tree gives.
   if (results.some((r) => r && 'error' in r) && keep.includes(false)) {
+    const others = keep.map((k) => !k);
     const rest = await extractSome(
       sorted,
-      keep.map((k) => !k),
-      options.workers,
+      others,
+      extractionThreads(
+        sorted.filter((_, i) => others[i]),
+        options.workers,
+      ),
     );
     rest.results.forEach((r, i) => {
       if (r) results[i] = r;
@@ -122,14 +140,18 @@ function groupingPays(groups: readonly number[], options: AnalyzeOptions): boole
   return first !== undefined && groups.some((g) => g >= 0 && g !== first);
 }
 
-/** Extract the files flagged in `keep`; one result per file of `files`, undefined where not flagged. */
+/**
+ * Extract the files flagged in `keep` with `threads` threads; one result per file of `files`, undefined where not
+ * flagged.
+ */
 async function extractSome(
   files: readonly { path: string; text: string }[],
   keep: readonly boolean[],
-  workers: number | undefined,
+  threads: number,
+  pool?: WorkerPool,
 ): Promise<{ results: (ExtractResult | undefined)[]; workerProblems: string[] }> {
   const chosen = files.filter((_, i) => keep[i]);
-  const { results, workerProblems } = await extractAll(chosen, extractionThreads(chosen, workers));
+  const { results, workerProblems } = await extractAll(chosen, threads, { pool });
   const out = new Array<ExtractResult | undefined>(files.length);
   let next = 0;
   keep.forEach((k, i) => {

@@ -90,11 +90,77 @@ function release(buffer: ArrayBuffer): void {
  * available core up to MAX_THREADS for a large tree and 1 for a small one.
  */
 export function extractionThreads(files: readonly SourceText[], requested?: number): number {
-  if (requested !== undefined && Number.isFinite(requested))
-    return Math.min(Math.max(Math.floor(requested), 1), MAX_THREADS);
   let chars = 0;
   for (const f of files) chars += f.text.length;
+  return threadsFor(chars, requested);
+}
+
+/** How many threads parse files of `chars` characters in all (see extractionThreads). */
+export function threadsFor(chars: number, requested?: number): number {
+  if (requested !== undefined && Number.isFinite(requested))
+    return Math.min(Math.max(Math.floor(requested), 1), MAX_THREADS);
   return chars < PARALLEL_MIN_CHARS ? 1 : Math.min(availableParallelism(), MAX_THREADS);
+}
+
+/**
+ * Worker threads started early, while the files are still being read and filtered, so that they are ready to
+ * parse when the first batch is known (a thread, the wasm runtime and the grammar take about 50 ms of CPU, and
+ * longer while the other core is busy); a ParseStream takes them. `forChars` tells whether a tree this large so
+ * far will have workers: as many as threadsFor would give it, less the calling thread. The filter may still keep
+ * too little for workers to pay; those not taken are stopped by `close`.
+ */
+export class WorkerPool {
+  private readonly idle: PooledWorker[] = [];
+
+  constructor(count: number) {
+    const entry = count > 0 ? workerEntry() : undefined;
+    if (!entry) return;
+    for (let i = 0; i < count; i++) {
+      const pooled: PooledWorker = { worker: spawn(entry) };
+      // Until a ParseStream takes it, a failure is only remembered (an unheard 'error' would end the process).
+      pooled.worker.once('error', (err) => (pooled.failure ??= workerFailed(err)));
+      pooled.worker.once('exit', (code) => (pooled.failure ??= workerStopped(code)));
+      this.idle.push(pooled);
+    }
+  }
+
+  /** How many workers a tree of `chars` characters (so far) would parse with, given `requested` threads. */
+  static workersFor(chars: number, requested?: number): number {
+    return chars >= PARALLEL_MIN_CHARS ? threadsFor(chars, requested) - 1 : 0;
+  }
+
+  get size(): number {
+    return this.idle.length;
+  }
+
+  take(): PooledWorker | undefined {
+    return this.idle.shift();
+  }
+
+  /** Stop the workers no one took. */
+  close(): void {
+    for (const { worker } of this.idle.splice(0)) void worker.terminate();
+  }
+}
+
+interface PooledWorker {
+  worker: Worker;
+  failure?: string;
+}
+
+function spawn(entry: WorkerEntry): Worker {
+  return new Worker(entry.url, {
+    workerData: WORKER_MARKER,
+    ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+  });
+}
+
+function workerFailed(err: Error): string {
+  return `a worker thread failed (${err.message})`;
+}
+
+function workerStopped(code: number): string {
+  return `a worker thread stopped early (exit code ${code})`;
 }
 
 /** What extraction produced, and why worker threads could not help when they could not. */
@@ -113,9 +179,9 @@ export interface Extraction {
 export async function extractAll(
   files: readonly SourceText[],
   threads: number,
-  { callerParses = true }: { callerParses?: boolean } = {},
+  { callerParses = true, pool }: StreamOptions = {},
 ): Promise<Extraction> {
-  const stream = await ParseStream.open(files, threads, { callerParses });
+  const stream = await ParseStream.open(files, threads, { callerParses, pool });
   try {
     const results: ExtractResult[] = [];
     for (let k = 0; k < files.length; k++) {
@@ -125,6 +191,13 @@ export async function extractAll(
   } finally {
     stream.close();
   }
+}
+
+export interface StreamOptions {
+  /** Leave every batch to the workers while any runs (for tests of what crosses between threads). */
+  callerParses?: boolean;
+  /** Workers started early (analyze.ts), taken before any is started. */
+  pool?: WorkerPool;
 }
 
 interface WorkerEntry {
@@ -191,6 +264,7 @@ export class ParseStream {
     files: readonly SourceText[],
     threads: number,
     private readonly callerParses: boolean,
+    pool: WorkerPool | undefined,
   ) {
     this.batches = batchesOf(files);
     this.batchOf = new Int32Array(files.length);
@@ -202,21 +276,23 @@ export class ParseStream {
     this.lookahead = 2 * workers + 2;
     const entry = workers ? workerEntry() : undefined;
     if (workers && !entry) this.problems.push('the worker script (worker.js) is not beside the bundle');
-    // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
-    // enough to parse a batch), rather than wait for it.
-    if (entry && callerParses) {
-      this.state[0] = 'reserved';
-      this.advance();
-      for (let i = 0; i < workers; i++) this.start(entry);
+    if (entry) {
+      // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
+      // enough to parse a batch), rather than wait for it.
+      if (callerParses) {
+        this.state[0] = 'reserved';
+        this.advance();
+      }
+      for (let i = 0; i < workers; i++) this.start(pool?.take() ?? { worker: spawn(entry) });
     }
   }
 
   static async open(
     files: readonly SourceText[],
     threads: number,
-    { callerParses = true }: { callerParses?: boolean } = {},
+    { callerParses = true, pool }: StreamOptions = {},
   ): Promise<ParseStream> {
-    return new ParseStream(await pythonParser(), files, threads, callerParses);
+    return new ParseStream(await pythonParser(), files, threads, callerParses, pool);
   }
 
   /** The parsed tree of file `k`; each is given once. */
@@ -265,11 +341,7 @@ export class ParseStream {
     while (this.next < this.batches.length && this.state[this.next] !== 'queued') this.next++;
   }
 
-  private start(entry: WorkerEntry): void {
-    const worker = new Worker(entry.url, {
-      workerData: WORKER_MARKER,
-      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-    });
+  private start({ worker, failure }: PooledWorker): void {
     const w = { worker, inFlight: new Set<number>(), dead: false };
     this.workers.push(w);
     worker.on('message', (reply: ParseReply) => {
@@ -292,9 +364,10 @@ export class ParseStream {
       }
       w.inFlight.clear();
     };
-    worker.on('error', (err) => fail(`a worker thread failed (${err.message})`));
-    worker.on('exit', (code) => fail(`a worker thread stopped early (exit code ${code})`));
-    this.handOut(w);
+    worker.on('error', (err) => fail(workerFailed(err)));
+    worker.on('exit', (code) => fail(workerStopped(code)));
+    if (failure) fail(failure);
+    else this.handOut(w);
   }
 
   /** Keep a worker two batches busy, within the look-ahead. */
