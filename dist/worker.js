@@ -2210,12 +2210,65 @@ function release(buffer) {
  * available core up to MAX_THREADS for a large tree and 1 for a small one.
  */
 function extractionThreads(files, requested) {
-    if (requested !== undefined && Number.isFinite(requested))
-        return Math.min(Math.max(Math.floor(requested), 1), MAX_THREADS);
     let chars = 0;
     for (const f of files)
         chars += f.text.length;
+    return threadsFor(chars, requested);
+}
+/** How many threads parse files of `chars` characters in all (see extractionThreads). */
+function threadsFor(chars, requested) {
+    if (requested !== undefined && Number.isFinite(requested))
+        return Math.min(Math.max(Math.floor(requested), 1), MAX_THREADS);
     return chars < PARALLEL_MIN_CHARS ? 1 : Math.min(availableParallelism(), MAX_THREADS);
+}
+/**
+ * Worker threads started early, while the files are still being read and filtered, so that they are ready to
+ * parse when the first batch is known (a thread, the wasm runtime and the grammar take about 50 ms of CPU, and
+ * longer while the other core is busy); a ParseStream takes them. `forChars` tells whether a tree this large so
+ * far will have workers: as many as threadsFor would give it, less the calling thread. The filter may still keep
+ * too little for workers to pay; those not taken are stopped by `close`.
+ */
+class WorkerPool {
+    idle = [];
+    constructor(count) {
+        const entry = count > 0 ? workerEntry() : undefined;
+        if (!entry)
+            return;
+        for (let i = 0; i < count; i++) {
+            const pooled = { worker: spawn(entry) };
+            // Until a ParseStream takes it, a failure is only remembered (an unheard 'error' would end the process).
+            pooled.worker.once('error', (err) => (pooled.failure ??= workerFailed(err)));
+            pooled.worker.once('exit', (code) => (pooled.failure ??= workerStopped(code)));
+            this.idle.push(pooled);
+        }
+    }
+    /** How many workers a tree of `chars` characters (so far) would parse with, given `requested` threads. */
+    static workersFor(chars, requested) {
+        return chars >= PARALLEL_MIN_CHARS ? threadsFor(chars, requested) - 1 : 0;
+    }
+    get size() {
+        return this.idle.length;
+    }
+    take() {
+        return this.idle.shift();
+    }
+    /** Stop the workers no one took. */
+    close() {
+        for (const { worker } of this.idle.splice(0))
+            void worker.terminate();
+    }
+}
+function spawn(entry) {
+    return new Worker(entry.url, {
+        workerData: WORKER_MARKER,
+        ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+    });
+}
+function workerFailed(err) {
+    return `a worker thread failed (${err.message})`;
+}
+function workerStopped(code) {
+    return `a worker thread stopped early (exit code ${code})`;
 }
 /**
  * The module picture of every file, in the order of `files`, extracted in this thread from trees `threads - 1`
@@ -2223,8 +2276,8 @@ function extractionThreads(files, requested) {
  * parsed in this thread, so the result is the same in every case. `callerParses: false` leaves every batch to
  * `threads` workers while any runs (for checking what crosses between threads).
  */
-async function extractAll(files, threads, { callerParses = true } = {}) {
-    const stream = await ParseStream.open(files, threads, { callerParses });
+async function extractAll(files, threads, { callerParses = true, pool } = {}) {
+    const stream = await ParseStream.open(files, threads, { callerParses, pool });
     try {
         const results = [];
         for (let k = 0; k < files.length; k++) {
@@ -2291,7 +2344,7 @@ class ParseStream {
     next = 0;
     position = 0;
     lookahead;
-    constructor(parser, files, threads, callerParses) {
+    constructor(parser, files, threads, callerParses, pool) {
         this.parser = parser;
         this.callerParses = callerParses;
         this.batches = batchesOf(files);
@@ -2305,17 +2358,19 @@ class ParseStream {
         const entry = workers ? workerEntry() : undefined;
         if (workers && !entry)
             this.problems.push('the worker script (worker.js) is not beside the bundle');
-        // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
-        // enough to parse a batch), rather than wait for it.
-        if (entry && callerParses) {
-            this.state[0] = 'reserved';
-            this.advance();
+        if (entry) {
+            // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
+            // enough to parse a batch), rather than wait for it.
+            if (callerParses) {
+                this.state[0] = 'reserved';
+                this.advance();
+            }
             for (let i = 0; i < workers; i++)
-                this.start(entry);
+                this.start(pool?.take() ?? { worker: spawn(entry) });
         }
     }
-    static async open(files, threads, { callerParses = true } = {}) {
-        return new ParseStream(await pythonParser(), files, threads, callerParses);
+    static async open(files, threads, { callerParses = true, pool } = {}) {
+        return new ParseStream(await pythonParser(), files, threads, callerParses, pool);
     }
     /** The parsed tree of file `k`; each is given once. */
     async get(k) {
@@ -2364,11 +2419,7 @@ class ParseStream {
         while (this.next < this.batches.length && this.state[this.next] !== 'queued')
             this.next++;
     }
-    start(entry) {
-        const worker = new Worker(entry.url, {
-            workerData: WORKER_MARKER,
-            ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-        });
+    start({ worker, failure }) {
         const w = { worker, inFlight: new Set(), dead: false };
         this.workers.push(w);
         worker.on('message', (reply) => {
@@ -2392,9 +2443,12 @@ class ParseStream {
             }
             w.inFlight.clear();
         };
-        worker.on('error', (err) => fail(`a worker thread failed (${err.message})`));
-        worker.on('exit', (code) => fail(`a worker thread stopped early (exit code ${code})`));
-        this.handOut(w);
+        worker.on('error', (err) => fail(workerFailed(err)));
+        worker.on('exit', (code) => fail(workerStopped(code)));
+        if (failure)
+            fail(failure);
+        else
+            this.handOut(w);
     }
     /** Keep a worker two batches busy, within the look-ahead. */
     handOut(w) {
