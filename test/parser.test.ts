@@ -2,7 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
 import { expect, it } from 'vitest';
-import { pythonParser, syntaxRoot, type SyntaxNode } from '../src/analysis/parser.js';
+import { syntheticCodeBase } from '../bench/synthetic.js';
+import {
+  type FlatData,
+  flatten,
+  pythonParser,
+  syntaxRoot,
+  type SyntaxNode,
+  treeReading,
+  walkWithCursor,
+} from '../src/analysis/parser.js';
 
 /** Every .py file under the fixture trees. */
 function fixtureFiles(): string[] {
@@ -100,6 +109,47 @@ it('copies trees out of wasm exactly as web-tree-sitter reports them, node by no
   }
   expect(sources.length).toBeGreaterThan(40);
   expect(counts.nodes).toBeGreaterThan(10_000);
+});
+
+function sameFlat(a: FlatData, b: FlatData): boolean {
+  if (a.count !== b.count || a.stride !== b.stride || a.hasError !== b.hasError) return false;
+  return a.data.every((v, i) => v === b.data[i]);
+}
+
+it("reads trees straight from wasm memory, giving exactly what the runtime's cursor gives", async () => {
+  const parser = await pythonParser();
+  // This runtime's layout passed the check at load: the comparison above ran on trees read from memory.
+  expect(treeReading()).toBe('memory');
+  const sources = [
+    ...fixtureFiles().map((p) => [p, readFileSync(p, 'utf8')] as const),
+    ...Object.entries(HOSTILE),
+    ...syntheticCodeBase({ files: 60, seed: 9 }).map((f) => [f.path, f.text] as const),
+    ['very deep', `x = ${'('.repeat(3000)}1${')'.repeat(3000)}\n`] as const,
+  ];
+  let nodes = 0;
+  for (const [where, text] of sources) {
+    const tree = parser.parse(text);
+    try {
+      const read = flatten(tree, text);
+      nodes += read.count;
+      expect(sameFlat(read, walkWithCursor(tree, text)), where).toBe(true);
+    } finally {
+      tree.delete();
+    }
+  }
+  expect(nodes).toBeGreaterThan(50_000);
+});
+
+it('reads trees with the cursor when the language in memory does not look as expected', async () => {
+  const { language } = await pythonParser();
+  const address = (language as unknown as { [0]: number })[0];
+  expect(treeReading({ language: address })).toBe('memory');
+  // Another address: not a language of a known ABI.
+  expect(treeReading({ language: address + 4 })).toBe('cursor');
+  // The right address with one table read two bytes off: the probe's trees differ, so the check fails.
+  for (const misread of ['fieldMapEntries', 'publicSymbols', 'aliasSequences'] as const) {
+    expect(treeReading({ language: address, misread }), misread).toBe('cursor');
+  }
 });
 
 it('keeps a node the same object however it is reached, and needs no tree once flat', async () => {
