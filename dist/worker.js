@@ -67,10 +67,18 @@ function restride(data, stride, count, to) {
     return out;
 }
 /**
+ * The flat copy of `tree`: read straight from wasm memory when the runtime's layout was checked at load
+ * (readTree), otherwise walked with the runtime's cursor (walkWithCursor). Both give the same data.
+ */
+function flatten(tree, source) {
+    const tables = loadedGrammar().tables;
+    return tables ? readTree(tree, source, tables) : walkWithCursor(tree, source);
+}
+/**
  * Walk `tree` once with a cursor that lives in the runtime's transfer buffer, and pack what it saw. One loop,
  * no closure: every step is a handful of typed-array stores and the cursor calls themselves.
  */
-function flatten(tree, source) {
+function walkWithCursor(tree, source) {
     const grammar = loadedGrammar();
     const rt = grammar.runtime;
     // Python source makes about 0.4 nodes per character.
@@ -146,6 +154,206 @@ function flatten(tree, source) {
         cursor.delete();
     }
     // A file of few nodes (one long string) would keep a buffer sized for many.
+    if (count < stride >> 1) {
+        data = restride(data, stride, count, count);
+        stride = count;
+    }
+    return { count, stride, hasError: tree.rootNode.hasError, data };
+}
+/** Byte offsets in `TSLanguage` (wasm32: 9 u32 counts, a u16, then 4-byte pointers). */
+const LANGUAGE_FIELD_COUNT = 32;
+const LANGUAGE_MAX_ALIAS_LENGTH = 36;
+const LANGUAGE_FIELD_MAP_SLICES = 64;
+const LANGUAGE_FIELD_MAP_ENTRIES = 68;
+const LANGUAGE_PUBLIC_SYMBOL_MAP = 76;
+const LANGUAGE_ALIAS_SEQUENCES = 84;
+/**
+ * Byte offsets in a heap `SubtreeHeapData` (lib/src/subtree.h, wasm32). A `Subtree` is 8 bytes: either a pointer
+ * to one of these (low bit 0) or a leaf inline (low bit 1: flags, symbol, parse state, padding, size). A node's
+ * children are the `child_count` subtrees stored just before its heap data.
+ */
+const HEAP_PADDING_BYTES = 4;
+const HEAP_SIZE_BYTES = 16;
+const HEAP_CHILD_COUNT = 36;
+const HEAP_SYMBOL = 40;
+const HEAP_FLAGS = 44;
+const HEAP_VISIBLE_CHILD_COUNT = 48;
+const HEAP_PRODUCTION_ID = 66;
+/** In the flags byte of either form: visible, extra (heap: bits 0 and 2; inline: bits 1 and 3, after is_inline). */
+const HEAP_VISIBLE = 1;
+const HEAP_EXTRA = 4;
+const INLINE_VISIBLE = 2;
+const INLINE_EXTRA = 8;
+/** Per open subtree while reading a tree, the columns of its frame. */
+const FRAME_WIDTH = 10;
+const [F_CHILDREN, F_COUNT, F_INDEX, F_STRUCTURAL, F_POSITION, F_ALIASES, F_MAP, F_MAP_END, F_PARENT, F_INHERITED,] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+/**
+ * The same flat copy as walkWithCursor, read straight from the tree's memory: no call into wasm per step. It
+ * follows tree-sitter's own cursor (lib/src/tree_cursor.c): a child is a node when it is visible or aliased;
+ * a hidden child with visible descendants is looked through, its visible descendants becoming children of the
+ * nearest node above; a node's type is its alias or its symbol, mapped to the public symbol; its field is the
+ * first field-map entry of its parent's production for its structural index, else (looked through hidden
+ * parents) theirs; extras have no field, no alias and no structural index; positions add each child's size and
+ * the next child's padding. Checked against the cursor when the parser loads (`tablesIfFaithful`).
+ */
+function readTree(tree, source, tables) {
+    const rt = loadedGrammar().runtime;
+    const u8 = rt.HEAPU8;
+    const u16 = rt.HEAPU16;
+    const u32 = rt.HEAPU32;
+    const { fieldMapSlices, fieldMapEntries, aliasSequences, maxAliasLength } = tables;
+    const publicSymbols = tables.publicSymbols >> 1;
+    let stride = (source.length >> 1) + 64;
+    let data = new Int32Array(stride * WIDTH);
+    /** The last child recorded under each node so far, by id (children of hidden subtrees included). */
+    let tail = new Int32Array(stride);
+    const starts = lineStarts(source);
+    const lastRow = starts.length - 1;
+    let row = 0;
+    let count = 0;
+    let stack = new Int32Array(64 * FRAME_WIDTH);
+    let depth = 0;
+    // The root (a module node) is heap data; its node starts after its padding.
+    const root = tree[0];
+    let ptr = u8[root] & 1 ? 0 : u32[root >> 2];
+    let nested = ptr && u32[(ptr + HEAP_CHILD_COUNT) >> 2] ? u32[(ptr + HEAP_VISIBLE_CHILD_COUNT) >> 2] : 0;
+    let start = ptr ? u32[(ptr + HEAP_PADDING_BYTES) >> 2] : u8[root + 6];
+    let size = ptr ? u32[(ptr + HEAP_SIZE_BYTES) >> 2] : u8[root + 7];
+    /** The symbol of the node to record, or -1 for a hidden subtree to look through. */
+    let symbol = ptr ? u16[(ptr + HEAP_SYMBOL) >> 1] : u8[root + 1];
+    let field = 0;
+    let parent = -1;
+    for (;;) {
+        let owner = parent;
+        if (symbol >= 0) {
+            if (count === stride) {
+                data = restride(data, stride, count, stride * 2);
+                const grown = new Int32Array(stride * 2);
+                grown.set(tail);
+                tail = grown;
+                stride *= 2;
+            }
+            const id = count++;
+            const at = start >> 1;
+            while (row < lastRow && starts[row + 1] <= at)
+                row++;
+            data[TYPE * stride + id] = symbol === ERROR_SYMBOL ? symbol : u16[publicSymbols + symbol];
+            data[FIELD * stride + id] = field;
+            data[START * stride + id] = at;
+            data[END * stride + id] = (start + size) >> 1;
+            data[ROW * stride + id] = row;
+            data[PARENT * stride + id] = parent;
+            data[FIRST * stride + id] = -1;
+            data[NEXT * stride + id] = -1;
+            tail[id] = -1;
+            if (parent >= 0) {
+                const previous = tail[parent];
+                if (previous >= 0)
+                    data[NEXT * stride + previous] = id;
+                else
+                    data[FIRST * stride + parent] = id;
+                tail[parent] = id;
+            }
+            owner = id;
+            // A node passes no field down: fields stop at the first node above.
+            field = 0;
+        }
+        if (nested > 0) {
+            // Open the subtree: its children follow, each a node of `owner` or looked through.
+            if ((depth + 1) * FRAME_WIDTH > stack.length) {
+                const grown = new Int32Array(stack.length * 2);
+                grown.set(stack);
+                stack = grown;
+            }
+            const f = depth++ * FRAME_WIDTH;
+            const childCount = u32[(ptr + HEAP_CHILD_COUNT) >> 2];
+            const production = u16[(ptr + HEAP_PRODUCTION_ID) >> 1];
+            stack[f + F_CHILDREN] = ptr - childCount * 8;
+            stack[f + F_COUNT] = childCount;
+            stack[f + F_INDEX] = 0;
+            stack[f + F_STRUCTURAL] = 0;
+            stack[f + F_POSITION] = start;
+            stack[f + F_ALIASES] = production ? (aliasSequences >> 1) + production * maxAliasLength : 0;
+            if (fieldMapSlices) {
+                const slice = fieldMapSlices + production * 4;
+                const first = fieldMapEntries + u16[slice >> 1] * 4;
+                stack[f + F_MAP] = first;
+                stack[f + F_MAP_END] = first + u16[(slice + 2) >> 1] * 4;
+            }
+            else {
+                stack[f + F_MAP] = stack[f + F_MAP_END] = 0;
+            }
+            stack[f + F_PARENT] = owner;
+            stack[f + F_INHERITED] = field;
+        }
+        // The next child, of the innermost open subtree, that is a node or has nodes inside.
+        let found = false;
+        while (depth > 0) {
+            const f = (depth - 1) * FRAME_WIDTH;
+            const i = stack[f + F_INDEX];
+            if (i === stack[f + F_COUNT]) {
+                depth--;
+                continue;
+            }
+            stack[f + F_INDEX] = i + 1;
+            const at = stack[f + F_CHILDREN] + i * 8;
+            const flags = u8[at];
+            let visible;
+            let extra;
+            let padding;
+            if (flags & 1) {
+                ptr = 0;
+                visible = flags & INLINE_VISIBLE;
+                extra = flags & INLINE_EXTRA;
+                symbol = u8[at + 1];
+                padding = u8[at + 6];
+                size = u8[at + 7];
+                nested = 0;
+            }
+            else {
+                ptr = u32[at >> 2];
+                const heapFlags = u8[ptr + HEAP_FLAGS];
+                visible = heapFlags & HEAP_VISIBLE;
+                extra = heapFlags & HEAP_EXTRA;
+                symbol = u16[(ptr + HEAP_SYMBOL) >> 1];
+                padding = u32[(ptr + HEAP_PADDING_BYTES) >> 2];
+                size = u32[(ptr + HEAP_SIZE_BYTES) >> 2];
+                nested = u32[(ptr + HEAP_CHILD_COUNT) >> 2] ? u32[(ptr + HEAP_VISIBLE_CHILD_COUNT) >> 2] : 0;
+            }
+            start = i > 0 ? stack[f + F_POSITION] + padding : stack[f + F_POSITION];
+            stack[f + F_POSITION] = start + size;
+            const structural = stack[f + F_STRUCTURAL];
+            let alias = 0;
+            if (!extra) {
+                const aliases = stack[f + F_ALIASES];
+                if (aliases)
+                    alias = u16[aliases + structural];
+                stack[f + F_STRUCTURAL] = structural + 1;
+            }
+            if (!visible && !alias && nested === 0)
+                continue;
+            field = 0;
+            if (!extra) {
+                for (let e = stack[f + F_MAP], end = stack[f + F_MAP_END]; e < end; e += 4) {
+                    if (u8[e + 2] === structural && !u8[e + 3]) {
+                        field = u16[e >> 1];
+                        break;
+                    }
+                }
+                if (!field)
+                    field = stack[f + F_INHERITED];
+            }
+            parent = stack[f + F_PARENT];
+            if (alias)
+                symbol = alias;
+            else if (!visible)
+                symbol = -1;
+            found = true;
+            break;
+        }
+        if (!found)
+            break;
+    }
     if (count < stride >> 1) {
         data = restride(data, stride, count, count);
         stride = count;
@@ -349,6 +557,113 @@ function runtimeModule() {
     return (0,external_node_fs_namespaceObject.existsSync)(besideBundle) ? besideBundle : 'web-tree-sitter';
 }
 let loading;
+let probeParser;
+/**
+ * How trees are copied out of wasm: `memory` (readTree) or `cursor` (walkWithCursor, when the check at load
+ * failed or TOKENGATE_TREE_CURSOR=1). With `check`, what the check at load would decide for a language at
+ * another address, or with one of its tables read two bytes off (for tests: both must fail it). The parser must
+ * be loaded.
+ */
+function treeReading(check) {
+    const tables = check ? tablesIfFaithful(check.language, check.misread) : loadedGrammar().tables;
+    return tables ? 'memory' : 'cursor';
+}
+/**
+ * Python that exercises what reading a tree from memory must get right: fields through hidden nodes, aliases,
+ * extras (comments) inside expressions, inline and heap leaves, text beyond ASCII, syntax errors and missing
+ * nodes.
+ */
+const PROBE = `# -*- coding: utf-8 -*-
+from flask import Flask, request as rq  # comment
+import os.path as osp, sys
+
+@app.route("/tasks/<int:id>", methods=["GET", 'POST'])  # trailing
+@login_required
+async def view(id: int = 3, *args, key=None, **kw) -> dict:
+    """Doc ✓ 😀."""
+    token = rq.headers.get(  # inside a call
+        "Authorization", f"Bearer {kw['x']!r:>{10}} é")
+    if not token or token[7:] != SECRET and (lambda x: x)(1):
+        abort(401)
+    elif token is not None: pass
+    else:
+        raise Unauthorized from None
+    data = [x * 2 for x in range(10) if x % 2] + list({1, 2}) + [*args]
+    match data:
+        case [1, *rest] | {"k": v, **others} if v > 0:
+            print(rest, end="")
+        case Point(x=0) as p:
+            del p
+    global g; nonlocal_value = yield from gen()
+    with open("f") as fh, ctx() as (a, b):
+        await fh.read()
+    try:
+        x = 1_000j + 0x1F - 1e-3 ** ~2 // 3 @ m
+    except (ValueError, TypeError) as e:
+        return {"e": str(e), **kw}, 403
+    finally:
+        assert x, "m"
+    return jsonify(ok=True)
+
+class Api(Resource, metaclass=Meta):
+    method_decorators = [auth.login_required]
+    def get(self): return self.x if self.y else None
+
+def broken(:
+    x = (1,
+print >>sys.stderr, "x"
+exec "code"
+`;
+/**
+ * The language's tables, when reading trees straight from memory gives exactly what the runtime's cursor gives
+ * on PROBE and the layout looks like tree-sitter's (ABI 14 or 15); otherwise undefined, and trees are walked
+ * with the cursor. A web-tree-sitter whose structures moved is thus caught at load, never misread.
+ */
+function tablesIfFaithful(language, misread) {
+    if (process.env.TOKENGATE_TREE_CURSOR === '1')
+        return undefined;
+    const parser = probeParser;
+    const rt = loadedGrammar().runtime;
+    if (!parser)
+        return undefined;
+    try {
+        const u32 = rt.HEAPU32;
+        if (!(u32 instanceof Uint32Array) ||
+            !(rt.HEAPU16 instanceof Uint16Array) ||
+            !(rt.HEAPU8 instanceof Uint8Array)) {
+            return undefined;
+        }
+        const abi = u32[language >> 2];
+        if (abi < 14 || abi > 15)
+            return undefined;
+        const word = (offset) => u32[(language + offset) >> 2];
+        const tables = {
+            fieldMapSlices: word(LANGUAGE_FIELD_COUNT) ? word(LANGUAGE_FIELD_MAP_SLICES) : 0,
+            fieldMapEntries: word(LANGUAGE_FIELD_COUNT) ? word(LANGUAGE_FIELD_MAP_ENTRIES) : 0,
+            publicSymbols: word(LANGUAGE_PUBLIC_SYMBOL_MAP),
+            aliasSequences: word(LANGUAGE_ALIAS_SEQUENCES),
+            maxAliasLength: rt.HEAPU16[(language + LANGUAGE_MAX_ALIAS_LENGTH) >> 1],
+        };
+        if (misread)
+            tables[misread] += 2;
+        const tree = parser.parse(PROBE);
+        try {
+            const read = readTree(tree, PROBE, tables);
+            const walked = walkWithCursor(tree, PROBE);
+            const same = read.count === walked.count &&
+                read.stride === walked.stride &&
+                read.hasError === walked.hasError &&
+                read.data.every((v, i) => v === walked.data[i]);
+            return same ? tables : undefined;
+        }
+        finally {
+            tree.delete();
+        }
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The one shared Python parser; web-tree-sitter's runtime is initialised once per thread. */
 function parser_pythonParser() {
     loading ??= (async () => {
@@ -380,7 +695,7 @@ function parser_pythonParser() {
         };
         const parser = new ts.Parser();
         parser.setLanguage(language);
-        return {
+        const python = {
             language,
             parse(source) {
                 const tree = parser.parse(source);
@@ -389,6 +704,9 @@ function parser_pythonParser() {
                 return tree;
             },
         };
+        probeParser = python;
+        grammar.tables = tablesIfFaithful(language[0]);
+        return python;
     })();
     return loading;
 }
