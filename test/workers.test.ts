@@ -7,6 +7,7 @@ import {
   MAX_THREADS,
   ParseStream,
   WorkerPool,
+  batchesOf,
   extractAll,
   extractionThreads,
   parseFile,
@@ -163,4 +164,30 @@ it('parses in the calling thread when a worker started early died before it was 
   expect(after.workerProblems).toHaveLength(1);
   expect(after.workerProblems[0]).toMatch(/^a worker thread stopped early \(exit code \d+\)$/);
   after.results.forEach((result, i) => expect(lines(result)).toEqual(lines(one.results[i])));
+});
+
+it('hands workers started early small batches first, and leaves the caller none to parse', async () => {
+  const files = syntheticCodeBase({ files: 300, seed: 12 });
+  const sizes = (rampUp: boolean): number[] => batchesOf(files, rampUp).map((b) => b.files.length);
+  const plain = sizes(false);
+  const ramped = sizes(true);
+  expect(plain.reduce((a, b) => a + b, 0)).toBe(files.length);
+  expect(ramped.reduce((a, b) => a + b, 0)).toBe(files.length);
+  // 64 files or 128K characters a batch, and with the ramp 1/16, 1/8, 1/4, 1/2 of that first.
+  expect(plain[0]).toBeGreaterThan(16);
+  expect(ramped[0]).toBeLessThanOrEqual(plain[0]! / 4);
+  expect(ramped.slice(0, 4).every((n) => n < plain[0]!)).toBe(true);
+  expect(ramped[4]).toBeGreaterThan(ramped[3]!);
+  const state = (stream: ParseStream): string[] => (stream as unknown as { state: string[] }).state;
+  const fresh = await ParseStream.open(files, 2);
+  const early = await ParseStream.open(files, 2, { pool: new WorkerPool(1) });
+  try {
+    expect(state(fresh)[0]).toBe('reserved');
+    expect(state(early)[0]).toBe('taken');
+    for (let k = 0; k < files.length; k++) expect('flat' in (await early.get(k))).toBe(true);
+    expect(early.problems).toEqual([]);
+  } finally {
+    fresh.close();
+    early.close();
+  }
 });
