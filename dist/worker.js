@@ -2481,6 +2481,7 @@ const PARALLEL_MIN_CHARS = (/* unused pure expression or super */ null && (1024 
 /** Batches small enough to balance the load at the end, large enough that messaging stays cheap. */
 const BATCH_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 const BATCH_FILES = 64;
+const RAMP_STEPS = 4;
 /** Parse one file and copy its tree out of wasm, freeing the tree. Worker threads run this. */
 function parseFile(parser, text) {
     try {
@@ -2625,12 +2626,19 @@ function workerEntry() {
     const register = `import { register } from 'node:module'; register(${JSON.stringify(hooks)});`;
     return { url, execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`] };
 }
-function batchesOf(files) {
+/**
+ * Batches of BATCH_FILES files or BATCH_CHARS characters. With `rampUp` the first ones are smaller (1/16, 1/8,
+ * 1/4, 1/2 of that): a worker already running hands the caller its first trees after a few files, not a whole
+ * batch.
+ */
+function batchesOf(files, rampUp) {
     const batches = [];
     let current;
     let chars = 0;
+    let scale = 1;
     files.forEach((file, i) => {
-        if (!current || current.files.length >= BATCH_FILES || chars >= BATCH_CHARS) {
+        if (!current || current.files.length >= BATCH_FILES * scale || chars >= BATCH_CHARS * scale) {
+            scale = rampUp ? Math.min(1, 2 ** (batches.length - RAMP_STEPS)) : 1;
             current = { first: i, files: [] };
             batches.push(current);
             chars = 0;
@@ -2665,7 +2673,9 @@ class ParseStream {
     constructor(parser, files, threads, callerParses, pool) {
         this.parser = parser;
         this.callerParses = callerParses;
-        this.batches = batchesOf(files);
+        // Workers started early are running by now: they take the first (smaller) batches, the caller none.
+        const early = Math.min(pool?.size ?? 0, threads - (callerParses ? 1 : 0));
+        this.batches = batchesOf(files, early > 0);
         this.batchOf = new Int32Array(files.length);
         this.batches.forEach((b, i) => this.batchOf.fill(i, b.first, b.first + b.files.length));
         this.state = this.batches.map(() => 'queued');
@@ -2677,9 +2687,9 @@ class ParseStream {
         if (workers && !entry)
             this.problems.push('the worker script (worker.js) is not beside the bundle');
         if (entry) {
-            // The caller parses the first batch while the workers start (a thread, the wasm runtime, the grammar: long
-            // enough to parse a batch), rather than wait for it.
-            if (callerParses) {
+            // Otherwise the caller parses the first batch while the workers start (a thread, the wasm runtime, the
+            // grammar: long enough to parse a batch), rather than wait for it.
+            if (callerParses && early === 0) {
                 this.state[0] = 'reserved';
                 this.advance();
             }
