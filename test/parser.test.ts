@@ -188,3 +188,21 @@ it('gives a node its text without whitespace, and leaves share one empty child l
   expect(z.namedChildren).toEqual([]);
   expect(z.children).toBe(root.namedChildren[1]!.namedChildren[0]!.childForFieldName('left')!.children);
 });
+
+it('lets walks skip the parts of string literals, but not the expressions inside f-strings', async () => {
+  const parser = await pythonParser();
+  const text = 'a = "plain \\n text"\nb = f"x {token} y"\nc = f"no fields"\n';
+  const tree = parser.parse(text);
+  const root = syntaxRoot(tree, text);
+  tree.delete();
+  const value = (i: number): SyntaxNode =>
+    root.namedChildren[i]!.namedChildren[0]!.childForFieldName('right')!;
+  expect(value(0).type).toBe('string');
+  expect(value(0).namedChildren.map((c) => c.type)).toContain('string_content');
+  expect(value(0).walkChildren).toEqual([]);
+  expect(value(1).walkChildren).toBe(value(1).namedChildren);
+  expect(value(1).walkChildren.map((c) => c.type)).toContain('interpolation');
+  expect(value(2).walkChildren).toEqual([]);
+  // Not a string: the named children.
+  expect(root.walkChildren).toBe(root.namedChildren);
+});

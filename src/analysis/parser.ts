@@ -53,6 +53,8 @@ interface Grammar {
   types: string[];
   named: Uint8Array;
   fieldIds: Map<string, number>;
+  /** The type id of `interpolation` (an f-string's `{…}`). */
+  interpolation: number;
   runtime: CursorRuntime;
   /** Int32 index of the runtime's transfer buffer, where the cursor's state lives between calls. */
   transfer: number;
@@ -566,6 +568,21 @@ export class SyntaxNode {
     return this.named;
   }
 
+  /**
+   * The named children a walk looking for code visits: none inside a string literal without interpolations
+   * (its parts are quotes and text), the named children otherwise. The string's own text is still there to read.
+   */
+  get walkChildren(): readonly SyntaxNode[] {
+    if (this.type === 'string') {
+      const t = this.tree;
+      const interpolation = t.grammar.interpolation;
+      let c = t.first[this.id]!;
+      while (c >= 0 && t.type[c] !== interpolation) c = t.next[c]!;
+      if (c < 0) return NO_NODES;
+    }
+    return this.namedChildren;
+  }
+
   get children(): readonly SyntaxNode[] {
     if (!this.kids) {
       const t = this.tree;
@@ -774,6 +791,7 @@ export function pythonParser(): Promise<PythonParser> {
       types: language.types as string[],
       named,
       fieldIds,
+      interpolation: language.idForNodeType('interpolation', true) ?? -1,
       runtime: rt,
       transfer: rt._ts_init() >> 2,
     };
