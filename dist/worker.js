@@ -489,6 +489,22 @@ class SyntaxNode {
         }
         return this.named;
     }
+    /**
+     * The named children a walk looking for code visits: none inside a string literal without interpolations
+     * (its parts are quotes and text), the named children otherwise. The string's own text is still there to read.
+     */
+    get walkChildren() {
+        if (this.type === 'string') {
+            const t = this.tree;
+            const interpolation = t.grammar.interpolation;
+            let c = t.first[this.id];
+            while (c >= 0 && t.type[c] !== interpolation)
+                c = t.next[c];
+            if (c < 0)
+                return NO_NODES;
+        }
+        return this.namedChildren;
+    }
     get children() {
         if (!this.kids) {
             const t = this.tree;
@@ -690,6 +706,7 @@ function parser_pythonParser() {
             types: language.types,
             named,
             fieldIds,
+            interpolation: language.idForNodeType('interpolation', true) ?? -1,
             runtime: rt,
             transfer: rt._ts_init() >> 2,
         };
@@ -1380,7 +1397,7 @@ function mentionsAuthStatus(node, depth = 0) {
     }
     if (node.type === 'lambda' || node.type === 'function_definition')
         return false;
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c && mentionsAuthStatus(c, depth + 1))
             return true;
     return false;
@@ -1460,7 +1477,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         case 'lambda':
             return false;
     }
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c && readsCredential(c, w, depth + 1, kind))
             return true;
     return false;
@@ -1934,7 +1951,7 @@ function subtreeStops(node, depth) {
         return true;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
         return false;
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c && subtreeStops(c, depth + 1))
             return true;
     return false;
@@ -1950,7 +1967,7 @@ function subtreeRejects(node, depth) {
         return true;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
         return false;
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c && subtreeRejects(c, depth + 1))
             return true;
     return false;
@@ -2074,7 +2091,7 @@ function readsToken(node, w, depth = 0) {
         case 'lambda':
             return false;
     }
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c && readsToken(c, w, depth + 1))
             return true;
     return false;
@@ -2130,7 +2147,7 @@ function scanQueryTokenReads(node, w, depth) {
             w.facts.queryTokenReads.push(line(node));
         }
     }
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c)
             scanQueryTokenReads(c, w, depth + 1);
 }
@@ -2170,7 +2187,7 @@ function collectCalls(node, w, depth) {
         if (isAbortCall(node))
             w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
     }
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c)
             collectCalls(c, w, depth + 1);
 }
@@ -2344,7 +2361,7 @@ function collectReturnSources(node, w, depth) {
         if (fn && (fn.type === 'identifier' || fn.type === 'attribute') && !NON_CHECKING_CALL.test(lastName(fn)))
             w.facts.returnSources.push(toExpr(fn));
     }
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c)
             collectReturnSources(c, w, depth + 1);
 }
@@ -2372,7 +2389,7 @@ function notePresenceReads(node, w, depth) {
             return;
         }
     }
-    for (const c of node.namedChildren)
+    for (const c of node.walkChildren)
         if (c)
             notePresenceReads(c, w, depth + 1);
 }
