@@ -1804,3 +1804,34 @@ describe('project helpers and account state (CTFd, Redash)', () => {
     expect(a.findings.filter((f) => f.ruleId === 'missing-authentication')).toEqual([]);
   });
 });
+
+describe('string literals', () => {
+  it('reads every quoting and prefix as its content, escapes as written', async () => {
+    const { pythonParser, syntaxRoot } = await import('../src/analysis/parser.js');
+    const { toExpr } = await import('../src/analysis/extract.js');
+    const parser = await pythonParser();
+    const cases: [string, string | undefined][] = [
+      [`'a b'`, 'a b'],
+      [`"a"`, 'a'],
+      [`''`, ''],
+      [`""""""`, ''],
+      [`'''x "y" z'''`, 'x "y" z'],
+      [`"""doc\nline"""`, 'doc\nline'],
+      [`r'\\d+'`, '\\d+'],
+      [`b"raw"`, 'raw'],
+      [`Rb'''t'''`, 't'],
+      [`u"uni"`, 'uni'],
+      [`f"plain"`, 'plain'],
+      [`f"a {x}"`, undefined],
+      [`"a" 'b' """c"""`, 'abc'],
+    ];
+    for (const [literal, value] of cases) {
+      const text = `x = ${literal}\n`;
+      const tree = parser.parse(text);
+      const root = syntaxRoot(tree, text);
+      tree.delete();
+      const expr = toExpr(root.namedChildren[0]!.namedChildren[0]!.childForFieldName('right'));
+      expect(expr.k === 'str' ? expr.v : undefined, literal).toBe(value);
+    }
+  });
+});

@@ -87,10 +87,16 @@ const IMPORT_KEYWORD = /(?<![\w\u0080-\uFFFF.])(from|import)(?![\w\u0080-\uFFFF]
 /** A string literal holding a dotted name (`"cfg.Prod"`, `"pkg.mod:attr"`). */
 const DOTTED_STRING = new RegExp(`(['"])(${WORD}(?:\\.${WORD})+)(?::[^'"\\n]*)?\\1`, 'g');
 
+/** Where the word starting at `i` ends, or -1 if none starts there (no match object: it runs for every word). */
+function wordEnd(text: string, i: number): number {
+  WORD_AT.lastIndex = i;
+  return WORD_AT.test(text) ? WORD_AT.lastIndex : -1;
+}
+
 /** The word starting at `i`, if one does. */
 function wordAt(text: string, i: number): string | undefined {
-  WORD_AT.lastIndex = i;
-  return WORD_AT.exec(text)?.[0];
+  const end = wordEnd(text, i);
+  return end < 0 ? undefined : text.slice(i, end);
 }
 
 /** Whitespace and line continuations. */
@@ -120,7 +126,7 @@ function readDotted(text: string, i: number): { name: string; end: number } | un
 }
 
 function isKeyword(text: string, i: number, keyword: string): boolean {
-  return text.startsWith(keyword, i) && wordAt(text, i) === keyword;
+  return text.startsWith(keyword, i) && wordEnd(text, i) === i + keyword.length;
 }
 
 /** The end of the logical line from `i`: a newline not escaped by a backslash, or `;`. */
