@@ -766,18 +766,24 @@ function newScope(module, parent, owner) {
         starImports: [],
     };
 }
-/** A prefix without `f` and an opening quote: the literal's content is all that lies between the quotes. */
-const PLAIN_STRING_START = /^[rRbBuU]{0,2}('''|"""|'|")/;
+/** Prefix letters of a string literal other than `f`. */
+const PLAIN_PREFIX = 'rRbBuU';
 /**
  * The content of a complete, non-f string literal read from its text, without visiting its parts (each visit
- * crosses into wasm). Escape sequences stay as written, as in the parts' text.
+ * crosses into wasm), and without a regular expression's match object (it runs for every string literal). A
+ * prefix of at most two letters other than `f`, then a quote, single or tripled; escape sequences stay as
+ * written, as in the parts' text.
  */
 function plainStringValue(text) {
-    const start = PLAIN_STRING_START.exec(text);
-    if (!start)
+    let at = 0;
+    while (at < 2 && at < text.length && PLAIN_PREFIX.includes(text[at]))
+        at++;
+    const q = text[at];
+    if (q !== '"' && q !== "'")
         return undefined;
-    const open = start[0].length;
-    const quote = start[1];
+    const triple = q === '"' ? '"""' : "'''";
+    const quote = text.startsWith(triple, at) ? triple : q;
+    const open = at + quote.length;
     if (text.length < open + quote.length || !text.endsWith(quote))
         return undefined;
     return text.slice(open, text.length - quote.length);
