@@ -21,13 +21,13 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
       maxFileBytes: options.maxFileBytes,
       onRead: (length) => {
         chars += length;
-        if (!pool && WorkerPool.workersFor(chars, options.workers) > 0) {
-          pool = new WorkerPool(WorkerPool.workersFor(chars, options.workers));
-        }
+        const workers = pool ? 0 : WorkerPool.workersFor(chars, options.workers);
+        if (workers > 0) pool = new WorkerPool(workers);
       },
     });
     return await analyzeSources(files, { readFile: treeReader(root), ...options }, notices, pool);
   } finally {
+    // analyzeSources stops the workers it did not use; this is for a walk that failed after they started.
     pool?.close();
   }
 }

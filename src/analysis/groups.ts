@@ -209,8 +209,8 @@ export interface GroupedAnalysis {
 
 /**
  * Analyse the groups of `files` (`groups`: one group id per file, -1 for a file left out), one after the other,
- * with `threads - 1` worker threads parsing ahead (taken from `pool` first). Undefined when a file could not be analysed: the caller then
- * analyses the tree in one piece, which handles that file as it always does.
+ * with `threads - 1` worker threads parsing ahead (taken from `pool` first). Undefined when a file could not be
+ * analysed: the caller then analyses the tree in one piece, which handles that file as it always does.
  */
 export async function analyseInGroups(
   files: readonly SourceText[],

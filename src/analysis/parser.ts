@@ -208,7 +208,10 @@ export function walkWithCursor(tree: Tree, source: string): FlatData {
  * wasm32): what deciding a node's visibility, type and field takes.
  */
 interface LanguageTables {
-  /** `field_map_slices` (u16 index, u16 length per production) and `field_map_entries` (u16 field, u8 child index, u8 inherited); 0 without fields. */
+  /**
+   * `field_map_slices` (u16 index, u16 length per production) and `field_map_entries` (u16 field, u8 child
+   * index, u8 inherited); 0 for a language without fields.
+   */
   fieldMapSlices: number;
   fieldMapEntries: number;
   /** `public_symbol_map`: u16 per symbol. */
@@ -244,20 +247,23 @@ const HEAP_EXTRA = 4;
 const INLINE_VISIBLE = 2;
 const INLINE_EXTRA = 8;
 
-/** Per open subtree while reading a tree, the columns of its frame. */
+/**
+ * The frame of each subtree open while reading a tree, FRAME_WIDTH entries of one Int32Array: where its children
+ * are, how many, the next one's index and structural index, the byte position after the previous child, its
+ * alias sequence (a u16 index, 0 for none), its field map entries (byte range), the node its nodes hang under,
+ * and the field it passes down (a hidden subtree's own field, else 0).
+ */
 const FRAME_WIDTH = 10;
-const [
-  F_CHILDREN,
-  F_COUNT,
-  F_INDEX,
-  F_STRUCTURAL,
-  F_POSITION,
-  F_ALIASES,
-  F_MAP,
-  F_MAP_END,
-  F_PARENT,
-  F_INHERITED,
-] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
+const F_CHILDREN = 0;
+const F_COUNT = 1;
+const F_INDEX = 2;
+const F_STRUCTURAL = 3;
+const F_POSITION = 4;
+const F_ALIASES = 5;
+const F_MAP = 6;
+const F_MAP_END = 7;
+const F_PARENT = 8;
+const F_INHERITED = 9;
 
 /**
  * The same flat copy as walkWithCursor, read straight from the tree's memory: no call into wasm per step. It
