@@ -184,9 +184,23 @@ const HEAP_VISIBLE = 1;
 const HEAP_EXTRA = 4;
 const INLINE_VISIBLE = 2;
 const INLINE_EXTRA = 8;
-/** Per open subtree while reading a tree, the columns of its frame. */
+/**
+ * The frame of each subtree open while reading a tree, FRAME_WIDTH entries of one Int32Array: where its children
+ * are, how many, the next one's index and structural index, the byte position after the previous child, its
+ * alias sequence (a u16 index, 0 for none), its field map entries (byte range), the node its nodes hang under,
+ * and the field it passes down (a hidden subtree's own field, else 0).
+ */
 const FRAME_WIDTH = 10;
-const [F_CHILDREN, F_COUNT, F_INDEX, F_STRUCTURAL, F_POSITION, F_ALIASES, F_MAP, F_MAP_END, F_PARENT, F_INHERITED,] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const F_CHILDREN = 0;
+const F_COUNT = 1;
+const F_INDEX = 2;
+const F_STRUCTURAL = 3;
+const F_POSITION = 4;
+const F_ALIASES = 5;
+const F_MAP = 6;
+const F_MAP_END = 7;
+const F_PARENT = 8;
+const F_INHERITED = 9;
 /**
  * The same flat copy as walkWithCursor, read straight from the tree's memory: no call into wasm per step. It
  * follows tree-sitter's own cursor (lib/src/tree_cursor.c): a child is a node when it is visible or aliased;
