@@ -206,3 +206,23 @@ it('lets walks skip the parts of string literals, but not the expressions inside
   // Not a string: the named children.
   expect(root.walkChildren).toBe(root.namedChildren);
 });
+
+it('walks the same children by sibling links as by list, on every node of the fixtures', async () => {
+  const parser = await pythonParser();
+  let checked = 0;
+  for (const path of fixtureFiles()) {
+    const text = readFileSync(path, 'utf8');
+    const tree = parser.parse(text);
+    const root = syntaxRoot(tree, text);
+    tree.delete();
+    const pending = [root];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      const linked: SyntaxNode[] = [];
+      for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) linked.push(c);
+      expect(linked, path).toEqual(node.walkChildren);
+      pending.push(...node.children);
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(10_000);
+});

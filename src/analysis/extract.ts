@@ -664,7 +664,8 @@ function mentionsAuthStatus(node: SyntaxNode, depth = 0): boolean {
     return v !== undefined && /^(401|403)\b/.test(v);
   }
   if (node.type === 'lambda' || node.type === 'function_definition') return false;
-  for (const c of node.walkChildren) if (c && mentionsAuthStatus(c, depth + 1)) return true;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+    if (mentionsAuthStatus(c, depth + 1)) return true;
   return false;
 }
 
@@ -768,7 +769,8 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
     case 'lambda':
       return false;
   }
-  for (const c of node.walkChildren) if (c && readsCredential(c, w, depth + 1, kind)) return true;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+    if (readsCredential(c, w, depth + 1, kind)) return true;
   return false;
 }
 
@@ -1232,7 +1234,7 @@ function subtreeStops(node: SyntaxNode, depth: number): boolean {
   if (node.type === 'call' && lastName(node) === 'abort') return true;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
     return false;
-  for (const c of node.walkChildren) if (c && subtreeStops(c, depth + 1)) return true;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (subtreeStops(c, depth + 1)) return true;
   return false;
 }
 
@@ -1243,7 +1245,7 @@ function subtreeRejects(node: SyntaxNode, depth: number): boolean {
   if (isAbortCall(node)) return true;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
     return false;
-  for (const c of node.walkChildren) if (c && subtreeRejects(c, depth + 1)) return true;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (subtreeRejects(c, depth + 1)) return true;
   return false;
 }
 
@@ -1363,7 +1365,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     case 'lambda':
       return false;
   }
-  for (const c of node.walkChildren) if (c && readsToken(c, w, depth + 1)) return true;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (readsToken(c, w, depth + 1)) return true;
   return false;
 }
 
@@ -1417,7 +1419,7 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
       w.facts.queryTokenReads.push(line(node));
     }
   }
-  for (const c of node.walkChildren) if (c) scanQueryTokenReads(c, w, depth + 1);
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) scanQueryTokenReads(c, w, depth + 1);
 }
 
 /** The guards in force, as a list of their own (the shared empty list when there are none). */
@@ -1460,7 +1462,7 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
     }
     if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
   }
-  for (const c of node.walkChildren) if (c) collectCalls(c, w, depth + 1);
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) collectCalls(c, w, depth + 1);
 }
 
 /** Walk a nested statement or block one level down, with `extra` guards in force meanwhile. */
@@ -1605,7 +1607,7 @@ function collectReturnSources(node: SyntaxNode, w: FactWalk, depth: number): voi
     if (fn && (fn.type === 'identifier' || fn.type === 'attribute') && !NON_CHECKING_CALL.test(lastName(fn)))
       w.facts.returnSources.push(toExpr(fn));
   }
-  for (const c of node.walkChildren) if (c) collectReturnSources(c, w, depth + 1);
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) collectReturnSources(c, w, depth + 1);
 }
 
 /** Credential reads under a presence test, also inside conditional expressions (`a if current_user.is_authenticated else b`). */
@@ -1630,7 +1632,7 @@ function notePresenceReads(node: SyntaxNode, w: FactWalk, depth: number): void {
       return;
     }
   }
-  for (const c of node.walkChildren) if (c) notePresenceReads(c, w, depth + 1);
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) notePresenceReads(c, w, depth + 1);
 }
 
 function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {

@@ -589,6 +589,27 @@ export class SyntaxNode {
     return this.namedChildren;
   }
 
+  /** The first of `walkChildren`, or null; with `nextNamedSibling`, a walk without a list per node. */
+  get firstWalkChild(): SyntaxNode | null {
+    const t = this.tree;
+    let c = t.first[this.id]!;
+    if (this.type === 'string') {
+      let i = c;
+      while (i >= 0 && t.type[i] !== t.grammar.interpolation) i = t.next[i]!;
+      if (i < 0) return null;
+    }
+    while (c >= 0 && !t.isNamed(c)) c = t.next[c]!;
+    return c < 0 ? null : t.node(c);
+  }
+
+  /** The next named node under the same parent, or null. */
+  get nextNamedSibling(): SyntaxNode | null {
+    const t = this.tree;
+    let c = t.next[this.id]!;
+    while (c >= 0 && !t.isNamed(c)) c = t.next[c]!;
+    return c < 0 ? null : t.node(c);
+  }
+
   get children(): readonly SyntaxNode[] {
     if (!this.kids) {
       const t = this.tree;
