@@ -519,6 +519,29 @@ class SyntaxNode {
         }
         return this.namedChildren;
     }
+    /** The first of `walkChildren`, or null; with `nextNamedSibling`, a walk without a list per node. */
+    get firstWalkChild() {
+        const t = this.tree;
+        let c = t.first[this.id];
+        if (this.type === 'string') {
+            let i = c;
+            while (i >= 0 && t.type[i] !== t.grammar.interpolation)
+                i = t.next[i];
+            if (i < 0)
+                return null;
+        }
+        while (c >= 0 && !t.isNamed(c))
+            c = t.next[c];
+        return c < 0 ? null : t.node(c);
+    }
+    /** The next named node under the same parent, or null. */
+    get nextNamedSibling() {
+        const t = this.tree;
+        let c = t.next[this.id];
+        while (c >= 0 && !t.isNamed(c))
+            c = t.next[c];
+        return c < 0 ? null : t.node(c);
+    }
     get children() {
         if (!this.kids) {
             const t = this.tree;
@@ -1417,8 +1440,8 @@ function mentionsAuthStatus(node, depth = 0) {
     }
     if (node.type === 'lambda' || node.type === 'function_definition')
         return false;
-    for (const c of node.walkChildren)
-        if (c && mentionsAuthStatus(c, depth + 1))
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (mentionsAuthStatus(c, depth + 1))
             return true;
     return false;
 }
@@ -1497,8 +1520,8 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         case 'lambda':
             return false;
     }
-    for (const c of node.walkChildren)
-        if (c && readsCredential(c, w, depth + 1, kind))
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (readsCredential(c, w, depth + 1, kind))
             return true;
     return false;
 }
@@ -1971,8 +1994,8 @@ function subtreeStops(node, depth) {
         return true;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
         return false;
-    for (const c of node.walkChildren)
-        if (c && subtreeStops(c, depth + 1))
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (subtreeStops(c, depth + 1))
             return true;
     return false;
 }
@@ -1987,8 +2010,8 @@ function subtreeRejects(node, depth) {
         return true;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
         return false;
-    for (const c of node.walkChildren)
-        if (c && subtreeRejects(c, depth + 1))
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (subtreeRejects(c, depth + 1))
             return true;
     return false;
 }
@@ -2111,8 +2134,8 @@ function readsToken(node, w, depth = 0) {
         case 'lambda':
             return false;
     }
-    for (const c of node.walkChildren)
-        if (c && readsToken(c, w, depth + 1))
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (readsToken(c, w, depth + 1))
             return true;
     return false;
 }
@@ -2167,9 +2190,8 @@ function scanQueryTokenReads(node, w, depth) {
             w.facts.queryTokenReads.push(line(node));
         }
     }
-    for (const c of node.walkChildren)
-        if (c)
-            scanQueryTokenReads(c, w, depth + 1);
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        scanQueryTokenReads(c, w, depth + 1);
 }
 /** The guards in force, as a list of their own (the shared empty list when there are none). */
 function guardsNow(w) {
@@ -2207,9 +2229,8 @@ function collectCalls(node, w, depth) {
         if (isAbortCall(node))
             w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
     }
-    for (const c of node.walkChildren)
-        if (c)
-            collectCalls(c, w, depth + 1);
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        collectCalls(c, w, depth + 1);
 }
 /** Walk a nested statement or block one level down, with `extra` guards in force meanwhile. */
 function walkInner(n, w, extra = NONE) {
@@ -2381,9 +2402,8 @@ function collectReturnSources(node, w, depth) {
         if (fn && (fn.type === 'identifier' || fn.type === 'attribute') && !NON_CHECKING_CALL.test(lastName(fn)))
             w.facts.returnSources.push(toExpr(fn));
     }
-    for (const c of node.walkChildren)
-        if (c)
-            collectReturnSources(c, w, depth + 1);
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        collectReturnSources(c, w, depth + 1);
 }
 /** Credential reads under a presence test, also inside conditional expressions (`a if current_user.is_authenticated else b`). */
 function notePresenceReads(node, w, depth) {
@@ -2409,9 +2429,8 @@ function notePresenceReads(node, w, depth) {
             return;
         }
     }
-    for (const c of node.walkChildren)
-        if (c)
-            notePresenceReads(c, w, depth + 1);
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        notePresenceReads(c, w, depth + 1);
 }
 function collectFromExpression(node, w) {
     if (!node)
