@@ -645,8 +645,8 @@ const STATUS_NAME = /UNAUTHORI[SZ]ED|FORBIDDEN|HTTP_401|HTTP_403/;
 
 function lastName(node: SyntaxNode | null): string {
   if (!node) return '';
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') return node.childForFieldName('attribute')?.text ?? '';
+  if (node.type === 'identifier') return node.compactText;
+  if (node.type === 'attribute') return node.childForFieldName('attribute')?.compactText ?? '';
   if (node.type === 'call') return lastName(node.childForFieldName('function'));
   return '';
 }
@@ -704,14 +704,17 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
   const raw = kind !== 'derived';
   const derived = kind !== 'raw';
   switch (node.type) {
-    case 'identifier':
-      if (w.rawVars.has(node.text)) return raw;
+    case 'identifier': {
+      // An identifier's compact text is its text, made once per node (walks ask for it again and again).
+      const name = node.compactText;
+      if (w.rawVars.has(name)) return raw;
       return (
         derived &&
-        (w.credVars.has(node.text) ||
-          (node.text === 'current_user' && currentUserIsProxy(w)) ||
-          node.text === 'current_identity')
+        (w.credVars.has(name) ||
+          (name === 'current_user' && currentUserIsProxy(w)) ||
+          name === 'current_identity')
       );
+    }
     case 'attribute': {
       const text = node.compactText;
       if (/^request\.authorization\b/.test(text)) return raw;
@@ -1302,7 +1305,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth === 0 && !mayReadToken(node.text, w)) return false;
   switch (node.type) {
     case 'identifier':
-      return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
+      return w.tokenVars.has(node.compactText) || TOKEN_NAME.test(node.compactText);
     // `"Authorization" in request.headers`, `not token`, `scheme == "Bearer"`: a boolean, not the token.
     case 'comparison_operator':
     case 'not_operator':
