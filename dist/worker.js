@@ -1415,9 +1415,9 @@ function lastName(node) {
     if (!node)
         return '';
     if (node.type === 'identifier')
-        return node.text;
+        return node.compactText;
     if (node.type === 'attribute')
-        return node.childForFieldName('attribute')?.text ?? '';
+        return node.childForFieldName('attribute')?.compactText ?? '';
     if (node.type === 'call')
         return lastName(node.childForFieldName('function'));
     return '';
@@ -1454,13 +1454,16 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
     const raw = kind !== 'derived';
     const derived = kind !== 'raw';
     switch (node.type) {
-        case 'identifier':
-            if (w.rawVars.has(node.text))
+        case 'identifier': {
+            // An identifier's compact text is its text, made once per node (walks ask for it again and again).
+            const name = node.compactText;
+            if (w.rawVars.has(name))
                 return raw;
             return (derived &&
-                (w.credVars.has(node.text) ||
-                    (node.text === 'current_user' && currentUserIsProxy(w)) ||
-                    node.text === 'current_identity'));
+                (w.credVars.has(name) ||
+                    (name === 'current_user' && currentUserIsProxy(w)) ||
+                    name === 'current_identity'));
+        }
         case 'attribute': {
             const text = node.compactText;
             if (/^request\.authorization\b/.test(text))
@@ -2070,7 +2073,7 @@ function readsToken(node, w, depth = 0) {
         return false;
     switch (node.type) {
         case 'identifier':
-            return w.tokenVars.has(node.text) || TOKEN_NAME.test(node.text);
+            return w.tokenVars.has(node.compactText) || TOKEN_NAME.test(node.compactText);
         // `"Authorization" in request.headers`, `not token`, `scheme == "Bearer"`: a boolean, not the token.
         case 'comparison_operator':
         case 'not_operator':
