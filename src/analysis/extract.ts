@@ -237,7 +237,7 @@ function convert(node: SyntaxNode, depth: number): Expr {
     case 'expression_list':
       return {
         k: 'seq',
-        items: node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => toExpr(c, d)),
+        items: itemsOf(node, d),
         line: ln,
       };
     case 'dictionary': {
@@ -259,7 +259,7 @@ function convert(node: SyntaxNode, depth: number): Expr {
       return { k: 'dict', entries, line: ln };
     }
     case 'parenthesized_expression': {
-      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      const inner = firstCode(node.namedChildren);
       return inner ? toExpr(inner, d) : { k: 'other', text: clip(node.text), line: ln };
     }
     default:
@@ -392,6 +392,58 @@ interface WalkContext {
   conditional: boolean;
 }
 
+// Regular expressions the walks test, made once (a literal in a function makes a new object at every test).
+/** `request.authorization` and what follows it. */
+const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
+/** Identity kept on `g` (`g.user`, `flask.g.token`…). */
+const G_IDENTITY =
+  /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/** An attribute of `current_user`. */
+const CURRENT_USER_ATTRIBUTE = /^current_user\./;
+/** `current_identity` (Flask-JWT). */
+const CURRENT_IDENTITY = /^current_identity\b/;
+/** Where a request carries parameters and cookies. */
+const REQUEST_PARAMS = /^request\.(cookies|args|values|form)$/;
+/** WSGI environ keys that carry a credential. */
+const AUTH_ENVIRON = /AUTH|TOKEN|REMOTE_USER/i;
+/** `request.headers.get`. */
+const REQUEST_HEADER_GET = /^request\.headers\.get$/;
+/** `request.cookies.get` and the like. */
+const REQUEST_PARAM_GET = /^request\.(cookies|args|values|form)\.get$/;
+/** Calls that return the caller's identity or claims. */
+const IDENTITY_GETTERS = /^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims)$/;
+/** `request.authorization` or `request.headers`. */
+const REQUEST_AUTH_OR_HEADERS = /^request\.(authorization|headers)$/;
+/** Where a request carries headers, cookies and parameters. */
+const REQUEST_INPUTS = /^request\.(headers|cookies|args|values|form)$/;
+/** `request.headers.get` and the like. */
+const REQUEST_INPUT_GET = /^request\.(headers|cookies|args|values|form)\.get$/;
+/** Calls whose result is not the token they are given (`len(token)`, `mask(token)`). */
+const NOT_THE_TOKEN =
+  /^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i;
+/** `jwt.decode` or a bare `decode`. */
+const JWT_DECODE = /(^|\.)jwt\.decode$|^decode$/;
+
+/** The first of `nodes` that is not a comment (comments are named nodes and sit anywhere). */
+function firstCode(nodes: readonly SyntaxNode[] | undefined): SyntaxNode | undefined {
+  if (nodes) for (const c of nodes) if (c.type !== 'comment') return c;
+  return undefined;
+}
+
+/** `nodes` without comments. */
+function codeOf(nodes: readonly SyntaxNode[]): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const c of nodes) if (c.type !== 'comment') out.push(c);
+  return out;
+}
+
+/** The items of a tuple, set or expression list, comments left out. */
+function itemsOf(node: SyntaxNode, depth: number): Expr[] {
+  const items: Expr[] = [];
+  for (const c of node.namedChildren) if (c.type !== 'comment') items.push(toExpr(c, depth));
+  return items;
+}
+
 /** Names a `for` target binds: `bp`, or nested tuples (`for bp, prefix in …`); undefined for anything else. */
 function loopTarget(node: SyntaxNode): LoopTarget | undefined {
   if (node.type === 'identifier') return node.text;
@@ -405,7 +457,7 @@ function loopTarget(node: SyntaxNode): LoopTarget | undefined {
     return parts;
   }
   if (node.type === 'parenthesized_expression') {
-    const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+    const inner = firstCode(node.namedChildren);
     return inner ? loopTarget(inner) : undefined;
   }
   return undefined;
@@ -717,14 +769,9 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
     }
     case 'attribute': {
       const text = node.compactText;
-      if (/^request\.authorization\b/.test(text)) return raw;
-      if (
-        /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(
-          text,
-        )
-      )
-        return derived;
-      if ((/^current_user\./.test(text) && currentUserIsProxy(w)) || /^current_identity\b/.test(text))
+      if (REQUEST_AUTHORIZATION.test(text)) return raw;
+      if (G_IDENTITY.test(text)) return derived;
+      if ((CURRENT_USER_ATTRIBUTE.test(text) && currentUserIsProxy(w)) || CURRENT_IDENTITY.test(text))
         return derived;
       break;
     }
@@ -734,27 +781,22 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const vt = value?.compactText ?? '';
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
-      if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
-        return raw;
+      if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return raw;
       if (vt === 'session' && kv !== undefined) return derived;
-      if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv)) return raw;
+      if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv)) return raw;
       break;
     }
     case 'call': {
       const fnNode = node.childForFieldName('function');
       const ft = fnNode?.compactText ?? '';
       const args = node.childForFieldName('arguments');
-      const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+      const first = firstCode(args?.namedChildren) ?? null;
       const fv = first ? stringValue(first) : undefined;
-      if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
-      if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
-        return raw;
+      if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
+      if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return raw;
       if (ft === 'session.get') return derived;
       const callee = lastName(node);
-      if (
-        /^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims)$/.test(callee) ||
-        (callee === 'current_user' && currentUserIsProxy(w))
-      )
+      if (IDENTITY_GETTERS.test(callee) || (callee === 'current_user' && currentUserIsProxy(w)))
         return derived;
       break;
     }
@@ -764,8 +806,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const lv = left ? stringValue(left) : undefined;
       const rt = right?.compactText ?? '';
       if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return raw;
-      if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
-        return raw;
+      if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv)) return raw;
       if (lv !== undefined && rt === 'session') return derived;
       break;
     }
@@ -829,7 +870,10 @@ function isRawCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     case 'parenthesized_expression':
     case 'conditional_expression':
     case 'boolean_operator':
-      return node.namedChildren.some((c) => !!c && c.type !== 'comment' && isRawCredential(c, w, depth + 1));
+      for (const c of node.namedChildren) {
+        if (c.type !== 'comment' && isRawCredential(c, w, depth + 1)) return true;
+      }
+      return false;
     case 'subscript': {
       const value = node.childForFieldName('value');
       if (value && isRawCredential(value, w, depth + 1)) return true;
@@ -840,7 +884,7 @@ function isRawCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
       if (obj && RESHAPING_METHOD.test(lastName(fn)) && isRawCredential(obj, w, depth + 1)) return true;
       if (/^(str|bytes)$/.test(fn?.text ?? '')) {
-        const arg = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+        const arg = firstCode(node.childForFieldName('arguments')?.namedChildren);
         if (arg && isRawCredential(arg, w, depth + 1)) return true;
       }
       break;
@@ -862,7 +906,7 @@ const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|t
 
 /** A comparison that only tests presence or the scheme word: `token is None`, `scheme != 'Bearer'`, `len(t) < 8`. */
 function isPresenceComparison(node: SyntaxNode): boolean {
-  const operands = node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+  const operands = codeOf(node.namedChildren);
   const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
   if (operands.length !== 2 || ops.length !== 1) return false;
   const [a, b] = operands as [SyntaxNode, SyntaxNode];
@@ -947,7 +991,7 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
     if (n.type === 'call') {
       const fn = n.childForFieldName('function');
       const args = n.childForFieldName('arguments');
-      const an = args?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment') ?? [];
+      const an = args ? codeOf(args.namedChildren) : [];
       const objText = fn?.type === 'attribute' ? (fn.childForFieldName('object')?.text ?? '') : '';
       if (lastName(fn) === 'startswith' && /request\.(path|url|full_path)/.test(objText)) {
         for (const a of an) prefixes.push(...literalStrings(a, w));
@@ -1006,7 +1050,7 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
 function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard[] {
   if (depth > 20) return [{ kind: 'other' }];
   if (cond.type === 'parenthesized_expression') {
-    const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+    const inner = firstCode(cond.namedChildren);
     if (inner) return conditionGuards(inner, negated, w, depth + 1);
   }
   if (cond.type === 'not_operator') {
@@ -1036,7 +1080,7 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       return arg ? classifyCondition(arg, !negated, w, depth + 1) : { kind: 'other' };
     }
     case 'parenthesized_expression': {
-      const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+      const inner = firstCode(cond.namedChildren);
       return inner ? classifyCondition(inner, negated, w, depth + 1) : { kind: 'other' };
     }
     case 'boolean_operator': {
@@ -1174,12 +1218,12 @@ function callArgs(call: SyntaxNode): SyntaxNode[] {
 }
 
 function isReturnOfNothing(stmt: SyntaxNode): boolean {
-  const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+  const value = firstCode(stmt.namedChildren);
   return !value || value.type === 'none';
 }
 
 function isRejectingReturn(stmt: SyntaxNode): boolean {
-  const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+  const value = firstCode(stmt.namedChildren);
   if (!value) return false;
   if (mentionsAuthStatus(value)) return true;
   const callNode = value.type === 'call' ? value : undefined;
@@ -1192,7 +1236,7 @@ function isRejectingReturn(stmt: SyntaxNode): boolean {
 }
 
 function isRejectingRaise(stmt: SyntaxNode): boolean {
-  const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+  const value = firstCode(stmt.namedChildren);
   if (!value) return true; // re-raise inside a handler
   if (mentionsAuthStatus(value)) return true;
   const name = value.type === 'call' ? lastName(value) : lastName(value.type === 'attribute' ? value : value);
@@ -1293,7 +1337,7 @@ function isWhitespaceSplit(node: SyntaxNode): boolean {
   const fn = node.childForFieldName('function');
   const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
   if (!/^(split|rsplit|partition)$/.test(method)) return false;
-  const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const first = firstCode(node.childForFieldName('arguments')?.namedChildren);
   if (!first || first.type === 'none' || first.type === 'keyword_argument') return method !== 'partition';
   const sep = stringValue(first);
   return !!sep && sep.trim() === '';
@@ -1312,7 +1356,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       return false;
     case 'attribute': {
       const text = node.compactText;
-      if (/^request\.(authorization|headers)$/.test(text)) return true;
+      if (REQUEST_AUTH_OR_HEADERS.test(text)) return true;
       // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
       if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? '')) return true;
       return false;
@@ -1322,8 +1366,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const value = valueNode?.compactText ?? '';
       const key = node.childForFieldName('subscript');
       const kv = key ? stringValue(key) : undefined;
-      if (/^request\.(headers|cookies|args|values|form)$/.test(value) && kv !== undefined)
-        return namesToken(kv);
+      if (REQUEST_INPUTS.test(value) && kv !== undefined) return namesToken(kv);
       if (kv !== undefined && PLAIN_CLAIM.test(kv)) return false;
       // `auth.split(" ")[0]`, `parts[0]`: the scheme word.
       if (
@@ -1338,19 +1381,13 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     case 'call': {
       const fn = node.childForFieldName('function');
       const ft = fn?.compactText ?? '';
-      const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+      const first = firstCode(node.childForFieldName('arguments')?.namedChildren);
       const fv = first ? stringValue(first) : undefined;
-      if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft))
-        return fv !== undefined && namesToken(fv);
+      if (REQUEST_INPUT_GET.test(ft)) return fv !== undefined && namesToken(fv);
       if (TOKEN_PRODUCERS.test(lastName(fn ?? null))) return true;
       // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
-      if (
-        /^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i.test(
-          lastName(fn ?? null),
-        )
-      )
-        return false;
-      if (/(^|\.)jwt\.decode$|^decode$/.test(ft)) return true;
+      if (NOT_THE_TOKEN.test(lastName(fn ?? null))) return false;
+      if (JWT_DECODE.test(ft)) return true;
       if (fn?.type === 'attribute') {
         // `claims.get("sub")`: one plain claim. `auth.split(" ")[1]`, `token.strip()`: still the token.
         const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -1411,7 +1448,7 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
         : (node.childForFieldName('value')?.compactText ?? '');
     const keyNode =
       node.type === 'call'
-        ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment')
+        ? firstCode(node.childForFieldName('arguments')?.namedChildren)
         : node.childForFieldName('subscript');
     const key = keyNode ? stringValue(keyNode) : undefined;
     const ok =
@@ -1428,6 +1465,17 @@ function scanQueryTokenReads(node: SyntaxNode, w: FactWalk, depth: number): void
 /** The guards in force, as a list of their own (the shared empty list when there are none). */
 function guardsNow(w: FactWalk): Guard[] {
   return w.guards.length ? [...w.guards] : NONE;
+}
+
+/**
+ * Whether an argument of a call reads a credential. (A loop in a function of its own: a closure over `w` inside
+ * collectCalls would make every call of that walk allocate a context.)
+ */
+function anyArgumentReadsCredential(call: SyntaxNode, w: FactWalk): boolean {
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (a.type !== 'comment' && readsCredential(a, w)) return true;
+  }
+  return false;
 }
 
 function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
@@ -1453,9 +1501,7 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
       !callee.startsWith('request.') &&
       !logging &&
       !w.quiet &&
-      (node.childForFieldName('arguments')?.namedChildren ?? []).some(
-        (a) => !!a && a.type !== 'comment' && readsCredential(a, w),
-      )
+      anyArgumentReadsCredential(node, w)
     )
       noteCheck(node, w);
     const e = toExpr(node);
@@ -1549,7 +1595,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       collectFromExpression(node, w);
       if (isRejectingReturn(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
       else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
-      const value = node.namedChildren.find((c) => c && c.type !== 'comment');
+      const value = firstCode(node.namedChildren);
       if (value) {
         if (readsCredential(value, w, 0, 'derived')) w.facts.returnsCredential = true;
         collectReturnSources(value, w, 0);
@@ -1621,7 +1667,7 @@ function notePresenceReads(node: SyntaxNode, w: FactWalk, depth: number): void {
     return;
   }
   if (node.type === 'conditional_expression') {
-    const [body, cond, alt] = node.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+    const [body, cond, alt] = codeOf(node.namedChildren);
     if (body && cond) {
       const held = conditionGuards(cond, false, w);
       w.guards.push(...held);
