@@ -1001,7 +1001,7 @@ function convert(node, depth) {
         case 'expression_list':
             return {
                 k: 'seq',
-                items: node.namedChildren.filter((c) => c && c.type !== 'comment').map((c) => toExpr(c, d)),
+                items: itemsOf(node, d),
                 line: ln,
             };
         case 'dictionary': {
@@ -1024,7 +1024,7 @@ function convert(node, depth) {
             return { k: 'dict', entries, line: ln };
         }
         case 'parenthesized_expression': {
-            const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+            const inner = firstCode(node.namedChildren);
             return inner ? toExpr(inner, d) : { k: 'other', text: clip(node.text), line: ln };
         }
         default:
@@ -1154,6 +1154,59 @@ function targetNames(target) {
     }
     return [];
 }
+// Regular expressions the walks test, made once (a literal in a function makes a new object at every test).
+/** `request.authorization` and what follows it. */
+const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
+/** Identity kept on `g` (`g.user`, `flask.g.token`…). */
+const G_IDENTITY = /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/** An attribute of `current_user`. */
+const CURRENT_USER_ATTRIBUTE = /^current_user\./;
+/** `current_identity` (Flask-JWT). */
+const CURRENT_IDENTITY = /^current_identity\b/;
+/** Where a request carries parameters and cookies. */
+const REQUEST_PARAMS = /^request\.(cookies|args|values|form)$/;
+/** WSGI environ keys that carry a credential. */
+const AUTH_ENVIRON = /AUTH|TOKEN|REMOTE_USER/i;
+/** `request.headers.get`. */
+const REQUEST_HEADER_GET = /^request\.headers\.get$/;
+/** `request.cookies.get` and the like. */
+const REQUEST_PARAM_GET = /^request\.(cookies|args|values|form)\.get$/;
+/** Calls that return the caller's identity or claims. */
+const IDENTITY_GETTERS = /^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims)$/;
+/** `request.authorization` or `request.headers`. */
+const REQUEST_AUTH_OR_HEADERS = /^request\.(authorization|headers)$/;
+/** Where a request carries headers, cookies and parameters. */
+const REQUEST_INPUTS = /^request\.(headers|cookies|args|values|form)$/;
+/** `request.headers.get` and the like. */
+const REQUEST_INPUT_GET = /^request\.(headers|cookies|args|values|form)\.get$/;
+/** Calls whose result is not the token they are given (`len(token)`, `mask(token)`). */
+const NOT_THE_TOKEN = /^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i;
+/** `jwt.decode` or a bare `decode`. */
+const JWT_DECODE = /(^|\.)jwt\.decode$|^decode$/;
+/** The first of `nodes` that is not a comment (comments are named nodes and sit anywhere). */
+function firstCode(nodes) {
+    if (nodes)
+        for (const c of nodes)
+            if (c.type !== 'comment')
+                return c;
+    return undefined;
+}
+/** `nodes` without comments. */
+function codeOf(nodes) {
+    const out = [];
+    for (const c of nodes)
+        if (c.type !== 'comment')
+            out.push(c);
+    return out;
+}
+/** The items of a tuple, set or expression list, comments left out. */
+function itemsOf(node, depth) {
+    const items = [];
+    for (const c of node.namedChildren)
+        if (c.type !== 'comment')
+            items.push(toExpr(c, depth));
+    return items;
+}
 /** Names a `for` target binds: `bp`, or nested tuples (`for bp, prefix in …`); undefined for anything else. */
 function loopTarget(node) {
     if (node.type === 'identifier')
@@ -1169,7 +1222,7 @@ function loopTarget(node) {
         return parts;
     }
     if (node.type === 'parenthesized_expression') {
-        const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+        const inner = firstCode(node.namedChildren);
         return inner ? loopTarget(inner) : undefined;
     }
     return undefined;
@@ -1466,11 +1519,11 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         }
         case 'attribute': {
             const text = node.compactText;
-            if (/^request\.authorization\b/.test(text))
+            if (REQUEST_AUTHORIZATION.test(text))
                 return raw;
-            if (/^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i.test(text))
+            if (G_IDENTITY.test(text))
                 return derived;
-            if ((/^current_user\./.test(text) && currentUserIsProxy(w)) || /^current_identity\b/.test(text))
+            if ((CURRENT_USER_ATTRIBUTE.test(text) && currentUserIsProxy(w)) || CURRENT_IDENTITY.test(text))
                 return derived;
             break;
         }
@@ -1481,11 +1534,11 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             const kv = key ? stringValue(key) : undefined;
             if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv))
                 return raw;
-            if (/^request\.(cookies|args|values|form)$/.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
+            if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
                 return raw;
             if (vt === 'session' && kv !== undefined)
                 return derived;
-            if (vt === 'request.environ' && kv !== undefined && /AUTH|TOKEN|REMOTE_USER/i.test(kv))
+            if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv))
                 return raw;
             break;
         }
@@ -1493,17 +1546,16 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             const fnNode = node.childForFieldName('function');
             const ft = fnNode?.compactText ?? '';
             const args = node.childForFieldName('arguments');
-            const first = args?.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+            const first = firstCode(args?.namedChildren) ?? null;
             const fv = first ? stringValue(first) : undefined;
-            if (/^request\.headers\.get$/.test(ft) && fv !== undefined && AUTH_HEADER.test(fv))
+            if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv))
                 return raw;
-            if (/^request\.(cookies|args|values|form)\.get$/.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
+            if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
                 return raw;
             if (ft === 'session.get')
                 return derived;
             const callee = lastName(node);
-            if (/^(get_jwt_identity|get_jwt|get_raw_jwt|get_current_user|get_jwt_claims)$/.test(callee) ||
-                (callee === 'current_user' && currentUserIsProxy(w)))
+            if (IDENTITY_GETTERS.test(callee) || (callee === 'current_user' && currentUserIsProxy(w)))
                 return derived;
             break;
         }
@@ -1514,7 +1566,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             const rt = right?.compactText ?? '';
             if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv))
                 return raw;
-            if (lv !== undefined && /^request\.(cookies|args|values|form)$/.test(rt) && AUTH_PARAM.test(lv))
+            if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv))
                 return raw;
             if (lv !== undefined && rt === 'session')
                 return derived;
@@ -1582,7 +1634,11 @@ function isRawCredential(node, w, depth = 0) {
         case 'parenthesized_expression':
         case 'conditional_expression':
         case 'boolean_operator':
-            return node.namedChildren.some((c) => !!c && c.type !== 'comment' && isRawCredential(c, w, depth + 1));
+            for (const c of node.namedChildren) {
+                if (c.type !== 'comment' && isRawCredential(c, w, depth + 1))
+                    return true;
+            }
+            return false;
         case 'subscript': {
             const value = node.childForFieldName('value');
             if (value && isRawCredential(value, w, depth + 1))
@@ -1595,7 +1651,7 @@ function isRawCredential(node, w, depth = 0) {
             if (obj && RESHAPING_METHOD.test(lastName(fn)) && isRawCredential(obj, w, depth + 1))
                 return true;
             if (/^(str|bytes)$/.test(fn?.text ?? '')) {
-                const arg = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+                const arg = firstCode(node.childForFieldName('arguments')?.namedChildren);
                 if (arg && isRawCredential(arg, w, depth + 1))
                     return true;
             }
@@ -1613,7 +1669,7 @@ const NON_CHECKING_CALL = /^(len|str|bytes|bool|int|float|repr|type|id|hash|isin
 const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|textwrap|logging|warnings)\./;
 /** A comparison that only tests presence or the scheme word: `token is None`, `scheme != 'Bearer'`, `len(t) < 8`. */
 function isPresenceComparison(node) {
-    const operands = node.namedChildren.filter((c) => !!c && c.type !== 'comment');
+    const operands = codeOf(node.namedChildren);
     const ops = node.children.filter((c) => c && !c.isNamed).map((c) => c.type);
     if (operands.length !== 2 || ops.length !== 1)
         return false;
@@ -1700,7 +1756,7 @@ function allowGuard(cond, negated, w) {
         if (n.type === 'call') {
             const fn = n.childForFieldName('function');
             const args = n.childForFieldName('arguments');
-            const an = args?.namedChildren.filter((c) => !!c && c.type !== 'comment') ?? [];
+            const an = args ? codeOf(args.namedChildren) : [];
             const objText = fn?.type === 'attribute' ? (fn.childForFieldName('object')?.text ?? '') : '';
             if (lastName(fn) === 'startswith' && /request\.(path|url|full_path)/.test(objText)) {
                 for (const a of an)
@@ -1768,7 +1824,7 @@ function conditionGuards(cond, negated, w, depth = 0) {
     if (depth > 20)
         return [{ kind: 'other' }];
     if (cond.type === 'parenthesized_expression') {
-        const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+        const inner = firstCode(cond.namedChildren);
         if (inner)
             return conditionGuards(inner, negated, w, depth + 1);
     }
@@ -1800,7 +1856,7 @@ function classifyCondition(cond, negated, w, depth = 0) {
             return arg ? classifyCondition(arg, !negated, w, depth + 1) : { kind: 'other' };
         }
         case 'parenthesized_expression': {
-            const inner = cond.namedChildren.find((c) => c && c.type !== 'comment');
+            const inner = firstCode(cond.namedChildren);
             return inner ? classifyCondition(inner, negated, w, depth + 1) : { kind: 'other' };
         }
         case 'boolean_operator': {
@@ -1930,11 +1986,11 @@ function callArgs(call) {
     return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => !!c && c.type !== 'comment');
 }
 function isReturnOfNothing(stmt) {
-    const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+    const value = firstCode(stmt.namedChildren);
     return !value || value.type === 'none';
 }
 function isRejectingReturn(stmt) {
-    const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+    const value = firstCode(stmt.namedChildren);
     if (!value)
         return false;
     if (mentionsAuthStatus(value))
@@ -1950,7 +2006,7 @@ function isRejectingReturn(stmt) {
     return false;
 }
 function isRejectingRaise(stmt) {
-    const value = stmt.namedChildren.find((c) => c && c.type !== 'comment');
+    const value = firstCode(stmt.namedChildren);
     if (!value)
         return true; // re-raise inside a handler
     if (mentionsAuthStatus(value))
@@ -2059,7 +2115,7 @@ function isWhitespaceSplit(node) {
     const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
     if (!/^(split|rsplit|partition)$/.test(method))
         return false;
-    const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+    const first = firstCode(node.childForFieldName('arguments')?.namedChildren);
     if (!first || first.type === 'none' || first.type === 'keyword_argument')
         return method !== 'partition';
     const sep = stringValue(first);
@@ -2080,7 +2136,7 @@ function readsToken(node, w, depth = 0) {
             return false;
         case 'attribute': {
             const text = node.compactText;
-            if (/^request\.(authorization|headers)$/.test(text))
+            if (REQUEST_AUTH_OR_HEADERS.test(text))
                 return true;
             // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
             if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? ''))
@@ -2092,7 +2148,7 @@ function readsToken(node, w, depth = 0) {
             const value = valueNode?.compactText ?? '';
             const key = node.childForFieldName('subscript');
             const kv = key ? stringValue(key) : undefined;
-            if (/^request\.(headers|cookies|args|values|form)$/.test(value) && kv !== undefined)
+            if (REQUEST_INPUTS.test(value) && kv !== undefined)
                 return namesToken(kv);
             if (kv !== undefined && PLAIN_CLAIM.test(kv))
                 return false;
@@ -2107,16 +2163,16 @@ function readsToken(node, w, depth = 0) {
         case 'call': {
             const fn = node.childForFieldName('function');
             const ft = fn?.compactText ?? '';
-            const first = node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+            const first = firstCode(node.childForFieldName('arguments')?.namedChildren);
             const fv = first ? stringValue(first) : undefined;
-            if (/^request\.(headers|cookies|args|values|form)\.get$/.test(ft))
+            if (REQUEST_INPUT_GET.test(ft))
                 return fv !== undefined && namesToken(fv);
             if (TOKEN_PRODUCERS.test(lastName(fn ?? null)))
                 return true;
             // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
-            if (/^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i.test(lastName(fn ?? null)))
+            if (NOT_THE_TOKEN.test(lastName(fn ?? null)))
                 return false;
-            if (/(^|\.)jwt\.decode$|^decode$/.test(ft))
+            if (JWT_DECODE.test(ft))
                 return true;
             if (fn?.type === 'attribute') {
                 // `claims.get("sub")`: one plain claim. `auth.split(" ")[1]`, `token.strip()`: still the token.
@@ -2183,7 +2239,7 @@ function scanQueryTokenReads(node, w, depth) {
             ? (node.childForFieldName('function')?.compactText ?? '')
             : (node.childForFieldName('value')?.compactText ?? '');
         const keyNode = node.type === 'call'
-            ? node.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment')
+            ? firstCode(node.childForFieldName('arguments')?.namedChildren)
             : node.childForFieldName('subscript');
         const key = keyNode ? stringValue(keyNode) : undefined;
         const ok = node.type === 'call'
@@ -2199,6 +2255,17 @@ function scanQueryTokenReads(node, w, depth) {
 /** The guards in force, as a list of their own (the shared empty list when there are none). */
 function guardsNow(w) {
     return w.guards.length ? [...w.guards] : NONE;
+}
+/**
+ * Whether an argument of a call reads a credential. (A loop in a function of its own: a closure over `w` inside
+ * collectCalls would make every call of that walk allocate a context.)
+ */
+function anyArgumentReadsCredential(call, w) {
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+        if (a.type !== 'comment' && readsCredential(a, w))
+            return true;
+    }
+    return false;
 }
 function collectCalls(node, w, depth) {
     if (depth > 40)
@@ -2221,7 +2288,7 @@ function collectCalls(node, w, depth) {
             !callee.startsWith('request.') &&
             !logging &&
             !w.quiet &&
-            (node.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && a.type !== 'comment' && readsCredential(a, w)))
+            anyArgumentReadsCredential(node, w))
             noteCheck(node, w);
         const e = toExpr(node);
         if (e.k === 'call') {
@@ -2334,7 +2401,7 @@ function walkFacts(node, w) {
                 w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
             else if (isReturnOfNothing(node))
                 w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
-            const value = node.namedChildren.find((c) => c && c.type !== 'comment');
+            const value = firstCode(node.namedChildren);
             if (value) {
                 if (readsCredential(value, w, 0, 'derived'))
                     w.facts.returnsCredential = true;
@@ -2418,7 +2485,7 @@ function notePresenceReads(node, w, depth) {
         return;
     }
     if (node.type === 'conditional_expression') {
-        const [body, cond, alt] = node.namedChildren.filter((c) => !!c && c.type !== 'comment');
+        const [body, cond, alt] = codeOf(node.namedChildren);
         if (body && cond) {
             const held = conditionGuards(cond, false, w);
             w.guards.push(...held);
