@@ -62,6 +62,12 @@ export function canonical(qn: string): string {
   return qn.slice(0, first) + qn.slice(last);
 }
 
+/** Whether any value is known (a function expression here would be made anew at every question). */
+function anyKnown(values: readonly Value[]): boolean {
+  for (const v of values) if (v.t !== 'unknown') return true;
+  return false;
+}
+
 export function exprText(e: Expr, depth = 0): string {
   if (depth > 12) return '…';
   switch (e.k) {
@@ -69,12 +75,15 @@ export function exprText(e: Expr, depth = 0): string {
       return e.id;
     case 'attr':
       return `${exprText(e.obj, depth + 1)}.${e.attr}`;
+    // The callbacks below capture `d`, declared in their own block: capturing the parameter would make every
+    // call of this function allocate a context, not only those that reach a callback.
     case 'call': {
+      const d = depth + 1;
       const args = [
-        ...e.args.map((a) => exprText(a, depth + 1)),
-        ...Object.entries(e.kw).map(([k, v]) => `${k}=${exprText(v, depth + 1)}`),
+        ...e.args.map((a) => exprText(a, d)),
+        ...Object.entries(e.kw).map(([k, v]) => `${k}=${exprText(v, d)}`),
       ];
-      return `${exprText(e.fn, depth + 1)}(${args.join(', ')})`;
+      return `${exprText(e.fn, d)}(${args.join(', ')})`;
     }
     case 'subscript':
       return `${exprText(e.obj, depth + 1)}[${exprText(e.index, depth + 1)}]`;
@@ -84,12 +93,18 @@ export function exprText(e: Expr, depth = 0): string {
       return String(e.v);
     case 'const':
       return e.v === null ? 'None' : e.v ? 'True' : 'False';
-    case 'seq':
-      return `[${e.items.map((i) => exprText(i, depth + 1)).join(', ')}]`;
-    case 'dict':
-      return `{${e.entries.map((p) => `${exprText(p.key, depth + 1)}: ${exprText(p.value, depth + 1)}`).join(', ')}}`;
-    case 'concat':
-      return e.parts.map((p) => exprText(p, depth + 1)).join(' + ');
+    case 'seq': {
+      const d = depth + 1;
+      return `[${e.items.map((i) => exprText(i, d)).join(', ')}]`;
+    }
+    case 'dict': {
+      const d = depth + 1;
+      return `{${e.entries.map((p) => `${exprText(p.key, d)}: ${exprText(p.value, d)}`).join(', ')}}`;
+    }
+    case 'concat': {
+      const d = depth + 1;
+      return e.parts.map((p) => exprText(p, d)).join(' + ');
+    }
     case 'boolop':
       return `${exprText(e.left, depth + 1)} ${e.op} ${exprText(e.right, depth + 1)}`;
     case 'item':
@@ -518,7 +533,7 @@ export class Project {
           const mod = this.findModule(star);
           if (mod && mod !== s.module) {
             const found = this.lookupIn(name, mod.scope, depth + 1, seen);
-            if (found.length && found.some((v) => v.t !== 'unknown')) return found;
+            if (found.length && anyKnown(found)) return found;
           } else if (!mod) {
             if (star && isExternalCandidate(star)) return [{ t: 'ext', qn: `${star}.${name}` }];
           }
@@ -537,7 +552,7 @@ export class Project {
     const mod = this.findModule(module);
     if (mod) {
       const found = this.lookupIn(name, mod.scope, depth + 1, seen);
-      if (found.some((v) => v.t !== 'unknown')) return found;
+      if (anyKnown(found)) return found;
       if (sub) return [{ t: 'module', mod: sub }];
       return found;
     }
@@ -612,7 +627,7 @@ export class Project {
     switch (obj.t) {
       case 'module': {
         const found = this.lookupIn(attr, obj.mod.scope, depth + 1, seen);
-        if (found.some((v) => v.t !== 'unknown')) return found;
+        if (anyKnown(found)) return found;
         const sub = this.findModule(`${obj.mod.name}.${attr}`);
         return sub ? [{ t: 'module', mod: sub }] : found;
       }
