@@ -336,7 +336,7 @@ function decoratorsOf(node: SyntaxNode): Decorator[] {
   const out: Decorator[] = [];
   for (const c of node.parent.namedChildren) {
     if (c?.type !== 'decorator') continue;
-    const expr = c.namedChildren.find((x) => x && x.type !== 'comment') ?? null;
+    const expr = firstCode(c.namedChildren) ?? null;
     out.push({ expr: toExpr(expr), line: line(c) });
   }
   return out;
@@ -1212,9 +1212,8 @@ function identityStateTest(cond: SyntaxNode, w: FactWalk): boolean | undefined {
 }
 
 function callArgs(call: SyntaxNode): SyntaxNode[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
-    (c): c is SyntaxNode => !!c && c.type !== 'comment',
-  );
+  const args = call.childForFieldName('arguments');
+  return args ? codeOf(args.namedChildren) : [];
 }
 
 function isReturnOfNothing(stmt: SyntaxNode): boolean {

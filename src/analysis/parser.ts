@@ -579,27 +579,25 @@ export class SyntaxNode {
    * (its parts are quotes and text), the named children otherwise. The string's own text is still there to read.
    */
   get walkChildren(): readonly SyntaxNode[] {
-    if (this.type === 'string') {
-      const t = this.tree;
-      const interpolation = t.grammar.interpolation;
-      let c = t.first[this.id]!;
-      while (c >= 0 && t.type[c] !== interpolation) c = t.next[c]!;
-      if (c < 0) return NO_NODES;
-    }
-    return this.namedChildren;
+    return this.isPlainString ? NO_NODES : this.namedChildren;
   }
 
   /** The first of `walkChildren`, or null; with `nextNamedSibling`, a walk without a list per node. */
   get firstWalkChild(): SyntaxNode | null {
+    if (this.isPlainString) return null;
     const t = this.tree;
     let c = t.first[this.id]!;
-    if (this.type === 'string') {
-      let i = c;
-      while (i >= 0 && t.type[i] !== t.grammar.interpolation) i = t.next[i]!;
-      if (i < 0) return null;
-    }
     while (c >= 0 && !t.isNamed(c)) c = t.next[c]!;
     return c < 0 ? null : t.node(c);
+  }
+
+  /** A string literal without interpolations, told from the flat columns (its parts get no objects). */
+  private get isPlainString(): boolean {
+    if (this.type !== 'string') return false;
+    const t = this.tree;
+    let c = t.first[this.id]!;
+    while (c >= 0 && t.type[c] !== t.grammar.interpolation) c = t.next[c]!;
+    return c < 0;
   }
 
   /** The next named node under the same parent, or null. */

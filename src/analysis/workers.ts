@@ -106,9 +106,9 @@ export function threadsFor(chars: number, requested?: number): number {
 /**
  * Worker threads started early, while the files are still being read and filtered, so that they are ready to
  * parse when the first batch is known (a thread, the wasm runtime and the grammar take about 50 ms of CPU, and
- * longer while the other core is busy); a ParseStream takes them. `forChars` tells whether a tree this large so
- * far will have workers: as many as threadsFor would give it, less the calling thread. The filter may still keep
- * too little for workers to pay; those not taken are stopped by `close`.
+ * longer while the other core is busy); a ParseStream takes them. `workersFor` tells how many a tree this large
+ * so far will have: as many threads as threadsFor would give it, less the calling thread. The filter may still
+ * keep too little for workers to pay; those not taken are stopped by `close`.
  */
 export class WorkerPool {
   private readonly idle: PooledWorker[] = [];
