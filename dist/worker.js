@@ -508,31 +508,27 @@ class SyntaxNode {
      * (its parts are quotes and text), the named children otherwise. The string's own text is still there to read.
      */
     get walkChildren() {
-        if (this.type === 'string') {
-            const t = this.tree;
-            const interpolation = t.grammar.interpolation;
-            let c = t.first[this.id];
-            while (c >= 0 && t.type[c] !== interpolation)
-                c = t.next[c];
-            if (c < 0)
-                return NO_NODES;
-        }
-        return this.namedChildren;
+        return this.isPlainString ? NO_NODES : this.namedChildren;
     }
     /** The first of `walkChildren`, or null; with `nextNamedSibling`, a walk without a list per node. */
     get firstWalkChild() {
+        if (this.isPlainString)
+            return null;
         const t = this.tree;
         let c = t.first[this.id];
-        if (this.type === 'string') {
-            let i = c;
-            while (i >= 0 && t.type[i] !== t.grammar.interpolation)
-                i = t.next[i];
-            if (i < 0)
-                return null;
-        }
         while (c >= 0 && !t.isNamed(c))
             c = t.next[c];
         return c < 0 ? null : t.node(c);
+    }
+    /** A string literal without interpolations, told from the flat columns (its parts get no objects). */
+    get isPlainString() {
+        if (this.type !== 'string')
+            return false;
+        const t = this.tree;
+        let c = t.first[this.id];
+        while (c >= 0 && t.type[c] !== t.grammar.interpolation)
+            c = t.next[c];
+        return c < 0;
     }
     /** The next named node under the same parent, or null. */
     get nextNamedSibling() {
@@ -1106,7 +1102,7 @@ function decoratorsOf(node) {
     for (const c of node.parent.namedChildren) {
         if (c?.type !== 'decorator')
             continue;
-        const expr = c.namedChildren.find((x) => x && x.type !== 'comment') ?? null;
+        const expr = firstCode(c.namedChildren) ?? null;
         out.push({ expr: toExpr(expr), line: line(c) });
     }
     return out;
@@ -1983,7 +1979,8 @@ function identityStateTest(cond, w) {
     return name === 'is_authenticated' ? true : name === 'is_anonymous' ? false : undefined;
 }
 function callArgs(call) {
-    return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => !!c && c.type !== 'comment');
+    const args = call.childForFieldName('arguments');
+    return args ? codeOf(args.namedChildren) : [];
 }
 function isReturnOfNothing(stmt) {
     const value = firstCode(stmt.namedChildren);
@@ -2669,9 +2666,9 @@ function threadsFor(chars, requested) {
 /**
  * Worker threads started early, while the files are still being read and filtered, so that they are ready to
  * parse when the first batch is known (a thread, the wasm runtime and the grammar take about 50 ms of CPU, and
- * longer while the other core is busy); a ParseStream takes them. `forChars` tells whether a tree this large so
- * far will have workers: as many as threadsFor would give it, less the calling thread. The filter may still keep
- * too little for workers to pay; those not taken are stopped by `close`.
+ * longer while the other core is busy); a ParseStream takes them. `workersFor` tells how many a tree this large
+ * so far will have: as many threads as threadsFor would give it, less the calling thread. The filter may still
+ * keep too little for workers to pay; those not taken are stopped by `close`.
  */
 class WorkerPool {
     idle = [];
