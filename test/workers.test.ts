@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { syntheticCodeBase } from '../bench/synthetic.js';
-import { pythonParser } from '../src/analysis/parser.js';
+import { nodeNames, pythonParser } from '../src/analysis/parser.js';
 import {
   MAX_THREADS,
   ParseStream,
@@ -190,4 +190,38 @@ it('hands workers started early small batches first, and leaves the caller none 
     fresh.close();
     early.close();
   }
+});
+
+it('reads the trees workers parsed with the names they send, never loading a parser in the calling thread', async () => {
+  const files = syntheticCodeBase({ files: 60, seed: 9 });
+  const one = await extractAll(files, 1);
+  // A fresh copy of the modules: a calling thread that has not loaded a parser yet.
+  vi.resetModules();
+  const parser = await import('../src/analysis/parser.js');
+  const fresh = await import('../src/analysis/workers.js');
+  expect(parser.nodeNames()).toBeUndefined();
+  const pooled = await fresh.extractAll(files, 2, { pool: new fresh.WorkerPool(1) });
+  expect(pooled.workerProblems).toEqual([]);
+  pooled.results.forEach((result, i) => expect(lines(result)).toEqual(lines(one.results[i])));
+  expect(parser.parserStarted()).toBe(false);
+  expect(parser.nodeNames()).toBeUndefined();
+});
+
+it('refuses node names that differ from the ones the calling thread reads trees with', async () => {
+  await pythonParser();
+  const own = nodeNames()!;
+  expect(own.types).toContain('call');
+  vi.resetModules();
+  const parser = await import('../src/analysis/parser.js');
+  const copy = structuredClone(own);
+  expect(parser.adoptNodeNames(copy)).toBe(true);
+  expect(parser.adoptNodeNames(structuredClone(own))).toBe(true);
+  const renamed = structuredClone(own);
+  renamed.types[renamed.types.indexOf('call')] = 'invocation';
+  expect(parser.adoptNodeNames(renamed)).toBe(false);
+  const field = structuredClone(own);
+  field.fieldIds.set('function', own.fieldIds.get('function')! + 1);
+  expect(parser.adoptNodeNames(field)).toBe(false);
+  // The names taken first stay: the calling thread keeps reading trees with them.
+  expect(parser.adoptNodeNames(structuredClone(own))).toBe(true);
 });

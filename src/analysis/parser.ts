@@ -48,13 +48,21 @@ const CURSOR_FUNCTIONS = [
 /** tree-sitter's symbol for ERROR nodes (`ts_builtin_sym_error`, a 16-bit -1). */
 const ERROR_SYMBOL = 0xffff;
 
-/** What a flattened tree needs from the parser's language: type names, named-ness, field ids. */
-interface Grammar {
+/**
+ * What reading a flattened tree takes from the parser's language: type names, named-ness, field ids. Plain data:
+ * a thread that only reads trees other threads parsed takes it from them (`adoptNodeNames`) and never loads a
+ * parser of its own.
+ */
+export interface NodeNames {
   types: string[];
   named: Uint8Array;
   fieldIds: Map<string, number>;
   /** The type id of `interpolation` (an f-string's `{…}`). */
   interpolation: number;
+}
+
+/** This thread's loaded parser runtime: what flattening a tree takes. */
+interface Grammar {
   runtime: CursorRuntime;
   /** Int32 index of the runtime's transfer buffer, where the cursor's state lives between calls. */
   transfer: number;
@@ -445,7 +453,7 @@ class FlatTree {
   readonly nodes: (SyntaxNode | undefined)[];
 
   constructor(
-    readonly grammar: Grammar,
+    readonly names: NodeNames,
     readonly source: SourceText,
     flat: FlatData,
   ) {
@@ -469,12 +477,12 @@ class FlatTree {
 
   typeName(id: number): string {
     const typeId = this.type[id]!;
-    return typeId === ERROR_SYMBOL ? 'ERROR' : this.grammar.types[typeId] || 'ERROR';
+    return typeId === ERROR_SYMBOL ? 'ERROR' : this.names.types[typeId] || 'ERROR';
   }
 
   isNamed(id: number): boolean {
     const typeId = this.type[id]!;
-    return typeId === ERROR_SYMBOL || this.grammar.named[typeId] === 1;
+    return typeId === ERROR_SYMBOL || this.names.named[typeId] === 1;
   }
 }
 
@@ -596,7 +604,7 @@ export class SyntaxNode {
     if (this.type !== 'string') return false;
     const t = this.tree;
     let c = t.first[this.id]!;
-    while (c >= 0 && t.type[c] !== t.grammar.interpolation) c = t.next[c]!;
+    while (c >= 0 && t.type[c] !== t.names.interpolation) c = t.next[c]!;
     return c < 0;
   }
 
@@ -620,7 +628,7 @@ export class SyntaxNode {
 
   childForFieldName(name: string): SyntaxNode | null {
     const t = this.tree;
-    const field = t.grammar.fieldIds.get(name);
+    const field = t.names.fieldIds.get(name);
     if (field === undefined) return null;
     for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) if (t.field[c] === field) return t.node(c);
     return null;
@@ -628,7 +636,7 @@ export class SyntaxNode {
 
   childrenForFieldName(name: string): SyntaxNode[] {
     const t = this.tree;
-    const field = t.grammar.fieldIds.get(name);
+    const field = t.names.fieldIds.get(name);
     const out: SyntaxNode[] = [];
     if (field === undefined) return out;
     for (let c = t.first[this.id]!; c >= 0; c = t.next[c]!) if (t.field[c] === field) out.push(t.node(c));
@@ -637,15 +645,52 @@ export class SyntaxNode {
 }
 
 let grammar: Grammar | undefined;
+let names: NodeNames | undefined;
 
 function loadedGrammar(): Grammar {
   if (!grammar) throw new Error('the Python parser is not initialised');
   return grammar;
 }
 
+/** The node names of this thread's parser, once it is loaded (what a worker hands to the thread it parses for). */
+export function nodeNames(): NodeNames | undefined {
+  return grammar && names;
+}
+
+/**
+ * Take the node names of a parser loaded in another thread, so that this thread can read the trees it parsed.
+ * False when this thread already has names and they differ (a different grammar: its trees must not be read
+ * here); the names this thread has are kept.
+ */
+export function adoptNodeNames(other: NodeNames): boolean {
+  if (!names) {
+    names = other;
+    return true;
+  }
+  return sameNames(names, other);
+}
+
+function sameNames(a: NodeNames, b: NodeNames): boolean {
+  return (
+    a.interpolation === b.interpolation &&
+    a.types.length === b.types.length &&
+    a.types.every((t, i) => t === b.types[i]) &&
+    a.named.length === b.named.length &&
+    a.named.every((n, i) => n === b.named[i]) &&
+    a.fieldIds.size === b.fieldIds.size &&
+    [...a.fieldIds].every(([name, id]) => b.fieldIds.get(name) === id)
+  );
+}
+
+/** Whether this thread has started loading a parser of its own (threads that only read trees never do). */
+export function parserStarted(): boolean {
+  return loading !== undefined;
+}
+
 /** The root node of a flattened tree of `source`. */
 export function rootOf(flat: FlatData, source: string): SyntaxNode {
-  return new FlatTree(loadedGrammar(), new SourceText(source), flat).node(0);
+  if (!names) throw new Error('the Python parser is not initialised');
+  return new FlatTree(names, new SourceText(source), flat).node(0);
 }
 
 /** The root of `tree`, parsed from `source`, as a node of its flattened copy; `tree` may be freed after this. */
@@ -812,14 +857,14 @@ export function pythonParser(): Promise<PythonParser> {
     language.fields.forEach((name, id) => {
       if (name) fieldIds.set(name, id);
     });
-    grammar = {
+    const own: NodeNames = {
       types: language.types as string[],
       named,
       fieldIds,
       interpolation: language.idForNodeType('interpolation', true) ?? -1,
-      runtime: rt,
-      transfer: rt._ts_init() >> 2,
     };
+    if (!adoptNodeNames(own)) throw new Error('the grammar differs from the one worker threads parse with');
+    grammar = { runtime: rt, transfer: rt._ts_init() >> 2 };
     const parser = new ts.Parser();
     parser.setLanguage(language);
     const python: PythonParser = {

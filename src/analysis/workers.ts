@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { extractModule } from './extract.js';
 import type { ModuleIR } from './ir.js';
-import { type FlatData, flatten, pythonParser, rootOf } from './parser.js';
+import { type FlatData, type NodeNames, adoptNodeNames, flatten, pythonParser, rootOf } from './parser.js';
 
 type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
 
@@ -19,10 +19,14 @@ export interface ParseRequest {
   files: SourceText[];
 }
 
-/** One result per file of the batch, in order: the flattened tree, which the calling thread extracts. */
+/**
+ * One result per file of the batch, in order: the flattened tree, which the calling thread extracts. A worker's
+ * first reply also carries the names its trees are read with.
+ */
 export interface ParseReply {
   first: number;
   results: ParseResult[];
+  names?: NodeNames;
 }
 
 /** The flattened tree of a file, or why it could not be parsed. */
@@ -250,7 +254,8 @@ export function batchesOf(files: readonly SourceText[], rampUp: boolean): ParseR
  * The parsed trees of `files`, in order, for a caller that takes them one by one (`get`) and does more work with
  * each (groups.ts). `threads - 1` worker threads parse batches ahead of the caller, at most a few batches ahead
  * (the flat trees wait in memory); the caller parses a batch itself when it needs one no worker has taken. A
- * batch a worker could not finish (it failed or died) is parsed by the caller.
+ * batch a worker could not finish (it failed or died) is parsed by the caller. The caller reads the workers' trees
+ * with the node names they send, and loads a parser of its own only to parse a batch itself.
  */
 export class ParseStream {
   /** Why the workers asked for did not run, or not to the end; empty when they did. */
@@ -266,9 +271,10 @@ export class ParseStream {
   private next = 0;
   private position = 0;
   private readonly lookahead: number;
+  /** Loaded when this thread first parses a batch: a caller whose workers parse every batch never loads one. */
+  private parser: PythonParser | undefined;
 
   private constructor(
-    private readonly parser: PythonParser,
     files: readonly SourceText[],
     threads: number,
     private readonly callerParses: boolean,
@@ -302,7 +308,7 @@ export class ParseStream {
     threads: number,
     { callerParses = true, pool }: StreamOptions = {},
   ): Promise<ParseStream> {
-    return new ParseStream(await pythonParser(), files, threads, callerParses, pool);
+    return new ParseStream(files, threads, callerParses, pool);
   }
 
   /** The parsed tree of file `k`; each is given once. */
@@ -322,7 +328,12 @@ export class ParseStream {
       }
       const state = this.state[b];
       const mine = state === 'reserved' || (state === 'queued' && (this.callerParses || !this.running()));
-      if (mine) this.parseHere(b);
+      if (mine && !this.parser) {
+        // Workers may take the batch meanwhile: look again.
+        this.parser = await pythonParser();
+        continue;
+      }
+      if (mine) this.parseHere(b, this.parser!);
       else await new Promise<void>((resolve) => this.arrivals.set(b, resolve));
     }
   }
@@ -335,11 +346,11 @@ export class ParseStream {
     }
   }
 
-  private parseHere(b: number): void {
+  private parseHere(b: number, parser: PythonParser): void {
     const batch = this.batches[b]!;
     this.state[b] = 'taken';
     if (b === this.next) this.advance();
-    batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(this.parser, f.text)));
+    batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(parser, f.text)));
     this.state[b] = 'done';
   }
 
@@ -354,14 +365,6 @@ export class ParseStream {
   private start({ worker, failure }: PooledWorker): void {
     const w = { worker, inFlight: new Set<number>(), dead: false };
     this.workers.push(w);
-    worker.on('message', (reply: ParseReply) => {
-      const b = this.batchOf[reply.first]!;
-      w.inFlight.delete(b);
-      reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
-      this.state[b] = 'done';
-      this.wake(b);
-      this.handOut(w);
-    });
     const fail = (problem: string): void => {
       if (w.dead) return;
       w.dead = true;
@@ -374,6 +377,18 @@ export class ParseStream {
       }
       w.inFlight.clear();
     };
+    worker.on('message', (reply: ParseReply) => {
+      if (reply.names && !adoptNodeNames(reply.names)) {
+        fail('a worker thread parsed with a different grammar');
+        return;
+      }
+      const b = this.batchOf[reply.first]!;
+      w.inFlight.delete(b);
+      reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
+      this.state[b] = 'done';
+      this.wake(b);
+      this.handOut(w);
+    });
     worker.on('error', (err) => fail(workerFailed(err)));
     worker.on('exit', (code) => fail(workerStopped(code)));
     if (failure) fail(failure);
