@@ -376,7 +376,7 @@ function readTree(tree, source, tables) {
 }
 /** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
 class FlatTree {
-    grammar;
+    names;
     source;
     count;
     hasError;
@@ -390,8 +390,8 @@ class FlatTree {
     next;
     /** The nodes made so far, by id: sized once, since they are reached in any order. */
     nodes;
-    constructor(grammar, source, flat) {
-        this.grammar = grammar;
+    constructor(names, source, flat) {
+        this.names = names;
         this.source = source;
         const n = (this.count = flat.count);
         this.nodes = new Array(n).fill(undefined);
@@ -411,11 +411,11 @@ class FlatTree {
     }
     typeName(id) {
         const typeId = this.type[id];
-        return typeId === ERROR_SYMBOL ? 'ERROR' : this.grammar.types[typeId] || 'ERROR';
+        return typeId === ERROR_SYMBOL ? 'ERROR' : this.names.types[typeId] || 'ERROR';
     }
     isNamed(id) {
         const typeId = this.type[id];
-        return typeId === ERROR_SYMBOL || this.grammar.named[typeId] === 1;
+        return typeId === ERROR_SYMBOL || this.names.named[typeId] === 1;
     }
 }
 /** Not frozen: a frozen array is iterated slowly, and the type already forbids changing it. */
@@ -526,7 +526,7 @@ class SyntaxNode {
             return false;
         const t = this.tree;
         let c = t.first[this.id];
-        while (c >= 0 && t.type[c] !== t.grammar.interpolation)
+        while (c >= 0 && t.type[c] !== t.names.interpolation)
             c = t.next[c];
         return c < 0;
     }
@@ -550,7 +550,7 @@ class SyntaxNode {
     }
     childForFieldName(name) {
         const t = this.tree;
-        const field = t.grammar.fieldIds.get(name);
+        const field = t.names.fieldIds.get(name);
         if (field === undefined)
             return null;
         for (let c = t.first[this.id]; c >= 0; c = t.next[c])
@@ -560,7 +560,7 @@ class SyntaxNode {
     }
     childrenForFieldName(name) {
         const t = this.tree;
-        const field = t.grammar.fieldIds.get(name);
+        const field = t.names.fieldIds.get(name);
         const out = [];
         if (field === undefined)
             return out;
@@ -571,14 +571,46 @@ class SyntaxNode {
     }
 }
 let grammar;
+let names;
 function loadedGrammar() {
     if (!grammar)
         throw new Error('the Python parser is not initialised');
     return grammar;
 }
+/** The node names of this thread's parser, once it is loaded (what a worker hands to the thread it parses for). */
+function nodeNames() {
+    return grammar && names;
+}
+/**
+ * Take the node names of a parser loaded in another thread, so that this thread can read the trees it parsed.
+ * False when this thread already has names and they differ (a different grammar: its trees must not be read
+ * here); the names this thread has are kept.
+ */
+function parser_adoptNodeNames(other) {
+    if (!names) {
+        names = other;
+        return true;
+    }
+    return sameNames(names, other);
+}
+function sameNames(a, b) {
+    return (a.interpolation === b.interpolation &&
+        a.types.length === b.types.length &&
+        a.types.every((t, i) => t === b.types[i]) &&
+        a.named.length === b.named.length &&
+        a.named.every((n, i) => n === b.named[i]) &&
+        a.fieldIds.size === b.fieldIds.size &&
+        [...a.fieldIds].every(([name, id]) => b.fieldIds.get(name) === id));
+}
+/** Whether this thread has started loading a parser of its own (threads that only read trees never do). */
+function parserStarted() {
+    return loading !== undefined;
+}
 /** The root node of a flattened tree of `source`. */
 function parser_rootOf(flat, source) {
-    return new FlatTree(loadedGrammar(), new SourceText(source), flat).node(0);
+    if (!names)
+        throw new Error('the Python parser is not initialised');
+    return new FlatTree(names, new SourceText(source), flat).node(0);
 }
 /** The root of `tree`, parsed from `source`, as a node of its flattened copy; `tree` may be freed after this. */
 function syntaxRoot(tree, source) {
@@ -735,14 +767,15 @@ function parser_pythonParser() {
             if (name)
                 fieldIds.set(name, id);
         });
-        grammar = {
+        const own = {
             types: language.types,
             named,
             fieldIds,
             interpolation: language.idForNodeType('interpolation', true) ?? -1,
-            runtime: rt,
-            transfer: rt._ts_init() >> 2,
         };
+        if (!parser_adoptNodeNames(own))
+            throw new Error('the grammar differs from the one worker threads parse with');
+        grammar = { runtime: rt, transfer: rt._ts_init() >> 2 };
         const parser = new ts.Parser();
         parser.setLanguage(language);
         const python = {
@@ -2775,10 +2808,10 @@ function batchesOf(files, rampUp) {
  * The parsed trees of `files`, in order, for a caller that takes them one by one (`get`) and does more work with
  * each (groups.ts). `threads - 1` worker threads parse batches ahead of the caller, at most a few batches ahead
  * (the flat trees wait in memory); the caller parses a batch itself when it needs one no worker has taken. A
- * batch a worker could not finish (it failed or died) is parsed by the caller.
+ * batch a worker could not finish (it failed or died) is parsed by the caller. The caller reads the workers' trees
+ * with the node names they send, and loads a parser of its own only to parse a batch itself.
  */
 class ParseStream {
-    parser;
     callerParses;
     /** Why the workers asked for did not run, or not to the end; empty when they did. */
     problems = [];
@@ -2793,8 +2826,9 @@ class ParseStream {
     next = 0;
     position = 0;
     lookahead;
-    constructor(parser, files, threads, callerParses, pool) {
-        this.parser = parser;
+    /** Loaded when this thread first parses a batch: a caller whose workers parse every batch never loads one. */
+    parser;
+    constructor(files, threads, callerParses, pool) {
         this.callerParses = callerParses;
         // Workers started early are running by now: they take the first (smaller) batches, the caller none.
         const early = Math.min(pool?.size ?? 0, threads - (callerParses ? 1 : 0));
@@ -2821,7 +2855,7 @@ class ParseStream {
         }
     }
     static async open(files, threads, { callerParses = true, pool } = {}) {
-        return new ParseStream(await pythonParser(), files, threads, callerParses, pool);
+        return new ParseStream(files, threads, callerParses, pool);
     }
     /** The parsed tree of file `k`; each is given once. */
     async get(k) {
@@ -2842,8 +2876,13 @@ class ParseStream {
             }
             const state = this.state[b];
             const mine = state === 'reserved' || (state === 'queued' && (this.callerParses || !this.running()));
+            if (mine && !this.parser) {
+                // Workers may take the batch meanwhile: look again.
+                this.parser = await pythonParser();
+                continue;
+            }
             if (mine)
-                this.parseHere(b);
+                this.parseHere(b, this.parser);
             else
                 await new Promise((resolve) => this.arrivals.set(b, resolve));
         }
@@ -2855,12 +2894,12 @@ class ParseStream {
             void w.worker.terminate();
         }
     }
-    parseHere(b) {
+    parseHere(b, parser) {
         const batch = this.batches[b];
         this.state[b] = 'taken';
         if (b === this.next)
             this.advance();
-        batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(this.parser, f.text)));
+        batch.files.forEach((f, i) => (this.results[batch.first + i] = parseFile(parser, f.text)));
         this.state[b] = 'done';
     }
     running() {
@@ -2873,14 +2912,6 @@ class ParseStream {
     start({ worker, failure }) {
         const w = { worker, inFlight: new Set(), dead: false };
         this.workers.push(w);
-        worker.on('message', (reply) => {
-            const b = this.batchOf[reply.first];
-            w.inFlight.delete(b);
-            reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
-            this.state[b] = 'done';
-            this.wake(b);
-            this.handOut(w);
-        });
         const fail = (problem) => {
             if (w.dead)
                 return;
@@ -2894,6 +2925,18 @@ class ParseStream {
             }
             w.inFlight.clear();
         };
+        worker.on('message', (reply) => {
+            if (reply.names && !adoptNodeNames(reply.names)) {
+                fail('a worker thread parsed with a different grammar');
+                return;
+            }
+            const b = this.batchOf[reply.first];
+            w.inFlight.delete(b);
+            reply.results.forEach((r, i) => (this.results[reply.first + i] = r));
+            this.state[b] = 'done';
+            this.wake(b);
+            this.handOut(w);
+        });
         worker.on('error', (err) => fail(workerFailed(err)));
         worker.on('exit', (code) => fail(workerStopped(code)));
         if (failure)
@@ -2923,19 +2966,25 @@ class ParseStream {
 ;// CONCATENATED MODULE: ./src/analysis/worker.ts
 // The entry of a parsing worker thread: each thread has its own parser (web-tree-sitter's runtime is per thread)
 // and hands back each file's flattened tree, whose buffer is transferred, not copied; the calling thread extracts
-// the module pictures.
+// the module pictures. The first reply carries the grammar's node names, so that the calling thread reads the
+// trees without loading a parser of its own.
 
 
 
 const port = external_node_worker_threads_namespaceObject.parentPort;
 if (port && external_node_worker_threads_namespaceObject.workerData === WORKER_MARKER) {
     const parser = parser_pythonParser();
+    let namesSent = false;
     port.on('message', (request) => {
         void parser.then((p) => {
             const reply = {
                 first: request.first,
                 results: request.files.map((f) => parseFile(p, f.text)),
             };
+            if (!namesSent) {
+                reply.names = nodeNames();
+                namesSent = true;
+            }
             const buffers = reply.results.flatMap((r) => 'flat' in r ? [r.flat.data.buffer] : []);
             port.postMessage(reply, buffers);
         }, (err) => {
