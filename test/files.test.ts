@@ -1,13 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import syncFs, {
-  type Dirent,
-  mkdirSync,
-  mkdtempSync,
-  promises as fsp,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import syncFs, { type Dirent, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -40,14 +32,14 @@ const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(c
 
 /** Make readdir report `name` as a regular file, as it was a moment before something else was put there. */
 function listAsRegularFile(name: string): void {
-  const { readdir } = fsp;
-  vi.spyOn(fsp, 'readdir').mockImplementation((async (path: string, options: never) => {
-    const entries = (await readdir(path, options)) as unknown as Dirent[];
+  const { readdirSync } = syncFs;
+  vi.spyOn(syncFs, 'readdirSync').mockImplementation(((path: string, options: never) => {
+    const entries = readdirSync(path, options) as unknown as Dirent[];
     for (const e of entries)
       if (e.name === name)
         Object.assign(e, { isSymbolicLink: () => false, isFIFO: () => false, isFile: () => true });
     return entries;
-  }) as typeof readdir);
+  }) as typeof readdirSync);
 }
 
 describe('collectSources: default excludes', () => {
@@ -93,7 +85,7 @@ describe('collectSources: default excludes', () => {
 
   it('does not descend into excluded directories at all', async () => {
     const root = tree({ 'app.py': '', 'node_modules/a/b/x.py': '', '.git/objects/x.py': '', 'gen/x.py': '' });
-    const readdir = vi.spyOn(fsp, 'readdir');
+    const readdir = vi.spyOn(syncFs, 'readdirSync');
     await collectSources(root, { exclude: ['gen'] });
     const listed = readdir.mock.calls.map((call) => String(call[0]));
     expect(listed).toEqual([root]);
@@ -253,14 +245,15 @@ describe('collectSources: file contents', () => {
 
   it('turns unreadable files and directories into notices', async () => {
     const root = tree({ 'app.py': '', 'locked.py': '', 'private/x.py': '' });
-    const { readdir } = fsp;
-    const { openSync } = syncFs;
+    const { openSync, readdirSync } = syncFs;
     vi.spyOn(syncFs, 'openSync').mockImplementation((path, ...rest) => {
       if (String(path).endsWith('locked.py')) throw errno('EACCES');
       return openSync(path, ...rest);
     });
-    vi.spyOn(fsp, 'readdir').mockImplementation(((path: string, options: never) =>
-      path.endsWith('private') ? Promise.reject(errno('EACCES')) : readdir(path, options)) as typeof readdir);
+    vi.spyOn(syncFs, 'readdirSync').mockImplementation(((path: string, options: never) => {
+      if (path.endsWith('private')) throw errno('EACCES');
+      return readdirSync(path, options);
+    }) as typeof readdirSync);
     expect(await collectSources(root)).toEqual({
       files: [{ path: 'app.py', text: '' }],
       notices: [
@@ -305,7 +298,9 @@ describe('collectSources: roots and order', () => {
 
   it('rejects an unreadable root directory with a usage error', async () => {
     const root = tree({ 'app.py': '' });
-    vi.spyOn(fsp, 'readdir').mockRejectedValue(errno('EACCES'));
+    vi.spyOn(syncFs, 'readdirSync').mockImplementation(() => {
+      throw errno('EACCES');
+    });
     await expect(collectSources(root)).rejects.toThrow(
       new UsageError(`path '${root}' cannot be read (EACCES).`),
     );

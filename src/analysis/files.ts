@@ -96,7 +96,7 @@ export async function collectSources(
   if (!rootStat.isDirectory()) throw new UsageError(`path '${root}' is neither a file nor a directory.`);
 
   const notices: Notice[] = [];
-  const paths = await walk(root, options, notices);
+  const paths = walk(root, options, notices);
   const read = paths.map((rel) => {
     try {
       const result = readSource(join(root, ...rel.split('/')), maxBytes);
@@ -126,8 +126,12 @@ async function statRoot(root: string): Promise<Stats> {
   }
 }
 
-/** Relative paths of the candidate files, sorted; iterative so that no directory depth can exhaust the stack. */
-async function walk(root: string, options: CollectOptions, notices: Notice[]): Promise<string[]> {
+/**
+ * Relative paths of the candidate files, sorted; iterative so that no directory depth can exhaust the stack.
+ * Directories are listed synchronously, as files are read: each listing through a promise waits on the thread
+ * pool (about 45 ms for the benchmark tree's 202 directories, against a few for the same synchronously).
+ */
+function walk(root: string, options: CollectOptions, notices: Notice[]): string[] {
   const useDefaults = options.defaultExcludes !== false;
   const isIncluded = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
   const excludes = [...(useDefaults ? DEFAULT_EXCLUDES : []), ...(options.exclude ?? [])];
@@ -140,7 +144,7 @@ async function walk(root: string, options: CollectOptions, notices: Notice[]): P
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(dir ? join(root, ...dir.split('/')) : root, { withFileTypes: true });
+      entries = syncFs.readdirSync(dir ? join(root, ...dir.split('/')) : root, { withFileTypes: true });
     } catch (err) {
       if (!dir) throw new UsageError(`path '${root}' cannot be read (${errorCode(err)}).`);
       notices.push({ file: dir, message: `skipped: directory cannot be read (${errorCode(err)}).` });
@@ -151,7 +155,7 @@ async function walk(root: string, options: CollectOptions, notices: Notice[]): P
     for (const entry of entries) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
-        if (await mayHoldSources(join(root, ...rel.split('/')), rel, isIncluded, isExcluded, isExcludedDir)) {
+        if (mayHoldSources(join(root, ...rel.split('/')), rel, isIncluded, isExcluded, isExcludedDir)) {
           notices.push({
             file: rel,
             message:
@@ -172,17 +176,17 @@ async function walk(root: string, options: CollectOptions, notices: Notice[]): P
  * Whether a skipped symlink deserves a notice: it would have been scanned as a file, or it points to a
  * directory that would have been descended. Only the target's metadata is looked at, never its content.
  */
-async function mayHoldSources(
+function mayHoldSources(
   abs: string,
   rel: string,
   isIncluded: (path: string) => boolean,
   isExcluded: (path: string) => boolean,
   isExcludedDir: (path: string) => boolean,
-): Promise<boolean> {
+): boolean {
   if (isIncluded(rel) && !isExcluded(rel)) return true;
   if (isExcludedDir(rel)) return false;
   try {
-    return (await fs.stat(abs)).isDirectory();
+    return syncFs.statSync(abs).isDirectory();
   } catch {
     return false;
   }
