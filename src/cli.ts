@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
-import { scan } from './main.js';
+import { scan } from './scan.js';
 import { renderJson } from './report/json.js';
 import { renderSummary } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../src/main.js';
+import { scan } from '../src/scan.js';
 
 const BASE_APP = [
   'from flask import Flask',

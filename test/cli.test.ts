@@ -192,6 +192,12 @@ describe('tokengate scan on a temporary app', () => {
     expect(readFileSync(join(ROOT, 'dist/cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(statSync(join(ROOT, 'dist/cli.js')).mode & 0o111).toBe(0o111);
   });
+
+  it("carries none of the action's GitHub client, which would only slow its start", () => {
+    const bundle = (name: string): string => readFileSync(join(ROOT, 'dist', name), 'utf8');
+    expect(bundle('index.js')).toContain('node_modules/@octokit/core/');
+    expect(bundle('cli.js')).not.toMatch(/node_modules\/(@octokit|@actions)\//);
+  });
 });
 
 describe('report formats and new-only counting', () => {

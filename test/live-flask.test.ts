@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { probeRoutes, type LiveResult } from '../src/live/probe.js';
-import { scan } from '../src/main.js';
+import { scan } from '../src/scan.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { RULES } from '../src/rules/index.js';
 import { type RunningApp, startFlaskApp } from './helpers/flask.js';
