@@ -1,4 +1,5 @@
 // npm run bench -- [DIR] [--files N] [--seed N] [--runs N] [--workers 1,2] [--no-bandit] [--live] [--live-routes 20,300]
+// (--help lists them)
 //
 // Measures the static scan against bare web-tree-sitter parsing of the same files, in the same run: without DIR
 // on a deterministic synthetic Flask code base (.bench/tree-<files>-<seed>/). The analysis is bundled with ncc
@@ -20,20 +21,61 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, '.bench');
 const buildDir = join(benchDir, 'build');
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    files: { type: 'string', default: '1500' },
-    seed: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '3' },
-    workers: { type: 'string', default: '1,2' },
-    'no-bandit': { type: 'boolean', default: false },
-    live: { type: 'boolean', default: false },
-    'live-routes': { type: 'string', default: '20,300' },
-  },
-});
-const runs = Math.max(1, Number(values.runs));
+const USAGE = `usage: npm run bench -- [DIR] [--files N] [--seed N] [--runs N] [--workers 1,2] [--no-bandit] [--live]
+                      [--live-routes 20,300]
+  DIR            measure this directory instead of the synthetic code base
+  --files N      files of the synthetic code base (default 1500)
+  --seed N       its seed (default 1)
+  --runs N       runs of each measurement; the median is reported (default 3)
+  --workers 1,2  worker counts to scan with (default 1,2)
+  --no-bandit    leave Bandit out
+  --live         measure live probing too
+  --live-routes  routes probed with the default limits and with them raised (default 20,300)`;
+
+/** One sentence and exit code 2, for arguments the user got wrong. */
+function usageError(message) {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      files: { type: 'string', default: '1500' },
+      seed: { type: 'string', default: '1' },
+      runs: { type: 'string', default: '3' },
+      workers: { type: 'string', default: '1,2' },
+      'no-bandit': { type: 'boolean', default: false },
+      live: { type: 'boolean', default: false },
+      'live-routes': { type: 'string', default: '20,300' },
+    },
+  });
+} catch (err) {
+  usageError(err.message.split('. ')[0].replace(/\.$/, '') + '.');
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const whole = (name, min) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) usageError(`--${name} must be a whole number of at least ${min}.`);
+  return n;
+};
+const runs = whole('runs', 1);
+whole('files', 1);
+whole('seed', 0);
 const workerCounts = values.workers.split(',').map((w) => w.trim());
+if (!workerCounts.every((w) => /^[1-9]\d*$/.test(w)))
+  usageError('--workers must be worker counts such as 1,2.');
+if (!values['live-routes'].split(',').every((n) => /^[1-9]\d*$/.test(n.trim())))
+  usageError('--live-routes must be route counts such as 20,300.');
+if (positionals.length > 1) usageError('give at most one directory.');
+if (positionals[0] && !existsSync(positionals[0])) usageError(`'${positionals[0]}' does not exist.`);
 
 await build();
 const tree = positionals[0] ? resolve(positionals[0]) : generated(Number(values.files), Number(values.seed));
