@@ -67,8 +67,8 @@ const whole = (name, min) => {
   return n;
 };
 const runs = whole('runs', 1);
-whole('files', 1);
-whole('seed', 0);
+const fileCount = whole('files', 1);
+const seed = whole('seed', 0);
 const workerCounts = values.workers.split(',').map((w) => w.trim());
 if (!workerCounts.every((w) => /^[1-9]\d*$/.test(w)))
   usageError('--workers must be worker counts such as 1,2.');
@@ -78,7 +78,7 @@ if (positionals.length > 1) usageError('give at most one directory.');
 if (positionals[0] && !existsSync(positionals[0])) usageError(`'${positionals[0]}' does not exist.`);
 
 await build();
-const tree = positionals[0] ? resolve(positionals[0]) : generated(Number(values.files), Number(values.seed));
+const tree = positionals[0] ? resolve(positionals[0]) : generated(fileCount, seed);
 
 const parse = repeat(
   () => measure(['parse', tree]),
@@ -107,7 +107,7 @@ const results = {
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: availableParallelism(),
-  tree: positionals[0] ? tree : { synthetic: true, files: Number(values.files), seed: Number(values.seed) },
+  tree: positionals[0] ? tree : { synthetic: true, files: fileCount, seed },
   files: parse.files,
   megabytes: round(mb, 2),
   runs,
