@@ -2876,15 +2876,13 @@ class ParseStream {
             }
             const state = this.state[b];
             const mine = state === 'reserved' || (state === 'queued' && (this.callerParses || !this.running()));
-            if (mine && !this.parser) {
-                // Workers may take the batch meanwhile: look again.
-                this.parser = await pythonParser();
-                continue;
-            }
-            if (mine)
-                this.parseHere(b, this.parser);
-            else
+            if (!mine)
                 await new Promise((resolve) => this.arrivals.set(b, resolve));
+            else if (this.parser)
+                this.parseHere(b, this.parser);
+            // Workers may take the batch while the parser loads: look again then.
+            else
+                this.parser = await pythonParser();
         }
     }
     /** Stop the workers. */
