@@ -112,6 +112,7 @@ export async function run(): Promise<void> {
               (c) => ({
                 id: c.id,
                 body: c.body,
+                user: c.user && { login: c.user.login, type: c.user.type },
               }),
             ),
           create: async (body) => {
@@ -120,6 +121,9 @@ export async function run(): Promise<void> {
           update: async (id, body) => {
             await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
           },
+          authenticatedUser: async () => (await octokit.rest.users.getAuthenticated()).data,
+          viewerLogin: async () =>
+            (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login,
         },
         renderComment(report, { pathPrefix: prefix, docsBase, notes: baselineNotes(report) }),
       );

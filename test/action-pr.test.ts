@@ -23,7 +23,10 @@ const TOKEN = 'ghs_tokengateTestToken0123456789';
 interface Comment {
   id: number;
   body: string;
+  user: { login: string; type: string };
 }
+/** What GitHub says a GITHUB_TOKEN (an installation token of the github-actions app) writes as. */
+const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
 const state = {
   comments: [] as Comment[],
   requests: [] as string[],
@@ -51,10 +54,19 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
   };
   if (state.forbid) return json(403, { message: 'Resource not accessible by integration' });
   const url = req.url ?? '';
+  // Like GitHub: an installation token may not read `GET /user`; GraphQL's viewer is its app's bot.
+  if (req.method === 'GET' && url === '/user')
+    return json(403, { message: 'Resource not accessible by integration' });
+  if (req.method === 'POST' && url === '/graphql' && text.includes('viewer'))
+    return json(200, { data: { viewer: { login: ACTIONS_BOT.login } } });
   if (req.method === 'GET' && url.startsWith('/repos/acme/shop/issues/7/comments'))
     return json(200, state.comments);
   if (req.method === 'POST' && url === '/repos/acme/shop/issues/7/comments') {
-    const comment = { id: 100 + state.comments.length, body: (JSON.parse(text) as { body: string }).body };
+    const comment = {
+      id: 100 + state.comments.length,
+      body: (JSON.parse(text) as { body: string }).body,
+      user: ACTIONS_BOT,
+    };
     state.comments.push(comment);
     return json(201, comment);
   }
@@ -247,6 +259,8 @@ describe('the bundled action on a pull request', () => {
     expect(second.outputs).toMatchObject({ gate: 'pass', findings: '1', 'new-findings': '0' });
     expect(state.requests).toEqual([
       'GET /repos/acme/shop/issues/7/comments',
+      'GET /user',
+      'POST /graphql',
       'PATCH /repos/acme/shop/issues/comments/100',
     ]);
     expect(state.comments).toHaveLength(1);
@@ -266,6 +280,39 @@ describe('the bundled action on a pull request', () => {
       expect(text.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
     }
     expect(state.authorizations.every((a) => a === `token ${TOKEN}` || a === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it("never edits another user's comment that carries the marker, and updates its own in place", async () => {
+    const { workspace, base } = repository();
+    const planted = {
+      id: 50,
+      body: '<!-- tokengate:report -->\nLooks fine to me, ship it.',
+      user: { login: 'mallory', type: 'User' },
+    };
+    state.comments.length = 0;
+    state.comments.push({ ...planted });
+    state.requests.length = 0;
+    const first = await runAction(workspace, base, { path: 'services/shop' });
+    expect(first.stdout).toContain('tokengate: pull-request comment created.');
+    expect(state.requests).toEqual([
+      'GET /repos/acme/shop/issues/7/comments',
+      'GET /user',
+      'POST /graphql',
+      'POST /repos/acme/shop/issues/7/comments',
+    ]);
+    expect(state.comments[0]).toEqual(planted);
+    expect(state.comments.map((c) => `${c.id} ${c.user.login}`)).toEqual([
+      '50 mallory',
+      '101 github-actions[bot]',
+    ]);
+
+    state.requests.length = 0;
+    const second = await runAction(workspace, base, { path: 'services/shop' });
+    expect(second.stdout).toContain('tokengate: pull-request comment updated.');
+    expect(state.requests.at(-1)).toBe('PATCH /repos/acme/shop/issues/comments/101');
+    expect(state.comments[0]).toEqual(planted);
+    expect(state.comments).toHaveLength(2);
+    expect(state.comments[1]!.body).toContain('tokengate failed: 1 new finding at or above high.');
   });
 
   it('on a fork (403) warns once about the permission and still annotates, summarises and gates', async () => {
@@ -476,6 +523,8 @@ describe('the bundled action on a pull request with a preview', () => {
     expect(second.summary).toContain('### Live evidence');
     expect(state.requests).toEqual([
       'GET /repos/acme/shop/issues/7/comments',
+      'GET /user',
+      'POST /graphql',
       'PATCH /repos/acme/shop/issues/comments/100',
     ]);
     expect(state.comments).toHaveLength(1);
@@ -502,6 +551,7 @@ describe('the bundled action on a pull request with a preview', () => {
       expect(unmasked).not.toContain(authToken);
       expect(unmasked).not.toContain(signature);
     }
-    expect(state.raw.length).toBe(4);
+    // Two comment runs: list + create, then list + identity (GET /user, GraphQL viewer) + update.
+    expect(state.raw.length).toBe(6);
   });
 });
