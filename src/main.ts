@@ -51,6 +51,7 @@ export async function run(): Promise<void> {
       root: inputs.path,
       configPath: inputs.config,
       configExplicit: inputs.configExplicit,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       failOn: inputs.failOn,
       workers: inputs.workers,
       baselineRef,

@@ -21,6 +21,8 @@ export interface ScanSettings {
   configPath?: string;
   /** The user named the config file: a missing file is then an error. */
   configExplicit: boolean;
+  /** The action's checkout: a config file reached through a symlink may point anywhere in it (else: in `root`). */
+  workspace?: string;
   /** Overrides the config file's `fail-on`; default high. */
   failOn?: FailOn;
   /** Count only findings that are not already present at this git ref. */
@@ -35,7 +37,7 @@ export interface ScanSettings {
 
 /** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
 export async function scan(settings: ScanSettings): Promise<Report> {
-  const config = loadConfig(settings.root, settings.configPath, settings.configExplicit);
+  const config = loadConfig(settings.root, settings.configPath, settings.configExplicit, settings.workspace);
   const options = {
     include: [...config.include],
     exclude: [...config.exclude],
