@@ -113,7 +113,8 @@ function refuseLinkOutOfTree(path: string, real: string, trees: readonly string[
 
 /** Config text echoed in a message: never in full, so a secret that ended up in a linked or pasted file stays unseen. */
 export function shortened(text: string, keep = 24): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  // Control characters (newlines, ESC) would let config text start a log line of its own.
+  const flat = [...text].map((ch) => (/\p{Cc}/u.test(ch) ? ' ' : ch)).join('');
   return flat.length > keep ? `${flat.slice(0, keep)}…` : flat;
 }
 
