@@ -13,11 +13,15 @@ export interface IgnoreEntry {
   route?: string;
   reason: string;
   expires?: string;
+  /** Where the entry is written in the config file (1-based). */
+  line?: number;
 }
 
 /** `.tokengate.yml`, validated once. */
 export interface FileConfig {
   readonly publicRoutes: readonly string[];
+  /** The line of each `public-routes` entry, in the same order. */
+  readonly publicRouteLines: readonly number[];
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly defaultExcludes: boolean;
@@ -28,6 +32,7 @@ export interface FileConfig {
 
 export const EMPTY_CONFIG: FileConfig = {
   publicRoutes: [],
+  publicRouteLines: [],
   include: [],
   exclude: [],
   defaultExcludes: true,
@@ -151,7 +156,15 @@ export function parseConfig(text: string, name: string): FileConfig {
 
   const config: {
     -readonly [K in keyof FileConfig]: FileConfig[K];
-  } = { ...EMPTY_CONFIG, publicRoutes: [], include: [], exclude: [], ignore: [], pathParams: {} };
+  } = {
+    ...EMPTY_CONFIG,
+    publicRoutes: [],
+    publicRouteLines: [],
+    include: [],
+    exclude: [],
+    ignore: [],
+    pathParams: {},
+  };
 
   const strings = (key: string, node: Node | null | undefined): string[] => {
     if (!isSeq(node)) return fail(key, node, 'must be a list of strings');
@@ -178,6 +191,7 @@ export function parseConfig(text: string, name: string): FileConfig {
             fail(key, value, `entry '${shortened(p)}' must be a URL rule or glob starting with /`);
           return p;
         });
+        config.publicRouteLines = (value as { items: Node[] }).items.map((item) => lineOf(item));
         break;
       case 'include':
         config.include = strings(key, value);
@@ -198,7 +212,7 @@ export function parseConfig(text: string, name: string): FileConfig {
         config.failOn = (value as { value: string }).value as FailOn;
         break;
       case 'ignore':
-        config.ignore = parseIgnore(value, fail);
+        config.ignore = parseIgnore(value, fail, lineOf);
         break;
       case 'path-params':
         config.pathParams = parsePathParams(value, fail);
@@ -210,7 +224,11 @@ export function parseConfig(text: string, name: string): FileConfig {
 
 type Fail = (key: string, node: Node | null | undefined, what: string) => never;
 
-function parseIgnore(node: Node | null | undefined, fail: Fail): IgnoreEntry[] {
+function parseIgnore(
+  node: Node | null | undefined,
+  fail: Fail,
+  lineOf: (node: Node | null | undefined) => number,
+): IgnoreEntry[] {
   if (!isSeq(node)) return fail('ignore', node, 'must be a list of {rule, reason, path or route, expires}');
   return node.items.map((item) => {
     if (!isMap(item)) return fail('ignore', item as Node, 'entries must be mappings with rule and reason');
@@ -234,6 +252,7 @@ function parseIgnore(node: Node | null | undefined, fail: Fail): IgnoreEntry[] {
     }
     if (!entry.rule) fail('ignore.rule', item, 'is required');
     if (!entry.reason) fail('ignore.reason', item, 'is required');
+    entry.line = lineOf(item);
     return entry as IgnoreEntry;
   });
 }

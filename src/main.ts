@@ -53,6 +53,7 @@ export async function run(): Promise<void> {
       configExplicit: inputs.configExplicit,
       workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       failOn: inputs.failOn,
+      configFrom: inputs.configFrom,
       workers: inputs.workers,
       baselineRef,
       live: inputs.previewUrl

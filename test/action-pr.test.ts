@@ -555,3 +555,102 @@ describe('the bundled action on a pull request with a preview', () => {
     expect(state.raw.length).toBe(6);
   });
 });
+
+describe('the bundled action on a pull request that suppresses its own findings', () => {
+  const HEAD_APP = BASE_APP.replace(
+    "@app.get('/api/orders')",
+    [
+      "@app.post('/api/refunds')",
+      'def refund():',
+      "    return ''",
+      '# tokengate: ignore[missing-authentication] payouts are signed by the bank',
+      "@app.post('/api/payouts')",
+      'def payout():',
+      "    return ''",
+      "@app.get('/api/orders')",
+    ].join('\n'),
+  );
+  const SILENCE_ALL = [
+    'ignore:',
+    "  - rule: '*'",
+    "    path: '**'",
+    '    reason: legacy code, reviewed',
+    '',
+  ].join('\n');
+
+  /** Base: BASE_APP without a config. Head: two new open routes, one under an inline ignore, and `files`. */
+  function pullRequest(app: string, files: Record<string, string>): { workspace: string; base: string } {
+    const workspace = mkdtempSync(join(tmpdir(), 'tokengate-pr-suppress-'));
+    const dir = join(workspace, 'services', 'shop');
+    mkdirSync(dir, { recursive: true });
+    git(workspace, 'init', '-q');
+    writeFileSync(join(dir, 'app.py'), BASE_APP);
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'base');
+    const base = git(workspace, 'rev-parse', 'HEAD');
+    writeFileSync(join(dir, 'app.py'), app);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'head');
+    return { workspace, base };
+  }
+
+  it('lists the ignore entry and the inline ignore it adds, with reasons, in the comment and the summary', async () => {
+    const { workspace, base } = pullRequest(HEAD_APP, { '.tokengate.yml': SILENCE_ALL });
+    state.comments.length = 0;
+    const run = await runAction(workspace, base, { path: 'services/shop' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ gate: 'pass', findings: '0' });
+    const rows = [
+      '### Suppressed by this pull request (2)',
+      '| `services/shop/.tokengate.yml:2` | `ignore rule *, path **` | legacy code, reviewed | 2 findings |',
+      '| `services/shop/app.py:7` | `# tokengate: ignore[missing-authentication]` | payouts are signed by the bank | 1 finding |',
+    ];
+    for (const row of rows) {
+      expect(run.summary).toContain(row);
+      expect(state.comments[0]!.body).toContain(row);
+    }
+  });
+
+  it('with config-from base, ignores the config the pull request brings and gates on its findings', async () => {
+    const { workspace, base } = pullRequest(HEAD_APP, { '.tokengate.yml': SILENCE_ALL });
+    state.comments.length = 0;
+    const run = await runAction(workspace, base, {
+      path: 'services/shop',
+      'config-from': 'base',
+      'report-file': 'out/report.json',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::tokengate: 1 new finding at or above high.');
+    const report = JSON.parse(readFileSync(join(workspace, 'out', 'report.json'), 'utf8')) as Report;
+    expect(report.findings.map((f) => `${f.route?.path} ${f.suppressed?.kind ?? 'counted'}`)).toEqual([
+      '/api/refunds counted',
+      '/api/payouts comment',
+      '/api/orders/<int:oid> counted',
+    ]);
+    // The inline ignore is in the code under review, so it is still listed; the head's config is not in effect.
+    const summary = run.summary;
+    expect(summary).toContain('### Suppressed by this pull request (1)');
+    expect(summary).toContain('| `services/shop/app.py:7` |');
+    expect(summary).not.toContain('.tokengate.yml');
+  });
+
+  it("honours the config's fail-on when the fail-on input is not given", async () => {
+    const app = BASE_APP.replace(
+      "@app.get('/api/orders')",
+      "@app.post('/api/notes')\n@jwt_required(optional=True)\ndef note():\n    return ''\n@app.get('/api/orders')",
+    );
+    const { workspace, base } = pullRequest(app, { '.tokengate.yml': 'fail-on: medium\n' });
+    const run = await runAction(workspace, base, { path: 'services/shop', 'pr-comment': 'false' });
+    expect(run.stdout).toContain('::error::tokengate: 1 new finding at or above medium.');
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ gate: 'fail', 'new-findings': '1', 'max-severity': 'high' });
+    // The input, when given, still wins over the config.
+    const high = await runAction(workspace, base, {
+      path: 'services/shop',
+      'pr-comment': 'false',
+      'fail-on': 'high',
+    });
+    expect(high.code).toBe(0);
+  });
+});

@@ -29,6 +29,7 @@ describe('config file', () => {
     );
     expect(config).toEqual({
       publicRoutes: ['/status', '/public/**'],
+      publicRouteLines: [2, 3],
       include: ['**/*.py'],
       exclude: ['scripts/**'],
       defaultExcludes: false,
@@ -39,6 +40,7 @@ describe('config file', () => {
           route: '/internal/metrics',
           reason: 'served on the private network only',
           expires: '2027-01-31',
+          line: 9,
         },
       ],
       pathParams: { '/api/projects/<int:pid>': { pid: '42' } },
