@@ -5,7 +5,9 @@ import { UsageError } from './errors.js';
 /** The action's inputs, read once; nothing after this calls getInput. */
 export interface ActionInputs {
   readonly path: string;
-  readonly failOn: FailOn;
+  /** Undefined when the input is not given: then the config's `fail-on`, else high. */
+  readonly failOn?: FailOn;
+  readonly configFrom: 'head' | 'base';
   readonly config?: string;
   readonly configExplicit: boolean;
   readonly reportFile?: string;
@@ -34,7 +36,14 @@ function flag(name: string, fallback: boolean): boolean {
 
 export function readActionInputs(): ActionInputs {
   const path = core.getInput('path') || '.';
-  const failOn = parseFailOn(core.getInput('fail-on') || 'high', 'the fail-on input');
+  // No default in action.yml: a default there is indistinguishable from a value the user set, and would always
+  // override the config file's `fail-on`.
+  const failOnInput = core.getInput('fail-on');
+  const failOn = failOnInput ? parseFailOn(failOnInput, 'the fail-on input') : undefined;
+  const configFrom = (core.getInput('config-from') || 'head').trim().toLowerCase();
+  if (configFrom !== 'head' && configFrom !== 'base') {
+    throw new UsageError(`the config-from input must be head or base, not '${configFrom}'.`);
+  }
   const config = core.getInput('config');
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
@@ -61,6 +70,7 @@ export function readActionInputs(): ActionInputs {
   return {
     path,
     failOn,
+    configFrom,
     // The default `.tokengate.yml` may be absent; any other name must exist.
     config: config && config !== '.tokengate.yml' ? config : undefined,
     configExplicit: !!config && config !== '.tokengate.yml',

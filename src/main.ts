@@ -51,7 +51,9 @@ export async function run(): Promise<void> {
       root: inputs.path,
       configPath: inputs.config,
       configExplicit: inputs.configExplicit,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       failOn: inputs.failOn,
+      configFrom: inputs.configFrom,
       workers: inputs.workers,
       baselineRef,
       live: inputs.previewUrl
@@ -112,6 +114,7 @@ export async function run(): Promise<void> {
               (c) => ({
                 id: c.id,
                 body: c.body,
+                user: c.user && { login: c.user.login, type: c.user.type },
               }),
             ),
           create: async (body) => {
@@ -120,6 +123,9 @@ export async function run(): Promise<void> {
           update: async (id, body) => {
             await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
           },
+          authenticatedUser: async () => (await octokit.rest.users.getAuthenticated()).data,
+          viewerLogin: async () =>
+            (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login,
         },
         renderComment(report, { pathPrefix: prefix, docsBase, notes: baselineNotes(report) }),
       );

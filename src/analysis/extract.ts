@@ -14,6 +14,7 @@ import type {
   Scope,
   Span,
 } from './ir.js';
+import { suppressionComments } from './suppression-comments.js';
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
 const MAX_DEPTH = 120;
@@ -1716,25 +1717,8 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
   return w.facts;
 }
 
-const SUPPRESSION = /#\s*tokengate:\s*ignore\[([^\]]*)\]/;
-
 function suppressionsOf(source: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  if (!source.includes('tokengate:')) return out;
-  const lines = source.split('\n');
-  lines.forEach((text, i) => {
-    const m = SUPPRESSION.exec(text);
-    if (m) {
-      out.set(
-        i + 1,
-        m[1]!
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      );
-    }
-  });
-  return out;
+  return new Map(suppressionComments(source).map((c) => [c.line, c.rules]));
 }
 
 /** Build the module picture from a parsed tree. The caller frees the tree afterwards. */
