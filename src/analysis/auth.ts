@@ -61,6 +61,8 @@ const LIBRARY_DECORATORS: Record<string, (call: Extract<Expr, { k: 'call' }> | u
   'flask_user.login_required': () => 'auth',
   'flask_user.roles_required': () => 'auth',
   'flask_user.roles_accepted': () => 'auth',
+  // Flask-OAuthlib's provider: `@oauth.require_oauth('email')` rejects requests without a valid token.
+  'flask_oauthlib.require_oauth': () => 'auth',
   // APIFlask 0.x: `@auth_required(auth)`.
   'apiflask.auth_required': (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth'),
 };
@@ -90,6 +92,8 @@ const INSTANCE_DECORATORS: Record<
     require_keycloak_role: () => 'auth',
   },
   'flask_login.LoginManager': {},
+  // flask-principal: `@perm.require(403)` or `with perm.require():` raises for an identity without the needs.
+  'flask_principal.Permission': { require: () => 'auth' },
 };
 
 /** Functions that verify a request's token and raise when it is missing or invalid. */
@@ -189,8 +193,14 @@ export class AuthAnalyzer {
         return { kind: rule ? rule(v.call) : 'none', label };
       }
       case 'func':
-      case 'callresult':
-        return { ...this.customDecorator(v.fn), label };
+      case 'callresult': {
+        const info = { ...this.customDecorator(v.fn), label };
+        // A method of a project object (`rbac.allow(...)`) often only records a rule that a request hook of the
+        // same object enforces, out of the decorator's sight: named like auth, it stays unknown, not `none`.
+        if (info.kind === 'none' && !info.weak && this.project.classOfMethod(v.fn))
+          return { ...info, kind: guessUnknown(label) };
+        return info;
+      }
       case 'unknown':
         return {
           kind:
@@ -241,12 +251,14 @@ export class AuthAnalyzer {
         inner(guard);
       }
       for (const c of f.facts.calls) {
-        // `return jwt_required()(fn)` or `login_required(fn)` inside the decorator.
-        if (c.fn.k === 'call' || c.fn.k === 'name' || c.fn.k === 'attr') {
-          const applied = c.fn.k === 'call' ? this.classifyDecorator(c.fn, f.scope) : undefined;
-          if (applied?.kind === 'auth') kind = 'auth';
-          if (applied) inner(applied);
-        }
+        // `return jwt_required()(fn)`, or `protect(fn)` with a decorator made earlier
+        // (`protect = oauth.require_oauth(...)`), applied to the function being decorated.
+        const applies =
+          c.fn.k === 'call' || ((c.fn.k === 'name' || c.fn.k === 'attr') && c.args[0]?.k === 'name');
+        if (!applies) continue;
+        const applied = this.classifyDecorator(c.fn, f.scope);
+        if (applied.kind === 'auth') kind = 'auth';
+        inner(applied);
       }
       if (this.rejectsWithoutCredentials(f)) {
         kind = 'auth';
@@ -363,6 +375,9 @@ export class AuthAnalyzer {
       if (v.t === 'boundcall' || v.t === 'instattr') {
         // Serializer/JWT objects: `s.loads(token)` raises on a bad signature; `auth.verify_token` is a callback.
         if (/^(decode|loads|verify)$/.test(name)) return 'verifier';
+        // A guard of the library used as a context manager or call (`with admin_permission.require():`).
+        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
+        if (rule?.(v.t === 'boundcall' ? v.call : undefined) === 'auth') return 'verifier';
       }
     }
     return 'other';
