@@ -1345,6 +1345,52 @@ describe('guards defined by the project around library guards', () => {
   });
 });
 
+describe('hooks that authenticate nothing', () => {
+  it('does not count a hook whose only rejection depends on something other than the credential', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, abort
+        app = Flask(__name__)
+        def import_in_progress():
+            return app.config.get('IMPORTING', False)
+        def authed():
+            return bool(session.get('id'))
+        @app.before_request
+        def tracker():
+            if import_in_progress():
+                return 'Import currently in progress', 403
+            if authed():
+                app.logger.info('seen %s', session['id'])
+        @app.get('/notes')
+        def notes():
+            return []
+      `,
+      'admin.py': `
+        from flask import Blueprint, session, abort
+        bp = Blueprint('admin', __name__)
+        @bp.before_request
+        def gate():
+            if bp.name == 'maintenance':
+                abort(403)
+            if not session.get('admin_id'):
+                abort(401)
+        @bp.get('/admin/stats')
+        def stats():
+            return {}
+      `,
+      'main.py': `
+        from app import app
+        from admin import bp
+        app.register_blueprint(bp)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin/stats admin.stats admin.py:9-11 protected [before_request gate]',
+      'GET /notes notes app.py:13-15 unprotected',
+    ]);
+  });
+});
+
 describe('policy and suppression', () => {
   it('honours public-routes globs and suppression comments', async () => {
     const a = await analyzeFiles(

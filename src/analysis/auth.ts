@@ -292,10 +292,10 @@ export class AuthAnalyzer {
       const kind = this.callKind(c.fn, c.kw, fn.scope);
       if (kind === 'verifier' || kind === 'project-verifier') {
         reads = true;
-        if (reachesAbsent(c.guards, true)) verifies = true;
+        if (reachesAbsent(c.guards, true) && !onlySometimes(c.guards)) verifies = true;
       } else if (kind === 'optional-verifier') reads = true;
     }
-    const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false));
+    const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false) && !onlySometimes(r.guards));
     const result = verifies || (reads && rejects && !presenceOnly(facts));
     this.rejectCache.set(fn, result);
     return result;
@@ -426,7 +426,7 @@ export class AuthAnalyzer {
         const credential = this.project
           .evalExpr(g.fn, fn.scope)
           .some((v) => v.t === 'func' && this.isCredentialPredicate(v.fn));
-        if (!credential) return { kind: 'other' };
+        if (!credential) return g.unrelated ? { kind: 'other', unrelated: true } : { kind: 'other' };
         reads.add(x.line);
         return { kind: 'presence', present: g.present };
       });
@@ -500,15 +500,17 @@ export class AuthAnalyzer {
       verifierSeen = true;
       reads = true;
       if (kind === 'optional-verifier') continue;
+      if (onlySometimes(c.guards)) continue;
       if (protecting(c.guards, true)) verifies = true;
       else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
     const onlyPresence = presenceOnly(facts);
-    const rejecting = facts.rejects.filter((r) =>
-      reachesAbsent(
-        r.guards.filter((g): boolean => !isMethodGuard(g)),
-        false,
-      ),
+    const rejecting = facts.rejects.filter(
+      (r) =>
+        reachesAbsent(
+          r.guards.filter((g): boolean => !isMethodGuard(g)),
+          false,
+        ) && !onlySometimes(r.guards),
     );
     if (reads && rejecting.length && !onlyPresence) {
       for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;
@@ -609,6 +611,15 @@ function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
     if (isRaisingCall && g.kind === 'try' && !g.handlerRejects) return false;
   }
   return true;
+}
+
+/**
+ * The statement runs only under a condition that has nothing to do with the caller's credentials (an import in
+ * progress, a setting) and under no test of the credential itself: a rejection there turns away everyone or no
+ * one, whoever calls, so it is not authentication.
+ */
+function onlySometimes(guards: Guard[]): boolean {
+  return guards.some((g) => g.kind === 'other' && g.unrelated) && !guards.some((g) => g.kind === 'presence');
 }
 
 export function nestedFunctions(fn: FunctionIR, depth = 0): FunctionIR[] {
