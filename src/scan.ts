@@ -7,6 +7,7 @@ import { baselineFingerprints, markNew } from './baseline.js';
 import { type FailOn, loadConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate } from './gate.js';
+import { previewUrlProblem } from './live/client.js';
 import { type LiveOptions, probeRoutes } from './live/probe.js';
 import { mergeLive, routeKey } from './merge.js';
 import { applyIgnores } from './suppress.js';
@@ -47,7 +48,9 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   const notices = [...analysis.notices];
   let routes = analysis.routes;
   let merged = analysis.findings;
-  if (settings.live) {
+  const previewProblem = settings.live && previewUrlProblem(settings.live.previewUrl);
+  if (previewProblem) notices.push({ message: previewProblem, level: 'error' });
+  if (settings.live && !previewProblem) {
     const pathParams: Record<string, Record<string, string>> = {};
     if (settings.live.openapi) {
       const extra = await openapiTargets(settings.live.openapi, settings.root, routes);
@@ -62,7 +65,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     });
     notices.push(...live.notices);
     if (live.unreachable) {
-      notices.push({ message: live.unreachable });
+      notices.push({ message: live.unreachable, level: 'error' });
     } else {
       const m = mergeLive(routes, analysis.findings, live.verdicts, live.findings);
       routes = m.routes;

@@ -178,6 +178,8 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     /** Routes that accepted a token without `exp` although the preview's own token has one. */
     const acceptsNoExp: string[] = [];
     const refusesAnonymous: RouteReport[] = [];
+    /** Of those, the routes that refused the test token too. */
+    let refusesToken = 0;
     const work = routes.map(async (route) => {
       const method =
         SAFE_METHODS.find((m) => route.methods.includes(m)) ??
@@ -235,6 +237,7 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       const noToken = judged[0]!;
       if (noToken.verdict !== 'closed') return;
       refusesAnonymous.push(route);
+      if (baseline && classify(baseline) === 'closed') refusesToken++;
       const opened = (names: RegExp, list: typeof judged): typeof judged =>
         list.filter((j) => names.test(j.probe.name) && j.verdict === 'open');
       const tokenProbes = token ? (await Promise.all(withToken.map(run))).map(judge) : [];
@@ -329,6 +332,12 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       });
     }
 
+    if (token && refusesAnonymous.length && refusesToken === refusesAnonymous.length) {
+      const n = refusesToken;
+      notices.push({
+        message: `auth-token was refused by every route that refuses requests without it (${n} route${n === 1 ? '' : 's'}), so nothing was compared with an authenticated answer: check that the token is valid for the preview and that auth-header (the \`${authHeader.name}\` header) is how the preview expects it.`,
+      });
+    }
     if (token) await checkWeakSecret(client, refusesAnonymous, token, options, findings);
     if (client.sent >= limits.maxRequests)
       notices.push({
