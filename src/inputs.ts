@@ -48,7 +48,8 @@ export function readActionInputs(): ActionInputs {
   );
   if (authToken) {
     core.setSecret(authToken);
-    core.setSecret(authValue(authHeader, authToken));
+    const sent = authValue(authHeader, authToken);
+    if (sent !== authToken) core.setSecret(sent);
   }
   const jwtTestKey = core.getInput('jwt-test-key');
   if (jwtTestKey) for (const line of jwtTestKey.split('\n')) if (line.trim()) core.setSecret(line.trim());

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -27,8 +29,11 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The action with every input of action.yml (defaults included) as the runner sets them, on a push. */
-function action(inputs: Record<string, string>) {
+/**
+ * The action with every input of action.yml (defaults included) as the runner sets them, on a push. Spawned
+ * asynchronously: a preview served by this process must keep answering.
+ */
+async function action(inputs: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'tokengate-live-e2e-'));
   const files = {
     output: join(dir, 'output'),
@@ -45,9 +50,8 @@ function action(inputs: Record<string, string>) {
     env[`INPUT_${name.toUpperCase()}`] = String(input.default ?? '');
   for (const [name, value] of Object.entries({ 'github-token': '', 'report-file': files.report, ...inputs }))
     env[`INPUT_${name.toUpperCase()}`] = value;
-  const r = spawnSync(process.execPath, [ACTION], {
+  const child = spawn(process.execPath, [ACTION], {
     cwd: ROOT,
-    encoding: 'utf8',
     env: {
       ...env,
       GITHUB_ACTIONS: 'true',
@@ -57,6 +61,10 @@ function action(inputs: Record<string, string>) {
       GITHUB_STEP_SUMMARY: files.summary,
     },
   });
+  const r = { stdout: '', stderr: '', status: null as number | null };
+  child.stdout.on('data', (c: Buffer) => (r.stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (r.stderr += c.toString()));
+  r.status = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const report = (() => {
     try {
       return JSON.parse(readFileSync(files.report, 'utf8')) as Report;
@@ -112,8 +120,8 @@ describe('an opaque API key sent in its own header', () => {
     expect(r.stdout).not.toContain(API_KEY);
   });
 
-  it('gets a complete live run from the action, with the key and the header value masked', () => {
-    const run = action({
+  it('gets a complete live run from the action, with the key and the header value masked', async () => {
+    const run = await action({
       path: 'test/fixtures/live/api-key',
       'preview-url': app.baseUrl,
       'auth-token': API_KEY,
@@ -163,8 +171,8 @@ describe('a preview-url that is no URL', () => {
 
   it.each(['http://[::1', 'ftp://x', 'not a url'])(
     '%s: an error annotation from the action, the static report, and the gate decides',
-    (url) => {
-      const run = action({ path: 'examples/tasks-api', 'preview-url': url });
+    async (url) => {
+      const run = await action({ path: 'examples/tasks-api', 'preview-url': url });
       expect(run.stdout).not.toContain('failed unexpectedly');
       const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
       expect(errors).toContain(
@@ -176,4 +184,42 @@ describe('a preview-url that is no URL', () => {
       expect(run.summary).toContain('is not an http(s) URL');
     },
   );
+});
+
+describe('a preview that serves the same page at every path', () => {
+  let shell: Server;
+  let baseUrl = '';
+  beforeAll(async () => {
+    let n = 0;
+    shell = createServer((_req, res) => {
+      n++;
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><html><head><meta name="build" content="${n}"><title>App</title></head><body><div id="app"></div></body></html>`,
+        );
+    });
+    await new Promise<void>((r) => shell.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(shell.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    shell.closeAllConnections();
+    await new Promise<void>((r) => shell.close(() => r()));
+  });
+
+  it('confirms no protected route as open in the action, and says why once', async () => {
+    const run = await action({ path: 'test/fixtures/live/protected', 'preview-url': baseUrl });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatch(/^gate<<.*\npass\n/m);
+    expect(run.report!.findings).toEqual([]);
+    expect(run.report!.routes.filter((r) => r.auth.state === 'protected').map((r) => r.live.status)).toEqual([
+      'inconclusive',
+      'inconclusive',
+    ]);
+    expect(
+      run.report!.notices.filter((n) => n.message.includes('answers paths that cannot exist')),
+    ).toHaveLength(1);
+    expect(run.stdout).toContain('answers paths that cannot exist');
+    expect(run.summary).toContain('answers paths that cannot exist');
+  });
 });

@@ -182,6 +182,8 @@ describe('the bundled action with a preview', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(`::add-mask::${token}`);
+    // The whole header value is masked too.
+    expect(run.stdout).toContain(`::add-mask::Bearer ${token}`);
     expect(run.stdout).toContain('::add-mask::action-live-secret');
     const report = JSON.parse(readFileSync(files.report, 'utf8')) as import('../src/types.js').Report;
     const exported = report.findings.find((f) => f.route?.path === '/api/admin/export')!;
@@ -195,7 +197,10 @@ describe('the bundled action with a preview', () => {
     const summary = readFileSync(files.summary, 'utf8');
     expect(summary).toContain('### Live evidence');
     for (const text of [
-      run.stdout.replaceAll(`::add-mask::${token}`, ''),
+      run.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
       run.stderr,
       summary,
       readFileSync(files.report, 'utf8'),
