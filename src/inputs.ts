@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
+import { type AuthHeader, authValue, parseAuthHeader } from './live/auth-header.js';
 
 /** The action's inputs, read once; nothing after this calls getInput. */
 export interface ActionInputs {
@@ -19,6 +20,7 @@ export interface ActionInputs {
   readonly githubToken?: string;
   readonly previewUrl?: string;
   readonly authToken?: string;
+  readonly authHeader: AuthHeader;
   readonly jwtTestKey?: string;
   readonly unsafeMethods: boolean;
   readonly maxRequests: number;
@@ -49,13 +51,19 @@ export function readActionInputs(): ActionInputs {
   if (token) core.setSecret(token);
   // Tokens and keys are masked in every log line from here on.
   const authToken = core.getInput('auth-token');
-  if (authToken) core.setSecret(authToken);
+  const authHeader = parseAuthHeader(
+    core.getInput('auth-header') || 'Authorization: Bearer',
+    'the auth-header input',
+  );
+  if (authToken) {
+    core.setSecret(authToken);
+    const sent = authValue(authHeader, authToken);
+    if (sent !== authToken) core.setSecret(sent);
+  }
   const jwtTestKey = core.getInput('jwt-test-key');
   if (jwtTestKey) for (const line of jwtTestKey.split('\n')) if (line.trim()) core.setSecret(line.trim());
+  // A malformed preview-url is an error annotation from scan(), with the static results still reported.
   const previewUrl = core.getInput('preview-url');
-  if (previewUrl && !/^https?:\/\/[^/]+/.test(previewUrl)) {
-    throw new UsageError(`the preview-url input must be an http(s) URL, not '${previewUrl}'.`);
-  }
   const maxRequests = Number(core.getInput('max-requests') || '2000');
   if (!Number.isInteger(maxRequests) || maxRequests < 1) {
     throw new UsageError(
@@ -83,6 +91,7 @@ export function readActionInputs(): ActionInputs {
     githubToken: token || undefined,
     previewUrl: previewUrl || undefined,
     authToken: authToken || undefined,
+    authHeader,
     jwtTestKey: jwtTestKey || undefined,
     unsafeMethods: flag('unsafe-methods', false),
     maxRequests,

@@ -60,6 +60,7 @@ export async function run(): Promise<void> {
         ? {
             previewUrl: inputs.previewUrl,
             authToken: inputs.authToken,
+            authHeader: inputs.authHeader,
             jwtTestKey: inputs.jwtTestKey,
             unsafeMethods: inputs.unsafeMethods,
             limits: { maxRequests: inputs.maxRequests },
@@ -67,16 +68,16 @@ export async function run(): Promise<void> {
           }
         : undefined,
     });
-    const unreachable = report.notices.find((n) => /^preview-url .* is unreachable/.test(n.message));
-    if (unreachable) core.error(unreachable.message);
+    const errors = report.notices.filter((n) => n.level === 'error');
+    for (const n of errors) core.error(n.message);
     prefix = repositoryPrefix(inputs.path);
     const docsBase = docsBaseFor(process.env);
     core.info(renderText(report));
     for (const n of report.notices) core.info(`notice: ${n.file ? `${n.file}: ` : ''}${n.message}`);
 
     if (inputs.annotations) {
-      // The failed gate (setFailed) and an unreachable preview are `::error::` lines of this step too.
-      const reserved = Number(!!unreachable) + Number(report.gate.failed);
+      // The failed gate (setFailed) and an unusable preview are `::error::` lines of this step too.
+      const reserved = errors.length + Number(report.gate.failed);
       const selected = selectAnnotations(report.findings, prefix, reserved);
       omitted = selected.omitted;
       for (const a of selected.annotations) {

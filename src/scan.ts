@@ -16,6 +16,7 @@ import {
 } from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate } from './gate.js';
+import { previewUrlProblem } from './live/client.js';
 import { type LiveOptions, probeRoutes } from './live/probe.js';
 import { mergeLive, routeKey } from './merge.js';
 import { type CommentsOfFile, suppressionsAddedByPullRequest } from './pr-suppressions.js';
@@ -68,7 +69,9 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   const notices = [...analysis.notices];
   let routes = analysis.routes;
   let merged = analysis.findings;
-  if (settings.live) {
+  const previewProblem = settings.live && previewUrlProblem(settings.live.previewUrl);
+  if (previewProblem) notices.push({ message: previewProblem, level: 'error' });
+  if (settings.live && !previewProblem) {
     const pathParams: Record<string, Record<string, string>> = {};
     if (settings.live.openapi) {
       const extra = await openapiTargets(settings.live.openapi, settings.root, routes);
@@ -83,7 +86,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     });
     notices.push(...live.notices);
     if (live.unreachable) {
-      notices.push({ message: live.unreachable });
+      notices.push({ message: live.unreachable, level: 'error' });
     } else {
       const m = mergeLive(routes, analysis.findings, live.verdicts, live.findings);
       routes = m.routes;

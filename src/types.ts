@@ -68,6 +68,11 @@ export interface Finding {
 export interface Notice {
   file?: string;
   message: string;
+  /**
+   * `error`: something the user asked for could not be done (a malformed or unreachable preview-url): an error
+   * annotation in the action and a line on stderr in the CLI, besides the report. The gate still decides.
+   */
+  level?: 'error';
 }
 
 /** Where a suppression is written: a config file or a Python file, relative to the scanned root, 1-based line. */

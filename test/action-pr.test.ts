@@ -547,7 +547,9 @@ describe('the bundled action on a pull request with a preview', () => {
       state.raw.join('\n'),
     ]) {
       // `::add-mask::` is how the runner learns to mask the token; nothing else may carry it.
-      const unmasked = text.replaceAll(`::add-mask::${authToken}`, '');
+      const unmasked = text
+        .replaceAll(`::add-mask::${authToken}`, '')
+        .replaceAll(`::add-mask::Bearer ${authToken}`, '');
       expect(unmasked).not.toContain(authToken);
       expect(unmasked).not.toContain(signature);
     }
