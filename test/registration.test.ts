@@ -219,4 +219,27 @@ describe('rules built in code', () => {
       'GET /<env:VERSION_PATH> app.py:14 unprotected',
     ]);
   });
+
+  it("gives a class view's own head and options handlers their routes", async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        app = Flask(__name__)
+        class Results(MethodView):
+            def get(self):
+                return ''
+            def head(self):
+                return ''
+            def options(self):
+                return ''
+        app.add_url_rule('/results', view_func=Results.as_view('results'))
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /results app.py:5 unprotected',
+      'HEAD /results app.py:7 unprotected',
+      'OPTIONS /results app.py:9 unprotected',
+    ]);
+  });
 });

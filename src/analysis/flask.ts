@@ -49,7 +49,8 @@ const ROUTE_METHODS: Record<string, string | undefined> = {
   patch: 'PATCH',
   delete: 'DELETE',
 };
-const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+/** The handlers a class-based view dispatches to (Flask's `http_method_funcs`, less `trace`). */
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export { WRITE_METHODS };
