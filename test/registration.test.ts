@@ -239,7 +239,7 @@ describe('rules built in code', () => {
     expect(rows(a)).toEqual([
       'GET /results app.py:5 unprotected',
       'HEAD /results app.py:7 unprotected',
-      'OPTIONS /results app.py:9 unprotected',
+      'OPTIONS /results app.py:9 public',
     ]);
   });
 });
