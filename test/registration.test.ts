@@ -65,6 +65,34 @@ describe('registration helpers', () => {
     ]);
   });
 
+  it('keeps the methods a helper forwards through **options or reads from its table', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_login import login_required
+        app = Flask(__name__)
+        def create():
+            return ''
+        def replace():
+            return ''
+        def remove():
+            return ''
+        def register(target, rule, view, **options):
+            target.add_url_rule(rule, view_func=login_required(view), **options)
+        def register_all(target, table):
+            for rule, view, methods in table:
+                target.add_url_rule(rule, view_func=view, methods=methods)
+        register(app, '/create', create, methods=['POST'])
+        register_all(app, [('/replace', replace, ['PUT']), ('/remove', remove, ('GET', 'DELETE'))])
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /create app.py:4 protected [login_required]',
+      'PUT /replace app.py:6 unprotected',
+      'DELETE,GET /remove app.py:8 unprotected',
+    ]);
+  });
+
   it('keeps every rule of a 200-entry registration table on its own view', async () => {
     const count = 200;
     const defs = Array.from({ length: count }, (_, i) => `def view_${i}():\n    return ''\n`).join('');

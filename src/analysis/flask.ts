@@ -749,6 +749,28 @@ export class FlaskModel {
     });
   }
 
+  /**
+   * `target.add_url_rule(rule, view_func=view, **options)` inside `register(target, rule, view, **options)`: the
+   * keywords of the call being evaluated (`methods=["POST"]`), as literals, where the call does not set them.
+   */
+  private withForwardedKeywords(call: CallExpr, scope: Scope): CallExpr {
+    const owner = scope.owner;
+    if (!owner) return call;
+    let kw = call.kw;
+    for (const a of call.args) {
+      const star = a.k === 'other' ? /^\*\*\s*(\w+)$/.exec(a.text) : null;
+      if (!star || !owner.params.includes(star[1]!)) continue;
+      const sites = this.project.boundSite(owner) ?? this.project.callSitesOf(owner);
+      const site = Array.isArray(sites) ? (sites.length === 1 ? sites[0] : undefined) : sites;
+      if (!site) continue;
+      for (const [k, v] of Object.entries(site.call.kw)) {
+        if (k in kw || owner.params.includes(k)) continue;
+        kw = { ...kw, [k]: this.literalIn(v, site.scope) ?? v };
+      }
+    }
+    return kw === call.kw ? call : { ...call, kw };
+  }
+
   /** A string or list of strings as the literal it evaluates to, so that it reads the same in any scope. */
   private literalIn(e: Expr, scope: Scope): Expr | undefined {
     const s = this.project.evalString(e, scope);
@@ -783,6 +805,7 @@ export class FlaskModel {
     /** Guards a registration helper applies to the view it registers (a decorator factory's own decorators). */
     extra: AppliedGuard[] = [],
   ): void {
+    call = this.withForwardedKeywords(call, scope);
     const ruleExpr = call.args[0] ?? call.kw.rule;
     if (!ruleExpr) return;
     const rule = this.stringOr(ruleExpr, scope);

@@ -502,6 +502,11 @@ export class Project {
     );
   }
 
+  /** The call site `fn`'s parameters are bound to now, if any. */
+  boundSite(fn: FunctionIR): { call: CallExpr; scope: Scope } | undefined {
+    return this.bindings.get(fn);
+  }
+
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
   withBinding<T>(fn: FunctionIR, site: { call: CallExpr; scope: Scope }, body: () => T): T {
     const previous = this.bindings.get(fn);
