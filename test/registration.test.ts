@@ -65,10 +65,11 @@ describe('registration helpers', () => {
     ]);
   });
 
-  it('keeps the methods a helper forwards through **options or reads from its table', async () => {
+  it('keeps the methods a helper forwards through **options or reads from its table, and wrappers with options', async () => {
     const a = await analyzeFiles({
       'app.py': `
-        from flask import Flask
+        from functools import wraps
+        from flask import Flask, abort, session
         from flask_login import login_required
         app = Flask(__name__)
         def create():
@@ -82,14 +83,23 @@ describe('registration helpers', () => {
         def register_all(target, table):
             for rule, view, methods in table:
                 target.add_url_rule(rule, view_func=view, methods=methods)
+        def guarded(view, message='sign in'):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                if not session.get('user_id'):
+                    abort(401, message)
+                return view(*args, **kwargs)
+            return wrapper
+        app.add_url_rule('/archive', view_func=guarded(remove, message='no'), methods=['POST'])
         register(app, '/create', create, methods=['POST'])
         register_all(app, [('/replace', replace, ['PUT']), ('/remove', remove, ('GET', 'DELETE'))])
       `,
     });
     expect(rows(a)).toEqual([
-      'POST /create app.py:4 protected [login_required]',
-      'PUT /replace app.py:6 unprotected',
-      'DELETE,GET /remove app.py:8 unprotected',
+      'POST /create app.py:5 protected [login_required]',
+      'PUT /replace app.py:7 unprotected',
+      'POST /archive app.py:9 protected [guarded]',
+      'DELETE,GET /remove app.py:9 unprotected',
     ]);
   });
 

@@ -881,7 +881,8 @@ export class FlaskModel {
         return [{ cls: v.cls, viewName, wrappers: [] }];
       });
     }
-    if (e.k === 'call' && e.args.length === 1 && !Object.keys(e.kw).length) {
+    // `jwt_required()(view)`, and wrappers that take options (`protect(view, roles=["admin"])`).
+    if (e.k === 'call' && e.args.length >= 1 && e.args[0]!.k !== 'other') {
       const inner = this.resolveView(e.args[0]!, scope, depth + 1);
       if (inner.length)
         return inner.map((v) => ({ ...v, wrappers: [...this.wrappersOf(e.fn, scope), ...v.wrappers] }));
