@@ -103,6 +103,37 @@ describe('registration helpers', () => {
     ]);
   });
 
+  it('applies the decorators a helper wraps around Cls.as_view(...) to every method of the class', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        from flask_login import login_required
+        app = Flask(__name__)
+        class Users(MethodView):
+            def get(self):
+                return ''
+            def delete(self):
+                return ''
+        class Items(MethodView):
+            def get(self):
+                return ''
+        def register_api(target, cls, rule, decorators=()):
+            view = cls.as_view(cls.__name__.lower())
+            for decorator in decorators:
+                view = decorator(view)
+            target.add_url_rule(rule, view_func=view)
+        register_api(app, Users, '/users', decorators=[login_required])
+        register_api(app, Items, '/items')
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /users app.py:6 protected [login_required]',
+      'DELETE /users app.py:8 protected [login_required]',
+      'GET /items app.py:11 unprotected',
+    ]);
+  });
+
   it('keeps every rule of a 200-entry registration table on its own view', async () => {
     const count = 200;
     const defs = Array.from({ length: count }, (_, i) => `def view_${i}():\n    return ''\n`).join('');
