@@ -35,6 +35,10 @@ describe('public by design', () => {
     'GET /login/<provider>',
     'GET,POST /auth/<provider>/callback',
     'GET /sso/<idp>/callback',
+    // Answered without credentials on purpose.
+    'OPTIONS /api/query_results/<int:id>',
+    'GET /swaggerui/<path:path>',
+    'HEAD /docs',
   ])('%s is public', (spec) => {
     expect(publicByDesign(route(spec))).toBeDefined();
   });
@@ -64,6 +68,8 @@ describe('public by design', () => {
     'GET /admin/oauth2/<provider>',
     'GET /login/<int:user_id>',
     'GET /api/payments/callback/<provider>',
+    'HEAD /api/projects',
+    'GET,OPTIONS /api/projects',
   ])('%s is not', (spec) => {
     expect(publicByDesign(route(spec))).toBeUndefined();
   });

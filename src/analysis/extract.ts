@@ -203,6 +203,13 @@ function convert(node: SyntaxNode, depth: number): Expr {
     }
     case 'binary_operator': {
       const op = node.childForFieldName('operator')?.type;
+      if (op === '%')
+        return {
+          k: 'percent',
+          fmt: toExpr(node.childForFieldName('left'), d),
+          values: toExpr(node.childForFieldName('right'), d),
+          line: ln,
+        };
       if (op !== '+') return { k: 'other', text: clip(node.text), line: ln };
       return {
         k: 'concat',

@@ -49,7 +49,8 @@ const ROUTE_METHODS: Record<string, string | undefined> = {
   patch: 'PATCH',
   delete: 'DELETE',
 };
-const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+/** The handlers a class-based view dispatches to (Flask's `http_method_funcs`, less `trace`). */
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export { WRITE_METHODS };
@@ -159,6 +160,12 @@ export class FlaskModel {
   readonly routes: ModelRoute[] = [];
   /** Problems with OpenAPI documents referenced by connexion apps, and frameworks imported but not modelled. */
   readonly specNotices: Notice[] = [];
+  private readonly pendingRoutes: {
+    owner: Inst;
+    rule: string;
+    endpoint: string;
+    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>;
+  }[] = [];
   private readonly routeKeys = new Set<string>();
   private readonly routeMounts = new Map<ModelRoute, Mount>();
   /** Every before_request hook found, for hook rules. */
@@ -197,6 +204,7 @@ export class FlaskModel {
     this.collectApiResources();
     this.expandFabViews();
     this.collectLoginDisabled();
+    this.mountRoutes();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
     for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
     for (const inst of this.project.allInstances()) {
@@ -325,7 +333,9 @@ export class FlaskModel {
     bindings.set(api.key, list);
   }
 
-  private collectCall(call: CallExpr, span: Span, scope: Scope): void {
+  private collectCall(call: CallExpr, span: Span, scope: Scope, depth = 0): void {
+    const direct = depth < 4 ? this.directCall(call, scope) : undefined;
+    if (direct) return this.collectCall(direct, span, scope, depth + 1);
     if (call.fn.k !== 'attr') return;
     const method = call.fn.attr;
     if (
@@ -388,6 +398,37 @@ export class FlaskModel {
         }
       }
     }
+  }
+
+  /**
+   * The registration a call makes when it is written indirectly: `app.route(rule)(view)` is
+   * `app.add_url_rule(rule, view_func=view)`, and `register(bp)` after
+   * `register = functools.partial(app.register_blueprint, url_prefix="/x")` is the call with the bound arguments.
+   */
+  private directCall(call: CallExpr, scope: Scope): CallExpr | undefined {
+    const fn = call.fn;
+    if (fn.k === 'call' && fn.fn.k === 'attr' && fn.fn.attr in ROUTE_METHODS && call.args[0]) {
+      const fixed = ROUTE_METHODS[fn.fn.attr];
+      const methods: Expr | undefined = fixed
+        ? { k: 'seq', items: [{ k: 'str', v: fixed, line: fn.line }], line: fn.line }
+        : fn.kw.methods;
+      return {
+        ...fn,
+        fn: { ...fn.fn, attr: 'add_url_rule' },
+        kw: { ...fn.kw, view_func: call.args[0], ...(methods ? { methods } : {}) },
+      };
+    }
+    if (fn.k !== 'name') return undefined;
+    for (const v of this.project.evalExpr(fn, scope)) {
+      if (v.t !== 'extcall' || v.qn !== 'functools.partial' || v.call.args[0]?.k !== 'attr') continue;
+      return {
+        ...call,
+        fn: v.call.args[0],
+        args: [...v.call.args.slice(1), ...call.args],
+        kw: { ...v.call.kw, ...call.kw },
+      };
+    }
+    return undefined;
   }
 
   /**
@@ -539,9 +580,31 @@ export class FlaskModel {
     }
   }
 
-  /** A string, or the expression's text in braces when it cannot be known statically. */
-  private stringOr(e: Expr, scope: Scope): string {
-    return this.project.evalString(e, scope) ?? `{${exprText(e)}}`;
+  /**
+   * A string; where parts of it exist only at run time, those parts as placeholders: `<config:KEY>` for a
+   * setting, `<env:NAME>` for an environment variable, `<dynamic:name>` for any other variable, `<dynamic>`.
+   */
+  private stringOr(e: Expr, scope: Scope, depth = 0): string {
+    const known = this.project.evalString(e, scope);
+    if (known !== undefined) return known;
+    if (depth > 6) return '<dynamic>';
+    const setting = runtimeSetting(e, (x) => this.project.evalString(x, scope));
+    if (setting) return setting;
+    switch (e.k) {
+      case 'concat':
+        return e.parts.map((p) => this.stringOr(p, scope, depth + 1)).join('');
+      case 'name': {
+        // `PREFIX = app.config["API_PREFIX"]`: the one value the name is given.
+        const assigned = assignedExprs(e.id, scope);
+        if (assigned.length === 1 && assigned[0]!.expr.k !== 'item')
+          return this.stringOr(assigned[0]!.expr, assigned[0]!.scope, depth + 1);
+        return `<dynamic:${e.id}>`;
+      }
+      case 'attr':
+        return `<dynamic:${exprText(e)}>`;
+      default:
+        return '<dynamic>';
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -574,6 +637,7 @@ export class FlaskModel {
     const scope = fn.scope.parent ?? fn.scope;
     fn.decorators.forEach((d, i) => {
       const call = d.expr;
+      if (call.k === 'call' && !this.isRouteDecorator(call)) this.collectRouteFactory(fn, i, call, scope);
       if (call.k !== 'call' || call.fn.k !== 'attr' || !(call.fn.attr in ROUTE_METHODS)) return;
       if (this.isMethod(fn)) return;
       const fixed = ROUTE_METHODS[call.fn.attr];
@@ -606,6 +670,117 @@ export class FlaskModel {
     });
   }
 
+  /**
+   * A project decorator factory that registers the function it decorates (`@route(bp, "/x", methods=[…])`
+   * where `route` returns a decorator whose body declares `@bp.route(*args, **kwargs)` over a wrapper, or
+   * calls `bp.add_url_rule(rule, view_func=f)`): the route of the decorated function, with the factory's
+   * arguments, the guards the factory wraps it in and the decorators written below it.
+   */
+  private collectRouteFactory(fn: FunctionIR, index: number, call: CallExpr, scope: Scope): void {
+    for (const v of this.project.evalExpr(call.fn, scope)) {
+      if (v.t !== 'func' || this.isMethod(v.fn)) continue;
+      const factory = v.fn;
+      const inner = factory.facts.returnedNames
+        .map((n) => factory.scope.functions.get(n))
+        .find((f): f is FunctionIR => !!f && f.params.length > 0);
+      if (!inner) continue;
+      const site = { call: forwarded(call, factory, (e) => this.literalIn(e, scope)), scope };
+      const viewArg: Expr = { k: 'name', id: fn.name, line: fn.defLine };
+      const applied = { call: { ...call, fn: call, args: [viewArg], kw: {} }, scope };
+      const own = fn.decorators
+        .slice(index + 1)
+        .filter((x) => !this.isRouteDecorator(x.expr))
+        .map((x) => this.applied(x.expr, scope, exprText(x.expr)));
+      this.project.withBinding(factory, site, () =>
+        this.project.withBinding(inner, applied, () => {
+          for (const wrapper of inner.scope.functions.values())
+            this.addFactoryRoutes(fn, wrapper, inner.scope, own, site.call, factory);
+          for (const stmt of inner.scope.calls) {
+            const c = stmt.call;
+            if (c.fn.k !== 'attr' || c.fn.attr !== 'add_url_rule') continue;
+            const direct = forwarded(c, factory, () => undefined, site.call);
+            for (const owner of this.project.evalExpr(c.fn.obj, inner.scope)) {
+              if (owner.t === 'inst' && (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn)))
+                this.addUrlRule(owner, direct, stmt.span, inner.scope, own);
+            }
+          }
+        }),
+      );
+    }
+  }
+
+  /** The route a factory's wrapper declares (`@bp.route(*args, **kwargs)`), located at the decorated function. */
+  private addFactoryRoutes(
+    fn: FunctionIR,
+    wrapper: FunctionIR,
+    scope: Scope,
+    own: AppliedGuard[],
+    site: CallExpr,
+    factory: FunctionIR,
+  ): void {
+    wrapper.decorators.forEach((d, i) => {
+      if (d.expr.k !== 'call' || !this.isRouteDecorator(d.expr) || d.expr.fn.k !== 'attr') return;
+      const route = forwarded(d.expr, factory, () => undefined, site);
+      const fixed = ROUTE_METHODS[d.expr.fn.attr];
+      const ruleExpr = route.args[0] ?? route.kw.rule;
+      if (!ruleExpr) return;
+      for (const owner of this.project.evalExpr(d.expr.fn.obj, scope)) {
+        if (owner.t !== 'inst' || !(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))) continue;
+        const guards = [
+          ...wrapper.decorators
+            .slice(i + 1)
+            .filter((x) => !this.isRouteDecorator(x.expr))
+            .map((x) => this.applied(x.expr, scope, exprText(x.expr))),
+          ...own,
+        ];
+        this.addRoutes(owner, this.stringOr(ruleExpr, scope), fn.name, {
+          methods: fixed ? [fixed] : this.methodsOf(route.kw.methods, scope),
+          file: fn.scope.module.file,
+          span: fn.span,
+          viewName: fn.name,
+          guards,
+          misplaced: [],
+          ...this.viewBody(fn),
+          opaqueView: false,
+          marks: guards.flatMap((g) => g.info.marks ?? []),
+          suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
+        });
+      }
+    });
+  }
+
+  /**
+   * `target.add_url_rule(rule, view_func=view, **options)` inside `register(target, rule, view, **options)`: the
+   * keywords of the call being evaluated (`methods=["POST"]`), as literals, where the call does not set them.
+   */
+  private withForwardedKeywords(call: CallExpr, scope: Scope): CallExpr {
+    const owner = scope.owner;
+    if (!owner) return call;
+    let kw = call.kw;
+    for (const a of call.args) {
+      const star = a.k === 'other' ? /^\*\*\s*(\w+)$/.exec(a.text) : null;
+      if (!star || !owner.params.includes(star[1]!)) continue;
+      const sites = this.project.boundSite(owner) ?? this.project.callSitesOf(owner);
+      const site = Array.isArray(sites) ? (sites.length === 1 ? sites[0] : undefined) : sites;
+      if (!site) continue;
+      for (const [k, v] of Object.entries(site.call.kw)) {
+        if (k in kw || owner.params.includes(k)) continue;
+        kw = { ...kw, [k]: this.literalIn(v, site.scope) ?? v };
+      }
+    }
+    return kw === call.kw ? call : { ...call, kw };
+  }
+
+  /** A string or list of strings as the literal it evaluates to, so that it reads the same in any scope. */
+  private literalIn(e: Expr, scope: Scope): Expr | undefined {
+    const s = this.project.evalString(e, scope);
+    if (s !== undefined) return { k: 'str', v: s, line: e.line };
+    const list = this.project.evalStrings(e, scope);
+    return list
+      ? { k: 'seq', items: list.map((v) => ({ k: 'str', v, line: e.line })), line: e.line }
+      : undefined;
+  }
+
   private isRouteDecorator(e: Expr): boolean {
     return e.k === 'call' && e.fn.k === 'attr' && e.fn.attr in ROUTE_METHODS;
   }
@@ -622,7 +797,15 @@ export class FlaskModel {
     return { info: this.auth.classifyDecorator(expr, scope), label, decorator: exprText(expr) };
   }
 
-  private addUrlRule(owner: Inst, call: CallExpr, span: Span, scope: Scope): void {
+  private addUrlRule(
+    owner: Inst,
+    call: CallExpr,
+    span: Span,
+    scope: Scope,
+    /** Guards a registration helper applies to the view it registers (a decorator factory's own decorators). */
+    extra: AppliedGuard[] = [],
+  ): void {
+    call = this.withForwardedKeywords(call, scope);
     const ruleExpr = call.args[0] ?? call.kw.rule;
     if (!ruleExpr) return;
     const rule = this.stringOr(ruleExpr, scope);
@@ -649,7 +832,10 @@ export class FlaskModel {
       return;
     }
     for (const view of views) {
-      const wrapperGuards = view.wrappers.map((w) => this.applied(w.expr, w.scope, exprText(w.expr)));
+      const wrapperGuards = [
+        ...view.wrappers.map((w) => this.applied(w.expr, w.scope, exprText(w.expr))),
+        ...extra,
+      ];
       if (view.fn) {
         const fn = view.fn;
         const guards = [
@@ -695,9 +881,11 @@ export class FlaskModel {
         return [{ cls: v.cls, viewName, wrappers: [] }];
       });
     }
-    if (e.k === 'call' && e.args.length === 1 && !Object.keys(e.kw).length) {
+    // `jwt_required()(view)`, and wrappers that take options (`protect(view, roles=["admin"])`).
+    if (e.k === 'call' && e.args.length >= 1 && e.args[0]!.k !== 'other') {
       const inner = this.resolveView(e.args[0]!, scope, depth + 1);
-      if (inner.length) return inner.map((v) => ({ ...v, wrappers: [{ expr: e.fn, scope }, ...v.wrappers] }));
+      if (inner.length)
+        return inner.map((v) => ({ ...v, wrappers: [...this.wrappersOf(e.fn, scope), ...v.wrappers] }));
     }
     const out: ViewRef[] = [];
     for (const v of this.project.evalExpr(e, scope)) {
@@ -707,7 +895,34 @@ export class FlaskModel {
       // `view = jwt_required()(handler)` stored in a variable.
       for (const s of assignedExprs(e.id, scope)) out.push(...this.resolveView(s.expr, s.scope, depth + 1));
     }
+    if (e.k === 'name' && out.length) {
+      // `for decorator in decorators: view = decorator(view)`: the view a helper registers is the one it was
+      // handed, wrapped in place by every such assignment.
+      const wrappers = assignedExprs(e.id, scope)
+        .filter(
+          (s) =>
+            s.expr.k === 'call' &&
+            s.expr.args.length === 1 &&
+            s.expr.args[0]!.k === 'name' &&
+            s.expr.args[0]!.id === e.id,
+        )
+        .flatMap((s) => (s.expr.k === 'call' ? this.wrappersOf(s.expr.fn, s.scope) : []))
+        .reverse();
+      if (wrappers.length) return out.map((v) => ({ ...v, wrappers: [...wrappers, ...v.wrappers] }));
+    }
     return out;
+  }
+
+  /** A wrapping decorator, or each decorator of the list a loop variable runs over (`for d in decorators`). */
+  private wrappersOf(fn: Expr, scope: Scope): { expr: Expr; scope: Scope }[] {
+    if (fn.k === 'name') {
+      const loopItem = assignedExprs(fn.id, scope).find((s) => s.expr.k === 'item' && !s.expr.path);
+      if (loopItem && loopItem.expr.k === 'item') {
+        const items = this.project.iterate(loopItem.expr.of, loopItem.scope);
+        if (items) return items;
+      }
+    }
+    return [{ expr: fn, scope }];
   }
 
   private collectDecoratedClass(cls: ClassIR): void {
@@ -1219,6 +1434,24 @@ export class FlaskModel {
     endpoint: string,
     base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>,
   ): void {
+    this.pendingRoutes.push({ owner, rule, endpoint, base });
+  }
+
+  /**
+   * Routes at every place their app or blueprint is mounted, once every registration is known: a blueprint's
+   * rules are often added before the statement that registers it.
+   */
+  private mountRoutes(): void {
+    for (const { owner, rule, endpoint, base } of this.pendingRoutes)
+      this.mountRoute(owner, rule, endpoint, base);
+  }
+
+  private mountRoute(
+    owner: Inst,
+    rule: string,
+    endpoint: string,
+    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>,
+  ): void {
     for (const mount of this.mounts(owner)) {
       const path = joinRule(mount.prefix, rule);
       const fullEndpoint = [...mount.names, endpoint].join('.');
@@ -1337,6 +1570,62 @@ function onlyDelegatesToSuper(fn: FunctionIR): boolean {
     delegates = true;
   }
   return delegates;
+}
+
+/**
+ * A value read from the app's settings or the environment at run time (`app.config["X"]`, `config.get("X")`,
+ * `os.environ["X"]`, `os.getenv("X")`), as its placeholder.
+ */
+function runtimeSetting(e: Expr, str: (e: Expr) => string | undefined): string | undefined {
+  let source: Expr | undefined;
+  let key: Expr | undefined;
+  if (e.k === 'subscript') [source, key] = [e.obj, e.index];
+  else if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'get' && e.args[0])
+    [source, key] = [e.fn.obj, e.args[0]];
+  else if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'getenv' && e.args[0])
+    return envPlaceholder(str(e.args[0]));
+  if (!source || !key) return undefined;
+  const name = source.k === 'attr' ? source.attr : source.k === 'name' ? source.id : '';
+  if (name === 'config') {
+    const k = str(key);
+    return k ? `<config:${k}>` : undefined;
+  }
+  if (name === 'environ') return envPlaceholder(str(key));
+  return undefined;
+}
+
+function envPlaceholder(name: string | undefined): string | undefined {
+  return name ? `<env:${name}>` : undefined;
+}
+
+/**
+ * A call with the factory's `*args` / `**kwargs` written out: `bp.route(*args, **kwargs)` inside
+ * `route(bp, *args, **kwargs)` called as `route(bp, "/x", methods=["PUT"])` is `bp.route("/x", methods=["PUT"])`.
+ * Without `site`, `call` is the factory's own call site and its arguments are made scope-free by `literal`.
+ */
+function forwarded(
+  call: CallExpr,
+  factory: FunctionIR,
+  literal: (e: Expr) => Expr | undefined,
+  site?: CallExpr,
+): CallExpr {
+  if (!site) {
+    return {
+      ...call,
+      args: call.args.map((a) => (a.k === 'other' ? a : (literal(a) ?? a))),
+      kw: Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, literal(v) ?? v])),
+    };
+  }
+  const args: Expr[] = [];
+  let kw: Record<string, Expr> = {};
+  for (const a of call.args) {
+    const star = a.k === 'other' ? /^(\*\*?)\s*(\w+)$/.exec(a.text) : null;
+    const index = star ? factory.params.indexOf(star[2]!) : -1;
+    if (!star || index < 0) args.push(a);
+    else if (star[1] === '*') args.push(...site.args.slice(index).filter((x) => x.k !== 'other'));
+    else kw = { ...site.kw, ...kw };
+  }
+  return { ...call, args, kw: { ...kw, ...call.kw } };
 }
 
 /** Names read in an expression (`org_scoped_rule(url)` reads `url`). */

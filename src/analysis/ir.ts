@@ -16,6 +16,8 @@ export type Expr =
   | { k: 'dict'; entries: { key: Expr; value: Expr }[]; line: number }
   /** String building: `a + b`, and f-strings as the concatenation of their parts. */
   | { k: 'concat'; parts: Expr[]; line: number }
+  /** printf-style formatting: `"%s/items" % PREFIX`, `"/%s/%d" % (a, b)`. */
+  | { k: 'percent'; fmt: Expr; values: Expr; line: number }
   /** `a or b` (either value), `a and b`. */
   | { k: 'boolop'; op: 'or' | 'and'; left: Expr; right: Expr; line: number }
   /** One item of an iterable (a `for` loop variable); `path` picks inside it (`for bp, prefix in pairs`). */

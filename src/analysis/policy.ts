@@ -31,7 +31,7 @@ export interface AssessedRoute extends ModelRoute {
 }
 
 const AREA_SEGMENTS =
-  /^(docs?|apidocs|api-docs|swagger|swagger-ui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
+  /^(docs?|apidocs|api-docs|swagger|swagger-ui|swaggerui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
 const ENTRY_SEGMENTS =
   /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|oauth|oauth2|callback|authorize|jwks|jwks\.json|openid-configuration)$/;
 /** Sign-up and sign-in areas: `/register/customer`, `/login/callback`. */
@@ -104,7 +104,9 @@ function viewBaseName(viewName: string): string {
 /** Why a route is public by design (login, health, docs, the root page…), or undefined. */
 export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'viewName'>): string | undefined {
   const shape = pathShape(route.path);
-  const readOnly = route.methods.every((m) => m === 'GET');
+  // Browsers send CORS preflight requests without credentials: an OPTIONS handler answers them on purpose.
+  if (route.methods.every((m) => m === 'OPTIONS')) return 'CORS preflight (OPTIONS)';
+  const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD');
   if (route.path === '/' && readOnly) return 'the root page';
   const area = readOnly ? shape.segments.find((s) => AREA_SEGMENTS.test(s)) : undefined;
   if (area) return `documentation or static files (${area})`;

@@ -112,6 +112,8 @@ export function exprText(e: Expr, depth = 0): string {
     }
     case 'boolop':
       return `${exprText(e.left, depth + 1)} ${e.op} ${exprText(e.right, depth + 1)}`;
+    case 'percent':
+      return `${exprText(e.fmt, depth + 1)} % ${exprText(e.values, depth + 1)}`;
     case 'item':
       return `item of ${exprText(e.of, depth + 1)}`;
     case 'other':
@@ -120,8 +122,11 @@ export function exprText(e: Expr, depth = 0): string {
 }
 
 const MAX_EVAL_DEPTH = 30;
-/** Loops over longer literals are evaluated once, unbound, rather than item by item. */
-const MAX_ITERATIONS = 64;
+/**
+ * How many times the body of a statement's loops is evaluated, over all nested loops together: registration
+ * tables run to hundreds of rows, each its own route. Loops beyond it are evaluated once, unbound.
+ */
+const MAX_ITERATIONS = 4096;
 
 /** Cross-module name resolution over every module of the scanned tree, by index (no rescanning). */
 export class Project {
@@ -224,22 +229,70 @@ export class Project {
     return this.lookupIn(name, scope, 0, new SeenKeys());
   }
 
-  /** A string value, following constants; undefined when it cannot be known statically. */
+  /**
+   * A string value, following constants, string building (`+`, f-strings, `.format()`, `%`, `str()` of a
+   * number) and project helpers that return one; undefined when it cannot be known statically.
+   */
   evalString(e: Expr, scope: Scope, depth = 0): string | undefined {
     if (e.k === 'str') return e.v;
     if (depth > 8) return undefined;
-    if (e.k === 'concat') {
-      let out = '';
-      for (const p of e.parts) {
-        const s = this.evalString(p, scope, depth + 1);
-        if (s === undefined) return undefined;
-        out += s;
+    switch (e.k) {
+      case 'num':
+        return String(e.v);
+      case 'concat': {
+        let out = '';
+        for (const p of e.parts) {
+          const s = this.evalString(p, scope, depth + 1);
+          if (s === undefined) return undefined;
+          out += s;
+        }
+        return out;
       }
-      return out;
+      case 'percent': {
+        const fmt = this.evalString(e.fmt, scope, depth + 1);
+        if (fmt === undefined) return undefined;
+        const list = this.evalList(e.values, scope);
+        const values = (list?.items ?? [e.values]).map((v) =>
+          this.evalString(v, list?.scope ?? scope, depth + 1),
+        );
+        return percentFormat(fmt, values);
+      }
+      case 'call':
+        return this.callString(e, scope, depth);
     }
     for (const v of this.evalExpr(e, scope)) {
-      if (v.t === 'literal' && v.expr.k === 'str') return v.expr.v;
-      if (v.t === 'literal' && v.expr.k === 'concat') return this.evalString(v.expr, v.scope, depth + 1);
+      if (v.t !== 'literal') continue;
+      if (v.expr.k === 'str') return v.expr.v;
+      if (v.expr.k === 'num' || v.expr.k === 'concat' || v.expr.k === 'percent' || v.expr.k === 'call')
+        return this.evalString(v.expr, v.scope, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** `str(x)`, `"{}/x".format(p)`, and calls of project helpers that return a string (`org_scoped_rule("/x")`). */
+  private callString(e: CallExpr, scope: Scope, depth: number): string | undefined {
+    if (e.fn.k === 'attr' && e.fn.attr === 'format') {
+      const fmt = this.evalString(e.fn.obj, scope, depth + 1);
+      if (fmt === undefined) return undefined;
+      const kw: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(e.kw)) kw[k] = this.evalString(v, scope, depth + 1);
+      return braceFormat(
+        fmt,
+        e.args.map((a) => this.evalString(a, scope, depth + 1)),
+        kw,
+      );
+    }
+    const callees = this.evalExpr(e.fn, scope);
+    if (e.fn.k === 'name' && e.fn.id === 'str' && e.args.length === 1 && !anyKnown(callees))
+      return this.evalString(e.args[0]!, scope, depth + 1);
+    for (const callee of callees) {
+      if (callee.t !== 'func') continue;
+      const fn = callee.fn;
+      // Several returns (`if settings.MULTI_ORG: return "/<org_slug>" + rule` … `return rule`): the last one,
+      // the value the helper falls through to when no switch is on.
+      const last = fn.facts.returns[fn.facts.returns.length - 1];
+      if (!last || this.bindings.has(fn)) continue;
+      return this.withBinding(fn, { call: e, scope }, () => this.evalString(last, fn.scope, depth + 1));
     }
     return undefined;
   }
@@ -412,11 +465,11 @@ export class Project {
    * Run `body` once per item of the loops around a statement (`for bp, prefix in ((a, "/a"), (b, "/b"))`),
    * with the loop variables bound to that item; once, unbound, when an iterable is not a known literal.
    */
-  forEachIteration(loops: readonly Loop[], scope: Scope, body: () => void): void {
+  forEachIteration(loops: readonly Loop[], scope: Scope, body: () => void, budget = MAX_ITERATIONS): void {
     if (!loops.length) return body();
     const [loop, ...rest] = loops as [Loop, ...Loop[]];
     const items = this.iterate(loop.iter, scope);
-    if (!items?.length || items.length > MAX_ITERATIONS) return this.forEachIteration(rest, scope, body);
+    if (!items?.length || items.length > budget) return this.forEachIteration(rest, scope, body, budget);
     const previous = this.loopBindings.get(scope);
     try {
       for (const item of items) {
@@ -424,7 +477,7 @@ export class Project {
         for (const { name, expr, scope: s } of this.destructure(loop.target, item.expr, item.scope))
           bound.set(name, { expr, scope: s });
         this.loopBindings.set(scope, bound);
-        this.forEachIteration(rest, scope, body);
+        this.forEachIteration(rest, scope, body, Math.floor(budget / items.length));
       }
     } finally {
       if (previous) this.loopBindings.set(scope, previous);
@@ -433,7 +486,7 @@ export class Project {
   }
 
   /** The items of a literal iterable: a list/tuple/set, or a dict's `.items()`, `.keys()`, `.values()`. */
-  private iterate(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
+  iterate(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
     // `for x in x:` evaluates its own iterable through the loop variable: unknown, not endless.
     if (this.iterating.has(iter)) return undefined;
     this.iterating.add(iter);
@@ -491,6 +544,11 @@ export class Project {
     return this.callsNamed(fn.name).filter((site) =>
       this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'func' && v.fn === fn),
     );
+  }
+
+  /** The call site `fn`'s parameters are bound to now, if any. */
+  boundSite(fn: FunctionIR): { call: CallExpr; scope: Scope } | undefined {
+    return this.bindings.get(fn);
   }
 
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
@@ -788,6 +846,40 @@ class SeenKeys {
     if (this.byName) out.byName = new Map([...this.byName].map(([name, keys]) => [name, [...keys]]));
     return out;
   }
+}
+
+/** `"%s/%d" % (a, b)` with `%s`, `%d`, `%i` and `%%`; undefined when a value or a conversion is unknown. */
+function percentFormat(fmt: string, values: (string | undefined)[]): string | undefined {
+  let next = 0;
+  let failed = false;
+  const out = fmt.replace(/%(.)/g, (_, conv: string) => {
+    if (conv === '%') return '%';
+    const v = values[next++];
+    if (v === undefined || !'sdir'.includes(conv)) failed = true;
+    return v ?? '';
+  });
+  return failed || next !== values.length ? undefined : out;
+}
+
+/** `"{}/{name}".format(a, name=b)`; undefined when a field is unknown or carries a format spec. */
+function braceFormat(
+  fmt: string,
+  args: (string | undefined)[],
+  kw: Record<string, string | undefined>,
+): string | undefined {
+  let next = 0;
+  let failed = false;
+  const out = fmt.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (match, field: string | undefined) => {
+    if (match === '{{') return '{';
+    if (match === '}}') return '}';
+    let v: string | undefined;
+    if (field === '') v = args[next++];
+    else if (/^\d+$/.test(field!)) v = args[Number(field)];
+    else if (/^\w+$/.test(field!)) v = kw[field!];
+    if (v === undefined) failed = true;
+    return v ?? '';
+  });
+  return failed ? undefined : out;
 }
 
 /** The argument a call passes for a parameter (`self` of methods is not passed). */

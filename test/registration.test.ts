@@ -1,0 +1,314 @@
+import { describe, expect, it } from 'vitest';
+import type { Analysis } from '../src/analysis/pipeline.js';
+import { analyzeFiles } from './helpers/analyze.js';
+
+/** `METHODS path file:start state [mechanisms]`, in report order. */
+function rows(a: Analysis): string[] {
+  return a.routes.map(
+    (r) =>
+      `${r.methods.join(',')} ${r.path} ${r.location.file}:${r.location.startLine} ${r.auth.state}` +
+      (r.auth.mechanisms.length ? ` [${r.auth.mechanisms.join('; ')}]` : ''),
+  );
+}
+
+describe('registration helpers', () => {
+  it('follows each (rule, view) of a table through a helper that wraps views and calls add_url_rule', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask.views import MethodView
+        from flask_login import login_required
+        from registry import register_views, register_classes
+        import views
+        app = Flask(__name__)
+        bp = Blueprint('admin', __name__, url_prefix='/admin')
+        class Users(MethodView):
+            decorators = [login_required]
+            def get(self):
+                return ''
+            def post(self):
+                return ''
+        class Health(MethodView):
+            def get(self):
+                return ''
+        register_views(bp, [('/stats', views.stats), ('/export', views.export)], decorators=[login_required])
+        register_views(app, [('/about', views.about)])
+        register_classes(bp, (('/users', Users), ('/health', Health)))
+        app.register_blueprint(bp)
+      `,
+      'registry.py': `
+        def register_views(target, table, decorators=()):
+            for rule, view in table:
+                for decorator in decorators:
+                    view = decorator(view)
+                target.add_url_rule(rule, view_func=view, methods=['GET', 'POST'])
+        def register_classes(target, table):
+            for rule, cls in table:
+                target.add_url_rule(rule, view_func=cls.as_view(cls.__name__.lower()))
+      `,
+      'views.py': `
+        def stats():
+            return ''
+        def export():
+            return ''
+        def about():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin/users app.py:10 protected [Users decorators: login_required]',
+      'POST /admin/users app.py:12 protected [Users decorators: login_required]',
+      'GET /admin/health app.py:15 public',
+      'GET,POST /admin/stats views.py:1 protected [login_required]',
+      'GET,POST /admin/export views.py:3 protected [login_required]',
+      'GET,POST /about views.py:5 unprotected',
+    ]);
+  });
+
+  it('keeps the methods a helper forwards through **options or reads from its table, and wrappers with options', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, abort, session
+        from flask_login import login_required
+        app = Flask(__name__)
+        def create():
+            return ''
+        def replace():
+            return ''
+        def remove():
+            return ''
+        def register(target, rule, view, **options):
+            target.add_url_rule(rule, view_func=login_required(view), **options)
+        def register_all(target, table):
+            for rule, view, methods in table:
+                target.add_url_rule(rule, view_func=view, methods=methods)
+        def guarded(view, message='sign in'):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                if not session.get('user_id'):
+                    abort(401, message)
+                return view(*args, **kwargs)
+            return wrapper
+        app.add_url_rule('/archive', view_func=guarded(remove, message='no'), methods=['POST'])
+        register(app, '/create', create, methods=['POST'])
+        register_all(app, [('/replace', replace, ['PUT']), ('/remove', remove, ('GET', 'DELETE'))])
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /create app.py:5 protected [login_required]',
+      'PUT /replace app.py:7 unprotected',
+      'POST /archive app.py:9 protected [guarded]',
+      'DELETE,GET /remove app.py:9 unprotected',
+    ]);
+  });
+
+  it('applies the decorators a helper wraps around Cls.as_view(...) to every method of the class', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        from flask_login import login_required
+        app = Flask(__name__)
+        class Users(MethodView):
+            def get(self):
+                return ''
+            def delete(self):
+                return ''
+        class Items(MethodView):
+            def get(self):
+                return ''
+        def register_api(target, cls, rule, decorators=()):
+            view = cls.as_view(cls.__name__.lower())
+            for decorator in decorators:
+                view = decorator(view)
+            target.add_url_rule(rule, view_func=view)
+        register_api(app, Users, '/users', decorators=[login_required])
+        register_api(app, Items, '/items')
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /users app.py:6 protected [login_required]',
+      'DELETE /users app.py:8 protected [login_required]',
+      'GET /items app.py:11 unprotected',
+    ]);
+  });
+
+  it('keeps every rule of a 200-entry registration table on its own view', async () => {
+    const count = 200;
+    const defs = Array.from({ length: count }, (_, i) => `def view_${i}():\n    return ''\n`).join('');
+    const table = Array.from({ length: count }, (_, i) => `    ('/item/${i}', view_${i}),\n`).join('');
+    const a = await analyzeFiles({
+      'app.py': `from flask import Flask\napp = Flask(__name__)\n${defs}ROUTES = [\n${table}]\nfor rule, view in ROUTES:\n    app.add_url_rule(rule, view_func=view)\n`,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.location.startLine}`)).toEqual(
+      Array.from({ length: count }, (_, i) => `/item/${i} ${3 + 2 * i}`),
+    );
+  });
+
+  it('sees routes declared through a project decorator factory that wraps bp.route and adds guards', async () => {
+    const a = await analyzeFiles({
+      'shop/__init__.py': `
+        from functools import wraps
+        from flask import Flask, jsonify
+        from flask_login import login_required
+        def create_app():
+            app = Flask(__name__)
+            from .stores import bp
+            app.register_blueprint(bp, url_prefix='/api/stores')
+            return app
+        def route(bp, *args, **kwargs):
+            kwargs.setdefault('strict_slashes', False)
+            def decorator(f):
+                @bp.route(*args, **kwargs)
+                @login_required
+                @wraps(f)
+                def wrapper(*args, **kwargs):
+                    return jsonify(f(*args, **kwargs))
+                return f
+            return decorator
+        def public_route(bp, rule, **options):
+            def decorator(f):
+                bp.add_url_rule(rule, view_func=f, **options)
+                return f
+            return decorator
+      `,
+      'shop/stores.py': `
+        from flask import Blueprint
+        from . import route, public_route
+        bp = Blueprint('stores', __name__)
+        @route(bp, '/')
+        def index():
+            return []
+        @route(bp, '/<store_id>', methods=['PUT', 'DELETE'])
+        def change(store_id):
+            return {}
+        @public_route(bp, '/open', methods=['GET'])
+        def opening_hours():
+            return {}
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /api/stores/ shop/stores.py:4 protected [login_required]',
+      'DELETE,PUT /api/stores/<store_id> shop/stores.py:7 protected [login_required]',
+      'GET /api/stores/open shop/stores.py:10 unprotected',
+    ]);
+  });
+});
+
+describe('rules built in code', () => {
+  it('evaluates concatenation, f-strings, format, % and helpers returning a rule over constants', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from settings import API_VERSION, BASE
+        from rules import org_scoped_rule
+        app = Flask(__name__)
+        v1 = Blueprint('v1', __name__)
+        @v1.route('/keys')
+        def keys():
+            return ''
+        @app.route("/api/" + str(API_VERSION) + "/ping")
+        def ping():
+            return ''
+        @app.route(f"{BASE}/v{API_VERSION}/status")
+        def status():
+            return ''
+        @app.route("{}/items/<int:item_id>".format(BASE))
+        def item(item_id):
+            return ''
+        @app.route("%s/orders" % BASE)
+        def orders():
+            return ''
+        @app.route(org_scoped_rule("/login"), methods=["GET", "POST"])
+        def login():
+            return ''
+        for name in ['red', 'green']:
+            app.add_url_rule('/colours/' + name, 'colour_' + name, ping)
+        app.register_blueprint(v1, url_prefix=f"/api/{API_VERSION}")
+      `,
+      'settings.py': `
+        API_VERSION = 1
+        BASE = '/shop'
+        MULTI_ORG = False
+      `,
+      'rules.py': `
+        import settings
+        def org_scoped_rule(rule):
+            if settings.MULTI_ORG:
+                return "/<org_slug>{}".format(rule)
+            return rule
+      `,
+    });
+    expect(rows(a).map((r) => r.replace(/ app\.py:\d+ .*/, ''))).toEqual([
+      'GET /api/1/keys',
+      'GET /api/1/ping',
+      'GET /colours/green',
+      'GET /colours/red',
+      'GET /shop/v1/status',
+      'GET /shop/items/<int:item_id>',
+      'GET /shop/orders',
+      'GET,POST /login',
+    ]);
+  });
+
+  it('resolves prefixes passed through functools.partial, call-form routes, and run-time prefixes as placeholders', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import os
+        from functools import partial
+        from flask import Flask, Blueprint
+        app = Flask(__name__)
+        admin = Blueprint('admin', __name__)
+        reports = Blueprint('reports', __name__)
+        hooks = Blueprint('hooks', __name__)
+        def dashboard():
+            return ''
+        def daily():
+            return ''
+        def receive():
+            return ''
+        def version():
+            return ''
+        admin.route('/dashboard')(dashboard)
+        reports.add_url_rule('/daily', view_func=daily)
+        hooks.route('/receive', methods=['POST'])(receive)
+        app.route('/' + os.environ.get('VERSION_PATH', 'version'))(version)
+        register = partial(app.register_blueprint, url_prefix='/admin')
+        register(admin)
+        PREFIX = app.config['REPORTS_PREFIX']
+        app.register_blueprint(reports, url_prefix=PREFIX)
+        app.register_blueprint(hooks, url_prefix=app.config.get('HOOKS_PREFIX', '/hooks'))
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin/dashboard app.py:8 unprotected',
+      'GET <config:REPORTS_PREFIX>/daily app.py:10 unprotected',
+      'POST <config:HOOKS_PREFIX>/receive app.py:12 unprotected',
+      'GET /<env:VERSION_PATH> app.py:14 unprotected',
+    ]);
+  });
+
+  it("gives a class view's own head and options handlers their routes", async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask.views import MethodView
+        app = Flask(__name__)
+        class Results(MethodView):
+            def get(self):
+                return ''
+            def head(self):
+                return ''
+            def options(self):
+                return ''
+        app.add_url_rule('/results', view_func=Results.as_view('results'))
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /results app.py:5 unprotected',
+      'HEAD /results app.py:7 unprotected',
+      'OPTIONS /results app.py:9 public',
+    ]);
+  });
+});
