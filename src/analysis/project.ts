@@ -115,6 +115,12 @@ export function exprText(e: Expr, depth = 0): string {
 }
 
 const MAX_EVAL_DEPTH = 30;
+/**
+ * Evaluations started inside another (a subscript's index, a parameter's call sites, a loop's iterable) begin
+ * with a fresh depth and recursion guard; this many may be open at once, so that a chain of them cannot exhaust
+ * the stack even where no cycle repeats an expression.
+ */
+const MAX_NESTED_EVALS = 12;
 /** Loops over longer literals are evaluated once, unbound, rather than item by item. */
 const MAX_ITERATIONS = 64;
 
@@ -136,6 +142,14 @@ export class Project {
   private pendingParams = 0;
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
+  /**
+   * Expressions being evaluated by an open `evalExpr`, per scope: asking for one of them again is a cycle
+   * (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
+   */
+  private readonly evaluating = new Map<Scope, Set<Expr>>();
+  private nestedEvals = 0;
+  /** How many evaluations were cut short by the guard above (their values are incomplete, so not cached). */
+  private cycleCuts = 0;
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
   private readonly bindings = new Map<FunctionIR, { call: CallExpr; scope: Scope }>();
   /** `for` variables bound to one item of their iterable while a loop body is evaluated for that item. */
@@ -189,15 +203,38 @@ export class Project {
    * among 274 thousand). The lists are shared: their type is read-only (not frozen: frozen arrays iterate slowly).
    */
   evalExpr(e: Expr, scope: Scope): readonly Value[] {
-    if (!this.settled()) return this.evalIn(e, scope, 0, new SeenKeys());
+    if (!this.settled()) return this.evalGuarded(e, scope);
     let inScope = this.evalCache.get(scope);
     let values = inScope?.get(e);
     if (!values) {
-      values = this.evalIn(e, scope, 0, new SeenKeys());
-      if (!inScope) this.evalCache.set(scope, (inScope = new Map()));
-      inScope.set(e, values);
+      const cuts = this.cycleCuts;
+      values = this.evalGuarded(e, scope);
+      // Values found with a cycle cut short depend on where it was entered: only whole answers are kept.
+      if (cuts === this.cycleCuts) {
+        if (!inScope) this.evalCache.set(scope, (inScope = new Map()));
+        inScope.set(e, values);
+      }
     }
     return values;
+  }
+
+  /** evalIn from a fresh start, unless that would repeat an open evaluation or nest too deep. */
+  private evalGuarded(e: Expr, scope: Scope): Value[] {
+    let open = this.evaluating.get(scope);
+    if (open?.has(e) || this.nestedEvals >= MAX_NESTED_EVALS) {
+      this.cycleCuts++;
+      return [{ t: 'unknown', text: exprText(e) }];
+    }
+    if (!open) this.evaluating.set(scope, (open = new Set()));
+    open.add(e);
+    this.nestedEvals++;
+    try {
+      return this.evalIn(e, scope, 0, new SeenKeys());
+    } finally {
+      this.nestedEvals--;
+      open.delete(e);
+      if (!open.size) this.evaluating.delete(scope);
+    }
   }
 
   /**
