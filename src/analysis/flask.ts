@@ -1,4 +1,5 @@
 import type { Notice } from '../types.js';
+import { Failures } from './containment.js';
 import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, canonical, exprText } from './project.js';
@@ -173,6 +174,8 @@ export class FlaskModel {
     private readonly auth: AuthAnalyzer,
     /** Reads a non-Python file of the scanned tree (OpenAPI documents of connexion apps). */
     private readonly readFile: (path: string) => string | undefined = () => undefined,
+    /** Where the work on one file fails, that work is left out and recorded here; the rest carries on. */
+    private readonly failures: Failures = new Failures(),
   ) {}
 
   build(): this {
@@ -198,7 +201,8 @@ export class FlaskModel {
     this.expandFabViews();
     this.collectLoginDisabled();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
-    for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
+    for (const [route, mount] of this.routeMounts)
+      this.failures.attempt(route.file, 'modelling', undefined, () => (route.hooks = this.hooksFor(mount)));
     for (const inst of this.project.allInstances()) {
       if (
         /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\.|^apiflask\.HTTP/.test(
@@ -222,6 +226,11 @@ export class FlaskModel {
    * to that call's arguments; otherwise once.
    */
   private inEachCall(scope: Scope, body: () => void): void {
+    // Each unit of work on a file (a scope's statements, a decorated function) is confined to that file.
+    this.failures.attempt(scope.module.file, 'modelling', undefined, () => this.eachCallOf(scope, body));
+  }
+
+  private eachCallOf(scope: Scope, body: () => void): void {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (!s.owner || !s.params.size) continue;
       let sites = this.siteCache.get(s.owner);

@@ -1,8 +1,10 @@
 import type { Finding, Notice, RouteReport } from '../types.js';
+import { type FileFailure, Failures, failureNotices } from './containment.js';
 import {
   analyseInGroups,
   analyseModules,
   compareRoutes,
+  finishContained,
   findingsOf,
   sortSecrets,
   syntaxErrorNotice,
@@ -11,7 +13,6 @@ import {
 import type { FoundSecret } from './jwt.js';
 import type { ModuleIR } from './ir.js';
 import { tuneCompiler } from './jit.js';
-import { finishRoutes } from './policy.js';
 import { relevantFiles } from './relevance.js';
 import { type ExtractResult, extractAll, extractionThreads, type WorkerPool } from './workers.js';
 
@@ -84,7 +85,7 @@ async function analyzeSorted(
     const grouped = await analyseInGroups(sorted, groups, threads, options, pool);
     if (grouped) {
       if (grouped.workerProblems.length) notices.push(oneThreadNotice(grouped.workerProblems));
-      notices.push(...grouped.notices);
+      notices.push(...grouped.notices, ...noticesOf(grouped.failures, grouped.routes));
       return { routes: grouped.routes, findings: grouped.findings, notices, secrets: grouped.secrets };
     }
   }
@@ -169,15 +170,18 @@ function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
 
 /** The report of a tree analysed in one piece: one project and one model over all its modules. */
 function reportInOnePiece(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
-  const { model, routes: draft, jwt } = analyseModules(modules, options);
+  const failures = new Failures();
+  const { model, routes: draft, jwt } = analyseModules(modules, options, failures);
   notices.push(...model.specNotices);
   if (!model.routes.length) notices.push(...model.unmodelledFrameworks().map((u) => u.notice));
-  const routes = finishRoutes(draft.draft, draft.context);
-  const findings = findingsOf(routes, model.allHooks, jwt.issues);
-  return {
-    routes: routes.map(toReport).sort(compareRoutes),
-    findings,
-    notices,
-    secrets: sortSecrets(jwt.secrets),
-  };
+  const routes = finishContained(draft.draft, draft.context, failures);
+  const findings = findingsOf(routes, model.allHooks, jwt.issues, failures);
+  const reports = routes.map(toReport).sort(compareRoutes);
+  notices.push(...noticesOf(failures.all, reports));
+  return { routes: reports, findings, notices, secrets: sortSecrets(jwt.secrets) };
+}
+
+/** The notices of files whose analysis failed in part, with how many of their routes the report holds. */
+function noticesOf(failures: readonly FileFailure[], routes: readonly RouteReport[]): Notice[] {
+  return failureNotices(failures, (file) => routes.filter((r) => r.location.file === file).length);
 }
