@@ -113,10 +113,7 @@ async function analyzeSorted(
     if (!result) return;
     const file = sorted[i].path;
     if ('error' in result) {
-      notices.push({
-        file,
-        message: `skipped: the analyser failed on this file (${result.error}); please report it with the file attached.`,
-      });
+      notices.push(skippedNotice(file, sorted[i].text, result.error));
       return;
     }
     if (result.module.hasErrors) {
@@ -126,6 +123,24 @@ async function analyzeSorted(
   });
   return reportInOnePiece(modules, options, notices);
 }
+
+/**
+ * A file the analyser failed on has no module picture: whether routes went missing with it is told from its text
+ * (a call of a route registrar), the only thing known about it.
+ */
+function skippedNotice(file: string, text: string, error: string): Notice {
+  const routes = REGISTERS_ROUTES.test(text)
+    ? 'it registers routes, which are missing from the report'
+    : 'it registers no route';
+  return {
+    file,
+    message: `skipped: the analyser failed on this file (${error}); ${routes}. Please report it with the file attached.`,
+  };
+}
+
+/** A route decorator or registration call: `.route(`, `.get("/`…, `add_url_rule(`, `add_resource(`. */
+const REGISTERS_ROUTES =
+  /\.(?:route|get|post|put|patch|delete)\(\s*f?["']\/|\.route\(|\b(?:add_url_rule|add_resource)\(/;
 
 function oneThreadNotice(problems: readonly string[]): Notice {
   return { message: `parsed partly or wholly in one thread: ${problems[0]}.` };
