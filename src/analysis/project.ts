@@ -128,8 +128,15 @@ const MAX_ITERATIONS = 64;
 export class Project {
   readonly modules: ModuleIR[];
   private readonly byName = new Map<string, ModuleIR>();
-  /** Every proper dotted suffix of a module name (`b.c` and `c` of `a.b.c`) to the shortest module so named. */
-  private suffixIndex?: Map<string, ModuleIR>;
+  /**
+   * Every proper dotted suffix of a module name (`b.c` and `c` of `a.b.c`) to the modules so named, shortest
+   * first (in module order on a tie).
+   */
+  private suffixIndex?: Map<string, ModuleIR[]>;
+  /** Directories of the tree (dotted) that may be on `sys.path`, by `mayBeRoot`. */
+  private readonly rootCache = new Map<string, boolean>();
+  /** Dotted names the tree imports (and every package above them), to tell packages from path roots. */
+  private importedNames?: Set<string>;
   /** Ids of the scopes' `file:defLine` (scopes sharing both share the id), for the recursion guard's keys. */
   private readonly scopeIds = new Map<Scope, number>();
   private readonly scopeIdsByText = new Map<string, number>();
@@ -160,25 +167,77 @@ export class Project {
     for (const m of modules) if (!this.byName.has(m.name)) this.byName.set(m.name, m);
   }
 
-  /** A module of the tree by dotted name; `src/` layouts resolve by the longest matching suffix. */
+  /**
+   * The module an absolute import of `dotted` loads, as Python finds it on `sys.path`: the module of that name
+   * from the scanned root, else the shortest module whose name ends with it (the first in module order on a tie)
+   * when its directory may be a path root of its own (`src/`, `backend/`; see mayBeRoot). A module of a package
+   * (`myapp/util/flask.py`) is never `flask`: the library is.
+   */
   findModule(dotted: string): ModuleIR | undefined {
     if (!dotted) return undefined;
     const exact = this.byName.get(dotted);
     if (exact) return exact;
-    // The shortest module whose name ends with `.dotted` (the first such in module order on a tie), looked up
-    // in an index of all suffixes rather than by scanning every module for each new name.
+    // Looked up in an index of all suffixes rather than by scanning every module for each new name.
     if (!this.suffixIndex) {
-      const index = new Map<string, ModuleIR>();
+      const index = new Map<string, ModuleIR[]>();
       for (const m of this.modules) {
         for (let i = m.name.indexOf('.'); i >= 0; i = m.name.indexOf('.', i + 1)) {
           const suffix = m.name.slice(i + 1);
-          const best = index.get(suffix);
-          if (!best || m.name.length < best.name.length) index.set(suffix, m);
+          const list = index.get(suffix);
+          if (list) list.push(m);
+          else index.set(suffix, [m]);
         }
       }
+      for (const list of index.values())
+        if (list.length > 1) list.sort((a, b) => a.name.length - b.name.length);
       this.suffixIndex = index;
     }
-    return this.suffixIndex.get(dotted);
+    // Only the shortest names compete (as relevance.ts assumes when it keeps files).
+    const named = this.suffixIndex.get(dotted);
+    return named?.find(
+      (m) =>
+        m.name.length === named[0]!.name.length &&
+        this.mayBeRoot(m.name.slice(0, m.name.length - dotted.length - 1)),
+    );
+  }
+
+  /**
+   * Whether a directory of the tree (dotted) may be on `sys.path`: neither it nor a directory above it is a
+   * package (has an `__init__.py`), and no import in the tree uses it as a package (`import util.flask`,
+   * `from util import x`, or a relative import in a module of it).
+   */
+  private mayBeRoot(dir: string): boolean {
+    let known = this.rootCache.get(dir);
+    if (known === undefined) {
+      if (!this.importedNames) {
+        const names = new Set<string>();
+        const add = (dotted: string): void => {
+          for (let i = dotted.indexOf('.'); i >= 0; i = dotted.indexOf('.', i + 1))
+            names.add(dotted.slice(0, i));
+          names.add(dotted);
+        };
+        for (const m of this.modules) {
+          const own = m.isPackage ? m.name : m.name.slice(0, Math.max(0, m.name.lastIndexOf('.')));
+          for (const scope of [
+            m.scope,
+            ...m.allFunctions.map((f) => f.scope),
+            ...m.allClasses.map((c) => c.scope),
+          ]) {
+            // A relative import says only that its own module is in a package, not where the tree's roots are.
+            for (const binding of scope.imports.values())
+              if (binding.relative) names.add(own);
+              else add(binding.module);
+          }
+        }
+        this.importedNames = names;
+      }
+      const parts = dir.split('.');
+      known =
+        !this.importedNames.has(dir) &&
+        parts.every((_, i) => !this.byName.get(parts.slice(0, i + 1).join('.'))?.isPackage);
+      this.rootCache.set(dir, known);
+    }
+    return known;
   }
 
   /** The id of a scope's `file:defLine` (module and class scopes of a file share one, as their key text did). */
