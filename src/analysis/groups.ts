@@ -169,6 +169,8 @@ interface GroupDraft {
   /** Routes the group's model found (no route in the whole tree gives notices about unmodelled frameworks). */
   modelRoutes: number;
   specNotices: Notice[];
+  /** Route registrations the group's model could not follow. */
+  unfollowed: Notice[];
   unmodelled: { framework: string; notice: Notice }[];
   context: TreeContext;
   /** The group's result, when step one could already give it (then there is no step two). */
@@ -211,6 +213,7 @@ class GroupAnalyser {
       syntaxErrors,
       modelRoutes: model.routes.length,
       specNotices: model.specNotices,
+      unfollowed: model.unfollowed,
       unmodelled: model.unmodelledFrameworks(),
       context: routes.context,
     };
@@ -338,6 +341,7 @@ export async function analyseInGroups(
     .sort((a, b) => order.get(a)! - order.get(b)!)
     .map(syntaxErrorNotice);
   notices.push(...drafts.flatMap((d) => d.specNotices));
+  notices.push(...drafts.flatMap((d) => d.unfollowed).sort(byFile));
   if (drafts.every((d) => !d.modelRoutes)) {
     const seen = new Set<string>();
     for (const u of drafts.flatMap((d) => d.unmodelled).sort((a, b) => byFile(a.notice, b.notice))) {

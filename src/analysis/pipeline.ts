@@ -187,7 +187,7 @@ function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
 function reportInOnePiece(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
   const failures = new Failures();
   const { model, routes: draft, jwt } = analyseModules(modules, options, failures);
-  notices.push(...model.specNotices);
+  notices.push(...model.specNotices, ...model.unfollowed);
   if (!model.routes.length) notices.push(...model.unmodelledFrameworks().map((u) => u.notice));
   const routes = finishContained(draft.draft, draft.context, failures);
   const findings = findingsOf(routes, model.allHooks, jwt.issues, failures);
