@@ -3,6 +3,7 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { AuthAnalyzer } from '../src/analysis/auth.js';
 import type { FunctionIR } from '../src/analysis/ir.js';
+import { FlaskModel } from '../src/analysis/flask.js';
 import { JwtAnalyzer } from '../src/analysis/jwt.js';
 import { type Analysis, analyzeSources } from '../src/analysis/pipeline.js';
 import { rule as missingAuthentication } from '../src/rules/missing-authentication.js';
@@ -125,5 +126,27 @@ it.each(modes)('reports the other files when a rule fails on one file (%o)', asy
   expect(analysis.routes.filter((r) => r.location.file === 'broken.py')).toHaveLength(2);
   expect(analysis.notices.find((n) => n.file === 'broken.py')?.message).toBe(
     'partly analysed: the analyser failed while checking rules (injected); the report holds 2 routes of this file, which may be incomplete or misjudged. Please report it with the file attached.',
+  );
+});
+
+it.each(modes)('reports the other files when judging the routes of one file fails (%o)', async (options) => {
+  const build = FlaskModel.prototype.build;
+  vi.spyOn(FlaskModel.prototype, 'build').mockImplementation(function (this: FlaskModel) {
+    build.call(this);
+    for (const route of this.routes) {
+      if (route.file !== 'broken.py') continue;
+      Object.defineProperty(route, 'guards', {
+        get() {
+          throw new Error('injected');
+        },
+      });
+    }
+    return this;
+  });
+  const analysis = await analyzeSources(FILES, options);
+  expect(goodPart(analysis)).toEqual(GOOD_PART);
+  expect(analysis.routes.filter((r) => r.location.file === 'broken.py')).toEqual([]);
+  expect(analysis.notices.find((n) => n.file === 'broken.py')?.message).toBe(
+    'partly analysed: the analyser failed while judging routes (injected); the report holds no route of this file. Please report it with the file attached.',
   );
 });
