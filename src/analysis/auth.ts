@@ -32,6 +32,9 @@ const FLASK_LOGIN_DECORATORS = new Set([
   'flask_security.login_required',
 ]);
 
+/** Helpers followed one inside another before the rest of the chain counts as not authenticating. */
+const MAX_HELPER_CHAIN = 48;
+
 const truthy = (e: Expr | undefined): boolean => !!e && e.k === 'const' && e.v === true;
 
 /** Library decorators, by canonical `package.name`. `called` ones take arguments (`jwt_required()`). */
@@ -144,7 +147,24 @@ export class AuthAnalyzer {
   private readonly predicateCache = new Map<FunctionIR, boolean>();
   private readonly factsCache = new Map<FunctionIR, BodyFacts>();
 
+  /** Project functions being judged, each through the next (a verifier that calls a helper that calls...). */
+  private helpersOpen = 0;
+
   constructor(private readonly project: Project) {}
+
+  /**
+   * Judge one more helper down a chain, or give `beyond` (uncached) past MAX_HELPER_CHAIN: each cache above
+   * stops a cycle, but a chain of thousands of distinct helpers would still exhaust the stack.
+   */
+  private nested<T>(beyond: T, judge: () => T): T {
+    if (this.helpersOpen >= MAX_HELPER_CHAIN) return beyond;
+    this.helpersOpen++;
+    try {
+      return judge();
+    } finally {
+      this.helpersOpen--;
+    }
+  }
 
   /** Classify a decorator expression written in `scope`. */
   classifyDecorator(expr: Expr, scope: Scope): GuardInfo {
@@ -232,6 +252,10 @@ export class AuthAnalyzer {
   customDecorator(fn: FunctionIR): GuardInfo {
     const cached = this.customCache.get(fn);
     if (cached) return cached;
+    return this.nested({ kind: 'none', label: fn.name }, () => this.judgeDecorator(fn));
+  }
+
+  private judgeDecorator(fn: FunctionIR): GuardInfo {
     this.customCache.set(fn, { kind: 'none', label: fn.name });
     const functions = nestedFunctions(fn);
     let kind: GuardKind = 'none';
@@ -284,6 +308,10 @@ export class AuthAnalyzer {
   rejectsWithoutCredentials(fn: FunctionIR): boolean {
     const cached = this.rejectCache.get(fn);
     if (cached !== undefined) return cached;
+    return this.nested(false, () => this.judgeRejection(fn));
+  }
+
+  private judgeRejection(fn: FunctionIR): boolean {
     this.rejectCache.set(fn, false);
     const facts = this.facts(fn);
     let verifies = false;
@@ -392,6 +420,10 @@ export class AuthAnalyzer {
   isCredentialPredicate(fn: FunctionIR): boolean {
     const cached = this.predicateCache.get(fn);
     if (cached !== undefined) return cached;
+    return this.nested(false, () => this.judgePredicate(fn));
+  }
+
+  private judgePredicate(fn: FunctionIR): boolean {
     this.predicateCache.set(fn, false);
     let result = fn.facts.returnsCredential;
     for (const src of fn.facts.returnSources) {

@@ -311,7 +311,8 @@ function recordImport(node: SyntaxNode, scope: Scope): void {
   // import_from_statement
   const moduleNode = node.childForFieldName('module_name');
   let from = '';
-  if (moduleNode?.type === 'relative_import') {
+  const relative = moduleNode?.type === 'relative_import';
+  if (relative) {
     const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
     const dots = prefix ? prefix.text.length : 0;
     const rest = dottedName(moduleNode.namedChildren.find((c) => c?.type === 'dotted_name') ?? null);
@@ -334,7 +335,7 @@ function recordImport(node: SyntaxNode, scope: Scope): void {
       name = dottedName(n);
       alias = name;
     }
-    const binding: ImportBinding = { module: from, name, line: ln };
+    const binding: ImportBinding = { module: from, name, line: ln, ...(relative ? { relative } : {}) };
     scope.imports.set(alias, binding);
   }
 }

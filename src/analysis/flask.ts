@@ -1,7 +1,8 @@
 import type { Notice } from '../types.js';
+import { Failures } from './containment.js';
 import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
-import { type CallExpr, type Inst, type Project, canonical, exprText } from './project.js';
+import { type CallExpr, type Inst, type Project, type Value, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
 
 /**
@@ -54,6 +55,15 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export { WRITE_METHODS };
+
+/**
+ * An owner of a route registration the model cannot tell to be a Flask app or blueprint or not: unknown, the
+ * result of a project function, an attribute, or Flask's own proxies (`current_app`).
+ */
+function opaqueOwner(v: Value): boolean {
+  if (v.t === 'ext' || v.t === 'extcall') return v.qn.startsWith('flask.');
+  return v.t === 'unknown' || v.t === 'callresult' || v.t === 'instattr' || v.t === 'boundcall';
+}
 
 /** A guard that applies to a route, with where it came from. */
 export interface AppliedGuard {
@@ -166,6 +176,11 @@ export class FlaskModel {
     endpoint: string;
     base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>;
   }[] = [];
+  /** Route registrations the model could not follow, in file and line order: their routes are missing. */
+  readonly unfollowed: Notice[] = [];
+  /** Registrations not followed so far, by call (another call site of their function may still resolve them). */
+  private readonly pendingUnfollowed = new Map<CallExpr, { file: string; line: number; why: string }>();
+  private readonly followedCalls = new Set<CallExpr>();
   private readonly routeKeys = new Set<string>();
   private readonly routeMounts = new Map<ModelRoute, Mount>();
   /** Every before_request hook found, for hook rules. */
@@ -180,6 +195,8 @@ export class FlaskModel {
     private readonly auth: AuthAnalyzer,
     /** Reads a non-Python file of the scanned tree (OpenAPI documents of connexion apps). */
     private readonly readFile: (path: string) => string | undefined = () => undefined,
+    /** Where the work on one file fails, that work is left out and recorded here; the rest carries on. */
+    private readonly failures: Failures = new Failures(),
   ) {}
 
   build(): this {
@@ -205,8 +222,10 @@ export class FlaskModel {
     this.expandFabViews();
     this.collectLoginDisabled();
     this.mountRoutes();
+    this.reportUnfollowed();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
-    for (const [route, mount] of this.routeMounts) route.hooks = this.hooksFor(mount);
+    for (const [route, mount] of this.routeMounts)
+      this.failures.attempt(route.file, 'modelling', undefined, () => (route.hooks = this.hooksFor(mount)));
     for (const inst of this.project.allInstances()) {
       if (
         /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\.|^apiflask\.HTTP/.test(
@@ -230,6 +249,11 @@ export class FlaskModel {
    * to that call's arguments; otherwise once.
    */
   private inEachCall(scope: Scope, body: () => void): void {
+    // Each unit of work on a file (a scope's statements, a decorated function) is confined to that file.
+    this.failures.attempt(scope.module.file, 'modelling', undefined, () => this.eachCallOf(scope, body));
+  }
+
+  private eachCallOf(scope: Scope, body: () => void): void {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (!s.owner || !s.params.size) continue;
       let sites = this.siteCache.get(s.owner);
@@ -338,6 +362,18 @@ export class FlaskModel {
     if (direct) return this.collectCall(direct, span, scope, depth + 1);
     if (call.fn.k !== 'attr') return;
     const method = call.fn.attr;
+    if (method === 'add_url_rule') {
+      const view = call.kw.view_func ?? call.args[2];
+      const how = !view || (view.k === 'const' && view.v === null) ? ' without a view function' : '';
+      this.noteRegistration(
+        call,
+        call.fn.obj,
+        scope,
+        span.startLine,
+        how ? 'followed' : 'resolved',
+        `\`${exprText(call.fn)}(...)\`${how}`,
+      );
+    }
     if (
       ![
         'register_blueprint',
@@ -640,6 +676,14 @@ export class FlaskModel {
       if (call.k === 'call' && !this.isRouteDecorator(call)) this.collectRouteFactory(fn, i, call, scope);
       if (call.k !== 'call' || call.fn.k !== 'attr' || !(call.fn.attr in ROUTE_METHODS)) return;
       if (this.isMethod(fn)) return;
+      this.noteRegistration(
+        call,
+        call.fn.obj,
+        scope,
+        d.line,
+        'resolved',
+        `\`@${exprText(call)}\` on \`${fn.name}\``,
+      );
       const fixed = ROUTE_METHODS[call.fn.attr];
       for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
         if (owner.t !== 'inst' || !(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))) continue;
@@ -779,6 +823,60 @@ export class FlaskModel {
     return list
       ? { k: 'seq', items: list.map((v) => ({ k: 'str', v, line: e.line })), line: e.line }
       : undefined;
+  }
+
+  /**
+   * A route registration on `owner`. `resolved`: the model follows it when the owner is a Flask app or blueprint;
+   * `followed`: the model does not follow it at all (a call form, no view function), so it is noted whenever the
+   * owner is one. Either way it is noted when the owner cannot be told (a parameter never bound, an attribute of
+   * an unknown object) — unless another evaluation of the same call (another call site of its function) follows it.
+   */
+  private noteRegistration(
+    call: CallExpr,
+    owner: Expr,
+    scope: Scope,
+    line: number,
+    model: 'resolved' | 'followed',
+    what: string,
+  ): void {
+    if (this.followedCalls.has(call)) return;
+    const values = this.project.evalExpr(owner, scope);
+    const flask = values.some(
+      (v) => v.t === 'inst' && (APP_CLASSES.has(v.qn) || BLUEPRINT_CLASSES.has(v.qn)),
+    );
+    if (flask && model === 'resolved') {
+      this.followedCalls.add(call);
+      this.pendingUnfollowed.delete(call);
+    } else if (flask) {
+      this.pendingUnfollowed.set(call, {
+        file: scope.module.file,
+        line,
+        why: `${what}, which the model does not follow`,
+      });
+    } else if (values.length && values.every(opaqueOwner) && !this.pendingUnfollowed.has(call)) {
+      this.pendingUnfollowed.set(call, {
+        file: scope.module.file,
+        line,
+        why: `${what}, on \`${exprText(owner)}\`, which the model cannot resolve to a Flask app or blueprint`,
+      });
+    }
+  }
+
+  /** One notice per registration not followed, when the tree has a Flask app or blueprint at all. */
+  private reportUnfollowed(): void {
+    const flaskTree = this.project
+      .allInstances()
+      .some((i) => APP_CLASSES.has(i.qn) || BLUEPRINT_CLASSES.has(i.qn));
+    if (!flaskTree) return;
+    const order = new Map(this.project.modules.map((m, i) => [m.file, i]));
+    const pending = [...this.pendingUnfollowed.values()].sort(
+      (a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line,
+    );
+    for (const p of pending)
+      this.unfollowed.push({
+        file: p.file,
+        message: `line ${p.line}: ${p.why}; its routes are missing from the report.`,
+      });
   }
 
   private isRouteDecorator(e: Expr): boolean {

@@ -10,8 +10,10 @@
  * piece gives.
  */
 import { RULES } from '../rules/index.js';
+import type { Rule, RuleContext } from '../rules/types.js';
 import type { Finding, Notice, RouteReport } from '../types.js';
 import { AuthAnalyzer } from './auth.js';
+import { type FileFailure, Failures } from './containment.js';
 import { FlaskModel, type HookRef } from './flask.js';
 import type { ModuleIR } from './ir.js';
 import { type FoundSecret, type JwtIssue, JwtAnalyzer } from './jwt.js';
@@ -40,12 +42,48 @@ export interface GroupOptions {
 }
 
 /** Build the Flask model of `modules`, judge its routes one by one, and run the JWT analysis. */
-export function analyseModules(modules: ModuleIR[], options: GroupOptions): ModulesAnalysis {
+export function analyseModules(
+  modules: ModuleIR[],
+  options: GroupOptions,
+  failures: Failures = new Failures(),
+): ModulesAnalysis {
   const project = new Project(modules);
-  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
-  const routes = draftRoutes(model, options.publicRoutes ?? []);
-  const jwt = new JwtAnalyzer(project, options.readFile).run();
+  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile, failures).build();
+  const routes = draftContained(model, options.publicRoutes ?? [], failures);
+  const jwt = new JwtAnalyzer(project, options.readFile, failures).run();
   return { model, routes, jwt };
+}
+
+/**
+ * draftRoutes; when it fails, the routes are judged one by one to find the ones it fails on, which are left out
+ * (and recorded), so that one file's routes cannot take the others down.
+ */
+function draftContained(model: FlaskModel, publicRoutes: readonly string[], failures: Failures): DraftRoutes {
+  try {
+    return draftRoutes(model, publicRoutes);
+  } catch {
+    const only = (routes: FlaskModel['routes']): FlaskModel =>
+      Object.assign(Object.create(model) as FlaskModel, { routes });
+    const judged = model.routes.filter((r) =>
+      failures.attempt(r.file, 'judging routes', false, () => !!draftRoutes(only([r]), publicRoutes)),
+    );
+    return draftRoutes(only(judged), publicRoutes);
+  }
+}
+
+/** finishRoutes, leaving out (and recording) the routes it fails on, as draftContained does. */
+export function finishContained(
+  draft: DraftRoutes['draft'],
+  context: TreeContext,
+  failures: Failures,
+): AssessedRoute[] {
+  try {
+    return finishRoutes(draft, context);
+  } catch {
+    return draft.flatMap((d) =>
+      failures.attempt(d.route.file, 'judging routes', [], () => finishRoutes([d], context)),
+    );
+  }
 }
 
 /** Every rule over judged routes, hooks and JWT issues, in report order. */
@@ -53,9 +91,35 @@ export function findingsOf(
   routes: readonly AssessedRoute[],
   hooks: readonly HookRef[],
   jwt: readonly JwtIssue[],
+  failures: Failures = new Failures(),
 ): Finding[] {
-  const findings = RULES.flatMap((r) => r.check({ routes, hooks, jwt }));
+  const findings = RULES.flatMap((r) => checkContained(r, { routes, hooks, jwt }, failures));
   return findings.sort(compareFindings);
+}
+
+/**
+ * A rule's findings; when it fails, its findings file by file, leaving out (and recording) the files it fails on.
+ */
+function checkContained(rule: Rule, ctx: RuleContext, failures: Failures): Finding[] {
+  try {
+    return rule.check(ctx);
+  } catch {
+    const hookFile = (h: HookRef): string => h.fn.scope.module.file;
+    const files = new Set([
+      ...ctx.routes.map((r) => r.file),
+      ...ctx.hooks.map(hookFile),
+      ...ctx.jwt.map((j) => j.file),
+    ]);
+    return [...files].flatMap((file) =>
+      failures.attempt(file, 'checking rules', [], () =>
+        rule.check({
+          routes: ctx.routes.filter((r) => r.file === file),
+          hooks: ctx.hooks.filter((h) => hookFile(h) === file),
+          jwt: ctx.jwt.filter((j) => j.file === file),
+        }),
+      ),
+    );
+  }
 }
 
 function compareFindings(a: Finding, b: Finding): number {
@@ -105,6 +169,8 @@ interface GroupDraft {
   /** Routes the group's model found (no route in the whole tree gives notices about unmodelled frameworks). */
   modelRoutes: number;
   specNotices: Notice[];
+  /** Route registrations the group's model could not follow. */
+  unfollowed: Notice[];
   unmodelled: { framework: string; notice: Notice }[];
   context: TreeContext;
   /** The group's result, when step one could already give it (then there is no step two). */
@@ -129,12 +195,13 @@ interface Held {
 /** Analyses groups one by one, holding what finishing a group takes when it cannot be finished at once. */
 class GroupAnalyser {
   private readonly held = new Map<number, Held>();
+  readonly failures = new Failures();
 
   constructor(private readonly options: GroupOptions) {}
 
   /** Step one for a group's module pictures (`syntaxErrors`: its files with syntax errors). */
   draft(id: number, modules: ModuleIR[], syntaxErrors: string[]): GroupDraft {
-    const { model, routes, jwt } = analyseModules(modules, this.options);
+    const { model, routes, jwt } = analyseModules(modules, this.options, this.failures);
     const held: Held = {
       draft: routes.draft,
       hooks: model.allHooks,
@@ -146,22 +213,23 @@ class GroupAnalyser {
       syntaxErrors,
       modelRoutes: model.routes.length,
       specNotices: model.specNotices,
+      unfollowed: model.unfollowed,
       unmodelled: model.unmodelledFrameworks(),
       context: routes.context,
     };
     // Finished at once when no context the whole tree can give would judge a route otherwise: then nothing is
     // held, and the group's module pictures can go while the next group is analysed.
-    const judged = decidedLocally(routes);
-    if (judged) draft.result = GroupAnalyser.result(judged, held);
+    const judged = decidedLocally(routes, this.failures);
+    if (judged) draft.result = this.result(judged, held);
     // Otherwise only what step two reads is held: the project's and the model's indexes and caches can go.
     else this.held.set(id, held);
     return draft;
   }
 
-  private static result(routes: AssessedRoute[], held: Held): GroupResult {
+  private result(routes: AssessedRoute[], held: Held): GroupResult {
     return {
       routes: routes.map(toReport),
-      findings: findingsOf(routes, held.hooks, held.issues),
+      findings: findingsOf(routes, held.hooks, held.issues, this.failures),
       secrets: held.secrets,
     };
   }
@@ -170,7 +238,7 @@ class GroupAnalyser {
     const held = this.held.get(id);
     if (!held) throw new Error(`group ${id} was not drafted in this thread`);
     this.held.delete(id);
-    return GroupAnalyser.result(finishRoutes(held.draft, context), held);
+    return this.result(finishContained(held.draft, context, this.failures), held);
   }
 }
 
@@ -182,14 +250,14 @@ class GroupAnalyser {
  * the group's alone. So a group with no route of unknown app is judged with each of the (at most four) contexts
  * it may be given, and the judgements compared field by field.
  */
-function decidedLocally(routes: DraftRoutes): AssessedRoute[] | undefined {
+function decidedLocally(routes: DraftRoutes, failures: Failures): AssessedRoute[] | undefined {
   const { draft, context } = routes;
   if (draft.some((d) => !d.route.app)) return undefined;
   const variants: TreeContext[] = [];
   for (const projectUsesAuth of new Set([context.projectUsesAuth, true]))
     for (const loginWebApp of new Set([context.loginWebApp, true]))
       variants.push({ ...context, projectUsesAuth, loginWebApp });
-  const [first, ...others] = variants.map((c) => finishRoutes(draft, c));
+  const [first, ...others] = variants.map((c) => finishContained(draft, c, failures));
   const same = (a: AssessedRoute, b: AssessedRoute): boolean => {
     const keys = Object.keys(a) as (keyof AssessedRoute)[];
     return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
@@ -205,6 +273,8 @@ export interface GroupedAnalysis {
   notices: Notice[];
   secrets: FoundSecret[];
   workerProblems: string[];
+  /** Work on files that failed and was left out. */
+  failures: readonly FileFailure[];
 }
 
 /**
@@ -271,6 +341,7 @@ export async function analyseInGroups(
     .sort((a, b) => order.get(a)! - order.get(b)!)
     .map(syntaxErrorNotice);
   notices.push(...drafts.flatMap((d) => d.specNotices));
+  notices.push(...drafts.flatMap((d) => d.unfollowed).sort(byFile));
   if (drafts.every((d) => !d.modelRoutes)) {
     const seen = new Set<string>();
     for (const u of drafts.flatMap((d) => d.unmodelled).sort((a, b) => byFile(a.notice, b.notice))) {
@@ -285,5 +356,6 @@ export async function analyseInGroups(
     notices,
     secrets: sortSecrets(all.flatMap((r) => r.secrets)),
     workerProblems: stream.problems,
+    failures: analyser.failures.all,
   };
 }

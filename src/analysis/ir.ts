@@ -34,6 +34,8 @@ export interface ImportBinding {
   module: string;
   name?: string;
   line: number;
+  /** Written relative (`from .x import y`): the importing module is in a package. */
+  relative?: true;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Failures } from './containment.js';
 import { DependencyPins } from './dependencies.js';
 import type { BodyCall, ClassIR, Expr, Guard, ModuleIR, Scope } from './ir.js';
 import { type Project, canonical, exprText } from './project.js';
@@ -171,31 +172,36 @@ export class JwtAnalyzer {
   constructor(
     private readonly project: Project,
     readFile: (path: string) => string | undefined = () => undefined,
+    /** Where the analysis of one module fails, the rest carries on; the failure is recorded here. */
+    private readonly failures: Failures = new Failures(),
   ) {
     this.pins = new DependencyPins(readFile);
   }
 
   run(): this {
-    for (const mod of this.project.modules) {
-      this.scanCalls(mod, mod.scope, mod.facts.calls);
-      this.scanTokenFacts(mod, mod.facts, '<module>');
-      this.scanAssignments(mod, mod.scope, undefined);
-      for (const cls of mod.allClasses) {
-        this.scanCalls(mod, cls.scope, cls.facts.calls);
-        this.scanAssignments(mod, cls.scope, cls);
-      }
-      for (const fn of mod.allFunctions) {
-        this.scanCalls(mod, fn.scope, fn.facts.calls);
-        this.scanTokenFacts(mod, fn.facts, fn.name);
-        this.scanTargetAssigns(mod, fn.scope);
-        this.scanAuthlibValidation(mod, fn.scope, fn.facts.calls);
-      }
-      this.scanTargetAssigns(mod, mod.scope);
-    }
+    for (const mod of this.project.modules)
+      this.failures.attempt(mod.file, 'modelling', undefined, () => this.runModule(mod));
     this.issues.sort(
       (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId),
     );
     return this;
+  }
+
+  private runModule(mod: ModuleIR): void {
+    this.scanCalls(mod, mod.scope, mod.facts.calls);
+    this.scanTokenFacts(mod, mod.facts, '<module>');
+    this.scanAssignments(mod, mod.scope, undefined);
+    for (const cls of mod.allClasses) {
+      this.scanCalls(mod, cls.scope, cls.facts.calls);
+      this.scanAssignments(mod, cls.scope, cls);
+    }
+    for (const fn of mod.allFunctions) {
+      this.scanCalls(mod, fn.scope, fn.facts.calls);
+      this.scanTokenFacts(mod, fn.facts, fn.name);
+      this.scanTargetAssigns(mod, fn.scope);
+      this.scanAuthlibValidation(mod, fn.scope, fn.facts.calls);
+    }
+    this.scanTargetAssigns(mod, mod.scope);
   }
 
   private add(mod: ModuleIR, issue: Omit<JwtIssue, 'file' | 'suppressed'>): void {

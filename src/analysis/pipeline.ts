@@ -1,8 +1,10 @@
 import type { Finding, Notice, RouteReport } from '../types.js';
+import { type FileFailure, Failures, failureNotices } from './containment.js';
 import {
   analyseInGroups,
   analyseModules,
   compareRoutes,
+  finishContained,
   findingsOf,
   sortSecrets,
   syntaxErrorNotice,
@@ -11,7 +13,6 @@ import {
 import type { FoundSecret } from './jwt.js';
 import type { ModuleIR } from './ir.js';
 import { tuneCompiler } from './jit.js';
-import { finishRoutes } from './policy.js';
 import { relevantFiles } from './relevance.js';
 import { type ExtractResult, extractAll, extractionThreads, type WorkerPool } from './workers.js';
 
@@ -84,7 +85,7 @@ async function analyzeSorted(
     const grouped = await analyseInGroups(sorted, groups, threads, options, pool);
     if (grouped) {
       if (grouped.workerProblems.length) notices.push(oneThreadNotice(grouped.workerProblems));
-      notices.push(...grouped.notices);
+      notices.push(...grouped.notices, ...noticesOf(grouped.failures, grouped.routes));
       return { routes: grouped.routes, findings: grouped.findings, notices, secrets: grouped.secrets };
     }
   }
@@ -112,10 +113,7 @@ async function analyzeSorted(
     if (!result) return;
     const file = sorted[i].path;
     if ('error' in result) {
-      notices.push({
-        file,
-        message: `skipped: the analyser failed on this file (${result.error}); please report it with the file attached.`,
-      });
+      notices.push(skippedNotice(file, sorted[i].text, result.error));
       return;
     }
     if (result.module.hasErrors) {
@@ -125,6 +123,24 @@ async function analyzeSorted(
   });
   return reportInOnePiece(modules, options, notices);
 }
+
+/**
+ * A file the analyser failed on has no module picture: whether routes went missing with it is told from its text
+ * (a call of a route registrar), the only thing known about it.
+ */
+function skippedNotice(file: string, text: string, error: string): Notice {
+  const routes = REGISTERS_ROUTES.test(text)
+    ? 'it registers routes, which are missing from the report'
+    : 'it registers no route';
+  return {
+    file,
+    message: `skipped: the analyser failed on this file (${error}); ${routes}. Please report it with the file attached.`,
+  };
+}
+
+/** A route decorator or registration call: `.route(`, `.get("/`…, `add_url_rule(`, `add_resource(`. */
+const REGISTERS_ROUTES =
+  /\.(?:route|get|post|put|patch|delete)\(\s*f?["']\/|\.route\(|\b(?:add_url_rule|add_resource)\(/;
 
 function oneThreadNotice(problems: readonly string[]): Notice {
   return { message: `parsed partly or wholly in one thread: ${problems[0]}.` };
@@ -169,15 +185,18 @@ function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
 
 /** The report of a tree analysed in one piece: one project and one model over all its modules. */
 function reportInOnePiece(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
-  const { model, routes: draft, jwt } = analyseModules(modules, options);
-  notices.push(...model.specNotices);
+  const failures = new Failures();
+  const { model, routes: draft, jwt } = analyseModules(modules, options, failures);
+  notices.push(...model.specNotices, ...model.unfollowed);
   if (!model.routes.length) notices.push(...model.unmodelledFrameworks().map((u) => u.notice));
-  const routes = finishRoutes(draft.draft, draft.context);
-  const findings = findingsOf(routes, model.allHooks, jwt.issues);
-  return {
-    routes: routes.map(toReport).sort(compareRoutes),
-    findings,
-    notices,
-    secrets: sortSecrets(jwt.secrets),
-  };
+  const routes = finishContained(draft.draft, draft.context, failures);
+  const findings = findingsOf(routes, model.allHooks, jwt.issues, failures);
+  const reports = routes.map(toReport).sort(compareRoutes);
+  notices.push(...noticesOf(failures.all, reports));
+  return { routes: reports, findings, notices, secrets: sortSecrets(jwt.secrets) };
+}
+
+/** The notices of files whose analysis failed in part, with how many of their routes the report holds. */
+function noticesOf(failures: readonly FileFailure[], routes: readonly RouteReport[]): Notice[] {
+  return failureNotices(failures, (file) => routes.filter((r) => r.location.file === file).length);
 }

@@ -127,13 +127,26 @@ const MAX_EVAL_DEPTH = 30;
  * tables run to hundreds of rows, each its own route. Loops beyond it are evaluated once, unbound.
  */
 const MAX_ITERATIONS = 4096;
+/**
+ * Evaluations started inside another (a subscript's index, a parameter's call sites, a loop's iterable) begin
+ * with a fresh depth and recursion guard; this many may be open at once, so that a chain of them cannot exhaust
+ * the stack even where no cycle repeats an expression.
+ */
+const MAX_NESTED_EVALS = 12;
 
 /** Cross-module name resolution over every module of the scanned tree, by index (no rescanning). */
 export class Project {
   readonly modules: ModuleIR[];
   private readonly byName = new Map<string, ModuleIR>();
-  /** Every proper dotted suffix of a module name (`b.c` and `c` of `a.b.c`) to the shortest module so named. */
-  private suffixIndex?: Map<string, ModuleIR>;
+  /**
+   * Every proper dotted suffix of a module name (`b.c` and `c` of `a.b.c`) to the modules so named, shortest
+   * first (in module order on a tie).
+   */
+  private suffixIndex?: Map<string, ModuleIR[]>;
+  /** Directories of the tree (dotted) that may be on `sys.path`, by `mayBeRoot`. */
+  private readonly rootCache = new Map<string, boolean>();
+  /** Dotted names the tree imports (and every package above them), to tell packages from path roots. */
+  private importedNames?: Set<string>;
   /** Ids of the scopes' `file:defLine` (scopes sharing both share the id), for the recursion guard's keys. */
   private readonly scopeIds = new Map<Scope, number>();
   private readonly scopeIdsByText = new Map<string, number>();
@@ -147,6 +160,14 @@ export class Project {
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
+  /**
+   * Expressions being evaluated by an open `evalExpr`, per scope: asking for one of them again is a cycle
+   * (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
+   */
+  private readonly evaluating = new Map<Scope, Set<Expr>>();
+  private nestedEvals = 0;
+  /** How many evaluations were cut short by the guard above (their values are incomplete, so not cached). */
+  private cycleCuts = 0;
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
   private readonly bindings = new Map<FunctionIR, { call: CallExpr; scope: Scope }>();
   /** `for` variables bound to one item of their iterable while a loop body is evaluated for that item. */
@@ -157,25 +178,77 @@ export class Project {
     for (const m of modules) if (!this.byName.has(m.name)) this.byName.set(m.name, m);
   }
 
-  /** A module of the tree by dotted name; `src/` layouts resolve by the longest matching suffix. */
+  /**
+   * The module an absolute import of `dotted` loads, as Python finds it on `sys.path`: the module of that name
+   * from the scanned root, else the shortest module whose name ends with it (the first in module order on a tie)
+   * when its directory may be a path root of its own (`src/`, `backend/`; see mayBeRoot). A module of a package
+   * (`myapp/util/flask.py`) is never `flask`: the library is.
+   */
   findModule(dotted: string): ModuleIR | undefined {
     if (!dotted) return undefined;
     const exact = this.byName.get(dotted);
     if (exact) return exact;
-    // The shortest module whose name ends with `.dotted` (the first such in module order on a tie), looked up
-    // in an index of all suffixes rather than by scanning every module for each new name.
+    // Looked up in an index of all suffixes rather than by scanning every module for each new name.
     if (!this.suffixIndex) {
-      const index = new Map<string, ModuleIR>();
+      const index = new Map<string, ModuleIR[]>();
       for (const m of this.modules) {
         for (let i = m.name.indexOf('.'); i >= 0; i = m.name.indexOf('.', i + 1)) {
           const suffix = m.name.slice(i + 1);
-          const best = index.get(suffix);
-          if (!best || m.name.length < best.name.length) index.set(suffix, m);
+          const list = index.get(suffix);
+          if (list) list.push(m);
+          else index.set(suffix, [m]);
         }
       }
+      for (const list of index.values())
+        if (list.length > 1) list.sort((a, b) => a.name.length - b.name.length);
       this.suffixIndex = index;
     }
-    return this.suffixIndex.get(dotted);
+    // Only the shortest names compete (as relevance.ts assumes when it keeps files).
+    const named = this.suffixIndex.get(dotted);
+    return named?.find(
+      (m) =>
+        m.name.length === named[0]!.name.length &&
+        this.mayBeRoot(m.name.slice(0, m.name.length - dotted.length - 1)),
+    );
+  }
+
+  /**
+   * Whether a directory of the tree (dotted) may be on `sys.path`: neither it nor a directory above it is a
+   * package (has an `__init__.py`), and no import in the tree uses it as a package (`import util.flask`,
+   * `from util import x`, or a relative import in a module of it).
+   */
+  private mayBeRoot(dir: string): boolean {
+    let known = this.rootCache.get(dir);
+    if (known === undefined) {
+      if (!this.importedNames) {
+        const names = new Set<string>();
+        const add = (dotted: string): void => {
+          for (let i = dotted.indexOf('.'); i >= 0; i = dotted.indexOf('.', i + 1))
+            names.add(dotted.slice(0, i));
+          names.add(dotted);
+        };
+        for (const m of this.modules) {
+          const own = m.isPackage ? m.name : m.name.slice(0, Math.max(0, m.name.lastIndexOf('.')));
+          for (const scope of [
+            m.scope,
+            ...m.allFunctions.map((f) => f.scope),
+            ...m.allClasses.map((c) => c.scope),
+          ]) {
+            // A relative import says only that its own module is in a package, not where the tree's roots are.
+            for (const binding of scope.imports.values())
+              if (binding.relative) names.add(own);
+              else add(binding.module);
+          }
+        }
+        this.importedNames = names;
+      }
+      const parts = dir.split('.');
+      known =
+        !this.importedNames.has(dir) &&
+        parts.every((_, i) => !this.byName.get(parts.slice(0, i + 1).join('.'))?.isPackage);
+      this.rootCache.set(dir, known);
+    }
+    return known;
   }
 
   /** The id of a scope's `file:defLine` (module and class scopes of a file share one, as their key text did). */
@@ -200,15 +273,38 @@ export class Project {
    * among 274 thousand). The lists are shared: their type is read-only (not frozen: frozen arrays iterate slowly).
    */
   evalExpr(e: Expr, scope: Scope): readonly Value[] {
-    if (!this.settled()) return this.evalIn(e, scope, 0, new SeenKeys());
+    if (!this.settled()) return this.evalGuarded(e, scope);
     let inScope = this.evalCache.get(scope);
     let values = inScope?.get(e);
     if (!values) {
-      values = this.evalIn(e, scope, 0, new SeenKeys());
-      if (!inScope) this.evalCache.set(scope, (inScope = new Map()));
-      inScope.set(e, values);
+      const cuts = this.cycleCuts;
+      values = this.evalGuarded(e, scope);
+      // Values found with a cycle cut short depend on where it was entered: only whole answers are kept.
+      if (cuts === this.cycleCuts) {
+        if (!inScope) this.evalCache.set(scope, (inScope = new Map()));
+        inScope.set(e, values);
+      }
     }
     return values;
+  }
+
+  /** evalIn from a fresh start, unless that would repeat an open evaluation or nest too deep. */
+  private evalGuarded(e: Expr, scope: Scope): Value[] {
+    let open = this.evaluating.get(scope);
+    if (open?.has(e) || this.nestedEvals >= MAX_NESTED_EVALS) {
+      this.cycleCuts++;
+      return [{ t: 'unknown', text: exprText(e) }];
+    }
+    if (!open) this.evaluating.set(scope, (open = new Set()));
+    open.add(e);
+    this.nestedEvals++;
+    try {
+      return this.evalIn(e, scope, 0, new SeenKeys());
+    } finally {
+      this.nestedEvals--;
+      open.delete(e);
+      if (!open.size) this.evaluating.delete(scope);
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import { moduleNameOf, resolveRelative } from './extract.js';
  * So the files kept are seeds, files whose own text passes generous tests (a superset of what the scans look
  * for; see seedKind), closed under references to a fixpoint:
  * - forward: what a kept file's imports resolve to (the module `findModule` picks over the whole tree: exact
- *   name, else shortest dotted suffix); a module `P.w` when a kept file reads the attribute `w` and `P` is, or
+ *   name, else the shortest dotted suffix outside packages); a module `P.w` when a kept file reads the attribute `w` and `P` is, or
  *   ends with, the name of a kept module (`pkg.sub` read on the module `pkg`); modules named by a dotted string
  *   (`from_object("cfg.Prod")`); and the packages above a kept module;
  * - backward, from flow seeds only: a file whose imports resolve to a kept module, or to a module whose name is
@@ -357,10 +357,17 @@ export function relevantFiles(
           }
           found.push(i);
         }
+        // A module inside a package never answers for a top-level name (Project.findModule, mayBeRoot).
+        found = found.filter((i) => !inPackage(names[i]!.slice(0, names[i]!.length - dotted.length - 1)));
       }
     }
     pickCache.set(dotted, found);
     return found;
+  };
+  /** Whether a directory (dotted) or one above it has an `__init__.py`. */
+  const inPackage = (dir: string): boolean => {
+    const parts = dir.split('.');
+    return parts.some((_, k) => (byName.get(parts.slice(0, k + 1).join('.')) ?? []).some((j) => packages[j]));
   };
 
   /** The names each file's imports hand to findModule, those that resolve in the tree. */

@@ -1,0 +1,87 @@
+// Nothing disappears silently: a route registration the model cannot follow is named in a notice with its file
+// and line, never dropped without a word.
+import { expect, it } from 'vitest';
+import { analyzeSources } from '../src/analysis/pipeline.js';
+
+const APP = [
+  'from flask import Flask, Blueprint',
+  'from plugins import registry',
+  'app = Flask(__name__)',
+  'bp = Blueprint("bp", __name__)',
+  '@app.get("/seen")',
+  'def seen():',
+  '    return ""',
+  'def handler():',
+  '    return ""',
+  // Call form.
+  'app.route("/call-form")(handler)',
+  // An owner the model cannot resolve: an item of a table of a module not in the tree.
+  'registry["api"].add_url_rule("/plugin", view_func=handler)',
+  // No view function: the endpoint is bound elsewhere (`@app.endpoint`).
+  'app.add_url_rule("/later", "later")',
+  'app.register_blueprint(bp)',
+  '',
+].join('\n');
+
+const HELPERS = [
+  // A helper whose target is a parameter that no call in the tree binds.
+  'def install(target, view):',
+  '    target.add_url_rule("/installed", view_func=view)',
+  'def decorate(router):',
+  '    @router.post("/decorated")',
+  '    def decorated():',
+  '        return ""',
+  // A helper the tree calls with the app: followed, no notice.
+  'def mount(target, view):',
+  '    target.add_url_rule("/mounted", view_func=view)',
+  '',
+].join('\n');
+
+const MAIN = ['from app import app, handler', 'from helpers import mount', 'mount(app, handler)', ''].join(
+  '\n',
+);
+
+it.each([{ grouping: 'never' as const }, { grouping: 'always' as const }])(
+  'names every registration it cannot follow, with file and line (%o)',
+  async (options) => {
+    const analysis = await analyzeSources(
+      [
+        { path: 'app.py', text: APP },
+        { path: 'helpers.py', text: HELPERS },
+        { path: 'main.py', text: MAIN },
+      ],
+      { workers: 1, ...options },
+    );
+    expect(analysis.routes.map((r) => `${r.methods.join(',')} ${r.path}`).sort()).toEqual([
+      'GET /mounted',
+      'GET /seen',
+    ]);
+    expect(analysis.notices).toEqual([
+      {
+        file: 'app.py',
+        message:
+          'line 10: `app.route("/call-form")(handler)`: a route registered in call form, which the model does not follow; its routes are missing from the report.',
+      },
+      {
+        file: 'app.py',
+        message:
+          'line 11: `registry["api"].add_url_rule(...)`, on `registry["api"]`, which the model cannot resolve to a Flask app or blueprint; its routes are missing from the report.',
+      },
+      {
+        file: 'app.py',
+        message:
+          'line 12: `app.add_url_rule(...)` without a view function, which the model does not follow; its routes are missing from the report.',
+      },
+      {
+        file: 'helpers.py',
+        message:
+          'line 2: `target.add_url_rule(...)`, on `target`, which the model cannot resolve to a Flask app or blueprint; its routes are missing from the report.',
+      },
+      {
+        file: 'helpers.py',
+        message:
+          'line 4: `@router.post("/decorated")` on `decorated`, on `router`, which the model cannot resolve to a Flask app or blueprint; its routes are missing from the report.',
+      },
+    ]);
+  },
+);
