@@ -44,6 +44,14 @@ function rule(meta: RuleMeta, docsBase: string): Sarif.ReportingDescriptor {
   };
 }
 
+/**
+ * A repository path as the relative URI reference SARIF requires (RFC 3986): each segment percent-encoded, so that a
+ * space, `#`, `%` or a non-ASCII name is data, not a fragment or a broken escape (SARIF1002).
+ */
+export function artifactUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 function result(f: Finding, ruleIndex: number, pathPrefix: string): Sarif.Result {
   const out: Sarif.Result = {
     ruleId: f.ruleId,
@@ -53,7 +61,7 @@ function result(f: Finding, ruleIndex: number, pathPrefix: string): Sarif.Result
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathPrefix + f.location.file },
+          artifactLocation: { uri: artifactUri(pathPrefix + f.location.file) },
           region: { startLine: f.location.startLine, endLine: f.location.endLine },
         },
       },
