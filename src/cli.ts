@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
 import { scan } from './scan.js';
+import { printable } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import { renderSummary } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
@@ -29,10 +30,12 @@ interface ScanFlags {
 }
 
 function oneLine(message: string): string {
-  const text = message
-    .replace(/^error:\s*/i, '')
-    .trim()
-    .split('\n')[0]!;
+  const text = printable(
+    message
+      .replace(/^error:\s*/i, '')
+      .trim()
+      .split('\n')[0]!,
+  );
   return `tokengate: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
@@ -114,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
           : undefined,
       });
       const unreachable = report.notices.find((n) => /^preview-url .* is unreachable/.test(n.message));
-      if (unreachable) process.stderr.write(`tokengate: ${unreachable.message}\n`);
+      if (unreachable) process.stderr.write(`tokengate: ${printable(unreachable.message)}\n`);
       const text =
         flags.format === 'json'
           ? renderJson(report)
@@ -136,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
           );
         }
         // The report went to the file; the log still says why the exit code is what it is.
-        process.stdout.write(`tokengate: report written to ${flags.output}. ${renderVerdict(report.gate)}\n`);
+        process.stdout.write(
+          `tokengate: report written to ${printable(flags.output)}. ${renderVerdict(report.gate)}\n`,
+        );
       } else {
         process.stdout.write(text);
       }
@@ -161,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(oneLine(err.message) + '\n');
       return EXIT_USAGE;
     }
-    process.stderr.write(`tokengate: unexpected error: ${(err as Error).message}\n`);
+    process.stderr.write(`tokengate: unexpected error: ${printable((err as Error).message)}\n`);
     return EXIT_USAGE;
   }
 }

@@ -100,7 +100,7 @@ describe('markdown', () => {
     expect(md).toContain('4 more findings are not annotated');
     expect(md).toContain('### Suppressed (1)');
     expect(md).toContain(
-      '| GET | `/items` | protected | jwt_required() | not-probed | `svc/api/views.py:1` |',
+      '| GET | `/items` | protected | `jwt_required()` | not-probed | `svc/api/views.py:1` |',
     );
     expect(md).toContain('| GET | `/health` | public | public: by design |');
   });
