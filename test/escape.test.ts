@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { markdownCode, markdownText, printable } from '../src/report/escape.js';
+import { markdownCode, markdownMessage, markdownText, printable } from '../src/report/escape.js';
 import { renderComment, renderSummary } from '../src/report/markdown.js';
 import { renderText } from '../src/report/text.js';
 import type { Finding, Report, RouteReport } from '../src/types.js';
@@ -125,7 +125,44 @@ describe('markdownText', () => {
         const table = md.render(`| h | k |\n|---|---|\n| ${markdownText(s)} | end |\n`);
         const cells = [...table.matchAll(/<td>(.*?)<\/td>/gs)].map((m) => m[1]!);
         expect(cells).toEqual([expect.not.stringContaining('<'), 'end']);
-        expect(decode(cells[0]!)).toBe(expected.trim());
+        // A cell drops its outer blanks (leading ones are kept here, as entities).
+        expect(decode(cells[0]!).trim()).toBe(expected.trim());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('markdownMessage', () => {
+  it("keeps tokengate's code marks as code spans", () => {
+    expect(markdownMessage('check out with `fetch-depth: 0` first.')).toBe(
+      'check out with `fetch-depth: 0` first.',
+    );
+  });
+
+  it('renders code spans and text alone, in a list item and a quote, whatever the string', () => {
+    const expected = (s: string): string =>
+      s
+        .split(/(`[^`]*`)/)
+        .map((part, i) =>
+          i % 2
+            ? printable(part.slice(1, -1)) || ' '
+            : printable(part).replace(/[@#](?=[\p{L}\p{N}])/gu, `$&${WORD_JOINER}`),
+        )
+        .join('');
+    fc.assert(
+      fc.property(hostile, (s) => {
+        for (const [block, open, close] of [
+          ['- ', '<ul>\n<li>', '</li>\n</ul>\n'],
+          ['> ', '<blockquote>\n<p>', '</p>\n</blockquote>\n'],
+        ] as const) {
+          const html = md.render(`${block}${markdownMessage(s)}`);
+          const inner = html.slice(open.length, -close.length);
+          if (printable(s).trim() === '') continue;
+          expect(html.startsWith(open) && html.endsWith(close)).toBe(true);
+          expect(inner.replace(/<\/?code>/g, '')).not.toContain('<');
+          expect(decode(inner.replace(/<\/?code>/g, '')).trim()).toBe(expected(s).trim());
+        }
       }),
       { numRuns: 500 },
     );
@@ -183,8 +220,9 @@ describe('reports of a repository that writes hostile strings everywhere', () =>
   });
 
   it('summary and comment: the same elements as for plain names, no HTML, mentions nobody', () => {
+    // Notices and notes may hold code spans of their own: code is as inert as text.
     const tags = (markdown: string): string[] =>
-      [...md.render(markdown).matchAll(/<\/?\w+/g)].map((m) => m[0]);
+      [...md.render(markdown).matchAll(/<\/?\w+/g)].map((m) => m[0]).filter((t) => !/^<\/?code$/.test(t));
     const renderers = [renderSummary, renderComment];
     const plain = renderers.map((render) => tags(render(hostileReport('name'), { notes: ['name'] })));
     fc.assert(

@@ -35,13 +35,40 @@ export function printable(text: string): string {
  */
 const unlinked = (text: string): string => text.replace(/[@#](?=[\p{L}\p{N}])/gu, '$&\u2060');
 
+/** Characters that start inline markup anywhere: code, emphasis, links and images, HTML, entities, cells, math. */
+const INLINE_MARKUP = /[\\`*_[\]<>&|~$]/g;
+const escapeInline = (text: string): string => unlinked(printable(text).replace(INLINE_MARKUP, '\\$&'));
+
 /**
- * Plain markdown text (a paragraph, a list item, a blockquote, a table cell): every ASCII punctuation character is
- * backslash-escaped, so nothing becomes emphasis, a link, an image, raw HTML, an entity, a heading or a cell
- * border, and nothing mentions or references anyone.
+ * What starts a block when it begins the text of a list item or a quote: a heading, quote, list or thematic break
+ * marker, an ordered-list number, or blanks (an indented code block).
+ */
+const escapeLeading = (markdown: string): string =>
+  markdown
+    .replace(/^[#>+=-]/, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2')
+    .replace(/^ +/, (blanks) => '&#32;'.repeat(blanks.length));
+
+/**
+ * Plain markdown text (a paragraph, a list item, a blockquote, a table cell): nothing becomes emphasis, a link, an
+ * image, raw HTML, an entity, math, a heading, a list or a cell border, and nothing mentions or references anyone.
  */
 export function markdownText(text: string): string {
-  return unlinked(printable(text).replace(/[!-/:-@[-`{-~]/g, '\\$&'));
+  return escapeLeading(escapeInline(text));
+}
+
+/**
+ * A message that marks code the CommonMark way (`` `fetch-depth: 0` ``), as tokengate's own sentences do: each
+ * backtick pair becomes a code span, the rest plain text. Whoever wrote the message, nothing but code spans and
+ * text comes out.
+ */
+export function markdownMessage(text: string): string {
+  return escapeLeading(
+    text
+      .split(/(`[^`]*`)/)
+      .map((part, i) => (i % 2 ? markdownCode(part.slice(1, -1)) : escapeInline(part)))
+      .join(''),
+  );
 }
 
 /**

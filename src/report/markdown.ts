@@ -1,6 +1,6 @@
 import type { Finding, Report, RouteReport } from '../types.js';
 import { DOCS_BASE } from './docs.js';
-import { markdownCode, markdownText } from './escape.js';
+import { markdownCode, markdownMessage, markdownText } from './escape.js';
 import { locationLabel } from './location.js';
 
 /** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
@@ -30,7 +30,8 @@ export interface MarkdownContext {
   docsBase?: string;
 }
 
-// Repository text reaches markdown only through markdownText (prose) and markdownCode (paths, routes, URLs).
+// Repository text reaches markdown only through markdownText and markdownMessage (prose) and markdownCode (paths,
+// routes, URLs).
 const cellCode = (s: string): string => markdownCode(s, { cell: true });
 
 export function verdictLine(report: Report): string {
@@ -95,7 +96,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const blocks: string[][] = [['## tokengate', '', verdictLine(report), '']];
-  const notes = (ctx.notes ?? []).map(markdownText);
+  const notes = (ctx.notes ?? []).map(markdownMessage);
   if (ctx.omittedAnnotations) {
     notes.push(
       `${ctx.omittedAnnotations} more finding${ctx.omittedAnnotations === 1 ? ' is' : 's are'} not annotated on the diff (GitHub shows 10 per level per step): they are all listed below, in the report file and in SARIF.`,
@@ -110,7 +111,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
       '',
       ...suppressed.map(
         (f) =>
-          `- ${f.ruleId} at ${markdownCode(locationLabel(f.location, prefix))}: ${markdownText(f.suppressed!.reason)}`,
+          `- ${f.ruleId} at ${markdownCode(locationLabel(f.location, prefix))}: ${markdownMessage(f.suppressed!.reason)}`,
       ),
       '',
     ]);
@@ -135,7 +136,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
       '### Notices',
       '',
       ...report.notices.map(
-        (n) => `- ${n.file ? `${markdownCode(n.file)}: ` : ''}${markdownText(n.message)}`,
+        (n) => `- ${n.file ? `${markdownCode(n.file)}: ` : ''}${markdownMessage(n.message)}`,
       ),
       '',
     ]);
@@ -155,7 +156,7 @@ export function renderComment(report: Report, ctx: MarkdownContext = {}): string
   const fresh = active.filter((f) => f.new);
   const old = active.length - fresh.length;
   const blocks: string[][] = [[COMMENT_MARKER, '## tokengate', '', verdictLine(report), '']];
-  if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${markdownText(n)}`), '']);
+  if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${markdownMessage(n)}`), '']);
   if (!active.length) blocks.push(['No findings: every route that needs authentication has it.', '']);
   if (fresh.length)
     blocks.push([
