@@ -196,6 +196,16 @@ describe('a pull request that writes workflow commands and markdown into its cod
     expect(commandLines(cli.stdout + cli.stderr)).toEqual([]);
     expect(cli.stdout).not.toContain('##[');
     expect(cli.stdout).toContain('File: views\\n::warning::forged-file\\n\\n@octocat');
+
+    // The JSON report keeps the exact strings, written so that no line of it acts on a log either.
+    const json = spawnSync(process.execPath, [CLI, 'scan', workspace, '--format', 'json'], {
+      encoding: 'utf8',
+    });
+    expect(json.stdout).not.toContain('##[');
+    expect(json.stdout).not.toMatch(CONTROL);
+    expect(commandLines(json.stdout)).toEqual([]);
+    const paths = (JSON.parse(json.stdout) as { routes: { path: string }[] }).routes.map((r) => r.path);
+    expect(paths).toContain(`/x\n${FORGED}\n`);
   });
 });
 

@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { markdownCode, markdownMessage, markdownText, printable } from '../src/report/escape.js';
+import { renderJson } from '../src/report/json.js';
 import { renderComment, renderSummary } from '../src/report/markdown.js';
+import { renderSarif } from '../src/report/sarif.js';
 import { renderText } from '../src/report/text.js';
+import { RULES } from '../src/rules/index.js';
 import type { Finding, Report, RouteReport } from '../src/types.js';
 
 /** A CommonMark + GFM-tables renderer that renders raw HTML, as GitHub does for the tags it allows. */
@@ -244,6 +247,36 @@ describe('reports of a repository that writes hostile strings everywhere', () =>
           });
         },
       ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('JSON and SARIF: the same data, and no line a log or terminal would act on', () => {
+    fc.assert(
+      fc.property(hostile, (s) => {
+        const report = hostileReport(s);
+        for (const json of [
+          renderJson(report),
+          renderSarif(
+            report,
+            RULES.map((r) => r.meta),
+          ),
+        ]) {
+          for (const line of json.split('\n')) {
+            expect(line.trimStart()).not.toMatch(/^::/);
+            expect(line).not.toContain('##[');
+            expect(line).not.toMatch(UNPRINTABLE);
+          }
+        }
+        expect(JSON.parse(renderJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+        const sarif = JSON.parse(
+          renderSarif(
+            report,
+            RULES.map((r) => r.meta),
+          ),
+        );
+        expect(sarif.runs[0].results[0].message.text).toBe(s);
+      }),
       { numRuns: 200 },
     );
   });

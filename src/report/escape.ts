@@ -30,6 +30,18 @@ export function printable(text: string): string {
 }
 
 /**
+ * JSON text (the report file, SARIF) whose lines are as safe in a log as `printable` text, with the same data: what
+ * JSON.stringify leaves raw (DEL, C1 controls, line and paragraph separators, bidi controls) and the `[` of `##[`
+ * (which only strings can hold) become \u escapes.
+ */
+export function printableJson(json: string): string {
+  return json.replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|(?<=##)\[/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
  * A word joiner after `@` and `#` that begin a word: GitHub then sees no `@user` mention and no `#123` reference,
  * while the text reads the same. Backslash escapes do not do it: mentions are found in the rendered text.
  */

@@ -3,6 +3,7 @@ import type { RuleMeta } from '../rules/types.js';
 import type { Finding, Report, Severity } from '../types.js';
 import { DOCS_BASE } from './docs.js';
 import { hasRepositoryFile } from './location.js';
+import { printableJson } from './escape.js';
 
 /** GitHub code scanning maps this number to critical/high/medium/low. */
 const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -136,5 +137,5 @@ export function renderSarif(
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return printableJson(JSON.stringify(log, null, 2)) + '\n';
 }
