@@ -210,25 +210,39 @@ describe('a pull request that writes workflow commands and markdown into its cod
 });
 
 describe('path naming a single file', () => {
-  it('annotates and writes SARIF on the repository path of that file', async () => {
-    const { workspace, base } = repository();
+  it('annotates and writes SARIF on the repository path of that file, and counts new findings against the base', async () => {
+    const { workspace } = repository();
+    const admin = join(workspace, 'services', 'test_admin [v2].py');
+    const drop = '@app.delete("/users/<int:uid>")\ndef drop(uid):\n    return ""\n';
     mkdirSync(join(workspace, 'services'));
+    writeFileSync(admin, `from flask import Flask\napp = Flask(__name__)\n${drop}`);
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'base with the admin module');
+    const base = git(workspace, 'rev-parse', 'HEAD');
     writeFileSync(
-      join(workspace, 'services', 'admin.py'),
-      'from flask import Flask\napp = Flask(__name__)\n@app.delete("/users/<int:uid>")\ndef drop(uid):\n    return ""\n',
+      admin,
+      `from flask import Flask\napp = Flask(__name__)\n${drop.replace(/users/, 'groups').replace('drop', 'drop_group')}${drop}`,
     );
+    git(workspace, 'commit', '-qam', 'head');
     const run = await runAction(workspace, base, {
-      path: 'services/admin.py',
-      'new-findings-only': 'false',
+      path: 'services/test_admin [v2].py',
       'pr-comment': 'false',
       'sarif-file': 'out.sarif',
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^::error title=tokengate [^:]*,file=services\/admin\.py,line=3,endLine=5::/m);
+    const files = commandLines(run.stdout)
+      .filter((l) => l.startsWith('::error title='))
+      .map((l) => /,file=([^,]*),line=(\d+)/.exec(l)!.slice(1).join(':'));
+    expect(files).toEqual(['services/test_admin [v2].py:3', 'services/test_admin [v2].py:6']);
+    expect(run.stdout).toContain('::error::tokengate: 1 new finding at or above high.');
+    expect(run.stdout).not.toContain('cannot compare');
     const sarif = JSON.parse(readFileSync(join(workspace, 'out.sarif'), 'utf8'));
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
-      'services/admin.py',
-    );
-    expect(run.summary).toContain('`services/admin.py:3`');
+    expect(
+      sarif.runs[0].results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0]!.physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['services/test_admin%20%5Bv2%5D.py', 'services/test_admin%20%5Bv2%5D.py']);
+    expect(run.summary).toContain('`services/test_admin [v2].py:3`');
   });
 });
