@@ -797,6 +797,7 @@ function parser_pythonParser() {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/analysis/extract.ts
+
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
 const MAX_DEPTH = 120;
 const MAX_TEXT = 200;
@@ -993,6 +994,13 @@ function convert(node, depth) {
         }
         case 'binary_operator': {
             const op = node.childForFieldName('operator')?.type;
+            if (op === '%')
+                return {
+                    k: 'percent',
+                    fmt: toExpr(node.childForFieldName('left'), d),
+                    values: toExpr(node.childForFieldName('right'), d),
+                    line: ln,
+                };
             if (op !== '+')
                 return { k: 'other', text: clip(node.text), line: ln };
             return {
@@ -1098,7 +1106,8 @@ function recordImport(node, scope) {
     // import_from_statement
     const moduleNode = node.childForFieldName('module_name');
     let from = '';
-    if (moduleNode?.type === 'relative_import') {
+    const relative = moduleNode?.type === 'relative_import';
+    if (relative) {
         const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
         const dots = prefix ? prefix.text.length : 0;
         const rest = dottedName(moduleNode.namedChildren.find((c) => c?.type === 'dotted_name') ?? null);
@@ -1124,7 +1133,7 @@ function recordImport(node, scope) {
             name = dottedName(n);
             alias = name;
         }
-        const binding = { module: from, name, line: ln };
+        const binding = { module: from, name, line: ln, ...(relative ? { relative } : {}) };
         scope.imports.set(alias, binding);
     }
 }
@@ -1848,6 +1857,30 @@ function allowGuard(cond, negated, w) {
         opaque,
     };
 }
+/**
+ * A condition that reads no credential decides something other than who the caller is (`import_in_progress()`,
+ * a setting): its `other` and helper-predicate guards are marked, so a rejection under them alone is not
+ * authentication.
+ */
+function markUnrelated(guards, cond, w) {
+    if (readsCredential(cond, w) || callsWithCredential(cond, w))
+        return guards;
+    return guards.map((g) => g.kind === 'other' || g.kind === 'predicate' ? { ...g, unrelated: true } : g);
+}
+/** A call in the condition that is handed a credential (`check_key(request.headers['X-Key'])`). */
+function callsWithCredential(cond, w, depth = 0) {
+    if (depth > 20)
+        return false;
+    if (cond.type === 'call') {
+        const args = cond.childForFieldName('arguments');
+        if (args && readsCredential(args, w))
+            return true;
+    }
+    for (const c of cond.namedChildren)
+        if (c && callsWithCredential(c, w, depth + 1))
+            return true;
+    return false;
+}
 /** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
 function conditionGuards(cond, negated, w, depth = 0) {
     if (depth > 20)
@@ -2362,12 +2395,16 @@ function walkFacts(node, w) {
             // Testing what a verifier or lookup produced (`if not user`, `if not current_user.is_admin`) checks the credential.
             if (cond && readsCredential(cond, w, 0, 'derived'))
                 noteCheck(cond, w);
-            const guards = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
+            const guards = cond
+                ? markUnrelated(conditionGuards(cond, false, w), cond, w)
+                : [{ kind: 'other' }];
             const consequence = node.childForFieldName('consequence');
             if (consequence)
                 walkInner(consequence, w, guards);
             // Each later branch runs when every earlier condition failed.
-            const negations = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
+            const negations = cond
+                ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
+                : [{ kind: 'other' }];
             for (const alt of node.childrenForFieldName('alternative')) {
                 if (!alt)
                     continue;
@@ -2376,13 +2413,13 @@ function walkFacts(node, w) {
                     collectFromExpression(c2, w);
                     if (c2 && readsCredential(c2, w, 0, 'derived'))
                         noteCheck(c2, w);
-                    const g2 = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
+                    const g2 = c2 ? markUnrelated(conditionGuards(c2, false, w), c2, w) : [{ kind: 'other' }];
                     const body = alt.childForFieldName('consequence');
                     w.guards.push(...negations);
                     if (body)
                         walkInner(body, w, g2);
                     w.guards.splice(w.guards.length - negations.length, negations.length);
-                    negations.push(c2 ? classifyCondition(c2, true, w) : { kind: 'other' });
+                    negations.push(...(c2 ? markUnrelated([classifyCondition(c2, true, w)], c2, w) : [{ kind: 'other' }]));
                 }
                 else {
                     const body = alt.childForFieldName('body');
@@ -2566,22 +2603,8 @@ function bodyFacts(body, scope, params) {
     walkFacts(body, w);
     return w.facts;
 }
-const SUPPRESSION = /#\s*tokengate:\s*ignore\[([^\]]*)\]/;
 function suppressionsOf(source) {
-    const out = new Map();
-    if (!source.includes('tokengate:'))
-        return out;
-    const lines = source.split('\n');
-    lines.forEach((text, i) => {
-        const m = SUPPRESSION.exec(text);
-        if (m) {
-            out.set(i + 1, m[1]
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean));
-        }
-    });
-    return out;
+    return new Map(suppressionComments(source).map((c) => [c.line, c.rules]));
 }
 /** Build the module picture from a parsed tree. The caller frees the tree afterwards. */
 function extract_extractModule(path, source, root) {

@@ -6,6 +6,7 @@ import { UsageError } from './errors.js';
 import { parseAuthHeader } from './live/auth-header.js';
 import { previewUrlProblem } from './live/client.js';
 import { scan } from './scan.js';
+import { printable } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import { renderSummary } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
@@ -32,10 +33,12 @@ interface ScanFlags {
 }
 
 function oneLine(message: string): string {
-  const text = message
-    .replace(/^error:\s*/i, '')
-    .trim()
-    .split('\n')[0]!;
+  const text = printable(
+    message
+      .replace(/^error:\s*/i, '')
+      .trim()
+      .split('\n')[0]!,
+  );
   return `tokengate: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
@@ -122,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
             : undefined,
       });
       for (const n of report.notices)
-        if (n.level === 'error') process.stderr.write(`tokengate: ${n.message}\n`);
+        if (n.level === 'error') process.stderr.write(`tokengate: ${printable(n.message)}\n`);
       const text =
         flags.format === 'json'
           ? renderJson(report)
@@ -144,7 +147,9 @@ export async function main(argv: string[]): Promise<number> {
           );
         }
         // The report went to the file; the log still says why the exit code is what it is.
-        process.stdout.write(`tokengate: report written to ${flags.output}. ${renderVerdict(report.gate)}\n`);
+        process.stdout.write(
+          `tokengate: report written to ${printable(flags.output)}. ${renderVerdict(report.gate)}\n`,
+        );
       } else {
         process.stdout.write(text);
       }
@@ -171,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(oneLine(err.message) + '\n');
       return EXIT_USAGE;
     }
-    process.stderr.write(`tokengate: unexpected error: ${(err as Error).message}\n`);
+    process.stderr.write(`tokengate: unexpected error: ${printable((err as Error).message)}\n`);
     return EXIT_USAGE;
   }
 }

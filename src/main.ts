@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
@@ -7,11 +7,12 @@ import { maxSeverity } from './gate.js';
 import { readActionInputs } from './inputs.js';
 import { selectAnnotations } from './report/annotations.js';
 import { docsBaseFor } from './report/docs.js';
+import { printable } from './report/escape.js';
 import { renderJson } from './report/json.js';
 import { renderComment, renderSummary } from './report/markdown.js';
 import { upsertComment } from './report/pr-comment.js';
 import { renderSarif } from './report/sarif.js';
-import { renderText } from './report/text.js';
+import { noticeLine, renderText } from './report/text.js';
 import { RULES } from './rules/index.js';
 import { scan } from './scan.js';
 import type { Report } from './types.js';
@@ -30,10 +31,14 @@ function readEvent(): PullRequestEvent {
   }
 }
 
-/** Report paths are relative to the scanned directory; annotations and SARIF need repository paths. */
+/**
+ * Report paths are relative to the scanned directory (for a single file, the directory that holds it); annotations
+ * and SARIF need repository paths.
+ */
 function repositoryPrefix(path: string): string {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const rel = relative(resolve(workspace), resolve(path)).split(sep).join('/');
+  const dir = statSync(path, { throwIfNoEntry: false })?.isFile() ? dirname(path) : path;
+  const rel = relative(resolve(workspace), resolve(dir)).split(sep).join('/');
   return rel && !rel.startsWith('..') ? `${rel}/` : '';
 }
 
@@ -69,11 +74,11 @@ export async function run(): Promise<void> {
         : undefined,
     });
     const errors = report.notices.filter((n) => n.level === 'error');
-    for (const n of errors) core.error(n.message);
+    for (const n of errors) core.error(printable(n.message));
     prefix = repositoryPrefix(inputs.path);
     const docsBase = docsBaseFor(process.env);
     core.info(renderText(report));
-    for (const n of report.notices) core.info(`notice: ${n.file ? `${n.file}: ` : ''}${n.message}`);
+    for (const n of report.notices) core.info(`notice: ${noticeLine(n)}`);
 
     if (inputs.annotations) {
       // The failed gate (setFailed) and an unusable preview are `::error::` lines of this step too.
@@ -130,7 +135,7 @@ export async function run(): Promise<void> {
         },
         renderComment(report, { pathPrefix: prefix, docsBase, notes: baselineNotes(report) }),
       );
-      if (outcome.action === 'skipped') core.warning(outcome.warning);
+      if (outcome.action === 'skipped') core.warning(printable(outcome.warning));
       else core.info(`tokengate: pull-request comment ${outcome.action}.`);
     }
 
@@ -148,8 +153,8 @@ export async function run(): Promise<void> {
       );
     }
   } catch (err) {
-    if (err instanceof UsageError) core.setFailed(`tokengate: ${err.message}`);
-    else core.setFailed(`tokengate failed unexpectedly: ${(err as Error).message}`);
+    if (err instanceof UsageError) core.setFailed(`tokengate: ${printable(err.message)}`);
+    else core.setFailed(`tokengate failed unexpectedly: ${printable((err as Error).message)}`);
   } finally {
     if (report && process.env.GITHUB_STEP_SUMMARY) {
       try {
@@ -164,7 +169,7 @@ export async function run(): Promise<void> {
           )
           .write();
       } catch (err) {
-        core.warning(`tokengate: cannot write the job summary (${(err as Error).message}).`);
+        core.warning(`tokengate: cannot write the job summary (${printable((err as Error).message)}).`);
       }
     }
   }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { request } from 'undici';
 import { analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
@@ -101,7 +101,16 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   notices.push(...ignored.notices);
   let findings = ignored.findings;
   if (settings.baselineRef) {
-    const base = await baselineFingerprints(settings.root, settings.baselineRef, options);
+    // A single file is analysed under its own name, whatever include/exclude say (see collectSources): the base
+    // commit is read from its directory, that one file alone.
+    const single = statSync(settings.root).isFile();
+    const base = await baselineFingerprints(
+      single ? dirname(settings.root) : settings.root,
+      settings.baselineRef,
+      single
+        ? { ...options, include: [globLiteral(basename(settings.root))], exclude: [], defaultExcludes: false }
+        : options,
+    );
     if (base.notice) notices.push(base.notice);
     findings = markNew(
       findings,
@@ -187,6 +196,8 @@ function addedSuppressions(
     routes,
   });
 }
+/** A file name as a picomatch pattern that matches that name alone. */
+const globLiteral = (name: string): string => name.replace(/[\\*?[\]{}()!+@|^$]/g, '\\$&');
 
 /**
  * Operations of an OpenAPI document that the code model does not already have, as probe targets. They sit at the

@@ -444,7 +444,7 @@ describe('the bundled action on a pull request with a preview', () => {
       `- missing-authentication: \`DELETE ${server.baseUrl}/api/items/1\` answered 200 to probe \`no-token\``,
     );
     expect(first.summary).toContain(
-      '| GET | `/api/items` | protected | jwt_required() | closed | `services/api/app.py:17` |',
+      '| GET | `/api/items` | protected | `jwt_required()` | closed | `services/api/app.py:17` |',
     );
 
     const sarifFile = join(workspace, 'out', 'tokengate.sarif');

@@ -28,12 +28,12 @@ describe('tokengate scan on the bundled example', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(
-      'tasks_api/projects.py\n  HIGH     missing-authentication  DELETE /api/projects/<int:project_id>',
+      'File: tasks_api/projects.py\n  HIGH     missing-authentication  DELETE /api/projects/<int:project_id>',
     );
     expect(r.stdout).toContain('auth-decorator-order  GET /api/tasks/overdue');
-    expect(r.stdout).toMatch(/GET\s+\/api\/admin\/export\s+unprotected\s+tasks_api\/admin\.py:16\s+none/);
+    expect(r.stdout).toMatch(/unprotected\s+GET\s+\/api\/admin\/export\s+tasks_api\/admin\.py:16\s+none/);
     expect(r.stdout).toMatch(
-      /GET\s+\/api\/projects\/\s+protected\s+tasks_api\/projects\.py:9\s+bearer_required/,
+      /protected\s+GET\s+\/api\/projects\/\s+tasks_api\/projects\.py:9\s+bearer_required/,
     );
     expect(r.stdout).toContain('Gate: failed, 3 findings at or above high.');
   });

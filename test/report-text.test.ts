@@ -94,18 +94,18 @@ describe('text report', () => {
     expect(text).toContain(
       [
         '',
-        'app.py',
+        'File: app.py',
         '  HIGH     missing-authentication  GET /x',
-        '           `GET /x` has no authentication.',
-        '           app.py:3',
+        '           Why: `GET /x` has no authentication.',
+        '           At:  app.py:3',
         '  HIGH     auth-hook-fails-open',
-        '           The hook lets requests without a token through.',
-        '           app.py:30',
+        '           Why: The hook lets requests without a token through.',
+        '           At:  app.py:30',
         '',
-        'api/b.py',
+        'File: api/b.py',
         '  MEDIUM   optional-auth-on-write  POST,PUT /y/<int:id>',
-        '           Optional authentication on a write.',
-        '           api/b.py:8',
+        '           Why: Optional authentication on a write.',
+        '           At:  api/b.py:8',
         '',
       ].join('\n'),
     );
@@ -114,17 +114,17 @@ describe('text report', () => {
   it('lists every route with its state, location and guard, "none" when nothing guards it', () => {
     const table = text.slice(text.indexOf('\nRoutes\n'), text.indexOf('\nNotices\n'));
     expect(table.split('\n').filter((l) => l.startsWith('  '))).toEqual([
-      '  METHODS   PATH         STATE        LOCATION    GUARD',
-      '  GET       /x           unprotected  app.py:3    none',
-      '  POST,PUT  /y/<int:id>  protected    api/b.py:8  jwt_required(), before_request check_token',
-      '  GET       /health      public       app.py:20   none (public: listed in public-routes (/health))',
+      '  STATE        METHODS   PATH         LOCATION    GUARD',
+      '  unprotected  GET       /x           app.py:3    none',
+      '  protected    POST,PUT  /y/<int:id>  api/b.py:8  jwt_required(), before_request check_token',
+      '  public       GET       /health      app.py:20   none (public: listed in public-routes (/health))',
     ]);
   });
 
   it('ends with the notices and the verdict', () => {
     expect(
       text.endsWith(
-        '\nNotices\n  gen.py: skipped: binary content (NUL bytes).\n  no app found.\n\n' +
+        '\nNotices\n  - gen.py: skipped: binary content (NUL bytes).\n  - no app found.\n\n' +
           'Gate: failed, 2 findings at or above high.\n',
       ),
     ).toBe(true);
@@ -136,7 +136,7 @@ describe('text report', () => {
     );
     expect(out.split('\n')[0]).toBe('tokengate 9.9.9: 0 routes, 0 findings');
     expect(out).toContain('\nSuppressed (1)\n  HIGH     missing-authentication  GET /x\n');
-    expect(out).toContain('app.py:3  (suppressed: internal network only)');
+    expect(out).toContain('At:  app.py:3  (suppressed: internal network only)');
   });
 
   it('says so when there are no routes, and gives each verdict in one line', () => {

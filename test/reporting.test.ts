@@ -100,7 +100,7 @@ describe('markdown', () => {
     expect(md).toContain('4 more findings are not annotated');
     expect(md).toContain('### Suppressed (1)');
     expect(md).toContain(
-      '| GET | `/items` | protected | jwt_required() | not-probed | `svc/api/views.py:1` |',
+      '| GET | `/items` | protected | `jwt_required()` | not-probed | `svc/api/views.py:1` |',
     );
     expect(md).toContain('| GET | `/health` | public | public: by design |');
   });
@@ -328,6 +328,32 @@ describe('SARIF', () => {
     );
     expect(out).toContain('Analysis completed successfully');
     expect(out).not.toMatch(/: error /);
+  });
+
+  it('percent-encodes artifact URIs of files with spaces, #, % and non-ASCII names (RFC 3986)', () => {
+    const names = ['my app/a b.py', 'x#y.py', '100%.py', 'café/ü.py', 'a:b.py'];
+    const sarif = renderSarif(
+      report(
+        names.map((file, i) => finding('high', i + 1, { location: { file, startLine: 1, endLine: 2 } })),
+      ),
+      RULES.map((x) => x.meta),
+      'svc dir/',
+      'https://x/',
+    );
+    const uris = JSON.parse(sarif).runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(uris).toEqual([
+      'svc%20dir/my%20app/a%20b.py',
+      'svc%20dir/x%23y.py',
+      'svc%20dir/100%25.py',
+      'svc%20dir/caf%C3%A9/%C3%BC.py',
+      'svc%20dir/a%3Ab.py',
+    ]);
+    expect(uris.map(decodeURI)).toContain('svc dir/my app/a b.py');
+    // SARIF1002 (a URI that is not RFC 3986) is an error of the validator.
+    expectValidSarif(sarif);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../types.js';
+import { printable } from './escape.js';
 import { hasRepositoryFile, NO_REPOSITORY_FILE } from './location.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
@@ -7,7 +8,10 @@ export interface Annotation {
   level: AnnotationLevel;
   message: string;
   title: string;
-  /** Absent when no repository file declares the route: the annotation is then shown on the run, not a file. */
+  /**
+   * Absent when no repository file declares the route: the annotation is then shown on the run, not a file. The
+   * real path, whatever characters it has, so that GitHub finds the file: @actions/core escapes it as a property.
+   */
   file?: string;
   startLine?: number;
   endLine?: number;
@@ -51,12 +55,12 @@ export function selectAnnotations(
     const level = LEVEL[f.severity];
     if (used[level] >= PER_LEVEL_LIMIT) continue;
     used[level]++;
-    const route = f.route ? ` ${f.route.methods.join(',')} ${f.route.path}` : '';
+    const route = f.route ? ` ${printable(`${f.route.methods.join(',')} ${f.route.path}`)}` : '';
     const located = hasRepositoryFile(f.location);
     annotations.push({
       level,
       title: `tokengate ${f.severity}: ${f.ruleId}${route}`,
-      message: `${f.message}${f.new ? '' : ' (already present on the base branch)'}${located ? '' : ` (${NO_REPOSITORY_FILE} to annotate)`}`,
+      message: `${printable(f.message)}${f.new ? '' : ' (already present on the base branch)'}${located ? '' : ` (${NO_REPOSITORY_FILE} to annotate)`}`,
       ...(located
         ? {
             file: pathPrefix + f.location.file,

@@ -1,4 +1,5 @@
 import type { Evidence, Finding, Location, Notice, Report, RouteReport } from '../types.js';
+import { printableJson } from './escape.js';
 
 type Json = Record<string, unknown>;
 
@@ -67,5 +68,5 @@ export function renderJson(report: Report): string {
     notices: report.notices.map(notice),
     gate: ordered(report.gate, ['failOn', 'failed', 'counted']),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  return printableJson(JSON.stringify(out, null, 2)) + '\n';
 }

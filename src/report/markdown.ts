@@ -1,5 +1,6 @@
 import type { AddedSuppression, Finding, Report, RouteReport } from '../types.js';
 import { DOCS_BASE } from './docs.js';
+import { markdownCode, markdownMessage, markdownText } from './escape.js';
 import { locationLabel } from './location.js';
 
 /** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
@@ -23,14 +24,15 @@ export interface MarkdownContext {
   pathPrefix?: string;
   /** Annotations GitHub could not show (over its per-step limit). */
   omittedAnnotations?: number;
-  /** e.g. why new-only counting was not possible. */
+  /** e.g. why new-only counting was not possible; plain text (escaped here), since notices quote the repository. */
   notes?: string[];
   /** Where `docs/rules/<id>.md` is published (links in tables). */
   docsBase?: string;
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+// Repository text reaches markdown only through markdownText and markdownMessage (prose) and markdownCode (paths,
+// routes, URLs).
+const cellCode = (s: string): string => markdownCode(s, { cell: true });
 
 export function verdictLine(report: Report): string {
   const g = report.gate;
@@ -46,24 +48,24 @@ export function verdictLine(report: Report): string {
 function findingRows(findings: readonly Finding[], prefix: string, docsBase: string): string[] {
   const rows = ['| Severity | Rule | Route | Location | Sources | New |', '|---|---|---|---|---|---|'];
   for (const f of findings) {
-    const route = f.route ? code(`${f.route.methods.join(',')} ${f.route.path}`) : '';
+    const route = f.route ? cellCode(`${f.route.methods.join(',')} ${f.route.path}`) : '';
     rows.push(
-      `| ${f.severity} | [${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md) | ${cell(route)} | ${code(locationLabel(f.location, prefix))} | ${f.sources.join(', ')} | ${f.new ? 'yes' : 'no'} |`,
+      `| ${f.severity} | [${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md) | ${route} | ${cellCode(locationLabel(f.location, prefix))} | ${f.sources.join(', ')} | ${f.new ? 'yes' : 'no'} |`,
     );
   }
   return rows;
 }
 
 function guardOf(r: RouteReport): string {
-  if (r.auth.state === 'public') return `public: ${r.auth.publicReason ?? 'by design'}`;
-  return r.auth.mechanisms.length ? r.auth.mechanisms.join(', ') : 'none';
+  if (r.auth.state === 'public') return `public: ${markdownText(r.auth.publicReason ?? 'by design')}`;
+  return r.auth.mechanisms.length ? r.auth.mechanisms.map(cellCode).join(', ') : 'none';
 }
 
 function inventoryRows(routes: readonly RouteReport[], prefix: string): string[] {
   const rows = ['| Methods | Path | State | Guard | Live | Location |', '|---|---|---|---|---|---|'];
   for (const r of routes) {
     rows.push(
-      `| ${r.methods.join(', ')} | ${cell(code(r.path))} | ${r.auth.state} | ${cell(guardOf(r))} | ${r.live.status} | ${code(locationLabel(r.location, prefix))} |`,
+      `| ${markdownText(r.methods.join(', '))} | ${cellCode(r.path)} | ${r.auth.state} | ${guardOf(r)} | ${r.live.status} | ${cellCode(locationLabel(r.location, prefix))} |`,
     );
   }
   return rows;
@@ -101,7 +103,7 @@ function suppressedByPullRequestBlock(report: Report, prefix: string): string[] 
     '|---|---|---|---|',
     ...added.map(
       (s) =>
-        `| ${code(`${prefix}${s.site.file}:${s.site.line}`)} | ${cell(code(suppressionLabel(s)))} | ${s.kind === 'public-route' ? '(public-routes take no reason)' : cell(s.reason || '(no reason given)')} | ${hidesLabel(s)} |`,
+        `| ${cellCode(`${prefix}${s.site.file}:${s.site.line}`)} | ${cellCode(suppressionLabel(s))} | ${s.kind === 'public-route' ? '(public-routes take no reason)' : markdownText(s.reason || '(no reason given)')} | ${hidesLabel(s)} |`,
     ),
     '',
   ];
@@ -132,7 +134,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
   const active = report.findings.filter((f) => !f.suppressed);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const blocks: string[][] = [['## tokengate', '', verdictLine(report), '']];
-  const notes = [...(ctx.notes ?? [])];
+  const notes = (ctx.notes ?? []).map(markdownMessage);
   if (ctx.omittedAnnotations) {
     notes.push(
       `${ctx.omittedAnnotations} more finding${ctx.omittedAnnotations === 1 ? ' is' : 's are'} not annotated on the diff (GitHub shows 10 per level per step): they are all listed below, in the report file and in SARIF.`,
@@ -147,7 +149,8 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
       `### Suppressed (${suppressed.length})`,
       '',
       ...suppressed.map(
-        (f) => `- ${f.ruleId} at ${code(locationLabel(f.location, prefix))}: ${cell(f.suppressed!.reason)}`,
+        (f) =>
+          `- ${f.ruleId} at ${markdownCode(locationLabel(f.location, prefix))}: ${markdownMessage(f.suppressed!.reason)}`,
       ),
       '',
     ]);
@@ -160,7 +163,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
       ...evidence.flatMap((f) =>
         f.evidence.map(
           (e) =>
-            `- ${f.ruleId}: ${code(`${e.method} ${e.url}`)} answered ${e.status} to probe ${code(e.probe)}`,
+            `- ${f.ruleId}: ${markdownCode(`${e.method} ${e.url}`)} answered ${e.status} to probe ${markdownCode(e.probe)}`,
         ),
       ),
       '',
@@ -171,7 +174,9 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
     blocks.push([
       '### Notices',
       '',
-      ...report.notices.map((n) => `- ${n.file ? `${code(n.file)}: ` : ''}${cell(n.message)}`),
+      ...report.notices.map(
+        (n) => `- ${n.file ? `${markdownCode(n.file)}: ` : ''}${markdownMessage(n.message)}`,
+      ),
       '',
     ]);
   }
@@ -190,7 +195,7 @@ export function renderComment(report: Report, ctx: MarkdownContext = {}): string
   const fresh = active.filter((f) => f.new);
   const old = active.length - fresh.length;
   const blocks: string[][] = [[COMMENT_MARKER, '## tokengate', '', verdictLine(report), '']];
-  if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${n}`), '']);
+  if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${markdownMessage(n)}`), '']);
   blocks.push(suppressedByPullRequestBlock(report, prefix));
   if (!active.length) blocks.push(['No findings: every route that needs authentication has it.', '']);
   if (fresh.length)

@@ -3,6 +3,7 @@ import type { RuleMeta } from '../rules/types.js';
 import type { Finding, Report, Severity } from '../types.js';
 import { DOCS_BASE } from './docs.js';
 import { hasRepositoryFile } from './location.js';
+import { printableJson } from './escape.js';
 
 /** GitHub code scanning maps this number to critical/high/medium/low. */
 const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -44,6 +45,14 @@ function rule(meta: RuleMeta, docsBase: string): Sarif.ReportingDescriptor {
   };
 }
 
+/**
+ * A repository path as the relative URI reference SARIF requires (RFC 3986): each segment percent-encoded, so that a
+ * space, `#`, `%` or a non-ASCII name is data, not a fragment or a broken escape (SARIF1002).
+ */
+export function artifactUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 function result(f: Finding, ruleIndex: number, pathPrefix: string): Sarif.Result {
   const out: Sarif.Result = {
     ruleId: f.ruleId,
@@ -53,7 +62,7 @@ function result(f: Finding, ruleIndex: number, pathPrefix: string): Sarif.Result
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: pathPrefix + f.location.file },
+          artifactLocation: { uri: artifactUri(pathPrefix + f.location.file) },
           region: { startLine: f.location.startLine, endLine: f.location.endLine },
         },
       },
@@ -128,5 +137,5 @@ export function renderSarif(
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return printableJson(JSON.stringify(log, null, 2)) + '\n';
 }

@@ -1,5 +1,10 @@
-import type { Finding, Report, RouteReport } from '../types.js';
+import type { Finding, Notice, Report, RouteReport } from '../types.js';
+import { printable } from './escape.js';
 import { hasRepositoryFile, locationLabel, NO_REPOSITORY_FILE } from './location.js';
+
+// The runner takes a line for a workflow command when it starts with `::` after blanks, so indenting is not enough:
+// every line starts with tokengate's own words (a severity, a label, a state), and repository text goes through
+// `printable` (one line, no control characters).
 
 function severityCounts(findings: readonly Finding[]): string {
   const counts = new Map<string, number>();
@@ -8,9 +13,13 @@ function severityCounts(findings: readonly Finding[]): string {
 }
 
 function guardOf(route: RouteReport): string {
-  if (route.auth.state === 'public') return `none (public: ${route.auth.publicReason ?? 'by design'})`;
-  return route.auth.mechanisms.length ? route.auth.mechanisms.join(', ') : 'none';
+  if (route.auth.state === 'public')
+    return `none (public: ${printable(route.auth.publicReason ?? 'by design')})`;
+  return route.auth.mechanisms.length ? route.auth.mechanisms.map(printable).join(', ') : 'none';
 }
+
+const routeLabel = (route: { methods: string[]; path: string }): string =>
+  printable(`${route.methods.join(',')} ${route.path}`);
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -23,11 +32,10 @@ function table(rows: string[][]): string[] {
 }
 
 function findingLines(f: Finding): string[] {
-  const route = f.route ? `${f.route.methods.join(',')} ${f.route.path}` : '';
   return [
-    `  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${route ? `  ${route}` : ''}`,
-    `           ${f.message}`,
-    `           ${locationLabel(f.location)}${f.suppressed ? `  (suppressed: ${f.suppressed.reason})` : ''}`,
+    `  ${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${f.route ? `  ${routeLabel(f.route)}` : ''}`,
+    `           Why: ${printable(f.message)}`,
+    `           At:  ${printable(locationLabel(f.location))}${f.suppressed ? `  (suppressed: ${printable(f.suppressed.reason)})` : ''}`,
   ];
 }
 
@@ -46,7 +54,7 @@ export function renderText(report: Report): string {
     byFile.set(file, [...(byFile.get(file) ?? []), f]);
   }
   for (const [file, findings] of byFile) {
-    out.push('', file);
+    out.push('', `File: ${printable(file)}`);
     for (const f of findings) out.push(...findingLines(f));
   }
   if (suppressed.length) {
@@ -55,9 +63,16 @@ export function renderText(report: Report): string {
   }
   out.push('', 'Routes');
   if (report.routes.length) {
-    const rows = [['METHODS', 'PATH', 'STATE', 'LOCATION', 'GUARD']];
+    // The state comes first: it is tokengate's word, where methods and path are the repository's.
+    const rows = [['STATE', 'METHODS', 'PATH', 'LOCATION', 'GUARD']];
     for (const r of report.routes) {
-      rows.push([r.methods.join(','), r.path, r.auth.state, locationLabel(r.location), guardOf(r)]);
+      rows.push([
+        r.auth.state,
+        printable(r.methods.join(',')),
+        printable(r.path),
+        printable(locationLabel(r.location)),
+        guardOf(r),
+      ]);
     }
     out.push(...table(rows).map((l) => `  ${l}`));
   } else {
@@ -65,10 +80,15 @@ export function renderText(report: Report): string {
   }
   if (report.notices.length) {
     out.push('', 'Notices');
-    for (const n of report.notices) out.push(`  ${n.file ? `${n.file}: ` : ''}${n.message}`);
+    for (const n of report.notices) out.push(`  - ${noticeLine(n)}`);
   }
   out.push('', renderVerdict(report.gate));
   return out.join('\n') + '\n';
+}
+
+/** A notice on one line: its file, if any, and its message. */
+export function noticeLine(n: Notice): string {
+  return printable(`${n.file ? `${n.file}: ` : ''}${n.message}`);
 }
 
 /** The gate's verdict in one line. */
