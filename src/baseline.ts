@@ -13,6 +13,8 @@ export interface BaselineResult {
   /** Route identities (methods and path, see `routeKey`) of the base commit's code model. */
   routes?: Set<string>;
   notice?: Notice;
+  /** Git object ids of the base commit's candidate files, by path relative to the scanned directory. */
+  objects?: Map<string, string>;
 }
 
 function git(cwd: string, args: string[], input?: string): string {
@@ -97,7 +99,33 @@ export async function baselineFingerprints(
   return {
     fingerprints: new Set(analysis.findings.map((f) => f.fingerprint)),
     routes: new Set(analysis.routes.map(routeKey)),
+    objects: new Map(blobs.map((b) => [b.path, b.object])),
   };
+}
+
+/**
+ * Mark each unanalysed-file notice new unless the base commit has the very same file (git hashes the working
+ * copy as `git add` would): a vendored file too large to analyse then blocks only the pull request that adds or
+ * changes it, while a pull request can never hide a route by padding a file. Other notices pass unchanged.
+ */
+export function markUnanalysedNew(
+  notices: readonly Notice[],
+  scanRoot: string,
+  base: Map<string, string> | undefined,
+): Notice[] {
+  return notices.map((n) => {
+    if (n.kind !== 'unanalysed-file' || !n.file) return n;
+    const object = base?.get(n.file);
+    return { ...n, new: !object || hashObject(scanRoot, n.file) !== object };
+  });
+}
+
+function hashObject(scanRoot: string, file: string): string | undefined {
+  try {
+    return git(resolve(scanRoot), ['hash-object', '--', file]).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { request } from 'undici';
 import { analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
-import { baselineFingerprints, markNew } from './baseline.js';
+import { baselineFingerprints, markNew, markUnanalysedNew } from './baseline.js';
 import { type FailOn, loadConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate } from './gate.js';
@@ -76,9 +76,11 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   );
   notices.push(...ignored.notices);
   let findings = ignored.findings;
+  let gateNotices: Report['notices'] = notices;
   if (settings.baselineRef) {
     const base = await baselineFingerprints(settings.root, settings.baselineRef, options);
     if (base.notice) notices.push(base.notice);
+    gateNotices = markUnanalysedNew(notices, settings.root, base.objects);
     findings = markNew(
       findings,
       base.fingerprints,
@@ -91,8 +93,8 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     tool: { name: 'tokengate', version: VERSION },
     routes,
     findings,
-    notices,
-    gate: evaluateGate(findings, failOn),
+    notices: gateNotices,
+    gate: evaluateGate(findings, failOn, gateNotices),
   };
 }
 

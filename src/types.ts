@@ -68,6 +68,13 @@ export interface Finding {
 export interface Notice {
   file?: string;
   message: string;
+  /**
+   * `unanalysed-file`: a Python file the scan was meant to analyse and could not (too large, unreadable, binary,
+   * the parser or analyser failed on it). It counts for the gate (gate.ts), since it could hold routes.
+   */
+  kind?: 'unanalysed-file';
+  /** For an unanalysed file: false when the base commit has the very same file (it cannot hide anything new). */
+  new?: boolean;
 }
 
 export interface Report {
@@ -76,5 +83,6 @@ export interface Report {
   routes: RouteReport[];
   findings: Finding[];
   notices: Notice[];
-  gate: { failOn: Severity | 'none'; failed: boolean; counted: number };
+  /** `unanalysed`: new unanalysed Python files that failed the gate, when there are any. */
+  gate: { failOn: Severity | 'none'; failed: boolean; counted: number; unanalysed?: number };
 }

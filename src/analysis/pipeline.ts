@@ -115,6 +115,7 @@ async function analyzeSorted(
       notices.push({
         file,
         message: `skipped: the analyser failed on this file (${result.error}); please report it with the file attached.`,
+        kind: 'unanalysed-file',
       });
       return;
     }

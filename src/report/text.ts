@@ -1,5 +1,6 @@
 import type { Finding, Report, RouteReport } from '../types.js';
 import { hasRepositoryFile, locationLabel, NO_REPOSITORY_FILE } from './location.js';
+import { unanalysedCount } from './unanalysed.js';
 
 function severityCounts(findings: readonly Finding[]): string {
   const counts = new Map<string, number>();
@@ -74,6 +75,10 @@ export function renderText(report: Report): string {
 /** The gate's verdict in one line. */
 export function renderVerdict(gate: Report['gate']): string {
   if (gate.failOn === 'none') return 'Gate: passed (fail-on none).';
+  const unanalysed = unanalysedCount(gate);
+  if (unanalysed) {
+    return `Gate: failed, ${unanalysed} (see Notices), ${gate.counted} finding${gate.counted === 1 ? '' : 's'} at or above ${gate.failOn}.`;
+  }
   if (!gate.failed) return `Gate: passed, no findings at or above ${gate.failOn}.`;
   return `Gate: failed, ${gate.counted} finding${gate.counted === 1 ? '' : 's'} at or above ${gate.failOn}.`;
 }
