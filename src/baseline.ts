@@ -60,7 +60,12 @@ export async function baselineFingerprints(
   }
   const sha = commit.stdout.trim();
   const prefix = relative(realpathSync(top), absRoot).split(sep).join('/');
-  const listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, ...(prefix ? ['--', prefix] : [])]);
+  let listing: string;
+  try {
+    listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, ...(prefix ? ['--', prefix] : [])]);
+  } catch {
+    return { notice: unreadableBase(ref) };
+  }
   const include = picomatch(options.include?.length ? options.include : ['**/*.py'], { dot: true });
   const excluded = picomatch(
     [...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])],
@@ -78,15 +83,24 @@ export async function baselineFingerprints(
   }
   const files: { path: string; text: string }[] = [];
   if (blobs.length) {
-    const out = execFileSync('git', ['cat-file', '--batch'], {
-      cwd: top,
-      input: blobs.map((b) => b.object).join('\n') + '\n',
-      maxBuffer: 1024 * 1024 * 1024,
-    });
+    let out: Buffer;
+    try {
+      out = execFileSync('git', ['cat-file', '--batch'], {
+        cwd: top,
+        input: blobs.map((b) => b.object).join('\n') + '\n',
+        maxBuffer: 1024 * 1024 * 1024,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch {
+      return { notice: unreadableBase(ref) };
+    }
     let offset = 0;
     for (const blob of blobs) {
       const headerEnd = out.indexOf(0x0a, offset);
-      const size = Number(out.subarray(offset, headerEnd).toString().split(' ')[2]);
+      const header = out.subarray(offset, headerEnd).toString().split(' ');
+      // `<object> missing`: a partial clone that could not fetch it, or a repository missing objects.
+      if (header[1] !== 'blob') return { notice: unreadableBase(ref) };
+      const size = Number(header[2]);
       const body = out.subarray(headerEnd + 1, headerEnd + 1 + size);
       offset = headerEnd + 1 + size + 1;
       if (size > (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) || body.subarray(0, 8192).includes(0))
@@ -126,6 +140,16 @@ function hashObject(scanRoot: string, file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A base commit that is in the clone but whose files are not: a partial clone (`--filter=blob:none`) fetches them
+ * on demand from its promisor remote, which may be gone or unreachable. Git's own stderr says none of this.
+ */
+function unreadableBase(ref: string): Notice {
+  return {
+    message: `the files of base commit ${ref} cannot be read from this clone (a partial or shallow clone that cannot fetch them), so every finding counts as new: check out with \`fetch-depth: 0\` and no \`filter\` (actions/checkout), or fetch the base commit first.`,
+  };
 }
 
 /**

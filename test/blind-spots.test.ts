@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,36 @@ describe('unanalysed files on a pull request', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  }, 60_000);
+});
+
+describe('a base commit whose files cannot be read', () => {
+  it('gives one sentence and counts every finding when the partial clone lost its promisor remote', () => {
+    const top = mkdtempSync(join(tmpdir(), 'tokengate-partial-'));
+    const src = join(top, 'src');
+    execFileSync('git', ['init', '-q', src]);
+    writeFileSync(join(src, 'app.py'), OPEN_WRITE);
+    git(src, 'add', '.');
+    git(src, 'commit', '-qm', 'base');
+    writeFileSync(
+      join(src, 'app.py'),
+      OPEN_WRITE + "@app.post('/admin/drop')\ndef drop():\n    db.drop_all()\n",
+    );
+    git(src, 'commit', '-qam', 'head');
+    const remote = join(top, 'remote.git');
+    git(top, 'clone', '-q', '--bare', src, remote);
+    git(remote, 'config', 'uploadpack.allowFilter', 'true');
+    const clone = join(top, 'clone');
+    git(top, 'clone', '-q', '--filter=blob:none', `file://${remote}`, clone);
+    rmSync(remote, { recursive: true });
+
+    const run = cli(clone, '.', '--baseline-ref', 'HEAD~1');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'the files of base commit HEAD~1 cannot be read from this clone (a partial or shallow clone that cannot fetch them), so every finding counts as new: check out with `fetch-depth: 0` and no `filter` (actions/checkout), or fetch the base commit first.',
+    );
+    expect(run.stdout).toContain('Gate: failed, 2 findings at or above high.');
   }, 60_000);
 });
 
