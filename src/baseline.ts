@@ -13,6 +13,8 @@ export interface BaselineResult {
   /** Route identities (methods and path, see `routeKey`) of the base commit's code model. */
   routes?: Set<string>;
   notice?: Notice;
+  /** Git object ids of the base commit's candidate files, by path relative to the scanned directory. */
+  objects?: Map<string, string>;
 }
 
 function git(cwd: string, args: string[], input?: string): string {
@@ -58,7 +60,12 @@ export async function baselineFingerprints(
   }
   const sha = commit.stdout.trim();
   const prefix = relative(realpathSync(top), absRoot).split(sep).join('/');
-  const listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, ...(prefix ? ['--', prefix] : [])]);
+  let listing: string;
+  try {
+    listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, ...(prefix ? ['--', prefix] : [])]);
+  } catch {
+    return { notice: unreadableBase(ref) };
+  }
   const include = picomatch(options.include?.length ? options.include : ['**/*.py'], { dot: true });
   const excluded = picomatch(
     [...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])],
@@ -76,15 +83,24 @@ export async function baselineFingerprints(
   }
   const files: { path: string; text: string }[] = [];
   if (blobs.length) {
-    const out = execFileSync('git', ['cat-file', '--batch'], {
-      cwd: top,
-      input: blobs.map((b) => b.object).join('\n') + '\n',
-      maxBuffer: 1024 * 1024 * 1024,
-    });
+    let out: Buffer;
+    try {
+      out = execFileSync('git', ['cat-file', '--batch'], {
+        cwd: top,
+        input: blobs.map((b) => b.object).join('\n') + '\n',
+        maxBuffer: 1024 * 1024 * 1024,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch {
+      return { notice: unreadableBase(ref) };
+    }
     let offset = 0;
     for (const blob of blobs) {
       const headerEnd = out.indexOf(0x0a, offset);
-      const size = Number(out.subarray(offset, headerEnd).toString().split(' ')[2]);
+      const header = out.subarray(offset, headerEnd).toString().split(' ');
+      // `<object> missing`: a partial clone that could not fetch it, or a repository missing objects.
+      if (header[1] !== 'blob') return { notice: unreadableBase(ref) };
+      const size = Number(header[2]);
       const body = out.subarray(headerEnd + 1, headerEnd + 1 + size);
       offset = headerEnd + 1 + size + 1;
       if (size > (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) || body.subarray(0, 8192).includes(0))
@@ -97,6 +113,42 @@ export async function baselineFingerprints(
   return {
     fingerprints: new Set(analysis.findings.map((f) => f.fingerprint)),
     routes: new Set(analysis.routes.map(routeKey)),
+    objects: new Map(blobs.map((b) => [b.path, b.object])),
+  };
+}
+
+/**
+ * Mark each unanalysed-file notice new unless the base commit has the very same file (git hashes the working
+ * copy as `git add` would): a vendored file too large to analyse then blocks only the pull request that adds or
+ * changes it, while a pull request can never hide a route by padding a file. Other notices pass unchanged.
+ */
+export function markUnanalysedNew(
+  notices: readonly Notice[],
+  scanRoot: string,
+  base: Map<string, string> | undefined,
+): Notice[] {
+  return notices.map((n) => {
+    if (n.kind !== 'unanalysed-file' || !n.file) return n;
+    const object = base?.get(n.file);
+    return { ...n, new: !object || hashObject(scanRoot, n.file) !== object };
+  });
+}
+
+function hashObject(scanRoot: string, file: string): string | undefined {
+  try {
+    return git(resolve(scanRoot), ['hash-object', '--', file]).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A base commit that is in the clone but whose files are not: a partial clone (`--filter=blob:none`) fetches them
+ * on demand from its promisor remote, which may be gone or unreachable. Git's own stderr says none of this.
+ */
+function unreadableBase(ref: string): Notice {
+  return {
+    message: `the files of base commit ${ref} cannot be read from this clone (a partial or shallow clone that cannot fetch them), so every finding counts as new: check out with \`fetch-depth: 0\` and no \`filter\` (actions/checkout), or fetch the base commit first.`,
   };
 }
 

@@ -3,9 +3,9 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { UsageError } from './errors.js';
-import { maxSeverity } from './gate.js';
+import { countedUnanalysed, maxSeverity } from './gate.js';
 import { readActionInputs } from './inputs.js';
-import { selectAnnotations } from './report/annotations.js';
+import { selectAnnotations, unanalysedAnnotations } from './report/annotations.js';
 import { docsBaseFor } from './report/docs.js';
 import { printable } from './report/escape.js';
 import { renderJson } from './report/json.js';
@@ -13,6 +13,7 @@ import { renderComment, renderSummary } from './report/markdown.js';
 import { upsertComment } from './report/pr-comment.js';
 import { renderSarif } from './report/sarif.js';
 import { noticeLine, renderText } from './report/text.js';
+import { unanalysedCount } from './report/unanalysed.js';
 import { RULES } from './rules/index.js';
 import { scan } from './scan.js';
 import type { Report } from './types.js';
@@ -83,7 +84,9 @@ export async function run(): Promise<void> {
     if (inputs.annotations) {
       // The failed gate (setFailed) and an unusable preview are `::error::` lines of this step too.
       const reserved = errors.length + Number(report.gate.failed);
-      const selected = selectAnnotations(report.findings, prefix, reserved);
+      const unanalysed = unanalysedAnnotations(countedUnanalysed(report.notices), prefix);
+      for (const a of unanalysed) core.warning(a.message, { title: a.title, file: a.file });
+      const selected = selectAnnotations(report.findings, prefix, reserved, unanalysed.length);
       omitted = selected.omitted;
       for (const a of selected.annotations) {
         const props = { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine };
@@ -148,8 +151,11 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-file', sarifFile);
     if (report.gate.failed) {
       const n = report.gate.counted;
+      const unanalysed = unanalysedCount(report.gate);
       core.setFailed(
-        `tokengate: ${n} ${baselineRef ? 'new ' : ''}finding${n === 1 ? '' : 's'} at or above ${report.gate.failOn}.`,
+        unanalysed
+          ? `tokengate: ${unanalysed} (see the warnings) and ${n} ${baselineRef ? 'new ' : ''}finding${n === 1 ? '' : 's'} at or above ${report.gate.failOn}.`
+          : `tokengate: ${n} ${baselineRef ? 'new ' : ''}finding${n === 1 ? '' : 's'} at or above ${report.gate.failOn}.`,
       );
     }
   } catch (err) {

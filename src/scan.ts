@@ -5,7 +5,7 @@ import { analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
 import { suppressionComments } from './analysis/suppression-comments.js';
 import { type BaseCommit, openBaseCommit } from './base-commit.js';
-import { baselineFingerprints, markNew } from './baseline.js';
+import { baselineFingerprints, markNew, markUnanalysedNew } from './baseline.js';
 import {
   EMPTY_CONFIG,
   type FailOn,
@@ -100,6 +100,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   );
   notices.push(...ignored.notices);
   let findings = ignored.findings;
+  let gateNotices: Report['notices'] = notices;
   if (settings.baselineRef) {
     // A single file is analysed under its own name, whatever include/exclude say (see collectSources): the base
     // commit is read from its directory, that one file alone.
@@ -112,6 +113,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
         : options,
     );
     if (base.notice) notices.push(base.notice);
+    gateNotices = markUnanalysedNew(notices, settings.root, base.objects);
     findings = markNew(
       findings,
       base.fingerprints,
@@ -127,8 +129,8 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     tool: { name: 'tokengate', version: VERSION },
     routes,
     findings,
-    notices,
-    gate: evaluateGate(findings, failOn),
+    notices: gateNotices,
+    gate: evaluateGate(findings, failOn, gateNotices),
     ...(suppressedByPullRequest && { suppressedByPullRequest }),
   };
 }

@@ -73,6 +73,13 @@ export interface Notice {
    * annotation in the action and a line on stderr in the CLI, besides the report. The gate still decides.
    */
   level?: 'error';
+  /**
+   * `unanalysed-file`: a Python file the scan was meant to analyse and could not (too large, unreadable, binary,
+   * the parser or analyser failed on it). It counts for the gate (gate.ts), since it could hold routes.
+   */
+  kind?: 'unanalysed-file';
+  /** For an unanalysed file: false when the base commit has the very same file (it cannot hide anything new). */
+  new?: boolean;
 }
 
 /** Where a suppression is written: a config file or a Python file, relative to the scanned root, 1-based line. */
@@ -105,7 +112,8 @@ export interface Report {
   routes: RouteReport[];
   findings: Finding[];
   notices: Notice[];
-  gate: { failOn: Severity | 'none'; failed: boolean; counted: number };
+  /** `unanalysed`: new unanalysed Python files that failed the gate, when there are any. */
+  gate: { failOn: Severity | 'none'; failed: boolean; counted: number; unanalysed?: number };
   /** On pull requests: the suppressions and public routes the pull request adds relative to its base commit. */
   suppressedByPullRequest?: AddedSuppression[];
 }

@@ -166,7 +166,7 @@ describe('collectSources: symlinks', () => {
     listAsRegularFile('swapped.py');
     expect(await collectSources(root)).toEqual({
       files: [{ path: 'app.py', text: '' }],
-      notices: [{ file: 'swapped.py', message: 'skipped: cannot be read (ELOOP).' }],
+      notices: [{ file: 'swapped.py', message: 'skipped: cannot be read (ELOOP).', kind: 'unanalysed-file' }],
     });
   });
 
@@ -198,7 +198,7 @@ describe('collectSources: file contents', () => {
     const root = tree({ 'bin.py': Buffer.from([0x66, 0x00, 0x01, 0x02]), 'app.py': '' });
     expect(await collectSources(root)).toEqual({
       files: [{ path: 'app.py', text: '' }],
-      notices: [{ file: 'bin.py', message: 'skipped: binary content (NUL bytes).' }],
+      notices: [{ file: 'bin.py', message: 'skipped: binary content (NUL bytes).', kind: 'unanalysed-file' }],
     });
   });
 
@@ -213,15 +213,18 @@ describe('collectSources: file contents', () => {
     const small = await collectSources(root, { maxFileBytes: 4096 });
     expect(small.files.map((f) => f.path)).toEqual(['edge.py']);
     expect(small.notices).toEqual([
-      { file: 'big.py', message: 'skipped: 12 KB is over the 4 KB limit.' },
-      { file: 'edge2.py', message: 'skipped: 4097 bytes is over the 4096-byte limit.' },
-      { file: 'huge.py', message: 'skipped: 3.1 MB is over the 4 KB limit.' },
+      { file: 'big.py', message: 'skipped: 12 KB is over the 4 KB limit.', kind: 'unanalysed-file' },
+      {
+        file: 'edge2.py',
+        message: 'skipped: 4097 bytes is over the 4096-byte limit.',
+        kind: 'unanalysed-file',
+      },
+      { file: 'huge.py', message: 'skipped: 3.1 MB is over the 4 KB limit.', kind: 'unanalysed-file' },
     ]);
+    // Generated modules of tens of MB are real code: the default limit reads them.
     const byDefault = await collectSources(root);
-    expect(byDefault.files.map((f) => f.path)).toEqual(['big.py', 'edge.py', 'edge2.py']);
-    expect(byDefault.notices).toEqual([
-      { file: 'huge.py', message: 'skipped: 3.1 MB is over the 2 MB limit.' },
-    ]);
+    expect(byDefault.files.map((f) => f.path)).toEqual(['big.py', 'edge.py', 'edge2.py', 'huge.py']);
+    expect(byDefault.notices).toEqual([]);
   });
 
   it.skipIf(process.platform === 'win32')(
@@ -232,7 +235,7 @@ describe('collectSources: file contents', () => {
       listAsRegularFile('pipe.py');
       expect(await collectSources(root)).toEqual({
         files: [{ path: 'app.py', text: '' }],
-        notices: [{ file: 'pipe.py', message: 'skipped: not a regular file.' }],
+        notices: [{ file: 'pipe.py', message: 'skipped: not a regular file.', kind: 'unanalysed-file' }],
       });
     },
     10_000,
@@ -257,7 +260,7 @@ describe('collectSources: file contents', () => {
     expect(await collectSources(root)).toEqual({
       files: [{ path: 'app.py', text: '' }],
       notices: [
-        { file: 'locked.py', message: 'skipped: cannot be read (EACCES).' },
+        { file: 'locked.py', message: 'skipped: cannot be read (EACCES).', kind: 'unanalysed-file' },
         { file: 'private', message: 'skipped: directory cannot be read (EACCES).' },
       ],
     });

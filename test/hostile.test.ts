@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../src/analysis/files.js';
 
 const APP = [
   'from flask import Flask',
@@ -44,13 +45,16 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   );
   writeFileSync(join(root, 'cycle_a.py'), 'from cycle_b import x\n');
   writeFileSync(join(root, 'cycle_b.py'), 'from cycle_a import x\n');
-  // A generated module just under the size cap is analysed; one over it is skipped with a notice.
+  // A generated module under the size cap is analysed; one over it is not (a notice the gate counts).
   const generated = Array.from(
     { length: 30000 },
     (_, i) => `def handler_${i}(a, b):\n    return a + b * ${i}\n`,
   );
   writeFileSync(join(root, 'generated.py'), generated.join(''));
-  writeFileSync(join(root, 'generated_huge.py'), generated.join('').repeat(3));
+  writeFileSync(
+    join(root, 'generated_huge.py'),
+    generated.join('').padEnd(DEFAULT_MAX_FILE_BYTES + 1024 * 1024, ' '),
+  );
   mkdirSync(join(root, 'pkg'));
   symlinkSync(root, join(root, 'pkg', 'loop'));
   symlinkSync(join(root, 'pkg'), join(root, 'pkg', 'self'));
@@ -82,6 +86,7 @@ it('scans a tree of hostile files to the end and still reports the real finding'
   expect(analysis.notices).toContainEqual({
     file: 'nul.py',
     message: 'skipped: binary content (NUL bytes).',
+    kind: 'unanalysed-file',
   });
   expect(analysis.notices).toContainEqual({
     file: 'broken.py',

@@ -17,7 +17,7 @@ export interface CollectOptions {
   exclude?: readonly string[];
   /** Apply DEFAULT_EXCLUDES and skip Python environments; default true. */
   defaultExcludes?: boolean;
-  /** Larger files are skipped with a notice; default 2 MiB. */
+  /** Larger files are not analysed (an unanalysed-file notice); default DEFAULT_MAX_FILE_BYTES. */
   maxFileBytes?: number;
   /** Told the length of each file's text as it is read (analyze.ts starts workers once the tree is large). */
   onRead?: (chars: number) => void;
@@ -59,7 +59,12 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
 /** A directory holding one of these is a Python environment whatever its name (venv/virtualenv, conda). */
 const ENVIRONMENT_MARKERS: readonly string[] = ['pyvenv.cfg', 'conda-meta'];
 
-export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+/**
+ * Generated modules (protobuf, data tables) reach tens of MB and parse fine: 20 MB in about 12 s and 1.5–2 GB of
+ * memory, 50 MB in about 30 s and 3.5 GB, some 50 MB shapes exhaust the parser's wasm memory (docs/performance.md).
+ * A larger file is not analysed, and counts for the gate.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8 * 1024;
 /**
  * O_NOFOLLOW: an entry swapped for a symlink between listing and opening is still not read through.
@@ -90,7 +95,7 @@ export async function collectSources(
     }
     const name = basename(root);
     return typeof result === 'string'
-      ? { files: [], notices: [{ file: name, message: result }] }
+      ? { files: [], notices: [unanalysed(name, result)] }
       : { files: [{ path: name, text: result.text }], notices: [] };
   }
   if (!rootStat.isDirectory()) throw new UsageError(`path '${root}' is neither a file nor a directory.`);
@@ -108,12 +113,17 @@ export async function collectSources(
   });
   const files: SourceFile[] = [];
   read.forEach((result, i) => {
-    if (typeof result === 'string') notices.push({ file: paths[i], message: result });
+    if (typeof result === 'string') notices.push(unanalysed(paths[i], result));
     else files.push({ path: paths[i], text: result.text });
   });
   // readdir order differs between file systems; the report must not.
   notices.sort((a, b) => byteOrder(a.file ?? '', b.file ?? ''));
   return { files, notices };
+}
+
+/** A candidate Python file that could not be read: it counts for the gate (see `Notice.kind`). */
+function unanalysed(file: string, message: string): Notice {
+  return { file, message, kind: 'unanalysed-file' };
 }
 
 async function statRoot(root: string): Promise<Stats> {

@@ -113,7 +113,7 @@ async function analyzeSorted(
     if (!result) return;
     const file = sorted[i].path;
     if ('error' in result) {
-      notices.push(skippedNotice(file, sorted[i].text, result.error));
+      notices.push({ ...skippedNotice(file, sorted[i].text, result.error), kind: 'unanalysed-file' });
       return;
     }
     if (result.module.hasErrors) {

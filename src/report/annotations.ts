@@ -1,6 +1,7 @@
-import type { Finding, Severity } from '../types.js';
+import type { Finding, Notice, Severity } from '../types.js';
 import { printable } from './escape.js';
 import { hasRepositoryFile, NO_REPOSITORY_FILE } from './location.js';
+import { UNANALYSED_ADVICE } from './unanalysed.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -39,6 +40,7 @@ export function selectAnnotations(
   findings: readonly Finding[],
   pathPrefix = '',
   reservedErrors = 0,
+  reservedWarnings = 0,
 ): { annotations: Annotation[]; omitted: number } {
   const active = findings
     .filter((f) => !f.suppressed)
@@ -49,7 +51,11 @@ export function selectAnnotations(
         a.location.file.localeCompare(b.location.file) ||
         a.location.startLine - b.location.startLine,
     );
-  const used: Record<AnnotationLevel, number> = { error: reservedErrors, warning: 0, notice: 0 };
+  const used: Record<AnnotationLevel, number> = {
+    error: reservedErrors,
+    warning: reservedWarnings,
+    notice: 0,
+  };
   const annotations: Annotation[] = [];
   for (const f of active) {
     const level = LEVEL[f.severity];
@@ -71,4 +77,17 @@ export function selectAnnotations(
     });
   }
   return { annotations, omitted: active.length - annotations.length };
+}
+
+/**
+ * A warning on each Python file the scan could not analyse and that counts for the gate (gate.ts), before any
+ * finding takes the warning slots: the reviewer must see which file blinded the scan.
+ */
+export function unanalysedAnnotations(counted: readonly Notice[], pathPrefix = ''): Annotation[] {
+  return counted.slice(0, PER_LEVEL_LIMIT).map((n) => ({
+    level: 'warning',
+    title: 'tokengate: file not analysed',
+    message: printable(`${n.message} ${UNANALYSED_ADVICE}`),
+    ...(n.file ? { file: pathPrefix + n.file } : {}),
+  }));
 }

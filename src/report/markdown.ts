@@ -1,7 +1,9 @@
+import { countedUnanalysed } from '../gate.js';
 import type { AddedSuppression, Finding, Report, RouteReport } from '../types.js';
 import { DOCS_BASE } from './docs.js';
 import { markdownCode, markdownMessage, markdownText } from './escape.js';
 import { locationLabel } from './location.js';
+import { UNANALYSED_ADVICE, unanalysedCount } from './unanalysed.js';
 
 /** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
 export const COMMENT_MARKER = '<!-- tokengate:report -->';
@@ -40,6 +42,13 @@ export function verdictLine(report: Report): string {
   const fresh = active.filter((f) => f.new).length;
   const counts = `${active.length} finding${active.length === 1 ? '' : 's'} (${fresh} new)`;
   if (g.failOn === 'none') return `**tokengate: ${counts}.** Gate disabled (fail-on none).`;
+  const unanalysed = unanalysedCount(g);
+  if (unanalysed) {
+    const found = g.counted
+      ? `${g.counted} new finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}`
+      : `no new findings at or above ${g.failOn}`;
+    return `**tokengate failed: ${unanalysed}; ${found}.** ${counts}.`;
+  }
   return g.failed
     ? `**tokengate failed: ${g.counted} new finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}.** ${counts}.`
     : `**tokengate passed: no new findings at or above ${g.failOn}.** ${counts}.`;
@@ -128,6 +137,22 @@ function fit(blocks: string[][], limit: number, cutNote: string, measure: (s: st
   return out;
 }
 
+/** The Python files that were not analysed and fail the gate, one line each, with what to do; none: no block. */
+function unanalysedBlock(report: Report, prefix: string): string[][] {
+  const counted = countedUnanalysed(report.notices);
+  if (!counted.length) return [];
+  return [
+    [
+      `### Python files not analysed (${counted.length})`,
+      '',
+      ...counted.map((n) => `- ${markdownCode(prefix + (n.file ?? ''))}: ${markdownMessage(n.message)}`),
+      '',
+      `_${markdownMessage(UNANALYSED_ADVICE)}_`,
+      '',
+    ],
+  ];
+}
+
 /** The job summary: verdict, findings, route inventory, live evidence; under 1 MiB. */
 export function renderSummary(report: Report, ctx: MarkdownContext = {}): string {
   const prefix = ctx.pathPrefix ?? '';
@@ -142,6 +167,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
   }
   if (notes.length) blocks.push([...notes.map((n) => `> ${n}`), '']);
   blocks.push(suppressedByPullRequestBlock(report, prefix));
+  blocks.push(...unanalysedBlock(report, prefix));
   if (active.length)
     blocks.push(['### Findings', '', ...findingRows(active, prefix, ctx.docsBase ?? DOCS_BASE), '']);
   if (suppressed.length) {
@@ -197,6 +223,7 @@ export function renderComment(report: Report, ctx: MarkdownContext = {}): string
   const blocks: string[][] = [[COMMENT_MARKER, '## tokengate', '', verdictLine(report), '']];
   if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${markdownMessage(n)}`), '']);
   blocks.push(suppressedByPullRequestBlock(report, prefix));
+  blocks.push(...unanalysedBlock(report, prefix));
   if (!active.length) blocks.push(['No findings: every route that needs authentication has it.', '']);
   if (fresh.length)
     blocks.push([

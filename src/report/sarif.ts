@@ -1,9 +1,11 @@
 import type * as Sarif from 'sarif';
 import type { RuleMeta } from '../rules/types.js';
+import { countedUnanalysed } from '../gate.js';
 import type { Finding, Report, Severity } from '../types.js';
 import { DOCS_BASE } from './docs.js';
 import { hasRepositoryFile } from './location.js';
 import { printableJson } from './escape.js';
+import { UNANALYSED_ADVICE } from './unanalysed.js';
 
 /** GitHub code scanning maps this number to critical/high/medium/low. */
 const SECURITY_SEVERITY: Record<Severity, string> = {
@@ -101,6 +103,19 @@ export function renderSarif(
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const located = report.findings.filter((f) => hasRepositoryFile(f.location));
   const unlocated = report.findings.length - located.length;
+  const notifications: Sarif.Notification[] = [
+    ...(unlocated
+      ? [
+          {
+            level: 'warning' as const,
+            message: {
+              text: `${unlocated} finding${unlocated === 1 ? ' is' : 's are'} on routes declared only in an OpenAPI document outside the repository: with no repository file to point at, they are not results here; the JSON report and the job summary list them.`,
+            },
+          },
+        ]
+      : []),
+    ...unanalysedNotifications(report, pathPrefix),
+  ];
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -116,26 +131,27 @@ export function renderSarif(
           },
         },
         results: located.map((f) => result(f, index.get(f.ruleId) ?? -1, pathPrefix)),
-        ...(unlocated
-          ? {
-              invocations: [
-                {
-                  executionSuccessful: true,
-                  toolExecutionNotifications: [
-                    {
-                      level: 'warning' as const,
-                      message: {
-                        text: `${unlocated} finding${unlocated === 1 ? ' is' : 's are'} on routes declared only in an OpenAPI document outside the repository: with no repository file to point at, they are not results here; the JSON report and the job summary list them.`,
-                      },
-                    },
-                  ],
-                },
-              ],
-            }
+        ...(notifications.length
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] }
           : {}),
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
   return printableJson(JSON.stringify(log, null, 2)) + '\n';
+}
+
+/**
+ * Python files the scan could not analyse, counted by the gate: not results (they are no weakness of the code and
+ * have no rule), but error notifications on the file, which code scanning shows as a problem of the analysis.
+ */
+function unanalysedNotifications(report: Report, pathPrefix: string): Sarif.Notification[] {
+  return countedUnanalysed(report.notices).map((n) => ({
+    level: 'error' as const,
+    descriptor: { id: 'unanalysed-file' },
+    message: { text: `${n.message} ${UNANALYSED_ADVICE}` },
+    ...(n.file
+      ? { locations: [{ physicalLocation: { artifactLocation: { uri: pathPrefix + n.file } } }] }
+      : {}),
+  }));
 }

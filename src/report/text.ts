@@ -1,6 +1,7 @@
 import type { Finding, Notice, Report, RouteReport } from '../types.js';
 import { printable } from './escape.js';
 import { hasRepositoryFile, locationLabel, NO_REPOSITORY_FILE } from './location.js';
+import { unanalysedCount } from './unanalysed.js';
 
 // The runner takes a line for a workflow command when it starts with `::` after blanks, so indenting is not enough:
 // every line starts with tokengate's own words (a severity, a label, a state), and repository text goes through
@@ -94,6 +95,10 @@ export function noticeLine(n: Notice): string {
 /** The gate's verdict in one line. */
 export function renderVerdict(gate: Report['gate']): string {
   if (gate.failOn === 'none') return 'Gate: passed (fail-on none).';
+  const unanalysed = unanalysedCount(gate);
+  if (unanalysed) {
+    return `Gate: failed, ${unanalysed} (see Notices), ${gate.counted} finding${gate.counted === 1 ? '' : 's'} at or above ${gate.failOn}.`;
+  }
   if (!gate.failed) return `Gate: passed, no findings at or above ${gate.failOn}.`;
   return `Gate: failed, ${gate.counted} finding${gate.counted === 1 ? '' : 's'} at or above ${gate.failOn}.`;
 }
