@@ -40,11 +40,13 @@ it.each([{ grouping: 'never' as const }, { grouping: 'always' as const }])(
     expect(analysis.notices.filter((n) => n.file?.startsWith('broken'))).toEqual([
       {
         file: 'broken_helpers.py',
+        kind: 'unanalysed-file',
         message:
           'skipped: the analyser failed on this file (injected); it registers no route. Please report it with the file attached.',
       },
       {
         file: 'broken_routes.py',
+        kind: 'unanalysed-file',
         message:
           'skipped: the analyser failed on this file (injected); it registers routes, which are missing from the report. Please report it with the file attached.',
       },
