@@ -745,6 +745,60 @@ function tablesIfFaithful(language, misread) {
         return undefined;
     }
 }
+/** Fewer consecutive comment lines than this cost the scanner (below) too little to matter. */
+const COMMENT_RUN_LINES = 32;
+/**
+ * `source` with the inner lines of each long run of comment lines turned into spaces, same length and line breaks,
+ * for the parser only (nodes are read from the original text). tree-sitter-python's external scanner looks past
+ * every following blank and comment line at each line end, so a run of n comment lines costs n² — a file padded
+ * with 2 MB of comments would take many minutes — and blank lines it passes once. The first and last line of a
+ * run stay, so the tree's ranges are the same. Only lines that are a comment by any reading are blanked: no quote
+ * or backslash on them, so even inside a multi-line string blanking one changes no token's extent.
+ */
+function blankCommentRuns(source) {
+    const spans = [];
+    let run = [];
+    const flush = () => {
+        if (run.length >= COMMENT_RUN_LINES)
+            spans.push([run[0][1], run[run.length - 1][0]]);
+        run = [];
+    };
+    for (let start = 0; start < source.length;) {
+        const nl = source.indexOf('\n', start);
+        const end = nl < 0 ? source.length : nl;
+        let i = start;
+        while (i < end && (source[i] === ' ' || source[i] === '\t' || source[i] === '\f' || source[i] === '\r'))
+            i++;
+        if (i === end) {
+            // A blank line neither ends a run nor counts in it.
+        }
+        else if (source[i] === '#' && !/['"\\]/.test(source.slice(i, end))) {
+            run.push([start, end]);
+        }
+        else {
+            flush();
+        }
+        start = end + 1;
+    }
+    flush();
+    if (!spans.length)
+        return source;
+    let out = '';
+    let at = 0;
+    for (const [from, to] of spans) {
+        out += source.slice(at, from) + source.slice(from, to).replace(/[^\r\n]/g, ' ');
+        at = to;
+    }
+    return out + source.slice(at);
+}
+/**
+ * How long one file may take to parse: generated code parses at several MB per second, but some
+ * shapes of text may still cost the grammar's scanner far more (see blankCommentRuns). A file over the budget is not analysed, which
+ * the gate counts (see `Notice.kind`), rather than holding the job until it times out.
+ */
+function parseBudgetMs(chars) {
+    return 60_000 + (chars / (1024 * 1024)) * 2_000;
+}
 /** The one shared Python parser; web-tree-sitter's runtime is initialised once per thread. */
 function parser_pythonParser() {
     loading ??= (async () => {
@@ -780,10 +834,16 @@ function parser_pythonParser() {
         parser.setLanguage(language);
         const python = {
             language,
-            parse(source) {
-                const tree = parser.parse(source);
-                if (!tree)
-                    throw new Error('tree-sitter returned no tree');
+            parse(source, budget = parseBudgetMs(source.length)) {
+                const deadline = performance.now() + budget;
+                const tree = parser.parse(blankCommentRuns(source), null, {
+                    progressCallback: () => performance.now() > deadline,
+                });
+                if (!tree) {
+                    // A cancelled parse would otherwise be resumed by the next call.
+                    parser.reset();
+                    throw new Error(`parsing took longer than ${Math.ceil(budget / 1000)} s`);
+                }
                 return tree;
             },
         };
