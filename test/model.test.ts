@@ -1389,6 +1389,109 @@ describe('hooks that authenticate nothing', () => {
       'GET /notes notes app.py:13-15 unprotected',
     ]);
   });
+  it('neither guards with nor reports as failing open a CSRF check or a hook that signs API-token callers in', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, request, abort
+        from auth import login_user, lookup_user_token
+        app = Flask(__name__)
+        @app.before_request
+        def tokens():
+            token = request.headers.get('Authorization')
+            if token and request.is_json:
+                try:
+                    user = lookup_user_token(token.split(' ', 1)[1])
+                except Exception:
+                    abort(401, description='Your access token is invalid')
+                else:
+                    login_user(user)
+        @app.before_request
+        def csrf():
+            if request.headers.get('Authorization'):
+                return
+            if not session.get('nonce'):
+                session['nonce'] = 'x'
+            if request.method not in ('GET', 'HEAD'):
+                if session['nonce'] != request.headers.get('CSRF-Token'):
+                    abort(403)
+        @app.get('/scoreboard')
+        def scoreboard():
+            return []
+      `,
+      'auth.py': `
+        from flask import session
+        def login_user(user):
+            session['id'] = user.id
+            session['nonce'] = 'n'
+        def lookup_user_token(token):
+            return token
+      `,
+    });
+    expect(rows(a)).toEqual(['GET /scoreboard scoreboard app.py:23-25 unprotected']);
+    expect(a.findings.map((f) => f.ruleId)).not.toContain('auth-hook-fails-open');
+  });
+});
+
+describe('credentials the view looks up itself', () => {
+  it('counts a header token looked up with a database cursor, else 401, also through flask.request', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import sqlite3
+        import flask
+        app = flask.Flask(__name__)
+        @app.post('/widget')
+        def widget():
+            token = flask.request.headers.get('X-Auth-Token')
+            c = sqlite3.connect('db').cursor()
+            c.execute("SELECT * FROM tokens WHERE token = '%s'" % str(token))
+            record = c.fetchone()
+            if isinstance(record, tuple):
+                return {'ok': True}, 200
+            else:
+                return {'error': 'must provide valid token'}, 401
+        @app.post('/uptime')
+        def uptime():
+            c = sqlite3.connect('db').cursor()
+            c.execute('SELECT 1')
+            if isinstance(c.fetchone(), tuple):
+                return {}, 200
+            return {}, 401
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /widget widget app.py:4-13 protected [credential check in the view body]',
+      'POST /uptime uptime app.py:14-20 unprotected',
+    ]);
+  });
+
+  it('does not take session keys of a sign-in flow (next URL, organisation, OAuth state) for the caller', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, redirect, url_for
+        from flask_login import login_required
+        app = Flask(__name__)
+        @app.get('/oauth/provider_callback')
+        def authorized():
+            if 'org_slug' in session:
+                org = session.pop('org_slug')
+            next_path = session.get('next_url')
+            if not next_path:
+                next_path = '/'
+            return redirect(next_path)
+        @app.get('/dashboards')
+        @login_required
+        def dashboards():
+            return []
+        @app.get('/<path:path>')
+        def index(path):
+            return ''
+      `,
+    });
+    expect(a.findings.map((f) => `${f.route?.path} ${f.severity}`)).toEqual([
+      '/oauth/provider_callback high',
+      '/<path:path> high',
+    ]);
+  });
 });
 
 describe('policy and suppression', () => {

@@ -96,6 +96,9 @@ const INSTANCE_DECORATORS: Record<
   'flask_principal.Permission': { require: () => 'auth' },
 };
 
+/** Functions that sign the caller in to the app's login system for the rest of the request. */
+const SIGN_IN = new Set(['flask_login.login_user', 'flask_security.login_user']);
+
 /** Functions that verify a request's token and raise when it is missing or invalid. */
 const RAISING_VERIFIERS = new Set([
   'flask_jwt_extended.verify_jwt_in_request',
@@ -343,6 +346,25 @@ export class AuthAnalyzer {
     );
   }
 
+  /**
+   * Signs the caller in for the rest of the session: Flask-Login's `login_user`, a session key naming the user
+   * written, or a project helper that does either (`login_user(user)` of the project's own auth module).
+   */
+  signsIn(fn: FunctionIR, depth = 0): boolean {
+    const facts = this.facts(fn);
+    if (facts.sessionSignIns.length) return true;
+    if (depth > 2) return false;
+    return facts.calls.some((c) =>
+      this.project
+        .evalExpr(c.fn, fn.scope)
+        .some(
+          (v) =>
+            (v.t === 'ext' && SIGN_IN.has(canonical(v.qn))) ||
+            (v.t === 'func' && v.fn !== fn && this.signsIn(v.fn, depth + 1)),
+        ),
+    );
+  }
+
   private callsOptionalVerifier(fn: FunctionIR): boolean {
     return this.facts(fn).calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
   }
@@ -530,10 +552,17 @@ export class AuthAnalyzer {
     // checks account state, not authentication: anonymous callers were never its concern, so it neither
     // protects nor fails open.
     const handlesCredential = verifierSeen || facts.rawCredentialReads.length > 0;
-    const attempts = verifierSeen || facts.rejects.length > 0;
+    // Rejections for reasons other than who the caller is (a CSRF nonce that does not match) are no attempt to
+    // authenticate.
+    const attempts = verifierSeen || facts.rejects.some((r) => !onlySometimes(r.guards));
+    // A hook that signs the caller in to Flask-Login (`login_user(user)` for a valid API token) hands the decision
+    // to the app's own login checks, which the model sees on each route: an optional user loader, not a gate.
+    const signsIn = this.signsIn(fn);
     let failsOpen = false;
     let reason: string | undefined;
-    if (attempts && reads && passesWhenAbsent) {
+    if (signsIn && !verifies) {
+      // Neither a guard nor failing open: anonymous callers were never this hook's concern.
+    } else if (attempts && reads && passesWhenAbsent) {
       failsOpen = handlesCredential;
       verifies = false;
       if (failsOpen)

@@ -681,15 +681,18 @@ function emptyFacts(): BodyFacts {
     marksParam: [],
     tokenLogs: [],
     queryTokenReads: [],
+    sessionSignIns: [],
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Body facts: credential reads, rejections and the conditions they sit under.
 
+// A CSRF token (`X-CSRF-Token`, `csrf_token`) proves the request came from the app's own page, not who sent it.
 const AUTH_HEADER =
-  /authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session/i;
-const AUTH_PARAM = /token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$/i;
+  /^(?!.*[cx]srf).*(authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session)/i;
+const AUTH_PARAM =
+  /^(?!.*[cx]srf).*(token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$)/i;
 const REJECT_CALLEE =
   /unauthori[sz]ed|forbidden|^authenticate$|auth_?error|auth_?fail|access_?denied|^deny|not_?authenticated|challenge|permission_?denied|login_?required_?response|invalid_?token|token_?(missing|invalid|required|error)/i;
 const REJECT_EXCEPTION =
@@ -733,6 +736,11 @@ interface FactWalk {
   tokenVars: Set<string>;
   /** Token names holding the parts of `<auth header>.split()`: part 0 is the scheme word, not the token. */
   splitVars: Set<string>;
+  /**
+   * Objects handed a credential by a call (`c.execute(query_with_token)`): what is fetched from them afterwards
+   * (`c.fetchone()`) is the result of looking the credential up.
+   */
+  lookupVars: Set<string>;
   guards: Guard[];
   depth: number;
   /**
@@ -779,24 +787,27 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
     case 'subscript': {
       const value = node.childForFieldName('value');
       const key = node.childForFieldName('subscript');
-      const vt = value?.compactText ?? '';
+      const vt = requestText(value?.compactText ?? '');
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return raw;
-      if (vt === 'session' && kv !== undefined) return derived;
+      if (vt === 'session' && kv !== undefined && !SESSION_STATE_KEY.test(kv)) return derived;
       if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv)) return raw;
       break;
     }
     case 'call': {
       const fnNode = node.childForFieldName('function');
-      const ft = fnNode?.compactText ?? '';
+      const ft = requestText(fnNode?.compactText ?? '');
       const args = node.childForFieldName('arguments');
       const first = firstCode(args?.namedChildren) ?? null;
       const fv = first ? stringValue(first) : undefined;
       if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
       if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return raw;
-      if (ft === 'session.get') return derived;
+      if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv))) return derived;
       const callee = lastName(node);
+      const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
+      if (target?.type === 'identifier' && w.lookupVars.has(target.compactText) && FETCH_METHOD.test(callee))
+        return derived;
       if (IDENTITY_GETTERS.test(callee) || (callee === 'current_user' && currentUserIsProxy(w)))
         return derived;
       break;
@@ -805,10 +816,10 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       // `'Authorization' in request.headers`, `'token' not in request.cookies`
       const [left, right] = node.namedChildren;
       const lv = left ? stringValue(left) : undefined;
-      const rt = right?.compactText ?? '';
+      const rt = requestText(right?.compactText ?? '');
       if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return raw;
       if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv)) return raw;
-      if (lv !== undefined && rt === 'session') return derived;
+      if (lv !== undefined && rt === 'session' && !SESSION_STATE_KEY.test(lv)) return derived;
       break;
     }
     case 'lambda':
@@ -848,6 +859,7 @@ function mayReadCredential(text: string, w: FactWalk, words = CREDENTIAL_WORDS):
   if (words.test(text)) return true;
   for (const name of w.credVars) if (text.includes(name)) return true;
   for (const name of w.rawVars) if (text.includes(name)) return true;
+  for (const name of w.lookupVars) if (text.includes(name)) return true;
   return false;
 }
 
@@ -892,13 +904,33 @@ function isRawCredential(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     }
   }
   return readsCredential(node, w, depth + 1, 'raw') && !readsCredential(node, w, depth + 1, 'derived')
-    ? node.type !== 'call' || /^request\./.test(node.childForFieldName('function')?.text ?? '')
+    ? node.type !== 'call' || /^request\./.test(requestText(node.childForFieldName('function')?.text ?? ''))
     : false;
 }
 
 /** String methods that reshape a credential without checking it. */
 const RESHAPING_METHOD =
   /^(strip|lstrip|rstrip|split|rsplit|partition|rpartition|replace|lower|upper|casefold|title|removeprefix|removesuffix|encode|get)$/;
+
+/**
+ * The request as written through its module (`flask.request.headers`, Connexion's `connexion.request`, which is
+ * Flask's request) reads as `request.headers`.
+ */
+function requestText(text: string): string {
+  return text.startsWith('flask.request') || text.startsWith('connexion.request')
+    ? text.slice(text.indexOf('.') + 1)
+    : text;
+}
+
+/**
+ * Session keys that keep the state of a page flow, not who the caller is: where to go next, the organisation
+ * picked, the OAuth state, the CSRF nonce, the language. Reading or testing them is not reading a credential.
+ */
+const SESSION_STATE_KEY =
+  /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
+
+/** Reading the result of a query from a cursor or query object: `c.fetchone()`, `q.first()`. */
+const FETCH_METHOD = /^(fetchone|fetchall|fetchmany|first|one|one_or_none|scalar|scalar_one_or_none)$/;
 
 /** Functions a credential can be handed to without being checked: formatting, logging, responses. */
 const NON_CHECKING_CALL =
@@ -1166,7 +1198,10 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
         ) {
           const key = stringValue(a);
           const inSession = b.text.trim() === 'session';
-          if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
+          if (
+            key !== undefined &&
+            (inSession ? !SESSION_STATE_KEY.test(key) : AUTH_HEADER.test(key) || AUTH_PARAM.test(key))
+          ) {
             return { kind: 'presence', present: (op === 'in') !== negated, raw: !inSession };
           }
         }
@@ -1514,7 +1549,7 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
     noteCheck(node, w);
   if (node.type === 'call') {
     const fnNode = node.childForFieldName('function');
-    const callee = fnNode?.compactText ?? '';
+    const callee = requestText(fnNode?.compactText ?? '');
     // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
     const logging = LOGGING_CALL.test(callee);
     if (
@@ -1525,8 +1560,12 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
       !logging &&
       !w.quiet &&
       anyArgumentReadsCredential(node, w)
-    )
+    ) {
       noteCheck(node, w);
+      const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
+      if (target?.type === 'identifier' && target.compactText !== 'request')
+        w.lookupVars.add(target.compactText);
+    }
     const e = toExpr(node);
     if (e.k === 'call') {
       w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
@@ -1655,6 +1694,11 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             }
           }
           if (right && left) noteTokenTargets(left, right, w);
+          if (left?.type === 'subscript' && left.childForFieldName('value')?.compactText === 'session') {
+            const key = left.childForFieldName('subscript');
+            const kv = key ? stringValue(key) : undefined;
+            if (kv !== undefined && !SESSION_STATE_KEY.test(kv)) w.facts.sessionSignIns.push(line(e));
+          }
           if (left?.type === 'attribute') {
             const obj = left.childForFieldName('object');
             if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
@@ -1738,6 +1782,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     rawVars: new Set(),
     tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
     splitVars: new Set(),
+    lookupVars: new Set(),
     guards: [],
     depth: 0,
     quiet: false,

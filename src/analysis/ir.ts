@@ -113,6 +113,8 @@ export interface BodyFacts {
   tokenLogs: number[];
   /** Lines that read a token from the query string (`request.args.get('token')`). */
   queryTokenReads: number[];
+  /** Lines that store who the caller is in the session (`session["user_id"] = user.id`): the body signs a caller in. */
+  sessionSignIns: number[];
 }
 
 export interface Decorator {
