@@ -1,4 +1,4 @@
-import type { BodyFacts, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import type { BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
 /**
@@ -96,6 +96,10 @@ const INSTANCE_DECORATORS: Record<
   'flask_principal.Permission': { require: () => 'auth' },
 };
 
+/** `@app.errorhandler(Exc)`, `@bp.app_errorhandler(Exc)`; `app.register_error_handler(Exc, handler)`. */
+const ERROR_HANDLER_DECORATORS = new Set(['errorhandler', 'app_errorhandler']);
+const ERROR_HANDLER_REGISTRARS = new Set(['register_error_handler']);
+
 /** Functions that sign the caller in to the app's login system for the rest of the request. */
 const SIGN_IN = new Set(['flask_login.login_user', 'flask_security.login_user']);
 
@@ -146,6 +150,9 @@ export class AuthAnalyzer {
   private readonly hookCache = new Map<FunctionIR, HookAnalysis>();
   private readonly predicateCache = new Map<FunctionIR, boolean>();
   private readonly factsCache = new Map<FunctionIR, BodyFacts>();
+  private readonly alwaysRejectCache = new Map<FunctionIR, boolean>();
+  private readonly classRejectCache = new Map<ClassIR, boolean>();
+  private handlerMap?: Map<ClassIR, FunctionIR[]>;
 
   constructor(private readonly project: Project) {}
 
@@ -433,13 +440,118 @@ export class AuthAnalyzer {
   facts(fn: FunctionIR): BodyFacts {
     const cached = this.factsCache.get(fn);
     if (cached) return cached;
+    const resolved = this.predicateFacts(fn);
+    const facts = this.withIndirectRejections(fn, resolved);
+    this.factsCache.set(fn, facts);
+    return facts;
+  }
+
+  /**
+   * Rejections written elsewhere: a call of a helper that rejects (`deny()`, `return _deny_hook()`, an `abort`
+   * wrapper, a helper two calls down that raises), and `raise Nope()` of an exception class that rejects (an
+   * HTTPException with code 401/403 or a redirect to sign-in, or one an error handler turns into a 401/403).
+   * Only in bodies that read a credential: elsewhere a rejection decides nothing about authentication.
+   */
+  private withIndirectRejections(fn: FunctionIR, facts: BodyFacts): BodyFacts {
+    if (!facts.credentialReads.length) return facts;
+    const extra: BodyFacts['rejects'] = [];
+    for (const r of facts.raises)
+      if (this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)))
+        extra.push({ line: r.line, guards: r.guards });
+    for (const c of facts.calls) {
+      if (c.fn.k !== 'name' && c.fn.k !== 'attr') continue;
+      if (this.project.evalExpr(c.fn, fn.scope).some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn)))
+        extra.push({ line: c.line, guards: c.guards });
+    }
+    return extra.length ? { ...facts, rejects: [...facts.rejects, ...extra] } : facts;
+  }
+
+  /** A helper that, called, turns the request away on a path open to anyone (not only under some setting). */
+  alwaysRejects(fn: FunctionIR, depth = 0): boolean {
+    const cached = this.alwaysRejectCache.get(fn);
+    if (cached !== undefined) return cached;
+    if (depth > 4) return false;
+    this.alwaysRejectCache.set(fn, false);
+    const raw = fn.facts;
+    const open = (guards: Guard[]): boolean => reachesAbsent(guards, false) && !onlySometimes(guards);
+    const unconditional = (guards: Guard[]): boolean => guards.every((g) => g.kind === 'try');
+    let result =
+      raw.rejects.some((r) => open(r.guards) && unconditional(r.guards)) ||
+      raw.raises.some(
+        (r) =>
+          unconditional(r.guards) &&
+          this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)),
+      );
+    for (const c of raw.calls) {
+      if (result) break;
+      if (!unconditional(c.guards) || (c.fn.k !== 'name' && c.fn.k !== 'attr')) continue;
+      result = this.project
+        .evalExpr(c.fn, fn.scope)
+        .some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn, depth + 1));
+    }
+    this.alwaysRejectCache.set(fn, result);
+    return result;
+  }
+
+  /**
+   * An exception class whose raising turns the request away: werkzeug's Unauthorized/Forbidden, a class with
+   * `code = 401/403` (an HTTPException subclass), one whose methods answer with a rejection (`get_response`
+   * redirecting to sign-in), or one an error handler (`@app.errorhandler(Nope)`, `register_error_handler`)
+   * answers with a 401/403 or a redirect to sign-in.
+   */
+  rejectingClass(cls: ClassIR): boolean {
+    const cached = this.classRejectCache.get(cls);
+    if (cached !== undefined) return cached;
+    this.classRejectCache.set(cls, false);
+    const chain = [cls, ...this.project.projectBases(cls)];
+    const base = this.project.extBaseOf(cls) ?? '';
+    const code = chain.map((c) => c.attrs.code).find((e) => e !== undefined);
+    const handlers = this.errorHandlers();
+    const result =
+      (code ? rejectingCode(code) : /(^|\.)(Unauthorized|Forbidden)$/.test(base)) ||
+      chain.some(
+        (c) =>
+          Object.values(c.methods).some((m) => m.facts.rejects.length > 0) ||
+          (handlers.get(c) ?? []).some((h) => h.facts.rejects.length > 0),
+      );
+    this.classRejectCache.set(cls, result);
+    return result;
+  }
+
+  /** Project exception classes and the functions registered to answer them. */
+  private errorHandlers(): Map<ClassIR, FunctionIR[]> {
+    if (this.handlerMap) return this.handlerMap;
+    const map = new Map<ClassIR, FunctionIR[]>();
+    const add = (excExpr: Expr | undefined, scope: Scope, handlers: FunctionIR[]): void => {
+      if (!excExpr || !handlers.length) return;
+      for (const v of this.project.evalExpr(excExpr, scope))
+        if (v.t === 'class') map.set(v.cls, [...(map.get(v.cls) ?? []), ...handlers]);
+    };
+    for (const m of this.project.modules) {
+      for (const f of m.allFunctions)
+        for (const d of f.decorators)
+          if (d.expr.k === 'call' && d.expr.fn.k === 'attr' && ERROR_HANDLER_DECORATORS.has(d.expr.fn.attr))
+            add(d.expr.args[0], f.scope.parent ?? f.scope, [f]);
+      const scopes = [m.scope, ...m.allFunctions.map((f) => f.scope)];
+      for (const sc of scopes)
+        for (const c of sc.calls) {
+          const call = c.call;
+          if (call.fn.k !== 'attr' || !ERROR_HANDLER_REGISTRARS.has(call.fn.attr) || !call.args[1]) continue;
+          const handlers = this.project
+            .evalExpr(call.args[1], sc)
+            .flatMap((v) => (v.t === 'func' ? [v.fn] : []));
+          add(call.args[0], sc, handlers);
+        }
+    }
+    this.handlerMap = map;
+    return map;
+  }
+
+  private predicateFacts(fn: FunctionIR): BodyFacts {
     const raw = fn.facts;
     const hasPredicate = (guards: Guard[]): boolean => guards.some((g) => g.kind === 'predicate');
     const any = (list: { guards: Guard[] }[]): boolean => list.some((x) => hasPredicate(x.guards));
-    if (!any(raw.rejects) && !any(raw.passes) && !any(raw.calls)) {
-      this.factsCache.set(fn, raw);
-      return raw;
-    }
+    if (!any(raw.rejects) && !any(raw.passes) && !any(raw.calls)) return raw;
     const reads = new Set(raw.credentialReads);
     const resolve = <T extends { line: number; guards: Guard[] }>(x: T): T => {
       if (!hasPredicate(x.guards)) return x;
@@ -461,7 +573,6 @@ export class AuthAnalyzer {
       calls: raw.calls.map(resolve),
     };
     facts.credentialReads = [...reads].sort((a, b) => a - b);
-    this.factsCache.set(fn, facts);
     return facts;
   }
 
@@ -616,6 +727,12 @@ function methodsRunning(guards: Guard[]): Set<string> {
 /** A credential as sent is read and rejected when missing, but its value is never checked. */
 function presenceOnly(facts: BodyFacts): boolean {
   return facts.rawCredentialReads.length > 0 && facts.credentialChecks.length === 0;
+}
+
+/** `code = 401`, `code = HTTPStatus.FORBIDDEN`. */
+function rejectingCode(code: Expr): boolean {
+  if (code.k === 'num') return code.v === 401 || code.v === 403;
+  return code.k === 'attr' && /^(UNAUTHORI[SZ]ED|FORBIDDEN)$/.test(code.attr);
 }
 
 function rank(kind: GuardKind): number {

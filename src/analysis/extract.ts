@@ -682,6 +682,7 @@ function emptyFacts(): BodyFacts {
     tokenLogs: [],
     queryTokenReads: [],
     sessionSignIns: [],
+    raises: [],
   };
 }
 
@@ -1674,10 +1675,18 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       }
       return;
     }
-    case 'raise_statement':
+    case 'raise_statement': {
       collectFromExpression(node, w);
       if (isRejectingRaise(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
+      else {
+        // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
+        const value = firstCode(node.namedChildren);
+        const exc = value?.type === 'call' ? value.childForFieldName('function') : value;
+        if (exc && (exc.type === 'identifier' || exc.type === 'attribute'))
+          w.facts.raises.push({ exc: toExpr(exc), line: line(node), guards: guardsNow(w) });
+      }
       return;
+    }
     case 'expression_statement': {
       for (const e of node.namedChildren) {
         if (!e) continue;

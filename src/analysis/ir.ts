@@ -115,6 +115,8 @@ export interface BodyFacts {
   queryTokenReads: number[];
   /** Lines that store who the caller is in the session (`session["user_id"] = user.id`): the body signs a caller in. */
   sessionSignIns: number[];
+  /** `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts). */
+  raises: { exc: Expr; line: number; guards: Guard[] }[];
 }
 
 export interface Decorator {
