@@ -1494,6 +1494,36 @@ describe('credentials the view looks up itself', () => {
   });
 });
 
+describe('guards applied at registration', () => {
+  it('judges decorators a registration helper applies to each view (`view = d(view)`) as the guards they are', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask_login import login_required
+        app = Flask(__name__)
+        bp = Blueprint('bp', __name__)
+        def report():
+            return ''
+        def ledger():
+            return ''
+        def register(bp, rules, decorators=()):
+            for rule, view in rules:
+                for d in decorators:
+                    view = d(view)
+                bp.add_url_rule(rule, view_func=view)
+        register(bp, [('/one', report), ('/two', ledger)], decorators=[login_required])
+        app.add_url_rule('/report', view_func=login_required(report))
+        app.register_blueprint(bp, url_prefix='/bp')
+      `,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state} ${r.auth.mechanisms.join(';')}`)).toEqual([
+      '/bp/one protected login_required',
+      '/report protected login_required',
+      '/bp/two protected login_required',
+    ]);
+  });
+});
+
 describe('policy and suppression', () => {
   it('honours public-routes globs and suppression comments', async () => {
     const a = await analyzeFiles(

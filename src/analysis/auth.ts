@@ -255,6 +255,7 @@ export class AuthAnalyzer {
     };
     for (const f of functions) {
       marks.push(...f.facts.marksParam);
+      for (const r of f.facts.registersParam) marks.push(...this.registryIds(r, f.scope));
       for (const d of f.decorators) {
         const guard = this.classifyDecorator(d.expr, f.scope.parent ?? f.scope);
         if (guard.kind === 'auth' || (guard.kind === 'optional' && kind === 'none')) kind = guard.kind;
@@ -460,7 +461,11 @@ export class AuthAnalyzer {
         extra.push({ line: r.line, guards: r.guards });
     for (const c of facts.calls) {
       if (c.fn.k !== 'name' && c.fn.k !== 'attr') continue;
-      if (this.project.evalExpr(c.fn, fn.scope).some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn)))
+      if (
+        this.project
+          .evalExpr(c.fn, fn.scope)
+          .some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn))
+      )
         extra.push({ line: c.line, guards: c.guards });
     }
     return extra.length ? { ...facts, rejects: [...facts.rejects, ...extra] } : facts;
@@ -516,6 +521,30 @@ export class AuthAnalyzer {
       );
     this.classRejectCache.set(cls, result);
     return result;
+  }
+
+  /**
+   * Where a registry of exempt views lives (`PUBLIC = set()` at module level), as a marker name shared by the
+   * decorators that fill it and the hooks that consult it.
+   */
+  private registryIds(e: Expr, scope: Scope): string[] {
+    const id = (file: string, line: number): string => `@registry:${file}:${line}`;
+    const found = this.project
+      .evalExpr(e, scope)
+      .flatMap((v) => (v.t === 'literal' ? [id(v.scope.module.file, v.expr.line)] : []));
+    if (found.length || e.k !== 'name') return found;
+    // `PUBLIC = set()` evaluates to nothing known: the binding itself names the registry.
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const here = s.assigns.get(e.id)?.[0];
+      if (here) return [id(s.module.file, here.line)];
+      const imp = s.imports.get(e.id);
+      if (imp) {
+        const mod = imp.name ? this.project.findModule(imp.module) : undefined;
+        const there = imp.name ? mod?.scope.assigns.get(imp.name)?.[0] : undefined;
+        return mod && there ? [id(mod.file, there.line)] : [];
+      }
+    }
+    return [];
   }
 
   /** Project exception classes and the functions registered to answer them. */
@@ -600,7 +629,10 @@ export class AuthAnalyzer {
       allow.blueprints.push(...g.blueprints);
       allow.paths.push(...g.paths);
       allow.prefixes.push(...g.prefixes);
-      if (g.opaque && !g.endpoints.some((e) => e.startsWith('@marker:'))) allow.opaque = true;
+      const registries = (g.registries ?? []).flatMap((r) => this.registryIds(r, fn.scope));
+      allow.markers.push(...registries);
+      if (g.opaque && !registries.length && !g.endpoints.some((e) => e.startsWith('@marker:')))
+        allow.opaque = true;
     };
     const exemptMethods = new Set<string>();
     for (const p of facts.passes) {

@@ -683,6 +683,7 @@ function emptyFacts(): BodyFacts {
     queryTokenReads: [],
     sessionSignIns: [],
     raises: [],
+    registersParam: [],
   };
 }
 
@@ -1019,6 +1020,7 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
   const paths: string[] = [];
   const prefixes: string[] = [];
   const methods: string[] = [];
+  const registries: Expr[] = [];
   let opaque = markerCheck;
   const visit = (n: SyntaxNode, depth: number): void => {
     if (depth > 20) return;
@@ -1058,7 +1060,13 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
         else if (/request\.endpoint/.test(subjectText)) endpoints.push(...values);
         else if (/request\.method/.test(subjectText)) methods.push(...values.map((v) => v.toUpperCase()));
         else paths.push(...values);
-        if (values.length === 0) opaque = true;
+        if (values.length === 0) {
+          opaque = true;
+          // `request.endpoint in PUBLIC`, filled at import time by a decorator: resolved against decorators later.
+          const other = operands.find((o) => o !== subject);
+          if (other && (other.type === 'identifier' || other.type === 'attribute'))
+            registries.push(toExpr(other));
+        }
         return;
       }
     }
@@ -1077,6 +1085,7 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
     prefixes,
     methods,
     opaque,
+    ...(registries.length ? { registries } : {}),
   };
 }
 
@@ -1607,6 +1616,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         : [{ kind: 'other' }];
       const consequence = node.childForFieldName('consequence');
       if (consequence) walkInner(consequence, w, guards);
+      if (cond && consequence) notePassesPerDisjunct(cond, consequence, w);
       // Each later branch runs when every earlier condition failed.
       const negations: Guard[] = cond
         ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
@@ -1715,6 +1725,20 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             }
           }
         }
+        // `PUBLIC.add(f.__name__)`, `EXEMPT.append(f)`: the decorator enters the view in a registry a hook honours.
+        if (e.type === 'call' && /^(add|append)$/.test(lastName(e))) {
+          const fn = e.childForFieldName('function');
+          const registry = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+          const arg = firstCode(e.childForFieldName('arguments')?.namedChildren);
+          const subject = arg?.type === 'attribute' ? arg.childForFieldName('object') : arg;
+          if (
+            registry &&
+            subject?.type === 'identifier' &&
+            w.params.includes(subject.text) &&
+            (arg === subject || /^__(name|qualname)__$/.test(arg?.childForFieldName('attribute')?.text ?? ''))
+          )
+            w.facts.registersParam.push(toExpr(registry));
+        }
         if (e.type === 'call' && lastName(e) === 'setattr') {
           const args = e.childForFieldName('arguments')?.namedChildren ?? [];
           const attr = args[1] ? stringValue(args[1]) : undefined;
@@ -1727,6 +1751,36 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     }
     default:
       collectFromExpression(node, w);
+  }
+}
+
+/**
+ * `if view is None or getattr(view, "is_public", False): return` lets a request through when either part holds:
+ * a plain `return` of the branch is recorded once more under each part, so allow-lists and early exits for a
+ * missing credential inside an `or` are seen.
+ */
+function notePassesPerDisjunct(cond: SyntaxNode, consequence: SyntaxNode, w: FactWalk): void {
+  let c = cond;
+  while (c.type === 'parenthesized_expression') c = firstCode(c.namedChildren) ?? c;
+  if (c.type !== 'boolean_operator' || !c.children.some((x) => x?.type === 'or')) return;
+  const returns = consequence.namedChildren.filter(
+    (st): st is SyntaxNode => st?.type === 'return_statement' && isReturnOfNothing(st),
+  );
+  if (!returns.length) return;
+  const parts: SyntaxNode[] = [];
+  const split = (n: SyntaxNode, depth: number): void => {
+    while (n.type === 'parenthesized_expression') n = firstCode(n.namedChildren) ?? n;
+    if (depth < 10 && n.type === 'boolean_operator' && n.children.some((x) => x?.type === 'or')) {
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (l) split(l, depth + 1);
+      if (r) split(r, depth + 1);
+    } else parts.push(n);
+  };
+  split(c, 0);
+  for (const part of parts) {
+    const g = markUnrelated(conditionGuards(part, false, w), part, w);
+    for (const r of returns) w.facts.passes.push({ line: line(r), guards: [...w.guards, ...g] });
   }
 }
 

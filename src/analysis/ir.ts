@@ -55,6 +55,8 @@ export type Guard =
       prefixes: string[];
       methods: string[];
       opaque: boolean;
+      /** Registries compared with the endpoint (`request.endpoint in PUBLIC`) that decorators fill. */
+      registries?: Expr[];
     }
   | { kind: 'try'; handlerRejects: boolean }
   /**
@@ -117,6 +119,8 @@ export interface BodyFacts {
   sessionSignIns: number[];
   /** `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts). */
   raises: { exc: Expr; line: number; guards: Guard[] }[];
+  /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
+  registersParam: Expr[];
 }
 
 export interface Decorator {
