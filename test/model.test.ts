@@ -1494,6 +1494,36 @@ describe('credentials the view looks up itself', () => {
   });
 });
 
+describe('rejections that send the caller elsewhere', () => {
+  it('counts a redirect taken only without a signed-in user as a rejection, wherever it leads', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, redirect, request, render_template
+        app = Flask(__name__)
+        def current_user():
+            if "id" in session:
+                return User.query.get(session["id"])
+            return None
+        @app.route("/create_client", methods=("GET", "POST"))
+        def create_client():
+            user = current_user()
+            if not user:
+                return redirect("/")
+            return render_template("create_client.html")
+        @app.route("/other")
+        def other():
+            if request.args.get("next"):
+                return redirect("/")
+            return "x"
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET,POST /create_client create_client app.py:7-12 protected [credential check in the view body]',
+      'GET /other other app.py:13-17 unprotected',
+    ]);
+  });
+});
+
 describe('guards applied at registration', () => {
   it('judges decorators a registration helper applies to each view (`view = d(view)`) as the guards they are', async () => {
     const a = await analyzeFiles({

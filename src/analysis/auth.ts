@@ -455,7 +455,11 @@ export class AuthAnalyzer {
    */
   private withIndirectRejections(fn: FunctionIR, facts: BodyFacts): BodyFacts {
     if (!facts.credentialReads.length) return facts;
-    const extra: BodyFacts['rejects'] = [];
+    // `if not user: return redirect("/")`: a caller without credentials is sent away before anything happens,
+    // wherever to; a redirect taken whatever the credentials is navigation, not a rejection.
+    const extra: BodyFacts['rejects'] = facts.redirects.filter((r) =>
+      r.guards.some((g) => g.kind === 'presence' && !g.present),
+    );
     for (const r of facts.raises)
       if (this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)))
         extra.push({ line: r.line, guards: r.guards });

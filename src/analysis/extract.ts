@@ -684,6 +684,7 @@ function emptyFacts(): BodyFacts {
     sessionSignIns: [],
     raises: [],
     registersParam: [],
+    redirects: [],
   };
 }
 
@@ -1303,6 +1304,12 @@ function isRejectingReturn(stmt: SyntaxNode): boolean {
   return false;
 }
 
+/** `return redirect(...)` to anywhere: a rejection when only callers without credentials are sent away (auth.ts). */
+function isRedirect(stmt: SyntaxNode): boolean {
+  const value = firstCode(stmt.namedChildren);
+  return value?.type === 'call' && lastName(value) === 'redirect';
+}
+
 function isRejectingRaise(stmt: SyntaxNode): boolean {
   const value = firstCode(stmt.namedChildren);
   if (!value) return true; // re-raise inside a handler
@@ -1674,6 +1681,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       collectFromExpression(node, w);
       if (isRejectingReturn(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
       else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
+      else if (isRedirect(node)) w.facts.redirects.push({ line: line(node), guards: guardsNow(w) });
       const value = firstCode(node.namedChildren);
       if (value) {
         if (readsCredential(value, w, 0, 'derived')) w.facts.returnsCredential = true;

@@ -121,6 +121,8 @@ export interface BodyFacts {
   raises: { exc: Expr; line: number; guards: Guard[] }[];
   /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
   registersParam: Expr[];
+  /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */
+  redirects: { line: number; guards: Guard[] }[];
 }
 
 export interface Decorator {
