@@ -1524,6 +1524,46 @@ describe('rejections that send the caller elsewhere', () => {
   });
 });
 
+describe('deny by default', () => {
+  it('protects every view but the exempt ones when a hook calls a guard-wrapped dummy view', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, request
+        from flask_httpauth import HTTPBasicAuth
+        from flask_login import login_required
+        app = Flask(__name__)
+        auth = HTTPBasicAuth()
+        basic_dummy = auth.login_required(lambda: None)
+        session_dummy = login_required(lambda: None)
+        def login_exempt(f):
+            f.login_exempt = True
+            return f
+        @app.before_request
+        def default_login_required():
+            if not request.endpoint or request.endpoint.rsplit(".", 1)[-1] == "static":
+                return
+            view = app.view_functions[request.endpoint]
+            if getattr(view, "login_exempt", False):
+                return
+            if request.path.startswith("/api/"):
+                return basic_dummy()
+            return session_dummy()
+        @app.get('/api/reports')
+        def reports():
+            return ''
+        @app.get('/health')
+        @login_exempt
+        def health():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /api/reports reports app.py:21-23 protected [before_request default_login_required]',
+      'GET /health health app.py:24-27 public',
+    ]);
+  });
+});
+
 describe('guards applied at registration', () => {
   it('judges decorators a registration helper applies to each view (`view = d(view)`) as the guards they are', async () => {
     const a = await analyzeFiles({

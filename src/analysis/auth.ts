@@ -383,6 +383,15 @@ export class AuthAnalyzer {
     scope: Scope,
   ): 'verifier' | 'optional-verifier' | 'project-verifier' | 'other' {
     const name = fnExpr.k === 'name' ? fnExpr.id : fnExpr.k === 'attr' ? fnExpr.attr : '';
+    // `login_required(lambda: None)()`, or a dummy view so wrapped and called later: Flask-Login's check runs.
+    if (
+      this.project
+        .evalExpr(fnExpr, scope)
+        .some(
+          (v) => v.t === 'extcall' && FLASK_LOGIN_DECORATORS.has(canonical(v.qn)) && v.call.args.length === 1,
+        )
+    )
+      return 'verifier';
     if (!name) return 'other';
     const verifierName =
       /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i.test(
