@@ -1564,6 +1564,73 @@ describe('deny by default', () => {
   });
 });
 
+describe('access-control objects with a deny-by-default hook', () => {
+  it('protects what the hook guards, publishes what it grants anonymous callers and judges exempt views alone', async () => {
+    const a = await analyzeFiles({
+      'rbac.py': `
+        import json
+        from flask import Response, request, current_app
+        from flask_login import current_user
+        class RBAC(object):
+            def __init__(self, app):
+                self.rules = []
+                self.exempted = []
+                self.init_app(app)
+            def init_app(self, app):
+                app.before_request(self._authenticate)
+            def allow(self, roles, methods):
+                def decorator(view_func):
+                    for r in roles:
+                        self.rules.append((r, view_func.__name__))
+                    return view_func
+                return decorator
+            def exempt(self, view_func):
+                self.exempted.append(view_func.__name__)
+                return view_func
+            def _authenticate(self):
+                roles = current_user.get_roles() if hasattr(current_user, 'get_roles') else ['anonymous']
+                permit = self._check(roles, current_app.view_functions.get(request.endpoint))
+                if not permit:
+                    return self._deny_hook()
+            def _check(self, roles, view):
+                return any((r, view.__name__) in self.rules for r in roles) or view.__name__ in self.exempted
+            def _deny_hook(self):
+                if current_user.is_authenticated:
+                    status = 403
+                else:
+                    status = 401
+                return Response(json.dumps({'auth': False}), status=status)
+      `,
+      'app.py': `
+        from flask import Flask
+        from rbac import RBAC
+        app = Flask(__name__)
+        rbac = RBAC(app=app)
+        @app.get('/api/items')
+        @rbac.allow(['View'], ['GET'])
+        def items():
+            return []
+        @app.get('/api/providers')
+        @rbac.allow(['anonymous'], ['GET'])
+        def providers():
+            return []
+        @app.post('/api/settings')
+        @rbac.exempt
+        def settings():
+            return {}
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /api/items items app.py:5-8 protected [before_request _authenticate; rbac.allow(["View"], ["GET"]) (not analysed)]',
+      'GET /api/providers providers app.py:9-12 public',
+      'POST /api/settings settings app.py:13-16 unprotected [exempt from before_request _authenticate]',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toEqual([
+      'missing-authentication high /api/settings',
+    ]);
+  });
+});
+
 describe('guards applied at registration', () => {
   it('judges decorators a registration helper applies to each view (`view = d(view)`) as the guards they are', async () => {
     const a = await analyzeFiles({

@@ -207,8 +207,15 @@ export class AuthAnalyzer {
         const info = { ...this.customDecorator(v.fn), label };
         // A method of a project object (`rbac.allow(...)`) often only records a rule that a request hook of the
         // same object enforces, out of the decorator's sight: named like auth, it stays unknown, not `none`.
-        if (info.kind === 'none' && !info.weak && this.project.classOfMethod(v.fn))
-          return { ...info, kind: guessUnknown(label) };
+        const cls = this.project.classOfMethod(v.fn);
+        if (!cls) return info;
+        // `@rbac.exempt` takes the view out of that object's deny-by-default hook (judged on its own);
+        // `@rbac.allow(["anonymous"], ...)` grants it to anonymous callers (public on purpose).
+        if (OPT_OUT_METHOD.test(v.fn.name))
+          return { ...info, marks: [...(info.marks ?? []), optOutMark(cls)] };
+        if (call && [...call.args, ...Object.values(call.kw)].some(namesAnonymous))
+          return { ...info, marks: [...(info.marks ?? []), anonymousMark(cls)] };
+        if (info.kind === 'none' && !info.weak) return { ...info, kind: guessUnknown(label) };
         return info;
       }
       case 'unknown':
@@ -647,6 +654,9 @@ export class AuthAnalyzer {
       if (g.opaque && !registries.length && !g.endpoints.some((e) => e.startsWith('@marker:')))
         allow.opaque = true;
     };
+    // Views a decorator of the hook's own object opted out (`@rbac.exempt`) are let through by design.
+    const owner = this.project.classOfMethod(fn);
+    if (owner) allow.markers.push(optOutMark(owner), anonymousMark(owner));
     const exemptMethods = new Set<string>();
     for (const p of facts.passes) {
       // `if request.method == "GET": return` skips the check for those methods only.
@@ -772,6 +782,24 @@ function methodsRunning(guards: Guard[]): Set<string> {
 /** A credential as sent is read and rejected when missing, but its value is never checked. */
 function presenceOnly(facts: BodyFacts): boolean {
   return facts.rawCredentialReads.length > 0 && facts.credentialChecks.length === 0;
+}
+
+/** Methods of an access-control object that let a view through its hook: `exempt`, `public`, `allow_anonymous`. */
+const OPT_OUT_METHOD = /^(exempt|public|skip|bypass|unprotected|allow_anonymous|no_?auth|login_exempt)$/i;
+/** The role or rule every caller has, anonymous ones included. */
+const ANONYMOUS_ROLE = /^(anonymous|anon|everyone|public|guest|all)$/i;
+
+function namesAnonymous(e: Expr): boolean {
+  if (e.k === 'str') return ANONYMOUS_ROLE.test(e.v);
+  return e.k === 'seq' && e.items.some(namesAnonymous);
+}
+
+function optOutMark(cls: ClassIR): string {
+  return `@optout:${cls.scope.module.file}:${cls.defLine}`;
+}
+
+function anonymousMark(cls: ClassIR): string {
+  return `@anonymous:${cls.scope.module.file}:${cls.defLine}`;
 }
 
 /** `code = 401`, `code = HTTPStatus.FORBIDDEN`. */

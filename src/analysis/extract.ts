@@ -744,6 +744,9 @@ interface FactWalk {
    * (`c.fetchone()`) is the result of looking the credential up.
    */
   lookupVars: Set<string>;
+  /** Names only ever assigned 401 or 403 (`status = 401 if anonymous else 403`), and names assigned anything else. */
+  statusVars: Set<string>;
+  otherVars: Set<string>;
   guards: Guard[];
   depth: number;
   /**
@@ -1304,6 +1307,14 @@ function isRejectingReturn(stmt: SyntaxNode): boolean {
   return false;
 }
 
+/** The returned response carries a status held in a name only ever set to 401/403 (`status=status`). */
+function returnsStatusVar(node: SyntaxNode, w: FactWalk, depth: number): boolean {
+  if (!w.statusVars.size || depth > 20 || node.type === 'lambda') return false;
+  if (node.type === 'identifier') return w.statusVars.has(node.text);
+  for (const c of node.namedChildren) if (c && returnsStatusVar(c, w, depth + 1)) return true;
+  return false;
+}
+
 /** `return redirect(...)` to anywhere: a rejection when only callers without credentials are sent away (auth.ts). */
 function isRedirect(stmt: SyntaxNode): boolean {
   const value = firstCode(stmt.namedChildren);
@@ -1679,7 +1690,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       return;
     case 'return_statement': {
       collectFromExpression(node, w);
-      if (isRejectingReturn(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
+      if (isRejectingReturn(node) || returnsStatusVar(node, w, 0))
+        w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
       else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
       else if (isRedirect(node)) w.facts.redirects.push({ line: line(node), guards: guardsNow(w) });
       const value = firstCode(node.namedChildren);
@@ -1721,6 +1733,15 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             }
           }
           if (right && left) noteTokenTargets(left, right, w);
+          if (left?.type === 'identifier' && right) {
+            const name = left.text;
+            if (right.type === 'integer' && (right.text === '401' || right.text === '403')) {
+              if (!w.otherVars.has(name)) w.statusVars.add(name);
+            } else {
+              w.statusVars.delete(name);
+              w.otherVars.add(name);
+            }
+          }
           if (left?.type === 'subscript' && left.childForFieldName('value')?.compactText === 'session') {
             const key = left.childForFieldName('subscript');
             const kv = key ? stringValue(key) : undefined;
@@ -1854,6 +1875,8 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
     splitVars: new Set(),
     lookupVars: new Set(),
+    statusVars: new Set(),
+    otherVars: new Set(),
     guards: [],
     depth: 0,
     quiet: false,

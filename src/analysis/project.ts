@@ -401,6 +401,11 @@ export class Project {
       const fallback = fn.defaults[name];
       if (fallback && (defaulted || !out.length))
         out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
+      // A method never called in sight (a hook registered as `app.before_request(self._check)`): `self` is an
+      // object of its class, whose methods it calls.
+      const cls =
+        !out.length && name === 'self' && fn.params[0] === name ? this.classOfMethod(fn) : undefined;
+      if (cls) out.push({ t: 'class', cls });
     } finally {
       this.pendingParams--;
     }
