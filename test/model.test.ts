@@ -1389,6 +1389,276 @@ describe('hooks that authenticate nothing', () => {
       'GET /notes notes app.py:13-15 unprotected',
     ]);
   });
+  it('neither guards with nor reports as failing open a CSRF check or a hook that signs API-token callers in', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, request, abort
+        from auth import login_user, lookup_user_token
+        app = Flask(__name__)
+        @app.before_request
+        def tokens():
+            token = request.headers.get('Authorization')
+            if token and request.is_json:
+                try:
+                    user = lookup_user_token(token.split(' ', 1)[1])
+                except Exception:
+                    abort(401, description='Your access token is invalid')
+                else:
+                    login_user(user)
+        @app.before_request
+        def csrf():
+            if request.headers.get('Authorization'):
+                return
+            if not session.get('nonce'):
+                session['nonce'] = 'x'
+            if request.method not in ('GET', 'HEAD'):
+                if session['nonce'] != request.headers.get('CSRF-Token'):
+                    abort(403)
+        @app.get('/scoreboard')
+        def scoreboard():
+            return []
+      `,
+      'auth.py': `
+        from flask import session
+        def login_user(user):
+            session['id'] = user.id
+            session['nonce'] = 'n'
+        def lookup_user_token(token):
+            return token
+      `,
+    });
+    expect(rows(a)).toEqual(['GET /scoreboard scoreboard app.py:23-25 unprotected']);
+    expect(a.findings.map((f) => f.ruleId)).not.toContain('auth-hook-fails-open');
+  });
+});
+
+describe('credentials the view looks up itself', () => {
+  it('counts a header token looked up with a database cursor, else 401, also through flask.request', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import sqlite3
+        import flask
+        app = flask.Flask(__name__)
+        @app.post('/widget')
+        def widget():
+            token = flask.request.headers.get('X-Auth-Token')
+            c = sqlite3.connect('db').cursor()
+            c.execute("SELECT * FROM tokens WHERE token = '%s'" % str(token))
+            record = c.fetchone()
+            if isinstance(record, tuple):
+                return {'ok': True}, 200
+            else:
+                return {'error': 'must provide valid token'}, 401
+        @app.post('/uptime')
+        def uptime():
+            c = sqlite3.connect('db').cursor()
+            c.execute('SELECT 1')
+            if isinstance(c.fetchone(), tuple):
+                return {}, 200
+            return {}, 401
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /widget widget app.py:4-13 protected [credential check in the view body]',
+      'POST /uptime uptime app.py:14-20 unprotected',
+    ]);
+  });
+
+  it('does not take session keys of a sign-in flow (next URL, organisation, OAuth state) for the caller', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, redirect, url_for
+        from flask_login import login_required
+        app = Flask(__name__)
+        @app.get('/oauth/provider_callback')
+        def authorized():
+            if 'org_slug' in session:
+                org = session.pop('org_slug')
+            next_path = session.get('next_url')
+            if not next_path:
+                next_path = '/'
+            return redirect(next_path)
+        @app.get('/dashboards')
+        @login_required
+        def dashboards():
+            return []
+        @app.get('/<path:path>')
+        def index(path):
+            return ''
+      `,
+    });
+    expect(a.findings.map((f) => `${f.route?.path} ${f.severity}`)).toEqual([
+      '/oauth/provider_callback high',
+      '/<path:path> high',
+    ]);
+  });
+});
+
+describe('rejections that send the caller elsewhere', () => {
+  it('counts a redirect taken only without a signed-in user as a rejection, wherever it leads', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, redirect, request, render_template
+        app = Flask(__name__)
+        def current_user():
+            if "id" in session:
+                return User.query.get(session["id"])
+            return None
+        @app.route("/create_client", methods=("GET", "POST"))
+        def create_client():
+            user = current_user()
+            if not user:
+                return redirect("/")
+            return render_template("create_client.html")
+        @app.route("/other")
+        def other():
+            if request.args.get("next"):
+                return redirect("/")
+            return "x"
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET,POST /create_client create_client app.py:7-12 protected [credential check in the view body]',
+      'GET /other other app.py:13-17 unprotected',
+    ]);
+  });
+});
+
+describe('deny by default', () => {
+  it('protects every view but the exempt ones when a hook calls a guard-wrapped dummy view', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, request
+        from flask_httpauth import HTTPBasicAuth
+        from flask_login import login_required
+        app = Flask(__name__)
+        auth = HTTPBasicAuth()
+        basic_dummy = auth.login_required(lambda: None)
+        session_dummy = login_required(lambda: None)
+        def login_exempt(f):
+            f.login_exempt = True
+            return f
+        @app.before_request
+        def default_login_required():
+            if not request.endpoint or request.endpoint.rsplit(".", 1)[-1] == "static":
+                return
+            view = app.view_functions[request.endpoint]
+            if getattr(view, "login_exempt", False):
+                return
+            if request.path.startswith("/api/"):
+                return basic_dummy()
+            return session_dummy()
+        @app.get('/api/reports')
+        def reports():
+            return ''
+        @app.get('/health')
+        @login_exempt
+        def health():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /api/reports reports app.py:21-23 protected [before_request default_login_required]',
+      'GET /health health app.py:24-27 public',
+    ]);
+  });
+});
+
+describe('access-control objects with a deny-by-default hook', () => {
+  it('protects what the hook guards, publishes what it grants anonymous callers and judges exempt views alone', async () => {
+    const a = await analyzeFiles({
+      'rbac.py': `
+        import json
+        from flask import Response, request, current_app
+        from flask_login import current_user
+        class RBAC(object):
+            def __init__(self, app):
+                self.rules = []
+                self.exempted = []
+                self.init_app(app)
+            def init_app(self, app):
+                app.before_request(self._authenticate)
+            def allow(self, roles, methods):
+                def decorator(view_func):
+                    for r in roles:
+                        self.rules.append((r, view_func.__name__))
+                    return view_func
+                return decorator
+            def exempt(self, view_func):
+                self.exempted.append(view_func.__name__)
+                return view_func
+            def _authenticate(self):
+                roles = current_user.get_roles() if hasattr(current_user, 'get_roles') else ['anonymous']
+                permit = self._check(roles, current_app.view_functions.get(request.endpoint))
+                if not permit:
+                    return self._deny_hook()
+            def _check(self, roles, view):
+                return any((r, view.__name__) in self.rules for r in roles) or view.__name__ in self.exempted
+            def _deny_hook(self):
+                if current_user.is_authenticated:
+                    status = 403
+                else:
+                    status = 401
+                return Response(json.dumps({'auth': False}), status=status)
+      `,
+      'app.py': `
+        from flask import Flask
+        from rbac import RBAC
+        app = Flask(__name__)
+        rbac = RBAC(app=app)
+        @app.get('/api/items')
+        @rbac.allow(['View'], ['GET'])
+        def items():
+            return []
+        @app.get('/api/providers')
+        @rbac.allow(['anonymous'], ['GET'])
+        def providers():
+            return []
+        @app.post('/api/settings')
+        @rbac.exempt
+        def settings():
+            return {}
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /api/items items app.py:5-8 protected [before_request _authenticate; rbac.allow(["View"], ["GET"]) (not analysed)]',
+      'GET /api/providers providers app.py:9-12 public',
+      'POST /api/settings settings app.py:13-16 unprotected [exempt from before_request _authenticate]',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toEqual([
+      'missing-authentication high /api/settings',
+    ]);
+  });
+});
+
+describe('guards applied at registration', () => {
+  it('judges decorators a registration helper applies to each view (`view = d(view)`) as the guards they are', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask_login import login_required
+        app = Flask(__name__)
+        bp = Blueprint('bp', __name__)
+        def report():
+            return ''
+        def ledger():
+            return ''
+        def register(bp, rules, decorators=()):
+            for rule, view in rules:
+                for d in decorators:
+                    view = d(view)
+                bp.add_url_rule(rule, view_func=view)
+        register(bp, [('/one', report), ('/two', ledger)], decorators=[login_required])
+        app.add_url_rule('/report', view_func=login_required(report))
+        app.register_blueprint(bp, url_prefix='/bp')
+      `,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state} ${r.auth.mechanisms.join(';')}`)).toEqual([
+      '/bp/one protected login_required',
+      '/report protected login_required',
+      '/bp/two protected login_required',
+    ]);
+  });
 });
 
 describe('policy and suppression', () => {

@@ -1,4 +1,4 @@
-import type { BodyFacts, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import type { BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
 /**
@@ -99,6 +99,13 @@ const INSTANCE_DECORATORS: Record<
   'flask_principal.Permission': { require: () => 'auth' },
 };
 
+/** `@app.errorhandler(Exc)`, `@bp.app_errorhandler(Exc)`; `app.register_error_handler(Exc, handler)`. */
+const ERROR_HANDLER_DECORATORS = new Set(['errorhandler', 'app_errorhandler']);
+const ERROR_HANDLER_REGISTRARS = new Set(['register_error_handler']);
+
+/** Functions that sign the caller in to the app's login system for the rest of the request. */
+const SIGN_IN = new Set(['flask_login.login_user', 'flask_security.login_user']);
+
 /** Functions that verify a request's token and raise when it is missing or invalid. */
 const RAISING_VERIFIERS = new Set([
   'flask_jwt_extended.verify_jwt_in_request',
@@ -146,6 +153,9 @@ export class AuthAnalyzer {
   private readonly hookCache = new Map<FunctionIR, HookAnalysis>();
   private readonly predicateCache = new Map<FunctionIR, boolean>();
   private readonly factsCache = new Map<FunctionIR, BodyFacts>();
+  private readonly alwaysRejectCache = new Map<FunctionIR, boolean>();
+  private readonly classRejectCache = new Map<ClassIR, boolean>();
+  private handlerMap?: Map<ClassIR, FunctionIR[]>;
 
   /** Project functions being judged, each through the next (a verifier that calls a helper that calls...). */
   private helpersOpen = 0;
@@ -217,8 +227,15 @@ export class AuthAnalyzer {
         const info = { ...this.customDecorator(v.fn), label };
         // A method of a project object (`rbac.allow(...)`) often only records a rule that a request hook of the
         // same object enforces, out of the decorator's sight: named like auth, it stays unknown, not `none`.
-        if (info.kind === 'none' && !info.weak && this.project.classOfMethod(v.fn))
-          return { ...info, kind: guessUnknown(label) };
+        const cls = this.project.classOfMethod(v.fn);
+        if (!cls) return info;
+        // `@rbac.exempt` takes the view out of that object's deny-by-default hook (judged on its own);
+        // `@rbac.allow(["anonymous"], ...)` grants it to anonymous callers (public on purpose).
+        if (OPT_OUT_METHOD.test(v.fn.name))
+          return { ...info, marks: [...(info.marks ?? []), optOutMark(cls)] };
+        if (call && [...call.args, ...Object.values(call.kw)].some(namesAnonymous))
+          return { ...info, marks: [...(info.marks ?? []), anonymousMark(cls)] };
+        if (info.kind === 'none' && !info.weak) return { ...info, kind: guessUnknown(label) };
         return info;
       }
       case 'unknown':
@@ -269,6 +286,7 @@ export class AuthAnalyzer {
     };
     for (const f of functions) {
       marks.push(...f.facts.marksParam);
+      for (const r of f.facts.registersParam) marks.push(...this.registryIds(r, f.scope));
       for (const d of f.decorators) {
         const guard = this.classifyDecorator(d.expr, f.scope.parent ?? f.scope);
         if (guard.kind === 'auth' || (guard.kind === 'optional' && kind === 'none')) kind = guard.kind;
@@ -371,6 +389,25 @@ export class AuthAnalyzer {
     );
   }
 
+  /**
+   * Signs the caller in for the rest of the session: Flask-Login's `login_user`, a session key naming the user
+   * written, or a project helper that does either (`login_user(user)` of the project's own auth module).
+   */
+  signsIn(fn: FunctionIR, depth = 0): boolean {
+    const facts = this.facts(fn);
+    if (facts.sessionSignIns.length) return true;
+    if (depth > 2) return false;
+    return facts.calls.some((c) =>
+      this.project
+        .evalExpr(c.fn, fn.scope)
+        .some(
+          (v) =>
+            (v.t === 'ext' && SIGN_IN.has(canonical(v.qn))) ||
+            (v.t === 'func' && v.fn !== fn && this.signsIn(v.fn, depth + 1)),
+        ),
+    );
+  }
+
   private callsOptionalVerifier(fn: FunctionIR): boolean {
     return this.facts(fn).calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
   }
@@ -381,6 +418,15 @@ export class AuthAnalyzer {
     scope: Scope,
   ): 'verifier' | 'optional-verifier' | 'project-verifier' | 'other' {
     const name = fnExpr.k === 'name' ? fnExpr.id : fnExpr.k === 'attr' ? fnExpr.attr : '';
+    // `login_required(lambda: None)()`, or a dummy view so wrapped and called later: Flask-Login's check runs.
+    if (
+      this.project
+        .evalExpr(fnExpr, scope)
+        .some(
+          (v) => v.t === 'extcall' && FLASK_LOGIN_DECORATORS.has(canonical(v.qn)) && v.call.args.length === 1,
+        )
+    )
+      return 'verifier';
     if (!name) return 'other';
     const verifierName =
       /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i.test(
@@ -443,13 +489,150 @@ export class AuthAnalyzer {
   facts(fn: FunctionIR): BodyFacts {
     const cached = this.factsCache.get(fn);
     if (cached) return cached;
+    const resolved = this.predicateFacts(fn);
+    const facts = this.withIndirectRejections(fn, resolved);
+    this.factsCache.set(fn, facts);
+    return facts;
+  }
+
+  /**
+   * Rejections written elsewhere: a call of a helper that rejects (`deny()`, `return _deny_hook()`, an `abort`
+   * wrapper, a helper two calls down that raises), and `raise Nope()` of an exception class that rejects (an
+   * HTTPException with code 401/403 or a redirect to sign-in, or one an error handler turns into a 401/403).
+   * Only in bodies that read a credential: elsewhere a rejection decides nothing about authentication.
+   */
+  private withIndirectRejections(fn: FunctionIR, facts: BodyFacts): BodyFacts {
+    if (!facts.credentialReads.length) return facts;
+    // `if not user: return redirect("/")`: a caller without credentials is sent away before anything happens,
+    // wherever to; a redirect taken whatever the credentials is navigation, not a rejection.
+    const extra: BodyFacts['rejects'] = facts.redirects.filter((r) =>
+      r.guards.some((g) => g.kind === 'presence' && !g.present),
+    );
+    for (const r of facts.raises)
+      if (this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)))
+        extra.push({ line: r.line, guards: r.guards });
+    for (const c of facts.calls) {
+      if (c.fn.k !== 'name' && c.fn.k !== 'attr') continue;
+      if (
+        this.project
+          .evalExpr(c.fn, fn.scope)
+          .some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn))
+      )
+        extra.push({ line: c.line, guards: c.guards });
+    }
+    return extra.length ? { ...facts, rejects: [...facts.rejects, ...extra] } : facts;
+  }
+
+  /** A helper that, called, turns the request away on a path open to anyone (not only under some setting). */
+  alwaysRejects(fn: FunctionIR, depth = 0): boolean {
+    const cached = this.alwaysRejectCache.get(fn);
+    if (cached !== undefined) return cached;
+    if (depth > 4) return false;
+    this.alwaysRejectCache.set(fn, false);
+    const raw = fn.facts;
+    const open = (guards: Guard[]): boolean => reachesAbsent(guards, false) && !onlySometimes(guards);
+    const unconditional = (guards: Guard[]): boolean => guards.every((g) => g.kind === 'try');
+    let result =
+      raw.rejects.some((r) => open(r.guards) && unconditional(r.guards)) ||
+      raw.raises.some(
+        (r) =>
+          unconditional(r.guards) &&
+          this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)),
+      );
+    for (const c of raw.calls) {
+      if (result) break;
+      if (!unconditional(c.guards) || (c.fn.k !== 'name' && c.fn.k !== 'attr')) continue;
+      result = this.project
+        .evalExpr(c.fn, fn.scope)
+        .some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn, depth + 1));
+    }
+    this.alwaysRejectCache.set(fn, result);
+    return result;
+  }
+
+  /**
+   * An exception class whose raising turns the request away: werkzeug's Unauthorized/Forbidden, a class with
+   * `code = 401/403` (an HTTPException subclass), one whose methods answer with a rejection (`get_response`
+   * redirecting to sign-in), or one an error handler (`@app.errorhandler(Nope)`, `register_error_handler`)
+   * answers with a 401/403 or a redirect to sign-in.
+   */
+  rejectingClass(cls: ClassIR): boolean {
+    const cached = this.classRejectCache.get(cls);
+    if (cached !== undefined) return cached;
+    this.classRejectCache.set(cls, false);
+    const chain = [cls, ...this.project.projectBases(cls)];
+    const base = this.project.extBaseOf(cls) ?? '';
+    const code = chain.map((c) => c.attrs.code).find((e) => e !== undefined);
+    const handlers = this.errorHandlers();
+    const result =
+      (code ? rejectingCode(code) : /(^|\.)(Unauthorized|Forbidden)$/.test(base)) ||
+      chain.some(
+        (c) =>
+          Object.values(c.methods).some((m) => m.facts.rejects.length > 0) ||
+          (handlers.get(c) ?? []).some((h) => h.facts.rejects.length > 0),
+      );
+    this.classRejectCache.set(cls, result);
+    return result;
+  }
+
+  /**
+   * Where a registry of exempt views lives (`PUBLIC = set()` at module level), as a marker name shared by the
+   * decorators that fill it and the hooks that consult it.
+   */
+  private registryIds(e: Expr, scope: Scope): string[] {
+    const id = (file: string, line: number): string => `@registry:${file}:${line}`;
+    const found = this.project
+      .evalExpr(e, scope)
+      .flatMap((v) => (v.t === 'literal' ? [id(v.scope.module.file, v.expr.line)] : []));
+    if (found.length || e.k !== 'name') return found;
+    // `PUBLIC = set()` evaluates to nothing known: the binding itself names the registry.
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const here = s.assigns.get(e.id)?.[0];
+      if (here) return [id(s.module.file, here.line)];
+      const imp = s.imports.get(e.id);
+      if (imp) {
+        const mod = imp.name ? this.project.findModule(imp.module) : undefined;
+        const there = imp.name ? mod?.scope.assigns.get(imp.name)?.[0] : undefined;
+        return mod && there ? [id(mod.file, there.line)] : [];
+      }
+    }
+    return [];
+  }
+
+  /** Project exception classes and the functions registered to answer them. */
+  private errorHandlers(): Map<ClassIR, FunctionIR[]> {
+    if (this.handlerMap) return this.handlerMap;
+    const map = new Map<ClassIR, FunctionIR[]>();
+    const add = (excExpr: Expr | undefined, scope: Scope, handlers: FunctionIR[]): void => {
+      if (!excExpr || !handlers.length) return;
+      for (const v of this.project.evalExpr(excExpr, scope))
+        if (v.t === 'class') map.set(v.cls, [...(map.get(v.cls) ?? []), ...handlers]);
+    };
+    for (const m of this.project.modules) {
+      for (const f of m.allFunctions)
+        for (const d of f.decorators)
+          if (d.expr.k === 'call' && d.expr.fn.k === 'attr' && ERROR_HANDLER_DECORATORS.has(d.expr.fn.attr))
+            add(d.expr.args[0], f.scope.parent ?? f.scope, [f]);
+      const scopes = [m.scope, ...m.allFunctions.map((f) => f.scope)];
+      for (const sc of scopes)
+        for (const c of sc.calls) {
+          const call = c.call;
+          if (call.fn.k !== 'attr' || !ERROR_HANDLER_REGISTRARS.has(call.fn.attr) || !call.args[1]) continue;
+          const handlers = this.project
+            .evalExpr(call.args[1], sc)
+            .flatMap((v) => (v.t === 'func' ? [v.fn] : []));
+          add(call.args[0], sc, handlers);
+        }
+    }
+    this.handlerMap = map;
+    return map;
+  }
+
+  private predicateFacts(fn: FunctionIR): BodyFacts {
     const raw = fn.facts;
     const hasPredicate = (guards: Guard[]): boolean => guards.some((g) => g.kind === 'predicate');
     const any = (list: { guards: Guard[] }[]): boolean => list.some((x) => hasPredicate(x.guards));
-    if (!any(raw.rejects) && !any(raw.passes) && !any(raw.calls)) {
-      this.factsCache.set(fn, raw);
-      return raw;
-    }
+    if (!any(raw.rejects) && !any(raw.passes) && !any(raw.calls)) return raw;
     const reads = new Set(raw.credentialReads);
     const resolve = <T extends { line: number; guards: Guard[] }>(x: T): T => {
       if (!hasPredicate(x.guards)) return x;
@@ -471,7 +654,6 @@ export class AuthAnalyzer {
       calls: raw.calls.map(resolve),
     };
     facts.credentialReads = [...reads].sort((a, b) => a - b);
-    this.factsCache.set(fn, facts);
     return facts;
   }
 
@@ -499,8 +681,14 @@ export class AuthAnalyzer {
       allow.blueprints.push(...g.blueprints);
       allow.paths.push(...g.paths);
       allow.prefixes.push(...g.prefixes);
-      if (g.opaque && !g.endpoints.some((e) => e.startsWith('@marker:'))) allow.opaque = true;
+      const registries = (g.registries ?? []).flatMap((r) => this.registryIds(r, fn.scope));
+      allow.markers.push(...registries);
+      if (g.opaque && !registries.length && !g.endpoints.some((e) => e.startsWith('@marker:')))
+        allow.opaque = true;
     };
+    // Views a decorator of the hook's own object opted out (`@rbac.exempt`) are let through by design.
+    const owner = this.project.classOfMethod(fn);
+    if (owner) allow.markers.push(optOutMark(owner), anonymousMark(owner));
     const exemptMethods = new Set<string>();
     for (const p of facts.passes) {
       // `if request.method == "GET": return` skips the check for those methods only.
@@ -562,10 +750,17 @@ export class AuthAnalyzer {
     // checks account state, not authentication: anonymous callers were never its concern, so it neither
     // protects nor fails open.
     const handlesCredential = verifierSeen || facts.rawCredentialReads.length > 0;
-    const attempts = verifierSeen || facts.rejects.length > 0;
+    // Rejections for reasons other than who the caller is (a CSRF nonce that does not match) are no attempt to
+    // authenticate.
+    const attempts = verifierSeen || facts.rejects.some((r) => !onlySometimes(r.guards));
+    // A hook that signs the caller in to Flask-Login (`login_user(user)` for a valid API token) hands the decision
+    // to the app's own login checks, which the model sees on each route: an optional user loader, not a gate.
+    const signsIn = this.signsIn(fn);
     let failsOpen = false;
     let reason: string | undefined;
-    if (attempts && reads && passesWhenAbsent) {
+    if (signsIn && !verifies) {
+      // Neither a guard nor failing open: anonymous callers were never this hook's concern.
+    } else if (attempts && reads && passesWhenAbsent) {
       failsOpen = handlesCredential;
       verifies = false;
       if (failsOpen)
@@ -619,6 +814,30 @@ function methodsRunning(guards: Guard[]): Set<string> {
 /** A credential as sent is read and rejected when missing, but its value is never checked. */
 function presenceOnly(facts: BodyFacts): boolean {
   return facts.rawCredentialReads.length > 0 && facts.credentialChecks.length === 0;
+}
+
+/** Methods of an access-control object that let a view through its hook: `exempt`, `public`, `allow_anonymous`. */
+const OPT_OUT_METHOD = /^(exempt|public|skip|bypass|unprotected|allow_anonymous|no_?auth|login_exempt)$/i;
+/** The role or rule every caller has, anonymous ones included. */
+const ANONYMOUS_ROLE = /^(anonymous|anon|everyone|public|guest|all)$/i;
+
+function namesAnonymous(e: Expr): boolean {
+  if (e.k === 'str') return ANONYMOUS_ROLE.test(e.v);
+  return e.k === 'seq' && e.items.some(namesAnonymous);
+}
+
+function optOutMark(cls: ClassIR): string {
+  return `@optout:${cls.scope.module.file}:${cls.defLine}`;
+}
+
+function anonymousMark(cls: ClassIR): string {
+  return `@anonymous:${cls.scope.module.file}:${cls.defLine}`;
+}
+
+/** `code = 401`, `code = HTTPStatus.FORBIDDEN`. */
+function rejectingCode(code: Expr): boolean {
+  if (code.k === 'num') return code.v === 401 || code.v === 403;
+  return code.k === 'attr' && /^(UNAUTHORI[SZ]ED|FORBIDDEN)$/.test(code.attr);
 }
 
 function rank(kind: GuardKind): number {

@@ -147,6 +147,18 @@ interface ViewRef {
 
 const MAX_MOUNT_DEPTH = 12;
 
+/**
+ * What runs before every request of an app or blueprint and can turn it away: `before_request` hooks and URL
+ * value preprocessors (the `app_` forms of a blueprint run for the whole app).
+ */
+const HOOK_REGISTRARS = new Set([
+  'before_request',
+  'before_app_request',
+  'url_value_preprocessor',
+  'app_url_value_preprocessor',
+]);
+const APP_WIDE_HOOKS = new Set(['before_app_request', 'app_url_value_preprocessor']);
+
 export class FlaskModel {
   private readonly registrations = new Map<string, Registration[]>();
   private readonly hooks = new Map<string, HookRef[]>();
@@ -380,6 +392,8 @@ export class FlaskModel {
         'add_url_rule',
         'before_request',
         'before_app_request',
+        'url_value_preprocessor',
+        'app_url_value_preprocessor',
         'init_app',
         'add_namespace',
         'add_api',
@@ -407,9 +421,11 @@ export class FlaskModel {
             this.addUrlRule(owner, call, span, scope);
           break;
         case 'before_request':
-        case 'before_app_request': {
+        case 'before_app_request':
+        case 'url_value_preprocessor':
+        case 'app_url_value_preprocessor': {
           const target = call.args[0] ?? call.kw.f;
-          if (target) this.addHook(owner, target, scope, method === 'before_app_request');
+          if (target) this.addHook(owner, target, scope, APP_WIDE_HOOKS.has(method), method);
           break;
         }
         case 'init_app':
@@ -587,14 +603,14 @@ export class FlaskModel {
     }
   }
 
-  private addHook(owner: Inst, target: Expr, scope: Scope, appWide: boolean): void {
+  private addHook(owner: Inst, target: Expr, scope: Scope, appWide: boolean, kind: string): void {
     if (!APP_CLASSES.has(owner.qn) && !BLUEPRINT_CLASSES.has(owner.qn)) return;
     for (const v of this.project.evalExpr(target, scope)) {
       if (v.t !== 'func') continue;
       let analysis = this.auth.analyzeHook(v.fn);
       // `@bp.before_request` over `@login_required` / `@jwt_required()` on an empty function guards the blueprint.
       const guard = v.fn.decorators
-        .filter((d) => !(d.expr.k === 'attr' && /^before_(app_)?request$/.test(d.expr.attr)))
+        .filter((d) => !(d.expr.k === 'attr' && HOOK_REGISTRARS.has(d.expr.attr)))
         .map((d) => this.auth.classifyDecorator(d.expr, v.fn.scope.parent ?? v.fn.scope))
         .find((g) => g.kind === 'auth');
       const byGuardOnly = !!guard && !analysis.verifies;
@@ -604,7 +620,7 @@ export class FlaskModel {
         owner,
         fn: v.fn,
         analysis,
-        label: `${appWide ? 'before_app_request' : 'before_request'} ${v.fn.name}${guard ? ` (${guard.label})` : ''}`,
+        label: `${kind} ${v.fn.name}${guard ? ` (${guard.label})` : ''}`,
         appWide,
         ...(byGuardOnly && guard.flaskLogin ? { flaskLogin: true } : {}),
       };
@@ -654,15 +670,15 @@ export class FlaskModel {
   private collectHookDecorators(fn: FunctionIR): void {
     const scope = fn.scope.parent ?? fn.scope;
     for (const d of fn.decorators) {
-      if (d.expr.k !== 'attr' || (d.expr.attr !== 'before_request' && d.expr.attr !== 'before_app_request'))
-        continue;
+      if (d.expr.k !== 'attr' || !HOOK_REGISTRARS.has(d.expr.attr)) continue;
       for (const owner of this.project.evalExpr(d.expr.obj, scope)) {
         if (owner.t === 'inst') {
           this.addHook(
             owner,
             { k: 'name', id: fn.name, line: fn.defLine },
             scope,
-            d.expr.attr === 'before_app_request',
+            APP_WIDE_HOOKS.has(d.expr.attr),
+            d.expr.attr,
           );
         }
       }
@@ -931,7 +947,7 @@ export class FlaskModel {
     }
     for (const view of views) {
       const wrapperGuards = [
-        ...view.wrappers.map((w) => this.applied(w.expr, w.scope, exprText(w.expr))),
+        ...view.wrappers.map((w) => this.applied(w.expr, w.scope, this.wrapperLabel(w))),
         ...extra,
       ];
       if (view.fn) {
@@ -968,6 +984,20 @@ export class FlaskModel {
     }
   }
 
+  /** A wrapper by what it is: `login_required` for the loop variable `d` over `decorators=[login_required]`. */
+  private wrapperLabel(w: { expr: Expr; scope: Scope }): string {
+    const text = exprText(w.expr);
+    if (w.expr.k !== 'name') return text;
+    const names = [
+      ...new Set(
+        this.project
+          .evalExpr(w.expr, w.scope)
+          .flatMap((v) => (v.t === 'ext' ? [v.qn.split('.').pop()!] : v.t === 'func' ? [v.fn.name] : [])),
+      ),
+    ];
+    return names.length ? names.join(' / ') : text;
+  }
+
   /** What a `view_func` stands for: a function, a class view (`Cls.as_view(...)`), possibly wrapped in decorators. */
   private resolveView(e: Expr, scope: Scope, depth = 0): ViewRef[] {
     if (depth > 6) return [];
@@ -985,9 +1015,22 @@ export class FlaskModel {
       if (inner.length)
         return inner.map((v) => ({ ...v, wrappers: [...this.wrappersOf(e.fn, scope), ...v.wrappers] }));
     }
+    // `view = d(view)` for each decorator handed to a registration helper: every such wrapping of the name
+    // reaches the registered view (the loop applies them all).
+    const rewrapped =
+      e.k === 'name'
+        ? assignedExprs(e.id, scope).flatMap(({ expr, scope: s }) =>
+            expr.k === 'call' &&
+            expr.args.length === 1 &&
+            expr.args[0]!.k === 'name' &&
+            expr.args[0]!.id === e.id
+              ? [{ expr: expr.fn, scope: s }]
+              : [],
+          )
+        : [];
     const out: ViewRef[] = [];
     for (const v of this.project.evalExpr(e, scope)) {
-      if (v.t === 'func') out.push({ fn: v.fn, wrappers: [] });
+      if (v.t === 'func') out.push({ fn: v.fn, wrappers: rewrapped });
     }
     if (!out.length && e.k === 'name') {
       // `view = jwt_required()(handler)` stored in a variable.
@@ -1256,7 +1299,9 @@ export class FlaskModel {
   ): void {
     if (site.fn.k !== 'attr') return;
     // A bound method call: `self` is the object the method is called on.
-    const bound = { call: { ...site, args: [site.fn.obj, ...site.args] }, scope: siteScope };
+    // Written as the plain call `method(obj, *args)`, so `self` is the first argument like the others.
+    const plain: Expr = { k: 'name', id: fn.name, line: site.line };
+    const bound = { call: { ...site, fn: plain, args: [site.fn.obj, ...site.args] }, scope: siteScope };
     this.project.withBinding(fn, bound, () => {
       for (const c of inner) {
         const urls: string[] = [];

@@ -59,6 +59,8 @@ export type Guard =
       prefixes: string[];
       methods: string[];
       opaque: boolean;
+      /** Registries compared with the endpoint (`request.endpoint in PUBLIC`) that decorators fill. */
+      registries?: Expr[];
     }
   | { kind: 'try'; handlerRejects: boolean }
   /**
@@ -117,6 +119,14 @@ export interface BodyFacts {
   tokenLogs: number[];
   /** Lines that read a token from the query string (`request.args.get('token')`). */
   queryTokenReads: number[];
+  /** Lines that store who the caller is in the session (`session["user_id"] = user.id`): the body signs a caller in. */
+  sessionSignIns: number[];
+  /** `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts). */
+  raises: { exc: Expr; line: number; guards: Guard[] }[];
+  /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
+  registersParam: Expr[];
+  /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */
+  redirects: { line: number; guards: Guard[] }[];
 }
 
 export interface Decorator {

@@ -161,6 +161,9 @@ export function isSensitive(route: Pick<ModelRoute, 'path' | 'viewName'>): boole
   return SENSITIVE.test(route.path) || SENSITIVE.test(route.viewName.replace(/\./g, '_'));
 }
 
+/** Marks of views exempted from an access-control object's hook (auth.ts `optOutMark`). */
+const OPT_OUT = '@optout:';
+
 /**
  * Does the hook let this route through by design? `public`: the route is named in its allow-list (endpoint,
  * endpoint prefix, path, path prefix, marker) — public on purpose. `skipped`: a whole blueprint or HTTP method
@@ -177,8 +180,12 @@ function hookExemption(
     allow.endpointPrefixes.some((p) => p && route.endpoint.startsWith(p)) ||
     allow.paths.includes(route.path) ||
     allow.prefixes.some((p) => p && route.path.startsWith(p)) ||
-    allow.markers.some((m) => route.marks.includes(m));
+    allow.markers.some((m) => !m.startsWith(OPT_OUT) && route.marks.includes(m));
   if (listed) return { kind: 'public', why: `allow-listed by ${hook.label}` };
+  // Exempted by a decorator of the hook's own access-control object (`@rbac.exempt`): out of that check, not
+  // public by design — the route is judged on its own.
+  if (allow.markers.some((m) => m.startsWith(OPT_OUT) && route.marks.includes(m)))
+    return { kind: 'skipped', why: `exempt from ${hook.label}` };
   const dot = route.endpoint.lastIndexOf('.');
   const blueprint = dot > 0 ? route.endpoint.slice(0, dot) : undefined;
   if (blueprint !== undefined && allow.blueprints.includes(blueprint))

@@ -550,6 +550,11 @@ export class Project {
       const fallback = fn.defaults[name];
       if (fallback && (defaulted || !out.length))
         out.push(...this.evalExpr(fallback, fn.scope.parent ?? fn.scope));
+      // A method never called in sight (a hook registered as `app.before_request(self._check)`): `self` is an
+      // object of its class, whose methods it calls.
+      const cls =
+        !out.length && name === 'self' && fn.params[0] === name ? this.classOfMethod(fn) : undefined;
+      if (cls) out.push({ t: 'class', cls });
     } finally {
       this.pendingParams--;
     }
@@ -637,9 +642,16 @@ export class Project {
   callSitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
     // Unbound, what a call site's callee is does not depend on the function asked about: methods share names
     // (`get`, `post`) with thousands of calls, and evalExpr resolves each site once, not once per method.
-    return this.callsNamed(fn.name).filter((site) =>
+    const direct = this.callsNamed(fn.name).filter((site) =>
       this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'func' && v.fn === fn),
     );
+    // A constructor runs at every call of its class (`Gate(app)`).
+    const cls = fn.name === '__init__' ? this.classOfMethod(fn) : undefined;
+    if (!cls) return direct;
+    const made = this.callsNamed(cls.name).filter((site) =>
+      this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'class' && v.cls === cls),
+    );
+    return [...direct, ...made];
   }
 
   /** The call site `fn`'s parameters are bound to now, if any. */
@@ -982,7 +994,13 @@ function braceFormat(
 function argumentFor(fn: FunctionIR, name: string, call: CallExpr): Expr | undefined {
   if (call.kw[name]) return call.kw[name];
   const index = fn.params.indexOf(name);
-  return index >= 0 ? call.args[index] : undefined;
+  // `ext.init_app(app)` calls a method through its object, `Gate(app)` runs `__init__` on a new one: `self` is
+  // that object, the arguments start at the second parameter.
+  const constructor = fn.name === '__init__' && call.fn.k === 'name';
+  const bound =
+    (call.fn.k === 'attr' || constructor) && (fn.params[0] === 'self' || fn.params[0] === 'cls') ? 1 : 0;
+  if (bound && index === 0) return call.fn.k === 'attr' ? call.fn.obj : call;
+  return index >= bound ? call.args[index - bound] : undefined;
 }
 
 function isExternalCandidate(name: string): boolean {
