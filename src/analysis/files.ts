@@ -89,6 +89,11 @@ export async function collectSources(
       throw new UsageError(`path '${root}' cannot be read (${errorCode(err)}).`);
     }
     const name = basename(root);
+    if (typeof result !== 'string' && !isPythonSource(name, result.text)) {
+      throw new UsageError(
+        `'${root}' is not a Python file: name a directory, or a .py file (or a script whose first line runs python).`,
+      );
+    }
     return typeof result === 'string'
       ? { files: [], notices: [{ file: name, message: result }] }
       : { files: [{ path: name, text: result.text }], notices: [] };
@@ -114,6 +119,15 @@ export async function collectSources(
   // readdir order differs between file systems; the report must not.
   notices.sort((a, b) => byteOrder(a.file ?? '', b.file ?? ''));
   return { files, notices };
+}
+
+/**
+ * A file the user names is parsed only when it is Python: tree-sitter recovers from anything, so Markdown would
+ * parse, find nothing and pass the gate. Python is a `.py`/`.pyw`/`.pyi` name or a `#!` line that runs python.
+ */
+function isPythonSource(name: string, text: string): boolean {
+  if (/\.py[iw]?$/i.test(name)) return true;
+  return /^#!.*\bpython[\d.]*\b/.test(text.split('\n', 1)[0]!);
 }
 
 async function statRoot(root: string): Promise<Stats> {
