@@ -19,10 +19,11 @@ interface ProgressStream {
 export function startProgress(stream: ProgressStream, path: string): { stop(): void } {
   if (!stream.isTTY) return { stop: () => undefined };
   const started = Date.now();
-  let shown = false;
+  let shown = -1;
   const tick = (): void => {
-    shown = true;
     const seconds = Math.floor((Date.now() - started) / 1000);
+    if (seconds === shown) return;
+    shown = seconds;
     // Carriage return and erase-line keep it on one line.
     stream.write(`\r\x1b[Ktokengate: scanning ${printable(path)}… ${seconds} s`);
   };
@@ -36,7 +37,7 @@ export function startProgress(stream: ProgressStream, path: string): { stop(): v
     stop() {
       clearTimeout(timer);
       clearInterval(timer);
-      if (shown) stream.write('\r\x1b[K');
+      if (shown >= 0) stream.write('\r\x1b[K');
     },
   };
 }

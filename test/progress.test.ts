@@ -10,15 +10,16 @@ describe('progress line on stderr', () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
 
-  it('appears at a terminal once a scan has run a second, on one line, and is erased at the end', () => {
+  it('appears at a terminal once a scan has run a second, on one line, rewritten each second, erased at the end', () => {
     const err = stream(true);
     const progress = startProgress(err, 'big\napp');
     vi.advanceTimersByTime(900);
     expect(err.written).toEqual([]);
     vi.advanceTimersByTime(1600);
     progress.stop();
-    expect(err.written[0]).toBe('\r\x1b[Ktokengate: scanning big\\napp… 1 s');
-    expect(err.written.at(-2)).toBe('\r\x1b[Ktokengate: scanning big\\napp… 2 s');
+    expect(err.written.slice(0, -1)).toEqual(
+      [1, 2].map((s) => `\r\x1b[Ktokengate: scanning big\\napp… ${s} s`),
+    );
     expect(err.written.at(-1)).toBe('\r\x1b[K');
     const count = err.written.length;
     vi.advanceTimersByTime(5000);
