@@ -1553,12 +1553,17 @@ function emptyFacts() {
         marksParam: [],
         tokenLogs: [],
         queryTokenReads: [],
+        sessionSignIns: [],
+        raises: [],
+        registersParam: [],
+        redirects: [],
     };
 }
 // ---------------------------------------------------------------------------------------------
 // Body facts: credential reads, rejections and the conditions they sit under.
-const AUTH_HEADER = /authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session/i;
-const AUTH_PARAM = /token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$/i;
+// A CSRF token (`X-CSRF-Token`, `csrf_token`) proves the request came from the app's own page, not who sent it.
+const AUTH_HEADER = /^(?!.*[cx]srf).*(authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session)/i;
+const AUTH_PARAM = /^(?!.*[cx]srf).*(token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$)/i;
 const REJECT_CALLEE = /unauthori[sz]ed|forbidden|^authenticate$|auth_?error|auth_?fail|access_?denied|^deny|not_?authenticated|challenge|permission_?denied|login_?required_?response|invalid_?token|token_?(missing|invalid|required|error)/i;
 const REJECT_EXCEPTION = /unauthori[sz]ed|forbidden|auth|permission|denied|token|credential|login|access|jwt|signature|expired|notallowed/i;
 const STATUS_NAME = /UNAUTHORI[SZ]ED|FORBIDDEN|HTTP_401|HTTP_403/;
@@ -1628,13 +1633,13 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         case 'subscript': {
             const value = node.childForFieldName('value');
             const key = node.childForFieldName('subscript');
-            const vt = value?.compactText ?? '';
+            const vt = requestText(value?.compactText ?? '');
             const kv = key ? stringValue(key) : undefined;
             if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv))
                 return raw;
             if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
                 return raw;
-            if (vt === 'session' && kv !== undefined)
+            if (vt === 'session' && kv !== undefined && !SESSION_STATE_KEY.test(kv))
                 return derived;
             if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv))
                 return raw;
@@ -1642,7 +1647,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
         }
         case 'call': {
             const fnNode = node.childForFieldName('function');
-            const ft = fnNode?.compactText ?? '';
+            const ft = requestText(fnNode?.compactText ?? '');
             const args = node.childForFieldName('arguments');
             const first = firstCode(args?.namedChildren) ?? null;
             const fv = first ? stringValue(first) : undefined;
@@ -1650,9 +1655,12 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                 return raw;
             if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
                 return raw;
-            if (ft === 'session.get')
+            if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv)))
                 return derived;
             const callee = lastName(node);
+            const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
+            if (target?.type === 'identifier' && w.lookupVars.has(target.compactText) && FETCH_METHOD.test(callee))
+                return derived;
             if (IDENTITY_GETTERS.test(callee) || (callee === 'current_user' && currentUserIsProxy(w)))
                 return derived;
             break;
@@ -1661,12 +1669,12 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             // `'Authorization' in request.headers`, `'token' not in request.cookies`
             const [left, right] = node.namedChildren;
             const lv = left ? stringValue(left) : undefined;
-            const rt = right?.compactText ?? '';
+            const rt = requestText(right?.compactText ?? '');
             if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv))
                 return raw;
             if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv))
                 return raw;
-            if (lv !== undefined && rt === 'session')
+            if (lv !== undefined && rt === 'session' && !SESSION_STATE_KEY.test(lv))
                 return derived;
             break;
         }
@@ -1708,6 +1716,9 @@ function mayReadCredential(text, w, words = CREDENTIAL_WORDS) {
         if (text.includes(name))
             return true;
     for (const name of w.rawVars)
+        if (text.includes(name))
+            return true;
+    for (const name of w.lookupVars)
         if (text.includes(name))
             return true;
     return false;
@@ -1757,11 +1768,27 @@ function isRawCredential(node, w, depth = 0) {
         }
     }
     return readsCredential(node, w, depth + 1, 'raw') && !readsCredential(node, w, depth + 1, 'derived')
-        ? node.type !== 'call' || /^request\./.test(node.childForFieldName('function')?.text ?? '')
+        ? node.type !== 'call' || /^request\./.test(requestText(node.childForFieldName('function')?.text ?? ''))
         : false;
 }
 /** String methods that reshape a credential without checking it. */
 const RESHAPING_METHOD = /^(strip|lstrip|rstrip|split|rsplit|partition|rpartition|replace|lower|upper|casefold|title|removeprefix|removesuffix|encode|get)$/;
+/**
+ * The request as written through its module (`flask.request.headers`, Connexion's `connexion.request`, which is
+ * Flask's request) reads as `request.headers`.
+ */
+function requestText(text) {
+    return text.startsWith('flask.request') || text.startsWith('connexion.request')
+        ? text.slice(text.indexOf('.') + 1)
+        : text;
+}
+/**
+ * Session keys that keep the state of a page flow, not who the caller is: where to go next, the organisation
+ * picked, the OAuth state, the CSRF nonce, the language. Reading or testing them is not reading a credential.
+ */
+const SESSION_STATE_KEY = /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
+/** Reading the result of a query from a cursor or query object: `c.fetchone()`, `q.first()`. */
+const FETCH_METHOD = /^(fetchone|fetchall|fetchmany|first|one|one_or_none|scalar|scalar_one_or_none)$/;
 /** Functions a credential can be handed to without being checked: formatting, logging, responses. */
 const NON_CHECKING_CALL = /^(len|str|bytes|bool|int|float|repr|type|id|hash|isinstance|hasattr|getattr|setattr|print|format|list|tuple|dict|set|jsonify|make_response|abort|redirect|url_for|render_template|Response|startswith|endswith|split|rsplit|partition|strip|replace|lower|upper|encode|decode_header|append|extend|update|setdefault|get)$/;
 const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|textwrap|logging|warnings)\./;
@@ -1847,6 +1874,7 @@ function allowGuard(cond, negated, w) {
     const paths = [];
     const prefixes = [];
     const methods = [];
+    const registries = [];
     let opaque = markerCheck;
     const visit = (n, depth) => {
         if (depth > 20)
@@ -1893,8 +1921,13 @@ function allowGuard(cond, negated, w) {
                     methods.push(...values.map((v) => v.toUpperCase()));
                 else
                     paths.push(...values);
-                if (values.length === 0)
+                if (values.length === 0) {
                     opaque = true;
+                    // `request.endpoint in PUBLIC`, filled at import time by a decorator: resolved against decorators later.
+                    const other = operands.find((o) => o !== subject);
+                    if (other && (other.type === 'identifier' || other.type === 'attribute'))
+                        registries.push(toExpr(other));
+                }
                 return;
             }
         }
@@ -1915,6 +1948,7 @@ function allowGuard(cond, negated, w) {
         prefixes,
         methods,
         opaque,
+        ...(registries.length ? { registries } : {}),
     };
 }
 /**
@@ -2041,7 +2075,8 @@ function classifyCondition(cond, negated, w, depth = 0) {
                     /^(request\.(headers|cookies|args)|session)$/.test(b.compactText)) {
                     const key = stringValue(a);
                     const inSession = b.text.trim() === 'session';
-                    if (key !== undefined && (inSession || AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
+                    if (key !== undefined &&
+                        (inSession ? !SESSION_STATE_KEY.test(key) : AUTH_HEADER.test(key) || AUTH_PARAM.test(key))) {
                         return { kind: 'presence', present: (op === 'in') !== negated, raw: !inSession };
                     }
                 }
@@ -2127,6 +2162,22 @@ function isRejectingReturn(stmt) {
             return true;
     }
     return false;
+}
+/** The returned response carries a status held in a name only ever set to 401/403 (`status=status`). */
+function returnsStatusVar(node, w, depth) {
+    if (!w.statusVars.size || depth > 20 || node.type === 'lambda')
+        return false;
+    if (node.type === 'identifier')
+        return w.statusVars.has(node.text);
+    for (const c of node.namedChildren)
+        if (c && returnsStatusVar(c, w, depth + 1))
+            return true;
+    return false;
+}
+/** `return redirect(...)` to anywhere: a rejection when only callers without credentials are sent away (auth.ts). */
+function isRedirect(stmt) {
+    const value = firstCode(stmt.namedChildren);
+    return value?.type === 'call' && lastName(value) === 'redirect';
 }
 function isRejectingRaise(stmt) {
     const value = firstCode(stmt.namedChildren);
@@ -2402,7 +2453,7 @@ function collectCalls(node, w, depth) {
         noteCheck(node, w);
     if (node.type === 'call') {
         const fnNode = node.childForFieldName('function');
-        const callee = fnNode?.compactText ?? '';
+        const callee = requestText(fnNode?.compactText ?? '');
         // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
         const logging = LOGGING_CALL.test(callee);
         if (!swallowed(w) &&
@@ -2411,8 +2462,12 @@ function collectCalls(node, w, depth) {
             !callee.startsWith('request.') &&
             !logging &&
             !w.quiet &&
-            anyArgumentReadsCredential(node, w))
+            anyArgumentReadsCredential(node, w)) {
             noteCheck(node, w);
+            const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
+            if (target?.type === 'identifier' && target.compactText !== 'request')
+                w.lookupVars.add(target.compactText);
+        }
         const e = toExpr(node);
         if (e.k === 'call') {
             w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
@@ -2461,6 +2516,8 @@ function walkFacts(node, w) {
             const consequence = node.childForFieldName('consequence');
             if (consequence)
                 walkInner(consequence, w, guards);
+            if (cond && consequence)
+                notePassesPerDisjunct(cond, consequence, w);
             // Each later branch runs when every earlier condition failed.
             const negations = cond
                 ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
@@ -2524,10 +2581,12 @@ function walkFacts(node, w) {
             return;
         case 'return_statement': {
             collectFromExpression(node, w);
-            if (isRejectingReturn(node))
+            if (isRejectingReturn(node) || returnsStatusVar(node, w, 0))
                 w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
             else if (isReturnOfNothing(node))
                 w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
+            else if (isRedirect(node))
+                w.facts.redirects.push({ line: line(node), guards: guardsNow(w) });
             const value = firstCode(node.namedChildren);
             if (value) {
                 if (readsCredential(value, w, 0, 'derived'))
@@ -2543,11 +2602,19 @@ function walkFacts(node, w) {
             }
             return;
         }
-        case 'raise_statement':
+        case 'raise_statement': {
             collectFromExpression(node, w);
             if (isRejectingRaise(node))
                 w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
+            else {
+                // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
+                const value = firstCode(node.namedChildren);
+                const exc = value?.type === 'call' ? value.childForFieldName('function') : value;
+                if (exc && (exc.type === 'identifier' || exc.type === 'attribute'))
+                    w.facts.raises.push({ exc: toExpr(exc), line: line(node), guards: guardsNow(w) });
+            }
             return;
+        }
         case 'expression_statement': {
             for (const e of node.namedChildren) {
                 if (!e)
@@ -2569,12 +2636,41 @@ function walkFacts(node, w) {
                     }
                     if (right && left)
                         noteTokenTargets(left, right, w);
+                    if (left?.type === 'identifier' && right) {
+                        const name = left.text;
+                        if (right.type === 'integer' && (right.text === '401' || right.text === '403')) {
+                            if (!w.otherVars.has(name))
+                                w.statusVars.add(name);
+                        }
+                        else {
+                            w.statusVars.delete(name);
+                            w.otherVars.add(name);
+                        }
+                    }
+                    if (left?.type === 'subscript' && left.childForFieldName('value')?.compactText === 'session') {
+                        const key = left.childForFieldName('subscript');
+                        const kv = key ? stringValue(key) : undefined;
+                        if (kv !== undefined && !SESSION_STATE_KEY.test(kv))
+                            w.facts.sessionSignIns.push(line(e));
+                    }
                     if (left?.type === 'attribute') {
                         const obj = left.childForFieldName('object');
                         if (obj?.type === 'identifier' && w.params.includes(obj.text)) {
                             w.facts.marksParam.push(left.childForFieldName('attribute')?.text ?? '');
                         }
                     }
+                }
+                // `PUBLIC.add(f.__name__)`, `EXEMPT.append(f)`: the decorator enters the view in a registry a hook honours.
+                if (e.type === 'call' && /^(add|append)$/.test(lastName(e))) {
+                    const fn = e.childForFieldName('function');
+                    const registry = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+                    const arg = firstCode(e.childForFieldName('arguments')?.namedChildren);
+                    const subject = arg?.type === 'attribute' ? arg.childForFieldName('object') : arg;
+                    if (registry &&
+                        subject?.type === 'identifier' &&
+                        w.params.includes(subject.text) &&
+                        (arg === subject || /^__(name|qualname)__$/.test(arg?.childForFieldName('attribute')?.text ?? '')))
+                        w.facts.registersParam.push(toExpr(registry));
                 }
                 if (e.type === 'call' && lastName(e) === 'setattr') {
                     const args = e.childForFieldName('arguments')?.namedChildren ?? [];
@@ -2588,6 +2684,42 @@ function walkFacts(node, w) {
         }
         default:
             collectFromExpression(node, w);
+    }
+}
+/**
+ * `if view is None or getattr(view, "is_public", False): return` lets a request through when either part holds:
+ * a plain `return` of the branch is recorded once more under each part, so allow-lists and early exits for a
+ * missing credential inside an `or` are seen.
+ */
+function notePassesPerDisjunct(cond, consequence, w) {
+    let c = cond;
+    while (c.type === 'parenthesized_expression')
+        c = firstCode(c.namedChildren) ?? c;
+    if (c.type !== 'boolean_operator' || !c.children.some((x) => x?.type === 'or'))
+        return;
+    const returns = consequence.namedChildren.filter((st) => st?.type === 'return_statement' && isReturnOfNothing(st));
+    if (!returns.length)
+        return;
+    const parts = [];
+    const split = (n, depth) => {
+        while (n.type === 'parenthesized_expression')
+            n = firstCode(n.namedChildren) ?? n;
+        if (depth < 10 && n.type === 'boolean_operator' && n.children.some((x) => x?.type === 'or')) {
+            const l = n.childForFieldName('left');
+            const r = n.childForFieldName('right');
+            if (l)
+                split(l, depth + 1);
+            if (r)
+                split(r, depth + 1);
+        }
+        else
+            parts.push(n);
+    };
+    split(c, 0);
+    for (const part of parts) {
+        const g = markUnrelated(conditionGuards(part, false, w), part, w);
+        for (const r of returns)
+            w.facts.passes.push({ line: line(r), guards: [...w.guards, ...g] });
     }
 }
 /** Calls a returned value is computed from (`bool(authed())`, `is_admin() and x`): what a predicate derives from. */
@@ -2656,6 +2788,9 @@ function bodyFacts(body, scope, params) {
         rawVars: new Set(),
         tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
         splitVars: new Set(),
+        lookupVars: new Set(),
+        statusVars: new Set(),
+        otherVars: new Set(),
         guards: [],
         depth: 0,
         quiet: false,

@@ -17,6 +17,15 @@ export interface BaselineResult {
   objects?: Map<string, string>;
 }
 
+/** Where tokengate runs: the action in a workflow, or the CLI in someone's clone. */
+export type Surface = 'action' | 'cli';
+
+/** How to bring a base commit into the clone, in the terms of where tokengate runs. */
+export const FETCH_BASE_ADVICE: Record<Surface, string> = {
+  action: 'check out with `fetch-depth: 0` (actions/checkout) or fetch the base branch first',
+  cli: 'fetch it first (e.g. `git fetch origin main`), or name a branch, tag or commit this clone has',
+};
+
 function git(cwd: string, args: string[], input?: string): string {
   return execFileSync('git', args, {
     cwd,
@@ -34,6 +43,7 @@ function git(cwd: string, args: string[], input?: string): string {
 export async function baselineFingerprints(
   scanRoot: string,
   ref: string,
+  surface: Surface,
   options: AnalyzeOptions & { defaultExcludes?: boolean },
 ): Promise<BaselineResult> {
   const absRoot = realpathSync(resolve(scanRoot));
@@ -54,7 +64,7 @@ export async function baselineFingerprints(
   if (commit.status !== 0) {
     return {
       notice: {
-        message: `base commit ${ref} is not in this clone, so every finding counts as new: check out with \`fetch-depth: 0\` (actions/checkout) or fetch the base branch first.`,
+        message: `base commit ${ref} is not in this clone, so every finding counts as new: ${FETCH_BASE_ADVICE[surface]}.`,
       },
     };
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
@@ -11,19 +11,47 @@ import { renderJson } from './report/json.js';
 import { renderSummary } from './report/markdown.js';
 import { renderSarif } from './report/sarif.js';
 import { RULES } from './rules/index.js';
-import { renderText, renderVerdict } from './report/text.js';
+import { ROUTE_TABLE_LIMIT, renderText, renderVerdict } from './report/text.js';
+import { startProgress } from './progress.js';
 import { VERSION } from './version.js';
 
 const EXIT_PASSED = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+const EXAMPLES_AND_EXIT_CODES = `
+Examples:
+  tokengate scan examples/tasks-api              scan a directory, print the findings and the verdict
+  tokengate scan . --fail-on medium              fail on medium findings too
+  tokengate scan . --baseline-ref origin/main    count only findings that origin/main does not have
+  tokengate scan . --format sarif --output tokengate.sarif
+
+Exit codes:
+  0  the gate passed
+  1  the gate failed: a finding at or above --fail-on
+  2  usage or configuration error (one sentence on stderr)
+`;
+
+/** An option value out of a fixed list, whatever its case: `--format JSON` is `--format json`. */
+function oneOf<T extends string>(values: readonly T[], flag: string): (value: string) => T {
+  return (value) => {
+    const v = value.trim().toLowerCase();
+    if ((values as readonly string[]).includes(v)) return v as T;
+    throw new UsageError(`${flag} must be one of ${values.join(', ')}, not '${value}'.`);
+  };
+}
+
 interface ScanFlags {
   openapi?: string;
   unsafeMethods?: boolean;
   maxRequests?: string;
   workers?: string;
-  format: 'text' | 'json' | 'sarif' | 'markdown';
+  format: Format;
+  routes?: boolean;
+  quiet?: boolean;
   baselineRef?: string;
   output?: string;
   failOn?: FailOn;
@@ -32,14 +60,17 @@ interface ScanFlags {
   authHeader?: string;
 }
 
+/** A sentence that ends like one. */
+const sentence = (text: string): string => `${text}${/[.!?)]$/.test(text) ? '' : '.'}`;
+
+/** One line on stderr; commander's second line, when it has one, is its suggestion (`Did you mean --format?`). */
 function oneLine(message: string): string {
-  const text = printable(
-    message
-      .replace(/^error:\s*/i, '')
-      .trim()
-      .split('\n')[0]!,
-  );
-  return `tokengate: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
+  const lines = message
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return `tokengate: ${printable(lines.map(sentence).join(' '))}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -50,17 +81,21 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXAMPLES_AND_EXIT_CODES);
 
   program
     .command('scan')
     .description('Scan a Flask code base and report routes without authentication.')
     .argument('[path]', 'directory (or Python file) to scan', '.')
     .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['text', 'json', 'sarif', 'markdown'])
+      new Option('--format <format>', `output format (${FORMATS.join('|')})`)
+        .argParser(oneOf(FORMATS, '--format'))
         .default('text'),
     )
+    .option('--routes', `list every route in the text report (by default up to ${ROUTE_TABLE_LIMIT})`)
+    .option('-q, --quiet', 'print only the verdict (and errors): no findings, routes or progress line')
     .option('--output <file>', 'write the report to a file instead of standard output')
     .addOption(
       new Option(
@@ -93,6 +128,8 @@ export async function main(argv: string[]): Promise<number> {
     )
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXAMPLES_AND_EXIT_CODES)
     .action(async (path: string, flags: ScanFlags) => {
       const authHeader =
         flags.authHeader === undefined ? undefined : parseAuthHeader(flags.authHeader, '--auth-header');
@@ -104,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
         throw new UsageError(`--workers must be a positive whole number, not '${flags.workers}'.`);
       }
+      const progress = flags.quiet ? undefined : startProgress(process.stderr, path);
       const report = await scan({
         root: path,
         workers,
@@ -123,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
                 openapi: flags.openapi,
               }
             : undefined,
-      });
+      }).finally(() => progress?.stop());
       for (const n of report.notices)
         if (n.level === 'error') process.stderr.write(`tokengate: ${printable(n.message)}\n`);
       const text =
@@ -136,7 +174,9 @@ export async function main(argv: string[]): Promise<number> {
               )
             : flags.format === 'markdown'
               ? renderSummary(report)
-              : renderText(report);
+              : flags.quiet
+                ? `${renderVerdict(report.gate)}\n`
+                : renderText(report, { allRoutes: flags.routes });
       if (flags.output) {
         try {
           mkdirSync(dirname(flags.output), { recursive: true });
@@ -159,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   if (!argv.length) {
-    process.stdout.write(program.helpInformation());
+    program.outputHelp();
     return EXIT_USAGE;
   }
   try {
@@ -169,6 +209,14 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code))
         return EXIT_PASSED;
+      const operand = argv.find((a) => !a.startsWith('-'));
+      // A path where the command belongs: the user forgot `scan`.
+      if (err.code === 'commander.unknownCommand' && operand !== undefined && existsSync(operand)) {
+        process.stderr.write(
+          `tokengate: '${printable(operand)}' is not a command: did you mean \`tokengate scan ${printable(argv.join(' '))}\`?\n`,
+        );
+        return EXIT_USAGE;
+      }
       process.stderr.write(oneLine(err.message) + '\n');
       return EXIT_USAGE;
     }

@@ -206,10 +206,14 @@ export function parseConfig(text: string, name: string): FileConfig {
       case 'fail-on':
         if (!isScalar(value) || typeof value.value !== 'string')
           fail(key, value, `must be one of ${FAIL_ON_LEVELS.join(', ')}`);
-        if (!(FAIL_ON_LEVELS as readonly string[]).includes(String((value as { value: string }).value))) {
-          fail(key, value, `must be one of ${FAIL_ON_LEVELS.join(', ')}`);
+        {
+          // Any case, as on the command line and in the action's input: `fail-on: HIGH` is high.
+          const level = String((value as { value: string }).value).toLowerCase();
+          if (!(FAIL_ON_LEVELS as readonly string[]).includes(level)) {
+            fail(key, value, `must be one of ${FAIL_ON_LEVELS.join(', ')}`);
+          }
+          config.failOn = level as FailOn;
         }
-        config.failOn = (value as { value: string }).value as FailOn;
         break;
       case 'ignore':
         config.ignore = parseIgnore(value, fail, lineOf);

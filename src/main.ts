@@ -12,7 +12,7 @@ import { renderJson } from './report/json.js';
 import { renderComment, renderSummary } from './report/markdown.js';
 import { upsertComment } from './report/pr-comment.js';
 import { renderSarif } from './report/sarif.js';
-import { noticeLine, renderText } from './report/text.js';
+import { noticeLine, renderVerdict, textFindings, textHeadline, textRoutes } from './report/text.js';
 import { unanalysedCount } from './report/unanalysed.js';
 import { RULES } from './rules/index.js';
 import { scan } from './scan.js';
@@ -62,6 +62,7 @@ export async function run(): Promise<void> {
       configFrom: inputs.configFrom,
       workers: inputs.workers,
       baselineRef,
+      surface: 'action',
       live: inputs.previewUrl
         ? {
             previewUrl: inputs.previewUrl,
@@ -78,8 +79,7 @@ export async function run(): Promise<void> {
     for (const n of errors) core.error(printable(n.message));
     prefix = repositoryPrefix(inputs.path);
     const docsBase = docsBaseFor(process.env);
-    core.info(renderText(report));
-    for (const n of report.notices) core.info(`notice: ${noticeLine(n)}`);
+    logReport(report);
 
     if (inputs.annotations) {
       // The failed gate (setFailed) and an unusable preview are `::error::` lines of this step too.
@@ -179,6 +179,28 @@ export async function run(): Promise<void> {
       }
     }
   }
+}
+
+/**
+ * The text report in the step's log: the headline and the verdict stay in view, the long parts (findings, the route
+ * table, notices) fold into groups whose titles are tokengate's own words.
+ */
+function logReport(report: Report): void {
+  core.info(textHeadline(report));
+  const group = (title: string, lines: string[]): void => {
+    if (!lines.length) return;
+    core.startGroup(`tokengate: ${title}`);
+    core.info(lines.join('\n'));
+    core.endGroup();
+  };
+  const active = report.findings.filter((f) => !f.suppressed).length;
+  group(`findings, most severe first (${active})`, textFindings(report));
+  group(`routes (${report.routes.length})`, textRoutes(report));
+  group(
+    `notices (${report.notices.length})`,
+    report.notices.map((n) => `notice: ${noticeLine(n)}`),
+  );
+  core.info(renderVerdict(report.gate));
 }
 
 function baselineNotes(report: Report): string[] {

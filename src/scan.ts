@@ -5,7 +5,13 @@ import { analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
 import { suppressionComments } from './analysis/suppression-comments.js';
 import { type BaseCommit, openBaseCommit } from './base-commit.js';
-import { baselineFingerprints, markNew, markUnanalysedNew } from './baseline.js';
+import {
+  baselineFingerprints,
+  FETCH_BASE_ADVICE,
+  markNew,
+  markUnanalysedNew,
+  type Surface,
+} from './baseline.js';
 import {
   EMPTY_CONFIG,
   type FailOn,
@@ -38,6 +44,11 @@ export interface ScanSettings {
   failOn?: FailOn;
   /** Count only findings that are not already present at this git ref. */
   baselineRef?: string;
+  /**
+   * Where tokengate runs, so that advice names what the user can change there (a workflow's checkout step, or
+   * their own clone); default the CLI.
+   */
+  surface?: Surface;
   /**
    * With `baselineRef`: `base` takes the config from that commit, so the change under review cannot loosen it;
    * `head` (default) takes it from the working tree, and what it adds is listed as suppressed by the change.
@@ -108,6 +119,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     const base = await baselineFingerprints(
       single ? dirname(settings.root) : settings.root,
       settings.baselineRef,
+      settings.surface ?? 'cli',
       single
         ? { ...options, include: [globLiteral(basename(settings.root))], exclude: [], defaultExcludes: false }
         : options,
@@ -142,7 +154,7 @@ const configPathOf = (settings: ScanSettings): string =>
 function baseConfig(base: BaseCommit | undefined, settings: ScanSettings): FileConfig {
   if (!base) {
     throw new UsageError(
-      `config-from base needs the base commit ${settings.baselineRef} in the clone: check out with \`fetch-depth: 0\` (actions/checkout) or fetch the base branch first.`,
+      `config-from base needs the base commit ${settings.baselineRef} in the clone: ${FETCH_BASE_ADVICE[settings.surface ?? 'cli']}.`,
     );
   }
   const path = configPathOf(settings);

@@ -54,6 +54,11 @@ export interface Finding {
   severity: Severity;
   confidence: Confidence;
   message: string;
+  /**
+   * What to change, one sentence, when the rule can say it apart from `message` (which repeats it): findings with
+   * the same remedy have the same text, so a long report can give it once.
+   */
+  fix?: string;
   cwe: string[];
   location: Location;
   route?: { methods: string[]; path: string };

@@ -137,6 +137,23 @@ describe('the bundled action', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('missing-authentication  DELETE /api/projects/<int:project_id>');
     expect(run.stdout).toContain('::error::tokengate: 3 findings at or above high.');
+    // The long parts fold; the headline and the verdict stay in view.
+    const log = run.stdout.split('\n');
+    const folds = log.filter((l) => /^::(end)?group::/.test(l));
+    expect(folds).toEqual([
+      '::group::tokengate: findings, most severe first (3)',
+      '::endgroup::',
+      '::group::tokengate: routes (11)',
+      '::endgroup::',
+    ]);
+    const routes = log.indexOf('::group::tokengate: routes (11)');
+    expect(
+      log.slice(routes + 1, routes + 14).filter((l) => /^ {2}(un)?protected|^ {2}public/.test(l)),
+    ).toHaveLength(11);
+    expect(log[log.indexOf('::group::tokengate: findings, most severe first (3)') - 1]).toMatch(
+      /^tokengate \S+: 11 routes, 3 findings \(3 high\)$/,
+    );
+    expect(log[log.lastIndexOf('::endgroup::') + 1]).toBe('Gate: failed, 3 findings at or above high.');
     expect(run.outputs).toEqual({
       findings: '3',
       'new-findings': '3',

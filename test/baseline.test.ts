@@ -60,7 +60,12 @@ describe('new-only gating against a base commit', () => {
 
   it('says how to fix a missing base commit and counts every finding', async () => {
     const { app } = repository();
-    const report = await scan({ root: app, configExplicit: false, baselineRef: 'f'.repeat(40) });
+    const report = await scan({
+      root: app,
+      configExplicit: false,
+      baselineRef: 'f'.repeat(40),
+      surface: 'action',
+    });
     expect(report.findings.every((f) => f.new)).toBe(true);
     expect(report.gate.counted).toBe(2);
     expect(report.notices).toContainEqual({

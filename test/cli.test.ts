@@ -23,14 +23,24 @@ function cli(args: string[], cwd = ROOT): { code: number | null; stdout: string;
 }
 
 describe('tokengate scan on the bundled example', () => {
-  it('prints findings grouped by file and the route table, and fails the gate', () => {
+  it('prints findings most severe first, each fix once, the route table, and fails the gate', () => {
     const r = cli(['scan', 'examples/tasks-api']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(
-      'File: tasks_api/projects.py\n  HIGH     missing-authentication  DELETE /api/projects/<int:project_id>',
+      [
+        'Findings, most severe first',
+        '  HIGH  missing-authentication  GET /api/admin/export                  at tasks_api/admin.py:16',
+        '  HIGH  missing-authentication  DELETE /api/projects/<int:project_id>  at tasks_api/projects.py:30',
+        '  HIGH  auth-decorator-order    GET /api/tasks/overdue                 at tasks_api/tasks.py:24',
+        '',
+        'How to fix',
+        '  - missing-authentication, 2 findings: Add `@bearer_required` below the route decorator, or list the route in `public-routes` if it is public on purpose.',
+        '  - auth-decorator-order, 1 finding: Put the route decorator first (top) and the authentication decorator directly below it.',
+        '',
+      ].join('\n'),
     );
-    expect(r.stdout).toContain('auth-decorator-order  GET /api/tasks/overdue');
+    expect(r.stdout.match(/bearer_required` below/g)).toHaveLength(1);
     expect(r.stdout).toMatch(/unprotected\s+GET\s+\/api\/admin\/export\s+tasks_api\/admin\.py:16\s+none/);
     expect(r.stdout).toMatch(
       /protected\s+GET\s+\/api\/projects\/\s+tasks_api\/projects\.py:9\s+bearer_required/,
@@ -296,7 +306,7 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
     ],
     [
       ['scan', 'examples/tasks-api', '--format', 'xml'],
-      /^tokengate: option '--format <format>' argument 'xml' is invalid\..*\n$/,
+      /^tokengate: --format must be one of text, json, sarif, markdown, not 'xml'\.\n$/,
     ],
     [
       ['scan', 'examples/tasks-api', '--config', 'missing.yml'],
@@ -352,5 +362,88 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
     expect(r.stderr).toBe(
       `tokengate: Invalid ${join(dir, '.tokengate.yml')}: \`fail-on\` at line 3 must be one of critical, high, medium, low, info, none.\n`,
     );
+  });
+});
+
+describe('a CLI that teaches', () => {
+  it('shows examples and the exit codes in --help, and help on no arguments', () => {
+    for (const args of [['--help'], ['scan', '--help']]) {
+      const help = cli(args);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Examples:\n  tokengate scan examples/tasks-api');
+      expect(help.stdout).toMatch(
+        /Exit codes:\n {2}0 {2}the gate passed\n {2}1 {2}the gate failed.*\n {2}2 {2}usage or configuration error/,
+      );
+    }
+    const bare = cli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toContain('Exit codes:');
+  });
+
+  it.each([
+    [
+      ['scan', 'examples/tasks-api', '--formt', 'json'],
+      "tokengate: unknown option '--formt'. (Did you mean --format?)\n",
+    ],
+    [['scna', 'examples/tasks-api'], "tokengate: unknown command 'scna'. (Did you mean scan?)\n"],
+    [
+      ['examples/tasks-api', '--format', 'json'],
+      "tokengate: 'examples/tasks-api' is not a command: did you mean `tokengate scan examples/tasks-api --format json`?\n",
+    ],
+  ])('suggests what was meant: %j', (args, message) => {
+    const r = cli(args);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: message });
+  });
+
+  it('takes enum values in any case', () => {
+    const r = cli(['scan', 'examples/tasks-api', '--format', 'JSON', '--fail-on', 'CRITICAL']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).gate.failOn).toBe('critical');
+    expect(cli(['scan', 'examples/tasks-api', '--format', 'Sarif']).stdout).toContain('"version": "2.1.0"');
+  });
+
+  it('refuses a file that is not Python in one sentence, exit 2, and scans a python script without .py', () => {
+    const r = cli(['scan', 'README.md']);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "tokengate: 'README.md' is not a Python file: name a directory, or a .py file (or a script whose first line runs python).\n",
+    });
+    const dir = fixture();
+    writeFileSync(join(dir, 'serve'), ['#!/usr/bin/env python3', ...ONE_FILE_APP].join('\n'));
+    const script = cli(['scan', join(dir, 'serve')]);
+    expect(script.code).toBe(1);
+    expect(script.stdout).toContain('DELETE /items/<int:item_id>');
+  });
+
+  it('tells a CLI user how to fetch a missing --baseline-ref, not how to set up a workflow', () => {
+    const dir = fixture();
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const r = cli(['scan', '.', '--baseline-ref', 'origin/mian'], dir);
+    expect(r.stdout).toContain(
+      'base commit origin/mian is not in this clone, so every finding counts as new: fetch it first (e.g. `git fetch origin main`), or name a branch, tag or commit this clone has.',
+    );
+    expect(r.stdout).not.toContain('actions/checkout');
+  });
+
+  it('lists the routes of a large app only with --routes, and prints only the verdict with --quiet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-cli-'));
+    const routes = Array.from({ length: 60 }, (_, i) => [
+      `@app.get('/r${i}')`,
+      `def r${i}():`,
+      "    return ''",
+    ]);
+    writeFileSync(
+      join(dir, 'app.py'),
+      ['from flask import Flask', 'app = Flask(__name__)', ...routes.flat(), ''].join('\n'),
+    );
+    const short = cli(['scan', dir]);
+    expect(short.stdout).toContain('\nRoutes: 60, not listed above 50; add --routes to list them.\n');
+    expect(short.stdout).not.toContain('/r59');
+    const all = cli(['scan', dir, '--routes']);
+    expect(all.stdout).toMatch(/\n {2}unprotected {2}GET {6}\/r59 +app\.py:\d+ +none\n/);
+    const quiet = cli(['scan', 'examples/tasks-api', '--quiet']);
+    expect(quiet).toEqual({ code: 1, stdout: 'Gate: failed, 3 findings at or above high.\n', stderr: '' });
   });
 });

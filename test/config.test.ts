@@ -109,6 +109,12 @@ describe('config file', () => {
     expect(loadConfig(dir, join(dir, 'named.yml'), true).failOn).toBe('low');
   });
 
+  it('takes fail-on in any case, as the CLI and the action input do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-config-'));
+    writeFileSync(join(dir, '.tokengate.yml'), 'fail-on: Medium\n');
+    expect(loadConfig(dir, undefined, false).failOn).toBe('medium');
+  });
+
   it('accepts real dates, leap days included', () => {
     const config = parseConfig(
       'ignore:\n  - rule: x\n    reason: y\n    expires: 2028-02-29\n',

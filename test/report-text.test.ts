@@ -90,25 +90,44 @@ describe('text report', () => {
     expect(text.split('\n')[0]).toBe('tokengate 9.9.9: 3 routes, 3 findings (2 high, 1 medium)');
   });
 
-  it('groups findings by file: severity, rule, route, message and file:line', () => {
+  it('ranks findings by severity, not by file: one line each, the message when there is no separate fix', () => {
     expect(text).toContain(
       [
         '',
-        'File: app.py',
-        '  HIGH     missing-authentication  GET /x',
-        '           Why: `GET /x` has no authentication.',
-        '           At:  app.py:3',
-        '  HIGH     auth-hook-fails-open',
-        '           Why: The hook lets requests without a token through.',
-        '           At:  app.py:30',
-        '',
-        'File: api/b.py',
-        '  MEDIUM   optional-auth-on-write  POST,PUT /y/<int:id>',
-        '           Why: Optional authentication on a write.',
-        '           At:  api/b.py:8',
+        'Findings, most severe first',
+        '  HIGH    missing-authentication  GET /x                at app.py:3',
+        '      Why: `GET /x` has no authentication.',
+        '  HIGH    auth-hook-fails-open                          at app.py:30',
+        '      Why: The hook lets requests without a token through.',
+        '  MEDIUM  optional-auth-on-write  POST,PUT /y/<int:id>  at api/b.py:8',
+        '      Why: Optional authentication on a write.',
         '',
       ].join('\n'),
     );
+  });
+
+  it('puts the most severe first whatever the file order, new before old, and gives each fix once', () => {
+    const fix = 'Add `@token_required` below the route decorator.';
+    const out = renderText(
+      report({
+        findings: [
+          finding({ severity: 'medium', location: { file: 'a.py', startLine: 1, endLine: 1 }, fix }),
+          finding({ location: { file: 'z.py', startLine: 9, endLine: 9 }, new: false, fix }),
+          finding({ location: { file: 'z.py', startLine: 2, endLine: 2 }, fix }),
+          finding({ severity: 'critical', location: { file: 'm.py', startLine: 5, endLine: 5 }, fix }),
+        ],
+      }),
+    );
+    const rows = out.split('\n').filter((l) => / at [amz]\.py/.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[1] + ' ' + l.slice(l.indexOf(' at ') + 4))).toEqual([
+      'CRITICAL m.py:5',
+      'HIGH z.py:2',
+      'HIGH z.py:9 (already on the base)',
+      'MEDIUM a.py:1',
+    ]);
+    expect(out).not.toContain('Why:');
+    expect(out).toContain(`\nHow to fix\n  - missing-authentication, 4 findings: ${fix}\n`);
+    expect(out.split(fix)).toHaveLength(2);
   });
 
   it('lists every route with its state, location and guard, "none" when nothing guards it', () => {
@@ -135,8 +154,9 @@ describe('text report', () => {
       report({ findings: [finding({ suppressed: { kind: 'comment', reason: 'internal network only' } })] }),
     );
     expect(out.split('\n')[0]).toBe('tokengate 9.9.9: 0 routes, 0 findings');
-    expect(out).toContain('\nSuppressed (1)\n  HIGH     missing-authentication  GET /x\n');
-    expect(out).toContain('At:  app.py:3  (suppressed: internal network only)');
+    expect(out).toContain(
+      '\nSuppressed (1)\n  HIGH  missing-authentication  GET /x  at app.py:3 (suppressed: internal network only)\n',
+    );
   });
 
   it('says so when there are no routes, and gives each verdict in one line', () => {

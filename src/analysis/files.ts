@@ -94,6 +94,11 @@ export async function collectSources(
       throw new UsageError(`path '${root}' cannot be read (${errorCode(err)}).`);
     }
     const name = basename(root);
+    if (typeof result !== 'string' && !isPythonSource(name, result.text)) {
+      throw new UsageError(
+        `'${root}' is not a Python file: name a directory, or a .py file (or a script whose first line runs python).`,
+      );
+    }
     return typeof result === 'string'
       ? { files: [], notices: [unanalysed(name, result)] }
       : { files: [{ path: name, text: result.text }], notices: [] };
@@ -124,6 +129,15 @@ export async function collectSources(
 /** A candidate Python file that could not be read: it counts for the gate (see `Notice.kind`). */
 function unanalysed(file: string, message: string): Notice {
   return { file, message, kind: 'unanalysed-file' };
+}
+
+/**
+ * A file the user names is parsed only when it is Python: tree-sitter recovers from anything, so Markdown would
+ * parse, find nothing and pass the gate. Python is a `.py`/`.pyw`/`.pyi` name or a `#!` line that runs python.
+ */
+function isPythonSource(name: string, text: string): boolean {
+  if (/\.py[iw]?$/i.test(name)) return true;
+  return /^#!.*\bpython[\d.]*\b/.test(text.split('\n', 1)[0]!);
 }
 
 async function statRoot(root: string): Promise<Stats> {

@@ -41,6 +41,7 @@ function finding(f: Finding): Json {
       'severity',
       'confidence',
       'message',
+      'fix',
       'cwe',
       'location',
       'route',

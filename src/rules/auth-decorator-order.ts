@@ -19,13 +19,14 @@ export const rule: Rule = {
     for (const route of ctx.routes) {
       if (!route.misplaced.length || route.auth.state === 'protected') continue;
       const names = route.misplaced.map((g) => `\`@${g.label}\``).join(', ');
-      out.push(
-        routeFinding(
+      out.push({
+        ...routeFinding(
           meta,
           route,
           `${names} sits above the route decorator of \`${routeLabel(route)}\`, so Flask registered the view without it and the route answers without a token: move the route decorator to the top.`,
         ),
-      );
+        fix: meta.fix,
+      });
     }
     return out;
   },

@@ -12,6 +12,9 @@ const meta: RuleMeta = {
   docs: 'docs/rules/missing-authentication.md',
 };
 
+const ORPUBLIC = ', or list the route in `public-routes` if it is public on purpose';
+const REQUIRE_TOKEN = 'Require a Bearer token (e.g. flask_jwt_extended `@jwt_required()`).';
+
 function guardText(guard: string | undefined): string {
   return guard ? `\`@${guard}\`` : 'a Bearer-token check';
 }
@@ -41,62 +44,72 @@ export const rule: Rule = {
       const before = out.length;
       if (route.ineffective.length) {
         // Something on the route looks like authentication but lets any caller through: say what and why.
-        out.push(
-          routeFinding(
+        const fix = `${
+          route.ineffective.some((w) => w.includes('LOGIN_DISABLED'))
+            ? 'Set `LOGIN_DISABLED` only in test configuration'
+            : `Verify the credential (${route.specLocation ? addGuard(route) : `e.g. ${guardText(route.suggestedGuard ?? 'jwt_required()')}`})`
+        }${ORPUBLIC}.`;
+        out.push({
+          ...routeFinding(
             meta,
             route,
-            `\`${label}\` has no effective authentication: ${route.ineffective.join('; ')}. ${
-              route.ineffective.some((w) => w.includes('LOGIN_DISABLED'))
-                ? 'Set `LOGIN_DISABLED` only in test configuration'
-                : `Verify the credential (${route.specLocation ? addGuard(route) : `e.g. ${guardText(route.suggestedGuard ?? 'jwt_required()')}`})`
-            }, or list the route in \`public-routes\` if it is public on purpose.`,
+            `\`${label}\` has no effective authentication: ${route.ineffective.join('; ')}. ${fix}`,
           ),
-        );
+          fix,
+        });
       } else if (route.appUsesAuth && route.anonymousPage) {
         // Flask-Login web apps show many pages to anonymous visitors on purpose (profiles, post lists).
-        out.push(
-          routeFinding(
+        const advice = `list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard ?? 'login_required')}`;
+        out.push({
+          ...routeFinding(
             meta,
             route,
-            `\`${label}\` renders a page without login; apps that sign users in with Flask-Login show some pages (profiles, post lists) to anonymous visitors on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard ?? 'login_required')}.`,
+            `\`${label}\` renders a page without login; apps that sign users in with Flask-Login show some pages (profiles, post lists) to anonymous visitors on purpose, so if this one is public too, ${advice}.`,
             'medium',
           ),
-        );
+          fix: `If the page is public on purpose, ${advice}.`,
+        });
       } else if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
         // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
-        out.push(
-          routeFinding(
+        const advice = `list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard)}`;
+        out.push({
+          ...routeFinding(
             meta,
             route,
-            `\`${label}\` has no authentication; this app lets anonymous callers read some routes on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard)}.`,
+            `\`${label}\` has no authentication; this app lets anonymous callers read some routes on purpose, so if this one is public too, ${advice}.`,
             'medium',
           ),
-        );
+          fix: `If the route is public on purpose, ${advice}.`,
+        });
       } else if (route.appUsesAuth) {
-        out.push(
-          routeFinding(
+        const advice = `${addGuard(route)}${ORPUBLIC}`;
+        out.push({
+          ...routeFinding(
             meta,
             route,
-            `\`${label}\` has no authentication while this app authenticates other routes: ${addGuard(route)}, or list the route in \`public-routes\` if it is public on purpose.`,
+            `\`${label}\` has no authentication while this app authenticates other routes: ${advice}.`,
           ),
-        );
+          fix: `${advice[0]!.toUpperCase()}${advice.slice(1)}.`,
+        });
       } else if (route.writes) {
-        out.push(
-          routeFinding(
+        out.push({
+          ...routeFinding(
             meta,
             route,
-            `\`${label}\` changes data and this app has no authentication at all: anyone can call it. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
+            `\`${label}\` changes data and this app has no authentication at all: anyone can call it. ${REQUIRE_TOKEN}`,
           ),
-        );
+          fix: REQUIRE_TOKEN,
+        });
       } else if (route.sensitive) {
-        out.push(
-          routeFinding(
+        out.push({
+          ...routeFinding(
             meta,
             route,
-            `\`${label}\` serves user or account data and this app has no authentication at all. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
+            `\`${label}\` serves user or account data and this app has no authentication at all. ${REQUIRE_TOKEN}`,
             'medium',
           ),
-        );
+          fix: REQUIRE_TOKEN,
+        });
       }
       // Routes declared in an OpenAPI document say where, so the fix lands in the document.
       if (route.specLocation)
