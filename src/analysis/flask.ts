@@ -1015,22 +1015,9 @@ export class FlaskModel {
       if (inner.length)
         return inner.map((v) => ({ ...v, wrappers: [...this.wrappersOf(e.fn, scope), ...v.wrappers] }));
     }
-    // `view = d(view)` for each decorator handed to a registration helper: every such wrapping of the name
-    // reaches the registered view (the loop applies them all).
-    const rewrapped =
-      e.k === 'name'
-        ? assignedExprs(e.id, scope).flatMap(({ expr, scope: s }) =>
-            expr.k === 'call' &&
-            expr.args.length === 1 &&
-            expr.args[0]!.k === 'name' &&
-            expr.args[0]!.id === e.id
-              ? [{ expr: expr.fn, scope: s }]
-              : [],
-          )
-        : [];
     const out: ViewRef[] = [];
     for (const v of this.project.evalExpr(e, scope)) {
-      if (v.t === 'func') out.push({ fn: v.fn, wrappers: rewrapped });
+      if (v.t === 'func') out.push({ fn: v.fn, wrappers: [] });
     }
     if (!out.length && e.k === 'name') {
       // `view = jwt_required()(handler)` stored in a variable.
