@@ -22,8 +22,8 @@ function colour(group: RouteGroup): string {
   return closed * 2 >= total ? 'mostly' : 'open';
 }
 
-function label(group: RouteGroup): string {
-  const parts = groupParts(group);
+function label(group: RouteGroup, pathPrefix: string): string {
+  const parts = groupParts(group, pathPrefix);
   const c = group.counts;
   const lines = [
     `${mermaidText(parts.kind)} ${mermaidText(parts.name)}`,
@@ -55,7 +55,7 @@ function label(group: RouteGroup): string {
  * counted in one. Node ids are tokengate's own; every repository string goes through `mermaidText`. Empty when
  * there are no routes.
  */
-export function renderAuthMap(routes: readonly RouteReport[]): string[] {
+export function renderAuthMap(routes: readonly RouteReport[], pathPrefix = ''): string[] {
   const groups = groupRoutes(routes);
   if (!groups.length) return [];
   const ranked = [...groups].sort(
@@ -76,7 +76,7 @@ export function renderAuthMap(routes: readonly RouteReport[]): string[] {
   for (const g of groups) {
     const id = ids.get(g.key);
     if (!id) continue;
-    lines.push(`  ${id}["${label(g)}"]:::${colour(g)}`);
+    lines.push(`  ${id}["${label(g, pathPrefix)}"]:::${colour(g)}`);
     // An edge from the nearest ancestor on the map, so a hidden parent does not orphan its children.
     let parent = g.parent;
     while (parent && !ids.has(parent)) parent = byKey.get(parent)?.parent;

@@ -166,7 +166,7 @@ function inventoryBlock(routes: readonly RouteReport[], prefix: string): string[
   const out: string[] = [];
   for (const group of groupRoutes(routes)) {
     if (!group.routes.length) continue;
-    const parts = groupParts(group);
+    const parts = groupParts(group, prefix);
     out.push(
       `**${parts.kind}** ${markdownCode(parts.name)}${parts.at ? ` at ${markdownCode(parts.at)}` : ''}: ${plural(group.routes.length, 'route')} (${countsText(group.counts)})`,
       '',
@@ -268,7 +268,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
   const old = active.filter((f) => !f.new);
   const suppressed = report.findings.filter((f) => f.suppressed);
   const blocks: string[][] = [...headBlocks(report, ctx), newFindingsBlock(fresh, ctx)];
-  const map = renderAuthMap(report.routes);
+  const map = renderAuthMap(report.routes, prefix);
   if (map.length) blocks.push(['### Auth map', '', ...map, '']);
   if (old.length)
     blocks.push(

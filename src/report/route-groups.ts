@@ -75,13 +75,16 @@ export function groupRoutes(routes: readonly RouteReport[]): RouteGroup[] {
   return [...groups.values()].sort(compareGroups);
 }
 
-/** What a group is, in tokengate's words with the repository's names as plain strings (each renderer escapes). */
-export function groupParts(group: RouteGroup): { kind: string; name: string; at?: string } {
+/**
+ * What a group is, in tokengate's words with the repository's names as plain strings (each renderer escapes); an
+ * app is named by where it is made, a repository path with `pathPrefix`.
+ */
+export function groupParts(group: RouteGroup, pathPrefix = ''): { kind: string; name: string; at?: string } {
   if (!group.blueprints) return { kind: 'routes', name: 'only in the OpenAPI document' };
   const prefixes = group.prefixes.filter((p) => p !== '');
   const at = prefixes.length ? prefixes.join(', ') : undefined;
   if (!group.blueprints.length) {
-    return { kind: 'app', name: `${group.app!.file}:${group.app!.line}`, ...(at ? { at } : {}) };
+    return { kind: 'app', name: `${pathPrefix}${group.app!.file}:${group.app!.line}`, ...(at ? { at } : {}) };
   }
   return {
     kind: group.app ? 'blueprint' : 'blueprint (registered nowhere tokengate can see)',
