@@ -181,6 +181,17 @@ describe('the job summary of a large app', () => {
     expect(Buffer.byteLength(summary)).toBeLessThan(SUMMARY_LIMIT);
   });
 
+  it('when cut to stay under 1 MiB inside the folded inventory, closes the fold so that the note is seen', () => {
+    const huge = largeReport();
+    huge.routes = Array.from({ length: 6000 }, (_, i) =>
+      route(`/api/${'v'.repeat(200)}/${i}`, 'protected', { app: APP, blueprints: [], prefix: '' }, i),
+    );
+    const out = renderSummary(huge);
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+    const { open } = split(md.render(out));
+    expect(open).toContain('The summary was cut');
+  });
+
   it('shows the live column only when probing ran', () => {
     const probed = largeReport();
     probed.routes[0]!.live.status = 'open';
@@ -199,7 +210,7 @@ describe('the job summary of a large app', () => {
     expect(bp0.match(/open: GET/g)).toHaveLength(OPEN_ROUTES_PER_NODE);
     expect(bp0).toContain('+3 more open');
     expect(bp0).toMatch(/:::mostly$/);
-    expect(nodes.find((l) => l.includes('blueprint bp30<br/>'))).toMatch(/:::closed$/);
+    expect(nodes.find((l) => l.includes('blueprint bp10<br/>'))).toMatch(/:::closed$/);
     // Each blueprint hangs under its app.
     const app = nodes.find((l) => l.includes('app shop/app.py#58;3'))!;
     const appId = /^ {2}(g\d+)/.exec(app)![1];

@@ -225,15 +225,20 @@ function suppressedByPullRequestBlock(report: Report, prefix: string): string[] 
  * the note follows a blank line so that it never joins a table.
  */
 function fit(blocks: string[][], limit: number, cutNote: string, measure: (s: string) => number): string {
-  const reserve = measure(`\n${cutNote}\n`);
+  const CLOSE = '\n</details>\n';
+  const reserve = measure(`\n${cutNote}\n`) + measure(CLOSE);
   let out = '';
   let size = 0;
+  // A cut inside a folded block closes it first, so that the note is in the open.
+  let folded = false;
   for (const block of blocks) {
     for (const line of block) {
       const next = measure(`${line}\n`);
-      if (size + next + reserve > limit) return `${out}\n${cutNote}\n`;
+      if (size + next + reserve > limit) return `${out}${folded ? CLOSE : ''}\n${cutNote}\n`;
       out += `${line}\n`;
       size += next;
+      if (line.startsWith('<details>')) folded = true;
+      else if (line === '</details>') folded = false;
     }
   }
   return out;

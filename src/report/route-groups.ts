@@ -38,7 +38,7 @@ function compareGroups(a: RouteGroup, b: RouteGroup): number {
     Number(!a.app) - Number(!b.app) ||
     (a.app?.file ?? '').localeCompare(b.app?.file ?? '') ||
     (a.app?.line ?? 0) - (b.app?.line ?? 0) ||
-    a.blueprints.join('\0').localeCompare(b.blueprints.join('\0'))
+    a.blueprints.join('\0').localeCompare(b.blueprints.join('\0'), 'en', { numeric: true })
   );
 }
 
