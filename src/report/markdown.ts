@@ -75,7 +75,7 @@ export function verdictLine(report: Report, ctx: MarkdownContext = {}): string {
 }
 
 /** The totals under the verdict: findings new and old, suppressed, and how the routes are guarded. */
-export function totalsLine(report: Report): string {
+function totalsLine(report: Report): string {
   const active = report.findings.filter((f) => !f.suppressed);
   const fresh = active.filter((f) => f.new).length;
   const old = active.length - fresh;
