@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { changedLines } from '../src/changes.js';
@@ -245,6 +246,22 @@ describe('the job summary of a large app', () => {
       );
     }
     expect(map.join('\n')).toContain('x#34;#93; --#62; pwn#91;#34;');
+    // Any string at all: the same lines, each of the same shape, as for a plain name.
+    const NODE = /^ {2}(g\d+\["(?:[\p{L}\p{N} /._:+-]|#\d+;|<br\/>)*"\]:::\w+|g\d+ --> g\d+|classDef .*)$/u;
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (name) => {
+        const lines = renderAuthMap([
+          route(`/${name}`, 'unprotected', {
+            app: { file: name, line: 1 },
+            blueprints: [name],
+            prefix: name,
+          }),
+        ]);
+        expect(lines).toHaveLength(10);
+        for (const line of lines.slice(2, -1)) expect(line).toMatch(NODE);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
