@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
 import { type AuthHeader, authValue, parseAuthHeader } from './live/auth-header.js';
+import { ANNOTATION_FILTERS, type AnnotationFilter } from './report/annotations.js';
 
 /** The action's inputs, read once; nothing after this calls getInput. */
 export interface ActionInputs {
@@ -13,7 +14,7 @@ export interface ActionInputs {
   readonly configExplicit: boolean;
   readonly reportFile?: string;
   readonly sarifFile?: string;
-  readonly annotations: boolean;
+  readonly annotations: AnnotationFilter;
   readonly prComment: boolean;
   readonly newFindingsOnly: boolean;
   readonly baselineRef?: string;
@@ -34,6 +35,21 @@ function flag(name: string, fallback: boolean): boolean {
   if (['true', 'yes', '1', 'on'].includes(raw)) return true;
   if (['false', 'no', '0', 'off'].includes(raw)) return false;
   throw new UsageError(`the ${name} input must be true or false, not '${raw}'.`);
+}
+
+/**
+ * The annotations input: a filter mode, or the true/false of earlier versions (true: the default mode, false: none).
+ */
+function annotationFilter(): AnnotationFilter {
+  const raw = core.getInput('annotations').trim().toLowerCase();
+  if (!raw) return 'changed-files';
+  const mode = ANNOTATION_FILTERS.find((m) => m === raw);
+  if (mode) return mode;
+  if (['true', 'yes', '1', 'on'].includes(raw)) return 'changed-files';
+  if (['false', 'no', '0', 'off'].includes(raw)) return 'none';
+  throw new UsageError(
+    `the annotations input must be one of ${ANNOTATION_FILTERS.join(', ')}, not '${raw}'.`,
+  );
 }
 
 export function readActionInputs(): ActionInputs {
@@ -84,7 +100,7 @@ export function readActionInputs(): ActionInputs {
     configExplicit: !!config && config !== '.tokengate.yml',
     reportFile: core.getInput('report-file') || undefined,
     sarifFile: core.getInput('sarif-file') || undefined,
-    annotations: flag('annotations', true),
+    annotations: annotationFilter(),
     prComment: flag('pr-comment', true),
     newFindingsOnly: flag('new-findings-only', true),
     baselineRef: core.getInput('baseline-ref') || undefined,

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { type ChangedLines, changedLines } from './changes.js';
 import { UsageError } from './errors.js';
 import { countedUnanalysed, maxSeverity } from './gate.js';
 import { readActionInputs } from './inputs.js';
@@ -19,7 +20,7 @@ import { scan } from './scan.js';
 import type { Report } from './types.js';
 
 interface PullRequestEvent {
-  pull_request?: { number: number; base?: { sha?: string } };
+  pull_request?: { number: number; base?: { sha?: string }; head?: { sha?: string } };
 }
 
 function readEvent(): PullRequestEvent {
@@ -48,10 +49,15 @@ export async function run(): Promise<void> {
   let report: Report | undefined;
   let prefix = '';
   let omitted = 0;
+  let pullRequest = false;
+  let headSha: string | undefined;
+  const notes: string[] = [];
   try {
     const inputs = readActionInputs();
     const event = readEvent();
     const pr = event.pull_request;
+    pullRequest = !!pr;
+    headSha = pr?.head?.sha;
     const baselineRef = inputs.baselineRef ?? (pr && inputs.newFindingsOnly ? pr.base?.sha : undefined);
     report = await scan({
       root: inputs.path,
@@ -81,12 +87,27 @@ export async function run(): Promise<void> {
     const docsBase = docsBaseFor(process.env);
     logReport(report);
 
-    if (inputs.annotations) {
+    notes.push(...baselineNotes(report));
+    // What the pull request changes decides which old findings keep their level; without a base, all of them.
+    const diffBase = inputs.baselineRef ?? pr?.base?.sha;
+    let changes: ChangedLines | undefined;
+    if (diffBase && (inputs.annotations === 'changed-files' || inputs.annotations === 'changed-lines')) {
+      const changed = changedLines(inputs.path, diffBase);
+      if ('lines' in changed) changes = changed.lines;
+      else notes.push(changed.unknown);
+    }
+    if (inputs.annotations !== 'none') {
       // The failed gate (setFailed) and an unusable preview are `::error::` lines of this step too.
       const reserved = errors.length + Number(report.gate.failed);
       const unanalysed = unanalysedAnnotations(countedUnanalysed(report.notices), prefix);
       for (const a of unanalysed) core.warning(a.message, { title: a.title, file: a.file });
-      const selected = selectAnnotations(report.findings, prefix, reserved, unanalysed.length);
+      const selected = selectAnnotations(
+        report.findings,
+        prefix,
+        reserved,
+        { filter: inputs.annotations, changes },
+        unanalysed.length,
+      );
       omitted = selected.omitted;
       for (const a of selected.annotations) {
         const props = { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine };
@@ -136,7 +157,13 @@ export async function run(): Promise<void> {
           viewerLogin: async () =>
             (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login,
         },
-        renderComment(report, { pathPrefix: prefix, docsBase, notes: baselineNotes(report) }),
+        renderComment(report, {
+          pathPrefix: prefix,
+          docsBase,
+          notes,
+          blobBase: blobBase(headSha),
+          pullRequest,
+        }),
       );
       if (outcome.action === 'skipped') core.warning(printable(outcome.warning));
       else core.info(`tokengate: pull-request comment ${outcome.action}.`);
@@ -170,7 +197,9 @@ export async function run(): Promise<void> {
               pathPrefix: prefix,
               omittedAnnotations: omitted,
               docsBase: docsBaseFor(process.env),
-              notes: baselineNotes(report),
+              notes,
+              blobBase: blobBase(headSha),
+              pullRequest,
             }),
           )
           .write();
@@ -201,6 +230,17 @@ function logReport(report: Report): void {
     report.notices.map((n) => `notice: ${noticeLine(n)}`),
   );
   core.info(renderVerdict(report.gate));
+}
+
+/**
+ * Where the files of the commit under review are shown: on pull requests its head commit (GITHUB_SHA is then the
+ * merge commit GitHub made, which no reviewer looks at), else GITHUB_SHA.
+ */
+function blobBase(headSha: string | undefined): string | undefined {
+  const sha = headSha ?? process.env.GITHUB_SHA;
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (!sha || !repository) return undefined;
+  return `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/blob/${sha}/`;
 }
 
 function baselineNotes(report: Report): string[] {

@@ -39,6 +39,19 @@ export interface Evidence {
   probe: string;
 }
 
+/**
+ * Where Flask mounts a route: its app and the blueprints from the app down, with the URL prefix they add. What the
+ * inventory and the auth map group routes by.
+ */
+export interface RouteMount {
+  /** Where the app is made (`Flask(...)`); absent for a blueprint registered nowhere the model can see. */
+  app?: { file: string; line: number };
+  /** Blueprint names from the app down; empty for a route registered on the app itself. */
+  blueprints: string[];
+  /** The URL prefix of the mount, '' when there is none. */
+  prefix: string;
+}
+
 export interface RouteReport {
   methods: string[];
   /** Full URL rule after every prefix, e.g. `/api/v2/projects/<int:pid>`. */
@@ -47,6 +60,8 @@ export interface RouteReport {
   location: Location;
   auth: RouteAuth;
   live: { status: LiveStatus; evidence: Evidence[] };
+  /** Absent for routes that only an OpenAPI document declares. */
+  mount?: RouteMount;
 }
 
 export interface Finding {

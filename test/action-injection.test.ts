@@ -186,9 +186,9 @@ describe('a pull request that writes workflow commands and markdown into its cod
       const html = md.render(body);
       expect(html).not.toMatch(/<img/i);
       expect(prose(html)).not.toMatch(/@octocat|#1\b/);
-      // The file name stays in one table cell, as code.
+      // The file name stays in one code element.
       expect(html).toContain(
-        '<td><code>views\\n::warning::forged-file\\n\\n@octocat &lt;img src=x onerror=alert(1)&gt;\\n\\n#1 .py:2</code></td>',
+        '<code>views\\n::warning::forged-file\\n\\n@octocat &lt;img src=x onerror=alert(1)&gt;\\n\\n#1 .py:2</code>',
       );
       for (const line of body.split('\n')) expect(line).not.toMatch(/^(@|<img|::|#\d)/);
     }

@@ -141,7 +141,7 @@ function inputDefaults(): Record<string, string> {
   );
 }
 
-async function runAction(workspace: string, base: string, inputs: Record<string, string>) {
+async function runAction(workspace: string, base: string, inputs: Record<string, string>, head = 'x') {
   const dir = mkdtempSync(join(tmpdir(), 'tokengate-runner-'));
   const files = {
     output: join(dir, 'output'),
@@ -152,7 +152,7 @@ async function runAction(workspace: string, base: string, inputs: Record<string,
   writeFileSync(files.summary, '');
   writeFileSync(
     files.event,
-    JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: 'x' } } }),
+    JSON.stringify({ pull_request: { number: 7, base: { sha: base }, head: { sha: head } } }),
   );
   const { port } = server.address() as AddressInfo;
   const child = spawn(process.execPath, [ACTION], {
@@ -215,11 +215,13 @@ describe('the bundled action on a pull request', () => {
       gate: 'fail',
       'sarif-file': join(workspace, 'out', 'tokengate.sarif'),
     });
+    expect(first.summary.split('\n').slice(0, 3)).toEqual([
+      '## ❌ tokengate: 1 new finding at or above high blocks this pull request',
+      '',
+      '2 findings (1 new, 1 already on the base branch) · 3 routes: 1 protected, 2 open.',
+    ]);
     expect(first.summary).toContain(
-      '**tokengate failed: 1 new finding at or above high.** 2 findings (1 new).',
-    );
-    expect(first.summary).toContain(
-      '| POST | `/api/refunds` | unprotected | none | not-probed | `services/shop/app.py:4` |',
+      '| POST | `/api/refunds` | unprotected | none | `services/shop/app.py:4` |',
     );
     expect(first.summary).toContain(
       'https://github.example/acme/tokengate/blob/v1/docs/rules/missing-authentication.md',
@@ -264,9 +266,11 @@ describe('the bundled action on a pull request', () => {
       'PATCH /repos/acme/shop/issues/comments/100',
     ]);
     expect(state.comments).toHaveLength(1);
-    expect(state.comments[0]!.body).toContain(
-      '**tokengate passed: no new findings at or above high.** 1 finding (0 new).',
-    );
+    expect(state.comments[0]!.body.split('\n').slice(1, 4)).toEqual([
+      '## ✅ tokengate passed: no new findings at or above high',
+      '',
+      '1 finding (1 already on the base branch) · 3 routes: 2 protected, 1 open.',
+    ]);
 
     for (const text of [
       first.stdout,
@@ -312,7 +316,9 @@ describe('the bundled action on a pull request', () => {
     expect(state.requests.at(-1)).toBe('PATCH /repos/acme/shop/issues/comments/101');
     expect(state.comments[0]).toEqual(planted);
     expect(state.comments).toHaveLength(2);
-    expect(state.comments[1]!.body).toContain('tokengate failed: 1 new finding at or above high.');
+    expect(state.comments[1]!.body).toContain(
+      '## ❌ tokengate: 1 new finding at or above high blocks this pull request',
+    );
   });
 
   it('on a fork (403) warns once about the permission and still annotates, summarises and gates', async () => {
@@ -328,7 +334,7 @@ describe('the bundled action on a pull request', () => {
       expect(run.stdout).toContain(
         '::error title=tokengate high%3A missing-authentication POST /api/refunds',
       );
-      expect(run.summary).toContain('tokengate failed: 1 new finding');
+      expect(run.summary).toContain('## ❌ tokengate: 1 new finding');
       expect(run.outputs.gate).toBe('fail');
     } finally {
       state.forbid = false;
@@ -341,6 +347,101 @@ describe('the bundled action on a pull request', () => {
     expect(run.outputs['new-findings']).toBe('2');
     expect(run.summary).toContain(
       'is not in this clone, so every finding counts as new: check out with `fetch-depth: 0`',
+    );
+    // Without the base, git cannot tell what changed: every file counts as changed, and the summary says so.
+    expect(run.summary).toContain('so every file counts as changed for annotations');
+    expect(annotations(run.stdout).filter((a) => a.startsWith('error '))).toHaveLength(2);
+  });
+});
+
+/**
+ * Base: an app with an open DELETE route, and a legacy app with an open route. Head: a new open refund route in the
+ * app; the legacy file is untouched.
+ */
+function repositoryWithLegacy(): { workspace: string; base: string; head: string } {
+  const workspace = mkdtempSync(join(tmpdir(), 'tokengate-pr-legacy-'));
+  const dir = join(workspace, 'services', 'shop');
+  mkdirSync(dir, { recursive: true });
+  git(workspace, 'init', '-q');
+  writeFileSync(join(dir, 'app.py'), BASE_APP);
+  writeFileSync(
+    join(dir, 'legacy.py'),
+    [
+      'from flask import Flask',
+      'legacy = Flask(__name__)',
+      "@legacy.post('/legacy/export')",
+      'def export():',
+      "    return ''",
+      '',
+    ].join('\n'),
+  );
+  git(workspace, 'add', '.');
+  git(workspace, 'commit', '-qm', 'base');
+  const base = git(workspace, 'rev-parse', 'HEAD');
+  writeFileSync(
+    join(dir, 'app.py'),
+    BASE_APP.replace(
+      "@app.get('/api/orders')",
+      "@app.post('/api/refunds')\ndef refund():\n    return ''\n@app.get('/api/orders')",
+    ),
+  );
+  git(workspace, 'commit', '-qam', 'head');
+  return { workspace, base, head: git(workspace, 'rev-parse', 'HEAD') };
+}
+
+describe('the bundled action annotates what the pull request changes', () => {
+  const levels = (stdout: string): string[] =>
+    annotations(stdout).map((a) => {
+      const level = a.slice(0, a.indexOf(' '));
+      const route = /missing-authentication ([A-Z]+ [^,]+),/.exec(a)![1]!.replace('%3A', ':');
+      return `${level} ${route}`;
+    });
+
+  it('by default: errors for the new finding and in the changed file, a notice for the untouched file', async () => {
+    const { workspace, base, head } = repositoryWithLegacy();
+    state.comments.length = 0;
+    const run = await runAction(workspace, base, { path: 'services/shop' }, head);
+    expect(run.code).toBe(1);
+    expect(levels(run.stdout).sort()).toEqual([
+      'error DELETE /api/orders/<int:oid>',
+      'error POST /api/refunds',
+      'notice POST /legacy/export',
+    ]);
+    expect(run.stdout).toMatch(
+      /::notice title=tokengate high%3A missing-authentication POST \/legacy\/export,file=services\/shop\/legacy\.py,line=3,endLine=5::.*\(already present on the base branch, in a file this pull request does not change\)/,
+    );
+    const verdict = '## ❌ tokengate: 1 new finding at or above high blocks this pull request';
+    expect(run.summary.split('\n')[0]).toBe(verdict);
+    const comment = state.comments.at(-1)!.body;
+    expect(comment.split('\n')[1]).toBe(verdict);
+    // The new finding first, with its fix and a link to its line at the head commit (not the merge commit).
+    const item = comment.slice(comment.indexOf('### New in this pull request (1)'));
+    expect(item).toContain(
+      `- **high** · \`POST /api/refunds\` · [\`services/shop/app.py:4\`](https://github.example/acme/shop/blob/${head}/services/shop/app.py#L4)`,
+    );
+    expect(item).toContain('**Fix:** Add the authentication the rest of the API uses');
+    expect(comment).toContain('<details><summary>2 findings already on the base branch</summary>');
+    expect(comment.indexOf('POST /legacy/export')).toBeGreaterThan(comment.indexOf('<details>'));
+  });
+
+  it('changed-lines, all and none', async () => {
+    const { workspace, base, head } = repositoryWithLegacy();
+    const opts = { path: 'services/shop', 'pr-comment': 'false' };
+    const lines = await runAction(workspace, base, { ...opts, annotations: 'changed-lines' }, head);
+    expect(levels(lines.stdout).sort()).toEqual([
+      'error POST /api/refunds',
+      'notice DELETE /api/orders/<int:oid>',
+      'notice POST /legacy/export',
+    ]);
+    const all = await runAction(workspace, base, { ...opts, annotations: 'all' }, head);
+    expect(levels(all.stdout).every((l) => l.startsWith('error '))).toBe(true);
+    expect(levels(all.stdout)).toHaveLength(3);
+    const none = await runAction(workspace, base, { ...opts, annotations: 'false' }, head);
+    expect(annotations(none.stdout)).toEqual([]);
+    expect(none.code).toBe(1);
+    const wrong = await runAction(workspace, base, { ...opts, annotations: 'changed' }, head);
+    expect(wrong.stdout).toContain(
+      "::error::tokengate: the annotations input must be one of changed-lines, changed-files, all, none, not 'changed'.",
     );
   });
 });
@@ -432,14 +533,18 @@ describe('the bundled action on a pull request with a preview', () => {
     });
     expect(report.routes.find((r) => r.path === '/api/items')?.live.status).toBe('closed');
 
-    expect(first.summary).toContain(
-      '**tokengate failed: 1 new finding at or above high.** 2 findings (1 new).',
+    expect(first.summary.split('\n')[0]).toBe(
+      '## ❌ tokengate: 1 new finding at or above high blocks this pull request',
     );
-    expect(first.summary).toContain(
-      '| `DELETE /api/items/<int:item_id>` | `services/api/app.py:28` | static, live | yes |',
+    expect(first.summary).toMatch(
+      /^- \*\*critical\*\* · `DELETE \/api\/items\/<int:item_id>` · \[`services\/api\/app\.py:28`\]\(https:\/\/github\.example\/acme\/shop\/blob\/x\/services\/api\/app\.py#L28\)$/m,
     );
-    expect(first.summary).toContain('| `GET /api/reports` | `services/api/app.py:23` | static, live | no |');
-    expect(first.summary).toContain('### Live evidence');
+    expect(first.summary).toContain('confirmed live');
+    expect(first.summary).toMatch(
+      /^\| \w+ \| missing-authentication \| `GET \/api\/reports` \| \[`services\/api\/app\.py:23`\]/m,
+    );
+    expect(first.summary).toContain('<details><summary>Live evidence (');
+    expect(first.summary).toMatch(/\| Methods \| Path \| State \| Guard \| Live \| Location \|/);
     expect(first.summary).toContain(
       `- missing-authentication: \`DELETE ${server.baseUrl}/api/items/1\` answered 200 to probe \`no-token\``,
     );
@@ -488,8 +593,9 @@ describe('the bundled action on a pull request with a preview', () => {
     expect(state.comments).toHaveLength(1);
     expect(state.comments[0]!.body).toContain('<!-- tokengate:report -->');
     expect(state.comments[0]!.body).toContain(
-      '| `DELETE /api/items/<int:item_id>` | `services/api/app.py:28` | static, live | yes |',
+      '- **critical** · `DELETE /api/items/<int:item_id>` · [`services/api/app.py:28`](https://github.example/acme/shop/blob/x/services/api/app.py#L28)',
     );
+    expect(state.comments[0]!.body).toContain('missing-authentication.md), confirmed live)');
     expect(state.comments[0]!.body).toContain('1 finding already on the base branch');
     const firstRun = {
       stdout: first.stdout,
@@ -520,7 +626,7 @@ describe('the bundled action on a pull request with a preview', () => {
     expect(annotations(second.stdout)).toEqual([
       'error title=tokengate high%3A missing-authentication GET /api/reports,file=services/api/app.py,line=23,endLine=25',
     ]);
-    expect(second.summary).toContain('### Live evidence');
+    expect(second.summary).toContain('<details><summary>Live evidence (');
     expect(state.requests).toEqual([
       'GET /repos/acme/shop/issues/7/comments',
       'GET /user',
@@ -528,9 +634,7 @@ describe('the bundled action on a pull request with a preview', () => {
       'PATCH /repos/acme/shop/issues/comments/100',
     ]);
     expect(state.comments).toHaveLength(1);
-    expect(state.comments[0]!.body).toContain(
-      '**tokengate passed: no new findings at or above high.** 1 finding (0 new).',
-    );
+    expect(state.comments[0]!.body).toContain('## ✅ tokengate passed: no new findings at or above high');
     const secondReport = JSON.parse(readFileSync(join(workspace, 'out', 'report.json'), 'utf8')) as Report;
     expect(secondReport.routes.find((r) => r.path === '/api/items/<int:item_id>')?.live.status).toBe(
       'closed',

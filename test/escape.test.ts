@@ -181,6 +181,7 @@ function hostileReport(s: string): Report {
     location,
     auth: { state: 'protected', mechanisms: [s] },
     live: { status: 'open', evidence: [{ method: 'GET', url: s, status: 200, probe: 'no-token' }] },
+    mount: { app: { file: `${s}.py`, line: 1 }, blueprints: [s, s], prefix: s },
   };
   const finding: Finding = {
     ruleId: 'missing-authentication',
@@ -227,20 +228,23 @@ describe('reports of a repository that writes hostile strings everywhere', () =>
     const tags = (markdown: string): string[] =>
       [...md.render(markdown).matchAll(/<\/?\w+/g)].map((m) => m[0]).filter((t) => !/^<\/?code$/.test(t));
     const renderers = [renderSummary, renderComment];
-    const plain = renderers.map((render) => tags(render(hostileReport('name'), { notes: ['name'] })));
+    const blobBase = 'https://github.example/acme/shop/blob/0123abc/';
+    const plain = renderers.map((render) =>
+      tags(render(hostileReport('name'), { notes: ['name'], blobBase, pullRequest: true })),
+    );
     fc.assert(
       // A note of blanks alone is an empty quote: no paragraph in it.
       fc.property(
         hostile.filter((s) => printable(s).trim() !== ''),
         (s) => {
           renderers.forEach((render, i) => {
-            const body = render(hostileReport(s), { notes: [s] });
+            const body = render(hostileReport(s), { notes: [s], blobBase, pullRequest: true });
             expect(tags(body)).toEqual(plain[i]);
             // GitHub finds mentions and references in text, never inside code.
             const text = decode(
               md
                 .render(body)
-                .replace(/<code>.*?<\/code>/gs, '')
+                .replace(/<code[^>]*>.*?<\/code>/gs, '')
                 .replace(/<[^>]+>/g, ''),
             );
             expect(text).not.toMatch(/@[\p{L}\p{N}]|#\p{N}/u);

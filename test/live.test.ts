@@ -195,7 +195,7 @@ describe('the bundled action with a preview', () => {
     expect(exported.evidence[0]).toMatchObject({ method: 'GET', status: 200, probe: 'no-token' });
     expect(report.routes.find((r) => r.path === '/api/projects/')?.live.status).toBe('closed');
     const summary = readFileSync(files.summary, 'utf8');
-    expect(summary).toContain('### Live evidence');
+    expect(summary).toContain('<details><summary>Live evidence (');
     for (const text of [
       run.stdout
         .split('\n')

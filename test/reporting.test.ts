@@ -93,15 +93,19 @@ describe('markdown', () => {
       [route('/items', 'protected', ['jwt_required()']), route('/health', 'public')],
     );
     const md = renderSummary(r, { pathPrefix: 'svc/', omittedAnnotations: 4, docsBase: 'https://x/' });
-    expect(md).toContain('**tokengate failed: 1 new finding at or above high.** 2 findings (1 new).');
+    expect(md.split('\n').slice(0, 3)).toEqual([
+      '## ❌ tokengate: 1 new finding at or above high fails the gate',
+      '',
+      '2 findings (1 new, 1 already on the base branch), 1 suppressed · 2 routes: 1 protected, 1 public.',
+    ]);
     expect(md).toContain(
-      '| high | [missing-authentication](https://x/docs/rules/missing-authentication.md) | `DELETE /items/10` | `svc/api/views.py:10` | static | yes |',
+      '- **high** · `DELETE /items/10` · `svc/api/views.py:10`\n\n  route at 10 is open\n',
     );
+    expect(md).toContain('([missing-authentication](https://x/docs/rules/missing-authentication.md))');
+    expect(md).toContain('| medium | missing-authentication | `DELETE /items/20` | `svc/api/views.py:20` |');
     expect(md).toContain('4 more findings are not annotated');
-    expect(md).toContain('### Suppressed (1)');
-    expect(md).toContain(
-      '| GET | `/items` | protected | `jwt_required()` | not-probed | `svc/api/views.py:1` |',
-    );
+    expect(md).toContain('<details><summary>1 suppressed finding</summary>');
+    expect(md).toContain('| GET | `/items` | protected | `jwt_required()` | `svc/api/views.py:1` |');
     expect(md).toContain('| GET | `/health` | public | public: by design |');
   });
 
@@ -120,7 +124,11 @@ describe('markdown', () => {
 
   it('says so when there is nothing to report', () => {
     const comment = renderComment(report([]));
-    expect(comment).toContain('**tokengate passed: no new findings at or above high.** 0 findings (0 new).');
+    expect(comment.split('\n').slice(1, 4)).toEqual([
+      '## ✅ tokengate passed: no new findings at or above high',
+      '',
+      '0 findings · 0 routes.',
+    ]);
     expect(comment).toContain('No findings');
   });
 });
@@ -528,7 +536,7 @@ describe('reporting limits', () => {
     const summary = renderSummary(report(many));
     expect(Buffer.byteLength(summary, 'utf8')).toBeLessThanOrEqual(SUMMARY_LIMIT);
     expect(summary).toContain('The summary was cut');
-    expect(summary).toMatch(/\|\n\n_The summary was cut/);
+    expect(summary).toMatch(/\n\n_The summary was cut/);
   });
 
   it('cuts the comment between whole lines, never inside a surrogate pair', () => {
@@ -538,7 +546,7 @@ describe('reporting limits', () => {
     );
     expect(comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(comment).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
-    expect(comment).toMatch(/\|\n\n_The comment was cut/);
+    expect(comment).toMatch(/\n\n_The comment was cut/);
   });
 
   it("reserves error slots for the step's own error lines", () => {

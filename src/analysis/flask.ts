@@ -1,4 +1,4 @@
-import type { Notice } from '../types.js';
+import type { Notice, RouteMount } from '../types.js';
 import { Failures } from './containment.js';
 import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
@@ -95,6 +95,8 @@ export interface ModelRoute {
   viewName: string;
   /** The Flask app the route belongs to, or undefined when its blueprint is never registered where we can see. */
   app?: Inst;
+  /** The app, blueprints and prefix as the report shows them. */
+  mount?: RouteMount;
   /** Guards that wrap the registered view. */
   guards: AppliedGuard[];
   /** Auth decorators written above the route decorator: they wrap a function Flask never calls. */
@@ -186,7 +188,7 @@ export class FlaskModel {
     owner: Inst;
     rule: string;
     endpoint: string;
-    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>;
+    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks' | 'mount'>;
   }[] = [];
   /** Route registrations the model could not follow, in file and line order: their routes are missing. */
   readonly unfollowed: Notice[] = [];
@@ -1562,7 +1564,7 @@ export class FlaskModel {
     owner: Inst,
     rule: string,
     endpoint: string,
-    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>,
+    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks' | 'mount'>,
   ): void {
     this.pendingRoutes.push({ owner, rule, endpoint, base });
   }
@@ -1580,7 +1582,7 @@ export class FlaskModel {
     owner: Inst,
     rule: string,
     endpoint: string,
-    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks'>,
+    base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks' | 'mount'>,
   ): void {
     for (const mount of this.mounts(owner)) {
       const path = joinRule(mount.prefix, rule);
@@ -1591,6 +1593,11 @@ export class FlaskModel {
       route.path = path;
       route.endpoint = fullEndpoint;
       route.app = mount.app;
+      route.mount = {
+        ...(mount.app ? { app: { file: mount.app.scope.module.file, line: mount.app.call.line } } : {}),
+        blueprints: mount.names,
+        prefix: mount.prefix ?? '',
+      };
       route.hooks = [];
       const key = `${route.file}\0${route.span.startLine}\0${route.path}\0${route.methods.join()}`;
       if (this.routeKeys.has(key)) continue;

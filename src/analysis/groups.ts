@@ -149,6 +149,7 @@ export function toReport(route: AssessedRoute): RouteReport {
     location: { file: route.file, startLine: route.span.startLine, endLine: route.span.endLine },
     auth: route.auth,
     live: { status: 'not-probed', evidence: [] },
+    ...(route.mount ? { mount: route.mount } : {}),
   };
 }
 

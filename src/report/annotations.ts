@@ -1,4 +1,5 @@
-import type { Finding, Notice, Severity } from '../types.js';
+import type { ChangedLines } from '../changes.js';
+import type { Finding, Location, Notice, Severity } from '../types.js';
 import { printable } from './escape.js';
 import { hasRepositoryFile, NO_REPOSITORY_FILE } from './location.js';
 import { UNANALYSED_ADVICE } from './unanalysed.js';
@@ -18,6 +19,32 @@ export interface Annotation {
   endLine?: number;
 }
 
+/**
+ * Which findings keep their level, as reviewdog's filter modes: those on lines the pull request changes, in files it
+ * changes, or all of them; `none` writes no annotation.
+ */
+export type AnnotationFilter = 'changed-lines' | 'changed-files' | 'all' | 'none';
+export const ANNOTATION_FILTERS: readonly AnnotationFilter[] = [
+  'changed-lines',
+  'changed-files',
+  'all',
+  'none',
+];
+
+export interface AnnotationScope {
+  filter: AnnotationFilter;
+  /** What the pull request changes; undefined when there is no base to compare with: then everything counts. */
+  changes?: ChangedLines;
+}
+
+function inScope(location: Location, scope: AnnotationScope): boolean {
+  if (scope.filter === 'all' || !scope.changes) return true;
+  const ranges = scope.changes.get(location.file);
+  if (!ranges) return false;
+  if (scope.filter === 'changed-files') return true;
+  return ranges.some(([first, last]) => first <= location.endLine && location.startLine <= last);
+}
+
 /** GitHub shows at most this many workflow-command annotations of each type per step. */
 export const PER_LEVEL_LIMIT = 10;
 
@@ -34,14 +61,18 @@ const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3
  * The annotations worth GitHub's limited slots: active findings, new before old, most severe first, at most
  * ten per level; `omitted` says how many more exist (the summary names them). `reservedErrors` error slots are
  * left for the step's own `::error::` lines (the failed gate, an unreachable preview), which count against the
- * same ten.
+ * same ten. A finding outside the scope's filter that the pull request did not bring (not new) is at most a
+ * notice: what was there before does not shout at the reviewer. New findings keep their level wherever they are,
+ * since they are what the gate judges (a removed hook opens routes in files the pull request never touched).
  */
 export function selectAnnotations(
   findings: readonly Finding[],
   pathPrefix = '',
   reservedErrors = 0,
+  scope: AnnotationScope = { filter: 'all' },
   reservedWarnings = 0,
 ): { annotations: Annotation[]; omitted: number } {
+  if (scope.filter === 'none') return { annotations: [], omitted: 0 };
   const active = findings
     .filter((f) => !f.suppressed)
     .sort(
@@ -58,7 +89,8 @@ export function selectAnnotations(
   };
   const annotations: Annotation[] = [];
   for (const f of active) {
-    const level = LEVEL[f.severity];
+    const kept = f.new || inScope(f.location, scope);
+    const level = kept ? LEVEL[f.severity] : 'notice';
     if (used[level] >= PER_LEVEL_LIMIT) continue;
     used[level]++;
     const route = f.route ? ` ${printable(`${f.route.methods.join(',')} ${f.route.path}`)}` : '';
@@ -66,7 +98,7 @@ export function selectAnnotations(
     annotations.push({
       level,
       title: `tokengate ${f.severity}: ${f.ruleId}${route}`,
-      message: `${printable(f.message)}${f.new ? '' : ' (already present on the base branch)'}${located ? '' : ` (${NO_REPOSITORY_FILE} to annotate)`}`,
+      message: `${printable(f.message)}${f.new ? '' : ` (already present on the base branch${kept ? '' : `, ${scope.filter === 'changed-lines' ? 'on lines' : 'in a file'} this pull request does not change`})`}${located ? '' : ` (${NO_REPOSITORY_FILE} to annotate)`}`,
       ...(located
         ? {
             file: pathPrefix + f.location.file,

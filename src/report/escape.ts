@@ -99,3 +99,30 @@ export function markdownCode(text: string, { cell = false } = {}): string {
   const span = `${fence}${pad}${shown}${pad}${fence}`;
   return cell ? span.replace(/\|/g, '\\|') : span;
 }
+
+/**
+ * Text for a quoted mermaid label (`id["…"]`): every character but letters, digits, blanks and `/._-` becomes
+ * mermaid's entity code (`#35;` for `#`), so that nothing the repository wrote can close the label or the code
+ * fence, add nodes or links, or reach the rendered SVG as markup; what was unprintable shows escaped first.
+ */
+export function mermaidText(text: string): string {
+  return [...printable(text)]
+    .map((c) => (/[\p{L}\p{N} /._-]/u.test(c) ? c : `#${c.codePointAt(0)};`))
+    .join('');
+}
+
+/**
+ * A repository path as a URL path (for links to a file at a commit): each segment percent-encoded, and the
+ * characters encodeURIComponent leaves (`()'!*`) too, so that no path can end a markdown link destination.
+ */
+export function urlPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment).replace(
+        /[()'!*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    )
+    .join('/');
+}

@@ -1,8 +1,11 @@
 import { countedUnanalysed } from '../gate.js';
-import type { AddedSuppression, Finding, Report, RouteReport } from '../types.js';
+import { RULES } from '../rules/index.js';
+import type { AddedSuppression, Finding, Location, Report, RouteReport, Severity } from '../types.js';
+import { renderAuthMap } from './auth-map.js';
 import { DOCS_BASE } from './docs.js';
-import { markdownCode, markdownMessage, markdownText } from './escape.js';
-import { locationLabel } from './location.js';
+import { markdownCode, markdownMessage, markdownText, urlPath } from './escape.js';
+import { hasRepositoryFile, locationLabel } from './location.js';
+import { type AuthCounts, countAuth, groupParts, groupRoutes } from './route-groups.js';
 import { UNANALYSED_ADVICE, unanalysedCount } from './unanalysed.js';
 
 /** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
@@ -30,54 +33,162 @@ export interface MarkdownContext {
   notes?: string[];
   /** Where `docs/rules/<id>.md` is published (links in tables). */
   docsBase?: string;
+  /**
+   * `${server}/${repository}/blob/${sha}/` of the commit under review: each finding links to its line there.
+   * Without it, locations are plain text.
+   */
+  blobBase?: string;
+  /** The report judges a pull request: the verdict says whether it blocks it. */
+  pullRequest?: boolean;
 }
 
 // Repository text reaches markdown only through markdownText and markdownMessage (prose) and markdownCode (paths,
-// routes, URLs).
+// routes, URLs), and mermaid only through mermaidText.
 const cellCode = (s: string): string => markdownCode(s, { cell: true });
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-export function verdictLine(report: Report): string {
+const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const FIXES = new Map(RULES.map((r) => [r.meta.id, r.meta.fix]));
+
+/** Most severe first, then in file and line order. */
+const bySeverity = (a: Finding, b: Finding): number =>
+  RANK[a.severity] - RANK[b.severity] ||
+  a.location.file.localeCompare(b.location.file) ||
+  a.location.startLine - b.location.startLine;
+
+/**
+ * The verdict a glance can read, as a heading: a status mark, how many new findings block the change; ⚠️ when it
+ * passes with notices to read (a file not analysed, an unusable preview, no base to compare with).
+ */
+export function verdictLine(report: Report, ctx: MarkdownContext = {}): string {
   const g = report.gate;
+  if (g.failed) {
+    // Python files the scan could not see into fail the gate too (gate.ts), with or without findings.
+    const unanalysed = unanalysedCount(g);
+    const parts = [
+      unanalysed,
+      g.counted || !unanalysed ? `${plural(g.counted, 'new finding')} at or above ${g.failOn}` : '',
+    ].filter(Boolean);
+    const one = parts.length === 1 && (unanalysed ? g.unanalysed === 1 : g.counted === 1);
+    const blocks = ctx.pullRequest
+      ? `${one ? 'blocks' : 'block'} this pull request`
+      : `${one ? 'fails' : 'fail'} the gate`;
+    return `## ❌ tokengate: ${parts.join(' and ')} ${blocks}`;
+  }
+  const what =
+    g.failOn === 'none' ? 'gate disabled (fail-on none)' : `no new findings at or above ${g.failOn}`;
+  const notices = report.notices.length;
+  return notices
+    ? `## ⚠️ tokengate passed with ${plural(notices, 'notice')}: ${what}`
+    : `## ✅ tokengate passed: ${what}`;
+}
+
+/** The totals under the verdict: findings new and old, suppressed, and how the routes are guarded. */
+function totalsLine(report: Report): string {
   const active = report.findings.filter((f) => !f.suppressed);
   const fresh = active.filter((f) => f.new).length;
-  const counts = `${active.length} finding${active.length === 1 ? '' : 's'} (${fresh} new)`;
-  if (g.failOn === 'none') return `**tokengate: ${counts}.** Gate disabled (fail-on none).`;
-  const unanalysed = unanalysedCount(g);
-  if (unanalysed) {
-    const found = g.counted
-      ? `${g.counted} new finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}`
-      : `no new findings at or above ${g.failOn}`;
-    return `**tokengate failed: ${unanalysed}; ${found}.** ${counts}.`;
-  }
-  return g.failed
-    ? `**tokengate failed: ${g.counted} new finding${g.counted === 1 ? '' : 's'} at or above ${g.failOn}.** ${counts}.`
-    : `**tokengate passed: no new findings at or above ${g.failOn}.** ${counts}.`;
+  const old = active.length - fresh;
+  const suppressed = report.findings.length - active.length;
+  const c = countAuth(report.routes);
+  const findings = `${plural(active.length, 'finding')}${active.length ? ` (${[fresh && `${fresh} new`, old && `${old} already on the base branch`].filter(Boolean).join(', ')})` : ''}`;
+  const routes = `${plural(report.routes.length, 'route')}${
+    report.routes.length
+      ? `: ${[`${c.protected} protected`, c.public && `${c.public} public`, c.open && `${c.open} open`, c.unknown && `${c.unknown} unknown`].filter(Boolean).join(', ')}`
+      : ''
+  }`;
+  return `${findings}${suppressed ? `, ${suppressed} suppressed` : ''} · ${routes}.`;
 }
 
-function findingRows(findings: readonly Finding[], prefix: string, docsBase: string): string[] {
-  const rows = ['| Severity | Rule | Route | Location | Sources | New |', '|---|---|---|---|---|---|'];
-  for (const f of findings) {
-    const route = f.route ? cellCode(`${f.route.methods.join(',')} ${f.route.path}`) : '';
-    rows.push(
-      `| ${f.severity} | [${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md) | ${route} | ${cellCode(locationLabel(f.location, prefix))} | ${f.sources.join(', ')} | ${f.new ? 'yes' : 'no'} |`,
-    );
-  }
-  return rows;
+/** `path:line` as code, linked to the line at the commit under review when there is one. */
+function where(location: Location, ctx: MarkdownContext, cell = false): string {
+  const prefix = ctx.pathPrefix ?? '';
+  const label = markdownCode(locationLabel(location, prefix), { cell });
+  if (!ctx.blobBase || !hasRepositoryFile(location)) return label;
+  return `[${label}](${ctx.blobBase}${urlPath(prefix + location.file)}#L${location.startLine})`;
 }
+
+const routeOf = (f: Finding, cell = false): string =>
+  f.route ? markdownCode(`${f.route.methods.join(',')} ${f.route.path}`, { cell }) : '';
+
+/**
+ * Findings to act on, one list item each, long text on its own lines so that it fits a comment's width: severity,
+ * route and where (linked), why and what to change there (the finding's message), then the rule's fix sentence
+ * and its documentation.
+ */
+function findingItems(findings: readonly Finding[], ctx: MarkdownContext): string[] {
+  const docsBase = ctx.docsBase ?? DOCS_BASE;
+  // A rule's fix sentence is said once, at its first finding: many findings of one rule need one explanation.
+  const explained = new Set<string>();
+  return [...findings].sort(bySeverity).flatMap((f) => {
+    const fix = FIXES.get(f.ruleId);
+    const first = !explained.has(f.ruleId);
+    explained.add(f.ruleId);
+    const rule = `[${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md)`;
+    const live = f.sources.includes('live') ? ', confirmed live' : '';
+    return [
+      `- **${f.severity}** · ${[routeOf(f), where(f.location, ctx)].filter(Boolean).join(' · ')}`,
+      '',
+      `  ${markdownMessage(f.message)}`,
+      '',
+      fix && first
+        ? `  **Fix:** ${markdownMessage(fix)} (${rule}${live})`
+        : `  ${fix ? 'Fix as above' : 'Rule'}: ${rule}${live}.`,
+      '',
+    ];
+  });
+}
+
+/** A compact table of findings (three or four short columns), for those folded away. */
+function findingTable(findings: readonly Finding[], ctx: MarkdownContext): string[] {
+  return [
+    '| Severity | Rule | Route | Where |',
+    '|---|---|---|---|',
+    ...[...findings]
+      .sort(bySeverity)
+      .map((f) => `| ${f.severity} | ${f.ruleId} | ${routeOf(f, true)} | ${where(f.location, ctx, true)} |`),
+  ];
+}
+
+/** A block folded under a summary line of tokengate's own words (never repository text: it is HTML). */
+const folded = (summary: string, body: string[]): string[] => [
+  `<details><summary>${summary}</summary>`,
+  '',
+  ...body,
+  '',
+  '</details>',
+  '',
+];
 
 function guardOf(r: RouteReport): string {
   if (r.auth.state === 'public') return `public: ${markdownText(r.auth.publicReason ?? 'by design')}`;
   return r.auth.mechanisms.length ? r.auth.mechanisms.map(cellCode).join(', ') : 'none';
 }
 
-function inventoryRows(routes: readonly RouteReport[], prefix: string): string[] {
-  const rows = ['| Methods | Path | State | Guard | Live | Location |', '|---|---|---|---|---|---|'];
-  for (const r of routes) {
-    rows.push(
-      `| ${markdownText(r.methods.join(', '))} | ${cellCode(r.path)} | ${r.auth.state} | ${guardOf(r)} | ${r.live.status} | ${cellCode(locationLabel(r.location, prefix))} |`,
+const countsText = (c: AuthCounts): string =>
+  [`${c.protected} protected`, `${c.public} public`, `${c.open} open`, c.unknown && `${c.unknown} unknown`]
+    .filter(Boolean)
+    .join(', ');
+
+/** The route inventory by app and blueprint, with counts; the live column only when probing ran. */
+function inventoryBlock(routes: readonly RouteReport[], prefix: string): string[] {
+  const probed = routes.some((r) => r.live.status !== 'not-probed');
+  const out: string[] = [];
+  for (const group of groupRoutes(routes)) {
+    if (!group.routes.length) continue;
+    const parts = groupParts(group, prefix);
+    out.push(
+      `**${parts.kind}** ${markdownCode(parts.name)}${parts.at ? ` at ${markdownCode(parts.at)}` : ''}: ${plural(group.routes.length, 'route')} (${countsText(group.counts)})`,
+      '',
+      `| Methods | Path | State | Guard |${probed ? ' Live |' : ''} Location |`,
+      `|---|---|---|---|${probed ? '---|' : ''}---|`,
+      ...group.routes.map(
+        (r) =>
+          `| ${markdownText(r.methods.join(', '))} | ${cellCode(r.path)} | ${r.auth.state} | ${guardOf(r)} |${probed ? ` ${r.live.status} |` : ''} ${cellCode(locationLabel(r.location, prefix))} |`,
+      ),
+      '',
     );
   }
-  return rows;
+  return out;
 }
 
 function suppressionLabel(s: AddedSuppression): string {
@@ -123,15 +234,20 @@ function suppressedByPullRequestBlock(report: Report, prefix: string): string[] 
  * the note follows a blank line so that it never joins a table.
  */
 function fit(blocks: string[][], limit: number, cutNote: string, measure: (s: string) => number): string {
-  const reserve = measure(`\n${cutNote}\n`);
+  const CLOSE = '\n</details>\n';
+  const reserve = measure(`\n${cutNote}\n`) + measure(CLOSE);
   let out = '';
   let size = 0;
+  // A cut inside a folded block closes it first, so that the note is in the open.
+  let folded = false;
   for (const block of blocks) {
     for (const line of block) {
       const next = measure(`${line}\n`);
-      if (size + next + reserve > limit) return `${out}\n${cutNote}\n`;
+      if (size + next + reserve > limit) return `${out}${folded ? CLOSE : ''}\n${cutNote}\n`;
       out += `${line}\n`;
       size += next;
+      if (line.startsWith('<details>')) folded = true;
+      else if (line === '</details>') folded = false;
     }
   }
   return out;
@@ -153,58 +269,84 @@ function unanalysedBlock(report: Report, prefix: string): string[][] {
   ];
 }
 
-/** The job summary: verdict, findings, route inventory, live evidence; under 1 MiB. */
-export function renderSummary(report: Report, ctx: MarkdownContext = {}): string {
-  const prefix = ctx.pathPrefix ?? '';
-  const active = report.findings.filter((f) => !f.suppressed);
-  const suppressed = report.findings.filter((f) => f.suppressed);
-  const blocks: string[][] = [['## tokengate', '', verdictLine(report), '']];
+/** The verdict, the totals and the notes every view opens with. */
+function headBlocks(report: Report, ctx: MarkdownContext): string[][] {
   const notes = (ctx.notes ?? []).map(markdownMessage);
   if (ctx.omittedAnnotations) {
     notes.push(
       `${ctx.omittedAnnotations} more finding${ctx.omittedAnnotations === 1 ? ' is' : 's are'} not annotated on the diff (GitHub shows 10 per level per step): they are all listed below, in the report file and in SARIF.`,
     );
   }
-  if (notes.length) blocks.push([...notes.map((n) => `> ${n}`), '']);
-  blocks.push(suppressedByPullRequestBlock(report, prefix));
-  blocks.push(...unanalysedBlock(report, prefix));
-  if (active.length)
-    blocks.push(['### Findings', '', ...findingRows(active, prefix, ctx.docsBase ?? DOCS_BASE), '']);
+  return [
+    [verdictLine(report, ctx), '', totalsLine(report), ''],
+    notes.length ? [...notes.map((n) => `> ${n}`), ''] : [],
+    suppressedByPullRequestBlock(report, ctx.pathPrefix ?? ''),
+    ...unanalysedBlock(report, ctx.pathPrefix ?? ''),
+  ];
+}
+
+function newFindingsBlock(fresh: readonly Finding[], ctx: MarkdownContext): string[] {
+  if (!fresh.length) return [];
+  const title = ctx.pullRequest ? 'New in this pull request' : 'Findings';
+  return [`### ${title} (${fresh.length})`, '', ...findingItems(fresh, ctx)];
+}
+
+/** The job summary: verdict, new findings, the auth map, then everything else folded; under 1 MiB. */
+export function renderSummary(report: Report, ctx: MarkdownContext = {}): string {
+  const prefix = ctx.pathPrefix ?? '';
+  const active = report.findings.filter((f) => !f.suppressed);
+  const fresh = active.filter((f) => f.new);
+  const old = active.filter((f) => !f.new);
+  const suppressed = report.findings.filter((f) => f.suppressed);
+  const blocks: string[][] = [...headBlocks(report, ctx), newFindingsBlock(fresh, ctx)];
+  const map = renderAuthMap(report.routes, prefix);
+  if (map.length) blocks.push(['### Auth map', '', ...map, '']);
+  if (old.length)
+    blocks.push(
+      folded(`${plural(old.length, 'finding')} already on the base branch`, findingTable(old, ctx)),
+    );
   if (suppressed.length) {
-    blocks.push([
-      `### Suppressed (${suppressed.length})`,
-      '',
-      ...suppressed.map(
-        (f) =>
-          `- ${f.ruleId} at ${markdownCode(locationLabel(f.location, prefix))}: ${markdownMessage(f.suppressed!.reason)}`,
+    blocks.push(
+      folded(
+        `${plural(suppressed.length, 'suppressed finding')}`,
+        suppressed.map(
+          (f) =>
+            `- ${f.ruleId} at ${markdownCode(locationLabel(f.location, prefix))}: ${markdownMessage(f.suppressed!.reason)}`,
+        ),
       ),
-      '',
-    ]);
+    );
   }
   const evidence = active.filter((f) => f.evidence.length);
   if (evidence.length) {
-    blocks.push([
-      '### Live evidence',
-      '',
-      ...evidence.flatMap((f) =>
-        f.evidence.map(
-          (e) =>
-            `- ${f.ruleId}: ${markdownCode(`${e.method} ${e.url}`)} answered ${e.status} to probe ${markdownCode(e.probe)}`,
+    blocks.push(
+      folded(
+        `Live evidence (${evidence.length})`,
+        evidence.flatMap((f) =>
+          f.evidence.map(
+            (e) =>
+              `- ${f.ruleId}: ${markdownCode(`${e.method} ${e.url}`)} answered ${e.status} to probe ${markdownCode(e.probe)}`,
+          ),
         ),
       ),
-      '',
-    ]);
+    );
   }
-  blocks.push([`### Routes (${report.routes.length})`, '', ...inventoryRows(report.routes, prefix), '']);
-  if (report.notices.length) {
-    blocks.push([
-      '### Notices',
-      '',
-      ...report.notices.map(
-        (n) => `- ${n.file ? `${markdownCode(n.file)}: ` : ''}${markdownMessage(n.message)}`,
+  if (report.routes.length) {
+    blocks.push(
+      folded(
+        `Routes (${report.routes.length}): ${countsText(countAuth(report.routes))}`,
+        inventoryBlock(report.routes, prefix),
       ),
-      '',
-    ]);
+    );
+  }
+  if (report.notices.length) {
+    const lines = report.notices.map(
+      (n) => `- ${n.file ? `${markdownCode(n.file)}: ` : ''}${markdownMessage(n.message)}`,
+    );
+    blocks.push(
+      lines.length <= NOTICES_SHOWN
+        ? [`### Notices (${lines.length})`, '', ...lines, '']
+        : folded(`Notices (${lines.length})`, lines),
+    );
   }
   return fit(
     blocks,
@@ -214,29 +356,27 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
   );
 }
 
-/** The sticky pull-request comment: verdict and the findings, found again by its hidden marker. */
+/** Notices are listed in the open up to this many; more are folded. */
+const NOTICES_SHOWN = 20;
+/** Old findings listed (folded) in the comment; the job summary lists them all. */
+const OLD_IN_COMMENT = 50;
+
+/** The sticky pull-request comment: verdict, the new findings with their fix, old ones folded. */
 export function renderComment(report: Report, ctx: MarkdownContext = {}): string {
-  const prefix = ctx.pathPrefix ?? '';
   const active = report.findings.filter((f) => !f.suppressed);
   const fresh = active.filter((f) => f.new);
-  const old = active.length - fresh.length;
-  const blocks: string[][] = [[COMMENT_MARKER, '## tokengate', '', verdictLine(report), '']];
-  if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${markdownMessage(n)}`), '']);
-  blocks.push(suppressedByPullRequestBlock(report, prefix));
-  blocks.push(...unanalysedBlock(report, prefix));
+  const old = active.filter((f) => !f.new);
+  const blocks: string[][] = [[COMMENT_MARKER], ...headBlocks(report, ctx), newFindingsBlock(fresh, ctx)];
   if (!active.length) blocks.push(['No findings: every route that needs authentication has it.', '']);
-  if (fresh.length)
-    blocks.push([
-      '### New in this pull request',
-      '',
-      ...findingRows(fresh, prefix, ctx.docsBase ?? DOCS_BASE),
-      '',
-    ]);
-  if (old)
-    blocks.push([
-      `${old} finding${old === 1 ? '' : 's'} already on the base branch (see the job summary).`,
-      '',
-    ]);
+  if (old.length) {
+    const more = old.length - OLD_IN_COMMENT;
+    blocks.push(
+      folded(`${plural(old.length, 'finding')} already on the base branch`, [
+        ...findingTable([...old].sort(bySeverity).slice(0, OLD_IN_COMMENT), ctx),
+        ...(more > 0 ? ['', `${plural(more, 'more finding')} in the job summary.`] : []),
+      ]),
+    );
+  }
   return fit(
     blocks,
     COMMENT_LIMIT,
