@@ -120,7 +120,9 @@ function findingItems(findings: readonly Finding[], ctx: MarkdownContext): strin
   // A rule's fix sentence is said once, at its first finding: many findings of one rule need one explanation.
   const explained = new Set<string>();
   return [...findings].sort(bySeverity).flatMap((f) => {
-    const fix = FIXES.get(f.ruleId);
+    // A finding that states its own remedy (naming the app's own guard) says it in its message; the rule's
+    // generic sentence would only contradict it.
+    const fix = f.fix === undefined ? FIXES.get(f.ruleId) : undefined;
     const first = !explained.has(f.ruleId);
     explained.add(f.ruleId);
     const rule = `[${f.ruleId}](${docsBase}docs/rules/${f.ruleId}.md)`;
