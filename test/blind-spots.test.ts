@@ -121,9 +121,7 @@ describe('files the scan cannot read count for the gate', () => {
       '::error::tokengate: 1 Python file not analysed (see the warnings) and 0 findings at or above high.',
     );
     const md = readFileSync(summary, 'utf8');
-    expect(md).toContain(
-      '**tokengate failed: 1 Python file not analysed; no new findings at or above high.**',
-    );
+    expect(md).toContain('## ❌ tokengate: 1 Python file not analysed fails the gate\n');
     expect(md).toContain(
       '### Python files not analysed (1)\n\n- `admin.py`: skipped: binary content (NUL bytes).',
     );
@@ -191,9 +189,7 @@ describe('unanalysed files on a pull request', () => {
         '::warning title=tokengate%3A file not analysed,file=admin.py',
       ]);
       expect(comments).toHaveLength(1);
-      expect(comments[0]).toContain(
-        '**tokengate failed: 1 Python file not analysed; no new findings at or above high.**',
-      );
+      expect(comments[0]).toContain('## ❌ tokengate: 1 Python file not analysed blocks this pull request\n');
       expect(comments[0]).toContain('- `admin.py`: skipped: binary content (NUL bytes).');
       expect(comments[0]).not.toContain('vendor/blob.py');
     } finally {

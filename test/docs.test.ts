@@ -66,7 +66,7 @@ describe('README', () => {
     });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
-    expect(README).toContain('> **tokengate failed: 1 new finding at or above high.**');
+    expect(README).toContain('> ## ❌ tokengate: 1 new finding at or above high blocks this pull request');
   }, 60_000);
 
   it("names the action by package.json's repository in its workflow", () => {
