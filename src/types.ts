@@ -28,6 +28,8 @@ export interface RouteAuth {
   optional?: boolean;
   /** Why a route is public by design, when state is `public`. */
   publicReason?: string;
+  /** Where the code that makes it public on purpose is (the `login_user()` call, the token check). */
+  publicEvidence?: Location;
 }
 
 export type LiveStatus = 'open' | 'closed' | 'inconclusive' | 'not-probed';

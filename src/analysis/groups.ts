@@ -13,6 +13,7 @@ import { RULES } from '../rules/index.js';
 import type { Finding, Notice, RouteReport } from '../types.js';
 import { AuthAnalyzer } from './auth.js';
 import { FlaskModel, type HookRef } from './flask.js';
+import { IntentJudge } from './intent.js';
 import type { ModuleIR } from './ir.js';
 import { type FoundSecret, type JwtIssue, JwtAnalyzer } from './jwt.js';
 import {
@@ -43,7 +44,7 @@ export interface GroupOptions {
 export function analyseModules(modules: ModuleIR[], options: GroupOptions): ModulesAnalysis {
   const project = new Project(modules);
   const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile).build();
-  const routes = draftRoutes(model, options.publicRoutes ?? []);
+  const routes = draftRoutes(model, options.publicRoutes ?? [], new IntentJudge(project));
   const jwt = new JwtAnalyzer(project, options.readFile).run();
   return { model, routes, jwt };
 }
@@ -177,9 +178,9 @@ class GroupAnalyser {
 /**
  * A group's routes judged with its own context, when every context the whole tree can give judges them alike.
  * What the other groups can change: whether any auth extension or verifying hook exists (`projectUsesAuth`),
- * whether Flask-Login is in use (`loginWebApp`) — each true in the whole tree when true here, else either — and
+ * true in the whole tree when true here, else either — and
  * everything about routes of no known app (key ''), which are counted over the whole tree. Apps' own keys are
- * the group's alone. So a group with no route of unknown app is judged with each of the (at most four) contexts
+ * the group's alone. So a group with no route of unknown app is judged with each of the (at most two) contexts
  * it may be given, and the judgements compared field by field.
  */
 function decidedLocally(routes: DraftRoutes): AssessedRoute[] | undefined {
@@ -187,8 +188,7 @@ function decidedLocally(routes: DraftRoutes): AssessedRoute[] | undefined {
   if (draft.some((d) => !d.route.app)) return undefined;
   const variants: TreeContext[] = [];
   for (const projectUsesAuth of new Set([context.projectUsesAuth, true]))
-    for (const loginWebApp of new Set([context.loginWebApp, true]))
-      variants.push({ ...context, projectUsesAuth, loginWebApp });
+    variants.push({ ...context, projectUsesAuth });
   const [first, ...others] = variants.map((c) => finishRoutes(draft, c));
   const same = (a: AssessedRoute, b: AssessedRoute): boolean => {
     const keys = Object.keys(a) as (keyof AssessedRoute)[];

@@ -1,4 +1,6 @@
-import type { Finding } from '../types.js';
+import type { AssessedRoute } from '../analysis/policy.js';
+import type { RouteIntent } from '../analysis/intent.js';
+import type { Finding, Severity } from '../types.js';
 import { type Rule, type RuleMeta, routeFinding, routeLabel } from './types.js';
 
 const meta: RuleMeta = {
@@ -29,6 +31,81 @@ function addGuard(route: { specLocation?: string; suggestedGuard?: string }): st
   return `add a \`security\` requirement${example} to the operation at ${route.specLocation}`;
 }
 
+/** `app/notes.py:31`. */
+const at = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
+
+/** What the handler does that makes it sensitive, with where: its first write, user data it hands out, or a read. */
+function sensitivity(intent: RouteIntent | undefined): string | undefined {
+  if (!intent) return undefined;
+  const write = intent.writes[0];
+  if (write) return `${write.what} (${at(write)})`;
+  const field = intent.exposed[0];
+  if (field && intent.reads.length) return `returns \`${field.field}\` (${at(field)})`;
+  const read = intent.reads[0];
+  return read ? `${read.what} (${at(read)})` : undefined;
+}
+
+/** Where the route's authenticated siblings are: its blueprint, or the app. */
+function realmName(route: AssessedRoute): string {
+  return route.realm ? `blueprint \`${route.realm}\`` : 'this app';
+}
+
+interface Verdict {
+  severity: Severity;
+  message: string;
+}
+
+/** The finding for a route whose handler is known to read or change application data, or to check nothing. */
+function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdict | undefined {
+  const does = sensitivity(intent);
+  const writes = intent.writes.length > 0;
+  const userData = intent.exposed.length > 0 && intent.reads.length > 0;
+  const publicHint = 'or list the route in `public-routes` if it is public on purpose';
+  if (intent.problem === 'unsigned-webhook')
+    return {
+      severity: writes ? 'high' : 'medium',
+      message: `\`${label}\` receives webhooks but verifies no signature over the request body${does ? ` and ${does}` : ''}: anyone can call it. Verify the sender's signature (e.g. \`hmac.compare_digest\` of an HMAC over \`request.get_data()\`, or the provider SDK's verifier), ${publicHint}.`,
+    };
+  if (intent.problem === 'unverified-token')
+    return {
+      severity: writes || userData ? 'high' : 'medium',
+      message: `\`${label}\` takes a token in its URL but never checks it${does ? `, and ${does}` : ''}: anyone can call it with any value. Verify the token (a signed token's \`loads\`/\`decode\` with a key, or a lookup of its stored hash) before acting, ${publicHint}.`,
+    };
+  if (intent.role === 'static') {
+    if (!route.appUsesAuth) return undefined;
+    return {
+      severity: 'low',
+      message: `\`${label}\` has no authentication; its handler touches no application data that tokengate can see, so it may be public on purpose: if so, list it in \`public-routes\`, otherwise ${addGuard(route)}.`,
+    };
+  }
+  if (!route.appUsesAuth) {
+    if (writes)
+      return {
+        severity: 'high',
+        message: `\`${label}\` ${does} and this app has no authentication at all: anyone can call it. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
+      };
+    if (userData)
+      return {
+        severity: 'medium',
+        message: `\`${label}\` ${does} and this app has no authentication at all. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
+      };
+    return undefined;
+  }
+  if (writes || userData || route.realmAllProtected || !route.realmOpenReads) {
+    const why = route.realmAllProtected
+      ? `while every other route of ${realmName(route)} requires authentication`
+      : `while ${realmName(route)} authenticates other routes`;
+    return {
+      severity: 'high',
+      message: `\`${label}\` ${does ?? 'serves application data'} without authentication ${why}: ${addGuard(route)}, ${publicHint}.`,
+    };
+  }
+  return {
+    severity: 'medium',
+    message: `\`${label}\` ${does ?? 'reads application data'} without authentication; ${realmName(route)} serves other reads to anonymous callers on purpose, so if this one is public too, list it in \`public-routes\`, otherwise ${addGuard(route)}.`,
+  };
+}
+
 export const rule: Rule = {
   meta,
   check(ctx) {
@@ -52,32 +129,20 @@ export const rule: Rule = {
             }, or list the route in \`public-routes\` if it is public on purpose.`,
           ),
         );
-      } else if (route.appUsesAuth && route.anonymousPage) {
-        // Flask-Login web apps show many pages to anonymous visitors on purpose (profiles, post lists).
-        out.push(
-          routeFinding(
-            meta,
-            route,
-            `\`${label}\` renders a page without login; apps that sign users in with Flask-Login show some pages (profiles, post lists) to anonymous visitors on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard ?? 'login_required')}.`,
-            'medium',
-          ),
-        );
-      } else if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
-        // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
-        out.push(
-          routeFinding(
-            meta,
-            route,
-            `\`${label}\` has no authentication; this app lets anonymous callers read some routes on purpose, so if this one is public too, list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard)}.`,
-            'medium',
-          ),
-        );
+      } else if (route.intent) {
+        const verdict = judged(route, route.intent, label);
+        if (verdict) {
+          const finding = routeFinding(meta, route, verdict.message, verdict.severity);
+          finding.confidence = route.intent.confidence;
+          out.push(finding);
+        }
       } else if (route.appUsesAuth) {
+        // The handler is not in the tree (an operation of an OpenAPI document without one): judged by its app.
         out.push(
           routeFinding(
             meta,
             route,
-            `\`${label}\` has no authentication while this app authenticates other routes: ${addGuard(route)}, or list the route in \`public-routes\` if it is public on purpose.`,
+            `\`${label}\` has no authentication while ${realmName(route)} authenticates other routes: ${addGuard(route)}, or list the route in \`public-routes\` if it is public on purpose.`,
           ),
         );
       } else if (route.writes) {
@@ -86,15 +151,6 @@ export const rule: Rule = {
             meta,
             route,
             `\`${label}\` changes data and this app has no authentication at all: anyone can call it. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
-          ),
-        );
-      } else if (route.sensitive) {
-        out.push(
-          routeFinding(
-            meta,
-            route,
-            `\`${label}\` serves user or account data and this app has no authentication at all. Require a Bearer token (e.g. flask_jwt_extended \`@jwt_required()\`).`,
-            'medium',
           ),
         );
       }

@@ -1,0 +1,59 @@
+import type { LibraryModel } from './types.js';
+
+const oauthClient = {
+  authorize_redirect: 'identity-provider',
+  authorize_access_token: 'identity-provider',
+  parse_id_token: 'identity-provider',
+  userinfo: 'identity-provider',
+  fetch_access_token: 'identity-provider',
+  create_client: 'identity-provider',
+  authorize: 'identity-provider',
+  authorized_response: 'identity-provider',
+} as const;
+
+const authorizationServer = {
+  create_authorization_response: 'identity-provider',
+  create_token_response: 'identity-provider',
+  create_endpoint_response: 'identity-provider',
+  get_consent_grant: 'identity-provider',
+  validate_consent_request: 'identity-provider',
+} as const;
+
+/**
+ * Authlib, Flask-OAuthlib, Flask-Dance, Flask-OIDC, python3-saml (OneLogin), pysaml2 and python-cas: the steps of a
+ * sign-in with an identity provider (OAuth/OIDC redirect and code exchange, SAML request/response/metadata/logout,
+ * CAS ticket validation), and an OAuth server's own token, authorisation and revocation endpoints.
+ */
+export const identityProviders: LibraryModel = {
+  library: 'authlib / flask-oauthlib / flask-dance / flask-oidc / python3-saml / pysaml2 / python-cas',
+  functions: {
+    'onelogin.saml2.auth.OneLogin_Saml2_Auth': 'identity-provider',
+    'onelogin.saml2.settings.OneLogin_Saml2_Settings': 'identity-provider',
+    'onelogin.saml2.utils.OneLogin_Saml2_Utils': 'identity-provider',
+    'saml2.client.Saml2Client': 'identity-provider',
+    'saml2.config.SPConfig': 'identity-provider',
+    'saml2.config.Config': 'identity-provider',
+    'saml2.metadata.create_metadata_string': 'identity-provider',
+    'saml2.metadata.entity_descriptor': 'identity-provider',
+    'saml2.metadata.entities_descriptor': 'identity-provider',
+    'cas.CASClient': 'identity-provider',
+    'flask_dance.contrib.github.github': 'identity-provider',
+    'flask_dance.contrib.google.google': 'identity-provider',
+    'authlib.integrations.requests_client.OAuth2Session': 'identity-provider',
+    'requests_oauthlib.OAuth2Session': 'identity-provider',
+  },
+  instances: {
+    'authlib.integrations.flask_client.OAuth': oauthClient,
+    'authlib.flask.client.OAuth': oauthClient,
+    'flask_oauthlib.client.OAuth': oauthClient,
+    'authlib.integrations.flask_oauth2.AuthorizationServer': authorizationServer,
+    'authlib.flask.oauth2.AuthorizationServer': authorizationServer,
+    'flask_oidc.OpenIDConnect': {
+      authenticate_or_redirect: 'identity-provider',
+      redirect_to_auth_server: 'identity-provider',
+      user_getinfo: 'identity-provider',
+      logout: 'logs-out',
+    },
+    'cas.CASClient': { verify_ticket: 'identity-provider', get_login_url: 'identity-provider' },
+  },
+};

@@ -1,0 +1,254 @@
+import type { Meaning } from './catalogue/index.js';
+import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
+import type { ModelRoute } from './flask.js';
+import type { Expr, FunctionIR } from './ir.js';
+import type { Project } from './project.js';
+
+/**
+ * What an unguarded route is for, judged from what its handler does (effects.ts) rather than what it is called:
+ * sign-in: it signs the caller in or out, checks a password, or runs an identity provider's step;
+ * token-link: it checks a token from its URL or query before acting (invitations, resets, confirmations);
+ * webhook: it checks a signature over the request body;
+ * static: it answers with constants, a template or a file, touching no application data;
+ * data: it reads or changes application data — it needs authentication.
+ * The first three and read-only static answers are public on purpose. URL words only break ties between evidence
+ * (a route that stores a password hash under `/register` is a sign-up), never overrule it.
+ */
+export type RouteRole = 'sign-in' | 'token-link' | 'webhook' | 'static' | 'data';
+
+export interface RouteIntent {
+  role: RouteRole;
+  /** Why the route is public on purpose (when it is), and where the evidence is. */
+  publicReason?: string;
+  evidence?: { file: string; line: number };
+  /** What makes a data route sensitive: its writes first, then its reads. */
+  writes: readonly Effect[];
+  reads: readonly Effect[];
+  /** User or account attributes the handler hands out (`User.email`). */
+  exposed: readonly ExposedField[];
+  /** A token-named parameter the handler never checks, or a webhook that checks no signature. */
+  problem?: 'unverified-token' | 'unsigned-webhook';
+  /** How strong the evidence is: resolved library calls, or method names on values of unknown type. */
+  confidence: 'likely' | 'possible';
+}
+
+const SIGN_IN: ReadonlySet<Meaning> = new Set([
+  'issues-credential',
+  'verifies-password',
+  'identity-provider',
+  'logs-out',
+]);
+/** Path parameters that carry a token (`/invite/<token>`, `/reset/<code>`). */
+const TOKEN_PARAM = /token|code|key|hash|signature|nonce|secret|ticket/i;
+/** Whole static segments that say a route creates an account: a tie-breaker for a new account record. */
+const SIGN_UP_SEGMENT = /^(signup|sign-up|register|registration|join)$/;
+/** `POST /users`: the collection of accounts, when nothing else is in the path. */
+const ACCOUNT_COLLECTION = /^(users|accounts|members|customers)$/;
+/** Models that hold accounts. */
+const ACCOUNT_MODEL = /^(user|account|member|customer|person|profile)s?$/i;
+/** Whole segments that say a route receives webhooks (POST only): it must then check a signature. */
+const WEBHOOK_SEGMENT = /^(webhooks?|hooks?|callbacks?|events?|notify|notifications?|ipn)$/;
+/** Method names that check a token handed to them (`user.confirm(token)`, `Invite.verify_token(t)`). */
+const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|redeem|consume/i;
+const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
+
+function staticSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter((p) => p && !p.startsWith('<'))
+    .map((p) => p.toLowerCase().replace(/_/g, '-'));
+}
+
+function pathParams(path: string): string[] {
+  return (path.match(/<[^>]*>/g) ?? []).map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
+}
+
+const where = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
+
+/** The intent of a route whose handler is `fn` (undefined when the handler is unknown). */
+export function judgeIntent(
+  route: { path: string; methods: readonly string[] },
+  fn: FunctionIR,
+  summaries: EffectSummaries,
+): RouteIntent {
+  const summary = summaries.of(fn);
+  const effects = summary.effects;
+  const writes = effects.filter((e) => e.kind === 'writes-data');
+  const reads = effects.filter((e) => e.kind === 'reads-data');
+  const base = { writes, reads, exposed: summary.exposed };
+  const confidence = (e: Effect | undefined): 'likely' | 'possible' =>
+    e?.byName || summary.partial ? 'possible' : 'likely';
+  const segments = staticSegments(route.path);
+
+  const signIn = effects.find((e) => SIGN_IN.has(e.kind));
+  if (signIn) {
+    return {
+      role: 'sign-in',
+      publicReason: `sign-in step: ${signIn.what} at ${where(signIn)}`,
+      evidence: { file: signIn.file, line: signIn.line },
+      ...base,
+      confidence: confidence(signIn),
+    };
+  }
+  // Creating an account (a new password hash, or a new record of a user-like model) under a sign-up word, or
+  // POSTed to a user collection, is self-service registration — unless it sits in an admin area.
+  const account =
+    effects.find((e) => e.kind === 'sets-password') ??
+    writes.find((e) => e.model !== undefined && ACCOUNT_MODEL.test(e.model) && !/^deletes/.test(e.what));
+  const postOnly = route.methods.every((m) => m === 'POST' || m === 'OPTIONS');
+  const signUpWord =
+    segments.some((s) => SIGN_UP_SEGMENT.test(s)) ||
+    (postOnly &&
+      !pathParams(route.path).length &&
+      ACCOUNT_COLLECTION.test(segments[segments.length - 1] ?? ''));
+  if (
+    account &&
+    signUpWord &&
+    !segments.some((s) => ADMIN_SEGMENT.test(s)) &&
+    !pathParams(route.path).length
+  ) {
+    return {
+      role: 'sign-in',
+      publicReason: `account registration: ${account.kind === 'sets-password' ? `stores a new password hash (${account.what})` : account.what} at ${where(account)}`,
+      evidence: { file: account.file, line: account.line },
+      ...base,
+      confidence: 'possible',
+    };
+  }
+
+  const signature = effects.find((e) => e.kind === 'verifies-signature');
+  if (signature) {
+    return {
+      role: 'webhook',
+      publicReason: `webhook receiver: verifies a signature (${signature.what}) at ${where(signature)}`,
+      evidence: { file: signature.file, line: signature.line },
+      ...base,
+      confidence: confidence(signature),
+    };
+  }
+
+  const tokenParams = new Set([
+    ...pathParams(route.path).filter((p) => TOKEN_PARAM.test(p)),
+    ...queryTokens(fn),
+  ]);
+  if (tokenParams.size) {
+    const check = tokenCheck(fn, tokenParams, summaries) ?? effects.find((e) => e.kind === 'verifies-token');
+    if (check) {
+      return {
+        role: 'token-link',
+        publicReason: `token-gated link: checks its token (${check.what}) at ${where(check)}`,
+        evidence: { file: check.file, line: check.line },
+        ...base,
+        confidence: confidence(check),
+      };
+    }
+  }
+
+  const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
+  if (writes.length || reads.length) {
+    const problem = tokenParams.size ? 'unverified-token' : webhookWord ? 'unsigned-webhook' : undefined;
+    return {
+      role: 'data',
+      ...base,
+      ...(problem ? { problem } : {}),
+      confidence: confidence(writes[0] ?? reads[0]),
+    };
+  }
+  if (webhookWord) return { role: 'data', ...base, problem: 'unsigned-webhook', confidence: 'possible' };
+  const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
+  if (!readOnly) return { role: 'static', ...base, confidence: 'possible' };
+  const answer = effects.find((e) => e.kind === 'serves-file' || e.kind === 'renders-template');
+  return {
+    role: 'static',
+    publicReason: answer
+      ? `static answer: ${answer.kind === 'serves-file' ? 'serves a file' : 'renders a template'} (${answer.what}) at ${where(answer)} without touching application data`
+      : `static answer: returns what ${fn.name} computes at ${fn.scope.module.file}:${fn.defLine} without touching application data`,
+    evidence: answer
+      ? { file: answer.file, line: answer.line }
+      : { file: fn.scope.module.file, line: fn.defLine },
+    ...base,
+    confidence: summary.partial ? 'possible' : 'likely',
+  };
+}
+
+/** Names of query parameters the handler reads a token from (`request.args.get('token')`). */
+function queryTokens(fn: FunctionIR): string[] {
+  const out: string[] = [];
+  for (const c of fn.facts.calls) {
+    if (c.fn.k !== 'attr' || c.fn.attr !== 'get') continue;
+    const obj = c.fn.obj;
+    if (obj.k !== 'attr' || (obj.attr !== 'args' && obj.attr !== 'values')) continue;
+    if (obj.obj.k !== 'name' || obj.obj.id !== 'request') continue;
+    const key = c.args[0];
+    if (key?.k === 'str' && TOKEN_PARAM.test(key.v)) out.push(key.v);
+  }
+  return out;
+}
+
+/**
+ * A call that checks the token: handed to a verifier (a catalogued one, or a project function that reaches one),
+ * looked up in stored data (a stored-token comparison), or to a method named for checking it.
+ */
+function tokenCheck(
+  fn: FunctionIR,
+  tokens: ReadonlySet<string>,
+  summaries: EffectSummaries,
+): Effect | undefined {
+  const file = fn.scope.module.file;
+  for (const call of fn.facts.calls) {
+    const args = [...call.args, ...Object.values(call.kw)];
+    if (!args.some((a) => mentions(a, tokens))) continue;
+    const inner = summaries.ofCall(call, fn).effects;
+    const verifier = inner.find((e) => e.kind === 'verifies-token');
+    if (verifier) return verifier;
+    const lookup = inner.find((e) => e.kind === 'reads-data');
+    if (lookup) return { ...lookup, what: `looks the token up: ${lookup.what}` };
+    const method = call.fn.k === 'attr' ? call.fn.attr : call.fn.k === 'name' ? call.fn.id : '';
+    if (TOKEN_CHECK_METHOD.test(method))
+      return { kind: 'verifies-token', what: `\`${method}()\``, file, line: call.line, byName: true };
+  }
+  return undefined;
+}
+
+function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
+  if (depth > 8) return false;
+  const d = depth + 1;
+  switch (e.k) {
+    case 'name':
+      return names.has(e.id);
+    case 'attr':
+      return mentions(e.obj, names, d);
+    case 'call':
+      return [...e.args, ...Object.values(e.kw)].some((a) => mentions(a, names, d));
+    case 'subscript':
+      return mentions(e.obj, names, d) || mentions(e.index, names, d);
+    case 'seq':
+      return e.items.some((a) => mentions(a, names, d));
+    case 'dict':
+      return e.entries.some((p) => mentions(p.value, names, d));
+    case 'concat':
+      return e.parts.some((a) => mentions(a, names, d));
+    case 'boolop':
+      return mentions(e.left, names, d) || mentions(e.right, names, d);
+    default:
+      return false;
+  }
+}
+
+/** Judges the routes of one project: finds each route's handler by its location, and keeps the summaries. */
+export class IntentJudge {
+  private readonly summaries: EffectSummaries;
+  private readonly handlers = new Map<string, FunctionIR>();
+
+  constructor(project: Project) {
+    this.summaries = new EffectSummaries(project);
+    for (const m of project.modules)
+      for (const fn of m.allFunctions)
+        this.handlers.set(`${m.file}:${fn.span.startLine}:${fn.span.endLine}`, fn);
+  }
+
+  judge(route: Pick<ModelRoute, 'path' | 'methods' | 'file' | 'span'>): RouteIntent | undefined {
+    const fn = this.handlers.get(`${route.file}:${route.span.startLine}:${route.span.endLine}`);
+    return fn ? judgeIntent(route, fn, this.summaries) : undefined;
+  }
+}
