@@ -127,7 +127,8 @@ export class EffectSummaries {
         acc.merge(inner);
       } else if (v.t === 'ext') {
         const meaning = CATALOGUE.functions.get(v.qn) ?? CATALOGUE.functions.get(canonical(v.qn));
-        if (meaning) {
+        if (meaning === 'verifies-token' && skipsVerification(call)) known = true;
+        else if (meaning) {
           known = true;
           acc.add({ kind: meaning, what: `\`${lastPart(v.qn)}()\``, file, line: call.line });
         }
@@ -166,6 +167,7 @@ export class EffectSummaries {
           const model =
             meaning === 'reads-data' || meaning === 'writes-data' ? this.modelOf(call, scope) : undefined;
           const sql = method === 'execute' ? this.sqlEffect(call, scope) : undefined;
+          if (sql === null) return;
           acc.add(sql ?? dataOr(meaning, model, `\`${path.join('.')}()\``, file, call.line));
           return;
         }
@@ -224,7 +226,8 @@ export class EffectSummaries {
     }
     const unresolved = unresolvedMeaning(root, path);
     if (unresolved) {
-      const sql = method === 'execute' || SQL_EXECUTE.test(method) ? this.sqlEffect(call, scope) : undefined;
+      const sql = SQL_EXECUTE.test(method) ? this.sqlEffect(call, scope) : undefined;
+      if (sql === null) return;
       acc.add({
         ...(sql ?? dataOr(unresolved, this.modelOf(call, scope), `\`${method}()\``, file, call.line)),
         byName: true,
@@ -341,7 +344,11 @@ export class EffectSummaries {
   }
 
   /** SQL text handed to `execute`: a literal, or a constant the project defines. */
-  private sqlEffect(call: BodyCall, scope: Scope): Effect | undefined {
+  /**
+   * `null` for SQL that touches no table (`SELECT 1`, a liveness probe of the database); undefined when the text
+   * cannot be known.
+   */
+  private sqlEffect(call: BodyCall, scope: Scope): Effect | null | undefined {
     const arg = call.args[0];
     if (!arg) return undefined;
     const text = sqlText(arg) ?? this.project.evalString(arg, scope);
@@ -357,6 +364,7 @@ export class EffectSummaries {
         line: call.line,
       };
     }
+    if (!table) return null;
     if (SQL_READ.test(text))
       return {
         kind: 'reads-data',
@@ -528,6 +536,19 @@ function sqlText(e: Expr): string | undefined {
   if (e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'text' && e.args[0]) return sqlText(e.args[0]);
   if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'format') return sqlText(e.fn.obj);
   return undefined;
+}
+
+/** `jwt.decode(t, verify=False)`, `options={"verify_signature": False}`: a decode that proves nothing. */
+function skipsVerification(call: BodyCall): boolean {
+  const verify = call.kw.verify;
+  if (verify?.k === 'const' && verify.v === false) return true;
+  const options = call.kw.options;
+  return (
+    options?.k === 'dict' &&
+    options.entries.some(
+      (e) => e.key.k === 'str' && e.key.v === 'verify_signature' && e.value.k === 'const' && e.value.v === false,
+    )
+  );
 }
 
 function sessionKeyIsIdentity(key: Expr | undefined): boolean {

@@ -38,6 +38,8 @@ const SIGN_IN: ReadonlySet<Meaning> = new Set([
   'identity-provider',
   'logs-out',
 ]);
+/** Token issuers, as effects.ts names them: a token alone, not a session or a cookie. */
+const TOKEN_ISSUER = /^`(encode|create_access_token|create_refresh_token|dumps|sign)\(\)`$/;
 /** Path parameters that carry a token (`/invite/<token>`, `/reset/<code>`). */
 const TOKEN_PARAM = /token|code|key|hash|signature|nonce|secret|ticket/i;
 /** Whole static segments that say a route creates an account: a tie-breaker for a new account record. */
@@ -80,7 +82,14 @@ export function judgeIntent(
     e?.byName || summary.partial ? 'possible' : 'likely';
   const segments = staticSegments(route.path);
 
-  const signIn = effects.find((e) => SIGN_IN.has(e.kind));
+  // Signing in: a session, a password check, an identity provider's step, signing out. A token issued alone
+  // (`jwt.encode`, a signed link) is a sign-in step only when the route changes nothing else: an invitation an
+  // administrator sends also signs a token, and changes data.
+  const changesOtherData = writes.some((e) => !(e.model && ACCOUNT_MODEL.test(e.model)));
+  const signIn =
+    effects.find((e) => SIGN_IN.has(e.kind) && !(e.kind === 'issues-credential' && TOKEN_ISSUER.test(e.what))) ??
+    effects.find((e) => e.kind === 'issues-credential' && !changesOtherData) ??
+    effects.find((e) => e.kind === 'issues-link-token' && !writes.length);
   if (signIn) {
     return {
       role: 'sign-in',
@@ -142,6 +151,18 @@ export function judgeIntent(
         confidence: confidence(check),
       };
     }
+  }
+
+  // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
+  const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
+  if (verified) {
+    return {
+      role: 'token-link',
+      publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
+      evidence: { file: verified.file, line: verified.line },
+      ...base,
+      confidence: confidence(verified),
+    };
   }
 
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));

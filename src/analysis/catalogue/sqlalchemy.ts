@@ -15,6 +15,7 @@ const session = {
   'session.scalar': 'reads-data',
   'session.execute': 'reads-data',
   'engine.execute': 'reads-data',
+  'engine.connect': 'reads-data',
 } as const;
 
 /**
@@ -25,6 +26,8 @@ export const sqlalchemy: LibraryModel = {
   library: 'sqlalchemy / flask-sqlalchemy',
   instances: {
     'flask_sqlalchemy.SQLAlchemy': session,
+    'alchemical.flask.Alchemical': session,
+    'alchemical.Alchemical': session,
     'sqlalchemy.orm.scoped_session': {
       add: 'writes-data',
       add_all: 'writes-data',
@@ -37,7 +40,7 @@ export const sqlalchemy: LibraryModel = {
     },
     'sqlalchemy.create_engine': { execute: 'reads-data', connect: 'reads-data', begin: 'reads-data' },
   },
-  modelQueries: ['query'],
+  modelQueries: ['query', 'select'],
   modelWrites: ['delete', 'update', 'insert'],
   unresolved: [
     {

@@ -6,6 +6,7 @@
 
 /**
  * issues-credential: signs the caller in (a JWT or access token created, `login_user`, a token cookie set);
+ * issues-link-token: signs a token for a link sent out of band (a password reset or confirmation e-mail);
  * verifies-password / sets-password: checks a password against its stored hash, or stores a new one;
  * identity-provider: a step of an OAuth, OpenID Connect, SAML or CAS sign-in (or serving the protocol's metadata);
  * logs-out: ends the caller's session;
@@ -16,6 +17,7 @@
  */
 export type Meaning =
   | 'issues-credential'
+  | 'issues-link-token'
   | 'verifies-password'
   | 'sets-password'
   | 'identity-provider'
