@@ -18,6 +18,8 @@ export interface Effect {
   line: number;
   /** Told from a method's name on a value of unknown type (`user.verify_password(...)`), not a resolved call. */
   byName?: boolean;
+  /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
+  identity?: boolean;
 }
 
 /** An attribute of user data that a function hands out (`User.email`, `self.password_hash`). */
@@ -30,7 +32,10 @@ export interface ExposedField {
 export interface FunctionSummary {
   effects: readonly Effect[];
   exposed: readonly ExposedField[];
-  /** Some call could not be followed (too deep, a cycle): the summary may miss effects. */
+  /**
+   * Some call could not be followed (too deep, a cycle, a function passed in as a parameter, a method inherited
+   * from outside the project): the summary may miss effects.
+   */
   partial: boolean;
 }
 
@@ -88,8 +93,8 @@ export class EffectSummaries {
       this.inProgress.delete(fn);
     }
     const summary = acc.summary();
-    // A summary cut short by a cycle or the depth budget is not kept: asked again from elsewhere, it may complete.
-    if (!summary.partial) this.cache.set(fn, summary);
+    // Kept even when a cycle or the depth budget cut it short: asked again, it would be cut short again.
+    this.cache.set(fn, summary);
     return summary;
   }
 
@@ -102,6 +107,23 @@ export class EffectSummaries {
 
   private collect(fn: FunctionIR, depth: number, acc: Accumulator): void {
     const file = fn.scope.module.file;
+    // Reading who the caller is (`g.user`, `current_user`, the token's identity) serves the caller's account.
+    // (Raw reads of a header, cookie or argument are the credential itself, not an identity.)
+    // Reads under a test that there is a caller (`if current_user.is_authenticated:`) serve anonymous callers too.
+    const notIdentity = new Set([
+      ...fn.facts.rawCredentialReads,
+      ...fn.facts.presenceReads,
+      ...fn.scope.targetAssigns.map((t) => t.line),
+    ]);
+    const identity = fn.facts.credentialReads.find((l) => !notIdentity.has(l));
+    if (identity !== undefined)
+      acc.add({
+        kind: 'reads-data',
+        what: "reads the caller's identity",
+        file,
+        line: identity,
+        identity: true,
+      });
     for (const call of fn.facts.calls) this.call(call, fn, depth, acc);
     for (const t of fn.scope.targetAssigns) this.assignment(t.target, t.line, fn, acc);
     for (const r of fn.facts.returns) {
@@ -141,7 +163,10 @@ export class EffectSummaries {
         }
       }
     }
-    if (!known) this.byReceiver(call, fn, depth, acc);
+    if (known) return;
+    const before = acc.size;
+    this.byReceiver(call, fn, depth, acc);
+    if (acc.size === before && this.opaque(call.fn, fn)) acc.partial = true;
   }
 
   /** A method called on something: a catalogued instance, a model class, a module-level collection, a cursor. */
@@ -157,12 +182,17 @@ export class EffectSummaries {
         acc.add(openEffect(call, file));
       return;
     }
-    const rootValues = this.project.evalExpr(root, scope);
-    for (const v of rootValues) {
+    // The longest prefix that resolves to a catalogued instance (`models.db` then `session.delete`).
+    const prefixes = attributePrefixes(call.fn);
+    const rootValues = prefixes.flatMap(({ expr, rest }) =>
+      this.project.evalExpr(expr, scope).map((v) => ({ v, rest })),
+    );
+    for (const { v, rest } of rootValues) {
+      if (rest.length !== path.length && v.t === 'class') continue;
       const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
       const table = qn ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn))) : undefined;
       if (table) {
-        const meaning = methodMeaning(table, path.join('.'));
+        const meaning = methodMeaning(table, rest.join('.'));
         if (meaning) {
           const model =
             meaning === 'reads-data' || meaning === 'writes-data' ? this.modelOf(call, scope) : undefined;
@@ -196,15 +226,11 @@ export class EffectSummaries {
         return;
       }
     }
-    if (
-      root.k === 'name' &&
-      path.length === 1 &&
-      MUTATING_METHOD.test(method) &&
-      this.moduleState(root.id, fn)
-    ) {
+    const writes = MUTATING_METHOD.test(method);
+    if (root.k === 'name' && path.length === 1 && this.moduleState(root.id, fn, !writes)) {
       acc.add({
-        kind: 'writes-data',
-        what: `changes the module-level \`${root.id}\``,
+        kind: writes ? 'writes-data' : 'reads-data',
+        what: `${writes ? 'changes' : 'reads'} the module-level \`${root.id}\``,
         file,
         line: call.line,
       });
@@ -278,7 +304,7 @@ export class EffectSummaries {
   /** A module-level list or dict (lower-case: constants are configuration) the function reads. */
   private moduleStateRead(e: Expr, fn: FunctionIR, acc: Accumulator): void {
     const name = e.k === 'name' ? e.id : e.k === 'subscript' && e.obj.k === 'name' ? e.obj.id : undefined;
-    if (name && this.moduleState(name, fn))
+    if (name && this.moduleState(name, fn, true))
       acc.add({
         kind: 'reads-data',
         what: `reads the module-level \`${name}\``,
@@ -287,8 +313,9 @@ export class EffectSummaries {
       });
   }
 
-  private moduleState(name: string, fn: FunctionIR): boolean {
-    if (name !== name.toLowerCase() || this.isLocal(name, fn.scope)) return false;
+  /** `reading`: upper-case names read only are configuration (`ALLOWED = [...]`); changed, they are state. */
+  private moduleState(name: string, fn: FunctionIR, reading = false): boolean {
+    if ((reading && name !== name.toLowerCase()) || this.isLocal(name, fn.scope)) return false;
     const values = fn.scope.module.scope.assigns.get(name);
     const last = values?.[values.length - 1];
     return last !== undefined && (last.k === 'seq' || last.k === 'dict');
@@ -302,6 +329,16 @@ export class EffectSummaries {
     for (let s: Scope | undefined = scope; s; s = s.parent)
       if (s.assigns.has(name) || s.functions.has(name) || s.imports.has(name) || s.params.has(name))
         return true;
+    return false;
+  }
+
+  /** A callee that may be any code: a function handed in as a parameter, a method of `self` not in the project. */
+  private opaque(callee: Expr, fn: FunctionIR): boolean {
+    if (callee.k === 'name') return fn.scope.params.has(callee.id);
+    if (callee.k === 'attr' && callee.obj.k === 'name' && callee.obj.id === 'self') {
+      const cls = this.owners.get(fn);
+      return cls !== undefined && this.methodOf(cls, callee.attr) === undefined;
+    }
     return false;
   }
 
@@ -412,6 +449,10 @@ class Accumulator {
   private readonly keys = new Set<string>();
   partial = false;
 
+  get size(): number {
+    return this.effects.length;
+  }
+
   add(effect: Effect): void {
     const key = `${effect.kind}\u0000${effect.what}`;
     if (this.keys.has(key) || this.effects.length >= MAX_EFFECTS) return;
@@ -448,6 +489,23 @@ function attributeChain(e: Expr): { root: Expr; path: string[] } | undefined {
     else return undefined;
   }
   return undefined;
+}
+
+/**
+ * The receivers along a method call's attribute chain, shortest first, each with the attribute path after it:
+ * `models.db.session.add` gives `models` + `db.session.add`, then `models.db` + `session.add`, …
+ */
+function attributePrefixes(fn: Expr): { expr: Expr; rest: string[] }[] {
+  const out: { expr: Expr; rest: string[] }[] = [];
+  let cur: Expr = fn;
+  const rest: string[] = [];
+  for (let i = 0; i < 24 && cur.k === 'attr'; i++) {
+    rest.unshift(cur.attr);
+    cur = cur.obj;
+    if (cur.k === 'name' || cur.k === 'attr' || cur.k === 'call') out.unshift({ expr: cur, rest: [...rest] });
+    while (cur.k === 'call' && cur.fn.k === 'attr') cur = cur.fn;
+  }
+  return out;
 }
 
 function exposedFields(e: Expr, file: string, acc: Accumulator, depth = 0): void {
@@ -546,7 +604,8 @@ function skipsVerification(call: BodyCall): boolean {
   return (
     options?.k === 'dict' &&
     options.entries.some(
-      (e) => e.key.k === 'str' && e.key.v === 'verify_signature' && e.value.k === 'const' && e.value.v === false,
+      (e) =>
+        e.key.k === 'str' && e.key.v === 'verify_signature' && e.value.k === 'const' && e.value.v === false,
     )
   );
 }

@@ -87,7 +87,9 @@ export function judgeIntent(
   // administrator sends also signs a token, and changes data.
   const changesOtherData = writes.some((e) => !(e.model && ACCOUNT_MODEL.test(e.model)));
   const signIn =
-    effects.find((e) => SIGN_IN.has(e.kind) && !(e.kind === 'issues-credential' && TOKEN_ISSUER.test(e.what))) ??
+    effects.find(
+      (e) => SIGN_IN.has(e.kind) && !(e.kind === 'issues-credential' && TOKEN_ISSUER.test(e.what)),
+    ) ??
     effects.find((e) => e.kind === 'issues-credential' && !changesOtherData) ??
     effects.find((e) => e.kind === 'issues-link-token' && !writes.length);
   if (signIn) {
@@ -136,11 +138,13 @@ export function judgeIntent(
     };
   }
 
+  // A token checked for the signed-in caller (`current_user.confirm(token)`) needs that caller signed in.
+  const forCaller = effects.some((e) => e.identity);
   const tokenParams = new Set([
     ...pathParams(route.path).filter((p) => TOKEN_PARAM.test(p)),
     ...queryTokens(fn),
   ]);
-  if (tokenParams.size) {
+  if (tokenParams.size && !forCaller) {
     const check = tokenCheck(fn, tokenParams, summaries) ?? effects.find((e) => e.kind === 'verifies-token');
     if (check) {
       return {
@@ -155,7 +159,7 @@ export function judgeIntent(
 
   // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
   const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
-  if (verified) {
+  if (verified && !forCaller) {
     return {
       role: 'token-link',
       publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
@@ -176,6 +180,9 @@ export function judgeIntent(
     };
   }
   if (webhookWord) return { role: 'data', ...base, problem: 'unsigned-webhook', confidence: 'possible' };
+  // An answer is static only when everything the handler calls could be followed; otherwise what it does is
+  // unknown, and it is judged as a data route would be.
+  if (summary.partial) return { role: 'data', ...base, confidence: 'possible' };
   const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
   if (!readOnly) return { role: 'static', ...base, confidence: 'possible' };
   const answer = effects.find((e) => e.kind === 'serves-file' || e.kind === 'renders-template');
@@ -188,7 +195,7 @@ export function judgeIntent(
       ? { file: answer.file, line: answer.line }
       : { file: fn.scope.module.file, line: fn.defLine },
     ...base,
-    confidence: summary.partial ? 'possible' : 'likely',
+    confidence: 'likely',
   };
 }
 

@@ -80,6 +80,12 @@ function splitByHookMethods(route: ModelRoute): ModelRoute[] {
   return [...groups.values()].map((methods) => ({ ...route, methods }));
 }
 
+/** `file:Class` of a method view (`LabelAPI.get`), undefined for a function view. */
+function viewClassKey(route: ModelRoute): string | undefined {
+  const dot = route.viewName.indexOf('.');
+  return dot > 0 ? `${route.file}:${route.viewName.slice(0, dot)}` : undefined;
+}
+
 function appKey(route: ModelRoute): string {
   return route.app?.key ?? '';
 }
@@ -124,7 +130,9 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined
   const openRead =
     anonymous &&
     d.route.methods.every((m) => !WRITE_METHODS.has(m)) &&
-    (d.intent === undefined || (d.intent.role === 'data' && d.intent.writes.length === 0));
+    (d.auth.optional === true ||
+      d.intent === undefined ||
+      (d.intent.role === 'data' && d.intent.writes.length === 0));
   return {
     routes: 1,
     protected: d.auth.state === 'protected' ? 1 : 0,
@@ -266,7 +274,16 @@ export function draftRoutes(
     for (const m of route.misplaced) mechanisms.push(`${m.label} (above the route decorator: no effect)`);
     const configured = configPublic(route.path) ?? hookAllowed;
     const intent = protectedBy.length || unknown ? undefined : intents?.judge(route);
-    const publicReason = configured ?? intent?.publicReason;
+    // Something on the route tries to authenticate (a weak or optional check, a hook that fails open, a misplaced
+    // decorator): it is meant to be protected, whatever its handler does.
+    // Optional authentication says anonymous callers are served on purpose, which a sign-in step, a token link or a
+    // webhook does anyway; a static answer behind it is judged as the read it is.
+    const meantProtected =
+      ineffective.length > 0 ||
+      failingHooks.length > 0 ||
+      route.misplaced.length > 0 ||
+      (optional && intent?.role === 'static');
+    const publicReason = configured ?? (meantProtected ? undefined : intent?.publicReason);
     let state: AuthState;
     if (protectedBy.length) state = 'protected';
     else if (unknown) state = 'unknown';
@@ -287,6 +304,19 @@ export function draftRoutes(
     if (intent) d.intent = intent;
     return d;
   });
+
+  // A static answer among the methods of a class whose other methods are protected (its nearest siblings) is
+  // a forgotten decorator, not a public page.
+  const protectedClasses = new Set(
+    draft.filter((d) => d.auth.state === 'protected').map((d) => viewClassKey(d.route)),
+  );
+  for (const d of draft) {
+    if (d.intent?.role !== 'static' || d.auth.state !== 'public' || d.auth.publicEvidence === undefined)
+      continue;
+    const key = viewClassKey(d.route);
+    if (key === undefined || !protectedClasses.has(key)) continue;
+    d.auth = { state: 'unprotected', mechanisms: d.auth.mechanisms };
+  }
 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
   const usesAuth = new Set<string>();

@@ -41,6 +41,8 @@ function sensitivity(intent: RouteIntent | undefined): string | undefined {
   if (write) return `${write.what} (${at(write)})`;
   const field = intent.exposed[0];
   if (field && intent.reads.length) return `returns \`${field.field}\` (${at(field)})`;
+  const identity = intent.reads.find((e) => e.identity);
+  if (identity) return `${identity.what} (${at(identity)})`;
   const read = intent.reads[0];
   return read ? `${read.what} (${at(read)})` : undefined;
 }
@@ -59,7 +61,8 @@ interface Verdict {
 function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdict | undefined {
   const does = sensitivity(intent);
   const writes = intent.writes.length > 0;
-  const userData = intent.exposed.length > 0 && intent.reads.length > 0;
+  const userData =
+    (intent.exposed.length > 0 && intent.reads.length > 0) || intent.reads.some((e) => e.identity === true);
   const publicHint = 'or list the route in `public-routes` if it is public on purpose';
   if (intent.problem === 'unsigned-webhook')
     return {
@@ -97,12 +100,12 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       : `while ${realmName(route)} authenticates other routes`;
     return {
       severity: 'high',
-      message: `\`${label}\` ${does ?? 'serves application data'} without authentication ${why}: ${addGuard(route)}, ${publicHint}.`,
+      message: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may serve application data)'} without authentication ${why}: ${addGuard(route)}, ${publicHint}.`,
     };
   }
   return {
     severity: 'medium',
-    message: `\`${label}\` ${does ?? 'reads application data'} without authentication; ${realmName(route)} serves other reads to anonymous callers on purpose, so if this one is public too, list it in \`public-routes\`, otherwise ${addGuard(route)}.`,
+    message: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may read application data)'} without authentication; ${realmName(route)} serves other reads to anonymous callers on purpose, so if this one is public too, list it in \`public-routes\`, otherwise ${addGuard(route)}.`,
   };
 }
 
