@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
+import { parseAuthHeader } from './live/auth-header.js';
+import { previewUrlProblem } from './live/client.js';
 import { scan } from './scan.js';
 import { renderJson } from './report/json.js';
 import { renderSummary } from './report/markdown.js';
@@ -26,6 +28,7 @@ interface ScanFlags {
   failOn?: FailOn;
   config?: string;
   previewUrl?: string;
+  authHeader?: string;
 }
 
 function oneLine(message: string): string {
@@ -71,6 +74,10 @@ export async function main(argv: string[]): Promise<number> {
       '--preview-url <url>',
       'probe this preview deployment live (test token from $TOKENGATE_AUTH_TOKEN, key from $TOKENGATE_JWT_TEST_KEY)',
     )
+    .option(
+      '--auth-header <header>',
+      "how the test token is sent: 'Authorization: Bearer' (default), a header name ('X-API-Key'), or a name and the text before the token ('Cookie: session=')",
+    )
     .option('--unsafe-methods', 'also send POST, PUT, PATCH and DELETE probes')
     .option(
       '--openapi <file-or-url>',
@@ -84,9 +91,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
     .action(async (path: string, flags: ScanFlags) => {
-      if (flags.previewUrl !== undefined && !/^https?:\/\/[^/]+/.test(flags.previewUrl)) {
-        throw new UsageError(`--preview-url must be an http(s) URL, not '${flags.previewUrl}'.`);
-      }
+      const authHeader =
+        flags.authHeader === undefined ? undefined : parseAuthHeader(flags.authHeader, '--auth-header');
       const maxRequests = flags.maxRequests === undefined ? undefined : Number(flags.maxRequests);
       if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 1)) {
         throw new UsageError(`--max-requests must be a positive whole number, not '${flags.maxRequests}'.`);
@@ -102,19 +108,21 @@ export async function main(argv: string[]): Promise<number> {
         configExplicit: !!flags.config,
         failOn: flags.failOn,
         baselineRef: flags.baselineRef,
-        live: flags.previewUrl
-          ? {
-              previewUrl: flags.previewUrl,
-              authToken: process.env.TOKENGATE_AUTH_TOKEN || undefined,
-              jwtTestKey: process.env.TOKENGATE_JWT_TEST_KEY || undefined,
-              unsafeMethods: !!flags.unsafeMethods,
-              limits: maxRequests ? { maxRequests } : undefined,
-              openapi: flags.openapi,
-            }
-          : undefined,
+        live:
+          flags.previewUrl !== undefined
+            ? {
+                previewUrl: flags.previewUrl,
+                authToken: process.env.TOKENGATE_AUTH_TOKEN || undefined,
+                authHeader,
+                jwtTestKey: process.env.TOKENGATE_JWT_TEST_KEY || undefined,
+                unsafeMethods: !!flags.unsafeMethods,
+                limits: maxRequests ? { maxRequests } : undefined,
+                openapi: flags.openapi,
+              }
+            : undefined,
       });
-      const unreachable = report.notices.find((n) => /^preview-url .* is unreachable/.test(n.message));
-      if (unreachable) process.stderr.write(`tokengate: ${unreachable.message}\n`);
+      for (const n of report.notices)
+        if (n.level === 'error') process.stderr.write(`tokengate: ${n.message}\n`);
       const text =
         flags.format === 'json'
           ? renderJson(report)
@@ -140,7 +148,9 @@ export async function main(argv: string[]): Promise<number> {
       } else {
         process.stdout.write(text);
       }
-      exitCode = report.gate.failed ? EXIT_FAILED : EXIT_PASSED;
+      // A preview-url that is no URL is a usage error, after the static report (the gate's verdict is in it).
+      const misused = flags.previewUrl !== undefined && previewUrlProblem(flags.previewUrl) !== undefined;
+      exitCode = misused ? EXIT_USAGE : report.gate.failed ? EXIT_FAILED : EXIT_PASSED;
     });
 
   if (!argv.length) {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { UsageError } from './errors.js';
 import { SEVERITIES, type Severity } from './types.js';
@@ -13,11 +13,15 @@ export interface IgnoreEntry {
   route?: string;
   reason: string;
   expires?: string;
+  /** Where the entry is written in the config file (1-based). */
+  line?: number;
 }
 
 /** `.tokengate.yml`, validated once. */
 export interface FileConfig {
   readonly publicRoutes: readonly string[];
+  /** The line of each `public-routes` entry, in the same order. */
+  readonly publicRouteLines: readonly number[];
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly defaultExcludes: boolean;
@@ -28,6 +32,7 @@ export interface FileConfig {
 
 export const EMPTY_CONFIG: FileConfig = {
   publicRoutes: [],
+  publicRouteLines: [],
   include: [],
   exclude: [],
   defaultExcludes: true,
@@ -51,21 +56,83 @@ export function parseFailOn(value: string, where: string): FailOn {
   throw new UsageError(`${where} must be one of ${FAIL_ON_LEVELS.join(', ')}, not '${value}'.`);
 }
 
+/** A `.tokengate.yml` is a few kilobytes; the cap keeps a padded file from exhausting memory. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /**
  * Load the config file. `explicit` means the user named it: then a missing file is an error; the default
- * `.tokengate.yml` may be absent.
+ * `.tokengate.yml` may be absent. `workspace` (the action's checkout) is, besides the scanned root, where a config
+ * reached through a symlink may point to.
  */
-export function loadConfig(root: string, configPath: string | undefined, explicit: boolean): FileConfig {
+export function loadConfig(
+  root: string,
+  configPath: string | undefined,
+  explicit: boolean,
+  workspace?: string,
+): FileConfig {
   const path = configPath ?? join(root, '.tokengate.yml');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const real = realpathSync(path);
+    refuseLinkOutOfTree(path, real, workspace ? [root, workspace] : [root]);
+    const size = statSync(real).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new UsageError(
+        `config file '${path}' is ${(size / (1024 * 1024)).toFixed(1)} MiB, over the 1 MiB that tokengate reads.`,
+      );
+    }
+    text = readFileSync(real, 'utf8');
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (!explicit && (code === 'ENOENT' || code === 'ENOTDIR')) return EMPTY_CONFIG;
     throw new UsageError(`cannot read config file '${path}' (${code ?? 'error'}).`);
   }
   return parseConfig(text, path);
+}
+
+const within = (child: string, parent: string): boolean => {
+  const rel = relative(parent, child);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/**
+ * The repository under review controls every file in its tree, symlinks included: a config file in the tree must
+ * really be in the tree, or a link could make tokengate read (and echo) a file of the runner. A file the user names
+ * outside the tree is theirs and is read as named.
+ */
+function refuseLinkOutOfTree(path: string, real: string, trees: readonly string[]): void {
+  if (!trees.some((t) => within(resolve(path), resolve(t)))) return;
+  const realTrees = trees.flatMap((t) => {
+    try {
+      return [realpathSync(t)];
+    } catch {
+      return [];
+    }
+  });
+  if (realTrees.some((t) => within(real, t))) return;
+  throw new UsageError(
+    `config file '${path}' is a symbolic link to a file outside the ${trees.length > 1 ? 'workspace' : 'scanned directory'}, which tokengate does not read: put the config file itself in the repository.`,
+  );
+}
+
+/** Config text echoed in a message: never in full, so a secret that ended up in a linked or pasted file stays unseen. */
+export function shortened(text: string, keep = 24): string {
+  // Control characters (newlines, ESC) would let config text start a log line of its own.
+  const flat = [...text].map((ch) => (/\p{Cc}/u.test(ch) ? ' ' : ch)).join('');
+  return flat.length > keep ? `${flat.slice(0, keep)}…` : flat;
+}
+
+/** An unknown key may be anything at all (a variable name of a secrets file): only its first letters are shown. */
+const unknownKey = (key: string): string => `\`${shortened(key, 3)}\` (${key.length} characters)`;
+
+/** `YYYY-MM-DD` that names a day of the calendar (`2023-02-30` does not). */
+function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 export function parseConfig(text: string, name: string): FileConfig {
@@ -76,7 +143,7 @@ export function parseConfig(text: string, name: string): FileConfig {
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
-    const reason = e.message.split('\n')[0]!.replace(/\.?$/, '');
+    const reason = shortened(e.message.split('\n')[0]!.replace(/\.?$/, ''), 120);
     throw new UsageError(`Invalid ${name}: YAML syntax error at line ${line}: ${reason}.`);
   }
   const fail = (key: string, node: Node | null | undefined, what: string): never => {
@@ -89,7 +156,15 @@ export function parseConfig(text: string, name: string): FileConfig {
 
   const config: {
     -readonly [K in keyof FileConfig]: FileConfig[K];
-  } = { ...EMPTY_CONFIG, publicRoutes: [], include: [], exclude: [], ignore: [], pathParams: {} };
+  } = {
+    ...EMPTY_CONFIG,
+    publicRoutes: [],
+    publicRouteLines: [],
+    include: [],
+    exclude: [],
+    ignore: [],
+    pathParams: {},
+  };
 
   const strings = (key: string, node: Node | null | undefined): string[] => {
     if (!isSeq(node)) return fail(key, node, 'must be a list of strings');
@@ -105,14 +180,18 @@ export function parseConfig(text: string, name: string): FileConfig {
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const value = pair.value;
     if (!(KEYS as readonly string[]).includes(key)) {
-      fail(key, keyNode, `is not a known key (known: ${KEYS.join(', ')})`);
+      throw new UsageError(
+        `Invalid ${name}: the key ${unknownKey(key)} at line ${lineOf(keyNode)} is not a known key (known: ${KEYS.join(', ')}).`,
+      );
     }
     switch (key as (typeof KEYS)[number]) {
       case 'public-routes':
         config.publicRoutes = strings(key, value).map((p) => {
-          if (!p.startsWith('/')) fail(key, value, `entry '${p}' must be a URL rule or glob starting with /`);
+          if (!p.startsWith('/'))
+            fail(key, value, `entry '${shortened(p)}' must be a URL rule or glob starting with /`);
           return p;
         });
+        config.publicRouteLines = (value as { items: Node[] }).items.map((item) => lineOf(item));
         break;
       case 'include':
         config.include = strings(key, value);
@@ -133,7 +212,7 @@ export function parseConfig(text: string, name: string): FileConfig {
         config.failOn = (value as { value: string }).value as FailOn;
         break;
       case 'ignore':
-        config.ignore = parseIgnore(value, fail);
+        config.ignore = parseIgnore(value, fail, lineOf);
         break;
       case 'path-params':
         config.pathParams = parsePathParams(value, fail);
@@ -145,7 +224,11 @@ export function parseConfig(text: string, name: string): FileConfig {
 
 type Fail = (key: string, node: Node | null | undefined, what: string) => never;
 
-function parseIgnore(node: Node | null | undefined, fail: Fail): IgnoreEntry[] {
+function parseIgnore(
+  node: Node | null | undefined,
+  fail: Fail,
+  lineOf: (node: Node | null | undefined) => number,
+): IgnoreEntry[] {
   if (!isSeq(node)) return fail('ignore', node, 'must be a list of {rule, reason, path or route, expires}');
   return node.items.map((item) => {
     if (!isMap(item)) return fail('ignore', item as Node, 'entries must be mappings with rule and reason');
@@ -154,17 +237,22 @@ function parseIgnore(node: Node | null | undefined, fail: Fail): IgnoreEntry[] {
       const k = isScalar(pair.key) ? String(pair.key.value) : '';
       const v = pair.value;
       if (!['rule', 'path', 'route', 'reason', 'expires'].includes(k))
-        fail(`ignore.${k}`, pair.key, 'is not a known key');
+        fail(
+          'ignore',
+          pair.key,
+          `entries have no key ${unknownKey(k)} (known: rule, path, route, reason, expires)`,
+        );
       const raw = isScalar(v) ? v.value : undefined;
       const str =
         raw instanceof Date ? raw.toISOString().slice(0, 10) : typeof raw === 'string' ? raw : undefined;
       if (!str) fail(`ignore.${k}`, v, 'must be a string');
-      if (k === 'expires' && !/^\d{4}-\d{2}-\d{2}$/.test(str!))
-        fail('ignore.expires', v, 'must be a date YYYY-MM-DD');
+      if (k === 'expires' && !isCalendarDate(str!))
+        fail('ignore.expires', v, `must be a calendar date YYYY-MM-DD, not '${shortened(str!)}'`);
       (entry as Record<string, string>)[k] = str!;
     }
     if (!entry.rule) fail('ignore.rule', item, 'is required');
     if (!entry.reason) fail('ignore.reason', item, 'is required');
+    entry.line = lineOf(item);
     return entry as IgnoreEntry;
   });
 }
@@ -174,12 +262,13 @@ function parsePathParams(node: Node | null | undefined, fail: Fail): Record<stri
   const out: Record<string, Record<string, string>> = {};
   for (const pair of node.items as Pair<Node, Node>[]) {
     const route = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!isMap(pair.value)) fail(`path-params.${route}`, pair.value, 'must map parameter names to values');
+    if (!isMap(pair.value))
+      fail(`path-params.${shortened(route)}`, pair.value, 'must map parameter names to values');
     const params: Record<string, string> = {};
     for (const p of (pair.value as { items: Pair<Node, Node>[] }).items) {
       const name = isScalar(p.key) ? String(p.key.value) : '';
       if (!isScalar(p.value) || p.value.value === null)
-        fail(`path-params.${route}.${name}`, p.value, 'must be a value');
+        fail(`path-params.${shortened(route)}.${shortened(name)}`, p.value, 'must be a value');
       params[name] = String((p.value as { value: unknown }).value);
     }
     out[route] = params;

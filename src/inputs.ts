@@ -1,11 +1,14 @@
 import * as core from '@actions/core';
 import { type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
+import { type AuthHeader, authValue, parseAuthHeader } from './live/auth-header.js';
 
 /** The action's inputs, read once; nothing after this calls getInput. */
 export interface ActionInputs {
   readonly path: string;
-  readonly failOn: FailOn;
+  /** Undefined when the input is not given: then the config's `fail-on`, else high. */
+  readonly failOn?: FailOn;
+  readonly configFrom: 'head' | 'base';
   readonly config?: string;
   readonly configExplicit: boolean;
   readonly reportFile?: string;
@@ -17,6 +20,7 @@ export interface ActionInputs {
   readonly githubToken?: string;
   readonly previewUrl?: string;
   readonly authToken?: string;
+  readonly authHeader: AuthHeader;
   readonly jwtTestKey?: string;
   readonly unsafeMethods: boolean;
   readonly maxRequests: number;
@@ -34,19 +38,32 @@ function flag(name: string, fallback: boolean): boolean {
 
 export function readActionInputs(): ActionInputs {
   const path = core.getInput('path') || '.';
-  const failOn = parseFailOn(core.getInput('fail-on') || 'high', 'the fail-on input');
+  // No default in action.yml: a default there is indistinguishable from a value the user set, and would always
+  // override the config file's `fail-on`.
+  const failOnInput = core.getInput('fail-on');
+  const failOn = failOnInput ? parseFailOn(failOnInput, 'the fail-on input') : undefined;
+  const configFrom = (core.getInput('config-from') || 'head').trim().toLowerCase();
+  if (configFrom !== 'head' && configFrom !== 'base') {
+    throw new UsageError(`the config-from input must be head or base, not '${configFrom}'.`);
+  }
   const config = core.getInput('config');
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
   // Tokens and keys are masked in every log line from here on.
   const authToken = core.getInput('auth-token');
-  if (authToken) core.setSecret(authToken);
+  const authHeader = parseAuthHeader(
+    core.getInput('auth-header') || 'Authorization: Bearer',
+    'the auth-header input',
+  );
+  if (authToken) {
+    core.setSecret(authToken);
+    const sent = authValue(authHeader, authToken);
+    if (sent !== authToken) core.setSecret(sent);
+  }
   const jwtTestKey = core.getInput('jwt-test-key');
   if (jwtTestKey) for (const line of jwtTestKey.split('\n')) if (line.trim()) core.setSecret(line.trim());
+  // A malformed preview-url is an error annotation from scan(), with the static results still reported.
   const previewUrl = core.getInput('preview-url');
-  if (previewUrl && !/^https?:\/\/[^/]+/.test(previewUrl)) {
-    throw new UsageError(`the preview-url input must be an http(s) URL, not '${previewUrl}'.`);
-  }
   const maxRequests = Number(core.getInput('max-requests') || '2000');
   if (!Number.isInteger(maxRequests) || maxRequests < 1) {
     throw new UsageError(
@@ -61,6 +78,7 @@ export function readActionInputs(): ActionInputs {
   return {
     path,
     failOn,
+    configFrom,
     // The default `.tokengate.yml` may be absent; any other name must exist.
     config: config && config !== '.tokengate.yml' ? config : undefined,
     configExplicit: !!config && config !== '.tokengate.yml',
@@ -73,6 +91,7 @@ export function readActionInputs(): ActionInputs {
     githubToken: token || undefined,
     previewUrl: previewUrl || undefined,
     authToken: authToken || undefined,
+    authHeader,
     jwtTestKey: jwtTestKey || undefined,
     unsafeMethods: flag('unsafe-methods', false),
     maxRequests,

@@ -51,13 +51,16 @@ export async function run(): Promise<void> {
       root: inputs.path,
       configPath: inputs.config,
       configExplicit: inputs.configExplicit,
+      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
       failOn: inputs.failOn,
+      configFrom: inputs.configFrom,
       workers: inputs.workers,
       baselineRef,
       live: inputs.previewUrl
         ? {
             previewUrl: inputs.previewUrl,
             authToken: inputs.authToken,
+            authHeader: inputs.authHeader,
             jwtTestKey: inputs.jwtTestKey,
             unsafeMethods: inputs.unsafeMethods,
             limits: { maxRequests: inputs.maxRequests },
@@ -65,16 +68,16 @@ export async function run(): Promise<void> {
           }
         : undefined,
     });
-    const unreachable = report.notices.find((n) => /^preview-url .* is unreachable/.test(n.message));
-    if (unreachable) core.error(unreachable.message);
+    const errors = report.notices.filter((n) => n.level === 'error');
+    for (const n of errors) core.error(n.message);
     prefix = repositoryPrefix(inputs.path);
     const docsBase = docsBaseFor(process.env);
     core.info(renderText(report));
     for (const n of report.notices) core.info(`notice: ${n.file ? `${n.file}: ` : ''}${n.message}`);
 
     if (inputs.annotations) {
-      // The failed gate (setFailed) and an unreachable preview are `::error::` lines of this step too.
-      const reserved = Number(!!unreachable) + Number(report.gate.failed);
+      // The failed gate (setFailed) and an unusable preview are `::error::` lines of this step too.
+      const reserved = errors.length + Number(report.gate.failed);
       const selected = selectAnnotations(report.findings, prefix, reserved);
       omitted = selected.omitted;
       for (const a of selected.annotations) {
@@ -112,6 +115,7 @@ export async function run(): Promise<void> {
               (c) => ({
                 id: c.id,
                 body: c.body,
+                user: c.user && { login: c.user.login, type: c.user.type },
               }),
             ),
           create: async (body) => {
@@ -120,6 +124,9 @@ export async function run(): Promise<void> {
           update: async (id, body) => {
             await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
           },
+          authenticatedUser: async () => (await octokit.rest.users.getAuthenticated()).data,
+          viewerLogin: async () =>
+            (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login,
         },
         renderComment(report, { pathPrefix: prefix, docsBase, notes: baselineNotes(report) }),
       );

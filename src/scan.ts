@@ -1,16 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { request } from 'undici';
 import { analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
+import { suppressionComments } from './analysis/suppression-comments.js';
+import { type BaseCommit, openBaseCommit } from './base-commit.js';
 import { baselineFingerprints, markNew } from './baseline.js';
-import { type FailOn, loadConfig } from './config.js';
+import {
+  EMPTY_CONFIG,
+  type FailOn,
+  type FileConfig,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  parseConfig,
+} from './config.js';
 import { UsageError } from './errors.js';
 import { evaluateGate } from './gate.js';
+import { previewUrlProblem } from './live/client.js';
 import { type LiveOptions, probeRoutes } from './live/probe.js';
 import { mergeLive, routeKey } from './merge.js';
+import { type CommentsOfFile, suppressionsAddedByPullRequest } from './pr-suppressions.js';
 import { applyIgnores } from './suppress.js';
-import type { Report } from './types.js';
+import type { AddedSuppression, Finding, Notice, Report } from './types.js';
 import { VERSION } from './version.js';
 
 // The pipeline the CLI and the action share, apart from the action's own I/O (main.ts): the CLI loads no
@@ -21,10 +32,17 @@ export interface ScanSettings {
   configPath?: string;
   /** The user named the config file: a missing file is then an error. */
   configExplicit: boolean;
+  /** The action's checkout: a config file reached through a symlink may point anywhere in it (else: in `root`). */
+  workspace?: string;
   /** Overrides the config file's `fail-on`; default high. */
   failOn?: FailOn;
   /** Count only findings that are not already present at this git ref. */
   baselineRef?: string;
+  /**
+   * With `baselineRef`: `base` takes the config from that commit, so the change under review cannot loosen it;
+   * `head` (default) takes it from the working tree, and what it adds is listed as suppressed by the change.
+   */
+  configFrom?: 'head' | 'base';
   /** Threads that parse the code; default every core (at most 8) for large trees, 1 for small ones. */
   workers?: number;
   /** `YYYY-MM-DD`, for `ignore` entries that expire; default today. */
@@ -35,7 +53,11 @@ export interface ScanSettings {
 
 /** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
 export async function scan(settings: ScanSettings): Promise<Report> {
-  const config = loadConfig(settings.root, settings.configPath, settings.configExplicit);
+  const base = settings.baselineRef ? openBaseCommit(settings.root, settings.baselineRef) : undefined;
+  const fromBase = !!settings.baselineRef && settings.configFrom === 'base';
+  const config = fromBase
+    ? baseConfig(base, settings)
+    : loadConfig(settings.root, settings.configPath, settings.configExplicit, settings.workspace);
   const options = {
     include: [...config.include],
     exclude: [...config.exclude],
@@ -47,7 +69,9 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   const notices = [...analysis.notices];
   let routes = analysis.routes;
   let merged = analysis.findings;
-  if (settings.live) {
+  const previewProblem = settings.live && previewUrlProblem(settings.live.previewUrl);
+  if (previewProblem) notices.push({ message: previewProblem, level: 'error' });
+  if (settings.live && !previewProblem) {
     const pathParams: Record<string, Record<string, string>> = {};
     if (settings.live.openapi) {
       const extra = await openapiTargets(settings.live.openapi, settings.root, routes);
@@ -62,7 +86,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     });
     notices.push(...live.notices);
     if (live.unreachable) {
-      notices.push({ message: live.unreachable });
+      notices.push({ message: live.unreachable, level: 'error' });
     } else {
       const m = mergeLive(routes, analysis.findings, live.verdicts, live.findings);
       routes = m.routes;
@@ -86,6 +110,9 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     );
   }
   const failOn = settings.failOn ?? config.failOn ?? 'high';
+  const suppressedByPullRequest = base
+    ? addedSuppressions(base, settings, fromBase ? undefined : config, findings, routes, notices)
+    : undefined;
   return {
     schemaVersion: 1,
     tool: { name: 'tokengate', version: VERSION },
@@ -93,7 +120,72 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     findings,
     notices,
     gate: evaluateGate(findings, failOn),
+    ...(suppressedByPullRequest && { suppressedByPullRequest }),
   };
+}
+
+const configPathOf = (settings: ScanSettings): string =>
+  settings.configPath ?? join(settings.root, '.tokengate.yml');
+
+/** The config as the base commit has it (`config-from: base`). */
+function baseConfig(base: BaseCommit | undefined, settings: ScanSettings): FileConfig {
+  if (!base) {
+    throw new UsageError(
+      `config-from base needs the base commit ${settings.baselineRef} in the clone: check out with \`fetch-depth: 0\` (actions/checkout) or fetch the base branch first.`,
+    );
+  }
+  const path = configPathOf(settings);
+  const text = base.read(path);
+  if (text === undefined) return EMPTY_CONFIG;
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new UsageError(`config file '${path}' at the base commit is over the 1 MiB that tokengate reads.`);
+  return parseConfig(text, `${path} (base commit)`);
+}
+
+/** Read what the comparison needs from the base commit and the working tree, for the pure diff. */
+function addedSuppressions(
+  base: BaseCommit,
+  settings: ScanSettings,
+  headConfig: FileConfig | undefined,
+  findings: readonly Finding[],
+  routes: Report['routes'],
+  notices: Notice[],
+): AddedSuppression[] {
+  const path = configPathOf(settings);
+  let before = EMPTY_CONFIG;
+  if (headConfig) {
+    const text = base.read(path);
+    try {
+      if (text !== undefined && text.length <= MAX_CONFIG_BYTES) before = parseConfig(text, path);
+    } catch {
+      notices.push({
+        message: `the base commit's config file is not valid, so every entry of the pull request's config is listed as added by it.`,
+      });
+    }
+  }
+  const inRoot = relative(resolve(settings.root), resolve(path));
+  const configFile =
+    inRoot && !inRoot.startsWith('..') && !isAbsolute(inRoot) ? inRoot.split(sep).join('/') : path;
+  const files = [
+    ...new Set(findings.filter((f) => f.suppressed?.kind === 'comment').map((f) => f.location.file)),
+  ];
+  const comments: CommentsOfFile[] = files.map((file) => {
+    const abs = join(settings.root, file);
+    let head = '';
+    try {
+      head = readFileSync(abs, 'utf8');
+    } catch {
+      // The finding's file is gone from the working tree: nothing to compare.
+    }
+    return { file, head: suppressionComments(head), base: suppressionComments(base.read(abs) ?? '') };
+  });
+  return suppressionsAddedByPullRequest({
+    headConfig: headConfig && { config: headConfig, file: configFile },
+    baseConfig: before,
+    comments,
+    findings,
+    routes,
+  });
 }
 
 /**

@@ -21,22 +21,23 @@ export function applyIgnores(
     }
     return true;
   });
-  const matchers = live.map((e) => ({
-    entry: e,
-    path: e.path ? picomatch(e.path, { dot: true }) : undefined,
-    route: e.route ? routeMatcher(e.route) : undefined,
-  }));
+  const matchers = live.map((entry) => ({ entry, matches: ignoreMatcher(entry) }));
   const out = findings.map((f) => {
     if (f.suppressed) return f;
-    const hit = matchers.find(
-      (m) =>
-        (m.entry.rule === f.ruleId || m.entry.rule === '*') &&
-        (!m.path || m.path(f.location.file)) &&
-        (!m.route || (f.route !== undefined && m.route(f.route.methods, f.route.path))),
-    );
+    const hit = matchers.find((m) => m.matches(f));
     return hit ? { ...f, suppressed: { kind: 'config' as const, reason: hit.entry.reason } } : f;
   });
   return { findings: out, notices };
+}
+
+/** Whether an `ignore` entry covers a finding (its rule, path glob and route), whatever its `expires`. */
+export function ignoreMatcher(entry: IgnoreEntry): (f: Finding) => boolean {
+  const path = entry.path ? picomatch(entry.path, { dot: true }) : undefined;
+  const route = entry.route ? routeMatcher(entry.route) : undefined;
+  return (f) =>
+    (entry.rule === f.ruleId || entry.rule === '*') &&
+    (!path || path(f.location.file)) &&
+    (!route || (f.route !== undefined && route(f.route.methods, f.route.path)));
 }
 
 /** `/admin/**` or `DELETE /admin/<int:id>`: a path glob, optionally preceded by methods. */

@@ -70,7 +70,36 @@ export interface Finding {
 export interface Notice {
   file?: string;
   message: string;
+  /**
+   * `error`: something the user asked for could not be done (a malformed or unreachable preview-url): an error
+   * annotation in the action and a line on stderr in the CLI, besides the report. The gate still decides.
+   */
+  level?: 'error';
 }
+
+/** Where a suppression is written: a config file or a Python file, relative to the scanned root, 1-based line. */
+export interface SuppressionSite {
+  file: string;
+  line: number;
+}
+
+/**
+ * A suppression that the pull request under review adds for itself (not on its base commit): shown to the reviewer,
+ * since the pull request decides what it hides. `hides` counts the findings it suppresses (for `public-route`: the
+ * public routes its pattern matches).
+ */
+export type AddedSuppression =
+  | {
+      kind: 'ignore';
+      site: SuppressionSite;
+      rule: string;
+      path?: string;
+      route?: string;
+      reason: string;
+      hides: number;
+    }
+  | { kind: 'public-route'; site: SuppressionSite; pattern: string; hides: number }
+  | { kind: 'comment'; site: SuppressionSite; rules: string[]; reason: string; hides: number };
 
 export interface Report {
   schemaVersion: 1;
@@ -79,4 +108,6 @@ export interface Report {
   findings: Finding[];
   notices: Notice[];
   gate: { failOn: Severity | 'none'; failed: boolean; counted: number };
+  /** On pull requests: the suppressions and public routes the pull request adds relative to its base commit. */
+  suppressedByPullRequest?: AddedSuppression[];
 }

@@ -23,7 +23,10 @@ const TOKEN = 'ghs_tokengateTestToken0123456789';
 interface Comment {
   id: number;
   body: string;
+  user: { login: string; type: string };
 }
+/** What GitHub says a GITHUB_TOKEN (an installation token of the github-actions app) writes as. */
+const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
 const state = {
   comments: [] as Comment[],
   requests: [] as string[],
@@ -51,10 +54,19 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
   };
   if (state.forbid) return json(403, { message: 'Resource not accessible by integration' });
   const url = req.url ?? '';
+  // Like GitHub: an installation token may not read `GET /user`; GraphQL's viewer is its app's bot.
+  if (req.method === 'GET' && url === '/user')
+    return json(403, { message: 'Resource not accessible by integration' });
+  if (req.method === 'POST' && url === '/graphql' && text.includes('viewer'))
+    return json(200, { data: { viewer: { login: ACTIONS_BOT.login } } });
   if (req.method === 'GET' && url.startsWith('/repos/acme/shop/issues/7/comments'))
     return json(200, state.comments);
   if (req.method === 'POST' && url === '/repos/acme/shop/issues/7/comments') {
-    const comment = { id: 100 + state.comments.length, body: (JSON.parse(text) as { body: string }).body };
+    const comment = {
+      id: 100 + state.comments.length,
+      body: (JSON.parse(text) as { body: string }).body,
+      user: ACTIONS_BOT,
+    };
     state.comments.push(comment);
     return json(201, comment);
   }
@@ -247,6 +259,8 @@ describe('the bundled action on a pull request', () => {
     expect(second.outputs).toMatchObject({ gate: 'pass', findings: '1', 'new-findings': '0' });
     expect(state.requests).toEqual([
       'GET /repos/acme/shop/issues/7/comments',
+      'GET /user',
+      'POST /graphql',
       'PATCH /repos/acme/shop/issues/comments/100',
     ]);
     expect(state.comments).toHaveLength(1);
@@ -266,6 +280,39 @@ describe('the bundled action on a pull request', () => {
       expect(text.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN);
     }
     expect(state.authorizations.every((a) => a === `token ${TOKEN}` || a === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  it("never edits another user's comment that carries the marker, and updates its own in place", async () => {
+    const { workspace, base } = repository();
+    const planted = {
+      id: 50,
+      body: '<!-- tokengate:report -->\nLooks fine to me, ship it.',
+      user: { login: 'mallory', type: 'User' },
+    };
+    state.comments.length = 0;
+    state.comments.push({ ...planted });
+    state.requests.length = 0;
+    const first = await runAction(workspace, base, { path: 'services/shop' });
+    expect(first.stdout).toContain('tokengate: pull-request comment created.');
+    expect(state.requests).toEqual([
+      'GET /repos/acme/shop/issues/7/comments',
+      'GET /user',
+      'POST /graphql',
+      'POST /repos/acme/shop/issues/7/comments',
+    ]);
+    expect(state.comments[0]).toEqual(planted);
+    expect(state.comments.map((c) => `${c.id} ${c.user.login}`)).toEqual([
+      '50 mallory',
+      '101 github-actions[bot]',
+    ]);
+
+    state.requests.length = 0;
+    const second = await runAction(workspace, base, { path: 'services/shop' });
+    expect(second.stdout).toContain('tokengate: pull-request comment updated.');
+    expect(state.requests.at(-1)).toBe('PATCH /repos/acme/shop/issues/comments/101');
+    expect(state.comments[0]).toEqual(planted);
+    expect(state.comments).toHaveLength(2);
+    expect(state.comments[1]!.body).toContain('tokengate failed: 1 new finding at or above high.');
   });
 
   it('on a fork (403) warns once about the permission and still annotates, summarises and gates', async () => {
@@ -476,6 +523,8 @@ describe('the bundled action on a pull request with a preview', () => {
     expect(second.summary).toContain('### Live evidence');
     expect(state.requests).toEqual([
       'GET /repos/acme/shop/issues/7/comments',
+      'GET /user',
+      'POST /graphql',
       'PATCH /repos/acme/shop/issues/comments/100',
     ]);
     expect(state.comments).toHaveLength(1);
@@ -498,10 +547,112 @@ describe('the bundled action on a pull request with a preview', () => {
       state.raw.join('\n'),
     ]) {
       // `::add-mask::` is how the runner learns to mask the token; nothing else may carry it.
-      const unmasked = text.replaceAll(`::add-mask::${authToken}`, '');
+      const unmasked = text
+        .replaceAll(`::add-mask::${authToken}`, '')
+        .replaceAll(`::add-mask::Bearer ${authToken}`, '');
       expect(unmasked).not.toContain(authToken);
       expect(unmasked).not.toContain(signature);
     }
-    expect(state.raw.length).toBe(4);
+    // Two comment runs: list + create, then list + identity (GET /user, GraphQL viewer) + update.
+    expect(state.raw.length).toBe(6);
+  });
+});
+
+describe('the bundled action on a pull request that suppresses its own findings', () => {
+  const HEAD_APP = BASE_APP.replace(
+    "@app.get('/api/orders')",
+    [
+      "@app.post('/api/refunds')",
+      'def refund():',
+      "    return ''",
+      '# tokengate: ignore[missing-authentication] payouts are signed by the bank',
+      "@app.post('/api/payouts')",
+      'def payout():',
+      "    return ''",
+      "@app.get('/api/orders')",
+    ].join('\n'),
+  );
+  const SILENCE_ALL = [
+    'ignore:',
+    "  - rule: '*'",
+    "    path: '**'",
+    '    reason: legacy code, reviewed',
+    '',
+  ].join('\n');
+
+  /** Base: BASE_APP without a config. Head: two new open routes, one under an inline ignore, and `files`. */
+  function pullRequest(app: string, files: Record<string, string>): { workspace: string; base: string } {
+    const workspace = mkdtempSync(join(tmpdir(), 'tokengate-pr-suppress-'));
+    const dir = join(workspace, 'services', 'shop');
+    mkdirSync(dir, { recursive: true });
+    git(workspace, 'init', '-q');
+    writeFileSync(join(dir, 'app.py'), BASE_APP);
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'base');
+    const base = git(workspace, 'rev-parse', 'HEAD');
+    writeFileSync(join(dir, 'app.py'), app);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    git(workspace, 'add', '.');
+    git(workspace, 'commit', '-qm', 'head');
+    return { workspace, base };
+  }
+
+  it('lists the ignore entry and the inline ignore it adds, with reasons, in the comment and the summary', async () => {
+    const { workspace, base } = pullRequest(HEAD_APP, { '.tokengate.yml': SILENCE_ALL });
+    state.comments.length = 0;
+    const run = await runAction(workspace, base, { path: 'services/shop' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ gate: 'pass', findings: '0' });
+    const rows = [
+      '### Suppressed by this pull request (2)',
+      '| `services/shop/.tokengate.yml:2` | `ignore rule *, path **` | legacy code, reviewed | 2 findings |',
+      '| `services/shop/app.py:7` | `# tokengate: ignore[missing-authentication]` | payouts are signed by the bank | 1 finding |',
+    ];
+    for (const row of rows) {
+      expect(run.summary).toContain(row);
+      expect(state.comments[0]!.body).toContain(row);
+    }
+  });
+
+  it('with config-from base, ignores the config the pull request brings and gates on its findings', async () => {
+    const { workspace, base } = pullRequest(HEAD_APP, { '.tokengate.yml': SILENCE_ALL });
+    state.comments.length = 0;
+    const run = await runAction(workspace, base, {
+      path: 'services/shop',
+      'config-from': 'base',
+      'report-file': 'out/report.json',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::tokengate: 1 new finding at or above high.');
+    const report = JSON.parse(readFileSync(join(workspace, 'out', 'report.json'), 'utf8')) as Report;
+    expect(report.findings.map((f) => `${f.route?.path} ${f.suppressed?.kind ?? 'counted'}`)).toEqual([
+      '/api/refunds counted',
+      '/api/payouts comment',
+      '/api/orders/<int:oid> counted',
+    ]);
+    // The inline ignore is in the code under review, so it is still listed; the head's config is not in effect.
+    const summary = run.summary;
+    expect(summary).toContain('### Suppressed by this pull request (1)');
+    expect(summary).toContain('| `services/shop/app.py:7` |');
+    expect(summary).not.toContain('.tokengate.yml');
+  });
+
+  it("honours the config's fail-on when the fail-on input is not given", async () => {
+    const app = BASE_APP.replace(
+      "@app.get('/api/orders')",
+      "@app.post('/api/notes')\n@jwt_required(optional=True)\ndef note():\n    return ''\n@app.get('/api/orders')",
+    );
+    const { workspace, base } = pullRequest(app, { '.tokengate.yml': 'fail-on: medium\n' });
+    const run = await runAction(workspace, base, { path: 'services/shop', 'pr-comment': 'false' });
+    expect(run.stdout).toContain('::error::tokengate: 1 new finding at or above medium.');
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ gate: 'fail', 'new-findings': '1', 'max-severity': 'high' });
+    // The input, when given, still wins over the config.
+    const high = await runAction(workspace, base, {
+      path: 'services/shop',
+      'pr-comment': 'false',
+      'fail-on': 'high',
+    });
+    expect(high.code).toBe(0);
   });
 });

@@ -249,7 +249,7 @@ describe('the bundled action on a temporary app', () => {
     const invalid = await runAction({ path: dir });
     expect(invalid.code).toBe(1);
     expect(invalid.stdout).toContain('::error::tokengate: Invalid ');
-    expect(invalid.stdout).toContain('`failon` at line 3 is not a known key');
+    expect(invalid.stdout).toContain('the key `fai…` (6 characters) at line 3 is not a known key');
     expect(Object.keys(invalid.outputs)).toEqual([]);
     expect(requests).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -304,10 +304,6 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
     ],
     [['frobnicate'], /^tokengate: unknown command 'frobnicate'\.\n$/],
     [
-      ['scan', 'examples/tasks-api', '--preview-url', 'preview.example'],
-      /^tokengate: --preview-url must be an http\(s\) URL, not 'preview.example'\.\n$/,
-    ],
-    [
       ['scan', 'examples/tasks-api', '--preview-url', 'https://preview.example', '--max-requests', 'lots'],
       /^tokengate: --max-requests must be a positive whole number, not 'lots'\.\n$/,
     ],
@@ -333,6 +329,19 @@ describe('usage errors: one sentence on stderr, exit 2', () => {
     expect(r.code).toBe(2);
     const out = join(dir, 'app.py', 'report.txt');
     expect(r.stderr).toMatch(new RegExp(`^tokengate: cannot write '${out}' \\((EEXIST|ENOTDIR)\\)\\.\n$`));
+  });
+
+  it('refuses a config linked out of the scanned directory in one sentence', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'tokengate-home-'));
+    writeFileSync(join(outside, 'hosts.yml'), 'GITHUB_DEPLOY_TOKEN_FOR_PROD: ghp_not-a-real-token\n');
+    const dir = fixture();
+    symlinkSync(join(outside, 'hosts.yml'), join(dir, '.tokengate.yml'));
+    const r = cli(['scan', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `tokengate: config file '${join(dir, '.tokengate.yml')}' is a symbolic link to a file outside the scanned directory, which tokengate does not read: put the config file itself in the repository.\n`,
+    );
+    expect(r.stdout).toBe('');
   });
 
   it('names the key and line of an invalid config', () => {

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { probeRoutes, type LiveResult } from '../src/live/probe.js';
+import { parseAuthHeader } from '../src/live/auth-header.js';
+import { renderJson } from '../src/report/json.js';
+import { renderText } from '../src/report/text.js';
 import { scan } from '../src/scan.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { RULES } from '../src/rules/index.js';
@@ -289,5 +292,105 @@ describe('new-only counting with a preview', () => {
       'jwt-none-algorithm live new=false',
     ]);
     expect(report.gate.failed).toBe(false);
+  });
+});
+
+/** Any token works: an API key, a session cookie, an opaque bearer token, each sent as the app expects it. */
+describe.each([
+  {
+    name: 'api-key',
+    header: 'X-API-Key',
+    routes: {
+      'GET /api/items': 'closed',
+      'GET /api/items/<int:item_id>': 'closed',
+      'GET /health': 'open',
+    },
+    refusing: 2,
+    findings: [],
+  },
+  {
+    name: 'session-cookie',
+    header: 'Cookie: session=',
+    // The login page answers with its password form: closed, like a redirect to it.
+    routes: {
+      'GET /': 'open',
+      'GET /api/me': 'closed',
+      'GET /dashboard': 'closed',
+      'GET,POST /login': 'closed',
+    },
+    // The login page refuses as well, with or without the cookie.
+    refusing: 3,
+    findings: [],
+  },
+  {
+    name: 'opaque-bearer',
+    header: undefined,
+    routes: { 'GET /api/export': 'closed', 'GET /api/reports': 'closed', 'GET /health': 'open' },
+    refusing: 2,
+    // The key in the query string got in: the static finding, confirmed live.
+    findings: ['token-in-query-string app.py:14 confirmed static+live'],
+  },
+])('a live run with a token that is not a JWT: $name', ({ name, header, routes, refusing, findings }) => {
+  const KEY = 'tg-opaque-0b5e8d2c9a41f7e36d';
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, name), 'app:app', { PROBE_SECRET: KEY });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** The session cookie a browser gets by logging in; the API key or bearer token otherwise. */
+  async function token(): Promise<string> {
+    if (name !== 'session-cookie') return KEY;
+    const res = await fetch(`${app.baseUrl}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ password: 'correct horse' }),
+      redirect: 'manual',
+    });
+    return /session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
+  }
+
+  it('gets baselines and verdicts, one notice about the JWT probes, and never shows the token', async () => {
+    const authToken = await token();
+    const report = await scan({
+      root: join(DIR, name),
+      configExplicit: false,
+      live: {
+        previewUrl: app.baseUrl,
+        authToken,
+        authHeader: header === undefined ? undefined : parseAuthHeader(header, 'auth-header'),
+      },
+    });
+    expect(
+      Object.fromEntries(
+        report.routes
+          .filter((r) => r.live.status !== 'not-probed')
+          .map((r) => [`${r.methods.join(',')} ${r.path}`, r.live.status]),
+      ),
+    ).toEqual(routes);
+    expect(
+      report.findings.map(
+        (f) =>
+          `${f.ruleId} ${f.location.file}:${f.location.startLine} ${f.confidence} ${f.sources.join('+')}`,
+      ),
+    ).toEqual(findings);
+    // No notice that the token was refused: the baselines got in with it.
+    expect(report.notices.map((n) => n.message)).toEqual([
+      'auth-token is not a JWT, so it is used for authenticated baselines and query-string probes only; the tampered-payload, stripped-signature and alg: none variants need a JWT.',
+    ]);
+    expect(renderJson(report)).not.toContain(authToken);
+    expect(renderText(report)).not.toContain(authToken);
+  });
+
+  it('says so when the token is not sent the way the preview expects it', async () => {
+    const result = await probeRoutes((await analyze(join(DIR, name))).routes, {
+      previewUrl: app.baseUrl,
+      authToken: await token(),
+      authHeader: parseAuthHeader('X-Wrong-Header', 'auth-header'),
+    });
+    expect(result.notices.map((n) => n.message)).toContain(
+      `auth-token was refused by every route that refuses requests without it (${refusing} routes), so nothing was compared with an authenticated answer: check that the token is valid for the preview and that auth-header (the \`x-wrong-header\` header) is how the preview expects it.`,
+    );
   });
 });

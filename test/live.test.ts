@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { DEFAULT_LIMITS, ProbeClient } from '../src/live/client.js';
 import { concretePath, probeRoutes } from '../src/live/probe.js';
+import { scan } from '../src/scan.js';
 import { VERSION } from '../src/version.js';
 import type { RouteReport } from '../src/types.js';
 import { type RunningApp, startFlaskApp } from './helpers/flask.js';
@@ -181,6 +182,8 @@ describe('the bundled action with a preview', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(`::add-mask::${token}`);
+    // The whole header value is masked too.
+    expect(run.stdout).toContain(`::add-mask::Bearer ${token}`);
     expect(run.stdout).toContain('::add-mask::action-live-secret');
     const report = JSON.parse(readFileSync(files.report, 'utf8')) as import('../src/types.js').Report;
     const exported = report.findings.find((f) => f.route?.path === '/api/admin/export')!;
@@ -194,7 +197,10 @@ describe('the bundled action with a preview', () => {
     const summary = readFileSync(files.summary, 'utf8');
     expect(summary).toContain('### Live evidence');
     for (const text of [
-      run.stdout.replaceAll(`::add-mask::${token}`, ''),
+      run.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
       run.stderr,
       summary,
       readFileSync(files.report, 'utf8'),
@@ -443,9 +449,19 @@ describe('live probing safety and faults', () => {
         },
       ]);
       const methods = new Set(
-        server.requests.filter((r) => r.path !== '/').map((r) => `${r.method} ${r.path}`),
+        server.requests
+          .filter((r) => r.path !== '/')
+          .map((r) => `${r.method} ${r.path.replace(/[0-9a-f]{12}$/, '…')}`),
       );
-      expect([...methods].sort()).toEqual(['GET /get', 'HEAD /head', 'OPTIONS /options']);
+      // Each method also asks for a path that cannot exist, in case the preview answers every path alike.
+      expect([...methods].sort()).toEqual([
+        'GET /get',
+        'GET /tokengate-absent-…',
+        'HEAD /head',
+        'HEAD /tokengate-absent-…',
+        'OPTIONS /options',
+        'OPTIONS /tokengate-absent-…',
+      ]);
     } finally {
       await server.close();
     }
@@ -456,6 +472,7 @@ describe('live probing safety and faults', () => {
     const server = await serve((req, res) => {
       if (req.url === '/') return void res.writeHead(200).end('ok');
       if (req.url === '/down') return void res.writeHead(503).end('maintenance');
+      if (req.url !== '/back-soon') return void res.writeHead(404).end();
       if (maintenance++ === 0) return void res.writeHead(503, { 'retry-after': '1' }).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
@@ -534,5 +551,75 @@ describe('live probing safety and faults', () => {
       '/a/1/00000000-0000-4000-8000-000000000001/tokengate/probe/tokengate/1.0',
     );
     expect(concretePath('/projects/<int:pid>', { pid: '42' })).toBe('/projects/42');
+  });
+});
+
+describe('a preview that answers every path alike', () => {
+  const SHELL = (nonce: string): string =>
+    `<!doctype html><html><head><title>Dashboard</title><script nonce="${nonce}" src="/static/app.js"></script></head><body><div id="root"></div><noscript>Enable JavaScript to use the dashboard.</noscript></body></html>`;
+
+  it.each([
+    [
+      'a single-page-app shell',
+      (_req: IncomingMessage, res: ServerResponse) =>
+        void res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(SHELL(Math.random().toString(36).slice(2))),
+    ],
+    [
+      'a default handler that echoes the path',
+      (req: IncomingMessage, res: ServerResponse) =>
+        void res.writeHead(200, { 'content-type': 'text/plain' }).end(`Nothing is served at ${req.url}.`),
+    ],
+  ])('confirms no protected route as open behind %s, and says why once', async (_name, handler) => {
+    const preview = await serve(handler);
+    try {
+      const report = await scan({
+        root: join(ROOT, 'test/fixtures/live/protected'),
+        configExplicit: false,
+        live: { previewUrl: preview.baseUrl },
+      });
+      expect(report.findings).toEqual([]);
+      expect(report.routes.map((r) => `${r.path} ${r.auth.state} ${r.live.status}`)).toEqual([
+        '/login public not-probed',
+        '/health public inconclusive',
+        '/api/items protected inconclusive',
+        '/api/items/<int:item_id> protected inconclusive',
+      ]);
+      const catchAll = report.notices.filter((n) => n.message.includes('cannot exist'));
+      expect(catchAll).toEqual([
+        {
+          message:
+            'preview-url answers paths that cannot exist with 200 and a page of its own (a single-page-app shell or a catch-all handler), so 3 routes whose answer cannot be told apart from it are inconclusive, not open; point preview-url at the API itself for live verdicts on them.',
+        },
+      ]);
+      // Asked at the root and under the routes' prefix.
+      expect(preview.requests.some((r) => /^\/tokengate-absent-/.test(r.path))).toBe(true);
+      expect(preview.requests.some((r) => /^\/api\/tokengate-absent-/.test(r.path))).toBe(true);
+    } finally {
+      await preview.close();
+    }
+  });
+
+  it('still calls a route open when its answer is a page of its own', async () => {
+    const preview = await serve((req, res) => {
+      if (req.url === '/api/items')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[1,2,3]}');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(SHELL('n'));
+    });
+    try {
+      const result = await probeRoutes([route('/api/items'), route('/api/items/<int:id>')], {
+        previewUrl: preview.baseUrl,
+      });
+      expect(result.verdicts.map((v) => `${v.route.path} ${v.status}`)).toEqual([
+        '/api/items open',
+        '/api/items/<int:id> inconclusive',
+      ]);
+      expect(result.notices.map((n) => n.message)).toEqual([
+        'preview-url answers paths that cannot exist with 200 and a page of its own (a single-page-app shell or a catch-all handler), so 1 route whose answer cannot be told apart from it is inconclusive, not open; point preview-url at the API itself for live verdicts on it.',
+      ]);
+    } finally {
+      await preview.close();
+    }
   });
 });

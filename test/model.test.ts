@@ -1251,6 +1251,146 @@ describe('what looks like authentication but is not', () => {
   });
 });
 
+describe('guards defined by the project around library guards', () => {
+  it("follows a Namespace subclass's login_required method through a provider subclass's super() to require_oauth", async () => {
+    const a = await analyzeFiles({
+      'ext/oauth.py': `
+        import functools
+        from flask_oauthlib import provider
+        class OAuth2Provider(provider.OAuth2Provider):
+            def require_oauth(self, *args, **kwargs):
+                origin = super(OAuth2Provider, self).require_oauth(*args, **kwargs)
+                def decorator(func):
+                    wrapped = origin(func)
+                    @functools.wraps(wrapped)
+                    def wrapper(*a, **kw):
+                        return wrapped(*a, **kw)
+                    return wrapper
+                return decorator
+        oauth2 = OAuth2Provider()
+      `,
+      'ext/namespace.py': `
+        from flask_restx import Namespace as BaseNamespace
+        from ext.oauth import oauth2
+        class Namespace(BaseNamespace):
+            def login_required(self, oauth_scopes):
+                def decorator(func_or_class):
+                    if isinstance(func_or_class, type):
+                        func_or_class._apply_decorator_to_methods(decorator)
+                        return func_or_class
+                    protection = oauth2.require_oauth(*oauth_scopes)
+                    return protection(func_or_class)
+                return decorator
+            def documented(self, text):
+                def decorator(func):
+                    func.__doc__ = text
+                    return func
+                return decorator
+      `,
+      'app.py': `
+        from flask import Flask
+        from flask_restx import Api, Resource
+        from ext.namespace import Namespace
+        app = Flask(__name__)
+        api = Api(app)
+        ns = Namespace('teams')
+        @ns.route('/')
+        @ns.login_required(oauth_scopes=['teams:read'])
+        class Teams(Resource):
+            def get(self):
+                return []
+        @ns.route('/<int:team_id>')
+        class Team(Resource):
+            @ns.login_required(oauth_scopes=['teams:write'])
+            def patch(self, team_id):
+                return {}
+            @ns.documented('A team')
+            def get(self, team_id):
+                return {}
+        api.add_namespace(ns)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /teams/ teams app.py:10-11 protected [ns.login_required(oauth_scopes=["teams:read"])]',
+      'PATCH /teams/<int:team_id> team app.py:14-16 protected [ns.login_required(oauth_scopes=["teams:write"])]',
+      'GET /teams/<int:team_id> team app.py:17-19 unprotected',
+    ]);
+  });
+
+  it("models flask-principal's Permission.require as a decorator and as a context manager", async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_principal import Permission, RoleNeed
+        app = Flask(__name__)
+        admin = Permission(RoleNeed('admin'))
+        @app.post('/purge')
+        @admin.require(http_exception=403)
+        def purge():
+            return ''
+        @app.delete('/users/<int:uid>')
+        def drop_user(uid):
+            with admin.require(403):
+                return ''
+        @app.put('/motd')
+        def motd():
+            return ''
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /purge purge app.py:5-8 protected [admin.require(http_exception=403)]',
+      'DELETE /users/<int:uid> drop_user app.py:9-12 protected [credential check in the view body]',
+      'PUT /motd motd app.py:13-15 unprotected',
+    ]);
+  });
+});
+
+describe('hooks that authenticate nothing', () => {
+  it('does not count a hook whose only rejection depends on something other than the credential', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, session, abort
+        app = Flask(__name__)
+        def import_in_progress():
+            return app.config.get('IMPORTING', False)
+        def authed():
+            return bool(session.get('id'))
+        @app.before_request
+        def tracker():
+            if import_in_progress():
+                return 'Import currently in progress', 403
+            if authed():
+                app.logger.info('seen %s', session['id'])
+        @app.get('/notes')
+        def notes():
+            return []
+      `,
+      'admin.py': `
+        from flask import Blueprint, session, abort
+        bp = Blueprint('admin', __name__)
+        @bp.before_request
+        def gate():
+            if bp.name == 'maintenance':
+                abort(403)
+            if not session.get('admin_id'):
+                abort(401)
+        @bp.get('/admin/stats')
+        def stats():
+            return {}
+      `,
+      'main.py': `
+        from app import app
+        from admin import bp
+        app.register_blueprint(bp)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin/stats admin.stats admin.py:9-11 protected [before_request gate]',
+      'GET /notes notes app.py:13-15 unprotected',
+    ]);
+  });
+});
+
 describe('policy and suppression', () => {
   it('honours public-routes globs and suppression comments', async () => {
     const a = await analyzeFiles(

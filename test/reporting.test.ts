@@ -126,12 +126,18 @@ describe('markdown', () => {
 });
 
 describe('pull-request comment', () => {
-  const api = (existing: { id: number; body: string }[], fail?: number) => {
+  const BOT = { login: 'github-actions[bot]', type: 'Bot' };
+  /** An installation token (GITHUB_TOKEN) unless `user` is given: then a personal access token of that user. */
+  const api = (
+    existing: { id: number; body: string; user: { login: string; type: string } }[],
+    options: { fail?: number; user?: { login: string; type: string } } = {},
+  ) => {
     const calls: string[] = [];
     return {
       calls,
       list: async () => {
-        if (fail) throw Object.assign(new Error('Resource not accessible by integration'), { status: fail });
+        if (options.fail)
+          throw Object.assign(new Error('Resource not accessible by integration'), { status: options.fail });
         calls.push('list');
         return existing;
       },
@@ -141,23 +147,55 @@ describe('pull-request comment', () => {
       update: async (id: number) => {
         calls.push(`update ${id}`);
       },
+      authenticatedUser: async () => {
+        calls.push('GET /user');
+        if (options.user) return options.user;
+        throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 });
+      },
+      viewerLogin: async () => {
+        calls.push('viewer');
+        if (options.user) return options.user.login;
+        return 'github-actions[bot]';
+      },
     };
   };
 
   it('creates the comment once, then updates it in place', async () => {
-    const fresh = api([{ id: 1, body: 'LGTM' }]);
+    const fresh = api([{ id: 1, body: 'LGTM', user: { login: 'alice', type: 'User' } }]);
     expect(await upsertComment(fresh, `${COMMENT_MARKER}\nhi`)).toEqual({ action: 'created' });
     expect(fresh.calls).toEqual(['list', `create ${COMMENT_MARKER}`]);
     const again = api([
-      { id: 1, body: 'LGTM' },
-      { id: 9, body: `${COMMENT_MARKER}\nold` },
+      { id: 1, body: 'LGTM', user: { login: 'alice', type: 'User' } },
+      { id: 9, body: `${COMMENT_MARKER}\nold`, user: BOT },
     ]);
     expect(await upsertComment(again, `${COMMENT_MARKER}\nnew`)).toEqual({ action: 'updated' });
-    expect(again.calls).toEqual(['list', 'update 9']);
+    expect(again.calls).toEqual(['list', 'GET /user', 'viewer', 'update 9']);
+  });
+
+  it("never edits another account's comment that carries the marker", async () => {
+    const planted = api([
+      { id: 3, body: `${COMMENT_MARKER}\nplanted`, user: { login: 'mallory', type: 'User' } },
+      // A user cannot be named `github-actions[bot]`, but a bot's login without its type is not proof either.
+      { id: 4, body: `${COMMENT_MARKER}\nplanted`, user: { login: 'github-actions[bot]', type: 'User' } },
+    ]);
+    expect(await upsertComment(planted, `${COMMENT_MARKER}\nnew`)).toEqual({ action: 'created' });
+    expect(planted.calls).toEqual(['list', 'GET /user', 'viewer', `create ${COMMENT_MARKER}`]);
+  });
+
+  it("with a personal access token, updates that user's comment and not the bot's", async () => {
+    const pat = api(
+      [
+        { id: 5, body: `${COMMENT_MARKER}\nbot`, user: BOT },
+        { id: 6, body: `${COMMENT_MARKER}\nmine`, user: { login: 'ci-user', type: 'User' } },
+      ],
+      { user: { login: 'ci-user', type: 'User' } },
+    );
+    expect(await upsertComment(pat, `${COMMENT_MARKER}\nnew`)).toEqual({ action: 'updated' });
+    expect(pat.calls).toEqual(['list', 'GET /user', 'update 6']);
   });
 
   it('turns a 403 into one warning naming the permission', async () => {
-    const outcome = await upsertComment(api([], 403), 'x');
+    const outcome = await upsertComment(api([], { fail: 403 }), 'x');
     expect(outcome).toMatchObject({ action: 'skipped' });
     expect((outcome as { warning: string }).warning).toContain('needs `pull-requests: write`');
   });

@@ -61,6 +61,8 @@ const LIBRARY_DECORATORS: Record<string, (call: Extract<Expr, { k: 'call' }> | u
   'flask_user.login_required': () => 'auth',
   'flask_user.roles_required': () => 'auth',
   'flask_user.roles_accepted': () => 'auth',
+  // Flask-OAuthlib's provider: `@oauth.require_oauth('email')` rejects requests without a valid token.
+  'flask_oauthlib.require_oauth': () => 'auth',
   // APIFlask 0.x: `@auth_required(auth)`.
   'apiflask.auth_required': (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth'),
 };
@@ -90,6 +92,8 @@ const INSTANCE_DECORATORS: Record<
     require_keycloak_role: () => 'auth',
   },
   'flask_login.LoginManager': {},
+  // flask-principal: `@perm.require(403)` or `with perm.require():` raises for an identity without the needs.
+  'flask_principal.Permission': { require: () => 'auth' },
 };
 
 /** Functions that verify a request's token and raise when it is missing or invalid. */
@@ -189,8 +193,14 @@ export class AuthAnalyzer {
         return { kind: rule ? rule(v.call) : 'none', label };
       }
       case 'func':
-      case 'callresult':
-        return { ...this.customDecorator(v.fn), label };
+      case 'callresult': {
+        const info = { ...this.customDecorator(v.fn), label };
+        // A method of a project object (`rbac.allow(...)`) often only records a rule that a request hook of the
+        // same object enforces, out of the decorator's sight: named like auth, it stays unknown, not `none`.
+        if (info.kind === 'none' && !info.weak && this.project.classOfMethod(v.fn))
+          return { ...info, kind: guessUnknown(label) };
+        return info;
+      }
       case 'unknown':
         return {
           kind:
@@ -241,12 +251,14 @@ export class AuthAnalyzer {
         inner(guard);
       }
       for (const c of f.facts.calls) {
-        // `return jwt_required()(fn)` or `login_required(fn)` inside the decorator.
-        if (c.fn.k === 'call' || c.fn.k === 'name' || c.fn.k === 'attr') {
-          const applied = c.fn.k === 'call' ? this.classifyDecorator(c.fn, f.scope) : undefined;
-          if (applied?.kind === 'auth') kind = 'auth';
-          if (applied) inner(applied);
-        }
+        // `return jwt_required()(fn)`, or `protect(fn)` with a decorator made earlier
+        // (`protect = oauth.require_oauth(...)`), applied to the function being decorated.
+        const applies =
+          c.fn.k === 'call' || ((c.fn.k === 'name' || c.fn.k === 'attr') && c.args[0]?.k === 'name');
+        if (!applies) continue;
+        const applied = this.classifyDecorator(c.fn, f.scope);
+        if (applied.kind === 'auth') kind = 'auth';
+        inner(applied);
       }
       if (this.rejectsWithoutCredentials(f)) {
         kind = 'auth';
@@ -280,10 +292,10 @@ export class AuthAnalyzer {
       const kind = this.callKind(c.fn, c.kw, fn.scope);
       if (kind === 'verifier' || kind === 'project-verifier') {
         reads = true;
-        if (reachesAbsent(c.guards, true)) verifies = true;
+        if (reachesAbsent(c.guards, true) && !onlySometimes(c.guards)) verifies = true;
       } else if (kind === 'optional-verifier') reads = true;
     }
-    const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false));
+    const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false) && !onlySometimes(r.guards));
     const result = verifies || (reads && rejects && !presenceOnly(facts));
     this.rejectCache.set(fn, result);
     return result;
@@ -363,6 +375,9 @@ export class AuthAnalyzer {
       if (v.t === 'boundcall' || v.t === 'instattr') {
         // Serializer/JWT objects: `s.loads(token)` raises on a bad signature; `auth.verify_token` is a callback.
         if (/^(decode|loads|verify)$/.test(name)) return 'verifier';
+        // A guard of the library used as a context manager or call (`with admin_permission.require():`).
+        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
+        if (rule?.(v.t === 'boundcall' ? v.call : undefined) === 'auth') return 'verifier';
       }
     }
     return 'other';
@@ -411,7 +426,7 @@ export class AuthAnalyzer {
         const credential = this.project
           .evalExpr(g.fn, fn.scope)
           .some((v) => v.t === 'func' && this.isCredentialPredicate(v.fn));
-        if (!credential) return { kind: 'other' };
+        if (!credential) return g.unrelated ? { kind: 'other', unrelated: true } : { kind: 'other' };
         reads.add(x.line);
         return { kind: 'presence', present: g.present };
       });
@@ -485,15 +500,17 @@ export class AuthAnalyzer {
       verifierSeen = true;
       reads = true;
       if (kind === 'optional-verifier') continue;
+      if (onlySometimes(c.guards)) continue;
       if (protecting(c.guards, true)) verifies = true;
       else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
     const onlyPresence = presenceOnly(facts);
-    const rejecting = facts.rejects.filter((r) =>
-      reachesAbsent(
-        r.guards.filter((g): boolean => !isMethodGuard(g)),
-        false,
-      ),
+    const rejecting = facts.rejects.filter(
+      (r) =>
+        reachesAbsent(
+          r.guards.filter((g): boolean => !isMethodGuard(g)),
+          false,
+        ) && !onlySometimes(r.guards),
     );
     if (reads && rejecting.length && !onlyPresence) {
       for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;
@@ -594,6 +611,15 @@ function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
     if (isRaisingCall && g.kind === 'try' && !g.handlerRejects) return false;
   }
   return true;
+}
+
+/**
+ * The statement runs only under a condition that has nothing to do with the caller's credentials (an import in
+ * progress, a setting) and under no test of the credential itself: a rejection there turns away everyone or no
+ * one, whoever calls, so it is not authentication.
+ */
+function onlySometimes(guards: Guard[]): boolean {
+  return guards.some((g) => g.kind === 'other' && g.unrelated) && !guards.some((g) => g.kind === 'presence');
 }
 
 export function nestedFunctions(fn: FunctionIR, depth = 0): FunctionIR[] {

@@ -14,6 +14,7 @@ import type {
   Scope,
   Span,
 } from './ir.js';
+import { suppressionComments } from './suppression-comments.js';
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
 const MAX_DEPTH = 120;
@@ -1046,6 +1047,29 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
   };
 }
 
+/**
+ * A condition that reads no credential decides something other than who the caller is (`import_in_progress()`,
+ * a setting): its `other` and helper-predicate guards are marked, so a rejection under them alone is not
+ * authentication.
+ */
+function markUnrelated(guards: Guard[], cond: SyntaxNode, w: FactWalk): Guard[] {
+  if (readsCredential(cond, w) || callsWithCredential(cond, w)) return guards;
+  return guards.map((g) =>
+    g.kind === 'other' || g.kind === 'predicate' ? ({ ...g, unrelated: true } as Guard) : g,
+  );
+}
+
+/** A call in the condition that is handed a credential (`check_key(request.headers['X-Key'])`). */
+function callsWithCredential(cond: SyntaxNode, w: FactWalk, depth = 0): boolean {
+  if (depth > 20) return false;
+  if (cond.type === 'call') {
+    const args = cond.childForFieldName('arguments');
+    if (args && readsCredential(args, w)) return true;
+  }
+  for (const c of cond.namedChildren) if (c && callsWithCredential(c, w, depth + 1)) return true;
+  return false;
+}
+
 /** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
 function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard[] {
   if (depth > 20) return [{ kind: 'other' }];
@@ -1538,23 +1562,29 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       collectFromExpression(cond, w);
       // Testing what a verifier or lookup produced (`if not user`, `if not current_user.is_admin`) checks the credential.
       if (cond && readsCredential(cond, w, 0, 'derived')) noteCheck(cond, w);
-      const guards: Guard[] = cond ? conditionGuards(cond, false, w) : [{ kind: 'other' }];
+      const guards: Guard[] = cond
+        ? markUnrelated(conditionGuards(cond, false, w), cond, w)
+        : [{ kind: 'other' }];
       const consequence = node.childForFieldName('consequence');
       if (consequence) walkInner(consequence, w, guards);
       // Each later branch runs when every earlier condition failed.
-      const negations: Guard[] = [cond ? classifyCondition(cond, true, w) : { kind: 'other' }];
+      const negations: Guard[] = cond
+        ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
+        : [{ kind: 'other' }];
       for (const alt of node.childrenForFieldName('alternative')) {
         if (!alt) continue;
         if (alt.type === 'elif_clause') {
           const c2 = alt.childForFieldName('condition');
           collectFromExpression(c2, w);
           if (c2 && readsCredential(c2, w, 0, 'derived')) noteCheck(c2, w);
-          const g2: Guard[] = c2 ? conditionGuards(c2, false, w) : [{ kind: 'other' }];
+          const g2: Guard[] = c2 ? markUnrelated(conditionGuards(c2, false, w), c2, w) : [{ kind: 'other' }];
           const body = alt.childForFieldName('consequence');
           w.guards.push(...negations);
           if (body) walkInner(body, w, g2);
           w.guards.splice(w.guards.length - negations.length, negations.length);
-          negations.push(c2 ? classifyCondition(c2, true, w) : { kind: 'other' });
+          negations.push(
+            ...(c2 ? markUnrelated([classifyCondition(c2, true, w)], c2, w) : [{ kind: 'other' as const }]),
+          );
         } else {
           const body = alt.childForFieldName('body');
           w.guards.push(...negations);
@@ -1716,25 +1746,8 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
   return w.facts;
 }
 
-const SUPPRESSION = /#\s*tokengate:\s*ignore\[([^\]]*)\]/;
-
 function suppressionsOf(source: string): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  if (!source.includes('tokengate:')) return out;
-  const lines = source.split('\n');
-  lines.forEach((text, i) => {
-    const m = SUPPRESSION.exec(text);
-    if (m) {
-      out.set(
-        i + 1,
-        m[1]!
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      );
-    }
-  });
-  return out;
+  return new Map(suppressionComments(source).map((c) => [c.line, c.rules]));
 }
 
 /** Build the module picture from a parsed tree. The caller frees the tree afterwards. */

@@ -1157,10 +1157,20 @@ export class FlaskModel {
           }));
         }
       }
+      // A decorator on the class (`@ns.login_required(...)` over a Resource) wraps the methods in place: those of
+      // the registered class, and those a decorated base class defines.
+      const definedIn = this.project.classOfMethod(h.fn);
+      const decoratedClasses = definedIn && definedIn !== cls ? [cls, definedIn] : [cls];
+      const onClass = decoratedClasses.flatMap((c) =>
+        c.decorators
+          .filter((d) => !this.isClassRegistration(d.expr))
+          .map((d) => this.applied(d.expr, c.scope.parent ?? c.scope, exprText(d.expr))),
+      );
+      const { body, inherited } = this.delegatedView(h.fn);
       const own = h.fn.decorators.map((d) =>
         this.applied(d.expr, h.fn.scope.parent ?? h.fn.scope, exprText(d.expr)),
       );
-      const guards = [...outer, ...classGuards, ...perMethod, ...own];
+      const guards = [...outer, ...onClass, ...classGuards, ...perMethod, ...inherited, ...own];
       this.addRoutes(owner, rule, endpoint, {
         methods: [h.method],
         file: h.fn.scope.module.file,
@@ -1168,7 +1178,7 @@ export class FlaskModel {
         viewName: `${cls.name}.${h.fn.name}`,
         guards,
         misplaced: [],
-        ...this.viewBody(h.fn),
+        ...this.viewBody(body),
         opaqueView: false,
         marks: guards.flatMap((g) => g.info.marks ?? []),
         suppressed: [
@@ -1177,6 +1187,30 @@ export class FlaskModel {
         ],
       });
     }
+  }
+
+  /** `@ns.route('/x')`, `@api.resource('/x')` on a class: registration, not a guard. */
+  private isClassRegistration(e: Expr): boolean {
+    return e.k === 'call' && e.fn.k === 'attr' && (e.fn.attr === 'route' || e.fn.attr === 'resource');
+  }
+
+  /**
+   * An override whose body only calls `super().<same name>(...)` answers with the base method: it keeps the base
+   * method's decorators and its body checks, as Python runs them.
+   */
+  private delegatedView(fn: FunctionIR, depth = 0): { body: FunctionIR; inherited: AppliedGuard[] } {
+    if (depth > 8 || !onlyDelegatesToSuper(fn)) return { body: fn, inherited: [] };
+    const call = fn.facts.calls.find((c) => c.fn.k === 'attr' && c.fn.attr === fn.name);
+    const base = call
+      ? this.project
+          .evalExpr(call.fn, fn.scope)
+          .find((v): v is Extract<typeof v, { t: 'func' }> => v.t === 'func')
+      : undefined;
+    if (!base || base.fn === fn) return { body: fn, inherited: [] };
+    const deeper = this.delegatedView(base.fn, depth + 1);
+    const scope = base.fn.scope.parent ?? base.fn.scope;
+    const own = base.fn.decorators.map((d) => this.applied(d.expr, scope, `${exprText(d.expr)} (inherited)`));
+    return { body: deeper.body, inherited: [...deeper.inherited, ...own] };
   }
 
   private addRoutes(
@@ -1291,6 +1325,18 @@ export function suppressionsFor(mod: ModuleIR, from: number, to: number): string
   const out: string[] = [];
   for (let l = from - 1; l <= Math.max(from, to); l++) out.push(...(mod.suppressions.get(l) ?? []));
   return out;
+}
+
+/** Every call of the body is `super()` or `super().<the method's name>(...)`, and there is one of the latter. */
+function onlyDelegatesToSuper(fn: FunctionIR): boolean {
+  const isSuper = (e: Expr): boolean => e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'super';
+  let delegates = false;
+  for (const c of fn.facts.calls) {
+    if (c.fn.k === 'name' && c.fn.id === 'super') continue;
+    if (c.fn.k !== 'attr' || c.fn.attr !== fn.name || !isSuper(c.fn.obj)) return false;
+    delegates = true;
+  }
+  return delegates;
 }
 
 /** Names read in an expression (`org_scoped_rule(url)` reads `url`). */

@@ -62,8 +62,12 @@ export type Guard =
    * (`if authed():`) that the analysis resolves later into a presence test when the helper is a credential
    * predicate, or into `other`.
    */
-  | { kind: 'predicate'; fn: Expr; present: boolean }
-  | { kind: 'other' };
+  | { kind: 'predicate'; fn: Expr; present: boolean; unrelated?: true }
+  /**
+   * `unrelated`: the condition reads no credential (`if import_in_progress():`, `if app.config[...]`): whether
+   * the statement runs does not depend on the caller's credentials.
+   */
+  | { kind: 'other'; unrelated?: true };
 
 export interface BodyCall {
   fn: Expr;

@@ -10,7 +10,11 @@ export type CallExpr = Extract<Expr, { k: 'call' }>;
 export type Value =
   | { t: 'module'; mod: ModuleIR }
   | { t: 'ext'; qn: string }
-  | { t: 'inst'; qn: string; key: string; call: CallExpr; scope: Scope }
+  /**
+   * An object made at a call site: of a tracked library class (`qn`), or of a project class (`cls`, whose
+   * methods shadow the library's; `qn` is then its library base, or empty when it has none).
+   */
+  | { t: 'inst'; qn: string; key: string; call: CallExpr; scope: Scope; cls?: ClassIR }
   | { t: 'extcall'; qn: string; call: CallExpr; scope: Scope }
   | { t: 'instattr'; inst: Extract<Value, { t: 'inst' }>; attr: string }
   | { t: 'boundcall'; inst: Extract<Value, { t: 'inst' }>; attr: string; call: CallExpr; scope: Scope }
@@ -52,6 +56,7 @@ const TRACKED_CLASSES = new Set([
   'flask_security.Security',
   'flask_praetorian.Praetorian',
   'flask_appbuilder.AppBuilder',
+  'flask_principal.Permission',
 ]);
 
 export function canonical(qn: string): string {
@@ -136,6 +141,7 @@ export class Project {
   private pendingParams = 0;
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
+  private methodClasses?: Map<FunctionIR, ClassIR>;
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
   private readonly bindings = new Map<FunctionIR, { call: CallExpr; scope: Scope }>();
   /** `for` variables bound to one item of their iterable while a loop body is evaluated for that item. */
@@ -325,6 +331,44 @@ export class Project {
       }
     }
     return undefined;
+  }
+
+  /** A method of a project class or of its project bases, as Python finds it. */
+  methodOf(cls: ClassIR, name: string): FunctionIR | undefined {
+    for (const c of [cls, ...this.projectBases(cls)]) if (c.methods[name]) return c.methods[name];
+    return undefined;
+  }
+
+  private hasMethods(cls: ClassIR): boolean {
+    for (const _ in cls.methods) return true;
+    return this.projectBases(cls).some((c) => Object.keys(c.methods).length > 0);
+  }
+
+  /** The class a method is defined in, for `super()` and inherited guards. */
+  classOfMethod(fn: FunctionIR): ClassIR | undefined {
+    if (!this.methodClasses) {
+      this.methodClasses = new Map();
+      for (const m of this.modules)
+        for (const c of m.allClasses) for (const f of Object.values(c.methods)) this.methodClasses.set(f, c);
+    }
+    return this.methodClasses.get(fn);
+  }
+
+  /**
+   * `super()` / `super(Cls, self)` inside a method: the bases of the class the method is defined in, so that
+   * `super().require_oauth(...)` is the library's (or the project base's) method.
+   */
+  private superOf(scope: Scope, depth: number, seen: SeenKeys): Value[] {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const cls = s.owner ? this.classOfMethod(s.owner) : undefined;
+      if (!cls) continue;
+      const out: Value[] = [];
+      for (const b of cls.bases)
+        for (const v of this.evalIn(b, cls.scope.parent ?? cls.scope, depth + 1, seen))
+          if (v.t === 'class' || v.t === 'ext') out.push(v);
+      return out.length ? dedupe(out) : [{ t: 'unknown', text: 'super()' }];
+    }
+    return [{ t: 'unknown', text: 'super()' }];
   }
 
   /** Project base classes, nearest first (for inherited attributes and methods). */
@@ -572,6 +616,7 @@ export class Project {
         return dedupe(out);
       }
       case 'call': {
+        if (e.fn.k === 'name' && e.fn.id === 'super') return this.superOf(scope, depth, seen);
         const out: Value[] = [];
         for (const fn of this.evalIn(e.fn, scope, depth + 1, seen))
           out.push(...this.callOf(fn, e, scope, depth, seen));
@@ -633,8 +678,11 @@ export class Project {
       }
       case 'ext':
         return [{ t: 'ext', qn: `${obj.qn}.${attr}` }];
-      case 'inst':
-        return [{ t: 'instattr', inst: obj, attr }];
+      case 'inst': {
+        // A method the project's class defines shadows the library's attribute of that name.
+        const method = obj.cls ? this.methodOf(obj.cls, attr) : undefined;
+        return method ? [{ t: 'func', fn: method }] : [{ t: 'instattr', inst: obj, attr }];
+      }
       case 'class': {
         for (const c of [obj.cls, ...this.projectBases(obj.cls)]) {
           if (c.methods[attr]) return [{ t: 'func', fn: c.methods[attr] }];
@@ -656,7 +704,9 @@ export class Project {
       }
       case 'class': {
         const base = this.extBaseOf(fn.cls);
-        if (base && TRACKED_CLASSES.has(base)) return [this.instance(base, call, scope)];
+        if (base && TRACKED_CLASSES.has(base)) return [this.instance(base, call, scope, fn.cls)];
+        // Objects of project classes are followed for their methods (`api.login_required(...)` as a decorator).
+        if (this.hasMethods(fn.cls)) return [this.instance(base ?? '', call, scope, fn.cls)];
         return [{ t: 'unknown', text: `${fn.cls.name}()` }];
       }
       case 'instattr':
@@ -684,11 +734,11 @@ export class Project {
     }
   }
 
-  private instance(qn: string, call: CallExpr, scope: Scope): Inst {
+  private instance(qn: string, call: CallExpr, scope: Scope, cls?: ClassIR): Inst {
     const key = `${scope.module.file}:${call.line}:${call.col}`;
     let inst = this.instCache.get(key);
     if (!inst) {
-      inst = { t: 'inst', qn, key, call, scope };
+      inst = cls ? { t: 'inst', qn, key, call, scope, cls } : { t: 'inst', qn, key, call, scope };
       this.instCache.set(key, inst);
     }
     return inst;
@@ -696,7 +746,7 @@ export class Project {
 
   /** Every tracked instance created anywhere in the tree (to know which extensions are in use). */
   allInstances(): Inst[] {
-    return [...this.instCache.values()];
+    return [...this.instCache.values()].filter((i) => TRACKED_CLASSES.has(i.qn));
   }
 }
 

@@ -168,6 +168,21 @@ function retryAfterMs(value: string | undefined): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+const MAX_ECHO = 80;
+
+/** Why `preview-url` cannot be probed at all (not an absolute http(s) URL), in one sentence; undefined when it can. */
+export function previewUrlProblem(raw: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return undefined;
+  const shown = raw.length > MAX_ECHO ? `${raw.slice(0, MAX_ECHO)}…` : raw;
+  return `preview-url ${JSON.stringify(shown)} is not an http(s) URL such as https://preview.example.com; static results are reported without live verification.`;
+}
+
 /** One sentence for an unreachable preview: what failed and why. */
 export function describeFailure(baseUrl: string, failure: ProbeFailure): string {
   const why: Record<ProbeFailure, string> = {

@@ -1,7 +1,9 @@
 import { fillTemplate } from '../analysis/openapi.js';
-import { CREDENTIAL_LESS_PROBES, liveFingerprint, type LiveVerdict } from '../merge.js';
+import { CREDENTIAL_LESS_PROBES, liveFingerprint, type LiveVerdict, routeKey } from '../merge.js';
 import { fingerprint } from '../rules/types.js';
 import type { Evidence, Finding, Notice, RouteReport, Severity } from '../types.js';
+import { authHeaders, type AuthHeader, DEFAULT_AUTH_HEADER } from './auth-header.js';
+import { type Answer, looksAlike, unknownPaths } from './catch-all.js';
 import {
   DEFAULT_LIMITS,
   describeFailure,
@@ -13,6 +15,7 @@ import {
   claimsOf,
   crackHmac,
   forge,
+  isJwt,
   keyedVariants,
   noneTokens,
   noneWithClaims,
@@ -29,6 +32,8 @@ export interface LiveOptions {
   previewUrl: string;
   /** A valid token for the preview (a secret): enables baselines and token-derived probes. */
   authToken?: string;
+  /** How the test token (and every token-shaped probe) is sent; default `Authorization: Bearer`. */
+  authHeader?: AuthHeader;
   /** The preview's signing key (HMAC secret or PKCS#8 PEM): expired, no-exp, wrong audience and wrong issuer tokens. */
   jwtTestKey?: string;
   unsafeMethods?: boolean;
@@ -89,8 +94,6 @@ interface Probe {
   query?: string;
 }
 
-const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
-
 /**
  * Probe every route of the model on the preview: without credentials (no header, empty and malformed Bearer,
  * wrong scheme, random signature, `alg: none` spellings, stripped signature), and with the test token's
@@ -102,6 +105,8 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
   const notices: Notice[] = [];
   const findings: Finding[] = [];
   const verdicts: LiveVerdict[] = [];
+  const authHeader = options.authHeader ?? DEFAULT_AUTH_HEADER;
+  const bearer = (token: string): Record<string, string> => authHeaders(authHeader, token);
   try {
     const preflight = await client.send('GET', '/');
     if (preflight.error) {
@@ -116,8 +121,8 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     const random = await randomSignatureToken();
     const anonymous: Probe[] = [
       { name: 'no-token', headers: {} },
-      { name: 'empty-bearer', headers: { authorization: 'Bearer ' } },
-      { name: 'malformed-bearer', headers: { authorization: 'Bearer not.a.jwt' } },
+      { name: 'empty-bearer', headers: bearer('') },
+      { name: 'malformed-bearer', headers: bearer('not.a.jwt') },
       { name: 'wrong-scheme', headers: { authorization: 'Basic dG9rZW5nYXRlOnByb2Jl' } },
       { name: 'random-signature', headers: bearer(random) },
       ...noneTokens().map((t) => ({ name: t.name, headers: bearer(t.token) })),
@@ -125,7 +130,11 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     ];
     const token = options.authToken;
     const withToken: Probe[] = [];
-    if (token) {
+    if (token && !isJwt(token)) {
+      notices.push({
+        message: `auth-token is not a JWT, so it is used for authenticated baselines and query-string probes only; the tampered-payload, stripped-signature and alg: none variants${options.jwtTestKey ? " and jwt-test-key's expired, no-exp, wrong-audience and wrong-issuer tokens" : ''} need a JWT.`,
+      });
+    } else if (token) {
       withToken.push({ name: 'tampered-payload', headers: bearer(tamperPayload(token)) });
       withToken.push({ name: 'stripped-signature-real', headers: bearer(stripSignature(token)) });
       withToken.push(...noneWithClaims(token).map((t) => ({ name: t.name, headers: bearer(t.token) })));
@@ -134,10 +143,33 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
         if (keyed.problem) notices.push({ message: keyed.problem });
         for (const t of keyed.variants) withToken.push({ name: t.name, headers: bearer(t.token) });
       }
+    }
+    if (token) {
       for (const p of QUERY_TOKEN_PARAMS) {
         withToken.push({ name: `query-${p}`, headers: {}, query: `${p}=${encodeURIComponent(token)}` });
       }
     }
+
+    // What the preview answers paths that cannot exist, per method, without credentials: only 2xx answers matter,
+    // as only a 2xx is ever called open. (Not with the test token: a forged token that gets the page a valid one
+    // gets for any path was still accepted.)
+    const absent = unknownPaths(routes.map((r) => r.path));
+    const unknownAnswers = new Map<string, Promise<Answer[]>>();
+    const answersToUnknown = (method: string): Promise<Answer[]> => {
+      let answers = unknownAnswers.get(method);
+      if (!answers) {
+        answers = Promise.all(
+          absent.map(async (path) => ({
+            path: client.url(path).pathname,
+            response: await client.send(method, path),
+          })),
+        ).then((all) => all.filter((a) => a.response.status >= 200 && a.response.status < 300));
+        unknownAnswers.set(method, answers);
+      }
+      return answers;
+    };
+    /** Routes whose answer could not be told apart from the answer to a path that cannot exist. */
+    const lookAlikes = new Set<string>();
 
     let skippedUnsafe = 0;
     /** Per claim (`aud`, `iss`), the routes that accepted the test token with that claim changed. */
@@ -146,6 +178,8 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
     /** Routes that accepted a token without `exp` although the preview's own token has one. */
     const acceptsNoExp: string[] = [];
     const refusesAnonymous: RouteReport[] = [];
+    /** Of those, the routes that refused the test token too. */
+    let refusesToken = 0;
     const work = routes.map(async (route) => {
       const method =
         SAFE_METHODS.find((m) => route.methods.includes(m)) ??
@@ -161,8 +195,20 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
         return { probe: p, response, url: client.url(full) };
       };
       const baseline = token ? (await run({ name: 'baseline', headers: bearer(token) })).response : undefined;
+      const unknown = await answersToUnknown(method);
+      const judge = <T extends { response: ProbeResponse; url: URL }>(
+        a: T,
+      ): T & { verdict: ProbeVerdict } => {
+        const verdict = classify(a.response, baseline);
+        const answer = { path: a.url.pathname, response: a.response };
+        if (verdict === 'open' && unknown.some((u) => looksAlike(u, answer))) {
+          lookAlikes.add(routeKey(route));
+          return { ...a, verdict: 'inconclusive' };
+        }
+        return { ...a, verdict };
+      };
       const anon = await Promise.all(anonymous.map(run));
-      const judged = anon.map((a) => ({ ...a, verdict: classify(a.response, baseline) }));
+      const judged = anon.map(judge);
       const status = combine(judged.map((j) => j.verdict));
       const evidenceOf = (j: { probe: Probe; response: ProbeResponse; url: URL }): Evidence => ({
         method,
@@ -191,14 +237,10 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       const noToken = judged[0]!;
       if (noToken.verdict !== 'closed') return;
       refusesAnonymous.push(route);
+      if (baseline && classify(baseline) === 'closed') refusesToken++;
       const opened = (names: RegExp, list: typeof judged): typeof judged =>
         list.filter((j) => names.test(j.probe.name) && j.verdict === 'open');
-      const tokenProbes = token
-        ? (await Promise.all(withToken.map(run))).map((a) => ({
-            ...a,
-            verdict: classify(a.response, baseline),
-          }))
-        : [];
+      const tokenProbes = token ? (await Promise.all(withToken.map(run))).map(judge) : [];
       const report = (
         ruleId: string,
         severity: Severity,
@@ -268,6 +310,13 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       }
     });
     await Promise.all(work);
+    const catchAll = (await Promise.all([...unknownAnswers.values()])).flat()[0];
+    if (catchAll) {
+      const n = lookAlikes.size;
+      notices.push({
+        message: `preview-url answers paths that cannot exist with ${catchAll.response.status} and a page of its own (a single-page-app shell or a catch-all handler), so ${n} route${n === 1 ? '' : 's'} whose answer cannot be told apart from it ${n === 1 ? 'is' : 'are'} inconclusive, not open; point preview-url at the API itself for live verdicts on ${n === 1 ? 'it' : 'them'}.`,
+      });
+    }
     if (token) notices.push(...uncheckedClaimNotices(unchecked, claimsOf(token) ?? {}));
     if (acceptsNoExp.length) {
       const sorted = acceptsNoExp.sort();
@@ -283,6 +332,12 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
       });
     }
 
+    if (token && refusesAnonymous.length && refusesToken === refusesAnonymous.length) {
+      const n = refusesToken;
+      notices.push({
+        message: `auth-token was refused by every route that refuses requests without it (${n} route${n === 1 ? '' : 's'}), so nothing was compared with an authenticated answer: check that the token is valid for the preview and that auth-header (the \`${authHeader.name}\` header) is how the preview expects it.`,
+      });
+    }
     if (token) await checkWeakSecret(client, refusesAnonymous, token, options, findings);
     if (client.sent >= limits.maxRequests)
       notices.push({
@@ -340,6 +395,8 @@ async function checkWeakSecret(
   options: LiveOptions,
   findings: Finding[],
 ): Promise<void> {
+  const bearer = (t: string): Record<string, string> =>
+    authHeaders(options.authHeader ?? DEFAULT_AUTH_HEADER, t);
   const fromRepo = options.secrets ?? [];
   const secret = await crackHmac(token, [...fromRepo.map((s) => s.value), ...WEAK_SECRETS]);
   if (!secret) return;

@@ -88,6 +88,11 @@ export function claimsOf(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/** A signed JWT (JWS compact form with a JSON payload), as opposed to an opaque API key or session id. */
+export function isJwt(token: string): boolean {
+  return claimsOf(token) !== undefined && headerOf(token)?.alg !== undefined;
+}
+
 function headerOf(token: string): jose.ProtectedHeaderParameters | undefined {
   try {
     return jose.decodeProtectedHeader(token);

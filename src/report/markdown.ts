@@ -1,4 +1,4 @@
-import type { Finding, Report, RouteReport } from '../types.js';
+import type { AddedSuppression, Finding, Report, RouteReport } from '../types.js';
 import { DOCS_BASE } from './docs.js';
 import { locationLabel } from './location.js';
 
@@ -69,6 +69,44 @@ function inventoryRows(routes: readonly RouteReport[], prefix: string): string[]
   return rows;
 }
 
+function suppressionLabel(s: AddedSuppression): string {
+  switch (s.kind) {
+    case 'ignore':
+      return `ignore ${[`rule ${s.rule}`, s.path && `path ${s.path}`, s.route && `route ${s.route}`].filter(Boolean).join(', ')}`;
+    case 'public-route':
+      return `public-routes ${s.pattern}`;
+    case 'comment':
+      return `# tokengate: ignore[${s.rules.join(', ')}]`;
+  }
+}
+
+function hidesLabel(s: AddedSuppression): string {
+  const noun = s.kind === 'public-route' ? 'public route' : 'finding';
+  return `${s.hides} ${noun}${s.hides === 1 ? '' : 's'}`;
+}
+
+/**
+ * What the pull request suppresses for itself, so the reviewer sees what it hides: its findings no longer count,
+ * and only a human can tell a reasoned exception from a gate switched off.
+ */
+function suppressedByPullRequestBlock(report: Report, prefix: string): string[] {
+  const added = report.suppressedByPullRequest ?? [];
+  if (!added.length) return [];
+  return [
+    `### Suppressed by this pull request (${added.length})`,
+    '',
+    'These suppressions are new in this pull request; the findings they hide do not count for the gate.',
+    '',
+    '| Where | Suppression | Reason | Hides |',
+    '|---|---|---|---|',
+    ...added.map(
+      (s) =>
+        `| ${code(`${prefix}${s.site.file}:${s.site.line}`)} | ${cell(code(suppressionLabel(s)))} | ${s.kind === 'public-route' ? '(public-routes take no reason)' : cell(s.reason || '(no reason given)')} | ${hidesLabel(s)} |`,
+    ),
+    '',
+  ];
+}
+
 /**
  * Join blocks line by line until `limit` (as `measure` counts), then say what was cut and where to find all of it;
  * the note follows a blank line so that it never joins a table.
@@ -101,6 +139,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
     );
   }
   if (notes.length) blocks.push([...notes.map((n) => `> ${n}`), '']);
+  blocks.push(suppressedByPullRequestBlock(report, prefix));
   if (active.length)
     blocks.push(['### Findings', '', ...findingRows(active, prefix, ctx.docsBase ?? DOCS_BASE), '']);
   if (suppressed.length) {
@@ -152,6 +191,7 @@ export function renderComment(report: Report, ctx: MarkdownContext = {}): string
   const old = active.length - fresh.length;
   const blocks: string[][] = [[COMMENT_MARKER, '## tokengate', '', verdictLine(report), '']];
   if (ctx.notes?.length) blocks.push([...ctx.notes.map((n) => `> ${n}`), '']);
+  blocks.push(suppressedByPullRequestBlock(report, prefix));
   if (!active.length) blocks.push(['No findings: every route that needs authentication has it.', '']);
   if (fresh.length)
     blocks.push([

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { suppressionComments } from '../src/analysis/suppression-comments.js';
+import { EMPTY_CONFIG, parseConfig } from '../src/config.js';
+import { suppressionsAddedByPullRequest } from '../src/pr-suppressions.js';
+import type { Finding } from '../src/types.js';
+
+const finding = (file: string, line: number, kind: 'comment' | 'config'): Finding => ({
+  ruleId: 'missing-authentication',
+  severity: 'high',
+  confidence: 'likely',
+  message: 'm',
+  cwe: ['CWE-306'],
+  location: { file, startLine: line, endLine: line + 2 },
+  route: { methods: ['POST'], path: `/r${line}` },
+  sources: ['static'],
+  evidence: [],
+  fingerprint: `f${line}`,
+  new: true,
+  suppressed: { kind, reason: 'r' },
+});
+
+describe('suppressions added by a pull request', () => {
+  it('lists only what the base commit does not have: a moved entry or an unchanged comment is not added', () => {
+    const base = parseConfig(
+      'public-routes: [/health]\nignore:\n  - {rule: jwt-no-expiry, reason: legacy tokens}\n',
+      'b',
+    );
+    const head = parseConfig(
+      'ignore:\n  - {rule: "*", path: "api/**", reason: later}\n  - {rule: jwt-no-expiry, reason: legacy tokens}\npublic-routes: [/health, "/api/**"]\n',
+      'h',
+    );
+    const headSource = [
+      '# tokengate: ignore[missing-authentication] kept from before',
+      'x = 1',
+      '',
+      '',
+      '',
+      '# tokengate: ignore[missing-authentication]',
+      'y = 2',
+    ].join('\n');
+    const added = suppressionsAddedByPullRequest({
+      headConfig: { config: head, file: '.tokengate.yml' },
+      baseConfig: base,
+      comments: [
+        {
+          file: 'api/app.py',
+          head: suppressionComments(headSource),
+          base: suppressionComments('\n\n# tokengate: ignore[missing-authentication]: kept from before\n'),
+        },
+      ],
+      findings: [
+        finding('api/app.py', 2, 'comment'),
+        finding('api/app.py', 7, 'comment'),
+        finding('api/b.py', 1, 'config'),
+      ],
+      routes: [],
+    });
+    expect(added).toEqual([
+      {
+        kind: 'ignore',
+        site: { file: '.tokengate.yml', line: 2 },
+        rule: '*',
+        path: 'api/**',
+        reason: 'later',
+        hides: 1,
+      },
+      { kind: 'public-route', site: { file: '.tokengate.yml', line: 4 }, pattern: '/api/**', hides: 0 },
+      {
+        kind: 'comment',
+        site: { file: 'api/app.py', line: 6 },
+        rules: ['missing-authentication'],
+        reason: '',
+        hides: 1,
+      },
+    ]);
+  });
+
+  it('lists nothing when the config comes from the base commit and no comment is new', () => {
+    expect(
+      suppressionsAddedByPullRequest({ baseConfig: EMPTY_CONFIG, comments: [], findings: [], routes: [] }),
+    ).toEqual([]);
+  });
+});
