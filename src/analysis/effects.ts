@@ -37,6 +37,11 @@ export interface FunctionSummary {
    * from outside the project): the summary may miss effects.
    */
   partial: boolean;
+  /**
+   * The function or one it calls tests whether there is a signed-in caller (`if current_user.is_authenticated:`):
+   * it is written to serve anonymous callers too, like optional authentication.
+   */
+  servesAnonymous: boolean;
 }
 
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
@@ -59,6 +64,8 @@ const RECORD_WRITE_METHOD = /^(save|delete_instance|save_to_db|delete_from_db)$/
 const SQL_EXECUTE = /^(execute|executemany|executescript|raw)$/;
 const SQL_WRITE = /^\s*(insert|update|delete|replace|merge|create|drop|alter|truncate)\b/i;
 const SQL_READ = /^\s*(select|with|pragma|show)\b/i;
+const SQL_PASSWORD_MATCH = /\bwhere\b[\s\S]*\b(password|passwd|pwd|password_hash)\s*=/i;
+const SQL_PERCENT_FORMAT = /^[rRuU]?("""|'{3}|"|')([\s\S]*?)\1\s*%/;
 const SQL_TABLE = /\b(?:from|into|update|table)\s+[`"[]?(\w+)/i;
 const DICT_METHOD = /^(get|pop|clear|setdefault|update|keys|items|values|copy|popitem|permanent|modified)$/;
 /** Calls that change a list, dict or set in place. */
@@ -67,7 +74,7 @@ const MUTATING_METHOD = /^(append|extend|insert|pop|remove|update|clear|setdefau
 const SENSITIVE_FIELD =
   /^(e?mail|email_address|password|password_hash|passwd|pwd|hashed_password|phone|phone_number|mobile|address|ssn|credit_card|card_number|cc_number|salary|balance|secret|api_key|apikey|token|access_token|refresh_token|otp_secret|birth_?date|dob)$/i;
 
-const EMPTY: FunctionSummary = { effects: [], exposed: [], partial: false };
+const EMPTY: FunctionSummary = { effects: [], exposed: [], partial: false, servesAnonymous: false };
 
 export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
@@ -115,7 +122,24 @@ export class EffectSummaries {
       ...fn.facts.presenceReads,
       ...fn.scope.targetAssigns.map((t) => t.line),
     ]);
-    const identity = fn.facts.credentialReads.find((l) => !notIdentity.has(l));
+    // A function that tests whether there is a caller at all is written for anonymous callers too
+    // (`if current_user.is_authenticated: …`): what it reads of the caller is not what makes a route sensitive.
+    const testsPresence =
+      fn.facts.presenceReads.length > 0 ||
+      [...fn.facts.calls, ...fn.facts.passes, ...fn.facts.rejects].some((c) =>
+        c.guards.some((g) => g.kind === 'presence' && !g.raw),
+      );
+    if (testsPresence) acc.servesAnonymous = true;
+    // Only an identity the body uses (hands to a call, returns, assigns) serves the caller's data: a test of it alone
+    // (`if current_user.confirmed: return redirect(…)`) decides where the caller goes.
+    const used = new Set([
+      ...fn.facts.calls.map((c) => c.line),
+      ...fn.facts.returns.map((r) => r.line),
+      ...[...fn.scope.assigns.values()].flat().map((v) => v.line),
+    ]);
+    const identity = testsPresence
+      ? undefined
+      : fn.facts.credentialReads.find((l) => !notIdentity.has(l) && used.has(l));
     if (identity !== undefined)
       acc.add({
         kind: 'reads-data',
@@ -124,8 +148,24 @@ export class EffectSummaries {
         line: identity,
         identity: true,
       });
-    for (const call of fn.facts.calls) this.call(call, fn, depth, acc);
+    else {
+      const proxy = this.identityProxyRead(fn);
+      if (proxy !== undefined)
+        acc.add({ kind: 'reads-data', what: "reads the caller's token", file, line: proxy, identity: true });
+    }
+    for (const call of fn.facts.calls) {
+      if (!callerGated(call)) {
+        this.call(call, fn, depth, acc);
+        continue;
+      }
+      // Data read or changed only under a test of the caller (`if current_user.can(Permission.COMMENT): …`,
+      // `if current_user.is_authenticated: …`) is out of an anonymous caller's reach: the call's other facts count.
+      const inner = new Accumulator();
+      this.call(call, fn, depth, inner);
+      acc.merge(inner.summary(), (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data');
+    }
     for (const t of fn.scope.targetAssigns) this.assignment(t.target, t.line, fn, acc);
+    for (const d of fn.scope.deletes) this.deletion(d.target, d.line, fn, acc);
     for (const r of fn.facts.returns) {
       this.moduleStateRead(r, fn, acc);
       exposedFields(r, file, acc);
@@ -227,7 +267,7 @@ export class EffectSummaries {
       }
     }
     const writes = MUTATING_METHOD.test(method);
-    if (root.k === 'name' && path.length === 1 && this.moduleState(root.id, fn, !writes)) {
+    if (root.k === 'name' && path.length === 1 && this.moduleState(root.id, fn)) {
       acc.add({
         kind: writes ? 'writes-data' : 'reads-data',
         what: `${writes ? 'changes' : 'reads'} the module-level \`${root.id}\``,
@@ -250,6 +290,14 @@ export class EffectSummaries {
         return;
       }
     }
+    // A receiver of unknown type (`user = db.session.scalar(...)`) calling a method that exactly one class of the
+    // project defines: that method, told by name.
+    const byName = receiverClass ? undefined : this.uniqueMethod(method);
+    if (byName && byName !== fn) {
+      const inner = this.of(byName, depth + 1);
+      acc.merge({ ...inner, effects: inner.effects.map((e) => ({ ...e, byName: true })) });
+      return;
+    }
     const unresolved = unresolvedMeaning(root, path);
     if (unresolved) {
       const sql = SQL_EXECUTE.test(method) ? this.sqlEffect(call, scope) : undefined;
@@ -269,6 +317,41 @@ export class EffectSummaries {
       acc.add({ kind: 'issues-credential', what: '`set_cookie()` of a credential', file, line: call.line });
     else if (method === 'delete_cookie' && cookieIsCredential(call.args[0] ?? call.kw.key))
       acc.add({ kind: 'logs-out', what: '`delete_cookie()` of a credential', file, line: call.line });
+  }
+
+  /**
+   * The line where the function reads a catalogued proxy of the caller (`current_token.user`), which the body's
+   * credential reads do not cover: in what it assigns, returns or hands to calls.
+   */
+  private identityProxyRead(fn: FunctionIR): number | undefined {
+    const exprs: Expr[] = [
+      ...[...fn.scope.assigns.values()].flat(),
+      ...fn.facts.returns,
+      ...fn.facts.calls.flatMap((c) => [c.fn, ...c.args, ...Object.values(c.kw)]),
+    ];
+    for (const e of exprs) {
+      const root = attributeChain(e)?.root ?? e;
+      if (root.k !== 'name') continue;
+      const values = this.project.evalExpr(root, fn.scope);
+      if (values.some((v) => v.t === 'ext' && CATALOGUE.identities.has(canonical(v.qn)))) return e.line;
+    }
+    return undefined;
+  }
+
+  /** `del session['user_id']` signs the caller out. */
+  private deletion(target: Expr, line: number, fn: FunctionIR, acc: Accumulator): void {
+    if (target.k !== 'subscript' || target.obj.k !== 'name') return;
+    const values = this.project.evalExpr(target.obj, fn.scope);
+    if (
+      values.some((v) => v.t === 'ext' && (v.qn === 'flask.session' || v.qn === 'flask.globals.session')) &&
+      sessionKeyIsIdentity(target.index)
+    )
+      acc.add({
+        kind: 'logs-out',
+        what: `\`del session[${exprText(target.index)}]\``,
+        file: fn.scope.module.file,
+        line,
+      });
   }
 
   /** `session['user_id'] = …` signs in; `USERS[name] = …` on a module-level dict changes application data. */
@@ -304,7 +387,7 @@ export class EffectSummaries {
   /** A module-level list or dict (lower-case: constants are configuration) the function reads. */
   private moduleStateRead(e: Expr, fn: FunctionIR, acc: Accumulator): void {
     const name = e.k === 'name' ? e.id : e.k === 'subscript' && e.obj.k === 'name' ? e.obj.id : undefined;
-    if (name && this.moduleState(name, fn, true))
+    if (name && this.moduleState(name, fn))
       acc.add({
         kind: 'reads-data',
         what: `reads the module-level \`${name}\``,
@@ -313,12 +396,25 @@ export class EffectSummaries {
       });
   }
 
-  /** `reading`: upper-case names read only are configuration (`ALLOWED = [...]`); changed, they are state. */
-  private moduleState(name: string, fn: FunctionIR, reading = false): boolean {
-    if ((reading && name !== name.toLowerCase()) || this.isLocal(name, fn.scope)) return false;
-    const values = fn.scope.module.scope.assigns.get(name);
+  /**
+   * A module-level list, dict or set the function uses, defined in its own module or imported from another module
+   * of the project (`from .tickets import TICKETS`): in-memory application data, whatever the case of its name. A
+   * constant answer is one that reads none (principle: absence of evidence never makes a route public).
+   */
+  private moduleState(name: string, fn: FunctionIR): boolean {
+    if (this.isLocal(name, fn.scope)) return false;
+    let module = fn.scope.module;
+    let own = name;
+    const imported = module.scope.imports.get(name);
+    if (imported?.name) {
+      const from = this.project.findModule(imported.module);
+      if (!from) return false;
+      module = from;
+      own = imported.name;
+    }
+    const values = module.scope.assigns.get(own);
     const last = values?.[values.length - 1];
-    return last !== undefined && (last.k === 'seq' || last.k === 'dict');
+    return last !== undefined && isContainer(last);
   }
 
   private isLocal(name: string, scope: Scope): boolean {
@@ -340,6 +436,24 @@ export class EffectSummaries {
       return cls !== undefined && this.methodOf(cls, callee.attr) === undefined;
     }
     return false;
+  }
+
+  private methodsByName?: Map<string, FunctionIR[]>;
+
+  /** The one method of the project's classes with this name (none for dunders or names several classes define). */
+  private uniqueMethod(name: string): FunctionIR | undefined {
+    if (name.startsWith('__')) return undefined;
+    if (!this.methodsByName) {
+      this.methodsByName = new Map();
+      for (const [method, cls] of this.owners) {
+        if (method !== cls.methods[method.name]) continue;
+        const list = this.methodsByName.get(method.name) ?? [];
+        list.push(method);
+        this.methodsByName.set(method.name, list);
+      }
+    }
+    const found = this.methodsByName.get(name);
+    return found?.length === 1 ? found[0] : undefined;
   }
 
   private methodOf(cls: ClassIR, name: string): FunctionIR | undefined {
@@ -388,7 +502,9 @@ export class EffectSummaries {
   private sqlEffect(call: BodyCall, scope: Scope): Effect | null | undefined {
     const arg = call.args[0];
     if (!arg) return undefined;
-    const text = sqlText(arg) ?? this.project.evalString(arg, scope);
+    const local = arg.k === 'name' ? scope.assigns.get(arg.id) : undefined;
+    const assigned = local?.[local.length - 1];
+    const text = sqlText(arg) ?? (assigned && sqlText(assigned)) ?? this.project.evalString(arg, scope);
     if (text === undefined) return undefined;
     const table = SQL_TABLE.exec(text)?.[1];
     const file = scope.module.file;
@@ -402,6 +518,14 @@ export class EffectSummaries {
       };
     }
     if (!table) return null;
+    // `SELECT … FROM users WHERE username = … AND password = …`: a password checked by the query itself.
+    if (SQL_READ.test(text) && SQL_PASSWORD_MATCH.test(text))
+      return {
+        kind: 'verifies-password',
+        what: `runs SQL matching \`password\` on \`${table}\``,
+        file,
+        line: call.line,
+      };
     if (SQL_READ.test(text))
       return {
         kind: 'reads-data',
@@ -448,6 +572,7 @@ class Accumulator {
   private readonly exposedList: ExposedField[] = [];
   private readonly keys = new Set<string>();
   partial = false;
+  servesAnonymous = false;
 
   get size(): number {
     return this.effects.length;
@@ -465,15 +590,31 @@ class Accumulator {
       this.exposedList.push(field);
   }
 
-  merge(inner: FunctionSummary): void {
-    for (const e of inner.effects) this.add(e);
+  merge(inner: FunctionSummary, keep: (e: Effect) => boolean = () => true): void {
+    for (const e of inner.effects) if (keep(e)) this.add(e);
     for (const f of inner.exposed) this.expose(f);
     if (inner.partial) this.partial = true;
+    if (inner.servesAnonymous) this.servesAnonymous = true;
   }
 
   summary(): FunctionSummary {
-    return { effects: this.effects, exposed: this.exposedList, partial: this.partial };
+    return {
+      effects: this.effects,
+      exposed: this.exposedList,
+      partial: this.partial,
+      servesAnonymous: this.servesAnonymous,
+    };
   }
+}
+
+/** The call runs only when the caller passes a test of their credentials or rights. */
+function callerGated(call: BodyCall): boolean {
+  return call.guards.some(
+    (g) =>
+      (g.kind === 'presence' && g.present) ||
+      (g.kind === 'predicate' && g.present && !g.unrelated) ||
+      (g.kind === 'other' && !g.unrelated),
+  );
 }
 
 /** `a.b.c` (through calls: `A.query.filter(x).first`) as its root and attribute path. */
@@ -588,11 +729,21 @@ function unresolvedMeaning(root: Expr, path: readonly string[]): Meaning | undef
   return undefined;
 }
 
+/** A list, dict or set display, or an empty one built by call (`dict()`, `defaultdict(list)`). */
+function isContainer(e: Expr): boolean {
+  if (e.k === 'seq' || e.k === 'dict') return true;
+  return (
+    e.k === 'call' && e.fn.k === 'name' && /^(dict|list|set|defaultdict|OrderedDict|deque)$/.test(e.fn.id)
+  );
+}
+
 function sqlText(e: Expr): string | undefined {
   if (e.k === 'str') return e.v;
   if (e.k === 'concat') return e.parts[0]?.k === 'str' ? e.parts[0].v : undefined;
   if (e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'text' && e.args[0]) return sqlText(e.args[0]);
   if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'format') return sqlText(e.fn.obj);
+  // `"SELECT … '%s'" % (a, b)`: the format string is the query's text.
+  if (e.k === 'other') return SQL_PERCENT_FORMAT.exec(e.text)?.[2];
   return undefined;
 }
 

@@ -51,6 +51,7 @@ function newScope(module: ModuleIR, parent?: Scope, owner?: FunctionIR): Scope {
     classes: new Map(),
     calls: [],
     targetAssigns: [],
+    deletes: [],
     starImports: [],
   };
 }
@@ -503,6 +504,16 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'class_definition': {
       const cls = extractClass(stmt, scope, deeperThan(ctx));
       if (cls) scope.classes.set(cls.name, cls);
+      return;
+    }
+    case 'delete_statement': {
+      // `del session['id']` signs the caller out; only subscripts and attributes are kept (a local's `del` is not).
+      const targets = stmt.namedChildren.flatMap((c) =>
+        c?.type === 'expression_list' ? c.namedChildren : c ? [c] : [],
+      );
+      for (const t of targets)
+        if (t && (t.type === 'subscript' || t.type === 'attribute'))
+          scope.deletes.push({ target: toExpr(t), line: line(stmt) });
       return;
     }
     case 'expression_statement': {

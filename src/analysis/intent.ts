@@ -2,7 +2,7 @@ import type { Meaning } from './catalogue/index.js';
 import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
 import type { ModelRoute } from './flask.js';
 import type { Expr, FunctionIR } from './ir.js';
-import type { Project } from './project.js';
+import { exprText, type Project } from './project.js';
 
 /**
  * What an unguarded route is for, judged from what its handler does (effects.ts) rather than what it is called:
@@ -30,6 +30,8 @@ export interface RouteIntent {
   problem?: 'unverified-token' | 'unsigned-webhook';
   /** How strong the evidence is: resolved library calls, or method names on values of unknown type. */
   confidence: 'likely' | 'possible';
+  /** The handler or a helper it calls tests whether there is a signed-in caller: anonymous callers are expected. */
+  servesAnonymous?: boolean;
 }
 
 const SIGN_IN: ReadonlySet<Meaning> = new Set([
@@ -77,7 +79,12 @@ export function judgeIntent(
   const effects = summary.effects;
   const writes = effects.filter((e) => e.kind === 'writes-data');
   const reads = effects.filter((e) => e.kind === 'reads-data');
-  const base = { writes, reads, exposed: summary.exposed };
+  const base = {
+    writes,
+    reads,
+    exposed: summary.exposed,
+    ...(summary.servesAnonymous ? { servesAnonymous: true } : {}),
+  };
   const confidence = (e: Effect | undefined): 'likely' | 'possible' =>
     e?.byName || summary.partial ? 'possible' : 'likely';
   const segments = staticSegments(route.path);
@@ -186,6 +193,16 @@ export function judgeIntent(
   const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
   if (!readOnly) return { role: 'static', ...base, confidence: 'possible' };
   const answer = effects.find((e) => e.kind === 'serves-file' || e.kind === 'renders-template');
+  // An answer built from what the URL names (`jsonify(id=invoice_id)`, a page rendered for `<username>`) is not a
+  // constant: it stands for the record the request asks for.
+  const echoed = answer?.kind === 'serves-file' ? undefined : requestDependentAnswer(fn);
+  if (echoed)
+    return {
+      role: 'data',
+      ...base,
+      reads: [...reads, echoed],
+      confidence: 'possible',
+    };
   return {
     role: 'static',
     publicReason: answer
@@ -197,6 +214,27 @@ export function judgeIntent(
     ...base,
     confidence: 'likely',
   };
+}
+
+/** A read of the record a path parameter names, told from a return value that uses the parameter. */
+function requestDependentAnswer(fn: FunctionIR): Effect | undefined {
+  const params = new Set(fn.params.filter((p) => p !== 'self' && p !== 'cls' && !(p in fn.defaults)));
+  if (!params.size) return undefined;
+  // Locals computed from a parameter carry it too (`label = f"#{item_id}"`).
+  for (const [name, values] of fn.scope.assigns)
+    if (!params.has(name) && values.some((v) => mentions(v, params))) params.add(name);
+  for (const r of fn.facts.returns) {
+    if (!mentions(r, params)) continue;
+    const used = [...params].find((p) => mentions(r, new Set([p])));
+    return {
+      kind: 'reads-data',
+      what: `answers about the record its URL names (\`${used}\`)`,
+      file: fn.scope.module.file,
+      line: r.line,
+      byName: true,
+    };
+  }
+  return undefined;
 }
 
 /** Names of query parameters the handler reads a token from (`request.args.get('token')`). */
@@ -268,7 +306,7 @@ export class IntentJudge {
   private readonly summaries: EffectSummaries;
   private readonly handlers = new Map<string, FunctionIR>();
 
-  constructor(project: Project) {
+  constructor(private readonly project: Project) {
     this.summaries = new EffectSummaries(project);
     for (const m of project.modules)
       for (const fn of m.allFunctions)
@@ -276,7 +314,40 @@ export class IntentJudge {
   }
 
   judge(route: Pick<ModelRoute, 'path' | 'methods' | 'file' | 'span'>): RouteIntent | undefined {
-    const fn = this.handlers.get(`${route.file}:${route.span.startLine}:${route.span.endLine}`);
+    const fn = this.handler(route);
     return fn ? judgeIntent(route, fn, this.summaries) : undefined;
   }
+
+  /**
+   * The decorators (as written, without arguments) of the method a class-based view's handler overrides in a
+   * project base class: `Notice.get` overriding `BaseLedger.get` under `@gate.login_required()` dropped them.
+   */
+  overriddenDecorators(route: Pick<ModelRoute, 'file' | 'span'>): string[] {
+    const fn = this.handler(route);
+    const cls = fn && this.project.classOfMethod(fn);
+    if (!fn || !cls) return [];
+    for (const base of this.project.projectBases(cls)) {
+      const method = base.methods[fn.name];
+      if (method) return method.decorators.map((d) => calleeText(d.expr));
+    }
+    return [];
+  }
+
+  /** `file:Class` of a class-based view's handler (`LabelAPI.get`), undefined for a function view. */
+  viewClass(route: Pick<ModelRoute, 'file' | 'span'>): string | undefined {
+    const fn = this.handler(route);
+    const cls = fn && this.project.classOfMethod(fn);
+    return cls ? `${cls.scope.module.file}:${cls.name}` : undefined;
+  }
+
+  private handler(route: Pick<ModelRoute, 'file' | 'span'>): FunctionIR | undefined {
+    return this.handlers.get(`${route.file}:${route.span.startLine}:${route.span.endLine}`);
+  }
+}
+
+/** A decorator's text without its call arguments: `gate.login_required()` → `gate.login_required`. */
+export function calleeText(e: Expr | string): string {
+  const text = typeof e === 'string' ? e : exprText(e);
+  const paren = text.indexOf('(');
+  return paren >= 0 ? text.slice(0, paren) : text;
 }

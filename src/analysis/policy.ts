@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import type { AuthState, RouteAuth } from '../types.js';
 import type { FlaskModel, HookRef, ModelRoute } from './flask.js';
 import { WRITE_METHODS } from './flask.js';
-import type { IntentJudge, RouteIntent } from './intent.js';
+import { calleeText, type IntentJudge, type RouteIntent } from './intent.js';
 
 /**
  * What the model's facts mean for each route: its authentication state, and whether its app is expected to
@@ -34,6 +34,11 @@ export interface AssessedRoute extends ModelRoute {
   realmOpenReads: boolean;
   /** Some other route of the realm is protected. */
   realmUsesAuth: boolean;
+  /**
+   * The route's own class says it was meant to be guarded: the other methods of its class-based view are protected,
+   * or the base-class method it overrides carries the app's auth decorator (the forgotten decorator).
+   */
+  forgottenGuard?: string;
 }
 
 /**
@@ -80,12 +85,6 @@ function splitByHookMethods(route: ModelRoute): ModelRoute[] {
   return [...groups.values()].map((methods) => ({ ...route, methods }));
 }
 
-/** `file:Class` of a method view (`LabelAPI.get`), undefined for a function view. */
-function viewClassKey(route: ModelRoute): string | undefined {
-  const dot = route.viewName.indexOf('.');
-  return dot > 0 ? `${route.file}:${route.viewName.slice(0, dot)}` : undefined;
-}
-
 function appKey(route: ModelRoute): string {
   return route.app?.key ?? '';
 }
@@ -96,7 +95,10 @@ export interface DraftRoutes {
   context: TreeContext;
 }
 
-type DraftRoute = Pick<AssessedRoute, 'auth' | 'protectedBy' | 'failingHooks' | 'ineffective' | 'intent'> & {
+type DraftRoute = Pick<
+  AssessedRoute,
+  'auth' | 'protectedBy' | 'failingHooks' | 'ineffective' | 'intent' | 'forgottenGuard'
+> & {
   route: ModelRoute;
   /** What the route adds to its realm's counts (none when it is public). */
   realmPart?: RealmCounts;
@@ -127,14 +129,23 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined
     if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin)) guards.push([g.decorator, 1]);
   const anonymous =
     d.auth.state === 'unprotected' || (d.auth.optional === true && d.auth.state !== 'protected');
+  // Only a read of application data served anonymously says the realm is open on purpose: not a route that reads
+  // nothing but who the caller is (`/is_logged_in`), nor one its own class says was meant to be guarded.
   const openRead =
     anonymous &&
+    d.forgottenGuard === undefined &&
+    !d.failingHooks.length &&
+    !d.ineffective.length &&
+    !d.route.misplaced.length &&
     d.route.methods.every((m) => !WRITE_METHODS.has(m)) &&
-    (d.auth.optional === true ||
-      d.intent === undefined ||
-      (d.intent.role === 'data' && d.intent.writes.length === 0));
+    d.intent?.role === 'data' &&
+    d.intent.writes.length === 0 &&
+    d.intent.reads.some((e) => !e.identity);
+  // A route serving anonymous callers on purpose (optional authentication) is, like a public one, no sibling that
+  // should have been guarded; its reads still say the realm serves data anonymously.
+  const onPurpose = d.auth.optional === true && d.auth.state !== 'protected';
   return {
-    routes: 1,
+    routes: onPurpose ? 0 : 1,
     protected: d.auth.state === 'protected' ? 1 : 0,
     openReads: openRead ? 1 : 0,
     guards,
@@ -274,12 +285,25 @@ export function draftRoutes(
     for (const m of route.misplaced) mechanisms.push(`${m.label} (above the route decorator: no effect)`);
     const configured = configPublic(route.path) ?? hookAllowed;
     const intent = protectedBy.length || unknown ? undefined : intents?.judge(route);
+    // A helper the handler calls serves anonymous callers on purpose (it tests whether there is one), as the body
+    // itself may: optional authentication, whose writes optional-auth-on-write judges.
+    if (intent?.servesAnonymous && !optional && !route.bodyOptional && intent.role === 'data') {
+      optional = true;
+      mechanisms.push('identity used only when present, in a helper the view calls (optional)');
+    }
     // Something on the route tries to authenticate (a weak or optional check, a hook that fails open, a misplaced
     // decorator): it is meant to be protected, whatever its handler does.
     // Optional authentication says anonymous callers are served on purpose, which a sign-in step, a token link or a
     // webhook does anyway; a static answer behind it is judged as the read it is.
+    // A sign-in step's own check of what an identity provider sent back (an ID token decoded, errors swallowed)
+    // authenticates the provider's answer, not the caller: it does not make the step meant to be protected.
+    const weakBodyOnly =
+      !route.bodyCheck &&
+      route.bodyWeak !== undefined &&
+      ineffective.length === 1 &&
+      intent?.role === 'sign-in';
     const meantProtected =
-      ineffective.length > 0 ||
+      (ineffective.length > 0 && !weakBodyOnly) ||
       failingHooks.length > 0 ||
       route.misplaced.length > 0 ||
       (optional && intent?.role === 'static');
@@ -305,17 +329,35 @@ export function draftRoutes(
     return d;
   });
 
-  // A static answer among the methods of a class whose other methods are protected (its nearest siblings) is
-  // a forgotten decorator, not a public page.
+  // A static answer or a data route among the methods of a class whose other methods are protected (its nearest
+  // siblings), or overriding a base-class method under the app's auth decorator, is a forgotten decorator, not a
+  // public page.
+  // Siblings count when a decorator protects them (a check in a sign-in step's body is no decorator to forget).
+  const viewClass = (route: ModelRoute): string | undefined => intents?.viewClass(route);
   const protectedClasses = new Set(
-    draft.filter((d) => d.auth.state === 'protected').map((d) => viewClassKey(d.route)),
+    draft
+      .filter((d) => d.auth.state === 'protected' && d.route.guards.some((g) => g.info.kind === 'auth'))
+      .map((d) => viewClass(d.route)),
+  );
+  const authDecorators = new Set(
+    draft.flatMap((d) =>
+      d.route.guards.filter((g) => g.info.kind === 'auth').map((g) => calleeText(g.decorator)),
+    ),
   );
   for (const d of draft) {
-    if (d.intent?.role !== 'static' || d.auth.state !== 'public' || d.auth.publicEvidence === undefined)
-      continue;
-    const key = viewClassKey(d.route);
-    if (key === undefined || !protectedClasses.has(key)) continue;
-    d.auth = { state: 'unprotected', mechanisms: d.auth.mechanisms };
+    const role = d.intent?.role;
+    if (role !== 'static' && role !== 'data') continue;
+    if (d.auth.state === 'public' && d.auth.publicEvidence === undefined) continue;
+    if (d.auth.state !== 'public' && d.auth.state !== 'unprotected') continue;
+    const key = viewClass(d.route);
+    if (key !== undefined && protectedClasses.has(key))
+      d.forgottenGuard = `the other methods of \`${key.slice(key.lastIndexOf(':') + 1)}\` require authentication`;
+    else {
+      const inherited = intents?.overriddenDecorators(d.route).find((t) => authDecorators.has(t));
+      if (inherited) d.forgottenGuard = `the method it overrides is guarded by \`@${inherited}\``;
+    }
+    if (d.forgottenGuard && d.auth.state === 'public')
+      d.auth = { state: 'unprotected', mechanisms: d.auth.mechanisms };
   }
 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
@@ -401,7 +443,8 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
         guards: guards.filter(([, n]) => n > 0),
       };
     };
-    const siblings = others(realmKey(key, realm)) ?? others(realmKey(key, '*'));
+    const ownRealm = others(realmKey(key, realm));
+    const siblings = ownRealm ?? others(realmKey(key, '*'));
     const realmGuard = [...(siblings?.guards ?? [])].sort(
       (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
     )[0]?.[0];
@@ -416,7 +459,9 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
     judged.suggestedGuard = realmGuard ?? suggestedGuard(key);
     judged.writes = route.methods.some((m) => WRITE_METHODS.has(m));
     if (d.intent) judged.intent = d.intent;
-    judged.realm = realm;
+    if (d.forgottenGuard) judged.forgottenGuard = d.forgottenGuard;
+    // A blueprint with no other route is judged, and named, by its whole app.
+    judged.realm = ownRealm ? realm : '';
     judged.realmAllProtected = siblings !== undefined && siblings.protected === siblings.routes;
     judged.realmOpenReads = (siblings?.openReads ?? 0) > 0;
     judged.realmUsesAuth = (siblings?.protected ?? 0) > 0;

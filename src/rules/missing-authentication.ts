@@ -74,8 +74,19 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       severity: writes || userData ? 'high' : 'medium',
       message: `\`${label}\` takes a token in its URL but never checks it${does ? `, and ${does}` : ''}: anyone can call it with any value. Verify the token (a signed token's \`loads\`/\`decode\` with a key, or a lookup of its stored hash) before acting, ${publicHint}.`,
     };
+  // The forgotten decorator: the route's own class, or every other route of its realm, requires authentication.
+  const forgotten = route.forgottenGuard
+    ? `while ${route.forgottenGuard}`
+    : route.realmAllProtected
+      ? `while every other route of ${realmName(route)} requires authentication`
+      : undefined;
   if (intent.role === 'static') {
     if (!route.appUsesAuth) return undefined;
+    if (forgotten)
+      return {
+        severity: 'high',
+        message: `\`${label}\` has no authentication ${forgotten}: ${addGuard(route)}, ${publicHint}.`,
+      };
     return {
       severity: 'low',
       message: `\`${label}\` has no authentication; its handler touches no application data that tokengate can see, so it may be public on purpose: if so, list it in \`public-routes\`, otherwise ${addGuard(route)}.`,
@@ -94,10 +105,8 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       };
     return undefined;
   }
-  if (writes || userData || route.realmAllProtected || !route.realmOpenReads) {
-    const why = route.realmAllProtected
-      ? `while every other route of ${realmName(route)} requires authentication`
-      : `while ${realmName(route)} authenticates other routes`;
+  if (writes || userData || forgotten || !route.realmOpenReads) {
+    const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
     return {
       severity: 'high',
       message: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may serve application data)'} without authentication ${why}: ${addGuard(route)}, ${publicHint}.`,

@@ -1,15 +1,22 @@
-import type { LibraryModel } from './types.js';
+import type { LibraryModel, MethodTable } from './types.js';
 
-const oauthClient = {
-  authorize_redirect: 'identity-provider',
-  authorize_access_token: 'identity-provider',
-  parse_id_token: 'identity-provider',
-  userinfo: 'identity-provider',
-  fetch_access_token: 'identity-provider',
-  create_client: 'identity-provider',
-  authorize: 'identity-provider',
-  authorized_response: 'identity-provider',
-} as const;
+const clientSteps = [
+  'authorize_redirect',
+  'authorize_access_token',
+  'parse_id_token',
+  'userinfo',
+  'fetch_access_token',
+  'create_client',
+  'authorize',
+  'authorized_response',
+];
+/** On the registry itself, and on each provider registered on it (`oauth.google.authorize_redirect(...)`). */
+const oauthClient: MethodTable = Object.fromEntries(
+  clientSteps.flatMap((m) => [
+    [m, 'identity-provider'],
+    [`*.${m}`, 'identity-provider'],
+  ]),
+);
 
 const authorizationServer = {
   create_authorization_response: 'identity-provider',
@@ -42,6 +49,11 @@ export const identityProviders: LibraryModel = {
     'authlib.integrations.requests_client.OAuth2Session': 'identity-provider',
     'requests_oauthlib.OAuth2Session': 'identity-provider',
   },
+  identities: [
+    'authlib.integrations.flask_oauth2.current_token',
+    'authlib.flask.oauth2.current_token',
+    'flask_oauthlib.provider.oauth2.current_token',
+  ],
   instances: {
     'authlib.integrations.flask_client.OAuth': oauthClient,
     'authlib.flask.client.OAuth': oauthClient,

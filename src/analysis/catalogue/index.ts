@@ -32,6 +32,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
 export interface CatalogueIndex {
   functions: ReadonlyMap<string, Meaning>;
   instances: ReadonlyMap<string, MethodTable>;
+  identities: ReadonlySet<string>;
   modelQueries: ReadonlySet<string>;
   modelWrites: ReadonlySet<string>;
   unresolved: readonly { receiver: RegExp; methods: MethodTable }[];
@@ -40,6 +41,7 @@ export interface CatalogueIndex {
 function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
   const functions = new Map<string, Meaning>();
   const instances = new Map<string, MethodTable>();
+  const identities = new Set<string>();
   const modelQueries = new Set<string>();
   const modelWrites = new Set<string>();
   for (const lib of libraries) {
@@ -51,11 +53,12 @@ function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
       instances.set(qn, table);
       instances.set(canonical(qn), table);
     }
+    lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
     lib.modelQueries?.forEach((q) => modelQueries.add(q));
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
   }
   const unresolved = libraries.flatMap((lib) => lib.unresolved ?? []);
-  return { functions, instances, modelQueries, modelWrites, unresolved };
+  return { functions, instances, identities, modelQueries, modelWrites, unresolved };
 }
 
 export const CATALOGUE: CatalogueIndex = buildIndex(LIBRARIES);

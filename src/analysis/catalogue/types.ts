@@ -40,6 +40,11 @@ export interface LibraryModel {
   library: string;
   /** Module-level functions and class constructors by qualified name. */
   functions?: Readonly<Record<string, Meaning>>;
+  /**
+   * Proxies that stand for the signed-in caller or their credential (`authlib.integrations.flask_oauth2.current_token`):
+   * reading one serves the caller's account.
+   */
+  identities?: readonly string[];
   /** Instances of these classes (by qualified name): what their methods mean. */
   instances?: Readonly<Record<string, MethodTable>>;
   /**
