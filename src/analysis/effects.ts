@@ -290,14 +290,6 @@ export class EffectSummaries {
         return;
       }
     }
-    // A receiver of unknown type (`user = db.session.scalar(...)`) calling a method that exactly one class of the
-    // project defines: that method, told by name.
-    const byName = receiverClass ? undefined : this.uniqueMethod(method);
-    if (byName && byName !== fn) {
-      const inner = this.of(byName, depth + 1);
-      acc.merge({ ...inner, effects: inner.effects.map((e) => ({ ...e, byName: true })) });
-      return;
-    }
     const unresolved = unresolvedMeaning(root, path);
     if (unresolved) {
       const sql = SQL_EXECUTE.test(method) ? this.sqlEffect(call, scope) : undefined;
@@ -317,6 +309,15 @@ export class EffectSummaries {
       acc.add({ kind: 'issues-credential', what: '`set_cookie()` of a credential', file, line: call.line });
     else if (method === 'delete_cookie' && cookieIsCredential(call.args[0] ?? call.kw.key))
       acc.add({ kind: 'logs-out', what: '`delete_cookie()` of a credential', file, line: call.line });
+    else {
+      // A receiver of unknown type (`user = db.session.scalar(...)`) calling a method that exactly one class of
+      // the project defines: that method, told by name.
+      const byName = receiverClass ? undefined : this.uniqueMethod(method);
+      if (byName && byName !== fn) {
+        const inner = this.of(byName, depth + 1);
+        acc.merge({ ...inner, effects: inner.effects.map((e) => ({ ...e, byName: true })) });
+      }
+    }
   }
 
   /**

@@ -30,6 +30,8 @@ export interface RouteIntent {
   problem?: 'unverified-token' | 'unsigned-webhook';
   /** How strong the evidence is: resolved library calls, or method names on values of unknown type. */
   confidence: 'likely' | 'possible';
+  /** A write answering without touching data that still works on what the caller sends (a formatter, a converter). */
+  input?: Effect;
   /** The handler or a helper it calls tests whether there is a signed-in caller: anonymous callers are expected. */
   servesAnonymous?: boolean;
 }
@@ -191,7 +193,11 @@ export function judgeIntent(
   // unknown, and it is judged as a data route would be.
   if (summary.partial) return { role: 'data', ...base, confidence: 'possible' };
   const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
-  if (!readOnly) return { role: 'static', ...base, confidence: 'possible' };
+  if (!readOnly) {
+    // Never public for answering a constant; whether it works on what the caller sends decides how much it matters.
+    const input = requestDependentAnswer(fn, true);
+    return { role: 'static', ...base, ...(input ? { input } : {}), confidence: 'possible' };
+  }
   const answer = effects.find((e) => e.kind === 'serves-file' || e.kind === 'renders-template');
   // An answer built from what the URL names (`jsonify(id=invoice_id)`, a page rendered for `<username>`) is not a
   // constant: it stands for the record the request asks for.
@@ -216,19 +222,31 @@ export function judgeIntent(
   };
 }
 
-/** A read of the record a path parameter names, told from a return value that uses the parameter. */
-function requestDependentAnswer(fn: FunctionIR): Effect | undefined {
-  const params = new Set(fn.params.filter((p) => p !== 'self' && p !== 'cls' && !(p in fn.defaults)));
-  if (!params.size) return undefined;
+/**
+ * A read of the record a path parameter names, told from a return value that uses the parameter; with `body`, also
+ * an answer computed from what the request carries (`sqlparse.format(request.get_json()["query"])`).
+ */
+function requestDependentAnswer(fn: FunctionIR, body = false): Effect | undefined {
+  // Each name the answer may use, with the input it carries: a path parameter, or the request itself.
+  const origin = new Map<string, string>();
+  for (const p of fn.params) if (p !== 'self' && p !== 'cls' && !(p in fn.defaults)) origin.set(p, p);
+  if (body) origin.set('request', 'request');
+  if (!origin.size) return undefined;
   // Locals computed from a parameter carry it too (`label = f"#{item_id}"`).
-  for (const [name, values] of fn.scope.assigns)
-    if (!params.has(name) && values.some((v) => mentions(v, params))) params.add(name);
+  for (const [name, values] of fn.scope.assigns) {
+    if (origin.has(name)) continue;
+    const from = [...origin].find(([n]) => values.some((v) => mentions(v, new Set([n]))));
+    if (from) origin.set(name, from[1]);
+  }
   for (const r of fn.facts.returns) {
-    if (!mentions(r, params)) continue;
-    const used = [...params].find((p) => mentions(r, new Set([p])));
+    const used = [...origin].find(([n]) => mentions(r, new Set([n])))?.[1];
+    if (used === undefined) continue;
     return {
       kind: 'reads-data',
-      what: `answers about the record its URL names (\`${used}\`)`,
+      what:
+        used === 'request'
+          ? 'answers with what it computes from the request'
+          : `answers about the record its URL names (\`${used}\`)`,
       file: fn.scope.module.file,
       line: r.line,
       byName: true,
@@ -285,7 +303,8 @@ function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
     case 'attr':
       return mentions(e.obj, names, d);
     case 'call':
-      return [...e.args, ...Object.values(e.kw)].some((a) => mentions(a, names, d));
+      // `token.strip()`, `request.get_json()`: the receiver of a method call is used too.
+      return [e.fn, ...e.args, ...Object.values(e.kw)].some((a) => mentions(a, names, d));
     case 'subscript':
       return mentions(e.obj, names, d) || mentions(e.index, names, d);
     case 'seq':

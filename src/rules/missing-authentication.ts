@@ -82,10 +82,12 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       : undefined;
   if (intent.role === 'static') {
     if (!route.appUsesAuth) return undefined;
-    if (forgotten)
+    // A service the caller's input drives (`POST /api/queries/format`) among guarded siblings is the forgotten
+    // decorator; an answer of constants (a logout that returns a URL) stays low.
+    if (forgotten && (intent.input || route.forgottenGuard))
       return {
         severity: 'high',
-        message: `\`${label}\` has no authentication ${forgotten}: ${addGuard(route)}, ${publicHint}.`,
+        message: `\`${label}\` ${intent.input ? `${intent.input.what} (${at(intent.input)})` : 'has no authentication'} ${forgotten}: ${addGuard(route)}, ${publicHint}.`,
       };
     return {
       severity: 'low',
