@@ -56,6 +56,8 @@ const MAX_EXPOSED = 8;
 const IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
 /** Cookies that carry a credential (`resp.set_cookie('access_token', …)`). */
 const CREDENTIAL_COOKIE = /token|session|auth|jwt|remember|sid/i;
+/** Methods that test the caller's rights or state. */
+const PERMISSION_TEST = /^(can|has_\w+|is_\w+|check_permission|allowed_to)$/;
 /** Methods that read a password check or a token check off a model, when the model's class is unknown. */
 const PASSWORD_CHECK_METHOD = /^(check_password|verify_password|check_pw|password_matches|authenticate)$/;
 /** Saving or deleting a record through an object of unknown type (an ORM instance). */
@@ -133,7 +135,7 @@ export class EffectSummaries {
     // Only an identity the body uses (hands to a call, returns, assigns) serves the caller's data: a test of it alone
     // (`if current_user.confirmed: return redirect(…)`) decides where the caller goes.
     const used = new Set([
-      ...fn.facts.calls.map((c) => c.line),
+      ...fn.facts.calls.filter((c) => !isPermissionTest(c)).map((c) => c.line),
       ...fn.facts.returns.map((r) => r.line),
       ...[...fn.scope.assigns.values()].flat().map((v) => v.line),
     ]);
@@ -606,6 +608,11 @@ class Accumulator {
       servesAnonymous: this.servesAnonymous,
     };
   }
+}
+
+/** `current_user.can(Permission.COMMENT)`, `g.user.has_role('admin')`: a test of the caller's rights, not a use. */
+function isPermissionTest(call: BodyCall): boolean {
+  return call.fn.k === 'attr' && PERMISSION_TEST.test(call.fn.attr);
 }
 
 /** The call runs only when the caller passes a test of their credentials or rights. */

@@ -137,7 +137,7 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined
     !d.failingHooks.length &&
     !d.ineffective.length &&
     !d.route.misplaced.length &&
-    d.route.methods.every((m) => !WRITE_METHODS.has(m)) &&
+    d.route.methods.includes('GET') &&
     d.intent?.role === 'data' &&
     d.intent.writes.length === 0 &&
     d.intent.reads.some((e) => !e.identity);
