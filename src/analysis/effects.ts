@@ -155,6 +155,7 @@ export class EffectSummaries {
       if (proxy !== undefined)
         acc.add({ kind: 'reads-data', what: "reads the caller's token", file, line: proxy, identity: true });
     }
+    for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
       if (!callerGated(call)) {
         this.call(call, fn, depth, acc);
@@ -318,6 +319,24 @@ export class EffectSummaries {
       if (byName && byName !== fn) {
         const inner = this.of(byName, depth + 1);
         acc.merge({ ...inner, effects: inner.effects.map((e) => ({ ...e, byName: true })) });
+      }
+    }
+  }
+
+  /**
+   * A decorator that is a catalogued method of a library object (`@oauth2.token_handler` of an OAuth2 provider):
+   * the library runs that step around the function.
+   */
+  private decoratorEffect(expr: Expr, line: number, fn: FunctionIR, acc: Accumulator): void {
+    const target = expr.k === 'call' ? expr.fn : expr;
+    if (target.k !== 'attr') return;
+    for (const v of this.project.evalExpr(target.obj, fn.scope)) {
+      const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
+      const table = qn ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn))) : undefined;
+      const meaning = table && methodMeaning(table, target.attr);
+      if (meaning) {
+        acc.add({ kind: meaning, what: `\`@${exprText(target)}\``, file: fn.scope.module.file, line });
+        return;
       }
     }
   }

@@ -302,9 +302,13 @@ export function draftRoutes(
       route.bodyWeak !== undefined &&
       ineffective.length === 1 &&
       intent?.role === 'sign-in';
+    // A hook that fails open sits in front of every route of its scope, sign-in steps included: it says nothing of
+    // whether a sign-in step, a token link or a webhook receiver is meant to be public (the hook has its own finding).
+    const byEvidence =
+      intent?.role === 'sign-in' || intent?.role === 'token-link' || intent?.role === 'webhook';
     const meantProtected =
       (ineffective.length > 0 && !weakBodyOnly) ||
-      failingHooks.length > 0 ||
+      (failingHooks.length > 0 && !byEvidence) ||
       route.misplaced.length > 0 ||
       (optional && intent?.role === 'static');
     const publicReason = configured ?? (meantProtected ? undefined : intent?.publicReason);

@@ -26,6 +26,13 @@ const authorizationServer = {
   validate_consent_request: 'identity-provider',
 } as const;
 
+const oauthProvider: MethodTable = {
+  token_handler: 'identity-provider',
+  revoke_handler: 'identity-provider',
+  authorize_handler: 'identity-provider',
+  invalid_response: 'identity-provider',
+};
+
 /**
  * Authlib, Flask-OAuthlib, Flask-Dance, Flask-OIDC, python3-saml (OneLogin), pysaml2 and python-cas: the steps of a
  * sign-in with an identity provider (OAuth/OIDC redirect and code exchange, SAML request/response/metadata/logout,
@@ -60,6 +67,9 @@ export const identityProviders: LibraryModel = {
     'flask_oauthlib.client.OAuth': oauthClient,
     'authlib.integrations.flask_oauth2.AuthorizationServer': authorizationServer,
     'authlib.flask.oauth2.AuthorizationServer': authorizationServer,
+    // An OAuth 2 server's endpoints, as decorators around the project's view (`@oauth.token_handler`).
+    'flask_oauthlib.provider.OAuth2Provider': oauthProvider,
+    'flask_oauthlib.provider.oauth2.OAuth2Provider': oauthProvider,
     'flask_oidc.OpenIDConnect': {
       authenticate_or_redirect: 'identity-provider',
       redirect_to_auth_server: 'identity-provider',
