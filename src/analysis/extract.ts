@@ -1197,11 +1197,13 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       if (signedIn !== undefined) return { kind: 'presence', present: signedIn !== negated };
       const allow = allowGuard(cond, negated, w);
       if (allow) return allow;
-      // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
+      // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not, nor does a
+      // test of the account's state (`if current_user.confirmed:`: the caller's proxy answers it, anonymous or not).
       if (
         cond.type !== 'call' &&
         readsCredential(cond, w) &&
-        !/\.(is_|has_|can_|role|admin)/.test(cond.text)
+        !/\.(is_|has_|can_|role|admin)/.test(cond.text) &&
+        !accountStateAttribute(cond, w)
       ) {
         return { kind: 'presence', present: !negated, raw: isRawCredential(cond, w) };
       }
@@ -1237,6 +1239,19 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
  * caller, `is_anonymous` only for one without credentials: whether there is an identity at all, as a presence
  * test. Anything else about the identity (`is_admin`, `confirmed`) is a check of it.
  */
+/** `current_user.confirmed`, `g.user.active`: an attribute of the caller's account that is not who they are. */
+function accountStateAttribute(cond: SyntaxNode, w: FactWalk): boolean {
+  if (cond.type !== 'attribute') return false;
+  const obj = cond.childForFieldName('object');
+  const name = cond.childForFieldName('attribute')?.text ?? '';
+  return (
+    !!obj &&
+    obj.compactText === 'current_user' &&
+    readsCredential(obj, w, 0, 'derived') &&
+    !/^(id|user_?id|username|email|name|sub|identity)$/.test(name)
+  );
+}
+
 function identityStateTest(cond: SyntaxNode, w: FactWalk): boolean | undefined {
   const attr = cond.type === 'call' ? cond.childForFieldName('function') : cond;
   if (attr?.type !== 'attribute' || (cond.type === 'call' && callArgs(cond).length)) return undefined;

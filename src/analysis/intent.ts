@@ -180,7 +180,9 @@ export function judgeIntent(
 
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
   if (writes.length || reads.length) {
-    const problem = tokenParams.size ? 'unverified-token' : webhookWord ? 'unsigned-webhook' : undefined;
+    // A token checked for the signed-in caller is no unchecked link token: the route needs that caller signed in.
+    const problem =
+      tokenParams.size && !forCaller ? 'unverified-token' : webhookWord ? 'unsigned-webhook' : undefined;
     return {
       role: 'data',
       ...base,
@@ -192,6 +194,24 @@ export function judgeIntent(
   // An answer is static only when everything the handler calls could be followed; otherwise what it does is
   // unknown, and it is judged as a data route would be.
   if (summary.partial) return { role: 'data', ...base, confidence: 'possible' };
+  // A handler that reads the credential the caller sent (the Authorization header) is handling credentials, not
+  // answering a constant.
+  const credential = fn.facts.rawCredentialReads[0];
+  if (credential !== undefined)
+    return {
+      role: 'data',
+      ...base,
+      reads: [
+        ...reads,
+        {
+          kind: 'reads-data',
+          what: 'reads the credential the caller sent',
+          file: fn.scope.module.file,
+          line: credential,
+        },
+      ],
+      confidence: 'possible',
+    };
   const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
   if (!readOnly) {
     // Never public for answering a constant; whether it works on what the caller sends decides how much it matters.
