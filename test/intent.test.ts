@@ -130,4 +130,45 @@ describe('public on purpose only by evidence', () => {
     expect(states(a)[0]).toBe('GET /api/config unprotected(optional)');
     expect(a.findings).toEqual([]);
   });
+  it('reports a route whose guard was deleted although its body tests the account state', async () => {
+    const a = await analyzeFiles({
+      'auth.py': `
+        from flask import Blueprint, redirect
+        from flask_login import current_user, login_required
+        from .models import db
+
+        auth = Blueprint("auth", __name__)
+
+        @auth.route("/confirm/<token>")
+        def confirm(token):
+            if current_user.confirmed:
+                return redirect("/")
+            if current_user.confirm(token):
+                db.session.commit()
+            return redirect("/")
+
+        @auth.route("/confirm")
+        @login_required
+        def resend_confirmation():
+            return redirect("/")
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+      `,
+      'app.py': `
+        from flask import Flask
+        from flask_login import LoginManager
+        from .auth import auth
+
+        app = Flask(__name__)
+        LoginManager(app)
+        app.register_blueprint(auth, url_prefix="/auth")
+      `,
+    });
+    expect(states(a)[0]).toBe('GET /auth/confirm/<token> unprotected');
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toEqual([
+      'missing-authentication high /auth/confirm/<token>',
+    ]);
+  });
 });
