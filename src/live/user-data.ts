@@ -1,9 +1,9 @@
 /**
- * Attributes of user or account data, by key: an answer carrying one (with a value) serves user data. The same
- * reading the static effect summaries use for what a handler hands out.
+ * Personal or account data, by key: an answer carrying one (with a value) serves user data. Credentials a sign-in
+ * step hands out by design (`access_token`) are not among them.
  */
 const USER_DATA_KEY =
-  /^(e?mail|email_?address|password|password_?hash|passwd|phone|phone_?number|mobile|address|ssn|credit_?card|card_?number|salary|balance|secret|api_?key|access_?token|refresh_?token|otp_?secret|birth_?date|dob)$/i;
+  /^(e?mail|email_?address|password|password_?hash|passwd|phone|phone_?number|mobile|address|ssn|credit_?card|card_?number|salary|balance|birth_?date|dob)$/i;
 
 /** How much of an answer is looked at: enough for a page of records. */
 const MAX_NODES = 2000;
