@@ -9,6 +9,8 @@ export interface LiveVerdict {
   /** Over the probes that carry no credential at all (no header, empty or malformed Bearer, wrong scheme). */
   withoutCredentials: Exclude<LiveStatus, 'not-probed'>;
   evidence: Evidence[];
+  /** User-data keys (`email`) in the answer to the request without a token, when it got in. */
+  userData?: string[];
 }
 
 const ROUTE_RULES = new Set([
@@ -100,7 +102,26 @@ export function mergeLive(
   }
   for (const r of outRoutes) {
     const v = byRoute.get(routeKey(r));
-    if (!v || v.withoutCredentials !== 'open' || r.auth.state !== 'protected') continue;
+    if (!v || v.withoutCredentials !== 'open') continue;
+    // Judged public on purpose from its handler (not listed by the user), yet it served user data to anyone.
+    if (r.auth.state === 'public' && r.auth.publicEvidence && v.userData?.length) {
+      const ruleId = 'missing-authentication';
+      out.push({
+        ruleId,
+        severity: 'high',
+        confidence: 'confirmed',
+        message: `\`${routeKey(r)}\` looked public on purpose (${r.auth.publicReason}), but the preview served user data (${v.userData.map((k) => `\`${k}\``).join(', ')}) without a token: require authentication, or list the route in \`public-routes\` if that data is meant to be public.`,
+        cwe: ['CWE-306'],
+        location: r.location,
+        route: { methods: r.methods, path: r.path },
+        sources: ['live'],
+        evidence: anonymousEvidence(v),
+        fingerprint: liveFingerprint(ruleId, r, r.location.file),
+        new: true,
+      });
+      continue;
+    }
+    if (r.auth.state !== 'protected') continue;
     const already = out.some(
       (f) => f.route && routeKey(f.route) === routeKey(r) && ROUTE_RULES.has(f.ruleId),
     );

@@ -28,6 +28,8 @@ export interface RouteAuth {
   optional?: boolean;
   /** Why a route is public by design, when state is `public`. */
   publicReason?: string;
+  /** Where the code that makes it public on purpose is (the `login_user()` call, the token check). */
+  publicEvidence?: Location;
 }
 
 export type LiveStatus = 'open' | 'closed' | 'inconclusive' | 'not-probed';
@@ -74,6 +76,8 @@ export interface Finding {
    * the same remedy have the same text, so a long report can give it once.
    */
   fix?: string;
+  /** With `fix`: what is wrong, without the remedy (`message` is `why` followed by `fix`). */
+  why?: string;
   cwe: string[];
   location: Location;
   route?: { methods: string[]; path: string };

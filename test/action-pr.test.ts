@@ -98,7 +98,7 @@ const BASE_APP = [
   "    return ''",
   "@app.delete('/api/orders/<int:oid>')",
   'def delete_order(oid):',
-  "    return ''",
+  "    return open('orders.db', 'w').close()",
   '',
 ].join('\n');
 
@@ -122,7 +122,7 @@ function repository(): { workspace: string; base: string } {
     join(workspace, 'services', 'shop', 'app.py'),
     BASE_APP.replace(
       "@app.get('/api/orders')",
-      "@app.post('/api/refunds')\ndef refund():\n    return ''\n@app.get('/api/orders')",
+      "@app.post('/api/refunds')\ndef refund():\n    return open('orders.db', 'w').close()\n@app.get('/api/orders')",
     ),
   );
   git(workspace, 'commit', '-qam', 'head');
@@ -670,11 +670,11 @@ describe('the bundled action on a pull request that suppresses its own findings'
     [
       "@app.post('/api/refunds')",
       'def refund():',
-      "    return ''",
+      "    return open('orders.db', 'w').close()",
       '# tokengate: ignore[missing-authentication] payouts are signed by the bank',
       "@app.post('/api/payouts')",
       'def payout():',
-      "    return ''",
+      "    return open('orders.db', 'w').close()",
       "@app.get('/api/orders')",
     ].join('\n'),
   );

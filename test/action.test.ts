@@ -111,9 +111,11 @@ describe('the bundled action', () => {
   it('leaves error slots for its own error lines, so GitHub shows every ::error:: it prints', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokengate-slots-'));
     const routes = Array.from({ length: 12 }, (_, i) =>
-      [`@app.delete('/items${i}/<int:item_id>')`, `def delete_item${i}(item_id):`, "    return ''"].join(
-        '\n',
-      ),
+      [
+        `@app.delete('/items${i}/<int:item_id>')`,
+        `def delete_item${i}(item_id):`,
+        "    return open('orders.db', 'w').close()",
+      ].join('\n'),
     );
     writeFileSync(
       join(dir, 'app.py'),
@@ -215,7 +217,7 @@ describe('the bundled action on a temporary app', () => {
         "    return ''",
         "@app.post('/items')",
         'def create_item():',
-        "    return ''",
+        "    return open('orders.db', 'w').close()",
         '',
       ].join('\n'),
     );

@@ -15,7 +15,7 @@ const BASE_APP = [
   "    return ''",
   "@app.delete('/orders/<int:oid>')",
   'def delete_order(oid):',
-  "    return ''",
+  "    return open('orders.db', 'w').close()",
   '',
 ].join('\n');
 
@@ -38,7 +38,7 @@ function repository(): { root: string; app: string; base: string } {
   const base = git(root, 'rev-parse', 'HEAD');
   const head = BASE_APP.replace(
     "@app.get('/private')",
-    "@app.post('/refunds')\ndef refund():\n    return ''\n@app.get('/private')",
+    "@app.post('/refunds')\ndef refund():\n    return open('orders.db', 'w').close()\n@app.get('/private')",
   );
   writeFileSync(join(app, 'app.py'), head);
   git(root, 'commit', '-qam', 'head');

@@ -93,7 +93,7 @@ describe('tokengate scan on the bundled example', () => {
         "    return ''",
         "@app.get('/partners/feed')",
         'def feed():',
-        "    return ''",
+        "    return open('feed.json').read()",
         '',
       ].join('\n'),
     );
@@ -116,7 +116,7 @@ const ONE_FILE_APP = [
   "    return ''",
   "@app.delete('/items/<int:item_id>')",
   'def delete_item(item_id):',
-  "    return ''",
+  "    return open('orders.db', 'w').close()",
   '',
 ];
 
@@ -275,7 +275,13 @@ describe('report formats and new-only counting', () => {
 
     writeFileSync(
       join(repo, 'app.py'),
-      [...app, "@app.post('/refunds')", 'def refund():', "    return ''", ''].join('\n'),
+      [
+        ...app,
+        "@app.post('/refunds')",
+        'def refund():',
+        "    return open('orders.db', 'w').close()",
+        '',
+      ].join('\n'),
     );
     git('commit', '-qam', 'head');
     const r = cli(['scan', '.', '--baseline-ref', base, '--format', 'json'], repo);

@@ -15,7 +15,8 @@ const APP = {
     'sentinel = Flask(__name__)',
     "@sentinel.delete('/orders/<int:oid>')",
     'def delete_order(oid):',
-    "    return ''",
+    '    return str(ORDERS.pop(oid, None))',
+    'ORDERS = {}',
     '',
   ].join('\n'),
 };

@@ -157,6 +157,32 @@ describe('merged report', () => {
   });
 });
 
+describe('live agrees with intent', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startFlaskApp(join(DIR, 'public-intent'), 'app:app', { PROBE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('finds nothing on a route public on purpose that answers without a token, but reports one serving user data', async () => {
+    const report = await scan({
+      root: join(DIR, 'public-intent'),
+      configExplicit: false,
+      live: { previewUrl: app.baseUrl },
+    });
+    const state = (path: string) => report.routes.find((r) => r.path === path);
+    expect(state('/health')).toMatchObject({ auth: { state: 'public' }, live: { status: 'open' } });
+    expect(state('/team')).toMatchObject({ auth: { state: 'public' }, live: { status: 'open' } });
+    const routeFindings = report.findings.filter((f) => f.route);
+    expect(
+      routeFindings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path} ${f.sources.join('+')}`),
+    ).toEqual(['missing-authentication high /team live']);
+    expect(routeFindings[0]?.message).toContain('served user data (`email`) without a token');
+  });
+});
+
 describe('an OpenAPI document as probe targets', () => {
   let app: RunningApp;
   beforeAll(async () => {

@@ -58,8 +58,8 @@ describe('routes and prefixes', () => {
       `,
     });
     expect(rows(a)).toEqual([
-      'GET /admin/reports/daily admin.reports.daily shop/admin/reports.py:3-5 unprotected',
-      'GET /api/catalog/products/<int:pid> catalog.product shop/catalog.py:3-5 unprotected',
+      'GET /admin/reports/daily admin.reports.daily shop/admin/reports.py:3-5 public',
+      'GET /api/catalog/products/<int:pid> catalog.product shop/catalog.py:3-5 public',
       'POST /api/catalog catalog.add_product shop/catalog.py:6-8 unprotected',
       'GET,PATCH /api/orders/<uuid:oid> orders.order shop/orders.py:3-5 unprotected',
     ]);
@@ -106,13 +106,13 @@ describe('routes and prefixes', () => {
       `,
     });
     expect(rows(a)).toEqual([
-      'GET /a/x a.ax app.py:7-9 unprotected',
-      'GET /b/y b.by app.py:10-12 unprotected',
-      'GET /counter counter app.py:18-19 unprotected',
+      'GET /a/x a.ax app.py:7-9 public',
+      'GET /b/y b.by app.py:10-12 public',
+      'GET /counter counter app.py:18-19 public',
       'DELETE /counter counter app.py:20-21 unprotected',
-      'GET /page page app.py:24-25 unprotected',
+      'GET /page page app.py:24-25 public',
       'POST /page page app.py:24-25 unprotected',
-      'GET /inner inner views.py:2-4 unprotected',
+      'GET /inner inner views.py:2-4 public',
       'GET /ping ping views.py:5-6 public',
     ]);
   });
@@ -146,8 +146,8 @@ describe('routes and prefixes', () => {
       'GET /users/ user_api app.py:7-8 protected [UserAPI decorators: jwt_required()]',
       'GET /users/<int:user_id> user_api app.py:7-8 protected [UserAPI decorators: jwt_required()]',
       'POST /users/ user_api app.py:9-10 protected [UserAPI decorators: jwt_required()]',
-      'GET /groups/ group_api app.py:12-13 unprotected',
-      'GET /groups/<int:group_id> group_api app.py:12-13 unprotected',
+      'GET /groups/ group_api app.py:12-13 public',
+      'GET /groups/<int:group_id> group_api app.py:12-13 public',
     ]);
   });
 
@@ -183,12 +183,12 @@ describe('routes and prefixes', () => {
       `,
     });
     expect(rows(a)).toEqual([
-      'GET /v1/api/b/<int:book_id> v1.book api.py:8-9 unprotected',
-      'GET /v1/api/books/<int:book_id> v1.book api.py:8-9 unprotected',
+      'GET /v1/api/b/<int:book_id> v1.book api.py:8-9 public',
+      'GET /v1/api/books/<int:book_id> v1.book api.py:8-9 public',
       'PUT /v1/api/b/<int:book_id> v1.book api.py:10-11 unprotected',
       'PUT /v1/api/books/<int:book_id> v1.book api.py:10-11 unprotected',
       'DELETE /x/shelves/<int:shelf_id> shelf api.py:18-19 unprotected',
-      'GET /x/storage/racks/ racks api.py:24-25 unprotected',
+      'GET /x/storage/racks/ racks api.py:24-25 public',
     ]);
   });
 
@@ -500,9 +500,9 @@ describe('authentication per route', () => {
     });
     expect(rows(a)).toEqual([
       'GET /a a app.py:38-41 protected [token_required]',
-      'GET /b b app.py:42-45 unprotected',
+      'GET /b b app.py:42-45 public',
       'GET /c c app.py:46-49 protected [admin_only]',
-      'GET /d d app.py:50-53 unprotected',
+      'GET /d d app.py:50-53 public',
     ]);
   });
 
@@ -544,7 +544,7 @@ describe('authentication per route', () => {
             return ''
         @app.get('/other')
         def other():
-            return ''
+            return str(OPEN)
         api.register_blueprint(child)
         app.register_blueprint(api)
         app.register_blueprint(web)
@@ -765,7 +765,7 @@ describe('authentication per route', () => {
       '/c protected',
       '/d protected',
       '/e protected',
-      '/f unprotected',
+      '/f public',
     ]);
   });
 
@@ -828,7 +828,7 @@ describe('frameworks built on Flask', () => {
       `,
     });
     expect(rows(a)).toEqual([
-      'GET /pets/ pets.list_pets pets.py:5-7 unprotected',
+      'GET /pets/ pets.list_pets pets.py:5-7 public',
       'POST /pets/ pets.create_pet pets.py:8-11 protected [bp.auth_required(auth)]',
       'DELETE /pets/<int:pid> delete_pet pets.py:12-15 protected [app.auth_required(auth)]',
       'POST /api/orders/ orders.Orders shop.py:9-10 unprotected',
@@ -928,11 +928,11 @@ describe('frameworks built on Flask', () => {
       `,
     });
     expect(routeTable(a)).toEqual([
-      'GET /alpha/drafts unprotected',
-      'GET /beta/drafts unprotected',
-      'GET /gamma/drafts unprotected',
-      'GET /notes unprotected',
-      'GET /tags unprotected',
+      'GET /alpha/drafts public',
+      'GET /beta/drafts public',
+      'GET /gamma/drafts public',
+      'GET /notes public',
+      'GET /tags public',
     ]);
   });
 });
@@ -1069,7 +1069,7 @@ describe('what looks like authentication but is not', () => {
             verify_jwt_in_request()
         @posts.route('/drafts', methods=['GET', 'POST'])
         def drafts():
-            return ''
+            return str(ITEMS)
         @app.before_request
         def gate():
             if request.method == 'OPTIONS':
@@ -1081,7 +1081,7 @@ describe('what looks like authentication but is not', () => {
             verify_jwt_in_request()
         @shop.get('/items')
         def items():
-            return ''
+            return str(ITEMS)
         @public_pages.get('/menu')
         def menu():
             return ''
@@ -1090,6 +1090,7 @@ describe('what looks like authentication but is not', () => {
             return ''
         for bp in (posts, shop, public_pages):
             app.register_blueprint(bp)
+        ITEMS = []
       `,
     });
     expect(rows(a)).toEqual([
@@ -1110,7 +1111,7 @@ describe('what looks like authentication but is not', () => {
       analyzeFiles({
         'app.py': `
           from flask import Flask, Blueprint, abort, redirect, request, url_for
-          from flask_login import LoginManager, current_user, login_required
+          from flask_login import LoginManager, current_user, login_required, login_user
           app = Flask(__name__)
           LoginManager(app)
           auth = Blueprint('auth', __name__)
@@ -1118,10 +1119,10 @@ describe('what looks like authentication but is not', () => {
           ${hook.trim().split('\n').join('\n          ')}
           @auth.route('/login', methods=['GET', 'POST'])
           def login():
-              return ''
+              return login_user(None)
           @main.route('/edit-profile', methods=['GET', 'POST'])
           def edit_profile():
-              return ''
+              current_user.name = request.form['name']
           @main.route('/secret')
           @login_required
           def secret():
@@ -1386,7 +1387,7 @@ describe('hooks that authenticate nothing', () => {
     });
     expect(rows(a)).toEqual([
       'GET /admin/stats admin.stats admin.py:9-11 protected [before_request gate]',
-      'GET /notes notes app.py:13-15 unprotected',
+      'GET /notes notes app.py:13-15 public',
     ]);
   });
   it('neither guards with nor reports as failing open a CSRF check or a hook that signs API-token callers in', async () => {
@@ -1679,10 +1680,11 @@ describe('policy and suppression', () => {
           # tokengate: ignore[missing-authentication] served behind the partner gateway
           @app.get('/partner/feed')
           def feed():
-              return ''
+              return str(ITEMS)
           @app.get('/users')
           def users():
-              return ''
+              return str(ITEMS)
+          ITEMS = []
         `,
       },
       { publicRoutes: ['/catalog/**'] },
@@ -1723,24 +1725,34 @@ describe('policy and suppression', () => {
 });
 
 describe('severity', () => {
-  it('reports plain reads at medium when the app serves reads to anonymous callers on purpose', async () => {
+  it('reports plain reads at medium when the realm serves other data reads to anonymous callers on purpose', async () => {
     const a = await analyzeFiles({
       'app.py': `
         from flask import Flask
         from flask_jwt_extended import jwt_required
+        from flask_sqlalchemy import SQLAlchemy
         app = Flask(__name__)
+        db = SQLAlchemy(app)
+        class Tag(db.Model):
+            pass
+        class User(db.Model):
+            pass
         @app.get('/articles')
         @jwt_required(optional=True)
         def articles():
-            return ''
+            return str(Tag.query.all())
         @app.get('/tags')
         def tags():
-            return ''
+            return str(Tag.query.all())
         @app.get('/users/<int:uid>/emails')
         def emails(uid):
-            return ''
+            return User.query.get(uid).email
         @app.put('/tags/<tag>')
         def rename_tag(tag):
+            Tag.query.filter_by(name=tag).update({'name': 'x'})
+            return ''
+        @app.post('/tags/preview')
+        def preview_tag():
             return ''
       `,
     });
@@ -1748,52 +1760,43 @@ describe('severity', () => {
       '/tags medium',
       '/users/<int:uid>/emails high',
       '/tags/<tag> high',
+      '/tags/preview low',
     ]);
   });
 
-  it('reports template pages at medium in Flask-Login apps, but not admin pages, writes or token APIs', async () => {
+  it('reports a read at high when every other route of its realm is protected, whatever the app is', async () => {
     const app = (auth: string) =>
       analyzeFiles({
         'app.py': `
           from flask import Flask, render_template
+          from flask_sqlalchemy import SQLAlchemy
           ${auth}
           app = Flask(__name__)
+          db = SQLAlchemy(app)
+          class User(db.Model):
+              pass
           @app.get('/secret')
           @guard
           def secret():
               return ''
           @app.get('/user/<username>')
           def user(username):
-              return render_template('user.html', username=username)
-          @app.get('/admin/users')
-          def admin_users():
-              return render_template('users.html')
-          @app.route('/follow/<username>', methods=['GET', 'POST'])
-          def follow(username):
-              return render_template('follow.html')
-          @app.get('/api/users/<int:uid>')
-          def api_user(uid):
-              return {}
+              return render_template('user.html', user=User.query.filter_by(username=username).first())
+          @app.get('/about')
+          def about():
+              return render_template('about.html')
         `,
       });
     const severities = (a: Analysis) => a.findings.map((f) => `${f.route?.path} ${f.severity}`);
     const web = await app(
       'from flask_login import LoginManager, login_required as guard\n          LoginManager()',
     );
-    expect(severities(web)).toEqual([
-      '/user/<username> medium',
-      '/admin/users high',
-      '/follow/<username> high',
-      '/api/users/<int:uid> high',
-    ]);
-    expect(web.findings[0]!.message).toContain('list it in `public-routes`, otherwise add `@guard`');
+    expect(severities(web)).toEqual(['/user/<username> high']);
+    expect(web.findings[0]!.message).toContain('while every other route of this app requires authentication');
+    expect(web.findings[0]!.message).toContain('add `@guard`');
     const api = await app('from flask_jwt_extended import jwt_required\n          guard = jwt_required()');
-    expect(severities(api)).toEqual([
-      '/user/<username> high',
-      '/admin/users high',
-      '/follow/<username> high',
-      '/api/users/<int:uid> high',
-    ]);
+    expect(severities(api)).toEqual(['/user/<username> high']);
+    expect(api.routes.find((r) => r.path === '/about')?.auth.state).toBe('public');
   });
 });
 
@@ -1865,7 +1868,7 @@ describe('Flask-AppBuilder and Api wrapper methods', () => {
     expect(rows(a)).toEqual([
       'GET /myview/method1/ MyView.method1 app/views.py:9-12 protected [has_access]',
       'GET,POST /myview/public/<string:name> MyView.method2 app/views.py:14-16 unprotected',
-      'GET /reports/ Reports.index app/views.py:21-23 unprotected',
+      'GET /reports/ Reports.index app/views.py:21-23 public',
       'POST /api/v1/example/greeting ExampleApi.greeting app/views.py:28-33 protected [protect()]',
       'GET /api/v1/example/open ExampleApi.open app/views.py:35-38 unprotected',
       'GET /api/v2/other/ Other.get_all app/views.py:43-46 protected [protect()]',
@@ -1895,7 +1898,7 @@ describe('Flask-AppBuilder and Api wrapper methods', () => {
             return app
       `,
     });
-    expect(rows(a)).toEqual(['GET /hello/ hello.hi app.py:6-8 unprotected']);
+    expect(rows(a)).toEqual(['GET /hello/ hello.hi app.py:6-8 public']);
   });
 
   it('says so when Flask-AppBuilder is imported but no route could be followed', async () => {
@@ -1982,7 +1985,7 @@ describe('Flask-AppBuilder and Api wrapper methods', () => {
       'GET /api/dashboards/<id>/x dashboard redash/handlers/dashboards.py:12-13 protected [BaseResource decorators: login_required]',
       'DELETE /api/dashboards/<id> dashboard redash/handlers/dashboards.py:15-16 protected [BaseResource decorators: login_required]',
       'DELETE /api/dashboards/<id>/x dashboard redash/handlers/dashboards.py:15-16 protected [BaseResource decorators: login_required]',
-      'GET /api/dashboards/public/<token> publicdashboardresource redash/handlers/dashboards.py:19-20 unprotected',
+      'GET /api/dashboards/public/<token> publicdashboardresource redash/handlers/dashboards.py:19-20 public',
     ]);
   });
 });

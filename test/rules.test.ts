@@ -6,21 +6,26 @@ import { RULES } from '../src/rules/index.js';
 
 /**
  * Table-driven rule fixtures: `# ruleid: <id>` on the line above a statement means a finding of that rule
- * must start on the next line; `# ok: <id>` means none may. Fixture files are `<rule-id>.py` or
- * `<rule-id>.<case>.py`, each analysed as a code base of its own.
+ * must start on the next line, `# ruleid: <id> severity=<level>` one of that severity; `# ok: <id>` means none
+ * may. Fixture files are `<rule-id>.py` or `<rule-id>.<case>.py`, each analysed as a code base of its own.
  */
 const FIXTURES = join(import.meta.dirname, 'fixtures/rules');
-const MARKER = /^\s*#\s*(ruleid|ok):\s*([a-z0-9-]+)\s*$/;
+const MARKER = /^\s*#\s*(ruleid|ok):\s*([a-z0-9-]+)(?:\s+severity=([a-z]+))?\s*$/;
 
-function markers(text: string, ruleId: string): { expected: number[]; ok: number[] } {
+function markers(
+  text: string,
+  ruleId: string,
+): { expected: number[]; ok: number[]; severities: Map<number, string> } {
   const expected: number[] = [];
   const ok: number[] = [];
+  const severities = new Map<number, string>();
   text.split('\n').forEach((line, i) => {
     const m = MARKER.exec(line);
     if (!m || m[2] !== ruleId) return;
     (m[1] === 'ruleid' ? expected : ok).push(i + 2);
+    if (m[1] === 'ruleid' && m[3]) severities.set(i + 2, m[3]);
   });
-  return { expected, ok };
+  return { expected, ok, severities };
 }
 
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.py'));
@@ -35,12 +40,18 @@ describe.each(files)('%s', (file) => {
     expect(ok.length).toBeGreaterThan(0);
   });
 
-  it('reports exactly the marked lines', async () => {
-    const { expected, ok } = markers(text, ruleId);
+  it('reports exactly the marked lines, at the marked severities', async () => {
+    const { expected, ok, severities } = markers(text, ruleId);
     const analysis = await analyzeSources([{ path: file, text }]);
-    const found = analysis.findings.filter((f) => f.ruleId === ruleId).map((f) => f.location.startLine);
+    const findings = analysis.findings.filter((f) => f.ruleId === ruleId);
+    const found = findings.map((f) => f.location.startLine);
     expect([...new Set(found)].sort((a, b) => a - b)).toEqual(expected);
     for (const line of ok) expect(found).not.toContain(line);
+    for (const [line, severity] of severities)
+      expect(
+        findings.filter((f) => f.location.startLine === line).map((f) => f.severity),
+        `line ${line}`,
+      ).toEqual([severity]);
   });
 });
 

@@ -51,6 +51,7 @@ function newScope(module: ModuleIR, parent?: Scope, owner?: FunctionIR): Scope {
     classes: new Map(),
     calls: [],
     targetAssigns: [],
+    deletes: [],
     starImports: [],
   };
 }
@@ -511,6 +512,16 @@ function walkStatement(stmt: SyntaxNode, scope: Scope, ctx: WalkContext): void {
     case 'class_definition': {
       const cls = extractClass(stmt, scope, deeperThan(ctx));
       if (cls) scope.classes.set(cls.name, cls);
+      return;
+    }
+    case 'delete_statement': {
+      // `del session['id']` signs the caller out; only subscripts and attributes are kept (a local's `del` is not).
+      const targets = stmt.namedChildren.flatMap((c) =>
+        c?.type === 'expression_list' ? c.namedChildren : c ? [c] : [],
+      );
+      for (const t of targets)
+        if (t && (t.type === 'subscript' || t.type === 'attribute'))
+          scope.deletes.push({ target: toExpr(t), line: line(stmt) });
       return;
     }
     case 'expression_statement': {
@@ -1243,11 +1254,13 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       if (signedIn !== undefined) return { kind: 'presence', present: signedIn !== negated };
       const allow = allowGuard(cond, negated, w);
       if (allow) return allow;
-      // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
+      // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not, nor does a
+      // test of the account's state (`if current_user.confirmed:`: the caller's proxy answers it, anonymous or not).
       if (
         cond.type !== 'call' &&
         readsCredential(cond, w) &&
-        !/\.(is_|has_|can_|role|admin)/.test(cond.text)
+        !/\.(is_|has_|can_|role|admin)/.test(cond.text) &&
+        !accountStateAttribute(cond, w)
       ) {
         return { kind: 'presence', present: !negated, raw: isRawCredential(cond, w) };
       }
@@ -1283,6 +1296,19 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
  * caller, `is_anonymous` only for one without credentials: whether there is an identity at all, as a presence
  * test. Anything else about the identity (`is_admin`, `confirmed`) is a check of it.
  */
+/** `current_user.confirmed`, `g.user.active`: an attribute of the caller's account that is not who they are. */
+function accountStateAttribute(cond: SyntaxNode, w: FactWalk): boolean {
+  if (cond.type !== 'attribute') return false;
+  const obj = cond.childForFieldName('object');
+  const name = cond.childForFieldName('attribute')?.text ?? '';
+  return (
+    !!obj &&
+    obj.compactText === 'current_user' &&
+    readsCredential(obj, w, 0, 'derived') &&
+    !/^(id|user_?id|username|email|name|sub|identity)$/.test(name)
+  );
+}
+
 function identityStateTest(cond: SyntaxNode, w: FactWalk): boolean | undefined {
   const attr = cond.type === 'call' ? cond.childForFieldName('function') : cond;
   if (attr?.type !== 'attribute' || (cond.type === 'call' && callArgs(cond).length)) return undefined;

@@ -15,6 +15,7 @@ import type { Finding, Notice, RouteReport } from '../types.js';
 import { AuthAnalyzer } from './auth.js';
 import { type FileFailure, Failures } from './containment.js';
 import { FlaskModel, type HookRef } from './flask.js';
+import { IntentJudge } from './intent.js';
 import type { ModuleIR } from './ir.js';
 import { type FoundSecret, type JwtIssue, JwtAnalyzer } from './jwt.js';
 import {
@@ -49,7 +50,7 @@ export function analyseModules(
 ): ModulesAnalysis {
   const project = new Project(modules);
   const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile, failures).build();
-  const routes = draftContained(model, options.publicRoutes ?? [], failures);
+  const routes = draftContained(model, options.publicRoutes ?? [], new IntentJudge(project), failures);
   const jwt = new JwtAnalyzer(project, options.readFile, failures).run();
   return { model, routes, jwt };
 }
@@ -58,16 +59,26 @@ export function analyseModules(
  * draftRoutes; when it fails, the routes are judged one by one to find the ones it fails on, which are left out
  * (and recorded), so that one file's routes cannot take the others down.
  */
-function draftContained(model: FlaskModel, publicRoutes: readonly string[], failures: Failures): DraftRoutes {
+function draftContained(
+  model: FlaskModel,
+  publicRoutes: readonly string[],
+  intents: IntentJudge,
+  failures: Failures,
+): DraftRoutes {
   try {
-    return draftRoutes(model, publicRoutes);
+    return draftRoutes(model, publicRoutes, intents);
   } catch {
     const only = (routes: FlaskModel['routes']): FlaskModel =>
       Object.assign(Object.create(model) as FlaskModel, { routes });
     const judged = model.routes.filter((r) =>
-      failures.attempt(r.file, 'judging routes', false, () => !!draftRoutes(only([r]), publicRoutes)),
+      failures.attempt(
+        r.file,
+        'judging routes',
+        false,
+        () => !!draftRoutes(only([r]), publicRoutes, intents),
+      ),
     );
-    return draftRoutes(only(judged), publicRoutes);
+    return draftRoutes(only(judged), publicRoutes, intents);
   }
 }
 
@@ -246,9 +257,9 @@ class GroupAnalyser {
 /**
  * A group's routes judged with its own context, when every context the whole tree can give judges them alike.
  * What the other groups can change: whether any auth extension or verifying hook exists (`projectUsesAuth`),
- * whether Flask-Login is in use (`loginWebApp`) — each true in the whole tree when true here, else either — and
+ * true in the whole tree when true here, else either — and
  * everything about routes of no known app (key ''), which are counted over the whole tree. Apps' own keys are
- * the group's alone. So a group with no route of unknown app is judged with each of the (at most four) contexts
+ * the group's alone. So a group with no route of unknown app is judged with each of the (at most two) contexts
  * it may be given, and the judgements compared field by field.
  */
 function decidedLocally(routes: DraftRoutes, failures: Failures): AssessedRoute[] | undefined {
@@ -256,8 +267,7 @@ function decidedLocally(routes: DraftRoutes, failures: Failures): AssessedRoute[
   if (draft.some((d) => !d.route.app)) return undefined;
   const variants: TreeContext[] = [];
   for (const projectUsesAuth of new Set([context.projectUsesAuth, true]))
-    for (const loginWebApp of new Set([context.loginWebApp, true]))
-      variants.push({ ...context, projectUsesAuth, loginWebApp });
+    variants.push({ ...context, projectUsesAuth });
   const [first, ...others] = variants.map((c) => finishContained(draft, c, failures));
   const same = (a: AssessedRoute, b: AssessedRoute): boolean => {
     const keys = Object.keys(a) as (keyof AssessedRoute)[];

@@ -200,6 +200,8 @@ export interface Scope {
   classes: Map<string, ClassIR>;
   calls: CallStmt[];
   targetAssigns: TargetAssign[];
+  /** Subscripts and attributes removed by `del` (`del session['id']`), with their lines. */
+  deletes: { target: Expr; line: number }[];
   /** `from x import *`. */
   starImports: string[];
 }

@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { AuthState, RouteAuth } from '../types.js';
 import type { FlaskModel, HookRef, ModelRoute } from './flask.js';
 import { WRITE_METHODS } from './flask.js';
+import { calleeText, type IntentJudge, type RouteIntent } from './intent.js';
 
 /**
  * What the model's facts mean for each route: its authentication state, and whether its app is expected to
@@ -21,144 +22,23 @@ export interface AssessedRoute extends ModelRoute {
   suggestedGuard?: string;
   /** What looks like authentication on the route but is none, and why (`token_required checks … presence`). */
   ineffective: string[];
-  sensitive: boolean;
+  /** The route accepts a method that changes state (POST, PUT, PATCH, DELETE). */
   writes: boolean;
+  /** What the handler does, for routes no guard protects (intent.ts). */
+  intent?: RouteIntent;
+  /** The route's realm: its blueprint in its app (`api`), or '' for routes of the app itself. */
+  realm: string;
+  /** Every other route of the realm that is not public is protected: a forgotten decorator. */
+  realmAllProtected: boolean;
+  /** Some other route of the realm serves a read of application data to anonymous callers. */
+  realmOpenReads: boolean;
+  /** Some other route of the realm is protected. */
+  realmUsesAuth: boolean;
   /**
-   * A read-only page rendered from a template, outside admin areas, in an app that signs users in with
-   * Flask-Login: such apps show many pages (profiles, post lists) to anonymous visitors on purpose.
+   * The route's own class says it was meant to be guarded: the other methods of its class-based view are protected,
+   * or the base-class method it overrides carries the app's auth decorator (the forgotten decorator).
    */
-  anonymousPage: boolean;
-}
-
-const AREA_SEGMENTS =
-  /^(docs?|apidocs|api-docs|swagger|swagger-ui|swaggerui|swagger\.json|swagger\.ya?ml|openapi|openapi\.json|openapi\.ya?ml|redoc|static|assets|\.well-known|favicon\.ico|robots\.txt)$/;
-const ENTRY_SEGMENTS =
-  /^(login|log-in|logout|log-out|signin|sign-in|signout|sign-out|signup|sign-up|register|registration|token|refresh|token-refresh|refresh-token|access-token|oauth|oauth2|callback|authorize|jwks|jwks\.json|openid-configuration)$/;
-/** Sign-up and sign-in areas: `/register/customer`, `/login/callback`. */
-const ENTRY_AREAS = /^(login|signin|sign-in|signup|sign-up|register|registration)$/;
-/** Password recovery and account confirmation links, often followed by a token parameter. */
-const RECOVERY_SEGMENTS =
-  /^((reset|forgot|forgotten|recover|recovery|lost)(-your)?-(password|pwd|pass)(-[a-z]+)?|(password|pwd)-(reset|forgot|recovery|request)(-[a-z]+)?|reset|forgot|confirm|confirmation|confirm-email|verify-email|email-verification|activate|activation|unsubscribe)$/;
-const HEALTH_SEGMENTS =
-  /^(health|healthz|healthcheck|health-check|status|ping|ready|readyz|readiness|live|livez|liveness|alive|heartbeat|version)$/;
-/** Conventionally public pages, for GET only. */
-const PAGE_SEGMENTS =
-  /^(about|about-us|contact|contact-us|privacy|privacy-policy|terms|tos|terms-of-service|legal|help|faq|home|index|landing|pricing|features|sitemap\.xml|manifest\.json)$/;
-/** Only when the route accepts nothing but POST: `POST /tokens` issues a token, `GET /tokens` lists them. */
-const POST_ENTRY_SEGMENTS = /^(tokens|auth|authenticate|authentication|sessions?)$/;
-/** `POST /users` without parameters is sign-up, unless it sits under an admin area. */
-const SIGNUP_COLLECTIONS = /^(users|accounts|members|customers)$/;
-/** `POST /user` is sign-up too when its handler says it creates one (`save_new_user`, `UserList.post`). */
-const SIGNUP_RESOURCES = /^(user|account|member|customer)$/;
-const SIGNUP_HANDLER =
-  /(^|_)(create|new|add|save|register|registration|signup|sign_up|list|collection)(_|$)|^(users|accounts|members|customers)$/;
-/** Where an OAuth/OpenID Connect login starts or finishes: `/oauth2/<provider>`, `/auth/<provider>/callback`. */
-const OAUTH_SEGMENTS = /^(oauth|oauth2|oidc|openid|openid-connect|sso|auth|login|log-in|signin|sign-in)$/;
-const PROVIDER_PARAM =
-  /^(provider|provider_?(name|id)|oauth_?provider|backend|idp|idp_?name|identity_?provider|service|social|network|strategy)$/i;
-const ADMIN_AREA = /^(admin|admins|administration|internal|manage|management|staff|backoffice|dashboard)$/;
-/** Privileged accounts: `/register/admin`, `/signup/superuser`. */
-const ADMIN_ACCOUNT =
-  /^(admin|admins|administrator|administrators|superuser|superusers|root|staff|moderator|moderators|operator|operators)$/;
-const REGISTRATION = /^(signup|sign-up|register|registration)$/;
-const TOKEN_PARAM = /token|code|key|uid|hash|signature|nonce|secret/i;
-const PUBLIC_VIEW_NAMES =
-  /^(login|logout|sign_?in|sign_?out|sign_?up|register|refresh|refresh_token|token|issue_token|get_token|create_token|health|healthcheck|health_check|ping|liveness|readiness|reset_password(_request)?|forgot_password|confirm_email|verify_email)$/;
-
-const SENSITIVE =
-  /(^|[/_.\-<:])(users?|accounts?|admins?|administration|profiles?|me|settings|preferences|payments?|pay|orders?|billing|invoices?|cards?|wallets?|transactions?|transfers?|customers?|passwords?|secrets?|keys|api-?keys|credentials|private|internal|members?|employees?|patients?|records?|roles?|permissions?|purchases?|subscriptions?|checkout|refunds?|bank|balances?|messages?|uploads?|exports?|backups?|config|audit)([/_.\->:]|$)/i;
-
-interface PathShape {
-  /** Static segments, lower-cased, `_` as `-`. */
-  segments: string[];
-  /** The last static segment and the parameters after it. */
-  last?: string;
-  trailingParams: string[];
-  hasParams: boolean;
-}
-
-function pathShape(path: string): PathShape {
-  const parts = path.split('/').filter(Boolean);
-  const segments = parts.filter((p) => !p.startsWith('<')).map((p) => p.toLowerCase().replace(/_/g, '-'));
-  const trailingParams: string[] = [];
-  let i = parts.length - 1;
-  for (; i >= 0 && parts[i]!.startsWith('<'); i--)
-    trailingParams.unshift(parts[i]!.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
-  return {
-    segments,
-    last: i >= 0 ? parts[i]!.toLowerCase().replace(/_/g, '-') : undefined,
-    trailingParams,
-    hasParams: parts.some((p) => p.startsWith('<')),
-  };
-}
-
-function viewBaseName(viewName: string): string {
-  const [cls, method] = viewName.split('.');
-  if (method === undefined) return viewName.toLowerCase();
-  return (cls ?? '')
-    .replace(/(Resource|View|API|Api|Endpoint|Handler)$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
-/** Why a route is public by design (login, health, docs, the root page…), or undefined. */
-export function publicByDesign(route: Pick<ModelRoute, 'path' | 'methods' | 'viewName'>): string | undefined {
-  const shape = pathShape(route.path);
-  // Browsers send CORS preflight requests without credentials: an OPTIONS handler answers them on purpose.
-  if (route.methods.every((m) => m === 'OPTIONS')) return 'CORS preflight (OPTIONS)';
-  const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD');
-  if (route.path === '/' && readOnly) return 'the root page';
-  const area = readOnly ? shape.segments.find((s) => AREA_SEGMENTS.test(s)) : undefined;
-  if (area) return `documentation or static files (${area})`;
-  const hook = shape.segments.find((s) => /^(webhooks?|hooks)$/.test(s));
-  if (hook && route.methods.every((m) => m === 'POST'))
-    return `webhook receiver (${hook}): verify its signature instead of a token`;
-  // Creating an administrator (`POST /register/admin`, `/admin/signup`) is not self-service sign-up.
-  const adminArea = shape.segments.some((s) => ADMIN_AREA.test(s) || ADMIN_ACCOUNT.test(s));
-  const entryArea = shape.segments.find((s) => ENTRY_AREAS.test(s) && !(adminArea && REGISTRATION.test(s)));
-  if (entryArea && !shape.hasParams) return `authentication entry point (${entryArea})`;
-  const last = shape.last;
-  if (last) {
-    const tokenOnly = shape.trailingParams.every((p) => TOKEN_PARAM.test(p));
-    if (ENTRY_SEGMENTS.test(last) && !shape.hasParams && !(adminArea && REGISTRATION.test(last)))
-      return `authentication entry point (${last})`;
-    if (RECOVERY_SEGMENTS.test(last) && tokenOnly) return `password reset or account confirmation (${last})`;
-    // Health, status and version are read by probes; writing to them (`POST /version`) is not public.
-    if (HEALTH_SEGMENTS.test(last) && !shape.hasParams && readOnly)
-      return `health or status endpoint (${last})`;
-    if (PAGE_SEGMENTS.test(last) && !shape.hasParams && readOnly) return `public page (${last})`;
-    const postOnly = route.methods.length === 1 && route.methods[0] === 'POST';
-    if (postOnly && !shape.hasParams && POST_ENTRY_SEGMENTS.test(last))
-      return `authentication entry point (POST ${last})`;
-    if (
-      postOnly &&
-      !shape.hasParams &&
-      (SIGNUP_COLLECTIONS.test(last) ||
-        (SIGNUP_RESOURCES.test(last) && SIGNUP_HANDLER.test(viewBaseName(route.viewName)))) &&
-      !shape.segments.some((s) => ADMIN_AREA.test(s))
-    ) {
-      return `account registration (POST ${last})`;
-    }
-  }
-  // Starting or finishing a login with an identity provider: the parameters name the provider, nothing else.
-  const params = (route.path.match(/<[^>]*>/g) ?? []).map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
-  const oauth = shape.segments.find((s) => OAUTH_SEGMENTS.test(s));
-  if (
-    oauth &&
-    !adminArea &&
-    route.methods.every((m) => m === 'GET' || m === 'POST') &&
-    params.some((p) => PROVIDER_PARAM.test(p)) &&
-    params.every((p) => PROVIDER_PARAM.test(p) || TOKEN_PARAM.test(p))
-  )
-    return `authentication entry point (${oauth} with an identity provider)`;
-  const name = viewBaseName(route.viewName);
-  if (PUBLIC_VIEW_NAMES.test(name) && !(adminArea && /sign_?up|register/.test(name)))
-    return `authentication entry point (${name})`;
-  return undefined;
-}
-
-export function isSensitive(route: Pick<ModelRoute, 'path' | 'viewName'>): boolean {
-  return SENSITIVE.test(route.path) || SENSITIVE.test(route.viewName.replace(/\./g, '_'));
+  forgottenGuard?: string;
 }
 
 /** Marks of views exempted from an access-control object's hook (auth.ts `optOutMark`). */
@@ -222,9 +102,78 @@ export interface DraftRoutes {
   context: TreeContext;
 }
 
-type DraftRoute = Pick<AssessedRoute, 'auth' | 'protectedBy' | 'failingHooks' | 'ineffective'> & {
+type DraftRoute = Pick<
+  AssessedRoute,
+  'auth' | 'protectedBy' | 'failingHooks' | 'ineffective' | 'intent' | 'forgottenGuard'
+> & {
   route: ModelRoute;
+  /** What the route adds to its realm's counts (none when it is public). */
+  realmPart?: RealmCounts;
 };
+
+/** What a realm's routes (other than those public on purpose) are: counted, so that one route can leave itself out. */
+interface RealmCounts {
+  routes: number;
+  protected: number;
+  /** Reads of application data served to anonymous callers (unguarded or optional, changing nothing). */
+  openReads: number;
+  /** Auth guards by decorator, with the number of routes each guards. */
+  guards: [string, number][];
+}
+
+/** A route's realm key: its app and its blueprint (endpoint prefix); `*` as blueprint stands for the whole app. */
+function realmOf(route: ModelRoute): string {
+  const dot = route.endpoint.lastIndexOf('.');
+  return dot > 0 ? route.endpoint.slice(0, dot) : '';
+}
+const realmKey = (app: string, realm: string): string => `${app}\u0000${realm}`;
+
+/** What one route adds to its realm's counts. */
+function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined {
+  if (d.auth.state === 'public') return undefined;
+  const guards: [string, number][] = [];
+  for (const g of d.route.guards)
+    if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin)) guards.push([g.decorator, 1]);
+  const anonymous =
+    d.auth.state === 'unprotected' || (d.auth.optional === true && d.auth.state !== 'protected');
+  // Only a read of application data served anonymously says the realm is open on purpose: not a route that reads
+  // nothing but who the caller is (`/is_logged_in`), nor one its own class says was meant to be guarded.
+  const openRead =
+    anonymous &&
+    d.forgottenGuard === undefined &&
+    !d.failingHooks.length &&
+    !d.ineffective.length &&
+    !d.route.misplaced.length &&
+    d.route.methods.includes('GET') &&
+    d.intent?.role === 'data' &&
+    d.intent.writes.length === 0 &&
+    d.intent.reads.some((e) => !e.identity);
+  // A route serving anonymous callers on purpose (optional authentication) is, like a public one, no sibling that
+  // should have been guarded; its reads still say the realm serves data anonymously.
+  const onPurpose = d.auth.optional === true && d.auth.state !== 'protected';
+  return {
+    routes: onPurpose ? 0 : 1,
+    protected: d.auth.state === 'protected' ? 1 : 0,
+    openReads: openRead ? 1 : 0,
+    guards,
+  };
+}
+
+function addCounts(into: Map<string, RealmCounts>, key: string, c: RealmCounts): void {
+  const have = into.get(key);
+  if (!have) {
+    into.set(key, { ...c, guards: [...c.guards] });
+    return;
+  }
+  have.routes += c.routes;
+  have.protected += c.protected;
+  have.openReads += c.openReads;
+  for (const [g, n] of c.guards) {
+    const at = have.guards.find((x) => x[0] === g);
+    if (at) at[1] += n;
+    else have.guards.push([g, n]);
+  }
+}
 
 /**
  * What the judgement of a route takes from the other routes of its app and from the whole tree. Plain data,
@@ -234,17 +183,22 @@ type DraftRoute = Pick<AssessedRoute, 'auth' | 'protectedBy' | 'failingHooks' | 
  */
 export interface TreeContext {
   projectUsesAuth: boolean;
-  loginWebApp: boolean;
   /** Apps (by key) with some authenticated route. */
   usesAuth: string[];
   /** Apps (by key) with an optional-auth read. */
   openReads: string[];
   /** Auth guards by app key, with the number of routes each guards. */
   guardCounts: [string, [string, number][]][];
+  /** Realms (app key and blueprint, or `*` for the whole app) and what their routes are. */
+  realms: [string, RealmCounts][];
 }
 
-export function assessRoutes(model: FlaskModel, publicRoutes: readonly string[] = []): AssessedRoute[] {
-  const { draft, context } = draftRoutes(model, publicRoutes);
+export function assessRoutes(
+  model: FlaskModel,
+  publicRoutes: readonly string[] = [],
+  intents?: IntentJudge,
+): AssessedRoute[] {
+  const { draft, context } = draftRoutes(model, publicRoutes, intents);
   return finishRoutes(draft, context);
 }
 
@@ -252,7 +206,9 @@ export function mergeContexts(contexts: readonly TreeContext[]): TreeContext {
   const usesAuth = new Set<string>();
   const openReads = new Set<string>();
   const guardCounts = new Map<string, Map<string, number>>();
+  const realms = new Map<string, RealmCounts>();
   for (const c of contexts) {
+    for (const [key, counts] of c.realms) addCounts(realms, key, counts);
     c.usesAuth.forEach((k) => usesAuth.add(k));
     c.openReads.forEach((k) => openReads.add(k));
     for (const [key, guards] of c.guardCounts) {
@@ -263,14 +219,22 @@ export function mergeContexts(contexts: readonly TreeContext[]): TreeContext {
   }
   return {
     projectUsesAuth: contexts.some((c) => c.projectUsesAuth),
-    loginWebApp: contexts.some((c) => c.loginWebApp),
     usesAuth: [...usesAuth],
     openReads: [...openReads],
     guardCounts: [...guardCounts].map(([key, counts]) => [key, [...counts]]),
+    realms: [...realms],
   };
 }
 
-export function draftRoutes(model: FlaskModel, publicRoutes: readonly string[] = []): DraftRoutes {
+/**
+ * `intents` judges what an unguarded route's handler does (intent.ts): without it (a model built apart from its
+ * project), no route is public on purpose but by configuration or a hook's allow-list.
+ */
+export function draftRoutes(
+  model: FlaskModel,
+  publicRoutes: readonly string[] = [],
+  intents?: IntentJudge,
+): DraftRoutes {
   const matchers = publicRoutes.map((p) => picomatch(p, { dot: true }));
   const configPublic = (path: string): string | undefined => {
     const i = matchers.findIndex((m) => m(path) || m(path.replace(/\/$/, '')));
@@ -326,7 +290,35 @@ export function draftRoutes(model: FlaskModel, publicRoutes: readonly string[] =
       }
     }
     for (const m of route.misplaced) mechanisms.push(`${m.label} (above the route decorator: no effect)`);
-    const publicReason = configPublic(route.path) ?? hookAllowed ?? publicByDesign(route);
+    const configured = configPublic(route.path) ?? hookAllowed;
+    const intent = protectedBy.length || unknown ? undefined : intents?.judge(route);
+    // A helper the handler calls serves anonymous callers on purpose (it tests whether there is one), as the body
+    // itself may: optional authentication, whose writes optional-auth-on-write judges.
+    if (intent?.servesAnonymous && !optional && !route.bodyOptional && intent.role === 'data') {
+      optional = true;
+      mechanisms.push('identity used only when present, in a helper the view calls (optional)');
+    }
+    // Something on the route tries to authenticate (a weak or optional check, a hook that fails open, a misplaced
+    // decorator): it is meant to be protected, whatever its handler does.
+    // Optional authentication says anonymous callers are served on purpose, which a sign-in step, a token link or a
+    // webhook does anyway; a static answer behind it is judged as the read it is.
+    // A sign-in step's own check of what an identity provider sent back (an ID token decoded, errors swallowed)
+    // authenticates the provider's answer, not the caller: it does not make the step meant to be protected.
+    const weakBodyOnly =
+      !route.bodyCheck &&
+      route.bodyWeak !== undefined &&
+      ineffective.length === 1 &&
+      intent?.role === 'sign-in';
+    // A hook that fails open sits in front of every route of its scope, sign-in steps included: it says nothing of
+    // whether a sign-in step, a token link or a webhook receiver is meant to be public (the hook has its own finding).
+    const byEvidence =
+      intent?.role === 'sign-in' || intent?.role === 'token-link' || intent?.role === 'webhook';
+    const meantProtected =
+      (ineffective.length > 0 && !weakBodyOnly) ||
+      (failingHooks.length > 0 && !byEvidence) ||
+      route.misplaced.length > 0 ||
+      (optional && intent?.role === 'static');
+    const publicReason = configured ?? (meantProtected ? undefined : intent?.publicReason);
     let state: AuthState;
     if (protectedBy.length) state = 'protected';
     else if (unknown) state = 'unknown';
@@ -334,14 +326,56 @@ export function draftRoutes(model: FlaskModel, publicRoutes: readonly string[] =
     else state = 'unprotected';
     const auth: RouteAuth = { state, mechanisms: [...protectedBy, ...mechanisms] };
     if (optional && state !== 'protected') auth.optional = true;
-    if (state === 'public') auth.publicReason = publicReason;
-    return { route, auth, protectedBy, failingHooks, ineffective };
+    if (state === 'public') {
+      auth.publicReason = publicReason;
+      if (!configured && intent?.evidence)
+        auth.publicEvidence = {
+          file: intent.evidence.file,
+          startLine: intent.evidence.line,
+          endLine: intent.evidence.line,
+        };
+    }
+    const d: DraftRoute = { route, auth, protectedBy, failingHooks, ineffective };
+    if (intent) d.intent = intent;
+    return d;
   });
+
+  // A static answer or a data route among the methods of a class whose other methods are protected (its nearest
+  // siblings), or overriding a base-class method under the app's auth decorator, is a forgotten decorator, not a
+  // public page.
+  // Siblings count when a decorator protects them (a check in a sign-in step's body is no decorator to forget).
+  const viewClass = (route: ModelRoute): string | undefined => intents?.viewClass(route);
+  const protectedClasses = new Set(
+    draft
+      .filter((d) => d.auth.state === 'protected' && d.route.guards.some((g) => g.info.kind === 'auth'))
+      .map((d) => viewClass(d.route)),
+  );
+  const authDecorators = new Set(
+    draft.flatMap((d) =>
+      d.route.guards.filter((g) => g.info.kind === 'auth').map((g) => calleeText(g.decorator)),
+    ),
+  );
+  for (const d of draft) {
+    const role = d.intent?.role;
+    if (role !== 'static' && role !== 'data') continue;
+    if (d.auth.state === 'public' && d.auth.publicEvidence === undefined) continue;
+    if (d.auth.state !== 'public' && d.auth.state !== 'unprotected') continue;
+    const key = viewClass(d.route);
+    if (key !== undefined && protectedClasses.has(key))
+      d.forgottenGuard = `the other methods of \`${key.slice(key.lastIndexOf(':') + 1)}\` require authentication`;
+    else {
+      const inherited = intents?.overriddenDecorators(d.route).find((t) => authDecorators.has(t));
+      if (inherited) d.forgottenGuard = `the method it overrides is guarded by \`@${inherited}\``;
+    }
+    if (d.forgottenGuard && d.auth.state === 'public')
+      d.auth = { state: 'unprotected', mechanisms: d.auth.mechanisms };
+  }
 
   // Does each app authenticate anything? Blueprints registered nowhere visible are judged by the whole tree.
   const usesAuth = new Set<string>();
   const openReads = new Set<string>();
   const guardCounts = new Map<string, Map<string, number>>();
+  const realms = new Map<string, RealmCounts>();
   const projectUsesAuth =
     model.authExtensions.length > 0 ||
     model.allHooks.some((h) => h.analysis.verifies || h.analysis.failsOpen);
@@ -358,6 +392,12 @@ export function draftRoutes(model: FlaskModel, publicRoutes: readonly string[] =
     if (d.auth.optional && d.route.methods.every((m) => !WRITE_METHODS.has(m))) openReads.add(key);
     const counts = guardCounts.get(key) ?? new Map<string, number>();
     const loginOff = model.loginDisabled.has(key);
+    const part = contribution(d, loginOff);
+    if (part) {
+      d.realmPart = part;
+      addCounts(realms, realmKey(key, realmOf(d.route)), part);
+      addCounts(realms, realmKey(key, '*'), part);
+    }
     for (const g of d.route.guards)
       if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin))
         counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
@@ -365,17 +405,17 @@ export function draftRoutes(model: FlaskModel, publicRoutes: readonly string[] =
   }
   const context: TreeContext = {
     projectUsesAuth,
-    loginWebApp: model.authExtensions.some((e) => e.qn.startsWith('flask_login.')),
     usesAuth: [...usesAuth],
     openReads: [...openReads],
     guardCounts: [...guardCounts].map(([key, counts]) => [key, [...counts]]),
+    realms: [...realms],
   };
   return { draft, context };
 }
 
 /** Each route's judgement completed with what its app and the whole tree tell. */
 export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext): AssessedRoute[] {
-  const { projectUsesAuth, loginWebApp } = context;
+  const { projectUsesAuth } = context;
   const usesAuth = new Set(context.usesAuth);
   const openReads = new Set(context.openReads);
   const guardCounts = new Map(context.guardCounts);
@@ -391,8 +431,34 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
     }
     return suggested.get(key);
   };
-  return draft.map(({ route, auth, protectedBy, failingHooks, ineffective }) => {
+  const realms = new Map(context.realms);
+  return draft.map((d) => {
+    const { route, auth, protectedBy, failingHooks, ineffective } = d;
     const key = appKey(route);
+    const realm = realmOf(route);
+    const own = d.realmPart;
+    // The realm's other routes: its blueprint's, or, when the blueprint has no other, the whole app's.
+    const others = (k: string): RealmCounts | undefined => {
+      const all = realms.get(k);
+      if (!all) return undefined;
+      const routes = all.routes - (own?.routes ?? 0);
+      if (routes <= 0) return undefined;
+      const guards = all.guards.map(([g, n]): [string, number] => [
+        g,
+        n - (own?.guards.find((x) => x[0] === g)?.[1] ?? 0),
+      ]);
+      return {
+        routes,
+        protected: all.protected - (own?.protected ?? 0),
+        openReads: all.openReads - (own?.openReads ?? 0),
+        guards: guards.filter(([, n]) => n > 0),
+      };
+    };
+    const ownRealm = others(realmKey(key, realm));
+    const siblings = ownRealm ?? others(realmKey(key, '*'));
+    const realmGuard = [...(siblings?.guards ?? [])].sort(
+      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+    )[0]?.[0];
     // Object.assign copies the many shapes of a route far faster than an object spread does.
     const judged = Object.assign({}, route) as AssessedRoute;
     judged.auth = auth;
@@ -401,14 +467,15 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
     judged.ineffective = ineffective;
     judged.appUsesAuth = projectUsesAuth || usesAuth.has(key) || (key === '' && anyRouteAuth);
     judged.appHasOpenReads = openReads.has(key);
-    judged.suggestedGuard = suggestedGuard(key);
-    judged.sensitive = isSensitive(route);
+    judged.suggestedGuard = realmGuard ?? suggestedGuard(key);
     judged.writes = route.methods.some((m) => WRITE_METHODS.has(m));
-    judged.anonymousPage =
-      loginWebApp &&
-      route.rendersPage === true &&
-      route.methods.every((m) => m === 'GET') &&
-      !pathShape(route.path).segments.some((s) => ADMIN_AREA.test(s) || ADMIN_ACCOUNT.test(s));
+    if (d.intent) judged.intent = d.intent;
+    if (d.forgottenGuard) judged.forgottenGuard = d.forgottenGuard;
+    // A blueprint with no other route is judged, and named, by its whole app.
+    judged.realm = ownRealm ? realm : '';
+    judged.realmAllProtected = siblings !== undefined && siblings.protected === siblings.routes;
+    judged.realmOpenReads = (siblings?.openReads ?? 0) > 0;
+    judged.realmUsesAuth = (siblings?.protected ?? 0) > 0;
     return judged;
   });
 }

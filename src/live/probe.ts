@@ -27,6 +27,7 @@ import {
   type WrongClaim,
 } from './tokens.js';
 import { classify, combine, type ProbeVerdict } from './verdict.js';
+import { userDataKeys } from './user-data.js';
 
 export interface LiveOptions {
   previewUrl: string;
@@ -226,11 +227,14 @@ export async function probeRoutes(routes: readonly RouteReport[], options: LiveO
               ...judged.filter((j) => j.verdict === 'open'),
             ].slice(0, 4)
           : judged.slice(0, 4);
+      const userData =
+        withoutCredentials === 'open' ? userDataKeys(credentialLess[0]?.response.body ?? '') : [];
       verdicts.push({
         route: { methods: route.methods, path: route.path },
         status,
         withoutCredentials,
         evidence: shown.map(evidenceOf),
+        ...(userData.length ? { userData } : {}),
       });
 
       // Token-specific weaknesses only mean something where a request without credentials is refused.

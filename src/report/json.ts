@@ -20,7 +20,7 @@ function route(r: RouteReport): Json {
     {
       ...r,
       location: location(r.location),
-      auth: ordered(r.auth, ['state', 'mechanisms', 'optional', 'publicReason']),
+      auth: ordered(r.auth, ['state', 'mechanisms', 'optional', 'publicReason', 'publicEvidence']),
       live: ordered({ ...r.live, evidence: r.live.evidence.map(evidence) }, ['status', 'evidence']),
     },
     ['methods', 'path', 'endpoint', 'location', 'auth', 'live'],

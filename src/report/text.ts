@@ -67,7 +67,9 @@ function findingRows(findings: readonly Finding[], markOld: boolean): string[] {
   const lines = table(rows);
   return findings.flatMap((f, i) => [
     `  ${lines[i]}`,
-    ...(f.fix === undefined ? [`      Why: ${printable(f.message)}`] : []),
+    ...((f.why ?? (f.fix === undefined ? f.message : ''))
+      ? [`      Why: ${printable(f.why ?? f.message)}`]
+      : []),
   ]);
 }
 

@@ -19,12 +19,10 @@ export const rule: Rule = {
     for (const route of ctx.routes) {
       if (!route.misplaced.length || route.auth.state === 'protected') continue;
       const names = route.misplaced.map((g) => `\`@${g.label}\``).join(', ');
+      const why = `${names} sits above the route decorator of \`${routeLabel(route)}\`, so Flask registered the view without it and the route answers without a token`;
       out.push({
-        ...routeFinding(
-          meta,
-          route,
-          `${names} sits above the route decorator of \`${routeLabel(route)}\`, so Flask registered the view without it and the route answers without a token: move the route decorator to the top.`,
-        ),
+        ...routeFinding(meta, route, `${why}: move the route decorator to the top.`),
+        why,
         fix: meta.fix,
       });
     }

@@ -1,4 +1,6 @@
-import type { Finding } from '../types.js';
+import type { AssessedRoute } from '../analysis/policy.js';
+import type { RouteIntent } from '../analysis/intent.js';
+import type { Finding, Severity } from '../types.js';
 import { type Rule, type RuleMeta, routeFinding, routeLabel } from './types.js';
 
 const meta: RuleMeta = {
@@ -11,9 +13,6 @@ const meta: RuleMeta = {
   fix: 'Add the authentication the rest of the API uses (e.g. `@jwt_required()` below the route decorator), or list the route in `public-routes` if it is public on purpose.',
   docs: 'docs/rules/missing-authentication.md',
 };
-
-const ORPUBLIC = ', or list the route in `public-routes` if it is public on purpose';
-const REQUIRE_TOKEN = 'Require a Bearer token (e.g. flask_jwt_extended `@jwt_required()`).';
 
 function guardText(guard: string | undefined): string {
   return guard ? `\`@${guard}\`` : 'a Bearer-token check';
@@ -32,6 +31,127 @@ function addGuard(route: { specLocation?: string; suggestedGuard?: string }): st
   return `add a \`security\` requirement${example} to the operation at ${route.specLocation}`;
 }
 
+/** `app/notes.py:31`. */
+const at = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
+
+/** What the handler does that makes it sensitive, with where: its first write, user data it hands out, or a read. */
+function sensitivity(intent: RouteIntent | undefined): string | undefined {
+  if (!intent) return undefined;
+  const write = intent.writes[0];
+  if (write) return `${write.what} (${at(write)})`;
+  const field = intent.exposed[0];
+  if (field && intent.reads.length) return `returns \`${field.field}\` (${at(field)})`;
+  const identity = intent.reads.find((e) => e.identity);
+  if (identity) return `${identity.what} (${at(identity)})`;
+  const read = intent.reads[0];
+  return read ? `${read.what} (${at(read)})` : undefined;
+}
+
+/** Where the route's authenticated siblings are: its blueprint, or the app. */
+function realmName(route: AssessedRoute): string {
+  return route.realm ? `blueprint \`${route.realm}\`` : 'this app';
+}
+
+interface Verdict {
+  severity: Severity;
+  /** What is wrong and what the handler does, without the remedy. */
+  why: string;
+  /** The remedy, one sentence: routes with the same remedy share it, so a report can say it once. */
+  fix: string;
+}
+
+const ORPUBLIC = ', or list the route in `public-routes` if it is public on purpose';
+const REQUIRE_TOKEN = 'Require a Bearer token (e.g. flask_jwt_extended `@jwt_required()`).';
+const sentence = (s: string): string => `${s[0]!.toUpperCase()}${s.slice(1)}.`;
+
+/** A finding whose message is its reason followed by its remedy, with both kept apart for the reports. */
+function withFix(
+  route: AssessedRoute,
+  verdict: Omit<Verdict, 'severity'>,
+  severity: Severity = meta.severity,
+): Finding {
+  const finding = routeFinding(meta, route, `${verdict.why}. ${verdict.fix}`, severity);
+  finding.why = verdict.why;
+  finding.fix = verdict.fix;
+  return finding;
+}
+
+/** The finding for a route whose handler is known to read or change application data, or to check nothing. */
+function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdict | undefined {
+  const does = sensitivity(intent);
+  const writes = intent.writes.length > 0;
+  const userData =
+    (intent.exposed.length > 0 && intent.reads.length > 0) || intent.reads.some((e) => e.identity === true);
+  if (intent.problem === 'unsigned-webhook')
+    return {
+      severity: writes ? 'high' : 'medium',
+      why: `\`${label}\` receives webhooks but verifies no signature over the request body${does ? ` and ${does}` : ''}: anyone can call it`,
+      fix: sentence(
+        `verify the sender's signature (e.g. \`hmac.compare_digest\` of an HMAC over \`request.get_data()\`, or the provider SDK's verifier)${ORPUBLIC}`,
+      ),
+    };
+  if (intent.problem === 'unverified-token')
+    return {
+      severity: writes || userData ? 'high' : 'medium',
+      why: `\`${label}\` takes a token in its URL but never checks it${does ? `, and ${does}` : ''}: anyone can call it with any value`,
+      fix: sentence(
+        `verify the token (a signed token's \`loads\`/\`decode\` with a key, or a lookup of its stored hash) before acting${ORPUBLIC}`,
+      ),
+    };
+  // The forgotten decorator: the route's own class, or every other route of its realm, requires authentication.
+  const forgotten = route.forgottenGuard
+    ? `while ${route.forgottenGuard}`
+    : route.realmAllProtected
+      ? `while every other route of ${realmName(route)} requires authentication`
+      : undefined;
+  const guardFix = sentence(`${addGuard(route)}${ORPUBLIC}`);
+  const maybePublic = `If it is public on purpose, list it in \`public-routes\`; otherwise ${addGuard(route)}.`;
+  if (intent.role === 'static') {
+    if (!route.appUsesAuth) return undefined;
+    // A service the caller's input drives (`POST /api/queries/format`) among guarded siblings is the forgotten
+    // decorator; an answer of constants (a logout that returns a URL) stays low.
+    if (forgotten && (intent.input || route.forgottenGuard))
+      return {
+        severity: 'high',
+        why: `\`${label}\` ${intent.input ? `${intent.input.what} (${at(intent.input)})` : 'has no authentication'} ${forgotten}`,
+        fix: guardFix,
+      };
+    return {
+      severity: 'low',
+      why: `\`${label}\` has no authentication; its handler touches no application data that tokengate can see, so it may be public on purpose`,
+      fix: maybePublic,
+    };
+  }
+  if (!route.appUsesAuth) {
+    if (writes)
+      return {
+        severity: 'high',
+        why: `\`${label}\` ${does} and this app has no authentication at all: anyone can call it`,
+        fix: REQUIRE_TOKEN,
+      };
+    if (userData)
+      return {
+        severity: 'medium',
+        why: `\`${label}\` ${does} and this app has no authentication at all`,
+        fix: REQUIRE_TOKEN,
+      };
+    return undefined;
+  }
+  if (writes || userData || forgotten || !route.realmOpenReads) {
+    const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
+    return {
+      severity: 'high',
+      why: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may serve application data)'} without authentication ${why}`,
+      fix: guardFix,
+    };
+  }
+  return {
+    severity: 'medium',
+    why: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may read application data)'} without authentication; ${realmName(route)} serves other reads to anonymous callers on purpose`,
+    fix: maybePublic,
+  };
+}
+
 export const rule: Rule = {
   meta,
   check(ctx) {
@@ -44,72 +164,37 @@ export const rule: Rule = {
       const before = out.length;
       if (route.ineffective.length) {
         // Something on the route looks like authentication but lets any caller through: say what and why.
-        const fix = `${
-          route.ineffective.some((w) => w.includes('LOGIN_DISABLED'))
-            ? 'Set `LOGIN_DISABLED` only in test configuration'
-            : `Verify the credential (${route.specLocation ? addGuard(route) : `e.g. ${guardText(route.suggestedGuard ?? 'jwt_required()')}`})`
-        }${ORPUBLIC}.`;
-        out.push({
-          ...routeFinding(
-            meta,
-            route,
-            `\`${label}\` has no effective authentication: ${route.ineffective.join('; ')}. ${fix}`,
-          ),
-          fix,
-        });
-      } else if (route.appUsesAuth && route.anonymousPage) {
-        // Flask-Login web apps show many pages to anonymous visitors on purpose (profiles, post lists).
-        const advice = `list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard ?? 'login_required')}`;
-        out.push({
-          ...routeFinding(
-            meta,
-            route,
-            `\`${label}\` renders a page without login; apps that sign users in with Flask-Login show some pages (profiles, post lists) to anonymous visitors on purpose, so if this one is public too, ${advice}.`,
-            'medium',
-          ),
-          fix: `If the page is public on purpose, ${advice}.`,
-        });
-      } else if (route.appUsesAuth && route.appHasOpenReads && !route.writes && !route.sensitive) {
-        // The app serves some reads to anonymous callers on purpose (optional auth): a plain read may be one more.
-        const advice = `list it in \`public-routes\`, otherwise add ${guardText(route.suggestedGuard)}`;
-        out.push({
-          ...routeFinding(
-            meta,
-            route,
-            `\`${label}\` has no authentication; this app lets anonymous callers read some routes on purpose, so if this one is public too, ${advice}.`,
-            'medium',
-          ),
-          fix: `If the route is public on purpose, ${advice}.`,
-        });
+        const verify = route.ineffective.some((w) => w.includes('LOGIN_DISABLED'))
+          ? 'Set `LOGIN_DISABLED` only in test configuration'
+          : `Verify the credential (${route.specLocation ? addGuard(route) : `e.g. ${guardText(route.suggestedGuard ?? 'jwt_required()')}`})`;
+        out.push(
+          withFix(route, {
+            why: `\`${label}\` has no effective authentication: ${route.ineffective.join('; ')}`,
+            fix: `${verify}${ORPUBLIC}.`,
+          }),
+        );
+      } else if (route.intent) {
+        const verdict = judged(route, route.intent, label);
+        if (verdict) {
+          const finding = withFix(route, verdict, verdict.severity);
+          finding.confidence = route.intent.confidence;
+          out.push(finding);
+        }
       } else if (route.appUsesAuth) {
-        const advice = `${addGuard(route)}${ORPUBLIC}`;
-        out.push({
-          ...routeFinding(
-            meta,
-            route,
-            `\`${label}\` has no authentication while this app authenticates other routes: ${advice}.`,
-          ),
-          fix: `${advice[0]!.toUpperCase()}${advice.slice(1)}.`,
-        });
+        // The handler is not in the tree (an operation of an OpenAPI document without one): judged by its app.
+        out.push(
+          withFix(route, {
+            why: `\`${label}\` has no authentication while ${realmName(route)} authenticates other routes`,
+            fix: sentence(`${addGuard(route)}${ORPUBLIC}`),
+          }),
+        );
       } else if (route.writes) {
-        out.push({
-          ...routeFinding(
-            meta,
-            route,
-            `\`${label}\` changes data and this app has no authentication at all: anyone can call it. ${REQUIRE_TOKEN}`,
-          ),
-          fix: REQUIRE_TOKEN,
-        });
-      } else if (route.sensitive) {
-        out.push({
-          ...routeFinding(
-            meta,
-            route,
-            `\`${label}\` serves user or account data and this app has no authentication at all. ${REQUIRE_TOKEN}`,
-            'medium',
-          ),
-          fix: REQUIRE_TOKEN,
-        });
+        out.push(
+          withFix(route, {
+            why: `\`${label}\` changes data and this app has no authentication at all: anyone can call it`,
+            fix: REQUIRE_TOKEN,
+          }),
+        );
       }
       // Routes declared in an OpenAPI document say where, so the fix lands in the document.
       if (route.specLocation)

@@ -1,0 +1,801 @@
+import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
+import type { BodyCall, ClassIR, Expr, FunctionIR, Scope } from './ir.js';
+import { canonical, exprText, type Project } from './project.js';
+
+/**
+ * What a function does, told from its calls and assignments and from the functions it calls (across modules,
+ * bottom-up): whether it signs the caller in or out, checks a password, a token or a body signature, talks to an
+ * identity provider, reads or changes application data, or answers with a file or a template. Each fact keeps where
+ * it happens, so that a verdict built on it can be checked in one click.
+ */
+export interface Effect {
+  kind: Meaning;
+  /** What happens, for messages: "`login_user()`", "deletes rows of `Note`", "reads `User`". */
+  what: string;
+  /** The model class read or changed, when known. */
+  model?: string;
+  file: string;
+  line: number;
+  /** Told from a method's name on a value of unknown type (`user.verify_password(...)`), not a resolved call. */
+  byName?: boolean;
+  /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
+  identity?: boolean;
+}
+
+/** An attribute of user data that a function hands out (`User.email`, `self.password_hash`). */
+export interface ExposedField {
+  field: string;
+  file: string;
+  line: number;
+}
+
+export interface FunctionSummary {
+  effects: readonly Effect[];
+  exposed: readonly ExposedField[];
+  /**
+   * Some call could not be followed (too deep, a cycle, a function passed in as a parameter, a method inherited
+   * from outside the project): the summary may miss effects.
+   */
+  partial: boolean;
+  /**
+   * The function or one it calls tests whether there is a signed-in caller (`if current_user.is_authenticated:`):
+   * it is written to serve anonymous callers too, like optional authentication.
+   */
+  servesAnonymous: boolean;
+}
+
+/** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
+const MAX_DEPTH = 6;
+const MAX_EFFECTS = 32;
+const MAX_EXPOSED = 8;
+
+/**
+ * Session keys that hold who the caller is: writing one signs the caller in, removing it signs them out
+ * (`session['user_id'] = user.id`); a preference (`session['darkmode']`) is neither.
+ */
+const IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
+/** Cookies that carry a credential (`resp.set_cookie('access_token', …)`). */
+const CREDENTIAL_COOKIE = /token|session|auth|jwt|remember|sid/i;
+/** Methods that test the caller's rights or state. */
+const PERMISSION_TEST = /^(can|has_\w+|is_\w+|check_permission|allowed_to)$/;
+/** Methods that read a password check or a token check off a model, when the model's class is unknown. */
+const PASSWORD_CHECK_METHOD = /^(check_password|verify_password|check_pw|password_matches|authenticate)$/;
+/** Saving or deleting a record through an object of unknown type (an ORM instance). */
+const RECORD_WRITE_METHOD = /^(save|delete_instance|save_to_db|delete_from_db)$/;
+/** Cursor-style execution of SQL: its text says read or write. */
+const SQL_EXECUTE = /^(execute|executemany|executescript|raw)$/;
+const SQL_WRITE = /^\s*(insert|update|delete|replace|merge|create|drop|alter|truncate)\b/i;
+const SQL_READ = /^\s*(select|with|pragma|show)\b/i;
+const SQL_PASSWORD_MATCH = /\bwhere\b[\s\S]*\b(password|passwd|pwd|password_hash)\s*=/i;
+const SQL_PERCENT_FORMAT = /^[rRuU]?("""|'{3}|"|')([\s\S]*?)\1\s*%/;
+const SQL_TABLE = /\b(?:from|into|update|table)\s+[`"[]?(\w+)/i;
+const DICT_METHOD = /^(get|pop|clear|setdefault|update|keys|items|values|copy|popitem|permanent|modified)$/;
+/** Calls that change a list, dict or set in place. */
+const MUTATING_METHOD = /^(append|extend|insert|pop|remove|update|clear|setdefault|add|discard|popitem)$/;
+/** Attributes that are user or account data when a function hands them out. */
+const SENSITIVE_FIELD =
+  /^(e?mail|email_address|password|password_hash|passwd|pwd|hashed_password|phone|phone_number|mobile|address|ssn|credit_card|card_number|cc_number|salary|balance|secret|api_key|apikey|token|access_token|refresh_token|otp_secret|birth_?date|dob)$/i;
+
+const EMPTY: FunctionSummary = { effects: [], exposed: [], partial: false, servesAnonymous: false };
+
+export class EffectSummaries {
+  private readonly cache = new Map<FunctionIR, FunctionSummary>();
+  private readonly inProgress = new Set<FunctionIR>();
+  /** The class each method belongs to, for `self.helper()`. */
+  private readonly owners = new Map<FunctionIR, ClassIR>();
+
+  constructor(private readonly project: Project) {
+    for (const m of project.modules)
+      for (const cls of m.allClasses) for (const fn of Object.values(cls.methods)) this.owners.set(fn, cls);
+  }
+
+  /** The summary of a function: its own facts and those of what it calls, computed once. */
+  of(fn: FunctionIR, depth = 0): FunctionSummary {
+    const cached = this.cache.get(fn);
+    if (cached) return cached;
+    if (this.inProgress.has(fn) || depth > MAX_DEPTH) return { ...EMPTY, partial: true };
+    this.inProgress.add(fn);
+    const acc = new Accumulator();
+    try {
+      this.collect(fn, depth, acc);
+    } finally {
+      this.inProgress.delete(fn);
+    }
+    const summary = acc.summary();
+    // Kept even when a cycle or the depth budget cut it short: asked again, it would be cut short again.
+    this.cache.set(fn, summary);
+    return summary;
+  }
+
+  /** What one call of `fn`'s body does, following it into the project's functions. */
+  ofCall(call: BodyCall, fn: FunctionIR, depth = 0): FunctionSummary {
+    const acc = new Accumulator();
+    this.call(call, fn, depth, acc);
+    return acc.summary();
+  }
+
+  private collect(fn: FunctionIR, depth: number, acc: Accumulator): void {
+    const file = fn.scope.module.file;
+    // Reading who the caller is (`g.user`, `current_user`, the token's identity) serves the caller's account.
+    // (Raw reads of a header, cookie or argument are the credential itself, not an identity.)
+    // Reads under a test that there is a caller (`if current_user.is_authenticated:`) serve anonymous callers too.
+    const notIdentity = new Set([
+      ...fn.facts.rawCredentialReads,
+      ...fn.facts.presenceReads,
+      ...fn.scope.targetAssigns.map((t) => t.line),
+    ]);
+    // A function that tests whether there is a caller at all is written for anonymous callers too
+    // (`if current_user.is_authenticated: …`): what it reads of the caller is not what makes a route sensitive.
+    const testsPresence =
+      fn.facts.presenceReads.length > 0 ||
+      [...fn.facts.calls, ...fn.facts.passes, ...fn.facts.rejects].some((c) =>
+        c.guards.some((g) => g.kind === 'presence' && !g.raw),
+      );
+    if (testsPresence) acc.servesAnonymous = true;
+    // Only an identity the body uses (hands to a call, returns, assigns) serves the caller's data: a test of it alone
+    // (`if current_user.confirmed: return redirect(…)`) decides where the caller goes.
+    const used = new Set([
+      ...fn.facts.calls.filter((c) => !isPermissionTest(c)).map((c) => c.line),
+      ...fn.facts.returns.map((r) => r.line),
+      ...[...fn.scope.assigns.values()].flat().map((v) => v.line),
+    ]);
+    const identity = testsPresence
+      ? undefined
+      : fn.facts.credentialReads.find((l) => !notIdentity.has(l) && used.has(l));
+    if (identity !== undefined)
+      acc.add({
+        kind: 'reads-data',
+        what: "reads the caller's identity",
+        file,
+        line: identity,
+        identity: true,
+      });
+    else {
+      const proxy = this.identityProxyRead(fn);
+      if (proxy !== undefined)
+        acc.add({ kind: 'reads-data', what: "reads the caller's token", file, line: proxy, identity: true });
+    }
+    for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
+    for (const call of fn.facts.calls) {
+      if (!callerGated(call)) {
+        this.call(call, fn, depth, acc);
+        continue;
+      }
+      // Data read or changed only under a test of the caller (`if current_user.can(Permission.COMMENT): …`,
+      // `if current_user.is_authenticated: …`) is out of an anonymous caller's reach: the call's other facts count.
+      const inner = new Accumulator();
+      this.call(call, fn, depth, inner);
+      acc.merge(inner.summary(), (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data');
+    }
+    for (const t of fn.scope.targetAssigns) this.assignment(t.target, t.line, fn, acc);
+    for (const d of fn.scope.deletes) this.deletion(d.target, d.line, fn, acc);
+    for (const r of fn.facts.returns) {
+      this.moduleStateRead(r, fn, acc);
+      exposedFields(r, file, acc);
+    }
+  }
+
+  private call(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
+    const scope = fn.scope;
+    const file = scope.module.file;
+    for (const a of [...call.args, ...Object.values(call.kw)]) {
+      this.moduleStateRead(a, fn, acc);
+      exposedFields(a, file, acc);
+    }
+    const values = this.project.evalExpr(call.fn, scope);
+    let known = false;
+    for (const v of values) {
+      if (v.t === 'func') {
+        known = true;
+        if (v.fn === fn) continue;
+        const inner = this.of(v.fn, depth + 1);
+        acc.merge(inner);
+      } else if (v.t === 'ext') {
+        const meaning = CATALOGUE.functions.get(v.qn) ?? CATALOGUE.functions.get(canonical(v.qn));
+        if (meaning === 'verifies-token' && skipsVerification(call)) known = true;
+        else if (meaning) {
+          known = true;
+          acc.add({ kind: meaning, what: `\`${lastPart(v.qn)}()\``, file, line: call.line });
+        }
+      } else if (v.t === 'boundcall' || v.t === 'instattr') {
+        const table = CATALOGUE.instances.get(v.inst.qn);
+        const meaning = table && methodMeaning(table, v.attr);
+        if (meaning) {
+          known = true;
+          acc.add({ kind: meaning, what: `\`${v.attr}()\``, file, line: call.line });
+        }
+      }
+    }
+    if (known) return;
+    const before = acc.size;
+    this.byReceiver(call, fn, depth, acc);
+    if (acc.size === before && this.opaque(call.fn, fn)) acc.partial = true;
+  }
+
+  /** A method called on something: a catalogued instance, a model class, a module-level collection, a cursor. */
+  private byReceiver(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
+    const scope = fn.scope;
+    const file = scope.module.file;
+    const chain = attributeChain(call.fn);
+    if (!chain) return;
+    const { root, path } = chain;
+    const method = path[path.length - 1];
+    if (method === undefined) {
+      if (root.k === 'name' && root.id === 'open' && !this.isBound('open', scope))
+        acc.add(openEffect(call, file));
+      return;
+    }
+    // The longest prefix that resolves to a catalogued instance (`models.db` then `session.delete`).
+    const prefixes = attributePrefixes(call.fn);
+    const rootValues = prefixes.flatMap(({ expr, rest }) =>
+      this.project.evalExpr(expr, scope).map((v) => ({ v, rest })),
+    );
+    for (const { v, rest } of rootValues) {
+      if (rest.length !== path.length && v.t === 'class') continue;
+      const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
+      const table = qn ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn))) : undefined;
+      if (table) {
+        const meaning = methodMeaning(table, rest.join('.'));
+        if (meaning) {
+          const model =
+            meaning === 'reads-data' || meaning === 'writes-data' ? this.modelOf(call, scope) : undefined;
+          const sql = method === 'execute' ? this.sqlEffect(call, scope) : undefined;
+          if (sql === null) return;
+          acc.add(sql ?? dataOr(meaning, model, `\`${path.join('.')}()\``, file, call.line));
+          return;
+        }
+      }
+      // A name shadowing Flask's session (`with Session() as session`) is told by methods a dict does not have.
+      if ((qn === 'flask.session' || qn === 'flask.globals.session') && DICT_METHOD.test(method)) {
+        if (method === 'clear' || (method === 'pop' && sessionKeyIsIdentity(call.args[0])))
+          acc.add({ kind: 'logs-out', what: `\`session.${method}()\``, file, line: call.line });
+        return;
+      }
+      if (v.t === 'class' && path[0] && CATALOGUE.modelQueries.has(path[0])) {
+        const writes = path.slice(1).some((p) => CATALOGUE.modelWrites.has(p));
+        acc.add(
+          dataEffect(
+            writes ? 'writes-data' : 'reads-data',
+            v.cls.name,
+            file,
+            call.line,
+            writes ? method : undefined,
+          ),
+        );
+        return;
+      }
+      if (v.t === 'class' && path.length === 1 && CATALOGUE.modelWrites.has(method)) {
+        acc.add(dataEffect('writes-data', v.cls.name, file, call.line, method));
+        return;
+      }
+    }
+    const writes = MUTATING_METHOD.test(method);
+    if (root.k === 'name' && path.length === 1 && this.moduleState(root.id, fn)) {
+      acc.add({
+        kind: writes ? 'writes-data' : 'reads-data',
+        what: `${writes ? 'changes' : 'reads'} the module-level \`${root.id}\``,
+        file,
+        line: call.line,
+      });
+      return;
+    }
+    if (SQL_EXECUTE.test(method)) {
+      const sql = this.sqlEffect(call, scope);
+      if (sql) acc.add(sql);
+      return;
+    }
+    // A method of a project class the receiver is known to be (`user.encode_token()` after `User.query.get`).
+    const receiverClass = call.fn.k === 'attr' ? this.classOf(call.fn.obj, fn, 0) : undefined;
+    if (receiverClass) {
+      const target = this.methodOf(receiverClass, method);
+      if (target && target !== fn) {
+        acc.merge(this.of(target, depth + 1));
+        return;
+      }
+    }
+    const unresolved = unresolvedMeaning(root, path);
+    if (unresolved) {
+      const sql = SQL_EXECUTE.test(method) ? this.sqlEffect(call, scope) : undefined;
+      if (sql === null) return;
+      acc.add({
+        ...(sql ?? dataOr(unresolved, this.modelOf(call, scope), `\`${method}()\``, file, call.line)),
+        byName: true,
+      });
+      return;
+    }
+    const model = receiverClass?.name ?? this.modelOf(call, scope, root);
+    if (RECORD_WRITE_METHOD.test(method) || (method === 'delete' && model))
+      acc.add({ ...dataEffect('writes-data', model, file, call.line, method), byName: true });
+    else if (PASSWORD_CHECK_METHOD.test(method))
+      acc.add({ kind: 'verifies-password', what: `\`${method}()\``, file, line: call.line, byName: true });
+    else if (method === 'set_cookie' && cookieIsCredential(call.args[0] ?? call.kw.key))
+      acc.add({ kind: 'issues-credential', what: '`set_cookie()` of a credential', file, line: call.line });
+    else if (method === 'delete_cookie' && cookieIsCredential(call.args[0] ?? call.kw.key))
+      acc.add({ kind: 'logs-out', what: '`delete_cookie()` of a credential', file, line: call.line });
+    else {
+      // A receiver of unknown type (`user = db.session.scalar(...)`) calling a method that exactly one class of
+      // the project defines: that method, told by name.
+      const byName = receiverClass ? undefined : this.uniqueMethod(method);
+      if (byName && byName !== fn) {
+        const inner = this.of(byName, depth + 1);
+        acc.merge({ ...inner, effects: inner.effects.map((e) => ({ ...e, byName: true })) });
+      }
+    }
+  }
+
+  /**
+   * A decorator that is a catalogued method of a library object (`@oauth2.token_handler` of an OAuth2 provider):
+   * the library runs that step around the function.
+   */
+  private decoratorEffect(expr: Expr, line: number, fn: FunctionIR, acc: Accumulator): void {
+    const target = expr.k === 'call' ? expr.fn : expr;
+    if (target.k !== 'attr') return;
+    for (const v of this.project.evalExpr(target.obj, fn.scope)) {
+      const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
+      const table = qn ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn))) : undefined;
+      const meaning = table && methodMeaning(table, target.attr);
+      if (meaning) {
+        acc.add({ kind: meaning, what: `\`@${exprText(target)}\``, file: fn.scope.module.file, line });
+        return;
+      }
+    }
+  }
+
+  /**
+   * The line where the function reads a catalogued proxy of the caller (`current_token.user`), which the body's
+   * credential reads do not cover: in what it assigns, returns or hands to calls.
+   */
+  private identityProxyRead(fn: FunctionIR): number | undefined {
+    const exprs: Expr[] = [
+      ...[...fn.scope.assigns.values()].flat(),
+      ...fn.facts.returns,
+      ...fn.facts.calls.flatMap((c) => [c.fn, ...c.args, ...Object.values(c.kw)]),
+    ];
+    for (const e of exprs) {
+      const root = attributeChain(e)?.root ?? e;
+      if (root.k !== 'name') continue;
+      const values = this.project.evalExpr(root, fn.scope);
+      if (values.some((v) => v.t === 'ext' && CATALOGUE.identities.has(canonical(v.qn)))) return e.line;
+    }
+    return undefined;
+  }
+
+  /** `del session['user_id']` signs the caller out. */
+  private deletion(target: Expr, line: number, fn: FunctionIR, acc: Accumulator): void {
+    if (target.k !== 'subscript' || target.obj.k !== 'name') return;
+    const values = this.project.evalExpr(target.obj, fn.scope);
+    if (
+      values.some((v) => v.t === 'ext' && (v.qn === 'flask.session' || v.qn === 'flask.globals.session')) &&
+      sessionKeyIsIdentity(target.index)
+    )
+      acc.add({
+        kind: 'logs-out',
+        what: `\`del session[${exprText(target.index)}]\``,
+        file: fn.scope.module.file,
+        line,
+      });
+  }
+
+  /** `session['user_id'] = …` signs in; `USERS[name] = …` on a module-level dict changes application data. */
+  private assignment(target: Expr, line: number, fn: FunctionIR, acc: Accumulator): void {
+    const file = fn.scope.module.file;
+    if (target.k === 'attr') {
+      const chain = attributeChain(target);
+      if (chain?.root.k !== 'name') return;
+      const values = this.project.evalExpr(chain.root, fn.scope);
+      if (values.some((v) => v.t === 'ext' && canonical(v.qn) === 'flask_login.current_user'))
+        acc.add({ kind: 'writes-data', what: `changes the signed-in user's \`${target.attr}\``, file, line });
+      return;
+    }
+    if (target.k !== 'subscript') return;
+    const chain = attributeChain(target.obj);
+    if (!chain || chain.path.length) return;
+    if (chain.root.k !== 'name') return;
+    const values = this.project.evalExpr(chain.root, fn.scope);
+    if (values.some((v) => v.t === 'ext' && (v.qn === 'flask.session' || v.qn === 'flask.globals.session'))) {
+      if (sessionKeyIsIdentity(target.index))
+        acc.add({
+          kind: 'issues-credential',
+          what: `writes \`session[${exprText(target.index)}]\``,
+          file,
+          line,
+        });
+      return;
+    }
+    if (this.moduleState(chain.root.id, fn))
+      acc.add({ kind: 'writes-data', what: `changes the module-level \`${chain.root.id}\``, file, line });
+  }
+
+  /** A module-level list or dict (lower-case: constants are configuration) the function reads. */
+  private moduleStateRead(e: Expr, fn: FunctionIR, acc: Accumulator): void {
+    const name = e.k === 'name' ? e.id : e.k === 'subscript' && e.obj.k === 'name' ? e.obj.id : undefined;
+    if (name && this.moduleState(name, fn))
+      acc.add({
+        kind: 'reads-data',
+        what: `reads the module-level \`${name}\``,
+        file: fn.scope.module.file,
+        line: e.line,
+      });
+  }
+
+  /**
+   * A module-level list, dict or set the function uses, defined in its own module or imported from another module
+   * of the project (`from .tickets import TICKETS`): in-memory application data, whatever the case of its name. A
+   * constant answer is one that reads none (principle: absence of evidence never makes a route public).
+   */
+  private moduleState(name: string, fn: FunctionIR): boolean {
+    if (this.isLocal(name, fn.scope)) return false;
+    let module = fn.scope.module;
+    let own = name;
+    const imported = module.scope.imports.get(name);
+    if (imported?.name) {
+      const from = this.project.findModule(imported.module);
+      if (!from) return false;
+      module = from;
+      own = imported.name;
+    }
+    const values = module.scope.assigns.get(own);
+    const last = values?.[values.length - 1];
+    return last !== undefined && isContainer(last);
+  }
+
+  private isLocal(name: string, scope: Scope): boolean {
+    return scope.params.has(name) || scope.assigns.has(name);
+  }
+
+  private isBound(name: string, scope: Scope): boolean {
+    for (let s: Scope | undefined = scope; s; s = s.parent)
+      if (s.assigns.has(name) || s.functions.has(name) || s.imports.has(name) || s.params.has(name))
+        return true;
+    return false;
+  }
+
+  /** A callee that may be any code: a function handed in as a parameter, a method of `self` not in the project. */
+  private opaque(callee: Expr, fn: FunctionIR): boolean {
+    if (callee.k === 'name') return fn.scope.params.has(callee.id);
+    if (callee.k === 'attr' && callee.obj.k === 'name' && callee.obj.id === 'self') {
+      const cls = this.owners.get(fn);
+      return cls !== undefined && this.methodOf(cls, callee.attr) === undefined;
+    }
+    return false;
+  }
+
+  private methodsByName?: Map<string, FunctionIR[]>;
+
+  /** The one method of the project's classes with this name (none for dunders or names several classes define). */
+  private uniqueMethod(name: string): FunctionIR | undefined {
+    if (name.startsWith('__')) return undefined;
+    if (!this.methodsByName) {
+      this.methodsByName = new Map();
+      for (const [method, cls] of this.owners) {
+        if (method !== cls.methods[method.name]) continue;
+        const list = this.methodsByName.get(method.name) ?? [];
+        list.push(method);
+        this.methodsByName.set(method.name, list);
+      }
+    }
+    const found = this.methodsByName.get(name);
+    return found?.length === 1 ? found[0] : undefined;
+  }
+
+  private methodOf(cls: ClassIR, name: string): FunctionIR | undefined {
+    for (const c of [cls, ...this.project.projectBases(cls)]) if (c.methods[name]) return c.methods[name];
+    return undefined;
+  }
+
+  /**
+   * The project class a value is an instance of, as far as its origin tells: `self` in a method, a local assigned
+   * from a class call or a model query (`User.query.get(id)`), or what a project function returns.
+   */
+  private classOf(e: Expr, fn: FunctionIR, depth: number): ClassIR | undefined {
+    if (depth > 4) return undefined;
+    if (e.k === 'name') {
+      if (e.id === 'self' && fn.params[0] === 'self') return this.owners.get(fn);
+      const assigned = fn.scope.assigns.get(e.id);
+      if (assigned?.length) {
+        for (const a of assigned) {
+          const c = this.classOf(a, fn, depth + 1);
+          if (c) return c;
+        }
+        return undefined;
+      }
+      return undefined;
+    }
+    if (e.k !== 'call') return undefined;
+    const chain = attributeChain(e.fn);
+    if (!chain) return undefined;
+    for (const v of this.project.evalExpr(chain.root, fn.scope)) {
+      if (v.t === 'class' && (chain.path.length === 0 || CATALOGUE.modelQueries.has(chain.path[0]!)))
+        return v.cls;
+      if (v.t === 'func' && chain.path.length === 0)
+        for (const r of v.fn.facts.returns) {
+          const c = this.classOf(r, v.fn, depth + 1);
+          if (c) return c;
+        }
+    }
+    return undefined;
+  }
+
+  /** SQL text handed to `execute`: a literal, or a constant the project defines. */
+  /**
+   * `null` for SQL that touches no table (`SELECT 1`, a liveness probe of the database); undefined when the text
+   * cannot be known.
+   */
+  private sqlEffect(call: BodyCall, scope: Scope): Effect | null | undefined {
+    const arg = call.args[0];
+    if (!arg) return undefined;
+    const local = arg.k === 'name' ? scope.assigns.get(arg.id) : undefined;
+    const assigned = local?.[local.length - 1];
+    const text = sqlText(arg) ?? (assigned && sqlText(assigned)) ?? this.project.evalString(arg, scope);
+    if (text === undefined) return undefined;
+    const table = SQL_TABLE.exec(text)?.[1];
+    const file = scope.module.file;
+    if (SQL_WRITE.test(text)) {
+      const verb = text.trim().split(/\s+/)[0]!.toUpperCase();
+      return {
+        kind: 'writes-data',
+        what: `runs SQL ${verb}${table ? ` on \`${table}\`` : ''}`,
+        file,
+        line: call.line,
+      };
+    }
+    if (!table) return null;
+    // `SELECT … FROM users WHERE username = … AND password = …`: a password checked by the query itself.
+    if (SQL_READ.test(text) && SQL_PASSWORD_MATCH.test(text))
+      return {
+        kind: 'verifies-password',
+        what: `runs SQL matching \`password\` on \`${table}\``,
+        file,
+        line: call.line,
+      };
+    if (SQL_READ.test(text))
+      return {
+        kind: 'reads-data',
+        what: `runs SQL SELECT${table ? ` on \`${table}\`` : ''}`,
+        file,
+        line: call.line,
+      };
+    return undefined;
+  }
+
+  /**
+   * The model class a call is about: the receiver's own class (`Note.query…`), a local variable assigned from one
+   * (`note = Note.query.get(id); note.delete()`), or the record handed to the session (`db.session.add(note)`).
+   */
+  private modelOf(call: BodyCall, scope: Scope, receiver?: Expr): string | undefined {
+    for (const e of receiver ? [receiver] : call.args.slice(0, 1)) {
+      const name = modelName(e, scope, this.project, 0);
+      if (name) return name;
+    }
+    return undefined;
+  }
+}
+
+function modelName(e: Expr, scope: Scope, project: Project, depth: number): string | undefined {
+  if (depth > 3) return undefined;
+  const chain =
+    attributeChain(e.k === 'call' ? e.fn : e) ?? (e.k === 'name' ? { root: e, path: [] } : undefined);
+  if (!chain || chain.root.k !== 'name') return undefined;
+  const root = chain.root;
+  const assigned = scope.assigns.get(root.id);
+  if (assigned?.length && !scope.params.has(root.id)) {
+    for (const a of assigned) {
+      const inner = modelName(a, scope, project, depth + 1);
+      if (inner) return inner;
+    }
+    return undefined;
+  }
+  for (const v of project.evalExpr(root, scope)) if (v.t === 'class') return v.cls.name;
+  return undefined;
+}
+
+class Accumulator {
+  private readonly effects: Effect[] = [];
+  private readonly exposedList: ExposedField[] = [];
+  private readonly keys = new Set<string>();
+  partial = false;
+  servesAnonymous = false;
+
+  get size(): number {
+    return this.effects.length;
+  }
+
+  add(effect: Effect): void {
+    const key = `${effect.kind}\u0000${effect.what}`;
+    if (this.keys.has(key) || this.effects.length >= MAX_EFFECTS) return;
+    this.keys.add(key);
+    this.effects.push(effect);
+  }
+
+  expose(field: ExposedField): void {
+    if (this.exposedList.length < MAX_EXPOSED && !this.exposedList.some((f) => f.field === field.field))
+      this.exposedList.push(field);
+  }
+
+  merge(inner: FunctionSummary, keep: (e: Effect) => boolean = () => true): void {
+    for (const e of inner.effects) if (keep(e)) this.add(e);
+    for (const f of inner.exposed) this.expose(f);
+    if (inner.partial) this.partial = true;
+    if (inner.servesAnonymous) this.servesAnonymous = true;
+  }
+
+  summary(): FunctionSummary {
+    return {
+      effects: this.effects,
+      exposed: this.exposedList,
+      partial: this.partial,
+      servesAnonymous: this.servesAnonymous,
+    };
+  }
+}
+
+/** `current_user.can(Permission.COMMENT)`, `g.user.has_role('admin')`: a test of the caller's rights, not a use. */
+function isPermissionTest(call: BodyCall): boolean {
+  return call.fn.k === 'attr' && PERMISSION_TEST.test(call.fn.attr);
+}
+
+/** The call runs only when the caller passes a test of their credentials or rights. */
+function callerGated(call: BodyCall): boolean {
+  return call.guards.some(
+    (g) =>
+      (g.kind === 'presence' && g.present) ||
+      (g.kind === 'predicate' && g.present && !g.unrelated) ||
+      (g.kind === 'other' && !g.unrelated),
+  );
+}
+
+/** `a.b.c` (through calls: `A.query.filter(x).first`) as its root and attribute path. */
+function attributeChain(e: Expr): { root: Expr; path: string[] } | undefined {
+  const path: string[] = [];
+  let cur: Expr = e;
+  for (let i = 0; i < 24; i++) {
+    if (cur.k === 'attr') {
+      path.unshift(cur.attr);
+      cur = cur.obj;
+    } else if (cur.k === 'call' && path.length) cur = cur.fn;
+    else if (cur.k === 'name' || cur.k === 'call') return { root: cur, path };
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The receivers along a method call's attribute chain, shortest first, each with the attribute path after it:
+ * `models.db.session.add` gives `models` + `db.session.add`, then `models.db` + `session.add`, …
+ */
+function attributePrefixes(fn: Expr): { expr: Expr; rest: string[] }[] {
+  const out: { expr: Expr; rest: string[] }[] = [];
+  let cur: Expr = fn;
+  const rest: string[] = [];
+  for (let i = 0; i < 24 && cur.k === 'attr'; i++) {
+    rest.unshift(cur.attr);
+    cur = cur.obj;
+    if (cur.k === 'name' || cur.k === 'attr' || cur.k === 'call') out.unshift({ expr: cur, rest: [...rest] });
+    while (cur.k === 'call' && cur.fn.k === 'attr') cur = cur.fn;
+  }
+  return out;
+}
+
+function exposedFields(e: Expr, file: string, acc: Accumulator, depth = 0): void {
+  if (depth > 12) return;
+  switch (e.k) {
+    case 'attr':
+      if (SENSITIVE_FIELD.test(e.attr))
+        acc.expose({ field: `${exprText(e.obj)}.${e.attr}`, file, line: e.line });
+      exposedFields(e.obj, file, acc, depth + 1);
+      return;
+    case 'call':
+      e.args.forEach((a) => exposedFields(a, file, acc, depth + 1));
+      Object.values(e.kw).forEach((a) => exposedFields(a, file, acc, depth + 1));
+      return;
+    case 'seq':
+      e.items.forEach((a) => exposedFields(a, file, acc, depth + 1));
+      return;
+    case 'dict':
+      e.entries.forEach((p) => exposedFields(p.value, file, acc, depth + 1));
+      return;
+    case 'concat':
+      e.parts.forEach((a) => exposedFields(a, file, acc, depth + 1));
+      return;
+    default:
+      return;
+  }
+}
+
+function dataEffect(
+  kind: 'reads-data' | 'writes-data',
+  model: string | undefined,
+  file: string,
+  line: number,
+  verb?: string,
+): Effect {
+  const what =
+    kind === 'reads-data'
+      ? model
+        ? `reads \`${model}\``
+        : 'reads application data'
+      : verb === 'delete'
+        ? `deletes rows of \`${model ?? 'a model'}\``
+        : model
+          ? `changes \`${model}\``
+          : 'changes application data';
+  return { kind, what, file, line, ...(model ? { model } : {}) };
+}
+
+function dataOr(
+  meaning: Meaning,
+  model: string | undefined,
+  what: string,
+  file: string,
+  line: number,
+): Effect {
+  if (meaning === 'reads-data' || meaning === 'writes-data') {
+    const verb = what.includes('delete') ? 'delete' : undefined;
+    return dataEffect(meaning, model, file, line, verb);
+  }
+  return { kind: meaning, what, file, line };
+}
+
+function openEffect(call: BodyCall, file: string): Effect {
+  const mode = call.args[1] ?? call.kw.mode;
+  const writes = mode?.k === 'str' && /[wax+]/.test(mode.v);
+  const path = call.args[0]?.k === 'str' ? ` \`${call.args[0].v}\`` : '';
+  return writes
+    ? { kind: 'writes-data', what: `writes the file${path}`, file, line: call.line }
+    : { kind: 'reads-data', what: `reads the file${path}`, file, line: call.line };
+}
+
+/** What a method means on a receiver of unknown type named like a catalogued one (`db_session.commit()`). */
+function unresolvedMeaning(root: Expr, path: readonly string[]): Meaning | undefined {
+  const names = [...(root.k === 'name' ? [root.id] : []), ...path.slice(0, -1)];
+  const receiver = names[names.length - 1];
+  if (receiver === undefined) return undefined;
+  const method = path[path.length - 1]!;
+  for (const { receiver: pattern, methods } of CATALOGUE.unresolved)
+    if (pattern.test(receiver) && methods[method]) return methods[method];
+  return undefined;
+}
+
+/** A list, dict or set display, or an empty one built by call (`dict()`, `defaultdict(list)`). */
+function isContainer(e: Expr): boolean {
+  if (e.k === 'seq' || e.k === 'dict') return true;
+  return (
+    e.k === 'call' && e.fn.k === 'name' && /^(dict|list|set|defaultdict|OrderedDict|deque)$/.test(e.fn.id)
+  );
+}
+
+function sqlText(e: Expr): string | undefined {
+  if (e.k === 'str') return e.v;
+  if (e.k === 'concat') return e.parts[0]?.k === 'str' ? e.parts[0].v : undefined;
+  if (e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'text' && e.args[0]) return sqlText(e.args[0]);
+  if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'format') return sqlText(e.fn.obj);
+  // `"SELECT … '%s'" % (a, b)`: the format string is the query's text.
+  if (e.k === 'other') return SQL_PERCENT_FORMAT.exec(e.text)?.[2];
+  return undefined;
+}
+
+/** `jwt.decode(t, verify=False)`, `options={"verify_signature": False}`: a decode that proves nothing. */
+function skipsVerification(call: BodyCall): boolean {
+  const verify = call.kw.verify;
+  if (verify?.k === 'const' && verify.v === false) return true;
+  const options = call.kw.options;
+  return (
+    options?.k === 'dict' &&
+    options.entries.some(
+      (e) =>
+        e.key.k === 'str' && e.key.v === 'verify_signature' && e.value.k === 'const' && e.value.v === false,
+    )
+  );
+}
+
+function sessionKeyIsIdentity(key: Expr | undefined): boolean {
+  return key?.k === 'str' && IDENTITY_KEY.test(key.v);
+}
+
+function cookieIsCredential(name: Expr | undefined): boolean {
+  return name?.k === 'str' && CREDENTIAL_COOKIE.test(name.v);
+}
+
+function lastPart(qn: string): string {
+  return qn.slice(qn.lastIndexOf('.') + 1);
+}

@@ -1,0 +1,392 @@
+import type { Meaning } from './catalogue/index.js';
+import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
+import type { ModelRoute } from './flask.js';
+import type { Expr, FunctionIR } from './ir.js';
+import { exprText, type Project } from './project.js';
+
+/**
+ * What an unguarded route is for, judged from what its handler does (effects.ts) rather than what it is called:
+ * sign-in: it signs the caller in or out, checks a password, or runs an identity provider's step;
+ * token-link: it checks a token from its URL or query before acting (invitations, resets, confirmations);
+ * webhook: it checks a signature over the request body;
+ * static: it answers with constants, a template or a file, touching no application data;
+ * data: it reads or changes application data — it needs authentication.
+ * The first three and read-only static answers are public on purpose. URL words only break ties between evidence
+ * (a route that stores a password hash under `/register` is a sign-up), never overrule it.
+ */
+export type RouteRole = 'sign-in' | 'token-link' | 'webhook' | 'static' | 'data';
+
+export interface RouteIntent {
+  role: RouteRole;
+  /** Why the route is public on purpose (when it is), and where the evidence is. */
+  publicReason?: string;
+  evidence?: { file: string; line: number };
+  /** What makes a data route sensitive: its writes first, then its reads. */
+  writes: readonly Effect[];
+  reads: readonly Effect[];
+  /** User or account attributes the handler hands out (`User.email`). */
+  exposed: readonly ExposedField[];
+  /** A token-named parameter the handler never checks, or a webhook that checks no signature. */
+  problem?: 'unverified-token' | 'unsigned-webhook';
+  /** How strong the evidence is: resolved library calls, or method names on values of unknown type. */
+  confidence: 'likely' | 'possible';
+  /** A write answering without touching data that still works on what the caller sends (a formatter, a converter). */
+  input?: Effect;
+  /** The handler or a helper it calls tests whether there is a signed-in caller: anonymous callers are expected. */
+  servesAnonymous?: boolean;
+}
+
+const SIGN_IN: ReadonlySet<Meaning> = new Set([
+  'issues-credential',
+  'verifies-password',
+  'identity-provider',
+  'logs-out',
+]);
+/** Token issuers, as effects.ts names them: a token alone, not a session or a cookie. */
+const TOKEN_ISSUER = /^`(encode|create_access_token|create_refresh_token|dumps|sign)\(\)`$/;
+/** Path parameters that carry a token (`/invite/<token>`, `/reset/<code>`). */
+const TOKEN_PARAM = /token|code|key|hash|signature|nonce|secret|ticket/i;
+/** Whole static segments that say a route creates an account: a tie-breaker for a new account record. */
+const SIGN_UP_SEGMENT = /^(signup|sign-up|register|registration|join)$/;
+/** `POST /users`: the collection of accounts, when nothing else is in the path. */
+const ACCOUNT_COLLECTION = /^(users|accounts|members|customers)$/;
+/** Models that hold accounts. */
+const ACCOUNT_MODEL = /^(user|account|member|customer|person|profile)s?$/i;
+/** Whole segments that say a route receives webhooks (POST only): it must then check a signature. */
+const WEBHOOK_SEGMENT = /^(webhooks?|hooks?|callbacks?|events?|notify|notifications?|ipn)$/;
+/** Method names that check a token handed to them (`user.confirm(token)`, `Invite.verify_token(t)`). */
+const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|redeem|consume/i;
+const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
+
+function staticSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter((p) => p && !p.startsWith('<'))
+    .map((p) => p.toLowerCase().replace(/_/g, '-'));
+}
+
+function pathParams(path: string): string[] {
+  return (path.match(/<[^>]*>/g) ?? []).map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
+}
+
+const where = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
+
+/** The intent of a route whose handler is `fn` (undefined when the handler is unknown). */
+export function judgeIntent(
+  route: { path: string; methods: readonly string[] },
+  fn: FunctionIR,
+  summaries: EffectSummaries,
+): RouteIntent {
+  const summary = summaries.of(fn);
+  const effects = summary.effects;
+  const writes = effects.filter((e) => e.kind === 'writes-data');
+  const reads = effects.filter((e) => e.kind === 'reads-data');
+  const base = {
+    writes,
+    reads,
+    exposed: summary.exposed,
+    ...(summary.servesAnonymous ? { servesAnonymous: true } : {}),
+  };
+  const confidence = (e: Effect | undefined): 'likely' | 'possible' =>
+    e?.byName || summary.partial ? 'possible' : 'likely';
+  const segments = staticSegments(route.path);
+
+  // Signing in: a session, a password check, an identity provider's step, signing out. A token issued alone
+  // (`jwt.encode`, a signed link) is a sign-in step only when the route changes nothing else: an invitation an
+  // administrator sends also signs a token, and changes data.
+  const changesOtherData = writes.some((e) => !(e.model && ACCOUNT_MODEL.test(e.model)));
+  const signIn =
+    effects.find(
+      (e) => SIGN_IN.has(e.kind) && !(e.kind === 'issues-credential' && TOKEN_ISSUER.test(e.what)),
+    ) ??
+    effects.find((e) => e.kind === 'issues-credential' && !changesOtherData) ??
+    effects.find((e) => e.kind === 'issues-link-token' && !writes.length);
+  if (signIn) {
+    return {
+      role: 'sign-in',
+      publicReason: `sign-in step: ${signIn.what} at ${where(signIn)}`,
+      evidence: { file: signIn.file, line: signIn.line },
+      ...base,
+      confidence: confidence(signIn),
+    };
+  }
+  // Creating an account (a new password hash, or a new record of a user-like model) under a sign-up word, or
+  // POSTed to a user collection, is self-service registration — unless it sits in an admin area.
+  const account =
+    effects.find((e) => e.kind === 'sets-password') ??
+    writes.find((e) => e.model !== undefined && ACCOUNT_MODEL.test(e.model) && !/^deletes/.test(e.what));
+  const postOnly = route.methods.every((m) => m === 'POST' || m === 'OPTIONS');
+  const signUpWord =
+    segments.some((s) => SIGN_UP_SEGMENT.test(s)) ||
+    (postOnly &&
+      !pathParams(route.path).length &&
+      ACCOUNT_COLLECTION.test(segments[segments.length - 1] ?? ''));
+  if (
+    account &&
+    signUpWord &&
+    !segments.some((s) => ADMIN_SEGMENT.test(s)) &&
+    !pathParams(route.path).length
+  ) {
+    return {
+      role: 'sign-in',
+      publicReason: `account registration: ${account.kind === 'sets-password' ? `stores a new password hash (${account.what})` : account.what} at ${where(account)}`,
+      evidence: { file: account.file, line: account.line },
+      ...base,
+      confidence: 'possible',
+    };
+  }
+
+  const signature = effects.find((e) => e.kind === 'verifies-signature');
+  if (signature) {
+    return {
+      role: 'webhook',
+      publicReason: `webhook receiver: verifies a signature (${signature.what}) at ${where(signature)}`,
+      evidence: { file: signature.file, line: signature.line },
+      ...base,
+      confidence: confidence(signature),
+    };
+  }
+
+  // A token checked for the signed-in caller (`current_user.confirm(token)`) needs that caller signed in.
+  const forCaller = effects.some((e) => e.identity);
+  const tokenParams = new Set([
+    ...pathParams(route.path).filter((p) => TOKEN_PARAM.test(p)),
+    ...queryTokens(fn),
+  ]);
+  if (tokenParams.size && !forCaller) {
+    const check = tokenCheck(fn, tokenParams, summaries) ?? effects.find((e) => e.kind === 'verifies-token');
+    if (check) {
+      return {
+        role: 'token-link',
+        publicReason: `token-gated link: checks its token (${check.what}) at ${where(check)}`,
+        evidence: { file: check.file, line: check.line },
+        ...base,
+        confidence: confidence(check),
+      };
+    }
+  }
+
+  // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
+  const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
+  if (verified && !forCaller) {
+    return {
+      role: 'token-link',
+      publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
+      evidence: { file: verified.file, line: verified.line },
+      ...base,
+      confidence: confidence(verified),
+    };
+  }
+
+  const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
+  if (writes.length || reads.length) {
+    // A token checked for the signed-in caller is no unchecked link token: the route needs that caller signed in.
+    const problem =
+      tokenParams.size && !forCaller ? 'unverified-token' : webhookWord ? 'unsigned-webhook' : undefined;
+    return {
+      role: 'data',
+      ...base,
+      ...(problem ? { problem } : {}),
+      confidence: confidence(writes[0] ?? reads[0]),
+    };
+  }
+  if (webhookWord) return { role: 'data', ...base, problem: 'unsigned-webhook', confidence: 'possible' };
+  // An answer is static only when everything the handler calls could be followed; otherwise what it does is
+  // unknown, and it is judged as a data route would be.
+  if (summary.partial) return { role: 'data', ...base, confidence: 'possible' };
+  // A handler that reads the credential the caller sent (the Authorization header) is handling credentials, not
+  // answering a constant.
+  const credential = fn.facts.rawCredentialReads[0];
+  if (credential !== undefined)
+    return {
+      role: 'data',
+      ...base,
+      reads: [
+        ...reads,
+        {
+          kind: 'reads-data',
+          what: 'reads the credential the caller sent',
+          file: fn.scope.module.file,
+          line: credential,
+        },
+      ],
+      confidence: 'possible',
+    };
+  const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
+  if (!readOnly) {
+    // Never public for answering a constant; whether it works on what the caller sends decides how much it matters.
+    const input = requestDependentAnswer(fn, true);
+    return { role: 'static', ...base, ...(input ? { input } : {}), confidence: 'possible' };
+  }
+  const answer = effects.find((e) => e.kind === 'serves-file' || e.kind === 'renders-template');
+  // An answer built from what the URL names (`jsonify(id=invoice_id)`, a page rendered for `<username>`) is not a
+  // constant: it stands for the record the request asks for.
+  const echoed = answer?.kind === 'serves-file' ? undefined : requestDependentAnswer(fn);
+  if (echoed)
+    return {
+      role: 'data',
+      ...base,
+      reads: [...reads, echoed],
+      confidence: 'possible',
+    };
+  return {
+    role: 'static',
+    publicReason: answer
+      ? `static answer: ${answer.kind === 'serves-file' ? 'serves a file' : 'renders a template'} (${answer.what}) at ${where(answer)} without touching application data`
+      : `static answer: returns what ${fn.name} computes at ${fn.scope.module.file}:${fn.defLine} without touching application data`,
+    evidence: answer
+      ? { file: answer.file, line: answer.line }
+      : { file: fn.scope.module.file, line: fn.defLine },
+    ...base,
+    confidence: 'likely',
+  };
+}
+
+/**
+ * A read of the record a path parameter names, told from a return value that uses the parameter; with `body`, also
+ * an answer computed from what the request carries (`sqlparse.format(request.get_json()["query"])`).
+ */
+function requestDependentAnswer(fn: FunctionIR, body = false): Effect | undefined {
+  // Each name the answer may use, with the input it carries: a path parameter, or the request itself.
+  const origin = new Map<string, string>();
+  for (const p of fn.params) if (p !== 'self' && p !== 'cls' && !(p in fn.defaults)) origin.set(p, p);
+  if (body) origin.set('request', 'request');
+  if (!origin.size) return undefined;
+  // Locals computed from a parameter carry it too (`label = f"#{item_id}"`).
+  for (const [name, values] of fn.scope.assigns) {
+    if (origin.has(name)) continue;
+    const from = [...origin].find(([n]) => values.some((v) => mentions(v, new Set([n]))));
+    if (from) origin.set(name, from[1]);
+  }
+  for (const r of fn.facts.returns) {
+    const used = [...origin].find(([n]) => mentions(r, new Set([n])))?.[1];
+    if (used === undefined) continue;
+    return {
+      kind: 'reads-data',
+      what:
+        used === 'request'
+          ? 'answers with what it computes from the request'
+          : `answers about the record its URL names (\`${used}\`)`,
+      file: fn.scope.module.file,
+      line: r.line,
+      byName: true,
+    };
+  }
+  return undefined;
+}
+
+/** Names of query parameters the handler reads a token from (`request.args.get('token')`). */
+function queryTokens(fn: FunctionIR): string[] {
+  const out: string[] = [];
+  for (const c of fn.facts.calls) {
+    if (c.fn.k !== 'attr' || c.fn.attr !== 'get') continue;
+    const obj = c.fn.obj;
+    if (obj.k !== 'attr' || (obj.attr !== 'args' && obj.attr !== 'values')) continue;
+    if (obj.obj.k !== 'name' || obj.obj.id !== 'request') continue;
+    const key = c.args[0];
+    if (key?.k === 'str' && TOKEN_PARAM.test(key.v)) out.push(key.v);
+  }
+  return out;
+}
+
+/**
+ * A call that checks the token: handed to a verifier (a catalogued one, or a project function that reaches one),
+ * looked up in stored data (a stored-token comparison), or to a method named for checking it.
+ */
+function tokenCheck(
+  fn: FunctionIR,
+  tokens: ReadonlySet<string>,
+  summaries: EffectSummaries,
+): Effect | undefined {
+  const file = fn.scope.module.file;
+  for (const call of fn.facts.calls) {
+    const args = [...call.args, ...Object.values(call.kw)];
+    if (!args.some((a) => mentions(a, tokens))) continue;
+    const inner = summaries.ofCall(call, fn).effects;
+    const verifier = inner.find((e) => e.kind === 'verifies-token');
+    if (verifier) return verifier;
+    const lookup = inner.find((e) => e.kind === 'reads-data');
+    if (lookup) return { ...lookup, what: `looks the token up: ${lookup.what}` };
+    const method = call.fn.k === 'attr' ? call.fn.attr : call.fn.k === 'name' ? call.fn.id : '';
+    if (TOKEN_CHECK_METHOD.test(method))
+      return { kind: 'verifies-token', what: `\`${method}()\``, file, line: call.line, byName: true };
+  }
+  return undefined;
+}
+
+function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
+  if (depth > 8) return false;
+  const d = depth + 1;
+  switch (e.k) {
+    case 'name':
+      return names.has(e.id);
+    case 'attr':
+      return mentions(e.obj, names, d);
+    case 'call':
+      // `token.strip()`, `request.get_json()`: the receiver of a method call is used too.
+      return [e.fn, ...e.args, ...Object.values(e.kw)].some((a) => mentions(a, names, d));
+    case 'subscript':
+      return mentions(e.obj, names, d) || mentions(e.index, names, d);
+    case 'seq':
+      return e.items.some((a) => mentions(a, names, d));
+    case 'dict':
+      return e.entries.some((p) => mentions(p.value, names, d));
+    case 'concat':
+      return e.parts.some((a) => mentions(a, names, d));
+    case 'boolop':
+      return mentions(e.left, names, d) || mentions(e.right, names, d);
+    default:
+      return false;
+  }
+}
+
+/** Judges the routes of one project: finds each route's handler by its location, and keeps the summaries. */
+export class IntentJudge {
+  private readonly summaries: EffectSummaries;
+  private readonly handlers = new Map<string, FunctionIR>();
+
+  constructor(private readonly project: Project) {
+    this.summaries = new EffectSummaries(project);
+    for (const m of project.modules)
+      for (const fn of m.allFunctions)
+        this.handlers.set(`${m.file}:${fn.span.startLine}:${fn.span.endLine}`, fn);
+  }
+
+  judge(route: Pick<ModelRoute, 'path' | 'methods' | 'file' | 'span'>): RouteIntent | undefined {
+    const fn = this.handler(route);
+    return fn ? judgeIntent(route, fn, this.summaries) : undefined;
+  }
+
+  /**
+   * The decorators (as written, without arguments) of the method a class-based view's handler overrides in a
+   * project base class: `Notice.get` overriding `BaseLedger.get` under `@gate.login_required()` dropped them.
+   */
+  overriddenDecorators(route: Pick<ModelRoute, 'file' | 'span'>): string[] {
+    const fn = this.handler(route);
+    const cls = fn && this.project.classOfMethod(fn);
+    if (!fn || !cls) return [];
+    for (const base of this.project.projectBases(cls)) {
+      const method = base.methods[fn.name];
+      if (method) return method.decorators.map((d) => calleeText(d.expr));
+    }
+    return [];
+  }
+
+  /** `file:Class` of a class-based view's handler (`LabelAPI.get`), undefined for a function view. */
+  viewClass(route: Pick<ModelRoute, 'file' | 'span'>): string | undefined {
+    const fn = this.handler(route);
+    const cls = fn && this.project.classOfMethod(fn);
+    return cls ? `${cls.scope.module.file}:${cls.name}` : undefined;
+  }
+
+  private handler(route: Pick<ModelRoute, 'file' | 'span'>): FunctionIR | undefined {
+    return this.handlers.get(`${route.file}:${route.span.startLine}:${route.span.endLine}`);
+  }
+}
+
+/** A decorator's text without its call arguments: `gate.login_required()` → `gate.login_required`. */
+export function calleeText(e: Expr | string): string {
+  const text = typeof e === 'string' ? e : exprText(e);
+  const paren = text.indexOf('(');
+  return paren >= 0 ? text.slice(0, paren) : text;
+}

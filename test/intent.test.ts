@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeFiles } from './helpers/analyze.js';
+
+/** `METHODS path state (publicReason)` per route, in report order. */
+const states = (a: Awaited<ReturnType<typeof analyzeFiles>>): string[] =>
+  a.routes.map(
+    (r) =>
+      `${r.methods.join(',')} ${r.path} ${r.auth.state}${r.auth.optional ? '(optional)' : ''}` +
+      (r.auth.publicReason ? ` (${r.auth.publicReason})` : ''),
+  );
+
+describe('public on purpose only by evidence', () => {
+  it('keeps a sign-in step public behind a hook that fails open in front of every route', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import os
+        import jwt
+        from flask import Flask, abort, g, request, session
+        from werkzeug.security import check_password_hash
+        from .models import User
+
+        app = Flask(__name__)
+
+        @app.before_request
+        def load_user():
+            header = request.headers.get("Authorization")
+            if not header:
+                return None
+            try:
+                g.user = jwt.decode(header[7:], os.environ["SECRET"], algorithms=["HS256"])
+            except jwt.InvalidTokenError:
+                abort(401)
+
+        @app.post("/login")
+        def login():
+            user = User.query.filter_by(name=request.form["name"]).first()
+            if user and check_password_hash(user.password_hash, request.form["password"]):
+                session["user_id"] = user.id
+            return {"ok": True}
+
+        @app.get("/reports")
+        def reports():
+            return {"reports": User.query.count()}
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class User(db.Model):
+            pass
+      `,
+    });
+    expect(states(a)).toEqual([
+      'POST /login public (sign-in step: `check_password_hash()` at app.py:22)',
+      'GET /reports unprotected',
+    ]);
+    expect(a.findings.map((f) => f.ruleId)).toEqual(['auth-hook-fails-open']);
+  });
+
+  it("treats an OAuth 2 server's endpoint decorators as identity-provider steps, with their location", async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_jwt_extended import JWTManager, jwt_required
+        from .oauth import oauth2
+
+        app = Flask(__name__)
+        JWTManager(app)
+
+        @app.route("/oauth/token", methods=["POST"])
+        @oauth2.token_handler
+        def access_token():
+            return None
+
+        @app.post("/oauth/clients")
+        @jwt_required()
+        def clients():
+            return {}
+      `,
+      'oauth.py': `
+        from flask_oauthlib.provider import OAuth2Provider as Base
+
+        class OAuth2Provider(Base):
+            def init_app(self, app):
+                super().init_app(app)
+
+        oauth2 = OAuth2Provider()
+      `,
+    });
+    expect(states(a)[0]).toBe('POST /oauth/token public (sign-in step: `@oauth2.token_handler` at app.py:9)');
+    expect(a.routes[0]?.auth.publicEvidence).toEqual({ file: 'app.py', startLine: 9, endLine: 9 });
+    expect(a.findings).toEqual([]);
+  });
+
+  it('serves anonymous callers on purpose when a helper in another module tests whether there is one', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, jsonify
+        from flask_login import LoginManager, login_required
+        from .config import client_config
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.get("/api/config")
+        def config():
+            return jsonify(client_config())
+
+        @app.get("/api/dashboards")
+        @login_required
+        def dashboards():
+            return jsonify([])
+      `,
+      'config.py': `
+        from flask_login import current_user
+        from .models import Setting
+
+        def client_config():
+            config = {"languages": Setting.query.count()}
+            if current_user.is_authenticated:
+                config["user"] = current_user.get_id()
+            return config
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Setting(db.Model):
+            pass
+      `,
+    });
+    expect(states(a)[0]).toBe('GET /api/config unprotected(optional)');
+    expect(a.findings).toEqual([]);
+  });
+  it('reports a route whose guard was deleted although its body tests the account state', async () => {
+    const a = await analyzeFiles({
+      'auth.py': `
+        from flask import Blueprint, redirect
+        from flask_login import current_user, login_required
+        from .models import db
+
+        auth = Blueprint("auth", __name__)
+
+        @auth.route("/confirm/<token>")
+        def confirm(token):
+            if current_user.confirmed:
+                return redirect("/")
+            if current_user.confirm(token):
+                db.session.commit()
+            return redirect("/")
+
+        @auth.route("/confirm")
+        @login_required
+        def resend_confirmation():
+            return redirect("/")
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+      `,
+      'app.py': `
+        from flask import Flask
+        from flask_login import LoginManager
+        from .auth import auth
+
+        app = Flask(__name__)
+        LoginManager(app)
+        app.register_blueprint(auth, url_prefix="/auth")
+      `,
+    });
+    expect(states(a)[0]).toBe('GET /auth/confirm/<token> unprotected');
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toEqual([
+      'missing-authentication high /auth/confirm/<token>',
+    ]);
+  });
+});
