@@ -84,6 +84,7 @@ export async function run(): Promise<void> {
       configFrom: inputs.configFrom,
       workers: inputs.workers,
       baselineRef,
+      pullRequestBase: pr?.base?.sha,
       surface: 'action',
       live: inputs.previewUrl
         ? {

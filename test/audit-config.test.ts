@@ -186,6 +186,58 @@ describe('a config the pull request brings (config-from: head, the default)', ()
     // Today: 0 routes, gate pass, and the comment says "every route that needs authentication has it".
     expect(run.comment).toContain(SUPPRESSED_BY_PR);
     expect(run.comment).toMatch(/exclude/);
+    expect(run.comment).toContain(
+      '| `.tokengate.yml:1` | `exclude **` | (config keys take no reason) | 1 Python file out of the scan |',
+    );
+    expect(run.summary).toContain('1 Python file out of the scan');
+  });
+
+  it('cannot narrow include or turn default-excludes on without the comment counting the files it takes out', async () => {
+    const { workspace, baseSha } = repository(
+      { 'app.py': FLASK_HEAD, 'build/admin.py': FLASK_HEAD, '.tokengate.yml': 'default-excludes: false\n' },
+      {
+        'app.py': FLASK_HEAD + NUKE,
+        'build/admin.py': FLASK_HEAD + NUKE,
+        '.tokengate.yml': "include: ['lib/**/*.py']\n",
+      },
+    );
+    const run = await runAction(workspace, baseSha);
+    expect(run.comment).toContain(
+      '| `include lib/**/*.py (base: **/*.py)` | (config keys take no reason) | 2 Python files out of the scan |',
+    );
+    expect(run.comment).toContain(
+      '| `default-excludes true (base: false)` | (config keys take no reason) | 1 Python file out of the scan |',
+    );
+  });
+
+  it('with new-findings-only false, still lists what the config the pull request brings suppresses', async () => {
+    const { workspace, baseSha } = repository(
+      { 'app.py': FLASK_HEAD },
+      {
+        'app.py': FLASK_HEAD + NUKE,
+        '.tokengate.yml':
+          "ignore:\n  - rule: '*'\n    path: '**'\n    reason: see https://evil.example.com\n",
+      },
+    );
+    const run = await runAction(workspace, baseSha, { 'new-findings-only': 'false' });
+    expect(run.code).toBe(0);
+    expect(run.comment).toContain(SUPPRESSED_BY_PR);
+    expect(run.comment).toContain('`ignore rule *, path **`');
+    expect(run.comment).toMatch(/\| `ignore rule \*, path \*\*` \| see .* \| 1 finding \|/);
+    // The reason is the pull request's text: no link in the bot's voice.
+    expect(run.comment).toContain('https:\u2060//evil.example.com');
+  });
+
+  it('with config-from base, fails in one sentence when the base commit is not in the clone', async () => {
+    const { workspace } = repository({ 'app.py': FLASK_HEAD }, { 'app.py': FLASK_HEAD + NUKE });
+    const run = await runAction(workspace, 'e'.repeat(40), {
+      'config-from': 'base',
+      'new-findings-only': 'false',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `::error::tokengate: config-from base needs the base commit ${'e'.repeat(40)} in the clone`,
+    );
   });
 
   it("with config-from base and new-findings-only false, still reads the base commit's config", async () => {
@@ -211,6 +263,9 @@ describe('a config the pull request brings (config-from: head, the default)', ()
     // Today: exit 0, gate pass, "Gate disabled (fail-on none)" with nothing naming the pull request's config.
     expect(run.comment).toContain(SUPPRESSED_BY_PR);
     expect(run.comment).toMatch(/fail-on/);
+    expect(run.comment).toContain(
+      '| `fail-on none (base: high)` | (config keys take no reason) | 1 new finding no longer counted |',
+    );
   });
 });
 
