@@ -232,16 +232,17 @@ function reasonLabel(s: AddedSuppression): string {
 }
 
 function hidesLabel(s: AddedSuppression): string {
-  const noun =
-    {
-      'public-route': 'public route',
-      scope: 'Python file',
-      'fail-on': 'new finding',
-    }[s.kind as string] ?? 'finding';
-  const n = `${s.hides} ${noun}${s.hides === 1 ? '' : 's'}`;
-  if (s.kind === 'scope') return `${n} out of the scan`;
-  if (s.kind === 'fail-on') return `${n} no longer counted`;
-  return n;
+  const count = (noun: string): string => `${s.hides} ${noun}${s.hides === 1 ? '' : 's'}`;
+  switch (s.kind) {
+    case 'public-route':
+      return count('public route');
+    case 'scope':
+      return `${count('Python file')} out of the scan`;
+    case 'fail-on':
+      return `${count('new finding')} no longer counted`;
+    default:
+      return count('finding');
+  }
 }
 
 /**
