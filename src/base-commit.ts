@@ -15,7 +15,7 @@ function git(cwd: string, args: string[]): { ok: boolean; out: string } {
 }
 
 /** A path with the symlinks of its existing part resolved, so that it compares with git's top level. */
-function realPathOf(path: string): string {
+export function realPathOf(path: string): string {
   let existing = resolve(path);
   while (!existsSync(existing)) existing = dirname(existing);
   return resolve(realpathSync(existing), relative(existing, resolve(path)));

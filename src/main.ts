@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { realPathOf } from './base-commit.js';
 import { type ChangedLines, changedLines } from './changes.js';
 import { UsageError } from './errors.js';
 import { countedUnanalysed, maxSeverity } from './gate.js';
@@ -44,6 +45,19 @@ function repositoryPrefix(path: string): string {
   return rel && !rel.startsWith('..') ? `${rel}/` : '';
 }
 
+/**
+ * The action judges the checked-out repository: a `path` (symlinks resolved) outside the workspace would scan
+ * whatever the runner holds there (`/`, `../..`), which the pull request's base cannot describe.
+ */
+function checkInWorkspace(path: string, workspace: string): void {
+  const rel = relative(realPathOf(workspace), realPathOf(path));
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new UsageError(
+      `the path input '${path}' is outside the workspace (${workspace}): tokengate scans the checked-out repository only.`,
+    );
+  }
+}
+
 /** The action: the only place that calls core.setFailed. */
 export async function run(): Promise<void> {
   let report: Report | undefined;
@@ -54,6 +68,8 @@ export async function run(): Promise<void> {
   const notes: string[] = [];
   try {
     const inputs = readActionInputs();
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    checkInWorkspace(inputs.path, workspace);
     const event = readEvent();
     const pr = event.pull_request;
     pullRequest = !!pr;
@@ -63,11 +79,12 @@ export async function run(): Promise<void> {
       root: inputs.path,
       configPath: inputs.config,
       configExplicit: inputs.configExplicit,
-      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      workspace,
       failOn: inputs.failOn,
       configFrom: inputs.configFrom,
       workers: inputs.workers,
       baselineRef,
+      pullRequestBase: pr?.base?.sha,
       surface: 'action',
       live: inputs.previewUrl
         ? {

@@ -5,7 +5,9 @@ import { analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
 import { suppressionComments } from './analysis/suppression-comments.js';
 import { type BaseCommit, openBaseCommit } from './base-commit.js';
+import { collectSources } from './analysis/files.js';
 import {
+  type BaselineResult,
   baselineFingerprints,
   FETCH_BASE_ADVICE,
   markNew,
@@ -50,8 +52,14 @@ export interface ScanSettings {
    */
   surface?: Surface;
   /**
-   * With `baselineRef`: `base` takes the config from that commit, so the change under review cannot loosen it;
-   * `head` (default) takes it from the working tree, and what it adds is listed as suppressed by the change.
+   * The base commit of the pull request under review, whether or not findings are counted new-only (the action
+   * knows it from the event); `baselineRef`, when given, is the base instead.
+   */
+  pullRequestBase?: string;
+  /**
+   * With a base (`baselineRef` or `pullRequestBase`): `base` takes the config from that commit, so the change
+   * under review cannot loosen it; `head` (default) takes it from the working tree, and what it adds or loosens
+   * is listed as suppressed by the change.
    */
   configFrom?: 'head' | 'base';
   /** Threads that parse the code; default every core (at most 8) for large trees, 1 for small ones. */
@@ -64,10 +72,11 @@ export interface ScanSettings {
 
 /** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
 export async function scan(settings: ScanSettings): Promise<Report> {
-  const base = settings.baselineRef ? openBaseCommit(settings.root, settings.baselineRef) : undefined;
-  const fromBase = !!settings.baselineRef && settings.configFrom === 'base';
+  const baseRef = settings.baselineRef ?? settings.pullRequestBase;
+  const base = baseRef ? openBaseCommit(settings.root, baseRef) : undefined;
+  const fromBase = !!baseRef && settings.configFrom === 'base';
   const config = fromBase
-    ? baseConfig(base, settings)
+    ? baseConfig(base, baseRef, settings)
     : loadConfig(settings.root, settings.configPath, settings.configExplicit, settings.workspace);
   const options = {
     include: [...config.include],
@@ -112,29 +121,41 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   notices.push(...ignored.notices);
   let findings = ignored.findings;
   let gateNotices: Report['notices'] = notices;
-  if (settings.baselineRef) {
+  let baseline: BaselineResult | undefined;
+  if (baseRef) {
     // A single file is analysed under its own name, whatever include/exclude say (see collectSources): the base
     // commit is read from its directory, that one file alone.
     const single = statSync(settings.root).isFile();
-    const base = await baselineFingerprints(
+    baseline = await baselineFingerprints(
       single ? dirname(settings.root) : settings.root,
-      settings.baselineRef,
+      baseRef,
       settings.surface ?? 'cli',
       single
         ? { ...options, include: [globLiteral(basename(settings.root))], exclude: [], defaultExcludes: false }
         : options,
     );
-    if (base.notice) notices.push(base.notice);
-    gateNotices = markUnanalysedNew(notices, settings.root, base.objects);
+  }
+  if (settings.baselineRef && baseline) {
+    if (baseline.notice) notices.push(baseline.notice);
+    gateNotices = markUnanalysedNew(notices, settings.root, baseline.objects);
     findings = markNew(
       findings,
-      base.fingerprints,
-      base.routes && { base: base.routes, head: new Set(analysis.routes.map(routeKey)) },
+      baseline.fingerprints,
+      baseline.routes && { base: baseline.routes, head: new Set(analysis.routes.map(routeKey)) },
     );
+  } else if (baseline && !baseline.fingerprints) {
+    notices.push({
+      message: `base commit ${baseRef} cannot be analysed, so findings new in this pull request that it suppresses cannot be listed: ${FETCH_BASE_ADVICE[settings.surface ?? 'cli']}.`,
+    });
   }
   const failOn = settings.failOn ?? config.failOn ?? 'high';
   const suppressedByPullRequest = base
-    ? addedSuppressions(base, settings, fromBase ? undefined : config, findings, routes, notices)
+    ? await addedSuppressions(base, settings, fromBase ? undefined : config, {
+        findings,
+        routes,
+        notices,
+        baseline,
+      })
     : undefined;
   return {
     schemaVersion: 1,
@@ -151,10 +172,14 @@ const configPathOf = (settings: ScanSettings): string =>
   settings.configPath ?? join(settings.root, '.tokengate.yml');
 
 /** The config as the base commit has it (`config-from: base`). */
-function baseConfig(base: BaseCommit | undefined, settings: ScanSettings): FileConfig {
+function baseConfig(
+  base: BaseCommit | undefined,
+  ref: string | undefined,
+  settings: ScanSettings,
+): FileConfig {
   if (!base) {
     throw new UsageError(
-      `config-from base needs the base commit ${settings.baselineRef} in the clone: ${FETCH_BASE_ADVICE[settings.surface ?? 'cli']}.`,
+      `config-from base needs the base commit ${ref} in the clone: ${FETCH_BASE_ADVICE[settings.surface ?? 'cli']}.`,
     );
   }
   const path = configPathOf(settings);
@@ -166,14 +191,18 @@ function baseConfig(base: BaseCommit | undefined, settings: ScanSettings): FileC
 }
 
 /** Read what the comparison needs from the base commit and the working tree, for the pure diff. */
-function addedSuppressions(
+async function addedSuppressions(
   base: BaseCommit,
   settings: ScanSettings,
   headConfig: FileConfig | undefined,
-  findings: readonly Finding[],
-  routes: Report['routes'],
-  notices: Notice[],
-): AddedSuppression[] {
+  head: {
+    findings: readonly Finding[];
+    routes: Report['routes'];
+    notices: Notice[];
+    baseline?: BaselineResult;
+  },
+): Promise<AddedSuppression[]> {
+  const { findings, routes, notices, baseline } = head;
   const path = configPathOf(settings);
   let before = EMPTY_CONFIG;
   if (headConfig) {
@@ -208,7 +237,29 @@ function addedSuppressions(
     comments,
     findings,
     routes,
+    base: baseline?.fingerprints &&
+      baseline.routes && { fingerprints: baseline.fingerprints, routes: baseline.routes },
+    takenOut: headConfig ? await takenOut(settings.root, before, headConfig) : [],
+    failOnInput: settings.failOn,
   });
+}
+
+const scopeOf = (c: FileConfig) => ({
+  include: [...c.include],
+  exclude: [...c.exclude],
+  defaultExcludes: c.defaultExcludes,
+});
+
+/**
+ * The head's Python files that the base's config would scan and the head's config does not; none without a
+ * change to include, exclude or default-excludes (only then is the tree walked again).
+ */
+async function takenOut(root: string, before: FileConfig, after: FileConfig): Promise<string[]> {
+  if (JSON.stringify(scopeOf(before)) === JSON.stringify(scopeOf(after))) return [];
+  const paths = async (c: FileConfig): Promise<string[]> =>
+    (await collectSources(root, scopeOf(c))).files.map((f) => f.path);
+  const scanned = new Set(await paths(after));
+  return (await paths(before)).filter((p) => !scanned.has(p));
 }
 /** A file name as a picomatch pattern that matches that name alone. */
 const globLiteral = (name: string): string => name.replace(/[\\*?[\]{}()!+@|^$]/g, '\\$&');

@@ -1,4 +1,5 @@
 /** Shapes shared by the analysis, the rules and the reports (see SPEC "JSON report"). */
+import type { FailOn } from './config.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -128,7 +129,35 @@ export type AddedSuppression =
       hides: number;
     }
   | { kind: 'public-route'; site: SuppressionSite; pattern: string; hides: number }
-  | { kind: 'comment'; site: SuppressionSite; rules: string[]; reason: string; hides: number };
+  | { kind: 'comment'; site: SuppressionSite; rules: string[]; reason: string; hides: number }
+  /**
+   * A config key that takes Python files out of the scan (`exclude` patterns the base does not have, another
+   * `include`, `default-excludes` turned on): `hides` counts the head's Python files the base's config would have
+   * scanned and this key takes out, whose routes the report then does not show.
+   */
+  | {
+      kind: 'scope';
+      site: SuppressionSite;
+      key: 'exclude' | 'include' | 'default-excludes';
+      value: string;
+      base: string;
+      hides: number;
+    }
+  /** A `fail-on` above the base's: `hides` counts the new findings the base's level would have counted. */
+  | { kind: 'fail-on'; site: SuppressionSite; value: FailOn; base: FailOn; hides: number }
+  /**
+   * A finding (or a public route) that is new relative to the base commit and suppressed, whatever suppressed it
+   * and wherever that is: a pull request can put an old comment or entry to new use.
+   */
+  | {
+      kind: 'finding';
+      site: SuppressionSite;
+      ruleId: string;
+      route?: { methods: string[]; path: string };
+      by: 'comment' | 'config' | 'public-routes';
+      reason: string;
+      hides: 1;
+    };
 
 export interface Report {
   schemaVersion: 1;

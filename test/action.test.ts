@@ -73,7 +73,8 @@ async function runAction(inputs: Record<string, string>, action = ACTION): Promi
     ...inputDefaults(),
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: ROOT,
+    // A temporary directory given as `path` is the checkout there (the action scans nothing outside it).
+    GITHUB_WORKSPACE: inputs.path?.startsWith(tmpdir()) ? inputs.path : ROOT,
     GITHUB_EVENT_NAME: 'push',
     GITHUB_EVENT_PATH: files.event,
     GITHUB_OUTPUT: files.output,
@@ -198,6 +199,17 @@ describe('the bundled action', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain("::error::tokengate: path 'does/not/exist' does not exist.");
     expect(requests).toEqual([]);
+  });
+
+  it('fails in one sentence, having scanned nothing, when path leads out of the workspace', async () => {
+    for (const path of ['../../../../etc', '/']) {
+      const run = await runAction({ path });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        `::error::tokengate: the path input '${path}' is outside the workspace (${ROOT}): tokengate scans the checked-out repository only.`,
+      );
+      expect(run.outputs).toEqual({});
+    }
   });
 });
 

@@ -11,6 +11,8 @@ import type { Finding, Report, RouteReport } from '../src/types.js';
 
 /** A CommonMark + GFM-tables renderer that renders raw HTML, as GitHub does for the tags it allows. */
 const md = new MarkdownIt({ html: true, linkify: false });
+/** The same with linkify, which links bare URLs and e-mail addresses as GitHub's autolinks do. */
+const linking = new MarkdownIt({ html: true, linkify: true });
 
 const WORD_JOINER = '\u2060';
 /** What the runner and a terminal must never get from the repository: line ends, controls, bidi overrides. */
@@ -43,6 +45,11 @@ const hostile = fc.string({
     '<img src=x>',
     '&amp;',
     '&#64;',
+    'https://',
+    'http://',
+    'www.',
+    'x.com',
+    'a@b.com',
   ),
   maxLength: 12,
 });
@@ -114,22 +121,34 @@ describe('markdownText', () => {
     );
     expect(html).not.toMatch(/<(img|em|a|h\d)\b/);
     expect(decode(html)).toContain(
-      `# hi *there* [x](http://e) <img src=x> @${WORD_JOINER}octocat #${WORD_JOINER}123 &#${WORD_JOINER}64;me`,
+      `# hi *there* [x](http:${WORD_JOINER}//e) <img src=x> @${WORD_JOINER}octocat #${WORD_JOINER}123 &#${WORD_JOINER}64;me`,
     );
+  });
+
+  it('links no URL or e-mail address, which read the same', () => {
+    const text =
+      'verified upstream, see https://evil.example.com/login?next=x or HTTP://www.evil.com, mail root@evil.com';
+    for (const render of [linking.render(markdownText(text)), linking.render(markdownMessage(text))]) {
+      expect(render).not.toContain('<a');
+      expect(decode(render).replaceAll(WORD_JOINER, '')).toContain(text);
+    }
+    // GitHub also links `www.` without a scheme (markdown-it's linkify does not, for unknown hosts).
+    expect(markdownText('www.evil.com')).toBe(`www${WORD_JOINER}.evil.com`);
   });
 
   it('renders the printable text as text alone, in prose and in a table cell, whatever the string', () => {
     fc.assert(
       fc.property(hostile, (s) => {
-        const expected = printable(s).replace(/[@#](?=[\p{L}\p{N}])/gu, `$&${WORD_JOINER}`);
+        const expected = printable(s);
         const inline = md.renderInline(markdownText(s));
         expect(inline).not.toContain('<');
-        expect(decode(inline)).toBe(expected);
+        expect(linking.renderInline(markdownText(s))).not.toContain('<');
+        expect(decode(inline).replaceAll(WORD_JOINER, '')).toBe(expected);
         const table = md.render(`| h | k |\n|---|---|\n| ${markdownText(s)} | end |\n`);
         const cells = [...table.matchAll(/<td>(.*?)<\/td>/gs)].map((m) => m[1]!);
         expect(cells).toEqual([expect.not.stringContaining('<'), 'end']);
         // A cell drops its outer blanks (leading ones are kept here, as entities).
-        expect(decode(cells[0]!).trim()).toBe(expected.trim());
+        expect(decode(cells[0]!).replaceAll(WORD_JOINER, '').trim()).toBe(expected.trim());
       }),
       { numRuns: 500 },
     );
@@ -147,11 +166,7 @@ describe('markdownMessage', () => {
     const expected = (s: string): string =>
       s
         .split(/(`[^`]*`)/)
-        .map((part, i) =>
-          i % 2
-            ? printable(part.slice(1, -1)) || ' '
-            : printable(part).replace(/[@#](?=[\p{L}\p{N}])/gu, `$&${WORD_JOINER}`),
-        )
+        .map((part, i) => (i % 2 ? printable(part.slice(1, -1)) || ' ' : printable(part)))
         .join('');
     fc.assert(
       fc.property(hostile, (s) => {
@@ -164,7 +179,12 @@ describe('markdownMessage', () => {
           if (printable(s).trim() === '') continue;
           expect(html.startsWith(open) && html.endsWith(close)).toBe(true);
           expect(inner.replace(/<\/?code>/g, '')).not.toContain('<');
-          expect(decode(inner.replace(/<\/?code>/g, '')).trim()).toBe(expected(s).trim());
+          expect(
+            decode(inner.replace(/<\/?code>/g, ''))
+              .replaceAll(WORD_JOINER, '')
+              .trim(),
+          ).toBe(expected(s).trim());
+          expect(linking.render(`${block}${markdownMessage(s)}`)).not.toContain('<a');
         }
       }),
       { numRuns: 500 },

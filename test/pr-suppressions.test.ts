@@ -80,4 +80,57 @@ describe('suppressions added by a pull request', () => {
       suppressionsAddedByPullRequest({ baseConfig: EMPTY_CONFIG, comments: [], findings: [], routes: [] }),
     ).toEqual([]);
   });
+
+  it('lists a new suppressed finding whatever suppresses it, and nothing the base already had', () => {
+    const old = finding('app.py', 10, 'comment');
+    const fresh = finding('app.py', 4, 'comment');
+    const added = suppressionsAddedByPullRequest({
+      baseConfig: EMPTY_CONFIG,
+      // The comment is the base's own (same rules and reason): only the finding shows what is new.
+      comments: [{ file: 'app.py', head: [], base: [] }],
+      findings: [old, fresh],
+      routes: [],
+      base: { fingerprints: new Set([old.fingerprint]), routes: new Set() },
+    });
+    expect(added).toEqual([
+      {
+        kind: 'finding',
+        site: { file: 'app.py', line: 4 },
+        ruleId: 'missing-authentication',
+        route: { methods: ['POST'], path: '/r4' },
+        by: 'comment',
+        reason: 'r',
+        hides: 1,
+      },
+    ]);
+  });
+
+  it('lists config keys that scan less or count less than the base, with what they take out', () => {
+    const base = parseConfig('default-excludes: false\nfail-on: medium\n', 'b');
+    const head = parseConfig("exclude: ['admin']\ninclude: ['api/**/*.py']\nfail-on: critical\n", 'h');
+    const unsuppressed = (severity: Finding['severity'], line: number): Finding => ({
+      ...finding('api/x.py', line, 'config'),
+      severity,
+      suppressed: undefined,
+    });
+    const input = {
+      headConfig: { config: head, file: '.tokengate.yml' },
+      baseConfig: base,
+      comments: [],
+      findings: [unsuppressed('high', 1), unsuppressed('medium', 5), unsuppressed('critical', 9)],
+      routes: [],
+      takenOut: ['admin/views.py', 'app.py', 'build/gen.py'],
+    };
+    const site = { file: '.tokengate.yml', line: 1 };
+    expect(suppressionsAddedByPullRequest(input)).toEqual([
+      { kind: 'scope', site, key: 'exclude', value: 'admin', base: '', hides: 1 },
+      { kind: 'scope', site, key: 'include', value: 'api/**/*.py', base: '**/*.py', hides: 3 },
+      { kind: 'scope', site, key: 'default-excludes', value: 'true', base: 'false', hides: 1 },
+      { kind: 'fail-on', site, value: 'critical', base: 'medium', hides: 2 },
+    ]);
+    // The fail-on input decides over both configs: nothing of the config's fail-on to list.
+    expect(
+      suppressionsAddedByPullRequest({ ...input, failOnInput: 'high' }).map((s) => s.kind),
+    ).not.toContain('fail-on');
+  });
 });

@@ -42,10 +42,17 @@ export function printableJson(json: string): string {
 }
 
 /**
- * A word joiner after `@` and `#` that begin a word: GitHub then sees no `@user` mention and no `#123` reference,
- * while the text reads the same. Backslash escapes do not do it: mentions are found in the rendered text.
+ * A word joiner where GitHub would link the text: after `@` and `#` that begin a word (no `@user` mention, no `#123`
+ * reference), before an `@` that ends a word (no e-mail autolink), after the `:` of `://` and the `www` of `www.`
+ * (no URL autolink), while the text reads the same. Backslash escapes do not do it: GitHub finds mentions and
+ * autolinks in the rendered text, and a link in a bot's comment lends the repository's words tokengate's voice.
  */
-const unlinked = (text: string): string => text.replace(/[@#](?=[\p{L}\p{N}])/gu, '$&\u2060');
+const unlinked = (text: string): string =>
+  text
+    .replace(/(?<=[\p{L}\p{N}._+-])@/gu, '\u2060@')
+    .replace(/[@#](?=[\p{L}\p{N}])/gu, '$&\u2060')
+    .replace(/:(?=\/\/)/g, ':\u2060')
+    .replace(/(?<![\p{L}\p{N}])(www)(?=\.)/giu, '$1\u2060');
 
 /** Characters that start inline markup anywhere: code, emphasis, links and images, HTML, entities, cells, math. */
 const INLINE_MARKUP = /[\\`*_[\]<>&|~$]/g;

@@ -201,12 +201,48 @@ function suppressionLabel(s: AddedSuppression): string {
       return `public-routes ${s.pattern}`;
     case 'comment':
       return `# tokengate: ignore[${s.rules.join(', ')}]`;
+    case 'scope':
+      return s.key === 'exclude' ? `exclude ${s.value}` : `${s.key} ${s.value} (base: ${s.base})`;
+    case 'fail-on':
+      return `fail-on ${s.value} (base: ${s.base})`;
+    case 'finding':
+      return `${s.ruleId}${s.route ? ` ${s.route.methods.join(',')} ${s.route.path}` : ''}`;
+  }
+}
+
+function reasonLabel(s: AddedSuppression): string {
+  switch (s.kind) {
+    case 'public-route':
+      return '(public-routes take no reason)';
+    case 'scope':
+      return '(config keys take no reason)';
+    case 'fail-on':
+      return '(config keys take no reason)';
+    case 'finding': {
+      const by = {
+        comment: 'an ignore comment',
+        config: 'a config ignore entry',
+        'public-routes': 'public-routes',
+      }[s.by];
+      return `new finding, suppressed by ${by}: ${markdownText(s.reason || '(no reason given)')}`;
+    }
+    default:
+      return markdownText(s.reason || '(no reason given)');
   }
 }
 
 function hidesLabel(s: AddedSuppression): string {
-  const noun = s.kind === 'public-route' ? 'public route' : 'finding';
-  return `${s.hides} ${noun}${s.hides === 1 ? '' : 's'}`;
+  const count = (noun: string): string => `${s.hides} ${noun}${s.hides === 1 ? '' : 's'}`;
+  switch (s.kind) {
+    case 'public-route':
+      return count('public route');
+    case 'scope':
+      return `${count('Python file')} out of the scan`;
+    case 'fail-on':
+      return `${count('new finding')} no longer counted`;
+    default:
+      return count('finding');
+  }
 }
 
 /**
@@ -219,13 +255,13 @@ function suppressedByPullRequestBlock(report: Report, prefix: string): string[] 
   return [
     `### Suppressed by this pull request (${added.length})`,
     '',
-    'These suppressions are new in this pull request; the findings they hide do not count for the gate.',
+    'These suppressions and config changes are new in this pull request, relative to its base commit; what they hide does not count for the gate.',
     '',
     '| Where | Suppression | Reason | Hides |',
     '|---|---|---|---|',
     ...added.map(
       (s) =>
-        `| ${cellCode(`${prefix}${s.site.file}:${s.site.line}`)} | ${cellCode(suppressionLabel(s))} | ${s.kind === 'public-route' ? '(public-routes take no reason)' : markdownText(s.reason || '(no reason given)')} | ${hidesLabel(s)} |`,
+        `| ${cellCode(`${prefix}${s.site.file}:${s.site.line}`)} | ${cellCode(suppressionLabel(s))} | ${reasonLabel(s)} | ${hidesLabel(s)} |`,
     ),
     '',
   ];

@@ -51,14 +51,16 @@ const writtenBy = (author: CommentAuthor | null | undefined, identity: TokenIden
   !!author && author.login === identity.login && (author.type === 'Bot') === identity.bot;
 
 /**
- * Keep one comment per pull request: the comment with the hidden marker that the token's own identity wrote is
+ * Keep one comment per pull request: the comment that starts with the hidden marker and that the token's own identity wrote is
  * updated in place, else one is created. Anyone can paste the marker into a comment of their own; such a comment
  * is never edited. A 403 (fork pull request, read-only token) becomes one warning naming the permission; nothing
  * else fails.
  */
 export async function upsertComment(api: CommentApi, body: string): Promise<CommentOutcome> {
   try {
-    const marked = (await api.list()).filter((c) => c.body?.includes(COMMENT_MARKER));
+    // Only a body that starts with the marker is a tokengate report: another workflow run by the same bot may
+    // quote the marker anywhere in its own comment, and that comment must stay as it is.
+    const marked = (await api.list()).filter((c) => c.body?.startsWith(COMMENT_MARKER));
     // The identity costs one or two requests, so it is only asked for when some comment carries the marker.
     const identity = marked.length ? await tokenIdentity(api) : undefined;
     const existing = identity && marked.find((c) => writtenBy(c.user, identity));
