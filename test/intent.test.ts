@@ -91,6 +91,41 @@ describe('public on purpose only by evidence', () => {
     expect(a.findings).toEqual([]);
   });
 
+  it("keeps a class view's own OPTIONS handler public as the CORS preflight, beside its guarded methods", async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, jsonify
+        from flask.views import MethodView
+        from flask_login import LoginManager, login_required
+        from .models import Note
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        class Notes(MethodView):
+            @login_required
+            def get(self):
+                return jsonify([n.id for n in Note.query.all()])
+
+            def options(self):
+                allowed = [m for m in self.methods if hasattr(self, m.lower())]
+                return "", 204, {"Allow": ", ".join(allowed)}
+
+        app.add_url_rule("/notes", view_func=Notes.as_view("notes"))
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Note(db.Model):
+            pass
+      `,
+    });
+    expect(states(a).find((s) => s.startsWith('OPTIONS'))).toMatch(
+      /^OPTIONS \/notes public \(CORS preflight: answers OPTIONS only \(options at app\.py:14\)/,
+    );
+    expect(a.findings.filter((f) => f.ruleId === 'missing-authentication')).toEqual([]);
+  });
+
   it('serves anonymous callers on purpose when a helper in another module tests whether there is one', async () => {
     const a = await analyzeFiles({
       'app.py': `

@@ -91,6 +91,17 @@ export function judgeIntent(
     e?.byName || summary.partial ? 'possible' : 'likely';
   const segments = staticSegments(route.path);
 
+  // An OPTIONS answer is the CORS preflight (or an `Allow` list): browsers send it without credentials, so it must
+  // answer anonymously — unless the handler changes data, which no preflight does.
+  if (route.methods.length && route.methods.every((m) => m === 'OPTIONS') && !writes.length)
+    return {
+      role: 'static',
+      publicReason: `CORS preflight: answers OPTIONS only (${fn.name} at ${fn.scope.module.file}:${fn.defLine}), which browsers send without credentials`,
+      evidence: { file: fn.scope.module.file, line: fn.defLine },
+      ...base,
+      confidence: 'likely',
+    };
+
   // Signing in: a session, a password check, an identity provider's step, signing out. A token issued alone
   // (`jwt.encode`, a signed link) is a sign-in step only when the route changes nothing else: an invitation an
   // administrator sends also signs a token, and changes data.
