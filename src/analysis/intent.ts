@@ -344,6 +344,8 @@ function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
       return e.entries.some((p) => mentions(p.value, names, d));
     case 'concat':
       return e.parts.some((a) => mentions(a, names, d));
+    case 'percent':
+      return mentions(e.fmt, names, d) || mentions(e.values, names, d);
     case 'boolop':
       return mentions(e.left, names, d) || mentions(e.right, names, d);
     default:
