@@ -126,6 +126,38 @@ describe('public on purpose only by evidence', () => {
     expect(a.findings.filter((f) => f.ruleId === 'missing-authentication')).toEqual([]);
   });
 
+  it('keeps a logout that touches no data public, but not a write under another name that does the same', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, current_app, jsonify
+        from flask_jwt_extended import JWTManager, jwt_required
+
+        app = Flask(__name__)
+        JWTManager(app)
+
+        @app.route("/auth/logout", methods=["GET", "POST"])
+        def logout():
+            return jsonify(status="ok", logoutUrl=current_app.config["OIDC_LOGOUT_URL"])
+
+        @app.post("/auth/ping")
+        def ping():
+            return jsonify(status="ok")
+
+        @app.get("/alerts")
+        @jwt_required()
+        def alerts():
+            return jsonify([])
+      `,
+    });
+    expect(states(a).slice(0, 2)).toEqual([
+      'GET,POST /auth/logout public (logout step: logout at app.py:8 touches no application data)',
+      'POST /auth/ping unprotected',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual([
+      'missing-authentication /auth/ping',
+    ]);
+  });
+
   it('serves anonymous callers on purpose when a helper in another module tests whether there is one', async () => {
     const a = await analyzeFiles({
       'app.py': `

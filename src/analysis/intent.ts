@@ -56,6 +56,8 @@ const ACCOUNT_MODEL = /^(user|account|member|customer|person|profile)s?$/i;
 const WEBHOOK_SEGMENT = /^(webhooks?|hooks?|callbacks?|events?|notify|notifications?|ipn)$/;
 /** Method names that check a token handed to them (`user.confirm(token)`, `Invite.verify_token(t)`). */
 const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|redeem|consume/i;
+/** Whole last segments that name a logout. */
+const LOGOUT_SEGMENT = /^(logout|log-out|signout|sign-out|logoff)$/;
 const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
 
 function staticSegments(path: string): string[] {
@@ -225,6 +227,16 @@ export function judgeIntent(
     };
   const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
   if (!readOnly) {
+    // A logout that touches nothing on the server (a token API's client drops its token; the answer may name the
+    // identity provider's end-session URL): the whole last segment breaks the tie, as nothing here changes data.
+    if (LOGOUT_SEGMENT.test(segments[segments.length - 1] ?? ''))
+      return {
+        role: 'sign-in',
+        publicReason: `logout step: ${fn.name} at ${fn.scope.module.file}:${fn.defLine} touches no application data`,
+        evidence: { file: fn.scope.module.file, line: fn.defLine },
+        ...base,
+        confidence: 'possible',
+      };
     // Never public for answering a constant; whether it works on what the caller sends decides how much it matters.
     const input = requestDependentAnswer(fn, true);
     return { role: 'static', ...base, ...(input ? { input } : {}), confidence: 'possible' };
