@@ -158,6 +158,74 @@ describe('public on purpose only by evidence', () => {
     ]);
   });
 
+  it('keeps a reset link public when a token-checking helper looks its parameter up in a store, not a record route', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+      from flask import Flask, render_template, request
+      from flask_login import LoginManager, login_required
+      from .models import User, db
+      from .tokens import verify_reset_token, remove_reset_token
+
+      app = Flask(__name__)
+      LoginManager(app)
+
+      @app.route("/reset_password/<data>", methods=["GET", "POST"])
+      def reset_password(data):
+          try:
+              email = verify_reset_token(data)
+          except KeyError:
+              return render_template("reset.html", error="invalid link")
+          user = User.query.filter_by(email=email).first_or_404()
+          user.password = request.form["password"]
+          db.session.commit()
+          remove_reset_token(data)
+          return render_template("reset.html")
+
+      @app.post("/notes/<data>")
+      def note(data):
+          user = User.query.filter_by(email=data).first_or_404()
+          user.name = request.form["name"]
+          db.session.commit()
+          return "ok"
+
+      @app.get("/me")
+      @login_required
+      def me():
+          return "me"
+    `,
+      'cache.py': `
+      from flask_redis import FlaskRedis
+      class AppCache(FlaskRedis):
+          def _key(self, name):
+              return name
+      cache = AppCache()
+    `,
+      'tokens.py': `
+      from .cache import cache
+      def verify_reset_token(nonce):
+          addr = cache.get(f"reset_{nonce}")
+          if addr is None:
+              raise KeyError
+          return addr
+      def remove_reset_token(nonce):
+          cache.delete(f"reset_{nonce}")
+    `,
+      'models.py': `
+      from flask_sqlalchemy import SQLAlchemy
+      db = SQLAlchemy()
+      class User(db.Model):
+          pass
+    `,
+    });
+    expect(states(a).slice(0, 2)).toEqual([
+      'GET,POST /reset_password/<data> public (token-gated link: checks its token (`verify_reset_token()` looks it up: `get()`) at tokens.py:3)',
+      'POST /notes/<data> unprotected',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual([
+      'missing-authentication /notes/<data>',
+    ]);
+  });
+
   it('serves anonymous callers on purpose when a helper in another module tests whether there is one', async () => {
     const a = await analyzeFiles({
       'app.py': `

@@ -179,6 +179,21 @@ export function judgeIntent(
     }
   }
 
+  // A path parameter under another name (`/reset_password/<data>`) handed to a helper named for checking a token
+  // that looks it up or verifies it (`verify_reset_password_token(data)` reading a cache): the name breaks the tie,
+  // the lookup is the evidence.
+  const otherParams = new Set(pathParams(route.path).filter((p) => !tokenParams.has(p)));
+  const namedCheck =
+    otherParams.size && !forCaller ? tokenHelperCheck(fn, otherParams, summaries) : undefined;
+  if (namedCheck)
+    return {
+      role: 'token-link',
+      publicReason: `token-gated link: checks its token (${namedCheck.what}) at ${where(namedCheck)}`,
+      evidence: { file: namedCheck.file, line: namedCheck.line },
+      ...base,
+      confidence: 'possible',
+    };
+
   // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
   const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
   if (verified && !forCaller) {
@@ -333,6 +348,32 @@ function tokenCheck(
     const method = call.fn.k === 'attr' ? call.fn.attr : call.fn.k === 'name' ? call.fn.id : '';
     if (TOKEN_CHECK_METHOD.test(method))
       return { kind: 'verifies-token', what: `\`${method}()\``, file, line: call.line, byName: true };
+  }
+  return undefined;
+}
+
+/** Helpers named for checking a token: a checking verb and a token word (`verify_reset_password_token`). */
+const TOKEN_HELPER =
+  /^(?=.*(verify|confirm|validate|check|redeem|consume))(?=.*(token|nonce|code|signature|link)).*$/i;
+
+/** A call handing one of `params` to a helper named for checking a token that verifies it or looks it up. */
+function tokenHelperCheck(
+  fn: FunctionIR,
+  params: ReadonlySet<string>,
+  summaries: EffectSummaries,
+): Effect | undefined {
+  for (const call of fn.facts.calls) {
+    const name = call.fn.k === 'attr' ? call.fn.attr : call.fn.k === 'name' ? call.fn.id : '';
+    if (!TOKEN_HELPER.test(name)) continue;
+    if (![...call.args, ...Object.values(call.kw)].some((a) => mentions(a, params))) continue;
+    const inner = summaries.ofCall(call, fn).effects;
+    const check =
+      inner.find((e) => e.kind === 'verifies-token') ?? inner.find((e) => e.kind === 'reads-data');
+    if (check)
+      return {
+        ...check,
+        what: `\`${name}()\` ${check.kind === 'reads-data' ? `looks it up: ${check.what}` : check.what}`,
+      };
   }
   return undefined;
 }
