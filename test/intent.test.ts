@@ -226,6 +226,48 @@ describe('public on purpose only by evidence', () => {
     ]);
   });
 
+  it('keeps the redirect to an OAuth authorization endpoint public, but not a redirect that reads data', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, redirect, session
+        from flask_login import LoginManager, login_required
+        from .settings import get_setting
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.get("/oauth")
+        def oauth_login():
+            endpoint = get_setting("oauth_authorization_endpoint")
+            url = "{endpoint}?response_type=code&client_id={client_id}&state={state}".format(
+                endpoint=endpoint, client_id=get_setting("oauth_client_id"), state=session["nonce"]
+            )
+            return redirect(url)
+
+        @app.get("/go")
+        def go():
+            return redirect(get_setting("landing") + "?id=1")
+
+        @app.get("/me")
+        @login_required
+        def me():
+            return "me"
+      `,
+      'settings.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Setting(db.Model):
+            pass
+        def get_setting(key):
+            return Setting.query.filter_by(key=key).first()
+      `,
+    });
+    expect(states(a).slice(0, 2)).toEqual([
+      'GET /oauth public (sign-in step: redirects to an OAuth authorization endpoint (`response_type` and `client_id` in the URL) at app.py:14)',
+      'GET /go unprotected',
+    ]);
+  });
+
   it('serves anonymous callers on purpose when a helper in another module tests whether there is one', async () => {
     const a = await analyzeFiles({
       'app.py': `

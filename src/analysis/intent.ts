@@ -114,6 +114,15 @@ export function judgeIntent(
     ) ??
     effects.find((e) => e.kind === 'issues-credential' && !changesOtherData) ??
     effects.find((e) => e.kind === 'issues-link-token' && !writes.length);
+  const authorize = signIn ? undefined : authorizationRedirect(fn);
+  if (authorize)
+    return {
+      role: 'sign-in',
+      publicReason: `sign-in step: redirects to an OAuth authorization endpoint (\`response_type\` and \`client_id\` in the URL) at ${where(authorize)}`,
+      evidence: { file: authorize.file, line: authorize.line },
+      ...base,
+      confidence: 'likely',
+    };
   if (signIn) {
     return {
       role: 'sign-in',
@@ -310,6 +319,31 @@ function requestDependentAnswer(fn: FunctionIR, body = false): Effect | undefine
       byName: true,
     };
   }
+  return undefined;
+}
+
+/** The query of an OAuth 2 authorization request: the first step of signing in with an identity provider. */
+const AUTHORIZE_QUERY = /[?&]response_type=[\s\S]*client_id=|[?&]client_id=[\s\S]*response_type=/;
+
+/** A `redirect(...)` to a URL written as an OAuth authorization request (literal, formatted, or a local holding one). */
+function authorizationRedirect(fn: FunctionIR): { file: string; line: number } | undefined {
+  for (const c of fn.facts.calls) {
+    const name = c.fn.k === 'attr' ? c.fn.attr : c.fn.k === 'name' ? c.fn.id : '';
+    const url = c.args[0];
+    if (name !== 'redirect' || !url) continue;
+    const values = url.k === 'name' ? (fn.scope.assigns.get(url.id) ?? []) : [url];
+    if (values.some((v) => AUTHORIZE_QUERY.test(literalText(v) ?? '')))
+      return { file: fn.scope.module.file, line: c.line };
+  }
+  return undefined;
+}
+
+/** The literal text of a string, an f-string's literal parts, or the template of `.format()` / `%`. */
+function literalText(e: Expr): string | undefined {
+  if (e.k === 'str') return e.v;
+  if (e.k === 'concat') return e.parts.map((p) => literalText(p) ?? '').join('');
+  if (e.k === 'percent') return literalText(e.fmt);
+  if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'format') return literalText(e.fn.obj);
   return undefined;
 }
 
