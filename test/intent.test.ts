@@ -91,6 +91,183 @@ describe('public on purpose only by evidence', () => {
     expect(a.findings).toEqual([]);
   });
 
+  it("keeps a class view's own OPTIONS handler public as the CORS preflight, beside its guarded methods", async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, jsonify
+        from flask.views import MethodView
+        from flask_login import LoginManager, login_required
+        from .models import Note
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        class Notes(MethodView):
+            @login_required
+            def get(self):
+                return jsonify([n.id for n in Note.query.all()])
+
+            def options(self):
+                allowed = [m for m in self.methods if hasattr(self, m.lower())]
+                return "", 204, {"Allow": ", ".join(allowed)}
+
+        app.add_url_rule("/notes", view_func=Notes.as_view("notes"))
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Note(db.Model):
+            pass
+      `,
+    });
+    expect(states(a).find((s) => s.startsWith('OPTIONS'))).toMatch(
+      /^OPTIONS \/notes public \(CORS preflight: answers OPTIONS only \(options at app\.py:14\)/,
+    );
+    expect(a.findings.filter((f) => f.ruleId === 'missing-authentication')).toEqual([]);
+  });
+
+  it('keeps a logout that touches no data public, but not a write under another name that does the same', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, current_app, jsonify
+        from flask_jwt_extended import JWTManager, jwt_required
+
+        app = Flask(__name__)
+        JWTManager(app)
+
+        @app.route("/auth/logout", methods=["GET", "POST"])
+        def logout():
+            return jsonify(status="ok", logoutUrl=current_app.config["OIDC_LOGOUT_URL"])
+
+        @app.post("/auth/ping")
+        def ping():
+            return jsonify(status="ok")
+
+        @app.get("/alerts")
+        @jwt_required()
+        def alerts():
+            return jsonify([])
+      `,
+    });
+    expect(states(a).slice(0, 2)).toEqual([
+      'GET,POST /auth/logout public (logout step: logout at app.py:8 touches no application data)',
+      'POST /auth/ping unprotected',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual([
+      'missing-authentication /auth/ping',
+    ]);
+  });
+
+  it('keeps a reset link public when a token-checking helper looks its parameter up in a store, not a record route', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+      from flask import Flask, render_template, request
+      from flask_login import LoginManager, login_required
+      from .models import User, db
+      from .tokens import verify_reset_token, remove_reset_token
+
+      app = Flask(__name__)
+      LoginManager(app)
+
+      @app.route("/reset_password/<data>", methods=["GET", "POST"])
+      def reset_password(data):
+          try:
+              email = verify_reset_token(data)
+          except KeyError:
+              return render_template("reset.html", error="invalid link")
+          user = User.query.filter_by(email=email).first_or_404()
+          user.password = request.form["password"]
+          db.session.commit()
+          remove_reset_token(data)
+          return render_template("reset.html")
+
+      @app.post("/notes/<data>")
+      def note(data):
+          user = User.query.filter_by(email=data).first_or_404()
+          user.name = request.form["name"]
+          db.session.commit()
+          return "ok"
+
+      @app.get("/me")
+      @login_required
+      def me():
+          return "me"
+    `,
+      'cache.py': `
+      from flask_redis import FlaskRedis
+      class AppCache(FlaskRedis):
+          def _key(self, name):
+              return name
+      cache = AppCache()
+    `,
+      'tokens.py': `
+      from .cache import cache
+      def verify_reset_token(nonce):
+          addr = cache.get(f"reset_{nonce}")
+          if addr is None:
+              raise KeyError
+          return addr
+      def remove_reset_token(nonce):
+          cache.delete(f"reset_{nonce}")
+    `,
+      'models.py': `
+      from flask_sqlalchemy import SQLAlchemy
+      db = SQLAlchemy()
+      class User(db.Model):
+          pass
+    `,
+    });
+    expect(states(a).slice(0, 2)).toEqual([
+      'GET,POST /reset_password/<data> public (token-gated link: checks its token (`verify_reset_token()` looks it up: `get()`) at tokens.py:3)',
+      'POST /notes/<data> unprotected',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.route?.path}`)).toEqual([
+      'missing-authentication /notes/<data>',
+    ]);
+  });
+
+  it('keeps the redirect to an OAuth authorization endpoint public, but not a redirect that reads data', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, redirect, session
+        from flask_login import LoginManager, login_required
+        from .settings import get_setting
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.get("/oauth")
+        def oauth_login():
+            endpoint = get_setting("oauth_authorization_endpoint")
+            url = "{endpoint}?response_type=code&client_id={client_id}&state={state}".format(
+                endpoint=endpoint, client_id=get_setting("oauth_client_id"), state=session["nonce"]
+            )
+            return redirect(url)
+
+        @app.get("/go")
+        def go():
+            return redirect(get_setting("landing") + "?id=1")
+
+        @app.get("/me")
+        @login_required
+        def me():
+            return "me"
+      `,
+      'settings.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Setting(db.Model):
+            pass
+        def get_setting(key):
+            return Setting.query.filter_by(key=key).first()
+      `,
+    });
+    expect(states(a).slice(0, 2)).toEqual([
+      'GET /oauth public (sign-in step: redirects to an OAuth authorization endpoint (`response_type` and `client_id` in the URL) at app.py:14)',
+      'GET /go unprotected',
+    ]);
+  });
+
   it('serves anonymous callers on purpose when a helper in another module tests whether there is one', async () => {
     const a = await analyzeFiles({
       'app.py': `

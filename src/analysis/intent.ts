@@ -56,6 +56,8 @@ const ACCOUNT_MODEL = /^(user|account|member|customer|person|profile)s?$/i;
 const WEBHOOK_SEGMENT = /^(webhooks?|hooks?|callbacks?|events?|notify|notifications?|ipn)$/;
 /** Method names that check a token handed to them (`user.confirm(token)`, `Invite.verify_token(t)`). */
 const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|redeem|consume/i;
+/** Whole last segments that name a logout. */
+const LOGOUT_SEGMENT = /^(logout|log-out|signout|sign-out|logoff)$/;
 const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
 
 function staticSegments(path: string): string[] {
@@ -91,6 +93,17 @@ export function judgeIntent(
     e?.byName || summary.partial ? 'possible' : 'likely';
   const segments = staticSegments(route.path);
 
+  // An OPTIONS answer is the CORS preflight (or an `Allow` list): browsers send it without credentials, so it must
+  // answer anonymously — unless the handler changes data, which no preflight does.
+  if (route.methods.length && route.methods.every((m) => m === 'OPTIONS') && !writes.length)
+    return {
+      role: 'static',
+      publicReason: `CORS preflight: answers OPTIONS only (${fn.name} at ${fn.scope.module.file}:${fn.defLine}), which browsers send without credentials`,
+      evidence: { file: fn.scope.module.file, line: fn.defLine },
+      ...base,
+      confidence: 'likely',
+    };
+
   // Signing in: a session, a password check, an identity provider's step, signing out. A token issued alone
   // (`jwt.encode`, a signed link) is a sign-in step only when the route changes nothing else: an invitation an
   // administrator sends also signs a token, and changes data.
@@ -101,6 +114,15 @@ export function judgeIntent(
     ) ??
     effects.find((e) => e.kind === 'issues-credential' && !changesOtherData) ??
     effects.find((e) => e.kind === 'issues-link-token' && !writes.length);
+  const authorize = signIn ? undefined : authorizationRedirect(fn);
+  if (authorize)
+    return {
+      role: 'sign-in',
+      publicReason: `sign-in step: redirects to an OAuth authorization endpoint (\`response_type\` and \`client_id\` in the URL) at ${where(authorize)}`,
+      evidence: { file: authorize.file, line: authorize.line },
+      ...base,
+      confidence: 'likely',
+    };
   if (signIn) {
     return {
       role: 'sign-in',
@@ -166,6 +188,21 @@ export function judgeIntent(
     }
   }
 
+  // A path parameter under another name (`/reset_password/<data>`) handed to a helper named for checking a token
+  // that looks it up or verifies it (`verify_reset_password_token(data)` reading a cache): the name breaks the tie,
+  // the lookup is the evidence.
+  const otherParams = new Set(pathParams(route.path).filter((p) => !tokenParams.has(p)));
+  const namedCheck =
+    otherParams.size && !forCaller ? tokenHelperCheck(fn, otherParams, summaries) : undefined;
+  if (namedCheck)
+    return {
+      role: 'token-link',
+      publicReason: `token-gated link: checks its token (${namedCheck.what}) at ${where(namedCheck)}`,
+      evidence: { file: namedCheck.file, line: namedCheck.line },
+      ...base,
+      confidence: 'possible',
+    };
+
   // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
   const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
   if (verified && !forCaller) {
@@ -214,6 +251,16 @@ export function judgeIntent(
     };
   const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
   if (!readOnly) {
+    // A logout that touches nothing on the server (a token API's client drops its token; the answer may name the
+    // identity provider's end-session URL): the whole last segment breaks the tie, as nothing here changes data.
+    if (LOGOUT_SEGMENT.test(segments[segments.length - 1] ?? ''))
+      return {
+        role: 'sign-in',
+        publicReason: `logout step: ${fn.name} at ${fn.scope.module.file}:${fn.defLine} touches no application data`,
+        evidence: { file: fn.scope.module.file, line: fn.defLine },
+        ...base,
+        confidence: 'possible',
+      };
     // Never public for answering a constant; whether it works on what the caller sends decides how much it matters.
     const input = requestDependentAnswer(fn, true);
     return { role: 'static', ...base, ...(input ? { input } : {}), confidence: 'possible' };
@@ -275,6 +322,31 @@ function requestDependentAnswer(fn: FunctionIR, body = false): Effect | undefine
   return undefined;
 }
 
+/** The query of an OAuth 2 authorization request: the first step of signing in with an identity provider. */
+const AUTHORIZE_QUERY = /[?&]response_type=[\s\S]*client_id=|[?&]client_id=[\s\S]*response_type=/;
+
+/** A `redirect(...)` to a URL written as an OAuth authorization request (literal, formatted, or a local holding one). */
+function authorizationRedirect(fn: FunctionIR): { file: string; line: number } | undefined {
+  for (const c of fn.facts.calls) {
+    const name = c.fn.k === 'attr' ? c.fn.attr : c.fn.k === 'name' ? c.fn.id : '';
+    const url = c.args[0];
+    if (name !== 'redirect' || !url) continue;
+    const values = url.k === 'name' ? (fn.scope.assigns.get(url.id) ?? []) : [url];
+    if (values.some((v) => AUTHORIZE_QUERY.test(literalText(v) ?? '')))
+      return { file: fn.scope.module.file, line: c.line };
+  }
+  return undefined;
+}
+
+/** The literal text of a string, an f-string's literal parts, or the template of `.format()` / `%`. */
+function literalText(e: Expr): string | undefined {
+  if (e.k === 'str') return e.v;
+  if (e.k === 'concat') return e.parts.map((p) => literalText(p) ?? '').join('');
+  if (e.k === 'percent') return literalText(e.fmt);
+  if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'format') return literalText(e.fn.obj);
+  return undefined;
+}
+
 /** Names of query parameters the handler reads a token from (`request.args.get('token')`). */
 function queryTokens(fn: FunctionIR): string[] {
   const out: string[] = [];
@@ -314,6 +386,32 @@ function tokenCheck(
   return undefined;
 }
 
+/** Helpers named for checking a token: a checking verb and a token word (`verify_reset_password_token`). */
+const TOKEN_HELPER =
+  /^(?=.*(verify|confirm|validate|check|redeem|consume))(?=.*(token|nonce|code|signature|link)).*$/i;
+
+/** A call handing one of `params` to a helper named for checking a token that verifies it or looks it up. */
+function tokenHelperCheck(
+  fn: FunctionIR,
+  params: ReadonlySet<string>,
+  summaries: EffectSummaries,
+): Effect | undefined {
+  for (const call of fn.facts.calls) {
+    const name = call.fn.k === 'attr' ? call.fn.attr : call.fn.k === 'name' ? call.fn.id : '';
+    if (!TOKEN_HELPER.test(name)) continue;
+    if (![...call.args, ...Object.values(call.kw)].some((a) => mentions(a, params))) continue;
+    const inner = summaries.ofCall(call, fn).effects;
+    const check =
+      inner.find((e) => e.kind === 'verifies-token') ?? inner.find((e) => e.kind === 'reads-data');
+    if (check)
+      return {
+        ...check,
+        what: `\`${name}()\` ${check.kind === 'reads-data' ? `looks it up: ${check.what}` : check.what}`,
+      };
+  }
+  return undefined;
+}
+
 function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
   if (depth > 8) return false;
   const d = depth + 1;
@@ -333,6 +431,8 @@ function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
       return e.entries.some((p) => mentions(p.value, names, d));
     case 'concat':
       return e.parts.some((a) => mentions(a, names, d));
+    case 'percent':
+      return mentions(e.fmt, names, d) || mentions(e.values, names, d);
     case 'boolop':
       return mentions(e.left, names, d) || mentions(e.right, names, d);
     default:

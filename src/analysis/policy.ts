@@ -144,7 +144,7 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined
     !d.failingHooks.length &&
     !d.ineffective.length &&
     !d.route.misplaced.length &&
-    d.route.methods.includes('GET') &&
+    d.route.methods.some((m) => m === 'GET' || m === 'HEAD') &&
     d.intent?.role === 'data' &&
     d.intent.writes.length === 0 &&
     d.intent.reads.some((e) => !e.identity);
@@ -358,6 +358,8 @@ export function draftRoutes(
   for (const d of draft) {
     const role = d.intent?.role;
     if (role !== 'static' && role !== 'data') continue;
+    // A preflight answer is anonymous whatever its class's other methods require.
+    if (d.route.methods.every((m) => m === 'OPTIONS')) continue;
     if (d.auth.state === 'public' && d.auth.publicEvidence === undefined) continue;
     if (d.auth.state !== 'public' && d.auth.state !== 'unprotected') continue;
     const key = viewClass(d.route);
