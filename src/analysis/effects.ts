@@ -67,7 +67,6 @@ const SQL_EXECUTE = /^(execute|executemany|executescript|raw)$/;
 const SQL_WRITE = /^\s*(insert|update|delete|replace|merge|create|drop|alter|truncate)\b/i;
 const SQL_READ = /^\s*(select|with|pragma|show)\b/i;
 const SQL_PASSWORD_MATCH = /\bwhere\b[\s\S]*\b(password|passwd|pwd|password_hash)\s*=/i;
-const SQL_PERCENT_FORMAT = /^[rRuU]?("""|'{3}|"|')([\s\S]*?)\1\s*%/;
 const SQL_TABLE = /\b(?:from|into|update|table)\s+[`"[]?(\w+)/i;
 const DICT_METHOD = /^(get|pop|clear|setdefault|update|keys|items|values|copy|popitem|permanent|modified)$/;
 /** Calls that change a list, dict or set in place. */
@@ -770,7 +769,7 @@ function sqlText(e: Expr): string | undefined {
   if (e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'text' && e.args[0]) return sqlText(e.args[0]);
   if (e.k === 'call' && e.fn.k === 'attr' && e.fn.attr === 'format') return sqlText(e.fn.obj);
   // `"SELECT … '%s'" % (a, b)`: the format string is the query's text.
-  if (e.k === 'other') return SQL_PERCENT_FORMAT.exec(e.text)?.[2];
+  if (e.k === 'percent') return sqlText(e.fmt);
   return undefined;
 }
 
