@@ -84,10 +84,13 @@ function repository(): { workspace: string; base: string } {
   git(workspace, 'add', '.');
   git(workspace, 'commit', '-qm', 'base');
   const base = git(workspace, 'rev-parse', 'HEAD');
-  writeFileSync(app, `${head}@app.post("""/x\n${FORGED}\n""")\ndef forged():\n    return ""\n`);
+  writeFileSync(
+    app,
+    `${head}@app.post("""/x\n${FORGED}\n""")\ndef forged():\n    return open("data.db", "w").close()\n`,
+  );
   writeFileSync(
     join(workspace, HOSTILE_FILE),
-    'from app import app\n@app.delete("/items/<int:item_id>")\ndef delete_item(item_id):\n    return ""\n',
+    'from app import app\n@app.delete("/items/<int:item_id>")\ndef delete_item(item_id):\n    return open("data.db", "w").close()\n',
   );
   git(workspace, 'add', '.');
   git(workspace, 'commit', '-qm', 'head');
@@ -216,7 +219,7 @@ describe('path naming a single file', () => {
   it('annotates and writes SARIF on the repository path of that file, and counts new findings against the base', async () => {
     const { workspace } = repository();
     const admin = join(workspace, 'services', 'test_admin [v2].py');
-    const drop = '@app.delete("/users/<int:uid>")\ndef drop(uid):\n    return ""\n';
+    const drop = '@app.delete("/users/<int:uid>")\ndef drop(uid):\n    return open("data.db", "w").close()\n';
     mkdirSync(join(workspace, 'services'));
     writeFileSync(admin, `from flask import Flask\napp = Flask(__name__)\n${drop}`);
     git(workspace, 'add', '.');

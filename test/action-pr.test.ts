@@ -371,7 +371,7 @@ function repositoryWithLegacy(): { workspace: string; base: string; head: string
       'legacy = Flask(__name__)',
       "@legacy.post('/legacy/export')",
       'def export():',
-      "    return ''",
+      "    return open('orders.db', 'w').close()",
       '',
     ].join('\n'),
   );
@@ -382,7 +382,7 @@ function repositoryWithLegacy(): { workspace: string; base: string; head: string
     join(dir, 'app.py'),
     BASE_APP.replace(
       "@app.get('/api/orders')",
-      "@app.post('/api/refunds')\ndef refund():\n    return ''\n@app.get('/api/orders')",
+      "@app.post('/api/refunds')\ndef refund():\n    return open('orders.db', 'w').close()\n@app.get('/api/orders')",
     ),
   );
   git(workspace, 'commit', '-qam', 'head');
@@ -420,7 +420,9 @@ describe('the bundled action annotates what the pull request changes', () => {
       `- **high** · \`POST /api/refunds\` · [\`services/shop/app.py:4\`](https://github.example/acme/shop/blob/${head}/services/shop/app.py#L4)`,
     );
     // The finding names the app's own guard; the rule's generic sentence would contradict it.
-    expect(item).toMatch(/has no authentication while this app authenticates other routes: add `@\w+/);
+    expect(item).toMatch(
+      /without authentication while this app authenticates other routes\. Add `@jwt_required\(\)` below the route decorator/,
+    );
     expect(item).not.toContain('**Fix:**');
     expect(comment).toContain('<details><summary>2 findings already on the base branch</summary>');
     expect(comment.indexOf('POST /legacy/export')).toBeGreaterThan(comment.indexOf('<details>'));

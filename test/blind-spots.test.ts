@@ -18,10 +18,14 @@ const ACTION = join(ROOT, 'dist/index.js');
 
 const OPEN_WRITE = [
   'from flask import Flask',
+  'from flask_sqlalchemy import SQLAlchemy',
   'app = Flask(__name__)',
+  'db = SQLAlchemy(app)',
+  'class User(db.Model):',
+  '    pass',
   "@app.post('/admin/wipe')",
   'def wipe():',
-  '    db.session.query(User).delete()',
+  '    User.query.delete()',
   "    return ''",
   '',
 ].join('\n');
@@ -208,7 +212,7 @@ describe('a base commit whose files cannot be read', () => {
     git(src, 'commit', '-qm', 'base');
     writeFileSync(
       join(src, 'app.py'),
-      OPEN_WRITE + "@app.post('/admin/drop')\ndef drop():\n    db.drop_all()\n",
+      OPEN_WRITE + "@app.post('/admin/drop')\ndef drop():\n    db.session.delete(User.query.first())\n",
     );
     git(src, 'commit', '-qam', 'head');
     const remote = join(top, 'remote.git');

@@ -31,8 +31,11 @@ describe('tokengate scan on the bundled example', () => {
       [
         'Findings, most severe first',
         '  HIGH  missing-authentication  GET /api/admin/export                  at tasks_api/admin.py:16',
+        '      Why: `GET /api/admin/export` reads the module-level `USERS` (tasks_api/admin.py:18) without authentication while every other route of blueprint `admin` requires authentication',
         '  HIGH  missing-authentication  DELETE /api/projects/<int:project_id>  at tasks_api/projects.py:30',
+        '      Why: `DELETE /api/projects/<int:project_id>` changes the module-level `PROJECTS` (tasks_api/projects.py:32) without authentication while every other route of blueprint `projects` requires authentication',
         '  HIGH  auth-decorator-order    GET /api/tasks/overdue                 at tasks_api/tasks.py:24',
+        '      Why: `@bearer_required` sits above the route decorator of `GET /api/tasks/overdue`, so Flask registered the view without it and the route answers without a token',
         '',
         'How to fix',
         '  - missing-authentication, 2 findings: Add `@bearer_required` below the route decorator, or list the route in `public-routes` if it is public on purpose.',
@@ -436,11 +439,11 @@ describe('a CLI that teaches', () => {
     const routes = Array.from({ length: 60 }, (_, i) => [
       `@app.get('/r${i}')`,
       `def r${i}():`,
-      "    return ''",
+      '    return str(ROWS)',
     ]);
     writeFileSync(
       join(dir, 'app.py'),
-      ['from flask import Flask', 'app = Flask(__name__)', ...routes.flat(), ''].join('\n'),
+      ['from flask import Flask', 'app = Flask(__name__)', 'ROWS = []', ...routes.flat(), ''].join('\n'),
     );
     const short = cli(['scan', dir]);
     expect(short.stdout).toContain('\nRoutes: 60, not listed above 50; add --routes to list them.\n');

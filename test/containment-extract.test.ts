@@ -19,7 +19,7 @@ const APP = [
   'app = Flask(__name__)',
   '@app.delete("/orders/<int:oid>")',
   'def delete_order(oid):',
-  '    return ""',
+  '    return open("orders.db", "w").close()',
   '',
 ].join('\n');
 

@@ -1417,7 +1417,8 @@ describe('hooks that authenticate nothing', () => {
                     abort(403)
         @app.get('/scoreboard')
         def scoreboard():
-            return []
+            return list(SCORES)
+        SCORES = []
       `,
       'auth.py': `
         from flask import session
@@ -1474,7 +1475,7 @@ describe('credentials the view looks up itself', () => {
         @app.get('/oauth/provider_callback')
         def authorized():
             if 'org_slug' in session:
-                org = session.pop('org_slug')
+                org = ORGS.setdefault(session.pop('org_slug'), {})
             next_path = session.get('next_url')
             if not next_path:
                 next_path = '/'
@@ -1485,7 +1486,9 @@ describe('credentials the view looks up itself', () => {
             return []
         @app.get('/<path:path>')
         def index(path):
-            return ''
+            return str(PAGES.get(path))
+        ORGS = {}
+        PAGES = {}
       `,
     });
     expect(a.findings.map((f) => `${f.route?.path} ${f.severity}`)).toEqual([
@@ -1515,7 +1518,8 @@ describe('rejections that send the caller elsewhere', () => {
         def other():
             if request.args.get("next"):
                 return redirect("/")
-            return "x"
+            return str(CLIENTS)
+        CLIENTS = []
       `,
     });
     expect(rows(a)).toEqual([
@@ -1618,7 +1622,8 @@ describe('access-control objects with a deny-by-default hook', () => {
         @app.post('/api/settings')
         @rbac.exempt
         def settings():
-            return {}
+            return SETTINGS.pop('theme', {})
+        SETTINGS = {}
       `,
     });
     expect(rows(a)).toEqual([
@@ -1793,7 +1798,7 @@ describe('severity', () => {
     );
     expect(severities(web)).toEqual(['/user/<username> high']);
     expect(web.findings[0]!.message).toContain('while every other route of this app requires authentication');
-    expect(web.findings[0]!.message).toContain('add `@guard`');
+    expect(web.findings[0]!.fix).toMatch(/^Add `@guard` below the route decorator/);
     const api = await app('from flask_jwt_extended import jwt_required\n          guard = jwt_required()');
     expect(severities(api)).toEqual(['/user/<username> high']);
     expect(api.routes.find((r) => r.path === '/about')?.auth.state).toBe('public');

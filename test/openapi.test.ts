@@ -39,9 +39,10 @@ describe('connexion apps defined by an OpenAPI document', () => {
     const open = a.findings.find((f) => f.ruleId === 'missing-authentication')!;
     expect(open.route).toEqual({ methods: ['DELETE'], path: '/api/v1/owners/{owner_id}' });
     // The fix lands in the document, not below a route decorator the operation does not have.
-    expect(open.message).toContain(
-      'add a `security` requirement (e.g. `bearerAuth: []`) to the operation at clinic/openapi/clinic.yaml:27',
+    expect(open.fix).toMatch(
+      /^Add a `security` requirement \(e\.g\. `bearerAuth: \[\]`\) to the operation at clinic\/openapi\/clinic\.yaml:27\b/,
     );
+    expect(open.message).toContain(open.fix);
     expect(open.message).not.toContain('route decorator');
   });
 });

@@ -117,7 +117,7 @@ describe('registration helpers', () => {
                 return ''
         class Items(MethodView):
             def get(self):
-                return ''
+                return str(ITEMS)
         def register_api(target, cls, rule, decorators=()):
             view = cls.as_view(cls.__name__.lower())
             for decorator in decorators:
@@ -125,6 +125,7 @@ describe('registration helpers', () => {
             target.add_url_rule(rule, view_func=view)
         register_api(app, Users, '/users', decorators=[login_required])
         register_api(app, Items, '/items')
+        ITEMS = []
       `,
     });
     expect(rows(a)).toEqual([
@@ -185,7 +186,8 @@ describe('registration helpers', () => {
             return {}
         @public_route(bp, '/open', methods=['GET'])
         def opening_hours():
-            return {}
+            return dict(HOURS)
+        HOURS = {}
       `,
     });
     expect(rows(a)).toEqual([
@@ -263,13 +265,13 @@ describe('rules built in code', () => {
         reports = Blueprint('reports', __name__)
         hooks = Blueprint('hooks', __name__)
         def dashboard():
-            return ''
+            return str(STATS)
         def daily():
-            return ''
+            return str(STATS)
         def receive():
-            return ''
+            return STATS.append(1)
         def version():
-            return ''
+            return str(STATS)
         admin.route('/dashboard')(dashboard)
         reports.add_url_rule('/daily', view_func=daily)
         hooks.route('/receive', methods=['POST'])(receive)
@@ -279,6 +281,7 @@ describe('rules built in code', () => {
         PREFIX = app.config['REPORTS_PREFIX']
         app.register_blueprint(reports, url_prefix=PREFIX)
         app.register_blueprint(hooks, url_prefix=app.config.get('HOOKS_PREFIX', '/hooks'))
+        STATS = []
       `,
     });
     expect(rows(a)).toEqual([
@@ -297,12 +300,13 @@ describe('rules built in code', () => {
         app = Flask(__name__)
         class Results(MethodView):
             def get(self):
-                return ''
+                return str(RESULTS)
             def head(self):
-                return ''
+                return str(len(RESULTS))
             def options(self):
                 return ''
         app.add_url_rule('/results', view_func=Results.as_view('results'))
+        RESULTS = []
       `,
     });
     expect(rows(a)).toEqual([

@@ -203,13 +203,11 @@ export class Project {
         if (list.length > 1) list.sort((a, b) => a.name.length - b.name.length);
       this.suffixIndex = index;
     }
-    // Only the shortest names compete (as relevance.ts assumes when it keeps files).
-    const named = this.suffixIndex.get(dotted);
-    return named?.find(
-      (m) =>
-        m.name.length === named[0]!.name.length &&
-        this.mayBeRoot(m.name.slice(0, m.name.length - dotted.length - 1)),
-    );
+    // The shortest name whose directory may be a root (as relevance.ts keeps files): a package elsewhere in the
+    // tree (`svc/api/__init__.py`) never hides a top-level module of another app (`other-app/api.py`).
+    return this.suffixIndex
+      .get(dotted)
+      ?.find((m) => this.mayBeRoot(m.name.slice(0, m.name.length - dotted.length - 1)));
   }
 
   /**

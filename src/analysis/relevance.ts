@@ -347,18 +347,19 @@ export function relevantFiles(
       const exact = byName.get(dotted);
       if (exact) found = exact;
       else {
+        // The shortest names outside a package: a module inside a package never answers for a top-level name,
+        // nor hides a longer one that may (Project.findModule, mayBeRoot).
         let best = Infinity;
         for (const i of byLast.get(lastSegment(dotted)) ?? []) {
           const name = names[i]!;
           if (!name.endsWith('.' + dotted) || name.length > best) continue;
+          if (inPackage(name.slice(0, name.length - dotted.length - 1))) continue;
           if (name.length < best) {
             best = name.length;
             found = [];
           }
           found.push(i);
         }
-        // A module inside a package never answers for a top-level name (Project.findModule, mayBeRoot).
-        found = found.filter((i) => !inPackage(names[i]!.slice(0, names[i]!.length - dotted.length - 1)));
       }
     }
     pickCache.set(dotted, found);
