@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES } from './analysis/files.js';
+import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES, decodePythonSource, PATH_GLOB } from './analysis/files.js';
 import { analyzeSources, type AnalyzeOptions } from './analysis/pipeline.js';
 import { routeKey } from './merge.js';
 import type { Finding, Notice } from './types.js';
@@ -76,12 +76,10 @@ export async function baselineFingerprints(
   } catch {
     return { notice: unreadableBase(ref) };
   }
-  const include = picomatch(options.include?.length ? options.include : ['**/*.py'], { dot: true });
+  const include = picomatch(options.include?.length ? options.include : ['**/*.py'], PATH_GLOB);
   const excluded = picomatch(
     [...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])],
-    {
-      dot: true,
-    },
+    PATH_GLOB,
   );
   const blobs: { path: string; object: string }[] = [];
   for (const entry of listing.split('\0')) {
@@ -115,7 +113,7 @@ export async function baselineFingerprints(
       offset = headerEnd + 1 + size + 1;
       if (size > (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) || body.subarray(0, 8192).includes(0))
         continue;
-      files.push({ path: blob.path, text: new TextDecoder('utf-8', { fatal: false }).decode(body) });
+      files.push({ path: blob.path, text: decodePythonSource(body) });
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
