@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -199,5 +199,40 @@ describe('a Python file Python imports but the scan does not analyse fails the g
     const run = await runAction(workspace, baseSha);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('DELETE /api/users/<int:uid>');
+  });
+});
+
+describe('live verdicts', () => {
+  let preview: Server | undefined;
+  afterAll(async () => {
+    if (preview) await new Promise<void>((resolve) => preview!.close(() => resolve()));
+  });
+  const listen = async (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> => {
+    if (preview) await new Promise<void>((resolve) => preview!.close(() => resolve()));
+    preview = createServer(handler);
+    await new Promise<void>((resolve) => preview!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(preview.address() as AddressInfo).port}`;
+  };
+  const ORDERS =
+    'from flask import Flask, jsonify\nfrom flask_jwt_extended import jwt_required, JWTManager\n' +
+    'app = Flask(__name__)\nJWTManager(app)\n' +
+    "@app.get('/api/orders')\n@jwt_required()\ndef orders():\n    return jsonify([])\n";
+
+  it('a pull request that opens an existing protected route (seen only live) fails the gate', async () => {
+    // The head adds a before_request hook that answers /api/orders for everyone; the preview runs the head.
+    const hook =
+      'from flask import request\n@app.before_request\ndef cached():\n' +
+      "    if request.path == '/api/orders':\n        return jsonify([{'id': 1}])\n";
+    const { workspace, baseSha } = repository({ 'app.py': ORDERS }, { 'app.py': ORDERS + hook });
+    const url = await listen((req, res) => {
+      if (req.url?.split('?')[0] === '/api/orders')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": 1}]');
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+    });
+    const run = await runAction(workspace, baseSha, { 'preview-url': url });
+    expect(run.stdout).toContain('answered without a token although the code looks protected');
+    // Today: "(already present on the base branch)", exit 0, although the base commit's route was protected.
+    expect(run.code).toBe(1);
+    expect(run.gate).toBe('fail');
   });
 });
