@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -234,5 +235,24 @@ describe('live verdicts', () => {
     // Today: "(already present on the base branch)", exit 0, although the base commit's route was protected.
     expect(run.code).toBe(1);
     expect(run.gate).toBe('fail');
+  });
+
+  it('a catch-all preview whose page carries a per-request nonce confirms no protected route as open', async () => {
+    const { workspace, baseSha } = repository({}, { 'app.py': ORDERS });
+    const url = await listen((_req, res) => {
+      const nonce = randomBytes(8).toString('hex');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>` +
+            `<script nonce="${nonce}" src="/static/js/main.js"></script>` +
+            `<link nonce="${nonce}" rel="stylesheet" href="/static/css/main.css"></head>` +
+            `<body><div id="root"></div><script nonce="${nonce}">window.__NONCE__="${nonce}"</script></body></html>`,
+        );
+    });
+    const run = await runAction(workspace, baseSha, { 'preview-url': url });
+    // Today: a confirmed critical missing-authentication on the jwt_required route, exit 1.
+    expect(run.stdout).not.toMatch(/CRITICAL missing-authentication {2}GET \/api\/orders/);
+    expect(run.code).toBe(0);
   });
 });
