@@ -2,16 +2,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES } from './analysis/files.js';
+import { DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_BYTES, decodePythonSource, PATH_GLOB } from './analysis/files.js';
 import { analyzeSources, type AnalyzeOptions } from './analysis/pipeline.js';
 import { routeKey } from './merge.js';
-import type { Finding, Notice } from './types.js';
+import type { AuthState, Finding, Notice } from './types.js';
 
 export interface BaselineResult {
   /** Fingerprints of the findings on the base commit; undefined when the base could not be analysed. */
   fingerprints?: Set<string>;
-  /** Route identities (methods and path, see `routeKey`) of the base commit's code model. */
-  routes?: Set<string>;
+  /** The auth state of each route of the base commit's code model, by identity (methods and path, see `routeKey`). */
+  routes?: Map<string, AuthState>;
   notice?: Notice;
   /** Git object ids of the base commit's candidate files, by path relative to the scanned directory. */
   objects?: Map<string, string>;
@@ -76,12 +76,10 @@ export async function baselineFingerprints(
   } catch {
     return { notice: unreadableBase(ref) };
   }
-  const include = picomatch(options.include?.length ? options.include : ['**/*.py'], { dot: true });
+  const include = picomatch(options.include?.length ? options.include : ['**/*.py'], PATH_GLOB);
   const excluded = picomatch(
     [...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])],
-    {
-      dot: true,
-    },
+    PATH_GLOB,
   );
   const blobs: { path: string; object: string }[] = [];
   for (const entry of listing.split('\0')) {
@@ -115,14 +113,14 @@ export async function baselineFingerprints(
       offset = headerEnd + 1 + size + 1;
       if (size > (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) || body.subarray(0, 8192).includes(0))
         continue;
-      files.push({ path: blob.path, text: new TextDecoder('utf-8', { fatal: false }).decode(body) });
+      files.push({ path: blob.path, text: decodePythonSource(body) });
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const analysis = await analyzeSources(files, options);
   return {
     fingerprints: new Set(analysis.findings.map((f) => f.fingerprint)),
-    routes: new Set(analysis.routes.map(routeKey)),
+    routes: new Map(analysis.routes.map((r) => [routeKey(r), r.auth.state])),
     objects: new Map(blobs.map((b) => [b.path, b.object])),
   };
 }
@@ -162,23 +160,34 @@ function unreadableBase(ref: string): Notice {
   };
 }
 
+/** Live-only findings that say a route answers without credentials (rather than how it checks a token). */
+const OPEN_RULES: ReadonlySet<string> = new Set(['missing-authentication', 'auth-hook-fails-open']);
+/** A base route in one of these states already answered without credentials, as far as its code shows. */
+const OPEN_STATES: ReadonlySet<AuthState> = new Set(['unprotected', 'public']);
+
 /**
  * Mark each finding new unless the base commit has the same fingerprint. The base is analysed statically only, so a
- * finding that only live probing found can have no counterpart there: it is new only when its route is new, in the
+ * finding that only live probing found can have no counterpart there: it is new when its route is new, in the
  * head's code model and not in the base's (a route that only an OpenAPI document declares is in neither, and is
- * never new).
+ * never new). On a route the base already had, a live-only open route is new unless the base's code showed that
+ * route open already: the preview runs the head, so a route the base code protected that now answers everyone was
+ * opened by the pull request (a hook the model misjudges) or its deployment. Other live-only findings (how a
+ * token is checked) on such a route are not new: the base's checks were never probed.
  */
 export function markNew(
   findings: readonly Finding[],
   base: Set<string> | undefined,
-  routes?: { base: Set<string>; head: Set<string> },
+  routes?: { base: ReadonlyMap<string, AuthState>; head: Set<string> },
 ): Finding[] {
   return findings.map((f) => {
     if (!base) return { ...f, new: true };
     if (base.has(f.fingerprint)) return { ...f, new: false };
     if (routes && f.route && !f.sources.includes('static')) {
       const key = routeKey(f.route);
-      return { ...f, new: routes.head.has(key) && !routes.base.has(key) };
+      if (!routes.head.has(key)) return { ...f, new: false };
+      const before = routes.base.get(key);
+      if (before === undefined) return { ...f, new: true };
+      return { ...f, new: OPEN_RULES.has(f.ruleId) && !OPEN_STATES.has(before) };
     }
     return { ...f, new: true };
   });

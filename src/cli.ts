@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { FAIL_ON_LEVELS, type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
-import { parseAuthHeader } from './live/auth-header.js';
+import { checkToken, parseAuthHeader } from './live/auth-header.js';
 import { previewUrlProblem } from './live/client.js';
 import { scan } from './scan.js';
 import { printable } from './report/escape.js';
@@ -133,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (path: string, flags: ScanFlags) => {
       const authHeader =
         flags.authHeader === undefined ? undefined : parseAuthHeader(flags.authHeader, '--auth-header');
+      const authToken = process.env.TOKENGATE_AUTH_TOKEN || undefined;
+      if (authToken && flags.previewUrl !== undefined) checkToken(authToken, 'TOKENGATE_AUTH_TOKEN');
       const maxRequests = flags.maxRequests === undefined ? undefined : Number(flags.maxRequests);
       if (maxRequests !== undefined && (!Number.isInteger(maxRequests) || maxRequests < 1)) {
         throw new UsageError(`--max-requests must be a positive whole number, not '${flags.maxRequests}'.`);
@@ -153,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
           flags.previewUrl !== undefined
             ? {
                 previewUrl: flags.previewUrl,
-                authToken: process.env.TOKENGATE_AUTH_TOKEN || undefined,
+                authToken,
                 authHeader,
                 jwtTestKey: process.env.TOKENGATE_JWT_TEST_KEY || undefined,
                 unsafeMethods: !!flags.unsafeMethods,

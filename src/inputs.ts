@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { type FailOn, parseFailOn } from './config.js';
 import { UsageError } from './errors.js';
-import { type AuthHeader, authValue, parseAuthHeader } from './live/auth-header.js';
+import { type AuthHeader, authValue, checkToken, parseAuthHeader } from './live/auth-header.js';
 import { ANNOTATION_FILTERS, type AnnotationFilter } from './report/annotations.js';
 
 /** The action's inputs, read once; nothing after this calls getInput. */
@@ -73,6 +73,7 @@ export function readActionInputs(): ActionInputs {
   );
   if (authToken) {
     core.setSecret(authToken);
+    checkToken(authToken, 'the auth-token input');
     const sent = authValue(authHeader, authToken);
     if (sent !== authToken) core.setSecret(sent);
   }

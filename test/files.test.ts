@@ -122,6 +122,26 @@ describe('collectSources: include and exclude options', () => {
     expect(await paths(root, { include: [] })).toEqual(['a.py', 'b.py', 'svc/gen/out.py', 'svc/z.py']);
   });
 
+  it('matches names that start with a line terminator', async () => {
+    const root = tree({ '\u2028pkg/admin.py': '', '\nx.py': '', '\rtests/a.py': '', 'tests/\u2029b.py': '' });
+    expect(await paths(root)).toEqual(['\nx.py', '\rtests/a.py', '\u2028pkg/admin.py']);
+  });
+
+  it('reads lone CR line endings as Python does, as line breaks of the same length', async () => {
+    const root = tree({ 'mac.py': 'a = 1\rb = 2\r\nc = 3\r' });
+    expect((await collectSources(root)).files[0]!.text).toBe('a = 1\nb = 2\r\nc = 3\n');
+  });
+
+  it('names a candidate .py entry that is no regular file', async () => {
+    const root = tree({ 'app.py': '' });
+    execFileSync('mkfifo', [join(root, 'pipe.py')]);
+    const { files, notices } = await collectSources(root);
+    expect(files.map((f) => f.path)).toEqual(['app.py']);
+    expect(notices).toEqual([
+      { file: 'pipe.py', message: 'skipped: not a regular file.', kind: 'unanalysed-file' },
+    ]);
+  });
+
   it('matches dot directories', async () => {
     const root = tree({ '.config/app.py': '' });
     expect(await paths(root)).toEqual(['.config/app.py']);
@@ -140,7 +160,27 @@ describe('collectSources: symlinks', () => {
     const { files, notices } = await collectSources(root);
     expect(files).toEqual([{ path: 'app.py', text: 'x = 1\n' }]);
     expect(notices.map((n) => n.file)).toEqual(['linked.py', 'linked_dir']);
-    expect(notices[0]!.message).toMatch(/^skipped: symbolic links are not followed/);
+    // Python follows the link: what it holds is unseen, so it counts like any unanalysed file.
+    expect(notices[0]).toMatchObject({
+      kind: 'unanalysed-file',
+      message: expect.stringMatching(/^not analysed: a symbolic link/),
+    });
+    expect(notices[1]!.message).toMatch(/^skipped: symbolic links are not followed/);
+    expect(notices[1]!.kind).toBeUndefined();
+  });
+
+  it('counts a .py symlink to a file the scan does not read, not one to a file it analyses', async () => {
+    const root = tree({ 'app.py': '', 'impl/admin.txt': '', 'tests/helpers.py': '', 'real.py': '' });
+    symlinkSync(join(root, 'impl', 'admin.txt'), join(root, 'admin.py'));
+    symlinkSync(join(root, 'tests', 'helpers.py'), join(root, 'helpers.py'));
+    symlinkSync('real.py', join(root, 'alias.py'));
+    const { notices } = await collectSources(root);
+    expect(notices.map((n) => [n.file, n.kind ?? 'notice'])).toEqual([
+      ['admin.py', 'unanalysed-file'],
+      ['alias.py', 'notice'],
+      ['helpers.py', 'unanalysed-file'],
+    ]);
+    expect(notices[1]!.message).toContain('its target real.py is analysed');
   });
 
   it('stays silent about symlinks that could not hold sources', async () => {

@@ -223,3 +223,30 @@ describe('a preview that serves the same page at every path', () => {
     expect(run.summary).toContain('answers paths that cannot exist');
   });
 });
+
+describe('a test token that cannot go in a header', () => {
+  const TOKEN = 'tg-pasted-key-€-5c1e9a7d';
+  const SENTENCE = 'holds a character that cannot be sent in an HTTP header';
+
+  it('is a usage error in the CLI, never echoed', () => {
+    const r = cli(['scan', 'test/fixtures/live/api-key', '--preview-url', 'http://127.0.0.1:9'], {
+      TOKENGATE_AUTH_TOKEN: TOKEN,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`TOKENGATE_AUTH_TOKEN ${SENTENCE}`);
+    expect(r.stderr + r.stdout).not.toContain(TOKEN);
+  });
+
+  it('fails the action step, never echoed', async () => {
+    const run = await action({
+      path: 'test/fixtures/live/api-key',
+      'preview-url': 'http://127.0.0.1:9',
+      'auth-token': 'tg-control\u0007char-5c1e9a7d',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^::error.*the auth-token input ${SENTENCE}`, 'm'));
+    // `::add-mask::` lines are read by the runner, never shown.
+    const shown = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    expect(shown.join('\n') + run.stderr).not.toContain('tg-control');
+  });
+});

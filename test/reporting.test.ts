@@ -514,7 +514,7 @@ describe('new-only counting of live findings', () => {
     const onSpecOnly = liveToken('jwt-none-algorithm', '/v2/dogs');
     const confirmed = { ...finding('high', 10), sources: ['static', 'live'] as Finding['sources'] };
     const out = markNew([onOld, onNew, onSpecOnly, confirmed, finding('high', 20)], new Set(['fp10']), {
-      base: new Set(['GET /items']),
+      base: new Map([['GET /items', 'protected']]),
       head: new Set(['GET /items', 'GET /refunds']),
     });
     expect(out.map((f) => `${f.route?.path} ${f.new}`)).toEqual([
@@ -525,6 +525,28 @@ describe('new-only counting of live findings', () => {
       '/items/20 true',
     ]);
     expect(markNew([onOld], undefined)[0]!.new).toBe(true);
+  });
+
+  it('counts a route the base code protected that the preview answers openly as new, not one the base left open', () => {
+    const open = (path: string): Finding => liveToken('missing-authentication', path);
+    const hook = liveToken('auth-hook-fails-open', '/admin');
+    const out = markNew([open('/orders'), open('/feed'), open('/health'), hook, open('/vault')], new Set(), {
+      base: new Map([
+        ['GET /orders', 'protected'],
+        ['GET /feed', 'unprotected'],
+        ['GET /health', 'public'],
+        ['GET /admin', 'protected'],
+        ['GET /vault', 'unknown'],
+      ]),
+      head: new Set(['GET /orders', 'GET /feed', 'GET /health', 'GET /admin', 'GET /vault']),
+    });
+    expect(out.map((f) => `${f.route?.path} ${f.new}`)).toEqual([
+      '/orders true',
+      '/feed false',
+      '/health false',
+      '/admin true',
+      '/vault true',
+    ]);
   });
 });
 

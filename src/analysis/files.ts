@@ -1,5 +1,5 @@
 import syncFs, { constants, type Dirent, promises as fs, type Stats } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import type { Notice } from '../types.js';
@@ -65,6 +65,11 @@ const ENVIRONMENT_MARKERS: readonly string[] = ['pyvenv.cfg', 'conda-meta'];
  * A larger file is not analysed, and counts for the gate.
  */
 export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+/**
+ * How paths are matched against include/exclude globs. `flags: 's'`: picomatch's `*` is a regex `.`, which does not
+ * match a line terminator, so `**\/*.py` would miss a package named `\u2028pkg` that Python imports fine.
+ */
+export const PATH_GLOB = { dot: true, flags: 's' } as const;
 const BINARY_SNIFF_BYTES = 8 * 1024;
 /**
  * O_NOFOLLOW: an entry swapped for a symlink between listing and opening is still not read through.
@@ -106,7 +111,8 @@ export async function collectSources(
   if (!rootStat.isDirectory()) throw new UsageError(`path '${root}' is neither a file nor a directory.`);
 
   const notices: Notice[] = [];
-  const paths = walk(root, options, notices);
+  const { paths, links } = walk(root, options, notices);
+  notices.push(...links.map((rel) => linkNotice(root, rel, paths)));
   const read = paths.map((rel) => {
     try {
       const result = readSource(join(root, ...rel.split('/')), maxBytes);
@@ -124,6 +130,32 @@ export async function collectSources(
   // readdir order differs between file systems; the report must not.
   notices.sort((a, b) => byteOrder(a.file ?? '', b.file ?? ''));
   return { files, notices };
+}
+
+/**
+ * A candidate file that is a symlink is never read through (it could lead outside the root, or loop). Python
+ * follows it, though: unless its target is a file this scan analyses anyway, what it holds is unseen and the
+ * link counts like any other unanalysed file, so `admin.py -> impl/admin.txt` cannot hide a route.
+ */
+function linkNotice(root: string, rel: string, scanned: readonly string[]): Notice {
+  let target: string | undefined;
+  try {
+    const real = relative(syncFs.realpathSync(root), syncFs.realpathSync(join(root, ...rel.split('/'))));
+    target = real.split(sep).join('/');
+  } catch {
+    // A dangling link: Python cannot import it either.
+    return { file: rel, message: 'skipped: a symbolic link whose target does not exist.' };
+  }
+  if (scanned.includes(target)) {
+    return {
+      file: rel,
+      message: `skipped: symbolic links are not followed; its target ${target} is analysed.`,
+    };
+  }
+  return unanalysed(
+    rel,
+    'not analysed: a symbolic link to a file this scan does not read (outside the scanned path, not a Python file, or excluded), which Python follows; make it a regular file, or exclude it if it is not part of the app.',
+  );
 }
 
 /** A candidate Python file that could not be read: it counts for the gate (see `Notice.kind`). */
@@ -155,15 +187,20 @@ async function statRoot(root: string): Promise<Stats> {
  * Directories are listed synchronously, as files are read: each listing through a promise waits on the thread
  * pool (about 45 ms for the benchmark tree's 202 directories, against a few for the same synchronously).
  */
-function walk(root: string, options: CollectOptions, notices: Notice[]): string[] {
+function walk(
+  root: string,
+  options: CollectOptions,
+  notices: Notice[],
+): { paths: string[]; links: string[] } {
   const useDefaults = options.defaultExcludes !== false;
-  const isIncluded = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], { dot: true });
+  const isIncluded = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], PATH_GLOB);
   const excludes = [...(useDefaults ? DEFAULT_EXCLUDES : []), ...(options.exclude ?? [])];
-  const isExcluded = excludes.length ? picomatch(excludes, { dot: true }) : () => false;
+  const isExcluded = excludes.length ? picomatch(excludes, PATH_GLOB) : () => false;
   // `a/**` matches `a` itself; the trailing slash lets gitignore-style `generated/` name a directory.
   const isExcludedDir = (rel: string): boolean => isExcluded(rel) || isExcluded(`${rel}/`);
 
   const paths: string[] = [];
+  const links: string[] = [];
   const pending: string[] = [''];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries: Dirent[];
@@ -179,7 +216,9 @@ function walk(root: string, options: CollectOptions, notices: Notice[]): string[
     for (const entry of entries) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
-        if (mayHoldSources(join(root, ...rel.split('/')), rel, isIncluded, isExcluded, isExcludedDir)) {
+        if (isIncluded(rel) && !isExcluded(rel)) {
+          links.push(rel);
+        } else if (mayHoldSources(join(root, ...rel.split('/')), rel, isExcludedDir)) {
           notices.push({
             file: rel,
             message:
@@ -188,26 +227,20 @@ function walk(root: string, options: CollectOptions, notices: Notice[]): string[
         }
       } else if (entry.isDirectory()) {
         if (!isExcludedDir(rel)) pending.push(rel);
-      } else if (entry.isFile() && isIncluded(rel) && !isExcluded(rel)) {
+      } else if (isIncluded(rel) && !isExcluded(rel)) {
+        // A FIFO or socket too: readSource says why it cannot be read, rather than it vanishing from the report.
         paths.push(rel);
       }
     }
   }
-  return paths.sort(byteOrder);
+  return { paths: paths.sort(byteOrder), links };
 }
 
 /**
- * Whether a skipped symlink deserves a notice: it would have been scanned as a file, or it points to a
- * directory that would have been descended. Only the target's metadata is looked at, never its content.
+ * Whether a skipped symlink that is not a candidate file deserves a notice: it points to a directory that would
+ * have been descended. Only the target's metadata is looked at, never its content.
  */
-function mayHoldSources(
-  abs: string,
-  rel: string,
-  isIncluded: (path: string) => boolean,
-  isExcluded: (path: string) => boolean,
-  isExcludedDir: (path: string) => boolean,
-): boolean {
-  if (isIncluded(rel) && !isExcluded(rel)) return true;
+function mayHoldSources(abs: string, rel: string, isExcludedDir: (path: string) => boolean): boolean {
   if (isExcludedDir(rel)) return false;
   try {
     return syncFs.statSync(abs).isDirectory();
@@ -217,6 +250,15 @@ function mayHoldSources(
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * A Python source's bytes as the analysis reads them. Python ends a line at `\n`, `\r\n` or a lone `\r`; the
+ * parser knows only the first two, so a module with old-Mac line endings would be one line of syntax errors that
+ * Python imports fine. A lone `\r` becomes `\n`: same length (offsets hold) and Python's own line numbers.
+ */
+export function decodePythonSource(bytes: Uint8Array): string {
+  return UTF8.decode(bytes).replace(/\r(?!\n)/g, '\n');
+}
 
 /**
  * The decoded file, or the reason it was skipped; throws when the file cannot be opened or read. Synchronous:
@@ -230,7 +272,7 @@ function readSource(abs: string, maxBytes: number): { text: string } | string {
     if (stat.size > maxBytes) return `skipped: ${overLimit(stat.size, maxBytes)}`;
     const bytes = syncFs.readFileSync(fd);
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return 'skipped: binary content (NUL bytes).';
-    return { text: UTF8.decode(bytes) };
+    return { text: decodePythonSource(bytes) };
   } finally {
     syncFs.closeSync(fd);
   }

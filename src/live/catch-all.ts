@@ -15,11 +15,13 @@ export interface Answer {
 
 /** Two bodies whose words agree this much are the same page (a nonce or a timestamp may differ). */
 const SAME_PAGE = 0.9;
-const PREFIXES = 2;
+/** First path segments asked under, most common first: a bound on the requests, far above what apps mount. */
+const PREFIXES = 12;
 
 /**
- * Paths that cannot exist: one at the root and one under each of the most common first segments of the routes
- * (`/api`), since a preview may serve a shell at the root and the API under a prefix.
+ * Paths that cannot exist: one at the root and one under each first segment of the routes (`/api`, `/admin`,
+ * the most common first, up to PREFIXES), since a preview may serve a shell at the root or under one prefix
+ * (`/admin/*`) and the API under another.
  */
 export function unknownPaths(routePaths: readonly string[]): string[] {
   const counts = new Map<string, number>();
@@ -34,6 +36,15 @@ export function unknownPaths(routePaths: readonly string[]): string[] {
   const absent = (): string => `tokengate-absent-${randomBytes(6).toString('hex')}`;
   return ['', ...prefixes].map((prefix) => `${prefix}/${absent()}`);
 }
+
+/**
+ * Tokens that differ from request to request on the same page: hex or base64 runs of 16 characters or more with a
+ * digit in them (nonces, request ids, UUIDs, hashes; ordinary words have no digits) and runs of 6 digits or more
+ * (timestamps, counters). Each is dropped, so the pages compare as the same. The digit is checked apart from the
+ * match: a lookahead for it would rescan each run from every position, quadratic on a large body.
+ */
+const RUN = /[A-Za-z0-9+/_-]{16,}=*|\d{6,}/g;
+const varying = (run: string): string => (/\d/.test(run) ? '\u0001' : run);
 
 function words(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -56,7 +67,10 @@ function similarity(a: string, b: string): number {
   return total === 0 ? 1 : shared / total;
 }
 
-/** The body with the path it answered left out: a default handler often echoes it. */
+/**
+ * The body with the path it answered left out, in any case (a default handler often echoes it, some upper-cased in
+ * a title), and with per-request tokens made alike.
+ */
 function bodyOf(answer: Answer): string {
   const { path, response } = answer;
   let decoded = path;
@@ -65,7 +79,14 @@ function bodyOf(answer: Answer): string {
   } catch {
     // an undecodable path is only echoed as sent
   }
-  return response.body.replaceAll(path, '\u0000').replaceAll(decoded, '\u0000');
+  let body = response.body;
+  for (const echoed of new Set([path, decoded]))
+    body = body.replace(new RegExp(escapeRegExp(echoed), 'giu'), '\u0000');
+  return body.replace(RUN, varying);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
 /** Same status, same content type, and the same page apart from the path and a few words. */
