@@ -25,7 +25,7 @@ export interface PullRequestSuppressionInput {
    * What the base commit had, by finding fingerprint and by route (see `routeKey`); undefined when the base
    * could not be analysed (then no finding is known to be new).
    */
-  base?: { fingerprints: ReadonlySet<string>; routes: ReadonlySet<string> };
+  base?: { fingerprints: ReadonlySet<string>; routes: Pick<ReadonlySet<string>, 'has'> };
   /** Python files of the head that the base's config would scan and the head's does not (`/` separators). */
   takenOut?: readonly string[];
   /** The `fail-on` input, which overrides both configs; undefined when not given. */

@@ -172,8 +172,9 @@ async function runAction(
   };
 }
 
-const FLASK_HEAD = 'from flask import Flask\napp = Flask(__name__)\n';
-const NUKE = "@app.delete('/api/users/<int:uid>')\ndef nuke(uid):\n    return ''\n";
+// The handlers change module data: a route that answers a constant would only be a low finding.
+const FLASK_HEAD = 'from flask import Flask\napp = Flask(__name__)\nUSERS = {}\n';
+const NUKE = "@app.delete('/api/users/<int:uid>')\ndef nuke(uid):\n    return str(USERS.pop(uid))\n";
 const SUPPRESSED_BY_PR = '### Suppressed by this pull request';
 
 describe('a config the pull request brings (config-from: head, the default)', () => {
@@ -271,7 +272,7 @@ describe('a config the pull request brings (config-from: head, the default)', ()
 
 describe('an inline ignore the pull request puts to new use is listed as suppressed by it', () => {
   it('when a new route is inserted under an ignore comment the base commit already had', async () => {
-    const legacy = "@app.post('/hooks/legacy')\ndef legacy():\n    return ''\n";
+    const legacy = "@app.post('/hooks/legacy')\ndef legacy():\n    return str(USERS.clear())\n";
     const ignore = '# tokengate: ignore[*] legacy webhook, verified by HMAC upstream\n';
     const { workspace, baseSha } = repository(
       { 'app.py': FLASK_HEAD + ignore + legacy },
@@ -287,7 +288,7 @@ describe('an inline ignore the pull request puts to new use is listed as suppres
     const { workspace, baseSha } = repository(
       { 'app.py': FLASK_HEAD },
       {
-        'views.py': "def nuke(uid):\n    return ''\n",
+        'views.py': 'USERS = {}\ndef nuke(uid):\n    return str(USERS.pop(uid))\n',
         'app.py':
           'from flask import Flask\nfrom views import nuke\napp = Flask(__name__)\n' +
           '# tokengate: ignore[*] internal only\n' +
@@ -304,9 +305,9 @@ describe('an inline ignore the pull request puts to new use is listed as suppres
       { 'app.py': FLASK_HEAD },
       {
         'app.py':
-          'from flask import Flask\nfrom flask.views import MethodView\napp = Flask(__name__)\n' +
+          'from flask import Flask\nfrom flask.views import MethodView\napp = Flask(__name__)\nUSERS = {}\n' +
           '# tokengate: ignore[*] internal only\n' +
-          'class Users(MethodView):\n    """Users."""\n\n    def delete(self, uid):\n        return \'\'\n' +
+          'class Users(MethodView):\n    """Users."""\n\n    def delete(self, uid):\n        return str(USERS.pop(uid))\n' +
           "app.add_url_rule('/api/users/<int:uid>', view_func=Users.as_view('users'))\n",
       },
     );
