@@ -53,6 +53,7 @@ export async function baselineFingerprints(
   } catch {
     return {
       notice: {
+        kind: 'baseline',
         message: `cannot compare with ${ref}: the scanned path is not inside a git repository; every finding counts as new.`,
       },
     };
@@ -64,6 +65,7 @@ export async function baselineFingerprints(
   if (commit.status !== 0) {
     return {
       notice: {
+        kind: 'baseline',
         message: `base commit ${ref} is not in this clone, so every finding counts as new: ${FETCH_BASE_ADVICE[surface]}.`,
       },
     };
@@ -156,6 +158,7 @@ function hashObject(scanRoot: string, file: string): string | undefined {
  */
 function unreadableBase(ref: string): Notice {
   return {
+    kind: 'baseline',
     message: `the files of base commit ${ref} cannot be read from this clone (a partial or shallow clone that cannot fetch them), so every finding counts as new: check out with \`fetch-depth: 0\` and no \`filter\` (actions/checkout), or fetch the base commit first.`,
   };
 }

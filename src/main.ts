@@ -261,9 +261,7 @@ function blobBase(headSha: string | undefined): string | undefined {
 }
 
 function baselineNotes(report: Report): string[] {
-  return report.notices
-    .filter((n) => !n.file && /base commit|compare with/.test(n.message))
-    .map((n) => n.message);
+  return report.notices.filter((n) => n.kind === 'baseline').map((n) => n.message);
 }
 
 /** A sink: a file that cannot be written is a warning, never a failed run (the gate alone decides). */

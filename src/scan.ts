@@ -145,6 +145,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     );
   } else if (baseline && !baseline.fingerprints) {
     notices.push({
+      kind: 'baseline',
       message: `base commit ${baseRef} cannot be analysed, so findings new in this pull request that it suppresses cannot be listed: ${FETCH_BASE_ADVICE[settings.surface ?? 'cli']}.`,
     });
   }
@@ -211,6 +212,7 @@ async function addedSuppressions(
       if (text !== undefined && text.length <= MAX_CONFIG_BYTES) before = parseConfig(text, path);
     } catch {
       notices.push({
+        kind: 'baseline',
         message: `the base commit's config file is not valid, so every entry of the pull request's config is listed as added by it.`,
       });
     }

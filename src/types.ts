@@ -101,8 +101,10 @@ export interface Notice {
   /**
    * `unanalysed-file`: a Python file the scan was meant to analyse and could not (too large, unreadable, binary,
    * the parser or analyser failed on it). It counts for the gate (gate.ts), since it could hold routes.
+   * `baseline`: the comparison with the base commit could not be made as asked (what counts as new is then
+   * wider): the summary and the comment say so at the top.
    */
-  kind?: 'unanalysed-file';
+  kind?: 'unanalysed-file' | 'baseline';
   /** For an unanalysed file: false when the base commit has the very same file (it cannot hide anything new). */
   new?: boolean;
 }

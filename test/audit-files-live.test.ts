@@ -158,7 +158,9 @@ async function runAction(workspace: string, baseSha: string, inputs: Record<stri
 }
 
 const FLASK_HEAD = 'from flask import Flask\napp = Flask(__name__)\n';
-const NUKE = "@app.delete('/api/users/<int:uid>')\ndef nuke(uid):\n    return ''\n";
+// The handler changes module data: a route that answers a constant would only be a low finding.
+const NUKE =
+  "USERS = {}\n@app.delete('/api/users/<int:uid>')\ndef nuke(uid):\n    return str(USERS.pop(uid))\n";
 
 describe('a Python file Python imports but the scan does not analyse fails the gate', () => {
   const admin =

@@ -69,6 +69,7 @@ describe('new-only gating against a base commit', () => {
     expect(report.findings.every((f) => f.new)).toBe(true);
     expect(report.gate.counted).toBe(2);
     expect(report.notices).toContainEqual({
+      kind: 'baseline',
       message: `base commit ${'f'.repeat(40)} is not in this clone, so every finding counts as new: check out with \`fetch-depth: 0\` (actions/checkout) or fetch the base branch first.`,
     });
   });
