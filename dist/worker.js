@@ -890,6 +890,7 @@ function newScope(module, parent, owner) {
         classes: new Map(),
         calls: [],
         targetAssigns: [],
+        deletes: [],
         starImports: [],
     };
 }
@@ -1366,6 +1367,14 @@ function walkStatement(stmt, scope, ctx) {
             const cls = extractClass(stmt, scope, deeperThan(ctx));
             if (cls)
                 scope.classes.set(cls.name, cls);
+            return;
+        }
+        case 'delete_statement': {
+            // `del session['id']` signs the caller out; only subscripts and attributes are kept (a local's `del` is not).
+            const targets = stmt.namedChildren.flatMap((c) => c?.type === 'expression_list' ? c.namedChildren : c ? [c] : []);
+            for (const t of targets)
+                if (t && (t.type === 'subscript' || t.type === 'attribute'))
+                    scope.deletes.push({ target: toExpr(t), line: line(stmt) });
             return;
         }
         case 'expression_statement': {
@@ -2098,10 +2107,12 @@ function classifyCondition(cond, negated, w, depth = 0) {
             const allow = allowGuard(cond, negated, w);
             if (allow)
                 return allow;
-            // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not.
+            // `if token:` / `if request.authorization:` tests presence; `if current_user.is_admin` does not, nor does a
+            // test of the account's state (`if current_user.confirmed:`: the caller's proxy answers it, anonymous or not).
             if (cond.type !== 'call' &&
                 readsCredential(cond, w) &&
-                !/\.(is_|has_|can_|role|admin)/.test(cond.text)) {
+                !/\.(is_|has_|can_|role|admin)/.test(cond.text) &&
+                !accountStateAttribute(cond, w)) {
                 return { kind: 'presence', present: !negated, raw: isRawCredential(cond, w) };
             }
             // `if auth.startswith('Bearer ')` tests the format of what was sent, not its validity.
@@ -2129,6 +2140,17 @@ function classifyCondition(cond, negated, w, depth = 0) {
  * caller, `is_anonymous` only for one without credentials: whether there is an identity at all, as a presence
  * test. Anything else about the identity (`is_admin`, `confirmed`) is a check of it.
  */
+/** `current_user.confirmed`, `g.user.active`: an attribute of the caller's account that is not who they are. */
+function accountStateAttribute(cond, w) {
+    if (cond.type !== 'attribute')
+        return false;
+    const obj = cond.childForFieldName('object');
+    const name = cond.childForFieldName('attribute')?.text ?? '';
+    return (!!obj &&
+        obj.compactText === 'current_user' &&
+        readsCredential(obj, w, 0, 'derived') &&
+        !/^(id|user_?id|username|email|name|sub|identity)$/.test(name));
+}
 function identityStateTest(cond, w) {
     const attr = cond.type === 'call' ? cond.childForFieldName('function') : cond;
     if (attr?.type !== 'attribute' || (cond.type === 'call' && callArgs(cond).length))
