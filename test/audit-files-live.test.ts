@@ -1,161 +1,37 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBundle } from './global-setup.js';
+import {
+  type ActionRun,
+  type PrComment,
+  type RecordingGitHub,
+  repository,
+  runPullRequestAction,
+  startRecordingGitHub,
+} from './helpers/pr-action.js';
 
 /**
  * Audit of issue 17 (a pull request cannot fool or blind the gate): each test is an attack by a pull request on
  * the bundled action, run as the runner starts it (these: the files it reads and the live verdicts).
  */
-const ACTION = process.env.TOKENGATE_ACTION ?? join(import.meta.dirname, '..', 'dist/index.js');
-const TOKEN = 'ghs_tokengateAuditToken0123456789';
-const BOT = { login: 'github-actions[bot]', type: 'Bot' };
-
-interface Comment {
-  id: number;
-  body: string;
-  user: { login: string; type: string };
-}
-const comments: Comment[] = [];
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let data = '';
-    req.on('data', (c: Buffer) => (data += c.toString()));
-    req.on('end', () => resolve(data));
-  });
-}
-
-/** GitHub's issue-comment API, as in action-pr.test.ts. */
-const github = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-  const text = await readBody(req);
-  const json = (status: number, value: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-  };
-  const url = req.url ?? '';
-  if (req.method === 'GET' && url === '/user') return json(403, { message: 'Resource not accessible' });
-  if (req.method === 'POST' && url === '/graphql')
-    return json(200, { data: { viewer: { login: BOT.login } } });
-  if (req.method === 'GET' && url.startsWith('/repos/acme/shop/issues/7/comments'))
-    return json(200, comments);
-  if (req.method === 'POST' && url === '/repos/acme/shop/issues/7/comments') {
-    const comment = {
-      id: 100 + comments.length,
-      body: (JSON.parse(text) as { body: string }).body,
-      user: BOT,
-    };
-    comments.push(comment);
-    return json(201, comment);
-  }
-  return json(404, { message: 'Not Found' });
-});
+let github: RecordingGitHub;
 
 beforeAll(async () => {
   if (!process.env.TOKENGATE_ACTION) await ensureBundle();
-  await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve));
+  github = await startRecordingGitHub();
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => github.close(() => resolve()));
+  await github.close();
 });
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-    cwd,
-    encoding: 'utf8',
-  }).trim();
-}
-
-type Tree = Record<string, string | { symlink: string }>;
-
-/** A repository whose base commit has `base` and whose head commit (checked out) has `head` on top of it. */
-function repository(base: Tree, head: Tree): { workspace: string; baseSha: string } {
-  const workspace = mkdtempSync(join(tmpdir(), 'tokengate-audit-'));
-  git(workspace, 'init', '-q');
-  const put = (tree: Tree): void => {
-    for (const [path, content] of Object.entries(tree)) {
-      mkdirSync(dirname(join(workspace, path)), { recursive: true });
-      if (typeof content === 'string') writeFileSync(join(workspace, path), content);
-      else symlinkSync(content.symlink, join(workspace, path));
-    }
-  };
-  put(base);
-  git(workspace, 'add', '-A');
-  git(workspace, 'commit', '-qm', 'base', '--allow-empty');
-  const baseSha = git(workspace, 'rev-parse', 'HEAD');
-  put(head);
-  git(workspace, 'add', '-A');
-  git(workspace, 'commit', '-qm', 'head', '--allow-empty');
-  return { workspace, baseSha };
-}
-
-const DEFAULTS: Record<string, string> = {
-  path: '.',
-  'fail-on': '',
-  config: '.tokengate.yml',
-  'config-from': 'head',
-  'report-file': '',
-  'preview-url': '',
-  openapi: '',
-  'auth-token': '',
-  'auth-header': 'Authorization: Bearer',
-  'jwt-test-key': '',
-  'new-findings-only': 'true',
-  'baseline-ref': '',
-  annotations: 'true',
-  'pr-comment': 'true',
-  'sarif-file': '',
-  'unsafe-methods': 'false',
-  'max-requests': '2000',
-  workers: '',
-  'github-token': TOKEN,
-};
-
-async function runAction(workspace: string, baseSha: string, inputs: Record<string, string> = {}) {
-  comments.length = 0;
-  const dir = mkdtempSync(join(tmpdir(), 'tokengate-audit-runner-'));
-  const files = {
-    output: join(dir, 'output'),
-    summary: join(dir, 'summary'),
-    event: join(dir, 'event.json'),
-  };
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  writeFileSync(
-    files.event,
-    JSON.stringify({ pull_request: { number: 7, base: { sha: baseSha }, head: { sha: 'x' } } }),
-  );
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_API_URL: `http://127.0.0.1:${(github.address() as AddressInfo).port}`,
-  };
-  for (const [name, value] of Object.entries({ ...DEFAULTS, ...inputs }))
-    env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [ACTION], { cwd: workspace, env });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const gate = /^gate<<(\S+)\n(.*)\n\1$/m.exec(readFileSync(files.output, 'utf8'))?.[2];
-  return {
-    code,
-    stdout,
-    gate,
-    summary: readFileSync(files.summary, 'utf8'),
-    comment: comments[0]?.body ?? '',
-  };
-}
+const runAction = (
+  workspace: string,
+  baseSha: string,
+  inputs: Record<string, string> = {},
+  existing: PrComment[] = [],
+): Promise<ActionRun> => runPullRequestAction(github, workspace, baseSha, inputs, existing);
 
 const FLASK_HEAD = 'from flask import Flask\napp = Flask(__name__)\n';
 // The handler changes module data: a route that answers a constant would only be a low finding.
