@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { FETCH_BASE_ADVICE } from './baseline.js';
 
 /**
  * The lines a pull request adds or changes, by file (paths relative to the scanned directory, as the report has
@@ -33,7 +34,7 @@ function unquote(path: string): string {
 }
 
 /** The added-line ranges of a `git diff --unified=0` patch, by the head's file path. */
-export function parseChangedLines(patch: string): ChangedLines {
+function parseChangedLines(patch: string): ChangedLines {
   const out = new Map<string, [number, number][]>();
   let file: string | undefined;
   for (const line of patch.split('\n')) {
@@ -86,7 +87,7 @@ export function changedLines(scanRoot: string, base: string): Changes {
   );
   if (diff.status !== 0) {
     return {
-      unknown: `the base commit ${base} is not in this clone, so every file counts as changed for annotations: check out with \`fetch-depth: 0\` (actions/checkout) or fetch the base branch first.`,
+      unknown: `the base commit ${base} is not in this clone, so every file counts as changed for annotations: ${FETCH_BASE_ADVICE.action}.`,
     };
   }
   return { lines: parseChangedLines(diff.stdout) };

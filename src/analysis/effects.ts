@@ -1,6 +1,7 @@
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
 import type { BodyCall, ClassIR, Expr, FunctionIR, Scope } from './ir.js';
 import { canonical, exprText, type Project } from './project.js';
+import { lastSegment } from './relevance.js';
 
 /**
  * What a function does, told from its calls and assignments and from the functions it calls (across modules,
@@ -77,16 +78,14 @@ const SENSITIVE_FIELD =
 
 const EMPTY: FunctionSummary = { effects: [], exposed: [], partial: false, servesAnonymous: false };
 
+/** Flask's `session`, however it is imported. */
+const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
+
 export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
-  /** The class each method belongs to, for `self.helper()`. */
-  private readonly owners = new Map<FunctionIR, ClassIR>();
 
-  constructor(private readonly project: Project) {
-    for (const m of project.modules)
-      for (const cls of m.allClasses) for (const fn of Object.values(cls.methods)) this.owners.set(fn, cls);
-  }
+  constructor(private readonly project: Project) {}
 
   /** The summary of a function: its own facts and those of what it calls, computed once. */
   of(fn: FunctionIR, depth = 0): FunctionSummary {
@@ -194,7 +193,7 @@ export class EffectSummaries {
         if (meaning === 'verifies-token' && skipsVerification(call)) known = true;
         else if (meaning) {
           known = true;
-          acc.add({ kind: meaning, what: `\`${lastPart(v.qn)}()\``, file, line: call.line });
+          acc.add({ kind: meaning, what: `\`${lastSegment(v.qn)}()\``, file, line: call.line });
         }
       } else if (v.t === 'boundcall' || v.t === 'instattr') {
         const table = CATALOGUE.instances.get(v.inst.qn);
@@ -245,7 +244,7 @@ export class EffectSummaries {
         }
       }
       // A name shadowing Flask's session (`with Session() as session`) is told by methods a dict does not have.
-      if ((qn === 'flask.session' || qn === 'flask.globals.session') && DICT_METHOD.test(method)) {
+      if (qn !== undefined && FLASK_SESSION.has(qn) && DICT_METHOD.test(method)) {
         if (method === 'clear' || (method === 'pop' && sessionKeyIsIdentity(call.args[0])))
           acc.add({ kind: 'logs-out', what: `\`session.${method}()\``, file, line: call.line });
         return;
@@ -286,7 +285,7 @@ export class EffectSummaries {
     // A method of a project class the receiver is known to be (`user.encode_token()` after `User.query.get`).
     const receiverClass = call.fn.k === 'attr' ? this.classOf(call.fn.obj, fn, 0) : undefined;
     if (receiverClass) {
-      const target = this.methodOf(receiverClass, method);
+      const target = this.project.methodOf(receiverClass, method);
       if (target && target !== fn) {
         acc.merge(this.of(target, depth + 1));
         return;
@@ -363,10 +362,7 @@ export class EffectSummaries {
   private deletion(target: Expr, line: number, fn: FunctionIR, acc: Accumulator): void {
     if (target.k !== 'subscript' || target.obj.k !== 'name') return;
     const values = this.project.evalExpr(target.obj, fn.scope);
-    if (
-      values.some((v) => v.t === 'ext' && (v.qn === 'flask.session' || v.qn === 'flask.globals.session')) &&
-      sessionKeyIsIdentity(target.index)
-    )
+    if (values.some((v) => v.t === 'ext' && FLASK_SESSION.has(v.qn)) && sessionKeyIsIdentity(target.index))
       acc.add({
         kind: 'logs-out',
         what: `\`del session[${exprText(target.index)}]\``,
@@ -391,7 +387,7 @@ export class EffectSummaries {
     if (!chain || chain.path.length) return;
     if (chain.root.k !== 'name') return;
     const values = this.project.evalExpr(chain.root, fn.scope);
-    if (values.some((v) => v.t === 'ext' && (v.qn === 'flask.session' || v.qn === 'flask.globals.session'))) {
+    if (values.some((v) => v.t === 'ext' && FLASK_SESSION.has(v.qn))) {
       if (sessionKeyIsIdentity(target.index))
         acc.add({
           kind: 'issues-credential',
@@ -453,8 +449,8 @@ export class EffectSummaries {
   private opaque(callee: Expr, fn: FunctionIR): boolean {
     if (callee.k === 'name') return fn.scope.params.has(callee.id);
     if (callee.k === 'attr' && callee.obj.k === 'name' && callee.obj.id === 'self') {
-      const cls = this.owners.get(fn);
-      return cls !== undefined && this.methodOf(cls, callee.attr) === undefined;
+      const cls = this.project.classOfMethod(fn);
+      return cls !== undefined && this.project.methodOf(cls, callee.attr) === undefined;
     }
     return false;
   }
@@ -466,20 +462,17 @@ export class EffectSummaries {
     if (name.startsWith('__')) return undefined;
     if (!this.methodsByName) {
       this.methodsByName = new Map();
-      for (const [method, cls] of this.owners) {
-        if (method !== cls.methods[method.name]) continue;
-        const list = this.methodsByName.get(method.name) ?? [];
-        list.push(method);
-        this.methodsByName.set(method.name, list);
-      }
+      for (const m of this.project.modules)
+        for (const cls of m.allClasses)
+          for (const method of Object.values(cls.methods)) {
+            if (method !== cls.methods[method.name]) continue;
+            const list = this.methodsByName.get(method.name) ?? [];
+            list.push(method);
+            this.methodsByName.set(method.name, list);
+          }
     }
     const found = this.methodsByName.get(name);
     return found?.length === 1 ? found[0] : undefined;
-  }
-
-  private methodOf(cls: ClassIR, name: string): FunctionIR | undefined {
-    for (const c of [cls, ...this.project.projectBases(cls)]) if (c.methods[name]) return c.methods[name];
-    return undefined;
   }
 
   /**
@@ -489,7 +482,7 @@ export class EffectSummaries {
   private classOf(e: Expr, fn: FunctionIR, depth: number): ClassIR | undefined {
     if (depth > 4) return undefined;
     if (e.k === 'name') {
-      if (e.id === 'self' && fn.params[0] === 'self') return this.owners.get(fn);
+      if (e.id === 'self' && fn.params[0] === 'self') return this.project.classOfMethod(fn);
       const assigned = fn.scope.assigns.get(e.id);
       if (assigned?.length) {
         for (const a of assigned) {
@@ -793,8 +786,4 @@ function sessionKeyIsIdentity(key: Expr | undefined): boolean {
 
 function cookieIsCredential(name: Expr | undefined): boolean {
   return name?.k === 'str' && CREDENTIAL_COOKIE.test(name.v);
-}
-
-function lastPart(qn: string): string {
-  return qn.slice(qn.lastIndexOf('.') + 1);
 }

@@ -283,7 +283,7 @@ function suffixes(name: string): string[] {
   return out;
 }
 
-function lastSegment(name: string): string {
+export function lastSegment(name: string): string {
   return name.slice(name.lastIndexOf('.') + 1);
 }
 

@@ -133,3 +133,6 @@ export function urlPath(path: string): string {
     )
     .join('/');
 }
+
+/** `1 finding`, `2 findings`: a count with its noun, in tokengate's own words. */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

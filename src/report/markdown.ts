@@ -1,9 +1,16 @@
 import { countedUnanalysed } from '../gate.js';
 import { RULES } from '../rules/index.js';
-import type { AddedSuppression, Finding, Location, Report, RouteReport, Severity } from '../types.js';
+import {
+  type AddedSuppression,
+  type Finding,
+  type Location,
+  type Report,
+  type RouteReport,
+  SEVERITIES,
+} from '../types.js';
 import { renderAuthMap } from './auth-map.js';
 import { DOCS_BASE } from './docs.js';
-import { markdownCode, markdownMessage, markdownText, urlPath } from './escape.js';
+import { markdownCode, markdownMessage, markdownText, plural, urlPath } from './escape.js';
 import { hasRepositoryFile, locationLabel } from './location.js';
 import { type AuthCounts, countAuth, groupParts, groupRoutes } from './route-groups.js';
 import { UNANALYSED_ADVICE, unanalysedCount } from './unanalysed.js';
@@ -45,14 +52,12 @@ export interface MarkdownContext {
 // Repository text reaches markdown only through markdownText and markdownMessage (prose) and markdownCode (paths,
 // routes, URLs), and mermaid only through mermaidText.
 const cellCode = (s: string): string => markdownCode(s, { cell: true });
-const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const FIXES = new Map(RULES.map((r) => [r.meta.id, r.meta.fix]));
 
 /** Most severe first, then in file and line order. */
 const bySeverity = (a: Finding, b: Finding): number =>
-  RANK[a.severity] - RANK[b.severity] ||
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.location.file.localeCompare(b.location.file) ||
   a.location.startLine - b.location.startLine;
 

@@ -7,7 +7,7 @@ export interface CommentAuthor {
 }
 
 /** The account the token acts as: a user (personal access token) or an app's bot (installation token). */
-export interface TokenIdentity {
+interface TokenIdentity {
   login: string;
   bot: boolean;
 }
@@ -30,7 +30,7 @@ export type CommentOutcome = { action: 'created' | 'updated' } | { action: 'skip
  * `viewer` for installation tokens (GitHub App tokens, including GITHUB_TOKEN as `github-actions[bot]`), whose
  * `GET /user` answers 403. Undefined when neither answers: then no existing comment can be proven ours.
  */
-export async function tokenIdentity(api: CommentApi): Promise<TokenIdentity | undefined> {
+async function tokenIdentity(api: CommentApi): Promise<TokenIdentity | undefined> {
   try {
     const user = await api.authenticatedUser();
     return { login: user.login, bot: user.type === 'Bot' };

@@ -51,7 +51,7 @@ function rule(meta: RuleMeta, docsBase: string): Sarif.ReportingDescriptor {
  * A repository path as the relative URI reference SARIF requires (RFC 3986): each segment percent-encoded, so that a
  * space, `#`, `%` or a non-ASCII name is data, not a fragment or a broken escape (SARIF1002).
  */
-export function artifactUri(path: string): string {
+function artifactUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 

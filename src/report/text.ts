@@ -1,5 +1,5 @@
 import { SEVERITIES, type Finding, type Notice, type Report, type RouteReport } from '../types.js';
-import { printable } from './escape.js';
+import { plural, printable } from './escape.js';
 import { locationLabel } from './location.js';
 import { unanalysedCount } from './unanalysed.js';
 
@@ -30,8 +30,6 @@ function guardOf(route: RouteReport): string {
 const routeLabel = (route: { methods: string[]; path: string }): string =>
   printable(`${route.methods.join(',')} ${route.path}`);
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) =>
@@ -43,7 +41,7 @@ function table(rows: string[][]): string[] {
 }
 
 /** Most severe first; within a severity the new ones (they count for the gate), then by place. */
-export function rankFindings(findings: readonly Finding[]): Finding[] {
+function rankFindings(findings: readonly Finding[]): Finding[] {
   const place = (f: Finding): string =>
     `${f.location.file}\u0000${String(f.location.startLine).padStart(9, '0')}`;
   return [...findings].sort(
