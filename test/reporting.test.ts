@@ -363,6 +363,23 @@ describe('SARIF', () => {
     // SARIF1002 (a URI that is not RFC 3986) is an error of the validator.
     expectValidSarif(sarif);
   });
+
+  it('percent-encodes the URI of a Python file that was not analysed, as it does for findings', () => {
+    const sarif = renderSarif(
+      {
+        ...report([]),
+        notices: [
+          { file: 'x#y 1.py', message: 'skipped: binary content (NUL bytes).', kind: 'unanalysed-file' },
+        ],
+      },
+      RULES.map((x) => x.meta),
+      'svc dir/',
+      'https://x/',
+    );
+    const [note] = JSON.parse(sarif).runs[0].invocations[0].toolExecutionNotifications;
+    expect(note.locations[0].physicalLocation.artifactLocation.uri).toBe('svc%20dir/x%23y%201.py');
+    expectValidSarif(sarif);
+  });
 });
 
 /** A live token finding as the prober reports it for one route. */

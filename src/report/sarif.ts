@@ -151,7 +151,7 @@ function unanalysedNotifications(report: Report, pathPrefix: string): Sarif.Noti
     descriptor: { id: 'unanalysed-file' },
     message: { text: `${n.message} ${UNANALYSED_ADVICE}` },
     ...(n.file
-      ? { locations: [{ physicalLocation: { artifactLocation: { uri: pathPrefix + n.file } } }] }
+      ? { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(pathPrefix + n.file) } } }] }
       : {}),
   }));
 }
