@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
-import { DEFAULT_EXCLUDES } from './analysis/files.js';
+import { DEFAULT_EXCLUDES, excludedBy, includedBy } from './analysis/files.js';
+import { publicRoutePattern } from './analysis/policy.js';
 import type { FailOn, FileConfig, IgnoreEntry } from './config.js';
 import type { SuppressionComment } from './analysis/suppression-comments.js';
 import { evaluateGate } from './gate.js';
@@ -80,14 +80,12 @@ export function suppressionsAddedByPullRequest(input: PullRequestSuppressionInpu
     const basePatterns = new Set(baseConfig.publicRoutes);
     config.publicRoutes.forEach((pattern, i) => {
       if (basePatterns.has(pattern)) return;
-      const glob = picomatch(pattern, { dot: true });
+      const listed = publicRoutePattern([pattern]);
       out.push({
         kind: 'public-route',
         site: { file, line: config.publicRouteLines[i] ?? 1 },
         pattern,
-        hides: input.routes.filter(
-          (r) => r.auth.state === 'public' && (glob(r.path) || glob(r.path.replace(/\/$/, ''))),
-        ).length,
+        hides: input.routes.filter((r) => r.auth.state === 'public' && listed(r.path) !== undefined).length,
       });
     });
   }
@@ -127,10 +125,10 @@ export function suppressionsAddedByPullRequest(input: PullRequestSuppressionInpu
       hides: 1,
     });
   }
-  const publicGlobs = (headConfig?.config.publicRoutes ?? []).map((p) => picomatch(p, { dot: true }));
+  const listedPublic = publicRoutePattern(headConfig?.config.publicRoutes ?? []);
   for (const r of input.routes) {
     if (!input.base || input.base.routes.has(routeKey(r)) || r.auth.state !== 'public') continue;
-    if (!publicGlobs.some((glob) => glob(r.path) || glob(r.path.replace(/\/$/, '')))) continue;
+    if (listedPublic(r.path) === undefined) continue;
     out.push({
       kind: 'finding',
       site: { file: r.location.file, line: r.location.startLine },
@@ -142,15 +140,6 @@ export function suppressionsAddedByPullRequest(input: PullRequestSuppressionInpu
     });
   }
   return out;
-}
-
-/** Globs as the scan applies excludes: a file matches when it or a directory above it does. */
-function underAny(patterns: readonly string[]): (file: string) => boolean {
-  const match = picomatch([...patterns], { dot: true });
-  return (file) => {
-    const parts = file.split('/');
-    return parts.some((_, i) => match(parts.slice(0, i + 1).join('/')));
-  };
 }
 
 /** Strictness of a `fail-on` level: higher counts fewer findings (`none` counts none). */
@@ -172,7 +161,7 @@ function loosened(
   const takenOut = input.takenOut ?? [];
   const newExcludes = config.exclude.filter((p) => !base.exclude.includes(p));
   if (newExcludes.length) {
-    const excluded = underAny(newExcludes);
+    const excluded = excludedBy(newExcludes);
     out.push({
       kind: 'scope',
       site,
@@ -184,7 +173,7 @@ function loosened(
   }
   const includeOf = (c: FileConfig): string[] => (c.include.length ? [...c.include] : ['**/*.py']);
   if (includeOf(config).sort().join('\0') !== includeOf(base).sort().join('\0')) {
-    const included = picomatch(includeOf(config), { dot: true });
+    const included = includedBy(config.include);
     out.push({
       kind: 'scope',
       site,
@@ -201,7 +190,7 @@ function loosened(
       key: 'default-excludes',
       value: 'true',
       base: 'false',
-      hides: takenOut.filter(underAny(DEFAULT_EXCLUDES)).length,
+      hides: takenOut.filter(excludedBy(DEFAULT_EXCLUDES)).length,
     });
   }
   const headLevel = config.failOn ?? 'high';

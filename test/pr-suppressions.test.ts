@@ -133,4 +133,28 @@ describe('suppressions added by a pull request', () => {
       suppressionsAddedByPullRequest({ ...input, failOnInput: 'high' }).map((s) => s.kind),
     ).not.toContain('fail-on');
   });
+
+  it('counts what a new exclude or include takes out with the globs the scan itself applies', () => {
+    const base = parseConfig('', 'b');
+    // gitignore-style `generated/` names a directory; `*` spans a name with a line separator, as in the walk.
+    const head = parseConfig("exclude: ['generated/', 'x*y.py']\ninclude: ['**/*.py']\n", 'h');
+    const input = {
+      headConfig: { config: head, file: '.tokengate.yml' },
+      baseConfig: base,
+      comments: [],
+      findings: [],
+      routes: [],
+      takenOut: ['generated/api.py', 'pkg/generated/models.py', 'x\u2028y.py'],
+    };
+    expect(suppressionsAddedByPullRequest(input)).toEqual([
+      {
+        kind: 'scope',
+        site: { file: '.tokengate.yml', line: 1 },
+        key: 'exclude',
+        value: 'generated/, x*y.py',
+        base: '',
+        hides: 2,
+      },
+    ]);
+  });
 });

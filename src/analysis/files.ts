@@ -70,6 +70,34 @@ export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
  * match a line terminator, so `**\/*.py` would miss a package named `\u2028pkg` that Python imports fine.
  */
 export const PATH_GLOB = { dot: true, flags: 's' } as const;
+
+/** The include globs as the walk applies them: by default every `.py` file. */
+export function includedBy(include: readonly string[] | undefined): (file: string) => boolean {
+  return picomatch(include?.length ? [...include] : ['**/*.py'], PATH_GLOB);
+}
+
+/**
+ * The exclude globs as the walk applies them to a directory: `a/**` matches `a` itself, and the trailing slash lets
+ * gitignore-style `generated/` name a directory.
+ */
+function excludedDir(excludes: readonly string[]): (dir: string) => boolean {
+  if (!excludes.length) return () => false;
+  const isExcluded = picomatch([...excludes], PATH_GLOB);
+  return (rel) => isExcluded(rel) || isExcluded(`${rel}/`);
+}
+
+/** Whether the walk leaves a file out under these excludes: it matches, or a directory above it does. */
+export function excludedBy(excludes: readonly string[]): (file: string) => boolean {
+  if (!excludes.length) return () => false;
+  const isExcluded = picomatch([...excludes], PATH_GLOB);
+  const isExcludedDir = excludedDir(excludes);
+  return (file) => {
+    const parts = file.split('/');
+    return (
+      isExcluded(file) || parts.slice(0, -1).some((_, i) => isExcludedDir(parts.slice(0, i + 1).join('/')))
+    );
+  };
+}
 const BINARY_SNIFF_BYTES = 8 * 1024;
 /**
  * O_NOFOLLOW: an entry swapped for a symlink between listing and opening is still not read through.
@@ -193,11 +221,10 @@ function walk(
   notices: Notice[],
 ): { paths: string[]; links: string[] } {
   const useDefaults = options.defaultExcludes !== false;
-  const isIncluded = picomatch(options.include?.length ? [...options.include] : ['**/*.py'], PATH_GLOB);
+  const isIncluded = includedBy(options.include);
   const excludes = [...(useDefaults ? DEFAULT_EXCLUDES : []), ...(options.exclude ?? [])];
   const isExcluded = excludes.length ? picomatch(excludes, PATH_GLOB) : () => false;
-  // `a/**` matches `a` itself; the trailing slash lets gitignore-style `generated/` name a directory.
-  const isExcludedDir = (rel: string): boolean => isExcluded(rel) || isExcluded(`${rel}/`);
+  const isExcludedDir = excludedDir(excludes);
 
   const paths: string[] = [];
   const links: string[] = [];

@@ -226,6 +226,15 @@ export function mergeContexts(contexts: readonly TreeContext[]): TreeContext {
   };
 }
 
+/** The `public-routes` pattern that lists a route path, if any (a trailing slash is optional). */
+export function publicRoutePattern(publicRoutes: readonly string[]): (path: string) => string | undefined {
+  const matchers = publicRoutes.map((p) => picomatch(p, { dot: true }));
+  return (path) => {
+    const i = matchers.findIndex((m) => m(path) || m(path.replace(/\/$/, '')));
+    return i >= 0 ? publicRoutes[i] : undefined;
+  };
+}
+
 /**
  * `intents` judges what an unguarded route's handler does (intent.ts): without it (a model built apart from its
  * project), no route is public on purpose but by configuration or a hook's allow-list.
@@ -235,10 +244,10 @@ export function draftRoutes(
   publicRoutes: readonly string[] = [],
   intents?: IntentJudge,
 ): DraftRoutes {
-  const matchers = publicRoutes.map((p) => picomatch(p, { dot: true }));
+  const listedBy = publicRoutePattern(publicRoutes);
   const configPublic = (path: string): string | undefined => {
-    const i = matchers.findIndex((m) => m(path) || m(path.replace(/\/$/, '')));
-    return i >= 0 ? `listed in public-routes (${publicRoutes[i]})` : undefined;
+    const pattern = listedBy(path);
+    return pattern !== undefined ? `listed in public-routes (${pattern})` : undefined;
   };
 
   const draft = model.routes.flatMap(splitByHookMethods).map((route) => {
