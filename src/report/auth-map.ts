@@ -1,6 +1,6 @@
 import type { RouteReport } from '../types.js';
-import { mermaidText } from './escape.js';
-import { groupParts, type RouteGroup, groupRoutes } from './route-groups.js';
+import { mermaidText, plural } from './escape.js';
+import { countsText, groupParts, type RouteGroup, groupRoutes } from './route-groups.js';
 
 /** A large app still gives a map one can read: the groups with open routes first, then the biggest. */
 export const MAP_NODES = 30;
@@ -24,23 +24,13 @@ function colour(group: RouteGroup): string {
 
 function label(group: RouteGroup, pathPrefix: string): string {
   const parts = groupParts(group, pathPrefix);
-  const c = group.counts;
   const lines = [
     `${mermaidText(parts.kind)} ${mermaidText(parts.name)}`,
     ...(parts.at ? [mermaidText(parts.at)] : []),
   ];
   if (group.routes.length)
     lines.push(
-      mermaidText(
-        `${group.routes.length} route${group.routes.length === 1 ? '' : 's'}: ${[
-          `${c.protected} protected`,
-          c.public && `${c.public} public`,
-          c.open && `${c.open} open`,
-          c.unknown && `${c.unknown} unknown`,
-        ]
-          .filter(Boolean)
-          .join(', ')}`,
-      ),
+      mermaidText(`${plural(group.routes.length, 'route')}: ${countsText(group.counts, { zeros: false })}`),
     );
   const open = group.routes.filter((r) => r.auth.state === 'unprotected');
   for (const r of open.slice(0, OPEN_ROUTES_PER_NODE))

@@ -12,7 +12,7 @@ import { renderAuthMap } from './auth-map.js';
 import { DOCS_BASE } from './docs.js';
 import { markdownCode, markdownMessage, markdownText, plural, urlPath } from './escape.js';
 import { hasRepositoryFile, locationLabel } from './location.js';
-import { type AuthCounts, countAuth, groupParts, groupRoutes } from './route-groups.js';
+import { countAuth, countsText, groupParts, groupRoutes } from './route-groups.js';
 import { UNANALYSED_ADVICE, unanalysedCount } from './unanalysed.js';
 
 /** Hidden marker that identifies tokengate's pull-request comment so it is updated, not re-posted. */
@@ -94,12 +94,9 @@ function totalsLine(report: Report): string {
   const fresh = active.filter((f) => f.new).length;
   const old = active.length - fresh;
   const suppressed = report.findings.length - active.length;
-  const c = countAuth(report.routes);
   const findings = `${plural(active.length, 'finding')}${active.length ? ` (${[fresh && `${fresh} new`, old && `${old} already on the base branch`].filter(Boolean).join(', ')})` : ''}`;
   const routes = `${plural(report.routes.length, 'route')}${
-    report.routes.length
-      ? `: ${[`${c.protected} protected`, c.public && `${c.public} public`, c.open && `${c.open} open`, c.unknown && `${c.unknown} unknown`].filter(Boolean).join(', ')}`
-      : ''
+    report.routes.length ? `: ${countsText(countAuth(report.routes), { zeros: false })}` : ''
   }`;
   return `${findings}${suppressed ? `, ${suppressed} suppressed` : ''} · ${routes}.`;
 }
@@ -171,11 +168,6 @@ function guardOf(r: RouteReport): string {
   return r.auth.mechanisms.length ? r.auth.mechanisms.map(cellCode).join(', ') : 'none';
 }
 
-const countsText = (c: AuthCounts): string =>
-  [`${c.protected} protected`, `${c.public} public`, `${c.open} open`, c.unknown && `${c.unknown} unknown`]
-    .filter(Boolean)
-    .join(', ');
-
 /** The route inventory by app and blueprint, with counts; the live column only when probing ran. */
 function inventoryBlock(routes: readonly RouteReport[], prefix: string): string[] {
   const probed = routes.some((r) => r.live.status !== 'not-probed');
@@ -184,7 +176,7 @@ function inventoryBlock(routes: readonly RouteReport[], prefix: string): string[
     if (!group.routes.length) continue;
     const parts = groupParts(group, prefix);
     out.push(
-      `**${parts.kind}** ${markdownCode(parts.name)}${parts.at ? ` at ${markdownCode(parts.at)}` : ''}: ${plural(group.routes.length, 'route')} (${countsText(group.counts)})`,
+      `**${parts.kind}** ${markdownCode(parts.name)}${parts.at ? ` at ${markdownCode(parts.at)}` : ''}: ${plural(group.routes.length, 'route')} (${countsText(group.counts, { zeros: true })})`,
       '',
       `| Methods | Path | State | Guard |${probed ? ' Live |' : ''} Location |`,
       `|---|---|---|---|${probed ? '---|' : ''}---|`,
@@ -376,7 +368,7 @@ export function renderSummary(report: Report, ctx: MarkdownContext = {}): string
   if (report.routes.length) {
     blocks.push(
       folded(
-        `Routes (${report.routes.length}): ${countsText(countAuth(report.routes))}`,
+        `Routes (${report.routes.length}): ${countsText(countAuth(report.routes), { zeros: true })}`,
         inventoryBlock(report.routes, prefix),
       ),
     );
