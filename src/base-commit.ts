@@ -5,6 +5,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 /** Files as they are at a commit, read from git objects (no checkout). */
 export interface BaseCommit {
   readonly sha: string;
+  /** The repository's top level, symlinks resolved. */
+  readonly top: string;
   /** The file at `path` (a path of the working tree) at the commit; undefined when it is not there or not a regular file. */
   read(path: string): string | undefined;
 }
@@ -21,18 +23,24 @@ export function realPathOf(path: string): string {
   return resolve(realpathSync(existing), relative(existing, resolve(path)));
 }
 
-/** The commit `ref` of the repository that holds `scanRoot`; undefined when there is none or it is not in the clone. */
-export function openBaseCommit(scanRoot: string, ref: string): BaseCommit | undefined {
+/** Why a base commit cannot be opened: the scanned path is in no repository, or the commit is not in the clone. */
+export interface NoBaseCommit {
+  missing: 'repository' | 'commit';
+}
+
+/** The commit `ref` of the repository that holds `scanRoot`, resolved once for everything the run reads from it. */
+export function openBaseCommit(scanRoot: string, ref: string): BaseCommit | NoBaseCommit {
   const root = realPathOf(scanRoot);
   const cwd = existsSync(root) && statSync(root).isFile() ? dirname(root) : root;
   const top = git(cwd, ['rev-parse', '--show-toplevel']);
-  if (!top.ok) return undefined;
+  if (!top.ok) return { missing: 'repository' };
   const commit = git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-  if (!commit.ok) return undefined;
+  if (!commit.ok) return { missing: 'commit' };
   const sha = commit.out.trim();
   const realTop = realpathSync(top.out.trim());
   return {
     sha,
+    top: realTop,
     read(path) {
       // The path as the tree has it: a symlink at the end is the tree's entry, not its target.
       const rel = relative(realTop, join(realPathOf(dirname(resolve(path))), basename(path)));

@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import type { BaseCommit, NoBaseCommit } from './base-commit.js';
 import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -41,37 +42,26 @@ function git(cwd: string, args: string[], input?: string): string {
  * fingerprints of its findings. Findings whose fingerprint is in the set are not new.
  */
 export async function baselineFingerprints(
+  base: BaseCommit | NoBaseCommit,
   scanRoot: string,
   ref: string,
   surface: Surface,
   options: AnalyzeOptions & { defaultExcludes?: boolean },
 ): Promise<BaselineResult> {
+  if ('missing' in base) {
+    return {
+      notice: {
+        kind: 'baseline',
+        message:
+          base.missing === 'repository'
+            ? `cannot compare with ${ref}: the scanned path is not inside a git repository; every finding counts as new.`
+            : `base commit ${ref} is not in this clone, so every finding counts as new: ${FETCH_BASE_ADVICE[surface]}.`,
+      },
+    };
+  }
+  const { sha, top } = base;
   const absRoot = realpathSync(resolve(scanRoot));
-  let top: string;
-  try {
-    top = git(absRoot, ['rev-parse', '--show-toplevel']).trim();
-  } catch {
-    return {
-      notice: {
-        kind: 'baseline',
-        message: `cannot compare with ${ref}: the scanned path is not inside a git repository; every finding counts as new.`,
-      },
-    };
-  }
-  const commit = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    cwd: top,
-    encoding: 'utf8',
-  });
-  if (commit.status !== 0) {
-    return {
-      notice: {
-        kind: 'baseline',
-        message: `base commit ${ref} is not in this clone, so every finding counts as new: ${FETCH_BASE_ADVICE[surface]}.`,
-      },
-    };
-  }
-  const sha = commit.stdout.trim();
-  const prefix = relative(realpathSync(top), absRoot).split(sep).join('/');
+  const prefix = relative(top, absRoot).split(sep).join('/');
   let listing: string;
   try {
     listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', sha, ...(prefix ? ['--', prefix] : [])]);

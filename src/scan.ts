@@ -73,7 +73,8 @@ export interface ScanSettings {
 /** config → analyze → suppress → new-only → gate: the pipeline shared by the CLI and the action. */
 export async function scan(settings: ScanSettings): Promise<Report> {
   const baseRef = settings.baselineRef ?? settings.pullRequestBase;
-  const base = baseRef ? openBaseCommit(settings.root, baseRef) : undefined;
+  const opened = baseRef ? openBaseCommit(settings.root, baseRef) : undefined;
+  const base = opened && !('missing' in opened) ? opened : undefined;
   const fromBase = !!baseRef && settings.configFrom === 'base';
   const config = fromBase
     ? baseConfig(base, baseRef, settings)
@@ -122,11 +123,12 @@ export async function scan(settings: ScanSettings): Promise<Report> {
   let findings = ignored.findings;
   let gateNotices: Report['notices'] = notices;
   let baseline: BaselineResult | undefined;
-  if (baseRef) {
+  if (baseRef && opened) {
     // A single file is analysed under its own name, whatever include/exclude say (see collectSources): the base
     // commit is read from its directory, that one file alone.
     const single = statSync(settings.root).isFile();
     baseline = await baselineFingerprints(
+      opened,
       single ? dirname(settings.root) : settings.root,
       baseRef,
       settings.surface ?? 'cli',
