@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -300,6 +300,17 @@ describe('report formats and new-only counting', () => {
     expect(missing.stdout).toContain(
       'base commit no-such-ref is not in this clone, so every finding counts as new',
     );
+
+    // Outside any repository there is no base to compare with: said once, and every finding counts.
+    const outside = mkdtempSync(join(tmpdir(), 'tg-norepo-'));
+    cpSync(join(repo, 'app.py'), join(outside, 'app.py'));
+    const norepo = cli(['scan', '.', '--baseline-ref', 'main', '--format', 'json'], outside);
+    const alone = JSON.parse(norepo.stdout) as Report;
+    expect(alone.notices.map((n) => n.message)).toContain(
+      'cannot compare with main: the scanned path is not inside a git repository; every finding counts as new.',
+    );
+    expect(alone.findings.every((f) => f.new)).toBe(true);
+    expect(alone.findings.length).toBe(2);
   });
 });
 
