@@ -135,6 +135,52 @@ describe('registration helpers', () => {
     ]);
   });
 
+  it('follows Cls.as_view(...) handed to a helper as its view parameter, with the class decorators and methods', async () => {
+    // The shape of flaskbb's `register_view(bp, routes=[...], view_func=Cls.as_view(...))`.
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask.views import MethodView
+        from flask_login import login_required
+        from helpers import register_view
+        app = Flask(__name__)
+        ITEMS = {}
+        class DeleteItem(MethodView):
+            decorators = [login_required]
+            def post(self, i):
+                return str(ITEMS.pop(i))
+        class DeleteOpen(MethodView):
+            def post(self, i):
+                return str(ITEMS.pop(i))
+        bp = Blueprint("forum", __name__)
+        register_view(bp, routes=["/item/<int:i>/delete", "/item/delete"], view_func=DeleteItem.as_view("delete_item"))
+        register_view(bp, routes=["/open/<int:i>/delete"], view_func=DeleteOpen.as_view("delete_open"))
+        app.register_blueprint(bp, url_prefix="/forum")
+        from once import register_once
+        register_once(app, ["/once"], DeleteOpen.as_view("once"))
+      `,
+      'once.py': `
+        def register_once(target, routes, view):
+            for route in routes:
+                target.add_url_rule(route, view_func=view)
+      `,
+      'helpers.py': `
+        def register_view(bp_or_app, routes, view_func, *args, **kwargs):
+            for route in routes:
+                bp_or_app.add_url_rule(route, view_func=view_func, *args, **kwargs)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /forum/item/<int:i>/delete app.py:9 protected [DeleteItem decorators: login_required]',
+      'POST /forum/item/delete app.py:9 protected [DeleteItem decorators: login_required]',
+      'POST /forum/open/<int:i>/delete app.py:12 unprotected',
+      'POST /once app.py:12 unprotected',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toContain(
+      'missing-authentication high /forum/open/<int:i>/delete',
+    );
+  });
+
   it('keeps every rule of a 200-entry registration table on its own view', async () => {
     const count = 200;
     const defs = Array.from({ length: count }, (_, i) => `def view_${i}():\n    return ''\n`).join('');

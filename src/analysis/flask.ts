@@ -1022,8 +1022,12 @@ export class FlaskModel {
       if (v.t === 'func') out.push({ fn: v.fn, wrappers: [] });
     }
     if (!out.length && e.k === 'name') {
+      // A helper's parameter bound to what its caller handed it (`view_func=Cls.as_view("name")`), or
       // `view = jwt_required()(handler)` stored in a variable.
-      for (const s of assignedExprs(e.id, scope)) out.push(...this.resolveView(s.expr, s.scope, depth + 1));
+      const bound = this.project.boundArgument(e.id, scope);
+      if (bound) out.push(...this.resolveView(bound.expr, bound.scope, depth + 1));
+      else
+        for (const s of assignedExprs(e.id, scope)) out.push(...this.resolveView(s.expr, s.scope, depth + 1));
     }
     if (e.k === 'name' && out.length) {
       // `for decorator in decorators: view = decorator(view)`: the view a helper registers is the one it was

@@ -657,6 +657,28 @@ export class Project {
     return this.bindings.get(fn);
   }
 
+  /**
+   * The argument a parameter `name` seen from `scope` is bound to now (see withBinding), as the caller wrote it:
+   * for a caller's expression that is no value (`Cls.as_view("name")` handed to a helper as its view).
+   */
+  boundArgument(name: string, scope: Scope): { expr: Expr; scope: Scope } | undefined {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (this.loopBindings.get(s)?.has(name)) return undefined;
+      if (s.params.has(name) && s.owner) {
+        // Unbound, a function called from one place only has that place's arguments.
+        const sites = this.bindings.has(s.owner) ? [] : this.callSitesOf(s.owner);
+        const bound = this.bindings.get(s.owner) ?? (sites.length === 1 ? sites[0] : undefined);
+        if (!bound) return undefined;
+        const arg = argumentFor(s.owner, name, bound.call);
+        if (arg) return { expr: arg, scope: bound.scope };
+        const fallback = s.owner.defaults[name];
+        return fallback ? { expr: fallback, scope: s.parent ?? s } : undefined;
+      }
+      if (s.assigns.has(name)) return undefined;
+    }
+    return undefined;
+  }
+
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
   withBinding<T>(fn: FunctionIR, site: { call: CallExpr; scope: Scope }, body: () => T): T {
     const previous = this.bindings.get(fn);
