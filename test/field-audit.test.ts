@@ -129,3 +129,75 @@ describe('a vendored copy of a catalogued library is that library', () => {
     expect(findings(a)).toEqual(['missing-authentication high DELETE /api/open/<int:i>']);
   });
 });
+
+describe('effects of a project method need the receiver to be of its class', () => {
+  const files = {
+    'models.py': `
+      from flask_sqlalchemy import SQLAlchemy
+      db = SQLAlchemy()
+
+      class Token(db.Model):
+          pass
+
+      class TokenStore:
+          def set(self, key, value):
+              Token.query.filter_by(key=key).delete()
+              db.session.commit()
+    `,
+    'sync.py': `
+      class SyncState:
+          HEADER = "x-sync"
+
+          def write_header(self, headers):
+              headers.set(SyncState.HEADER, "1")
+    `,
+    'app.py': `
+      import requests
+      from flask import Flask, Blueprint, make_response, request
+      from flask_login import login_required
+      from models import Token, TokenStore
+      from sync import SyncState
+
+      app = Flask(__name__)
+      store = Blueprint("store", __name__)
+
+      @store.route("/store/v1/proxy", methods=["GET", "POST"])
+      def proxy():
+          upstream = requests.request(request.method, "https://store.example.com/v1", data=request.get_data())
+          response = make_response(upstream.content, upstream.status_code)
+          SyncState().write_header(response.headers)
+          return response
+
+      @store.route("/store/v1/reset", methods=["POST"])
+      def reset():
+          TokenStore().set(request.form["key"], None)
+          return "", 204
+
+      @store.route("/store/v1/tokens", methods=["DELETE"])
+      def drop_tokens():
+          Token.query.delete()
+          return "", 204
+
+      @store.route("/store/v1/library")
+      @login_required
+      def library():
+          return {"tokens": Token.query.count()}
+
+      app.register_blueprint(store)
+    `,
+  };
+
+  it('does not rate a route high for a library method that shares a project method name', async () => {
+    const a = await analyzeFiles(files);
+    const byPath = (p: string) =>
+      a.findings.find((f) => f.ruleId === 'missing-authentication' && f.route?.path === p);
+    // `response.headers.set(...)` is werkzeug's Headers, not the project's `TokenStore.set`.
+    expect(byPath('/store/v1/proxy')?.severity).not.toBe('high');
+    expect(byPath('/store/v1/proxy')?.message ?? '').not.toMatch(/^`[^`]*` deletes rows/);
+    // Trap: called on an object of the class (`TokenStore()`), the method's deletes still count.
+    expect(byPath('/store/v1/reset')?.severity).toBe('high');
+    expect(byPath('/store/v1/reset')?.message).toContain('deletes rows of `Token`');
+    // Trap: a route that deletes rows itself stays high.
+    expect(byPath('/store/v1/tokens')?.severity).toBe('high');
+  });
+});
