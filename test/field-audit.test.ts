@@ -201,3 +201,82 @@ describe('effects of a project method need the receiver to be of its class', () 
     expect(byPath('/store/v1/tokens')?.severity).toBe('high');
   });
 });
+
+describe("the realm's baseline in messages is what is true of it", () => {
+  it('does not deny public siblings, nor suggest a decorator only one sibling uses', async () => {
+    const a = await analyzeFiles({
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Page(db.Model):
+            pass
+        class User(db.Model):
+            pass
+      `,
+      'decorators.py': `
+        from functools import wraps
+        from flask import abort, request
+        from models import User
+
+        def dyndns_login_required(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if not request.authorization or not User.query.filter_by(name=request.authorization.username).first():
+                    abort(401)
+                return f(*args, **kwargs)
+            return decorated
+      `,
+      'app.py': `
+        from flask import Flask, Blueprint, render_template, request, redirect
+        from flask_login import login_required, login_user
+        from werkzeug.security import check_password_hash
+        from decorators import dyndns_login_required
+        from models import Page, User
+
+        app = Flask(__name__)
+        index = Blueprint("index", __name__)
+        admin = Blueprint("admin", __name__)
+
+        @index.route("/")
+        @login_required
+        def home():
+            return render_template("home.html", pages=Page.query.all())
+
+        @index.route("/login", methods=["POST"])
+        def login():
+            user = User.query.filter_by(name=request.form["name"]).first()
+            if user and check_password_hash(user.password_hash, request.form["password"]):
+                login_user(user)
+            return redirect("/")
+
+        @index.route("/nic/update")
+        @dyndns_login_required
+        def dyndns_update():
+            return Page.query.count()
+
+        @index.route("/about")
+        def about():
+            return render_template("about.html", page=Page.query.filter_by(name="about").first())
+
+        @admin.route("/admin/users")
+        @login_required
+        def users():
+            return {"n": User.query.count()}
+
+        @admin.route("/admin/pages")
+        @login_required
+        def admin_pages():
+            return {"n": Page.query.count()}
+
+        app.register_blueprint(index)
+        app.register_blueprint(admin)
+      `,
+    });
+    const about = a.findings.find((f) => f.ruleId === 'missing-authentication' && f.route?.path === '/about');
+    expect(about?.message).toContain(
+      'while every other route of blueprint `index` that is not public on purpose requires authentication',
+    );
+    expect(about?.message).toContain('`@login_required`');
+    expect(about?.message).not.toContain('dyndns_login_required');
+  });
+});

@@ -111,7 +111,9 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
   const forgotten = route.forgottenGuard
     ? `while ${route.forgottenGuard}`
     : route.realmAllProtected
-      ? `while every other route of ${realmName(route)} requires authentication`
+      ? route.realmPublic
+        ? `while every other route of ${realmName(route)} that is not public on purpose requires authentication`
+        : `while every other route of ${realmName(route)} requires authentication`
       : undefined;
   const guardFix = sentence(`${addGuard(route)}${ORPUBLIC}`);
   const maybePublic = `If it is public on purpose, list it in \`public-routes\`; otherwise ${addGuard(route)}.`;
