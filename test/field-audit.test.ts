@@ -280,3 +280,77 @@ describe("the realm's baseline in messages is what is true of it", () => {
     expect(about?.message).not.toContain('dyndns_login_required');
   });
 });
+
+describe('python3-saml service-provider steps are sign-in steps', () => {
+  it('keeps the SAML login redirect and SP metadata public, built through a project helper', async () => {
+    const a = await analyzeFiles({
+      'saml.py': `
+        class SAML(object):
+            def __init__(self):
+                from onelogin.saml2.auth import OneLogin_Saml2_Auth
+                self.OneLogin_Saml2_Auth = OneLogin_Saml2_Auth
+
+            def prepare_flask_request(self, request):
+                return {"https": "on", "http_host": request.host, "get_data": request.args.copy()}
+
+            def init_saml_auth(self, req):
+                settings = {"strict": True}
+                return self.OneLogin_Saml2_Auth(req, settings)
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Domain(db.Model):
+            pass
+      `,
+      'app.py': `
+        from flask import Flask, Blueprint, make_response, redirect, request
+        from flask_login import login_required
+        from models import Domain
+        from saml import SAML
+
+        app = Flask(__name__)
+        index = Blueprint("index", __name__)
+        saml = None
+
+        @index.before_app_request
+        def register_modules():
+            global saml
+            saml = SAML()
+
+        @index.route("/")
+        @login_required
+        def home():
+            return {"n": Domain.query.count()}
+
+        @index.route("/saml/login")
+        def saml_login():
+            req = saml.prepare_flask_request(request)
+            auth = saml.init_saml_auth(req)
+            return redirect(auth.login(return_to="/"))
+
+        @index.route("/saml/metadata")
+        def saml_metadata():
+            req = saml.prepare_flask_request(request)
+            auth = saml.init_saml_auth(req)
+            settings = auth.get_settings()
+            metadata = settings.get_sp_metadata()
+            return make_response(metadata, 200)
+
+        @index.route("/domains/<int:i>", methods=["DELETE"])
+        def drop_domain(i):
+            Domain.query.filter_by(id=i).delete()
+            return "", 204
+
+        app.register_blueprint(index)
+      `,
+    });
+    expect(states(a)).toEqual([
+      'GET / protected',
+      'GET /saml/login public',
+      'GET /saml/metadata public',
+      'DELETE /domains/<int:i> unprotected',
+    ]);
+    expect(findings(a)).toEqual(['missing-authentication high DELETE /domains/<int:i>']);
+  });
+});
