@@ -351,6 +351,9 @@ describe('python3-saml service-provider steps are sign-in steps', () => {
       'GET /saml/metadata public',
       'DELETE /domains/<int:i> unprotected',
     ]);
+    expect(a.routes.find((r) => r.path === '/saml/metadata')?.auth.publicReason).toMatch(
+      /get_settings|get_sp_metadata/,
+    );
     expect(findings(a)).toEqual(['missing-authentication high DELETE /domains/<int:i>']);
   });
 });
