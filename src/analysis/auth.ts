@@ -99,6 +99,14 @@ const INSTANCE_DECORATORS: Record<
   'flask_principal.Permission': { require: () => 'auth' },
 };
 
+/**
+ * Methods of extension instances, by canonical class, that test the signed-in caller's identity: `if not
+ * perm.can(): abort(403)` rejects callers without it, as `@perm.require(403)` does.
+ */
+const IDENTITY_TESTS: Record<string, ReadonlySet<string>> = {
+  'flask_principal.Permission': new Set(['can']),
+};
+
 /** `@app.errorhandler(Exc)`, `@bp.app_errorhandler(Exc)`; `app.register_error_handler(Exc, handler)`. */
 const ERROR_HANDLER_DECORATORS = new Set(['errorhandler', 'app_errorhandler']);
 const ERROR_HANDLER_REGISTRARS = new Set(['register_error_handler']);
@@ -640,7 +648,11 @@ export class AuthAnalyzer {
         if (g.kind !== 'predicate') return g;
         const credential = this.project
           .evalExpr(g.fn, fn.scope)
-          .some((v) => v.t === 'func' && this.isCredentialPredicate(v.fn));
+          .some(
+            (v) =>
+              (v.t === 'func' && this.isCredentialPredicate(v.fn)) ||
+              (v.t === 'instattr' && IDENTITY_TESTS[v.inst.qn]?.has(v.attr) === true),
+          );
         if (!credential) return g.unrelated ? { kind: 'other', unrelated: true } : { kind: 'other' };
         reads.add(x.line);
         return { kind: 'presence', present: g.present };

@@ -19,6 +19,12 @@ export interface Effect {
   line: number;
   /** Told from a method's name on a value of unknown type (`user.verify_password(...)`), not a resolved call. */
   byName?: boolean;
+  /**
+   * Reached only through a project method that shares the name of a method called on a value of unknown type
+   * (`headers.set(...)` and the project's `Backend.set`): the value may well be a library object, so this is a
+   * possibility, never enough to rate a route high.
+   */
+  guessed?: boolean;
   /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
   identity?: boolean;
 }
@@ -312,11 +318,12 @@ export class EffectSummaries {
       acc.add({ kind: 'logs-out', what: '`delete_cookie()` of a credential', file, line: call.line });
     else {
       // A receiver of unknown type (`user = db.session.scalar(...)`) calling a method that exactly one class of
-      // the project defines: that method, told by name.
+      // the project defines: perhaps that method, told by name alone — or a library object's method of the same
+      // name (werkzeug's `Headers.set` is not the project's `Backend.set`). What it does is only possible.
       const byName = receiverClass ? undefined : this.uniqueMethod(method);
       if (byName && byName !== fn) {
-        const inner = this.of(byName, depth + 1);
-        acc.merge({ ...inner, effects: inner.effects.map((e) => ({ ...e, byName: true })) });
+        // Only its effects: whether it could be followed, or serves anonymous callers, says nothing of the call.
+        for (const e of this.of(byName, depth + 1).effects) acc.add({ ...e, byName: true, guessed: true });
       }
     }
   }

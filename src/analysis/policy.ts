@@ -30,6 +30,8 @@ export interface AssessedRoute extends ModelRoute {
   realm: string;
   /** Every other route of the realm that is not public is protected: a forgotten decorator. */
   realmAllProtected: boolean;
+  /** How many other routes of the realm are public on purpose (sign-in steps, static answers, token links). */
+  realmPublic: number;
   /** Some other route of the realm serves a read of application data to anonymous callers. */
   realmOpenReads: boolean;
   /** Some other route of the realm is protected. */
@@ -119,6 +121,8 @@ interface RealmCounts {
   openReads: number;
   /** Auth guards by decorator, with the number of routes each guards. */
   guards: [string, number][];
+  /** Routes public on purpose: not counted in `routes`, but the realm's messages must not deny them. */
+  public: number;
 }
 
 /** A route's realm key: its app and its blueprint (endpoint prefix); `*` as blueprint stands for the whole app. */
@@ -129,8 +133,8 @@ function realmOf(route: ModelRoute): string {
 const realmKey = (app: string, realm: string): string => `${app}\u0000${realm}`;
 
 /** What one route adds to its realm's counts. */
-function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined {
-  if (d.auth.state === 'public') return undefined;
+function contribution(d: DraftRoute, loginOff: boolean): RealmCounts {
+  if (d.auth.state === 'public') return { routes: 0, protected: 0, openReads: 0, guards: [], public: 1 };
   const guards: [string, number][] = [];
   for (const g of d.route.guards)
     if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin)) guards.push([g.decorator, 1]);
@@ -156,6 +160,7 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts | undefined
     protected: d.auth.state === 'protected' ? 1 : 0,
     openReads: openRead ? 1 : 0,
     guards,
+    public: 0,
   };
 }
 
@@ -168,6 +173,7 @@ function addCounts(into: Map<string, RealmCounts>, key: string, c: RealmCounts):
   have.routes += c.routes;
   have.protected += c.protected;
   have.openReads += c.openReads;
+  have.public += c.public;
   for (const [g, n] of c.guards) {
     const at = have.guards.find((x) => x[0] === g);
     if (at) at[1] += n;
@@ -404,11 +410,9 @@ export function draftRoutes(
     const counts = guardCounts.get(key) ?? new Map<string, number>();
     const loginOff = model.loginDisabled.has(key);
     const part = contribution(d, loginOff);
-    if (part) {
-      d.realmPart = part;
-      addCounts(realms, realmKey(key, realmOf(d.route)), part);
-      addCounts(realms, realmKey(key, '*'), part);
-    }
+    d.realmPart = part;
+    addCounts(realms, realmKey(key, realmOf(d.route)), part);
+    addCounts(realms, realmKey(key, '*'), part);
     for (const g of d.route.guards)
       if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin))
         counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
@@ -422,6 +426,12 @@ export function draftRoutes(
     realms: [...realms],
   };
   return { draft, context };
+}
+
+/** The guard that protects more than half of a realm's protected routes, if one does. */
+function usualGuard(counts: RealmCounts | undefined): string | undefined {
+  const top = [...(counts?.guards ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  return top && counts && top[1] * 2 > counts.protected ? top[0] : undefined;
 }
 
 /** Each route's judgement completed with what its app and the whole tree tell. */
@@ -463,13 +473,14 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
         protected: all.protected - (own?.protected ?? 0),
         openReads: all.openReads - (own?.openReads ?? 0),
         guards: guards.filter(([, n]) => n > 0),
+        public: all.public - (own?.public ?? 0),
       };
     };
     const ownRealm = others(realmKey(key, realm));
     const siblings = ownRealm ?? others(realmKey(key, '*'));
-    const realmGuard = [...(siblings?.guards ?? [])].sort(
-      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
-    )[0]?.[0];
+    // The realm's usual guard, else the app's: only one that protects most of their protected routes is the
+    // baseline (a decorator one sibling uses is no fix for the others).
+    const realmGuard = usualGuard(siblings) ?? usualGuard(others(realmKey(key, '*')));
     // Object.assign copies the many shapes of a route far faster than an object spread does.
     const judged = Object.assign({}, route) as AssessedRoute;
     judged.auth = auth;
@@ -478,13 +489,14 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
     judged.ineffective = ineffective;
     judged.appUsesAuth = projectUsesAuth || usesAuth.has(key) || (key === '' && anyRouteAuth);
     judged.appHasOpenReads = openReads.has(key);
-    judged.suggestedGuard = realmGuard ?? suggestedGuard(key);
+    judged.suggestedGuard = siblings ? realmGuard : suggestedGuard(key);
     judged.writes = route.methods.some((m) => WRITE_METHODS.has(m));
     if (d.intent) judged.intent = d.intent;
     if (d.forgottenGuard) judged.forgottenGuard = d.forgottenGuard;
     // A blueprint with no other route is judged, and named, by its whole app.
     judged.realm = ownRealm ? realm : '';
     judged.realmAllProtected = siblings !== undefined && siblings.protected === siblings.routes;
+    judged.realmPublic = siblings?.public ?? 0;
     judged.realmOpenReads = (siblings?.openReads ?? 0) > 0;
     judged.realmUsesAuth = (siblings?.protected ?? 0) > 0;
     return judged;

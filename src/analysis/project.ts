@@ -1,3 +1,4 @@
+import { CATALOGUE } from './catalogue/index.js';
 import type { ClassIR, Expr, FunctionIR, Loop, LoopTarget, ModuleIR, Scope } from './ir.js';
 
 export type CallExpr = Extract<Expr, { k: 'call' }>;
@@ -58,6 +59,43 @@ const TRACKED_CLASSES = new Set([
   'flask_appbuilder.AppBuilder',
   'flask_principal.Permission',
 ]);
+
+/** Packages under which projects keep copies of third-party libraries (`octoprint/vendor/flask_principal.py`). */
+const VENDOR_PACKAGES = new Set([
+  'vendor',
+  '_vendor',
+  'vendored',
+  '_vendored',
+  'third_party',
+  'thirdparty',
+  'extern',
+  '_extern',
+]);
+
+let libraryRoots: Set<string> | undefined;
+
+/**
+ * A dotted name inside a project's vendored copy of a library tokengate models, as that library's own name
+ * (`app.vendor.flask_principal.Permission` → `flask_principal.Permission`): the copy behaves as the library does, so
+ * its guards and effects are the catalogue's, not what following its source would guess. Copies of other libraries
+ * stay project code.
+ */
+export function vendoredName(dotted: string): string | undefined {
+  // Built on first use: the catalogue imports `canonical` from this module.
+  libraryRoots ??= new Set(
+    [
+      ...TRACKED_CLASSES,
+      ...CATALOGUE.functions.keys(),
+      ...CATALOGUE.instances.keys(),
+      ...CATALOGUE.identities,
+    ].map((qn) => qn.split('.')[0]!),
+  );
+  const parts = dotted.split('.');
+  for (let i = 0; i + 1 < parts.length; i++)
+    if (VENDOR_PACKAGES.has(parts[i]!) && libraryRoots.has(parts[i + 1]!))
+      return parts.slice(i + 1).join('.');
+  return undefined;
+}
 
 export function canonical(qn: string): string {
   // The first and last dotted parts, found without splitting (this runs for every external name resolved).
@@ -760,6 +798,8 @@ export class Project {
       }
       if (!s.parent) {
         for (const star of s.starImports) {
+          const vendored = vendoredName(`${star}.${name}`);
+          if (vendored) return [{ t: 'ext', qn: vendored }];
           const mod = this.findModule(star);
           if (mod && mod !== s.module) {
             const found = this.lookupIn(name, mod.scope, depth + 1, seen);
@@ -774,6 +814,8 @@ export class Project {
   }
 
   private resolveImport(module: string, name: string | undefined, depth: number, seen: SeenKeys): Value[] {
+    const vendored = vendoredName(name === undefined ? module : `${module}.${name}`);
+    if (vendored) return [{ t: 'ext', qn: vendored }];
     if (name === undefined) {
       const mod = this.findModule(module);
       return [mod ? { t: 'module', mod } : { t: 'ext', qn: module }];
@@ -857,6 +899,8 @@ export class Project {
   private attrOf(obj: Value, attr: string, depth: number, seen: SeenKeys): Value[] {
     switch (obj.t) {
       case 'module': {
+        const vendored = vendoredName(`${obj.mod.name}.${attr}`);
+        if (vendored) return [{ t: 'ext', qn: vendored }];
         const found = this.lookupIn(attr, obj.mod.scope, depth + 1, seen);
         if (anyKnown(found)) return found;
         const sub = this.findModule(`${obj.mod.name}.${attr}`);

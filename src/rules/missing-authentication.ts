@@ -34,16 +34,20 @@ function addGuard(route: { specLocation?: string; suggestedGuard?: string }): st
 /** `app/notes.py:31`. */
 const at = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
 
+/** Effects told from a method's name alone (effects.ts `guessed`) come after those the analysis resolved. */
+const firstFirm = <T extends { guessed?: boolean }>(list: readonly T[]): T | undefined =>
+  list.find((e) => !e.guessed) ?? list[0];
+
 /** What the handler does that makes it sensitive, with where: its first write, user data it hands out, or a read. */
 function sensitivity(intent: RouteIntent | undefined): string | undefined {
   if (!intent) return undefined;
-  const write = intent.writes[0];
+  const write = firstFirm(intent.writes);
   if (write) return `${write.what} (${at(write)})`;
   const field = intent.exposed[0];
   if (field && intent.reads.length) return `returns \`${field.field}\` (${at(field)})`;
   const identity = intent.reads.find((e) => e.identity);
   if (identity) return `${identity.what} (${at(identity)})`;
-  const read = intent.reads[0];
+  const read = firstFirm(intent.reads);
   return read ? `${read.what} (${at(read)})` : undefined;
 }
 
@@ -79,9 +83,14 @@ function withFix(
 /** The finding for a route whose handler is known to read or change application data, or to check nothing. */
 function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdict | undefined {
   const does = sensitivity(intent);
-  const writes = intent.writes.length > 0;
+  // A read or write reached only through a method matched by name on a value of unknown type is a possibility:
+  // it never makes a route high by itself.
+  const firmWrites = intent.writes.filter((e) => !e.guessed);
+  const firmReads = intent.reads.filter((e) => !e.guessed);
+  const writes = firmWrites.length > 0;
   const userData =
-    (intent.exposed.length > 0 && intent.reads.length > 0) || intent.reads.some((e) => e.identity === true);
+    (intent.exposed.length > 0 && firmReads.length > 0) || firmReads.some((e) => e.identity === true);
+  const guessedOnly = !writes && !firmReads.length && intent.writes.length + intent.reads.length > 0;
   if (intent.problem === 'unsigned-webhook')
     return {
       severity: writes ? 'high' : 'medium',
@@ -102,7 +111,9 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
   const forgotten = route.forgottenGuard
     ? `while ${route.forgottenGuard}`
     : route.realmAllProtected
-      ? `while every other route of ${realmName(route)} requires authentication`
+      ? route.realmPublic
+        ? `while every other route of ${realmName(route)} that is not public on purpose requires authentication`
+        : `while every other route of ${realmName(route)} requires authentication`
       : undefined;
   const guardFix = sentence(`${addGuard(route)}${ORPUBLIC}`);
   const maybePublic = `If it is public on purpose, list it in \`public-routes\`; otherwise ${addGuard(route)}.`;
@@ -137,6 +148,12 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       };
     return undefined;
   }
+  if (guessedOnly)
+    return {
+      severity: 'medium',
+      why: `\`${label}\` has no authentication and calls a method on a value whose type tokengate cannot tell; a project method of that name ${does}, so the route may change or read application data`,
+      fix: maybePublic,
+    };
   if (writes || userData || forgotten || !route.realmOpenReads) {
     const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
     return {

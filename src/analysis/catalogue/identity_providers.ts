@@ -26,6 +26,22 @@ const authorizationServer = {
   validate_consent_request: 'identity-provider',
 } as const;
 
+/**
+ * python3-saml's service-provider steps: redirecting to the identity provider, consuming its response (ACS) and its
+ * logout (SLS), and serving the SP metadata the identity provider must fetch without credentials.
+ */
+const samlAuth: MethodTable = {
+  login: 'identity-provider',
+  logout: 'identity-provider',
+  process_response: 'identity-provider',
+  process_slo: 'identity-provider',
+  get_settings: 'identity-provider',
+};
+const samlSettings: MethodTable = {
+  get_sp_metadata: 'identity-provider',
+  validate_metadata: 'identity-provider',
+};
+
 const oauthProvider: MethodTable = {
   token_handler: 'identity-provider',
   revoke_handler: 'identity-provider',
@@ -77,5 +93,13 @@ export const identityProviders: LibraryModel = {
       logout: 'logs-out',
     },
     'cas.CASClient': { verify_ticket: 'identity-provider', get_login_url: 'identity-provider' },
+    'onelogin.saml2.auth.OneLogin_Saml2_Auth': samlAuth,
+    'onelogin.saml2.settings.OneLogin_Saml2_Settings': samlSettings,
   },
+  // The SAML auth object is usually built by a project helper from settings it assembles (`auth =
+  // saml.init_saml_auth(req)`), often through an attribute that holds the class: its receiver is told by name.
+  unresolved: [
+    { receiver: /^(saml_?)?auth$|saml/i, methods: samlAuth },
+    { receiver: /settings$|saml/i, methods: samlSettings },
+  ],
 };
