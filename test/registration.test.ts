@@ -244,6 +244,37 @@ describe('registration helpers', () => {
   });
 });
 
+describe('registrations on an app the model cannot see', () => {
+  it('keeps the url_prefix of a blueprint registered on an app handed in by a plugin hook', async () => {
+    // flaskbb's pluggy hook: `def flaskbb_load_blueprints(app): app.register_blueprint(auth, url_prefix=…)`, called
+    // by the plugin manager, never by code the model can follow.
+    const a = await analyzeFiles({
+      'auth.py': `
+        from flask import Blueprint
+        auth = Blueprint("auth", __name__)
+        @auth.route("/login")
+        def login():
+            return ''
+        def load_blueprints(app):
+            app.register_blueprint(auth, url_prefix=app.config["AUTH_URL_PREFIX"])
+      `,
+      'forum.py': `
+        from flask import Blueprint
+        forum = Blueprint("forum", __name__)
+        @forum.route("/topics")
+        def topics():
+            return ''
+        def load_blueprints(app):
+            app.register_blueprint(forum, url_prefix="/forum")
+      `,
+    });
+    expect(rows(a).map((r) => r.replace(/ \S+\.py:\d+ .*/, ''))).toEqual([
+      'GET <config:AUTH_URL_PREFIX>/login',
+      'GET /forum/topics',
+    ]);
+  });
+});
+
 describe('rules built in code', () => {
   it('evaluates concatenation, f-strings, format, % and helpers returning a rule over constants', async () => {
     const a = await analyzeFiles({

@@ -123,7 +123,8 @@ export interface ModelRoute {
 }
 
 interface Registration {
-  parent: Inst;
+  /** Undefined: registered on an app the model cannot see (a parameter of a plugin hook nothing visible calls). */
+  parent: Inst | undefined;
   /** url_prefix given at registration: a string, null for `None`, undefined when absent. */
   prefix: string | null | undefined;
   name?: string;
@@ -405,7 +406,12 @@ export class FlaskModel {
     ) {
       return;
     }
-    for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
+    const owners = this.project.evalExpr(call.fn.obj, scope);
+    // `app.register_blueprint(bp, url_prefix=…)` where `app` is nothing the model can follow: the blueprint is
+    // still served under that prefix, on an app it cannot name.
+    if (method === 'register_blueprint' && owners.every((o) => o.t === 'unknown'))
+      this.addRegistration(undefined, call, scope);
+    for (const owner of owners) {
       if (owner.t !== 'inst') continue;
       if (owner.qn === APPBUILDER) {
         if (method === 'init_app' && (call.args[0] ?? call.kw.app))
@@ -585,7 +591,7 @@ export class FlaskModel {
     return undefined;
   }
 
-  private addRegistration(parent: Inst, call: CallExpr, scope: Scope): void {
+  private addRegistration(parent: Inst | undefined, call: CallExpr, scope: Scope): void {
     const bpExpr = call.args[0] ?? call.kw.blueprint;
     if (!bpExpr) return;
     const prefixExpr = call.kw.url_prefix;
@@ -1634,7 +1640,10 @@ export class FlaskModel {
       seen.add(owner.key);
       for (const reg of regs) {
         const bpPrefix = reg.prefix === undefined ? ownPrefix : reg.prefix;
-        for (const m of this.mounts(reg.parent, depth + 1, seen)) {
+        const parents = reg.parent
+          ? this.mounts(reg.parent, depth + 1, seen)
+          : [{ prefix: null, chain: [], names: [] }];
+        for (const m of parents) {
           let prefix: string | null;
           if (m.prefix !== null && bpPrefix !== null)
             prefix = `${m.prefix.replace(/\/+$/, '')}/${bpPrefix.replace(/^\/+/, '')}`;
