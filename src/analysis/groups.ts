@@ -39,6 +39,7 @@ export interface ModulesAnalysis {
 /** The analysis options a set of modules is analysed with. */
 export interface GroupOptions {
   publicRoutes?: readonly string[];
+  guards?: readonly string[];
   readFile?: (path: string) => string | undefined;
 }
 
@@ -49,7 +50,12 @@ export function analyseModules(
   failures: Failures = new Failures(),
 ): ModulesAnalysis {
   const project = new Project(modules);
-  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile, failures).build();
+  const model = new FlaskModel(
+    project,
+    new AuthAnalyzer(project, options.guards),
+    options.readFile,
+    failures,
+  ).build();
   const routes = draftContained(model, options.publicRoutes ?? [], new IntentJudge(project), failures);
   const jwt = new JwtAnalyzer(project, options.readFile, failures).run();
   return { model, routes, jwt };
