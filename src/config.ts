@@ -28,6 +28,14 @@ export interface FileConfig {
   readonly failOn?: FailOn;
   readonly ignore: readonly IgnoreEntry[];
   readonly pathParams: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * The project's own guards by qualified Python name (`myapp.auth.require_token`): decorators, and functions
+   * called in a view or a request hook, that reject requests without valid credentials. Added to the library
+   * catalogue, they protect what they guard even when their code is out of sight (an installed package).
+   */
+  readonly guards: readonly string[];
+  /** The line of each `guards` entry, in the same order. */
+  readonly guardLines: readonly number[];
 }
 
 export const EMPTY_CONFIG: FileConfig = {
@@ -38,6 +46,8 @@ export const EMPTY_CONFIG: FileConfig = {
   defaultExcludes: true,
   ignore: [],
   pathParams: {},
+  guards: [],
+  guardLines: [],
 };
 
 const KEYS = [
@@ -48,7 +58,11 @@ const KEYS = [
   'fail-on',
   'ignore',
   'path-params',
+  'guards',
 ] as const;
+
+/** A qualified Python name: a module path and the name in it (`myapp.auth.require_token`). */
+const QUALIFIED_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/;
 
 export function parseFailOn(value: string, where: string): FailOn {
   const v = value.trim().toLowerCase();
@@ -164,6 +178,8 @@ export function parseConfig(text: string, name: string): FileConfig {
     exclude: [],
     ignore: [],
     pathParams: {},
+    guards: [],
+    guardLines: [],
   };
 
   const strings = (key: string, node: Node | null | undefined): string[] => {
@@ -220,6 +236,18 @@ export function parseConfig(text: string, name: string): FileConfig {
         break;
       case 'path-params':
         config.pathParams = parsePathParams(value, fail);
+        break;
+      case 'guards':
+        config.guards = strings(key, value).map((g) => {
+          if (!QUALIFIED_NAME.test(g))
+            fail(
+              key,
+              value,
+              `entry '${shortened(g)}' must be the qualified Python name of a guard, such as myapp.auth.require_token`,
+            );
+          return g;
+        });
+        config.guardLines = (value as { items: Node[] }).items.map((item) => lineOf(item));
         break;
     }
   }
