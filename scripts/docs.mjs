@@ -39,6 +39,7 @@ export function actionTables(actionYml) {
 export async function catalogue() {
   const from = join(ROOT, 'src', 'analysis', 'catalogue');
   const to = mkdtempSync(join(tmpdir(), 'tokengate-catalogue-'));
+  writeFileSync(join(to, 'package.json'), '{"type": "module"}\n');
   for (const file of readdirSync(from).filter((f) => f.endsWith('.ts'))) {
     const { outputText } = ts.transpileModule(readFileSync(join(from, file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
@@ -89,7 +90,12 @@ export function librariesTable(libraries) {
           .join(', ')}`,
       ...Object.entries(lib.classes ?? {})
         .filter(([, cls]) => cls.role)
-        .map(([qn, cls]) => `\`${qn}\`: ${ROLES[cls.role]}`),
+        .map(
+          ([qn, cls]) =>
+            `\`${qn}\`: ${ROLES[cls.role]}${cls.registrars ? ` (${cls.registrars.map((m) => `\`${m}\``).join(', ')})` : ''}`,
+        ),
+      lib.routeDecorators?.length &&
+        `route decorators: ${lib.routeDecorators.map((q) => `\`${q}\``).join(', ')}`,
       lib.signIns?.length && 'signs the caller in',
       lib.identityProxyPackages?.length && '`current_user` proxy',
       lib.unfollowedViews && 'views registered out of sight (a notice says so)',

@@ -31,7 +31,11 @@ const API_CLASSES = classesWithRole('resource-api');
 const NAMESPACE_CLASSES = classesWithRole('namespace');
 /** Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_view_no_menu(View)`, `add_api(Api)`. */
 const VIEW_BUILDERS = classesWithRole('view-builder');
-const FAB_REGISTRATIONS = new Set(['add_view', 'add_view_no_menu', 'add_api']);
+const FAB_REGISTRATIONS = new Set(
+  [...VIEW_BUILDERS].flatMap((qn) => CATALOGUE.classes.get(qn)?.registrars ?? []),
+);
+/** The packages of the view builders, whose decorators (`expose`, guards, `safe`…) a class view is read for. */
+const VIEW_BUILDER_PACKAGES = new Set([...VIEW_BUILDERS].map((qn) => qn.slice(0, qn.indexOf('.'))));
 const AUTH_EXTENSIONS = classesWithRole('auth-extension');
 const ROUTE_METHODS: Record<string, string | undefined> = {
   route: undefined,
@@ -1147,8 +1151,8 @@ export class FlaskModel {
       for (const app of this.fabBindings.get(p.builder.key) ?? []) {
         for (const fn of this.classMethods(cls).values()) {
           const scope = fn.scope.parent ?? fn.scope;
-          const exposes = fn.decorators.filter(
-            (d) => this.fabDecorator(d.expr, scope) === 'flask_appbuilder.expose',
+          const exposes = fn.decorators.filter((d) =>
+            CATALOGUE.routeDecorators.has(this.fabDecorator(d.expr, scope) ?? ''),
           );
           if (!exposes.length) continue;
           const guards = fn.decorators
@@ -1182,10 +1186,12 @@ export class FlaskModel {
     }
   }
 
-  /** The `flask_appbuilder.*` name a decorator (or decorator factory call) stands for, if it is one. */
+  /** The view builder's name (`flask_appbuilder.expose`) a decorator (or decorator factory call) stands for. */
   private fabDecorator(e: Expr, scope: Scope): string | undefined {
     for (const v of this.project.evalExpr(e.k === 'call' ? e.fn : e, scope)) {
-      if (v.t === 'ext' && canonical(v.qn).startsWith('flask_appbuilder.')) return canonical(v.qn);
+      if (v.t !== 'ext') continue;
+      const qn = canonical(v.qn);
+      if (VIEW_BUILDER_PACKAGES.has(qn.slice(0, qn.indexOf('.')))) return qn;
     }
     return undefined;
   }

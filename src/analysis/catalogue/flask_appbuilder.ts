@@ -7,7 +7,13 @@ import type { LibraryModel } from './types.js';
 export const flaskAppBuilder: LibraryModel = {
   library: 'flask-appbuilder',
   relevance: ['flask_appbuilder'],
-  classes: { 'flask_appbuilder.AppBuilder': { role: 'view-builder' } },
+  classes: {
+    'flask_appbuilder.AppBuilder': {
+      role: 'view-builder',
+      registrars: ['add_view', 'add_view_no_menu', 'add_api'],
+    },
+  },
+  routeDecorators: ['flask_appbuilder.expose'],
   guards: {
     'flask_appbuilder.protect': { kind: 'auth' },
     'flask_appbuilder.has_access': { kind: 'auth' },

@@ -88,6 +88,7 @@ export interface CatalogueIndex {
   jwt: ReadonlyMap<string, JwtCall>;
   relevance: readonly string[];
   wholeTree: readonly string[];
+  routeDecorators: ReadonlySet<string>;
 }
 
 /** Each entry under its name as written and under its canonical name. */
@@ -145,6 +146,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     jwt,
     relevance: libraries.flatMap((lib) => lib.relevance ?? []),
     wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
+    routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
   };
 }
 

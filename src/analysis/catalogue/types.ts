@@ -72,6 +72,8 @@ export type ClassRole =
 /** A library class whose objects name resolution tracks by creation site. */
 export interface ClassModel {
   role?: ClassRole;
+  /** Methods that register class views (Flask-AppBuilder's `appbuilder.add_view(View, "Name")`). */
+  registrars?: readonly string[];
   /** Methods that guard a view, as decorators or called (`@auth.login_required`, `with perm.require():`). */
   guards?: Readonly<Record<string, GuardRule>>;
 }
@@ -108,6 +110,8 @@ export interface LibraryModel {
   wholeTree?: readonly string[];
   /** Classes whose objects are tracked, by qualified name: their role in the Flask model and their guards. */
   classes?: Readonly<Record<string, ClassModel>>;
+  /** Decorators that give a method of a registered class view its rule (Flask-AppBuilder's `@expose(url)`). */
+  routeDecorators?: readonly string[];
   /** Decorators (and decorator factories) that guard a view, by qualified name. */
   guards?: Readonly<Record<string, GuardRule>>;
   /**
