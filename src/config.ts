@@ -36,6 +36,11 @@ export interface FileConfig {
   readonly guards: readonly string[];
   /** The line of each `guards` entry, in the same order. */
   readonly guardLines: readonly number[];
+  /**
+   * The project's own route helpers by qualified Python name: functions that register a route the way Flask's own
+   * do, with the app or blueprint first (`helper(bp, rule, view_func=…)`, `@helper(bp, rule, methods=[…])`).
+   */
+  readonly routeHelpers: readonly string[];
 }
 
 export const EMPTY_CONFIG: FileConfig = {
@@ -48,6 +53,7 @@ export const EMPTY_CONFIG: FileConfig = {
   pathParams: {},
   guards: [],
   guardLines: [],
+  routeHelpers: [],
 };
 
 const KEYS = [
@@ -59,6 +65,7 @@ const KEYS = [
   'ignore',
   'path-params',
   'guards',
+  'route-helpers',
 ] as const;
 
 /** A qualified Python name: a module path and the name in it (`myapp.auth.require_token`). */
@@ -180,6 +187,7 @@ export function parseConfig(text: string, name: string): FileConfig {
     pathParams: {},
     guards: [],
     guardLines: [],
+    routeHelpers: [],
   };
 
   const strings = (key: string, node: Node | null | undefined): string[] => {
@@ -248,6 +256,17 @@ export function parseConfig(text: string, name: string): FileConfig {
           return g;
         });
         config.guardLines = (value as { items: Node[] }).items.map((item) => lineOf(item));
+        break;
+      case 'route-helpers':
+        config.routeHelpers = strings(key, value).map((h) => {
+          if (!QUALIFIED_NAME.test(h))
+            fail(
+              key,
+              value,
+              `entry '${shortened(h)}' must be the qualified Python name of a function, such as myapp.web.api_route`,
+            );
+          return h;
+        });
         break;
     }
   }

@@ -84,6 +84,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     defaultExcludes: config.defaultExcludes,
     publicRoutes: [...config.publicRoutes],
     guards: [...config.guards],
+    routeHelpers: [...config.routeHelpers],
     workers: settings.workers,
   };
   const analysis = await analyze(settings.root, options);

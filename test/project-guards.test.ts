@@ -84,7 +84,7 @@ describe('tokengate scan with the project’s own guards', () => {
     const misspelled = scan(dir);
     expect(misspelled.code).toBe(2);
     expect(misspelled.stderr).toBe(
-      `tokengate: Invalid ${join(dir, '.tokengate.yml')}: the key \`gau…\` (6 characters) at line 1 is not a known key (known: public-routes, include, exclude, default-excludes, fail-on, ignore, path-params, guards).\n`,
+      `tokengate: Invalid ${join(dir, '.tokengate.yml')}: the key \`gau…\` (6 characters) at line 1 is not a known key (known: public-routes, include, exclude, default-excludes, fail-on, ignore, path-params, guards, route-helpers).\n`,
     );
     expect(misspelled.report).toBeUndefined();
 
@@ -162,6 +162,49 @@ describe('a declared guard, wherever it is used', () => {
     expect(routeTable(await analyzeFiles(hooked, { guards: ['platform_kit.checks.ensure_caller'] }))).toEqual(
       ['POST /api/orders protected'],
     );
+  });
+});
+
+describe('route helpers of the project', () => {
+  // Helpers of an installed package register routes the way Flask does, with the blueprint first.
+  const files = {
+    'app.py': `
+      from flask import Flask, Blueprint
+      from platform_kit.web import api_route, register_route, vetted
+      app = Flask(__name__)
+      bp = Blueprint("orders", __name__)
+      ORDERS = {}
+
+      def delete_order(oid):
+          return str(ORDERS.pop(oid))
+
+      register_route(bp, "/orders/<int:oid>", view_func=delete_order, methods=["DELETE"])
+
+      @api_route(bp, "/orders", methods=["POST"])
+      @vetted
+      def create_order():
+          ORDERS[len(ORDERS)] = 1
+          return "ok"
+
+      app.register_blueprint(bp, url_prefix="/api")
+    `,
+  };
+
+  it('gives each route registered through a declared helper its rule, methods, location and guards', async () => {
+    expect((await analyzeFiles(files)).routes).toEqual([]);
+    const analysis = await analyzeFiles(files, {
+      routeHelpers: ['platform_kit.web.api_route', 'platform_kit.web.register_route'],
+      guards: ['platform_kit.web.vetted'],
+    });
+    expect(
+      analysis.routes.map((r) => [r.methods, r.path, r.location.startLine, r.auth.state, r.auth.mechanisms]),
+    ).toEqual([
+      [['DELETE'], '/api/orders/<int:oid>', 7, 'unprotected', []],
+      [['POST'], '/api/orders', 12, 'protected', ['vetted']],
+    ]);
+    expect(analysis.findings.map((f) => [f.ruleId, f.route?.path, f.location.startLine])).toEqual([
+      ['missing-authentication', '/api/orders/<int:oid>', 7],
+    ]);
   });
 });
 

@@ -27,6 +27,7 @@ import {
   mergeContexts,
 } from './policy.js';
 import { Project } from './project.js';
+import { expandRouteHelpers } from './route-helpers.js';
 import { extractParsed, ParseStream, type SourceText, type WorkerPool } from './workers.js';
 
 /** What the static analysis of a set of modules found, before the routes are judged against the whole tree. */
@@ -40,6 +41,7 @@ export interface ModulesAnalysis {
 export interface GroupOptions {
   publicRoutes?: readonly string[];
   guards?: readonly string[];
+  routeHelpers?: readonly string[];
   readFile?: (path: string) => string | undefined;
 }
 
@@ -50,6 +52,7 @@ export function analyseModules(
   failures: Failures = new Failures(),
 ): ModulesAnalysis {
   const project = new Project(modules);
+  expandRouteHelpers(project, options.routeHelpers ?? []);
   const model = new FlaskModel(
     project,
     new AuthAnalyzer(project, options.guards),
