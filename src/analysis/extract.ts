@@ -939,8 +939,9 @@ const RESHAPING_METHOD =
  * Flask's request) reads as `request.headers`.
  */
 function requestText(text: string): string {
-  return text.startsWith('flask.request') || text.startsWith('connexion.request')
-    ? text.slice(text.indexOf('.') + 1)
+  const dot = text.indexOf('.');
+  return dot > 0 && text.startsWith('request', dot + 1) && CATALOGUE.requestModules.has(text.slice(0, dot))
+    ? text.slice(dot + 1)
     : text;
 }
 

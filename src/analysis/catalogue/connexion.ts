@@ -7,6 +7,7 @@ import type { LibraryModel } from './types.js';
 export const connexion: LibraryModel = {
   library: 'connexion',
   wholeTree: ['connexion'],
+  requestModules: ['connexion'],
   classes: {
     'connexion.App': { role: 'connexion-app' },
     'connexion.FlaskApp': { role: 'connexion-app' },

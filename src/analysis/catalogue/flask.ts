@@ -17,6 +17,7 @@ export const flask: LibraryModel = {
     'method_decorators',
   ],
   classes: { 'flask.Flask': { role: 'app' }, 'flask.Blueprint': { role: 'blueprint' } },
+  requestModules: ['flask'],
   functions: {
     'flask.render_template': 'renders-template',
     'flask.render_template_string': 'renders-template',

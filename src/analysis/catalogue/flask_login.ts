@@ -15,6 +15,7 @@ export const flaskLogin: LibraryModel = {
   },
   signIns: ['flask_login.login_user'],
   identityProxyPackages: ['flask_login'],
+  accountProxies: ['flask_login.current_user'],
   functions: {
     'flask_login.login_user': 'issues-credential',
     'flask_login.logout_user': 'logs-out',

@@ -83,6 +83,8 @@ export interface CatalogueIndex {
   delegatingGuards: ReadonlyMap<string, NonNullable<LibraryModel['delegatingGuards']>[string]>;
   verifiers: ReadonlyMap<string, GuardRule>;
   signIns: ReadonlySet<string>;
+  accountProxies: ReadonlySet<string>;
+  requestModules: ReadonlySet<string>;
   identityProxyPackages: ReadonlySet<string>;
   unfollowedViews: ReadonlyMap<string, string>;
   jwt: ReadonlyMap<string, JwtCall>;
@@ -111,6 +113,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
   const delegatingGuards = new Map<string, NonNullable<LibraryModel['delegatingGuards']>[string]>();
   const verifiers = new Map<string, GuardRule>();
   const signIns = new Set<string>();
+  const accountProxies = new Set<string>();
   const identityProxyPackages = new Set<string>();
   const unfollowedViews = new Map<string, string>();
   const jwt = new Map<string, JwtCall>();
@@ -126,6 +129,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     lib.modelQueries?.forEach((q) => modelQueries.add(q));
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
     lib.signIns?.forEach((q) => signIns.add(q).add(canonical(q)));
+    lib.accountProxies?.forEach((q) => accountProxies.add(canonical(q)));
     lib.identityProxyPackages?.forEach((p) => identityProxyPackages.add(p));
     for (const [pkg, name] of Object.entries(lib.unfollowedViews ?? {})) unfollowedViews.set(pkg, name);
   }
@@ -141,11 +145,13 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     delegatingGuards,
     verifiers,
     signIns,
+    accountProxies,
     identityProxyPackages,
     unfollowedViews,
     jwt,
     relevance: libraries.flatMap((lib) => lib.relevance ?? []),
     wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
+    requestModules: new Set(libraries.flatMap((lib) => lib.requestModules ?? [])),
     routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
   };
 }

@@ -126,6 +126,10 @@ export interface LibraryModel {
   verifiers?: Readonly<Record<string, GuardRule>>;
   /** Functions that sign the caller in to the app's login system for the rest of the request (`login_user`). */
   signIns?: readonly string[];
+  /** Modules whose `request` is Flask's request (`flask.request.headers`, Connexion's `connexion.request`). */
+  requestModules?: readonly string[];
+  /** Proxies of the signed-in caller's account object: setting one of their attributes changes the account. */
+  accountProxies?: readonly string[];
   /** Packages whose `current_user` (or `current_identity`) is the signed-in caller's proxy. */
   identityProxyPackages?: readonly string[];
   /** Frameworks whose views may be registered in ways the model does not follow (`flask_admin`: Flask-Admin). */
