@@ -1,13 +1,15 @@
-// `npm run docs`: the README's generated blocks — the inputs and outputs tables from action.yml, and the comment the
-// bundled action really posts on a pull request of the bundled example — so that they cannot drift
+// `npm run docs`: the README's generated blocks — the inputs and outputs tables from action.yml, the modelled
+// libraries from the library catalogue (src/analysis/catalogue), and the comment the bundled action really posts on
+// a pull request of the bundled example — so that they cannot drift
 // (test/docs.test.ts fails when the README differs from what this writes). Run `npm run bundle` first.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import ts from 'typescript';
 import { parse } from 'yaml';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +33,80 @@ export function actionTables(actionYml) {
     inputs: ['| Input | Default | Description |', '| --- | --- | --- |', ...inputs].join('\n'),
     outputs: ['| Output | Description |', '| --- | --- |', ...outputs].join('\n'),
   };
+}
+
+/** The library catalogue as data: its modules (which import nothing else of the source) compiled and loaded. */
+export async function catalogue() {
+  const from = join(ROOT, 'src', 'analysis', 'catalogue');
+  const to = mkdtempSync(join(tmpdir(), 'tokengate-catalogue-'));
+  writeFileSync(join(to, 'package.json'), '{"type": "module"}\n');
+  for (const file of readdirSync(from).filter((f) => f.endsWith('.ts'))) {
+    const { outputText } = ts.transpileModule(readFileSync(join(from, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(join(to, file.replace(/\.ts$/, '.js')), outputText);
+  }
+  return import(pathToFileURL(join(to, 'index.js')).href);
+}
+
+/** A guard as its table lists it: its name, and what a switch or a setting makes of it. */
+function guardText(name, rule) {
+  const other = rule.kind === 'auth' ? 'optional' : 'required';
+  const notes = [
+    rule.kind === 'optional' && 'optional',
+    rule.switch && `\`${rule.switch}=True\`: ${other}`,
+    rule.disabledBy && `off under \`${rule.disabledBy}\``,
+  ].filter(Boolean);
+  return `\`${name}\`${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
+
+const ROLES = {
+  app: 'app',
+  'connexion-app': 'app with OpenAPI documents',
+  blueprint: 'blueprint',
+  'resource-api': 'resource API',
+  namespace: 'namespace',
+  'blueprint-api': 'blueprint API',
+  'view-builder': 'view registry',
+  'auth-extension': 'auth extension',
+};
+
+/** The modelled libraries, one row each: what the model knows of it (catalogue entries, by kind). */
+export function librariesTable(libraries) {
+  const rows = libraries.map((lib) => {
+    const guards = [
+      ...Object.entries(lib.guards ?? {}).map(([qn, rule]) => guardText(qn, rule)),
+      ...Object.entries(lib.classes ?? {}).flatMap(([qn, cls]) =>
+        Object.entries(cls.guards ?? {}).map(([m, rule]) => guardText(`${qn}.${m}`, rule)),
+      ),
+      ...Object.entries(lib.delegatingGuards ?? {}).map(
+        ([qn, d]) => `\`${qn}\` (the \`${d.method}\` of its auth object)`,
+      ),
+    ];
+    const also = [
+      Object.keys(lib.verifiers ?? {}).length &&
+        `checks called in a view or hook: ${Object.keys(lib.verifiers)
+          .map((q) => `\`${q}\``)
+          .join(', ')}`,
+      ...Object.entries(lib.classes ?? {})
+        .filter(([, cls]) => cls.role)
+        .map(
+          ([qn, cls]) =>
+            `\`${qn}\`: ${ROLES[cls.role]}${cls.registrars ? ` (${cls.registrars.map((m) => `\`${m}\``).join(', ')})` : ''}`,
+        ),
+      lib.routeDecorators?.length &&
+        `route decorators: ${lib.routeDecorators.map((q) => `\`${q}\``).join(', ')}`,
+      lib.signIns?.length && 'signs the caller in',
+      lib.identityProxyPackages?.length && '`current_user` proxy',
+      lib.unfollowedViews && 'views registered out of sight (a notice says so)',
+      Object.keys(lib.jwt ?? {}).length && 'JWT rules',
+      Object.keys({ ...lib.functions, ...lib.instances }).length &&
+        `what ${Object.keys({ ...lib.functions, ...lib.instances }).length} functions and classes mean for a route`,
+      lib.modelQueries?.length && 'model queries',
+    ].filter(Boolean);
+    return `| ${cell(lib.library)} | ${guards.length ? cell(guards.join(', ')) : '—'} | ${cell(also.join('; ') || '—')} |`;
+  });
+  return ['| Library | Guards | Also modelled |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 const FIXED_GIT = {
@@ -125,6 +201,7 @@ export async function generatedBlocks() {
   const repository = actionRepository();
   return {
     ...actionTables(readFileSync(join(ROOT, 'action.yml'), 'utf8')),
+    libraries: librariesTable((await catalogue()).LIBRARIES),
     'pr-comment': (await prCommentExample(repository)).replace(/^/gm, '> ').replace(/ +$/gm, ''),
   };
 }
@@ -157,12 +234,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--check')) {
     if (readme !== readFileSync(readmePath, 'utf8')) {
       console.error(
-        'README.md differs from what `npm run docs` generates (action.yml, the bundled action): run it.',
+        'README.md differs from what `npm run docs` generates (action.yml, the library catalogue, the bundled action): run it.',
       );
       process.exit(1);
     }
   } else {
     writeFileSync(readmePath, readme);
-    console.log('README.md: inputs, outputs and the example pull-request comment regenerated.');
+    console.log(
+      'README.md: inputs, outputs, modelled libraries and the example pull-request comment regenerated.',
+    );
   }
 }

@@ -28,6 +28,19 @@ export interface FileConfig {
   readonly failOn?: FailOn;
   readonly ignore: readonly IgnoreEntry[];
   readonly pathParams: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * The project's own guards by qualified Python name (`myapp.auth.require_token`): decorators, and functions
+   * called in a view or a request hook, that reject requests without valid credentials. Added to the library
+   * catalogue, they protect what they guard even when their code is out of sight (an installed package).
+   */
+  readonly guards: readonly string[];
+  /** The line of each `guards` entry, in the same order. */
+  readonly guardLines: readonly number[];
+  /**
+   * The project's own route helpers by qualified Python name: functions that register a route the way Flask's own
+   * do, with the app or blueprint first (`helper(bp, rule, view_func=…)`, `@helper(bp, rule, methods=[…])`).
+   */
+  readonly routeHelpers: readonly string[];
 }
 
 export const EMPTY_CONFIG: FileConfig = {
@@ -38,6 +51,9 @@ export const EMPTY_CONFIG: FileConfig = {
   defaultExcludes: true,
   ignore: [],
   pathParams: {},
+  guards: [],
+  guardLines: [],
+  routeHelpers: [],
 };
 
 const KEYS = [
@@ -48,7 +64,12 @@ const KEYS = [
   'fail-on',
   'ignore',
   'path-params',
+  'guards',
+  'route-helpers',
 ] as const;
+
+/** A qualified Python name: a module path and the name in it (`myapp.auth.require_token`). */
+const QUALIFIED_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/;
 
 export function parseFailOn(value: string, where: string): FailOn {
   const v = value.trim().toLowerCase();
@@ -164,6 +185,9 @@ export function parseConfig(text: string, name: string): FileConfig {
     exclude: [],
     ignore: [],
     pathParams: {},
+    guards: [],
+    guardLines: [],
+    routeHelpers: [],
   };
 
   const strings = (key: string, node: Node | null | undefined): string[] => {
@@ -220,6 +244,29 @@ export function parseConfig(text: string, name: string): FileConfig {
         break;
       case 'path-params':
         config.pathParams = parsePathParams(value, fail);
+        break;
+      case 'guards':
+        config.guards = strings(key, value).map((g) => {
+          if (!QUALIFIED_NAME.test(g))
+            fail(
+              key,
+              value,
+              `entry '${shortened(g)}' must be the qualified Python name of a guard, such as myapp.auth.require_token`,
+            );
+          return g;
+        });
+        config.guardLines = (value as { items: Node[] }).items.map((item) => lineOf(item));
+        break;
+      case 'route-helpers':
+        config.routeHelpers = strings(key, value).map((h) => {
+          if (!QUALIFIED_NAME.test(h))
+            fail(
+              key,
+              value,
+              `entry '${shortened(h)}' must be the qualified Python name of a function, such as myapp.web.api_route`,
+            );
+          return h;
+        });
         break;
     }
   }

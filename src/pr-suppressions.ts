@@ -28,6 +28,11 @@ export interface PullRequestSuppressionInput {
   base?: { fingerprints: ReadonlySet<string>; routes: Pick<ReadonlySet<string>, 'has'> };
   /** Python files of the head that the base's config would scan and the head's does not (`/` separators). */
   takenOut?: readonly string[];
+  /**
+   * For each `guards` entry of the head's config that the base's does not have: how many findings the scan
+   * reports without that entry and not with it.
+   */
+  guardsHide?: ReadonlyMap<string, number>;
   /** The `fail-on` input, which overrides both configs; undefined when not given. */
   failOnInput?: FailOn;
 }
@@ -48,7 +53,7 @@ function added<T>(head: readonly T[], base: readonly T[], key: (t: T) => string)
 }
 
 /**
- * What the pull request suppresses for itself: config `ignore` and `public-routes` entries that the base commit's
+ * What the pull request suppresses for itself: config `ignore`, `public-routes` and `guards` entries that the base commit's
  * config does not have (compared by content, so moving an entry is no addition); `# tokengate: ignore[...]`
  * comments that the same file at the base commit does not have and that hide a finding the base already had;
  * config keys that scan less or count less than the base's (`loosened`); and every finding or public route new
@@ -88,6 +93,14 @@ export function suppressionsAddedByPullRequest(input: PullRequestSuppressionInpu
         hides: input.routes.filter((r) => r.auth.state === 'public' && listed(r.path) !== undefined).length,
       });
     });
+    for (const guard of addedGuards(config, baseConfig)) {
+      out.push({
+        kind: 'guard',
+        site: { file, line: config.guardLines[config.guards.indexOf(guard)] ?? 1 },
+        guard,
+        hides: input.guardsHide?.get(guard) ?? 0,
+      });
+    }
   }
   for (const { file, head, base } of input.comments) {
     const inFile = findings.filter((f) => f.suppressed?.kind === 'comment' && f.location.file === file);
@@ -140,6 +153,11 @@ export function suppressionsAddedByPullRequest(input: PullRequestSuppressionInpu
     });
   }
   return out;
+}
+
+/** `guards` entries of the head's config that the base's does not have. */
+export function addedGuards(head: FileConfig, base: FileConfig): string[] {
+  return [...new Set(head.guards)].filter((g) => !base.guards.includes(g));
 }
 
 /** Strictness of a `fail-on` level: higher counts fewer findings (`none` counts none). */

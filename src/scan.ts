@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { request } from 'undici';
-import { analyze } from './analysis/analyze.js';
+import { type AnalyzeOptions, analyze } from './analysis/analyze.js';
 import { parseSpec } from './analysis/openapi.js';
 import { suppressionComments } from './analysis/suppression-comments.js';
 import { type BaseCommit, openBaseCommit } from './base-commit.js';
@@ -27,7 +27,7 @@ import { evaluateGate } from './gate.js';
 import { previewUrlProblem } from './live/client.js';
 import { type LiveOptions, probeRoutes } from './live/probe.js';
 import { mergeLive, routeKey } from './merge.js';
-import { type CommentsOfFile, suppressionsAddedByPullRequest } from './pr-suppressions.js';
+import { addedGuards, type CommentsOfFile, suppressionsAddedByPullRequest } from './pr-suppressions.js';
 import { applyIgnores } from './suppress.js';
 import type { AddedSuppression, Finding, Notice, Report } from './types.js';
 import { VERSION } from './version.js';
@@ -84,6 +84,8 @@ export async function scan(settings: ScanSettings): Promise<Report> {
     exclude: [...config.exclude],
     defaultExcludes: config.defaultExcludes,
     publicRoutes: [...config.publicRoutes],
+    guards: [...config.guards],
+    routeHelpers: [...config.routeHelpers],
     workers: settings.workers,
   };
   const analysis = await analyze(settings.root, options);
@@ -158,6 +160,7 @@ export async function scan(settings: ScanSettings): Promise<Report> {
         routes,
         notices,
         baseline,
+        analysis: { options, findings: analysis.findings },
       })
     : undefined;
   return {
@@ -203,6 +206,8 @@ async function addedSuppressions(
     routes: Report['routes'];
     notices: Notice[];
     baseline?: BaselineResult;
+    /** The head's analysis and its options, to analyse again without a guard the pull request declares. */
+    analysis: { options: AnalyzeOptions; findings: readonly Finding[] };
   },
 ): Promise<AddedSuppression[]> {
   const { findings, routes, notices, baseline } = head;
@@ -218,6 +223,18 @@ async function addedSuppressions(
         message: `the base commit's config file is not valid, so every entry of the pull request's config is listed as added by it.`,
       });
     }
+  }
+  // A guard entry makes routes protected whatever the guard's code does: what it hides is what the scan finds
+  // without it (analysed again only when the pull request adds one).
+  const guardsHide = new Map<string, number>();
+  for (const guard of headConfig ? addedGuards(headConfig, before) : []) {
+    const options = head.analysis.options;
+    const without = await analyze(settings.root, {
+      ...options,
+      guards: (options.guards ?? []).filter((g) => g !== guard),
+    });
+    const seen = new Set(head.analysis.findings.map((f) => f.fingerprint));
+    guardsHide.set(guard, without.findings.filter((f) => !seen.has(f.fingerprint)).length);
   }
   const inRoot = relative(resolve(settings.root), resolve(path));
   const configFile =
@@ -244,6 +261,7 @@ async function addedSuppressions(
     base: baseline?.fingerprints &&
       baseline.routes && { fingerprints: baseline.fingerprints, routes: baseline.routes },
     takenOut: headConfig ? await takenOut(settings.root, before, headConfig) : [],
+    guardsHide,
     failOnInput: settings.failOn,
   });
 }

@@ -145,6 +145,11 @@ export type AddedSuppression =
       base: string;
       hides: number;
     }
+  /**
+   * A `guards` entry the base's config does not have: routes it guards count as protected whatever its code does,
+   * so `hides` counts the findings the scan reports without it.
+   */
+  | { kind: 'guard'; site: SuppressionSite; guard: string; hides: number }
   /** A `fail-on` above the base's: `hides` counts the new findings the base's level would have counted. */
   | { kind: 'fail-on'; site: SuppressionSite; value: FailOn; base: FailOn; hides: number }
   /**

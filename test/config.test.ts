@@ -24,6 +24,9 @@ describe('config file', () => {
         'path-params:',
         '  /api/projects/<int:pid>:',
         '    pid: 42',
+        'guards:',
+        '  - platform_kit.web.vetted',
+        'route-helpers: [platform_kit.web.api_route]',
       ].join('\n'),
       '.tokengate.yml',
     );
@@ -44,6 +47,9 @@ describe('config file', () => {
         },
       ],
       pathParams: { '/api/projects/<int:pid>': { pid: '42' } },
+      guards: ['platform_kit.web.vetted'],
+      guardLines: [17],
+      routeHelpers: ['platform_kit.web.api_route'],
     });
   });
 
@@ -139,7 +145,7 @@ describe('config file', () => {
       },
     );
     expect(messages[0]).toBe(
-      'Invalid .tokengate.yml: the key `AWS…` (62 characters) at line 1 is not a known key (known: public-routes, include, exclude, default-excludes, fail-on, ignore, path-params).',
+      'Invalid .tokengate.yml: the key `AWS…` (62 characters) at line 1 is not a known key (known: public-routes, include, exclude, default-excludes, fail-on, ignore, path-params, guards, route-helpers).',
     );
     expect(messages[1]).toBe(
       "Invalid .tokengate.yml: `public-routes` at line 2 entry 'AWS_SECRET_ACCESS_KEY_wJ…' must be a URL rule or glob starting with /.",

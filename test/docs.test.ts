@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LIBRARIES } from '../src/analysis/catalogue/index.js';
 import { docsBaseFor, repositoryWebUrl } from '../src/report/docs.js';
 import { ensureBundle } from './global-setup.js';
 
@@ -68,6 +69,16 @@ describe('README', () => {
     expect(check.status).toBe(0);
     expect(README).toContain('> ## ❌ tokengate: 1 new finding at or above high blocks this pull request');
   }, 60_000);
+
+  it('lists every library of the catalogue with its guards, as the catalogue has them', () => {
+    const rows = tableRows('libraries');
+    expect(rows.map((r) => r[0])).toEqual(LIBRARIES.map((l) => l.library));
+    const guards = (library: string): string => rows.find((r) => r[0] === library)![1]!;
+    expect(guards('flask-jwt-extended')).toContain(
+      'flask_jwt_extended.jwt_required` (`optional=True`: optional)',
+    );
+    expect(guards('flask-login')).toContain('flask_login.login_required` (off under `LOGIN_DISABLED`)');
+  });
 
   it("names the action by package.json's repository in its workflow", () => {
     const repo = /github\.com\/(.+?)\.git$/.exec(pkg.repository.url)![1];

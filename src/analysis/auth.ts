@@ -1,3 +1,4 @@
+import { type CatalogueIndex, type GuardRule, withProjectGuards } from './catalogue/index.js';
 import type { BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
@@ -25,79 +26,16 @@ export const PRESENCE_ONLY = 'checks that a credential is present but never veri
 export const SWALLOWED =
   'swallows the verification error and carries on, so requests with a missing or invalid token pass';
 
-/** Flask-Login decorators that `LOGIN_DISABLED = True` turns into no-ops. */
-const FLASK_LOGIN_DECORATORS = new Set([
-  'flask_login.login_required',
-  'flask_login.fresh_login_required',
-  'flask_security.login_required',
-]);
-
 /** Helpers followed one inside another before the rest of the chain counts as not authenticating. */
 const MAX_HELPER_CHAIN = 48;
 
 const truthy = (e: Expr | undefined): boolean => !!e && e.k === 'const' && e.v === true;
 
-/** Library decorators, by canonical `package.name`. `called` ones take arguments (`jwt_required()`). */
-const LIBRARY_DECORATORS: Record<string, (call: Extract<Expr, { k: 'call' }> | undefined) => GuardKind> = {
-  'flask_jwt_extended.jwt_required': (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth'),
-  'flask_jwt_extended.jwt_optional': () => 'optional',
-  'flask_jwt_extended.fresh_jwt_required': () => 'auth',
-  'flask_jwt_extended.jwt_refresh_token_required': () => 'auth',
-  'flask_jwt.jwt_required': () => 'auth',
-  'flask_login.login_required': () => 'auth',
-  'flask_login.fresh_login_required': () => 'auth',
-  'flask_security.auth_required': () => 'auth',
-  'flask_security.auth_token_required': () => 'auth',
-  'flask_security.http_auth_required': () => 'auth',
-  'flask_security.login_required': () => 'auth',
-  'flask_security.roles_required': () => 'auth',
-  'flask_security.roles_accepted': () => 'auth',
-  'flask_security.permissions_required': () => 'auth',
-  'flask_security.permissions_accepted': () => 'auth',
-  'flask_praetorian.auth_required': () => 'auth',
-  'flask_praetorian.roles_required': () => 'auth',
-  'flask_praetorian.roles_accepted': () => 'auth',
-  'flask_praetorian.auth_accepted': () => 'optional',
-  'flask_appbuilder.protect': () => 'auth',
-  'flask_appbuilder.has_access': () => 'auth',
-  'flask_appbuilder.has_access_api': () => 'auth',
-  'flask_user.login_required': () => 'auth',
-  'flask_user.roles_required': () => 'auth',
-  'flask_user.roles_accepted': () => 'auth',
-  // Flask-OAuthlib's provider: `@oauth.require_oauth('email')` rejects requests without a valid token.
-  'flask_oauthlib.require_oauth': () => 'auth',
-  // APIFlask 0.x: `@auth_required(auth)`.
-  'apiflask.auth_required': (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth'),
-};
-
-const apiflaskAuthRequired = (c: Extract<Expr, { k: 'call' }> | undefined): GuardKind =>
-  truthy(c?.kw.optional) ? 'optional' : 'auth';
-
-/** Decorating methods of extension instances, by canonical class. */
-const INSTANCE_DECORATORS: Record<
-  string,
-  Record<string, (c: Extract<Expr, { k: 'call' }> | undefined) => GuardKind>
-> = {
-  'flask_httpauth.HTTPBasicAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  'flask_httpauth.HTTPTokenAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  'flask_httpauth.HTTPDigestAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  'flask_httpauth.MultiAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  // APIFlask's auth classes subclass Flask-HTTPAuth's; `@app.auth_required(auth)` applies `auth.login_required`.
-  'apiflask.HTTPTokenAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  'apiflask.HTTPBasicAuth': { login_required: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  'apiflask.APIFlask': { auth_required: apiflaskAuthRequired },
-  'apiflask.APIBlueprint': { auth_required: apiflaskAuthRequired },
-  'authlib.ResourceProtector': { __call__: (c) => (truthy(c?.kw.optional) ? 'optional' : 'auth') },
-  'flask_oidc.OpenIDConnect': {
-    // flask-oidc 1.x: accept_token() lets requests without a token through unless require_token=True.
-    accept_token: (c) => (truthy(c?.kw.require_token) ? 'auth' : 'optional'),
-    require_login: () => 'auth',
-    require_keycloak_role: () => 'auth',
-  },
-  'flask_login.LoginManager': {},
-  // flask-principal: `@perm.require(403)` or `with perm.require():` raises for an identity without the needs.
-  'flask_principal.Permission': { require: () => 'auth' },
-};
+/** What a catalogued guard or verifier amounts to with these arguments (`jwt_required(optional=True)`). */
+function ruleKind(rule: GuardRule, kw: Record<string, Expr> | undefined): GuardKind {
+  if (!rule.switch || !truthy(kw?.[rule.switch])) return rule.kind;
+  return rule.kind === 'auth' ? 'optional' : 'auth';
+}
 
 /**
  * Methods of extension instances, by canonical class, that test the signed-in caller's identity: `if not
@@ -110,23 +48,6 @@ const IDENTITY_TESTS: Record<string, ReadonlySet<string>> = {
 /** `@app.errorhandler(Exc)`, `@bp.app_errorhandler(Exc)`; `app.register_error_handler(Exc, handler)`. */
 const ERROR_HANDLER_DECORATORS = new Set(['errorhandler', 'app_errorhandler']);
 const ERROR_HANDLER_REGISTRARS = new Set(['register_error_handler']);
-
-/** Functions that sign the caller in to the app's login system for the rest of the request. */
-const SIGN_IN = new Set(['flask_login.login_user', 'flask_security.login_user']);
-
-/** Functions that verify a request's token and raise when it is missing or invalid. */
-const RAISING_VERIFIERS = new Set([
-  'flask_jwt_extended.verify_jwt_in_request',
-  'flask_jwt_extended.verify_fresh_jwt_in_request',
-  'flask_jwt_extended.verify_jwt_refresh_token_in_request',
-  'flask_jwt_extended.decode_token',
-  'flask_jwt._jwt_required',
-  'jwt.decode',
-  'jose.decode',
-  'authlib.decode',
-  'flask_praetorian.verify_and_return_token',
-]);
-const OPTIONAL_VERIFIERS = new Set(['flask_jwt_extended.verify_jwt_in_request_optional']);
 
 /** Names of things we cannot see into that suggest authentication. */
 const AUTHISH =
@@ -168,7 +89,31 @@ export class AuthAnalyzer {
   /** Project functions being judged, each through the next (a verifier that calls a helper that calls...). */
   private helpersOpen = 0;
 
-  constructor(private readonly project: Project) {}
+  /** The library catalogue, with the project's own guards added. */
+  private readonly catalogue: CatalogueIndex;
+  /**
+   * The project's own guards (`guards` in .tokengate.yml), as written and canonical: trusted whatever their name
+   * or body, and also when their code is out of sight.
+   */
+  private readonly declared: ReadonlySet<string>;
+
+  constructor(
+    private readonly project: Project,
+    projectGuards: readonly string[] = [],
+  ) {
+    this.catalogue = withProjectGuards(projectGuards);
+    this.declared = new Set(projectGuards.flatMap((g) => [g, canonical(g)]));
+  }
+
+  /** A function of the tree that the project declared a guard. */
+  private declaredGuard(fn: FunctionIR): boolean {
+    return this.declared.size > 0 && this.declared.has(`${fn.scope.module.name}.${fn.name}`);
+  }
+
+  /** A guard method of a catalogued class (`auth.login_required` of a Flask-HTTPAuth object). */
+  private instanceGuard(qn: string, method: string): GuardRule | undefined {
+    return this.catalogue.classes.get(qn)?.guards?.[method];
+  }
 
   /**
    * Judge one more helper down a chain, or give `beyond` (uncached) past MAX_HELPER_CHAIN: each cache above
@@ -204,34 +149,32 @@ export class AuthAnalyzer {
     const call = expr.k === 'call' ? expr : undefined;
     switch (v.t) {
       case 'ext': {
-        const rule = LIBRARY_DECORATORS[canonical(v.qn)];
+        const rule = this.catalogue.guards.get(canonical(v.qn));
         if (rule)
-          return {
-            kind: rule(undefined),
-            label,
-            ...(FLASK_LOGIN_DECORATORS.has(canonical(v.qn)) ? { flaskLogin: true } : {}),
-          };
+          return { kind: ruleKind(rule, undefined), label, ...(rule.disabledBy ? { flaskLogin: true } : {}) };
         return { kind: AUTHISH.test(v.qn.split('.').pop() ?? '') ? 'unknown' : 'none', label };
       }
       case 'extcall': {
-        const rule = LIBRARY_DECORATORS[v.qn];
-        if (rule) return { kind: rule(v.call), label };
-        if (canonical(v.qn) === 'apifairy.authenticate') {
-          const applied = this.apifairyAuthenticate(v);
+        const rule = this.catalogue.guards.get(v.qn);
+        if (rule) return { kind: ruleKind(rule, v.call.kw), label };
+        const delegating = this.catalogue.delegatingGuards.get(canonical(v.qn));
+        if (delegating) {
+          const applied = this.delegatedGuard(v, delegating);
           if (applied) return { kind: applied, label };
         }
         return { kind: AUTHISH.test(v.qn.split('.').pop() ?? '') ? 'unknown' : 'none', label };
       }
       case 'instattr': {
-        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
-        return { kind: rule ? rule(undefined) : 'none', label };
+        const rule = this.instanceGuard(v.inst.qn, v.attr);
+        return { kind: rule ? ruleKind(rule, undefined) : 'none', label };
       }
       case 'boundcall': {
-        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
-        return { kind: rule ? rule(v.call) : 'none', label };
+        const rule = this.instanceGuard(v.inst.qn, v.attr);
+        return { kind: rule ? ruleKind(rule, v.call.kw) : 'none', label };
       }
       case 'func':
       case 'callresult': {
+        if (this.declaredGuard(v.fn)) return { kind: 'auth', label };
         const info = { ...this.customDecorator(v.fn), label };
         // A method of a project object (`rbac.allow(...)`) often only records a rule that a request hook of the
         // same object enforces, out of the decorator's sight: named like auth, it stays unknown, not `none`.
@@ -258,16 +201,19 @@ export class AuthAnalyzer {
   }
 
   /**
-   * APIFairy's `@authenticate(auth, **kwargs)` returns `auth.login_required(**kwargs)(f)`: it is what the
-   * Flask-HTTPAuth object's `login_required` is with those arguments (`optional=True` lets anonymous callers in).
+   * A decorator that applies an auth object's guard with its own arguments (APIFairy's `@authenticate(auth,
+   * **kwargs)` returns `auth.login_required(**kwargs)(f)`): what that guard is with those arguments.
    */
-  private apifairyAuthenticate(v: Extract<Value, { t: 'extcall' }>): GuardKind | undefined {
-    const authExpr = v.call.args[0] ?? v.call.kw.auth;
+  private delegatedGuard(
+    v: Extract<Value, { t: 'extcall' }>,
+    to: { argument: number; keyword: string; method: string },
+  ): GuardKind | undefined {
+    const authExpr = v.call.args[to.argument] ?? v.call.kw[to.keyword];
     if (!authExpr) return undefined;
     let best: GuardKind | undefined;
     for (const a of this.project.evalExpr(authExpr, v.scope)) {
-      const rule = a.t === 'inst' ? INSTANCE_DECORATORS[a.qn]?.login_required : undefined;
-      const kind = rule?.(v.call);
+      const rule = a.t === 'inst' ? this.instanceGuard(a.qn, to.method) : undefined;
+      const kind = rule && ruleKind(rule, v.call.kw);
       if (kind && (!best || rank(kind) > rank(best))) best = kind;
     }
     return best;
@@ -410,7 +356,7 @@ export class AuthAnalyzer {
         .evalExpr(c.fn, fn.scope)
         .some(
           (v) =>
-            (v.t === 'ext' && SIGN_IN.has(canonical(v.qn))) ||
+            (v.t === 'ext' && this.catalogue.signIns.has(canonical(v.qn))) ||
             (v.t === 'func' && v.fn !== fn && this.signsIn(v.fn, depth + 1)),
         ),
     );
@@ -431,7 +377,10 @@ export class AuthAnalyzer {
       this.project
         .evalExpr(fnExpr, scope)
         .some(
-          (v) => v.t === 'extcall' && FLASK_LOGIN_DECORATORS.has(canonical(v.qn)) && v.call.args.length === 1,
+          (v) =>
+            v.t === 'extcall' &&
+            !!this.catalogue.guards.get(canonical(v.qn))?.disabledBy &&
+            v.call.args.length === 1,
         )
     )
       return 'verifier';
@@ -441,6 +390,8 @@ export class AuthAnalyzer {
         name,
       );
     for (const v of this.project.evalExpr(fnExpr, scope)) {
+      if (v.t === 'func' && this.declaredGuard(v.fn)) return 'project-verifier';
+      if (v.t === 'ext' && this.declared.has(canonical(v.qn))) return 'verifier';
       if (v.t === 'func') {
         // Helpers of the project are judged by their bodies, whatever their names.
         if (this.rejectsWithoutCredentials(v.fn)) return 'project-verifier';
@@ -448,18 +399,15 @@ export class AuthAnalyzer {
       }
       if (!verifierName) continue;
       if (v.t === 'ext') {
-        const qn = canonical(v.qn);
-        if (OPTIONAL_VERIFIERS.has(qn)) return 'optional-verifier';
-        if (RAISING_VERIFIERS.has(qn) || RAISING_VERIFIERS.has(v.qn)) {
-          return truthy(kw.optional) ? 'optional-verifier' : 'verifier';
-        }
+        const rule = this.catalogue.verifiers.get(canonical(v.qn));
+        if (rule) return ruleKind(rule, kw) === 'auth' ? 'verifier' : 'optional-verifier';
       }
       if (v.t === 'boundcall' || v.t === 'instattr') {
         // Serializer/JWT objects: `s.loads(token)` raises on a bad signature; `auth.verify_token` is a callback.
         if (/^(decode|loads|verify)$/.test(name)) return 'verifier';
         // A guard of the library used as a context manager or call (`with admin_permission.require():`).
-        const rule = INSTANCE_DECORATORS[v.inst.qn]?.[v.attr];
-        if (rule?.(v.t === 'boundcall' ? v.call : undefined) === 'auth') return 'verifier';
+        const rule = this.instanceGuard(v.inst.qn, v.attr);
+        if (rule && ruleKind(rule, v.t === 'boundcall' ? v.call.kw : undefined) === 'auth') return 'verifier';
       }
     }
     return 'other';

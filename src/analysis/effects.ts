@@ -385,7 +385,7 @@ export class EffectSummaries {
       const chain = attributeChain(target);
       if (chain?.root.k !== 'name') return;
       const values = this.project.evalExpr(chain.root, fn.scope);
-      if (values.some((v) => v.t === 'ext' && canonical(v.qn) === 'flask_login.current_user'))
+      if (values.some((v) => v.t === 'ext' && CATALOGUE.accountProxies.has(canonical(v.qn))))
         acc.add({ kind: 'writes-data', what: `changes the signed-in user's \`${target.attr}\``, file, line });
       return;
     }

@@ -1,3 +1,4 @@
+import { CATALOGUE } from './catalogue/index.js';
 import type { SyntaxNode } from './parser.js';
 import type {
   BodyFacts,
@@ -855,10 +856,6 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
   return false;
 }
 
-/** Modules whose `current_user` (or `current_identity`) is the signed-in caller's proxy. */
-const IDENTITY_PROXY_MODULE =
-  /^(flask_login|flask_security|flask_jwt_extended|flask_jwt|flask_praetorian|flask_user|flask_appbuilder|flask_principal)(\.|$)/;
-
 /**
  * Is `current_user` here the auth libraries' proxy of the signed-in caller? Yes when imported from one of them,
  * or imported under its own name (a project module re-exporting it), or not imported at all (a global the
@@ -870,7 +867,7 @@ function currentUserIsProxy(w: FactWalk): boolean {
   for (let s: Scope | undefined = w.scope; s; s = s.parent) {
     const b = s.imports.get('current_user');
     if (!b) continue;
-    if (IDENTITY_PROXY_MODULE.test(b.module)) return true;
+    if (CATALOGUE.identityProxyPackages.has(b.module.split('.')[0]!)) return true;
     return b.name === 'current_user';
   }
   return true;
@@ -942,8 +939,9 @@ const RESHAPING_METHOD =
  * Flask's request) reads as `request.headers`.
  */
 function requestText(text: string): string {
-  return text.startsWith('flask.request') || text.startsWith('connexion.request')
-    ? text.slice(text.indexOf('.') + 1)
+  const dot = text.indexOf('.');
+  return dot > 0 && text.startsWith('request', dot + 1) && CATALOGUE.requestModules.has(text.slice(0, dot))
+    ? text.slice(dot + 1)
     : text;
 }
 

@@ -4,6 +4,8 @@ import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, type Value, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
+import { CATALOGUE, classesWithRole } from './catalogue/index.js';
+import { LOGIN_DISABLED } from './catalogue/flask_login.js';
 
 /**
  * The Flask model: every route of every app with its full URL rule, methods, endpoint, location, and what
@@ -11,13 +13,7 @@ import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js'
  * body). Policy (what should be protected) lives elsewhere; this file only says what is there.
  */
 
-const APP_CLASSES = new Set([
-  'flask.Flask',
-  'apiflask.APIFlask',
-  'connexion.App',
-  'connexion.FlaskApp',
-  'connexion.AsyncApp',
-]);
+const APP_CLASSES = classesWithRole('app', 'connexion-app');
 /** The view answers with a page rendered from a template. */
 function rendersTemplate(fn: FunctionIR): boolean {
   return fn.facts.returns.some(
@@ -27,21 +23,20 @@ function rendersTemplate(fn: FunctionIR): boolean {
   );
 }
 
-const CONNEXION_APPS = new Set(['connexion.App', 'connexion.FlaskApp', 'connexion.AsyncApp']);
-const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint', 'apiflask.APIBlueprint']);
+const CONNEXION_APPS = classesWithRole('connexion-app');
+const BLUEPRINT_CLASSES = classesWithRole('blueprint');
 /** flask-smorest's Api: `api.register_blueprint(blp, url_prefix=…)` hands the options to its app. */
-const SMOREST_API = 'flask_smorest.Api';
-const API_CLASSES = new Set(['flask_restful.Api', 'flask_restx.Api', 'flask_restplus.Api']);
-const NAMESPACE_CLASSES = new Set(['flask_restx.Namespace', 'flask_restplus.Namespace']);
+const BLUEPRINT_APIS = classesWithRole('blueprint-api');
+const API_CLASSES = classesWithRole('resource-api');
+const NAMESPACE_CLASSES = classesWithRole('namespace');
 /** Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_view_no_menu(View)`, `add_api(Api)`. */
-const APPBUILDER = 'flask_appbuilder.AppBuilder';
-const FAB_REGISTRATIONS = new Set(['add_view', 'add_view_no_menu', 'add_api']);
-/** Flask-AppBuilder decorators that guard a view; its other decorators (`expose`, `safe`, `rison`…) do not. */
-const FAB_GUARDS = new Set([
-  'flask_appbuilder.protect',
-  'flask_appbuilder.has_access',
-  'flask_appbuilder.has_access_api',
-]);
+const VIEW_BUILDERS = classesWithRole('view-builder');
+const FAB_REGISTRATIONS = new Set(
+  [...VIEW_BUILDERS].flatMap((qn) => CATALOGUE.classes.get(qn)?.registrars ?? []),
+);
+/** The packages of the view builders, whose decorators (`expose`, guards, `safe`…) a class view is read for. */
+const VIEW_BUILDER_PACKAGES = new Set([...VIEW_BUILDERS].map((qn) => qn.slice(0, qn.indexOf('.'))));
+const AUTH_EXTENSIONS = classesWithRole('auth-extension');
 const ROUTE_METHODS: Record<string, string | undefined> = {
   route: undefined,
   get: 'GET',
@@ -242,13 +237,7 @@ export class FlaskModel {
     for (const [route, mount] of this.routeMounts)
       this.failures.attempt(route.file, 'modelling', undefined, () => (route.hooks = this.hooksFor(mount)));
     for (const inst of this.project.allInstances()) {
-      if (
-        /^(flask_jwt_extended|flask_jwt|flask_login|flask_httpauth|authlib|flask_oidc|flask_security|flask_praetorian)\.|^apiflask\.HTTP/.test(
-          inst.qn,
-        )
-      ) {
-        this.authExtensions.push(inst);
-      }
+      if (AUTH_EXTENSIONS.has(inst.qn)) this.authExtensions.push(inst);
     }
     return this;
   }
@@ -340,14 +329,14 @@ export class FlaskModel {
       for (const ta of scope.targetAssigns) {
         const t = ta.target;
         if (ta.conditional || t.k !== 'subscript' || t.obj.k !== 'attr' || t.obj.attr !== 'config') continue;
-        if (this.project.evalString(t.index, scope) !== 'LOGIN_DISABLED') continue;
+        if (this.project.evalString(t.index, scope) !== LOGIN_DISABLED) continue;
         if (ta.value.k === 'const' && ta.value.v === true) disable(t.obj.obj, scope, ta.line);
       }
       for (const stmt of scope.calls) {
         const fn = stmt.call.fn;
         if (stmt.conditional || fn.k !== 'attr' || !['update', 'from_mapping'].includes(fn.attr)) continue;
         if (fn.obj.k !== 'attr' || fn.obj.attr !== 'config') continue;
-        const value = stmt.call.kw.LOGIN_DISABLED;
+        const value = stmt.call.kw[LOGIN_DISABLED];
         if (value?.k === 'const' && value.v === true) disable(fn.obj.obj, scope, stmt.span.startLine);
       }
     }
@@ -356,14 +345,15 @@ export class FlaskModel {
   /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */
   private bindConstructor(call: CallExpr, scope: Scope): void {
     for (const v of this.project.evalExpr(call, scope)) {
-      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || v.qn === SMOREST_API || v.qn === APPBUILDER)) continue;
+      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || BLUEPRINT_APIS.has(v.qn) || VIEW_BUILDERS.has(v.qn)))
+        continue;
       const target = call.args[0] ?? call.kw.app;
       if (target) this.bindApi(v, target, scope);
     }
   }
 
   private bindApi(api: Inst, target: Expr, scope: Scope): void {
-    const bindings = api.qn === APPBUILDER ? this.fabBindings : this.apiBindings;
+    const bindings = VIEW_BUILDERS.has(api.qn) ? this.fabBindings : this.apiBindings;
     const list = bindings.get(api.key) ?? [];
     for (const t of this.project.evalExpr(target, scope)) {
       if (t.t === 'inst' && (APP_CLASSES.has(t.qn) || BLUEPRINT_CLASSES.has(t.qn)) && !list.includes(t))
@@ -413,7 +403,7 @@ export class FlaskModel {
       this.addRegistration(undefined, call, scope);
     for (const owner of owners) {
       if (owner.t !== 'inst') continue;
-      if (owner.qn === APPBUILDER) {
+      if (VIEW_BUILDERS.has(owner.qn)) {
         if (method === 'init_app' && (call.args[0] ?? call.kw.app))
           this.bindApi(owner, (call.args[0] ?? call.kw.app)!, scope);
         if (FAB_REGISTRATIONS.has(method)) this.addFabView(owner, call, scope);
@@ -421,7 +411,7 @@ export class FlaskModel {
       }
       switch (method) {
         case 'register_blueprint':
-          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn) || owner.qn === SMOREST_API)
+          if (APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn) || BLUEPRINT_APIS.has(owner.qn))
             this.addRegistration(owner, call, scope);
           break;
         case 'add_url_rule':
@@ -437,7 +427,7 @@ export class FlaskModel {
           break;
         }
         case 'init_app':
-          if (API_CLASSES.has(owner.qn) || owner.qn === SMOREST_API) {
+          if (API_CLASSES.has(owner.qn) || BLUEPRINT_APIS.has(owner.qn)) {
             const target = call.args[0] ?? call.kw.app;
             if (target) this.bindApi(owner, target, scope);
           }
@@ -1112,16 +1102,12 @@ export class FlaskModel {
    * first module importing it.
    */
   unmodelledFrameworks(): { framework: string; notice: Notice }[] {
-    const frameworks: Record<string, string> = {
-      flask_appbuilder: 'Flask-AppBuilder',
-      flask_admin: 'Flask-Admin',
-    };
     const out: { framework: string; notice: Notice }[] = [];
     for (const m of this.project.modules) {
       const scopes = [m.scope, ...m.allFunctions.map((f) => f.scope)];
       for (const imp of scopes.flatMap((sc) => [...sc.imports.values()])) {
         const top = imp.module.split('.')[0]!;
-        const name = frameworks[top];
+        const name = CATALOGUE.unfollowedViews.get(top);
         if (!name || out.some((u) => u.framework === top)) continue;
         out.push({
           framework: top,
@@ -1175,14 +1161,14 @@ export class FlaskModel {
       for (const app of this.fabBindings.get(p.builder.key) ?? []) {
         for (const fn of this.classMethods(cls).values()) {
           const scope = fn.scope.parent ?? fn.scope;
-          const exposes = fn.decorators.filter(
-            (d) => this.fabDecorator(d.expr, scope) === 'flask_appbuilder.expose',
+          const exposes = fn.decorators.filter((d) =>
+            CATALOGUE.routeDecorators.has(this.fabDecorator(d.expr, scope) ?? ''),
           );
           if (!exposes.length) continue;
           const guards = fn.decorators
             .filter((d) => {
               const qn = this.fabDecorator(d.expr, scope);
-              return !qn || FAB_GUARDS.has(qn);
+              return !qn || CATALOGUE.guards.has(qn);
             })
             .map((d) => this.applied(d.expr, scope, exprText(d.expr)));
           for (const d of exposes) {
@@ -1210,10 +1196,12 @@ export class FlaskModel {
     }
   }
 
-  /** The `flask_appbuilder.*` name a decorator (or decorator factory call) stands for, if it is one. */
+  /** The view builder's name (`flask_appbuilder.expose`) a decorator (or decorator factory call) stands for. */
   private fabDecorator(e: Expr, scope: Scope): string | undefined {
     for (const v of this.project.evalExpr(e.k === 'call' ? e.fn : e, scope)) {
-      if (v.t === 'ext' && canonical(v.qn).startsWith('flask_appbuilder.')) return canonical(v.qn);
+      if (v.t !== 'ext') continue;
+      const qn = canonical(v.qn);
+      if (VIEW_BUILDER_PACKAGES.has(qn.slice(0, qn.indexOf('.')))) return qn;
     }
     return undefined;
   }
@@ -1622,7 +1610,7 @@ export class FlaskModel {
     const cached = this.mountCache.get(owner.key);
     if (cached) return cached;
     if (APP_CLASSES.has(owner.qn)) return [{ app: owner, prefix: null, chain: [], names: [] }];
-    if (owner.qn === SMOREST_API) {
+    if (BLUEPRINT_APIS.has(owner.qn)) {
       return (this.apiBindings.get(owner.key) ?? []).flatMap((app) =>
         app === owner ? [] : this.mounts(app, depth + 1, seen),
       );

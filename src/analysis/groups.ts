@@ -27,6 +27,7 @@ import {
   mergeContexts,
 } from './policy.js';
 import { Project } from './project.js';
+import { expandRouteHelpers } from './route-helpers.js';
 import { extractParsed, ParseStream, type SourceText, type WorkerPool } from './workers.js';
 
 /** What the static analysis of a set of modules found, before the routes are judged against the whole tree. */
@@ -39,6 +40,8 @@ export interface ModulesAnalysis {
 /** The analysis options a set of modules is analysed with. */
 export interface GroupOptions {
   publicRoutes?: readonly string[];
+  guards?: readonly string[];
+  routeHelpers?: readonly string[];
   readFile?: (path: string) => string | undefined;
 }
 
@@ -49,7 +52,13 @@ export function analyseModules(
   failures: Failures = new Failures(),
 ): ModulesAnalysis {
   const project = new Project(modules);
-  const model = new FlaskModel(project, new AuthAnalyzer(project), options.readFile, failures).build();
+  expandRouteHelpers(project, options.routeHelpers ?? []);
+  const model = new FlaskModel(
+    project,
+    new AuthAnalyzer(project, options.guards),
+    options.readFile,
+    failures,
+  ).build();
   const routes = draftContained(model, options.publicRoutes ?? [], new IntentJudge(project), failures);
   const jwt = new JwtAnalyzer(project, options.readFile, failures).run();
   return { model, routes, jwt };

@@ -1,3 +1,4 @@
+import { CATALOGUE } from './catalogue/index.js';
 import { Failures } from './containment.js';
 import { DependencyPins } from './dependencies.js';
 import type { BodyCall, ClassIR, Expr, Guard, ModuleIR, Scope } from './ir.js';
@@ -228,19 +229,9 @@ export class JwtAnalyzer {
       return `authlib.${fn.attr}`;
     for (const v of this.project.evalExpr(fn, scope)) {
       if (v.t !== 'ext') continue;
-      const qn = v.qn;
-      if (qn === 'jwt.decode' || qn === 'jwt.api_jwt.decode') return 'pyjwt.decode';
-      if (qn === 'jwt.encode' || qn === 'jwt.api_jwt.encode') return 'pyjwt.encode';
-      if (qn.startsWith('jose.')) return `jose.${qn.split('.').pop()}`;
-      if (qn.startsWith('python_jwt.')) return `python_jwt.${qn.split('.').pop()}`;
-      if (qn.startsWith('authlib.')) {
-        const last = qn.split('.').pop();
-        if (last === 'decode' || last === 'encode') return `authlib.${last}`;
-        if (last === 'JsonWebToken') return 'authlib.JsonWebToken';
-      }
-      const c = canonical(qn);
-      if (c.startsWith('flask_jwt_extended.')) return `fje.${c.split('.')[1]}`;
-      if (ENV_LOOKUPS.has(qn)) return 'env';
+      const known = CATALOGUE.jwt.get(canonical(v.qn));
+      if (known) return known;
+      if (ENV_LOOKUPS.has(v.qn)) return 'env';
     }
     return undefined;
   }
@@ -249,7 +240,7 @@ export class JwtAnalyzer {
   private isAuthlibInstance(e: Expr, scope: Scope): boolean {
     return this.project
       .evalExpr(e, scope)
-      .some((v) => v.t === 'extcall' && v.qn.startsWith('authlib.') && v.qn.endsWith('.JsonWebToken'));
+      .some((v) => v.t === 'extcall' && CATALOGUE.jwt.get(v.qn) === 'authlib.JsonWebToken');
   }
 
   private scanCalls(mod: ModuleIR, scope: Scope, calls: BodyCall[]): void {

@@ -21,6 +21,10 @@ export interface AnalyzeOptions {
   exclude?: string[];
   defaultExcludes?: boolean;
   publicRoutes?: string[];
+  /** The project's own guards by qualified name (`guards` in .tokengate.yml), added to the library catalogue. */
+  guards?: readonly string[];
+  /** The project's own route helpers by qualified name (`route-helpers` in .tokengate.yml). */
+  routeHelpers?: readonly string[];
   maxFileBytes?: number;
   /** Reads other files of the scanned tree by relative path (OpenAPI documents of connexion apps). */
   readFile?: (path: string) => string | undefined;

@@ -1,5 +1,7 @@
-import { CATALOGUE } from './catalogue/index.js';
+import { CATALOGUE, canonical } from './catalogue/index.js';
 import type { ClassIR, Expr, FunctionIR, Loop, LoopTarget, ModuleIR, Scope } from './ir.js';
+
+export { canonical };
 
 export type CallExpr = Extract<Expr, { k: 'call' }>;
 
@@ -28,37 +30,7 @@ export type Value =
 export type Inst = Extract<Value, { t: 'inst' }>;
 
 /** External classes whose instances the Flask model tracks by creation site. */
-const TRACKED_CLASSES = new Set([
-  'flask.Flask',
-  'flask.Blueprint',
-  'apiflask.APIFlask',
-  'apiflask.APIBlueprint',
-  'apiflask.HTTPTokenAuth',
-  'apiflask.HTTPBasicAuth',
-  'connexion.App',
-  'connexion.FlaskApp',
-  'connexion.AsyncApp',
-  'flask_smorest.Blueprint',
-  'flask_smorest.Api',
-  'flask_restful.Api',
-  'flask_restx.Api',
-  'flask_restplus.Api',
-  'flask_restx.Namespace',
-  'flask_restplus.Namespace',
-  'flask_httpauth.HTTPBasicAuth',
-  'flask_httpauth.HTTPTokenAuth',
-  'flask_httpauth.HTTPDigestAuth',
-  'flask_httpauth.MultiAuth',
-  'authlib.ResourceProtector',
-  'flask_oidc.OpenIDConnect',
-  'flask_login.LoginManager',
-  'flask_jwt_extended.JWTManager',
-  'flask_jwt.JWT',
-  'flask_security.Security',
-  'flask_praetorian.Praetorian',
-  'flask_appbuilder.AppBuilder',
-  'flask_principal.Permission',
-]);
+const TRACKED_CLASSES: ReadonlyMap<string, unknown> = CATALOGUE.classes;
 
 /** Packages under which projects keep copies of third-party libraries (`octoprint/vendor/flask_principal.py`). */
 const VENDOR_PACKAGES = new Set([
@@ -81,10 +53,10 @@ let libraryRoots: Set<string> | undefined;
  * stay project code.
  */
 export function vendoredName(dotted: string): string | undefined {
-  // Built on first use: the catalogue imports `canonical` from this module.
+  // Built on first use, from every name the catalogue holds.
   libraryRoots ??= new Set(
     [
-      ...TRACKED_CLASSES,
+      ...TRACKED_CLASSES.keys(),
       ...CATALOGUE.functions.keys(),
       ...CATALOGUE.instances.keys(),
       ...CATALOGUE.identities,
@@ -95,14 +67,6 @@ export function vendoredName(dotted: string): string | undefined {
     if (VENDOR_PACKAGES.has(parts[i]!) && libraryRoots.has(parts[i + 1]!))
       return parts.slice(i + 1).join('.');
   return undefined;
-}
-
-export function canonical(qn: string): string {
-  // The first and last dotted parts, found without splitting (this runs for every external name resolved).
-  const first = qn.indexOf('.');
-  const last = qn.lastIndexOf('.');
-  if (first === last) return qn;
-  return qn.slice(0, first) + qn.slice(last);
 }
 
 /** Whether any value is known (a function expression here would be made anew at every question). */

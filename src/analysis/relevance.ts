@@ -1,3 +1,4 @@
+import { CATALOGUE } from './catalogue/index.js';
 import { moduleNameOf, resolveRelative } from './extract.js';
 
 /**
@@ -31,16 +32,19 @@ import { moduleNameOf, resolveRelative } from './extract.js';
  * every module must add what it looks for to the seed tests below.
  */
 
+/** A regular expression source matching any of `words` as written. */
+const anyOf = (words: readonly string[]): string =>
+  [...new Set(words)].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+
 /**
  * Names whose values travel between modules, matched whatever their case (more generously than the scans
- * themselves, which are mostly case-sensitive). A file naming one is kept with every file connected to it by
- * references, both ways:
+ * themselves, which are mostly case-sensitive): the catalogue's relevance seeds. A file naming one is kept with
+ * every file connected to it by references, both ways:
  * - the libraries the analysis models (Flask and its extensions, PyJWT and python_jwt, python-jose, Authlib):
  *   importing them is where apps, blueprints, APIs, auth extensions, decorators and JWT calls come from;
  * - Flask registration, hook and view names (implied by the above in working code; kept as a margin).
  */
-const LIBRARIES =
-  /flask|jwt|jose|authlib|itsdangerous|before_(?:app_)?request|register_blueprint|add_url_rule|add_resource|add_namespace|as_view|methodview|method_decorators|login_disabled|login_required/i;
+const LIBRARIES = new RegExp(anyOf(CATALOGUE.relevance), 'i');
 /**
  * Settings named like signing secrets (jwt.ts SECRET_KEYS; the `JWT_*` settings contain `jwt`): their values may
  * come from a constant of another module, or from a call argument (`app.config["SECRET_KEY"] = key` in a
@@ -65,7 +69,7 @@ const LOGGING =
 const TOKEN_DATA =
   /token|bearer|jwt|claims|encoded|decoded|authori[sz]ation|auth(?![a-z])|auth[^a-z0-9]*(?:header|cookie)|(?:api|access|auth)[^a-z0-9]*key|request\s*\.\s*headers|(?:^|[^\w.])decode(?![\w\u0080-\uFFFF])/i;
 /** OpenAPI documents name handlers by dotted path in files that are not Python: keep everything. */
-const CONNEXION = /connexion/i;
+const WHOLE_TREE = new RegExp(anyOf(CATALOGUE.wholeTree), 'i');
 
 /**
  * Why a file's own text makes it relevant: `flow` when it names something whose values travel between modules
@@ -313,7 +317,7 @@ export function relevantFiles(
 ): Relevance {
   const n = files.length;
   const keep = new Array<boolean>(n).fill(false);
-  if (files.some((f) => CONNEXION.test(f.text))) {
+  if (files.some((f) => WHOLE_TREE.test(f.text))) {
     return { keep: keep.fill(true) };
   }
   const names: string[] = [];

@@ -196,6 +196,8 @@ function suppressionLabel(s: AddedSuppression): string {
       return `ignore ${[`rule ${s.rule}`, s.path && `path ${s.path}`, s.route && `route ${s.route}`].filter(Boolean).join(', ')}`;
     case 'public-route':
       return `public-routes ${s.pattern}`;
+    case 'guard':
+      return `guards ${s.guard}`;
     case 'comment':
       return `# tokengate: ignore[${s.rules.join(', ')}]`;
     case 'scope':
@@ -212,6 +214,7 @@ function reasonLabel(s: AddedSuppression): string {
     case 'public-route':
       return '(public-routes take no reason)';
     case 'scope':
+    case 'guard':
       return '(config keys take no reason)';
     case 'fail-on':
       return '(config keys take no reason)';

@@ -56,6 +56,24 @@ const oauthProvider: MethodTable = {
  */
 export const identityProviders: LibraryModel = {
   library: 'authlib / flask-oauthlib / flask-dance / flask-oidc / python3-saml / pysaml2 / python-cas',
+  relevance: ['authlib'],
+  classes: {
+    'authlib.ResourceProtector': {
+      role: 'auth-extension',
+      guards: { __call__: { kind: 'auth', switch: 'optional' } },
+    },
+    'flask_oidc.OpenIDConnect': {
+      role: 'auth-extension',
+      guards: {
+        // flask-oidc 1.x: accept_token() lets requests without a token through unless require_token=True.
+        accept_token: { kind: 'optional', switch: 'require_token' },
+        require_login: { kind: 'auth' },
+        require_keycloak_role: { kind: 'auth' },
+      },
+    },
+  },
+  // Flask-OAuthlib's provider: `@oauth.require_oauth('email')` rejects requests without a valid token.
+  guards: { 'flask_oauthlib.require_oauth': { kind: 'auth' } },
   functions: {
     'onelogin.saml2.auth.OneLogin_Saml2_Auth': 'identity-provider',
     'onelogin.saml2.settings.OneLogin_Saml2_Settings': 'identity-provider',

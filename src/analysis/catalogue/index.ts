@@ -1,23 +1,65 @@
-import { canonical } from '../project.js';
+import { apifairy, apiflask } from './apiflask.js';
+import { connexion } from './connexion.js';
 import { flask } from './flask.js';
+import { flaskAdmin, flaskAppBuilder } from './flask_appbuilder.js';
+import { flaskHttpauth } from './flask_httpauth.js';
+import { flaskJwt } from './flask_jwt.js';
 import { flaskJwtExtended } from './flask_jwt_extended.js';
 import { flaskLogin } from './flask_login.js';
+import { flaskPraetorian } from './flask_praetorian.js';
+import { flaskPrincipal } from './flask_principal.js';
+import { flaskSecurity } from './flask_security.js';
+import { flaskUser } from './flask_user.js';
 import { identityProviders } from './identity_providers.js';
 import { itsdangerous } from './itsdangerous.js';
+import { canonical } from './names.js';
 import { passwords } from './passwords.js';
-import { pyjwt } from './pyjwt.js';
+import { pyjwt, pythonJwt } from './pyjwt.js';
+import { flaskRestful, flaskRestx, flaskSmorest } from './resource_apis.js';
 import { dbapi, mongoengine, sqlalchemy } from './sqlalchemy.js';
 import { stores } from './stores.js';
-import type { LibraryModel, Meaning, MethodTable } from './types.js';
+import type {
+  ClassModel,
+  ClassRole,
+  GuardRule,
+  JwtCall,
+  LibraryModel,
+  Meaning,
+  MethodTable,
+} from './types.js';
 import { webhooks } from './webhooks.js';
 
-export type { LibraryModel, Meaning, MethodTable } from './types.js';
+export type {
+  ClassModel,
+  ClassRole,
+  GuardRule,
+  JwtCall,
+  LibraryModel,
+  Meaning,
+  MethodTable,
+} from './types.js';
+export { canonical } from './names.js';
 
 export const LIBRARIES: readonly LibraryModel[] = [
   flask,
+  connexion,
+  apiflask,
+  apifairy,
+  flaskRestful,
+  flaskRestx,
+  flaskSmorest,
+  flaskAppBuilder,
+  flaskAdmin,
   flaskLogin,
+  flaskSecurity,
+  flaskUser,
+  flaskPrincipal,
+  flaskHttpauth,
   flaskJwtExtended,
+  flaskJwt,
+  flaskPraetorian,
   pyjwt,
+  pythonJwt,
   itsdangerous,
   passwords,
   sqlalchemy,
@@ -36,32 +78,103 @@ export interface CatalogueIndex {
   modelQueries: ReadonlySet<string>;
   modelWrites: ReadonlySet<string>;
   unresolved: readonly { receiver: RegExp; methods: MethodTable }[];
+  classes: ReadonlyMap<string, ClassModel>;
+  guards: ReadonlyMap<string, GuardRule>;
+  delegatingGuards: ReadonlyMap<string, NonNullable<LibraryModel['delegatingGuards']>[string]>;
+  verifiers: ReadonlyMap<string, GuardRule>;
+  signIns: ReadonlySet<string>;
+  accountProxies: ReadonlySet<string>;
+  requestModules: ReadonlySet<string>;
+  identityProxyPackages: ReadonlySet<string>;
+  unfollowedViews: ReadonlyMap<string, string>;
+  jwt: ReadonlyMap<string, JwtCall>;
+  relevance: readonly string[];
+  wholeTree: readonly string[];
+  routeDecorators: ReadonlySet<string>;
 }
 
-function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
+/** Each entry under its name as written and under its canonical name. */
+function byName<T>(into: Map<string, T>, table: Readonly<Record<string, T>> | undefined): void {
+  for (const [qn, value] of Object.entries(table ?? {})) {
+    into.set(qn, value);
+    into.set(canonical(qn), value);
+  }
+}
+
+/** The index of `libraries`: the built-in catalogue, and a project's own entries added to it (config.ts). */
+export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueIndex {
   const functions = new Map<string, Meaning>();
   const instances = new Map<string, MethodTable>();
   const identities = new Set<string>();
   const modelQueries = new Set<string>();
   const modelWrites = new Set<string>();
+  const classes = new Map<string, ClassModel>();
+  const guards = new Map<string, GuardRule>();
+  const delegatingGuards = new Map<string, NonNullable<LibraryModel['delegatingGuards']>[string]>();
+  const verifiers = new Map<string, GuardRule>();
+  const signIns = new Set<string>();
+  const accountProxies = new Set<string>();
+  const identityProxyPackages = new Set<string>();
+  const unfollowedViews = new Map<string, string>();
+  const jwt = new Map<string, JwtCall>();
   for (const lib of libraries) {
-    for (const [qn, meaning] of Object.entries(lib.functions ?? {})) {
-      functions.set(qn, meaning);
-      functions.set(canonical(qn), meaning);
-    }
-    for (const [qn, table] of Object.entries(lib.instances ?? {})) {
-      instances.set(qn, table);
-      instances.set(canonical(qn), table);
-    }
+    byName(functions, lib.functions);
+    byName(instances, lib.instances);
+    byName(classes, lib.classes);
+    byName(guards, lib.guards);
+    byName(delegatingGuards, lib.delegatingGuards);
+    byName(verifiers, lib.verifiers);
+    byName(jwt, lib.jwt);
     lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
     lib.modelQueries?.forEach((q) => modelQueries.add(q));
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
+    lib.signIns?.forEach((q) => signIns.add(q).add(canonical(q)));
+    lib.accountProxies?.forEach((q) => accountProxies.add(canonical(q)));
+    lib.identityProxyPackages?.forEach((p) => identityProxyPackages.add(p));
+    for (const [pkg, name] of Object.entries(lib.unfollowedViews ?? {})) unfollowedViews.set(pkg, name);
   }
-  const unresolved = libraries.flatMap((lib) => lib.unresolved ?? []);
-  return { functions, instances, identities, modelQueries, modelWrites, unresolved };
+  return {
+    functions,
+    instances,
+    identities,
+    modelQueries,
+    modelWrites,
+    unresolved: libraries.flatMap((lib) => lib.unresolved ?? []),
+    classes,
+    guards,
+    delegatingGuards,
+    verifiers,
+    signIns,
+    accountProxies,
+    identityProxyPackages,
+    unfollowedViews,
+    jwt,
+    relevance: libraries.flatMap((lib) => lib.relevance ?? []),
+    wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
+    requestModules: new Set(libraries.flatMap((lib) => lib.requestModules ?? [])),
+    routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
+  };
 }
 
-export const CATALOGUE: CatalogueIndex = buildIndex(LIBRARIES);
+export const CATALOGUE: CatalogueIndex = indexLibraries(LIBRARIES);
+
+/**
+ * The catalogue with the project's own guards added (`guards` in .tokengate.yml, by qualified name): each is a
+ * decorator (or decorator factory) that protects the view it wraps, and a check that rejects the request when
+ * called in a view or a request hook.
+ */
+export function withProjectGuards(guards: readonly string[]): CatalogueIndex {
+  if (!guards.length) return CATALOGUE;
+  const table = Object.fromEntries(guards.map((g): [string, GuardRule] => [g, { kind: 'auth' }]));
+  return indexLibraries([...LIBRARIES, { library: 'the project', guards: table, verifiers: table }]);
+}
+
+/** The library classes (canonical names) whose objects play one of `roles` in the Flask model. */
+export function classesWithRole(...roles: ClassRole[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const [qn, cls] of CATALOGUE.classes) if (cls.role && roles.includes(cls.role)) out.add(qn);
+  return out;
+}
 
 /** What calling `path` (dotted attributes) on an instance of a catalogued class means, if anything. */
 export function methodMeaning(table: MethodTable, path: string): Meaning | undefined {

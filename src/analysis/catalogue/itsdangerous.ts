@@ -9,6 +9,7 @@ const serializer = {
 /** Signed links (invitations, password resets, e-mail confirmations) are checked with a serializer's `loads`. */
 export const itsdangerous: LibraryModel = {
   library: 'itsdangerous',
+  relevance: ['itsdangerous'],
   instances: {
     'itsdangerous.URLSafeTimedSerializer': serializer,
     'itsdangerous.URLSafeSerializer': serializer,

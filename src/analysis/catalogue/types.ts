@@ -1,6 +1,8 @@
 /**
- * What calls into a library mean for the route that makes them, as data: one module per library, read by the
- * effect summaries (effects.ts) and open to every other stage. Names are the qualified names Python code imports
+ * What the analysis knows about each library, as data: one module per library, read by name resolution (which
+ * classes' objects are tracked), the Flask model (apps, blueprints, APIs, guards), the auth analysis (decorators,
+ * verifiers, sign-in), the fact walk (identity proxies), the relevance filter (seeds), the JWT rules, the effect
+ * summaries (what calls mean) and the docs (the list of modelled libraries). Names are the qualified names Python code imports
  * (`werkzeug.security.check_password_hash`); the index canonicalises them the way name resolution does.
  */
 
@@ -35,9 +37,105 @@ export type Meaning =
  */
 export type MethodTable = Readonly<Record<string, Meaning>>;
 
+/**
+ * What a guard does to the view it wraps (or a verifier to the request): `auth` rejects requests without
+ * credentials, `optional` lets anonymous requests through.
+ */
+export interface GuardRule {
+  kind: 'auth' | 'optional';
+  /**
+   * A keyword argument that, passed `True`, makes it the other kind: `jwt_required(optional=True)` lets anonymous
+   * requests in, flask-oidc's `accept_token(require_token=True)` stops letting them in.
+   */
+  switch?: string;
+  /** An app setting that, set true, turns the guard into a no-op (Flask-Login's `LOGIN_DISABLED`). */
+  disabledBy?: string;
+}
+
+/**
+ * What the Flask model does with objects of a library class: `app` and `connexion-app` hold routes and hooks
+ * (a connexion app also OpenAPI documents), `blueprint` holds routes mounted on an app, `resource-api` and
+ * `namespace` register resource classes (Flask-RESTful, flask-restx), `blueprint-api` registers blueprints on
+ * its app (flask-smorest's `Api`), `view-builder` registers class views (Flask-AppBuilder), `auth-extension`
+ * is an authentication extension in use.
+ */
+export type ClassRole =
+  | 'app'
+  | 'connexion-app'
+  | 'blueprint'
+  | 'resource-api'
+  | 'namespace'
+  | 'blueprint-api'
+  | 'view-builder'
+  | 'auth-extension';
+
+/** A library class whose objects name resolution tracks by creation site. */
+export interface ClassModel {
+  role?: ClassRole;
+  /** Methods that register class views (Flask-AppBuilder's `appbuilder.add_view(View, "Name")`). */
+  registrars?: readonly string[];
+  /** Methods that guard a view, as decorators or called (`@auth.login_required`, `with perm.require():`). */
+  guards?: Readonly<Record<string, GuardRule>>;
+}
+
+/**
+ * The library functions the JWT rules check, by what they are: PyJWT's, python-jose's and Authlib's encode and
+ * decode, python-jose's `get_unverified_claims`, Authlib's `JsonWebToken`, python_jwt's `process_jwt` and
+ * `verify_jwt`, flask-jwt-extended's `decode_token` and token factories.
+ */
+export type JwtCall =
+  | 'pyjwt.decode'
+  | 'pyjwt.encode'
+  | 'jose.decode'
+  | 'jose.encode'
+  | 'jose.get_unverified_claims'
+  | 'authlib.decode'
+  | 'authlib.encode'
+  | 'authlib.JsonWebToken'
+  | 'python_jwt.process_jwt'
+  | 'python_jwt.verify_jwt'
+  | 'fje.decode_token'
+  | 'fje.create_access_token'
+  | 'fje.create_refresh_token';
+
 export interface LibraryModel {
   /** The library as installed (`flask-login`), for the docs. */
   library: string;
+  /**
+   * Words whose mention (in any case) makes a file relevant to the analysis: the import name, and the names of
+   * registrations and settings the model reads (`add_resource`, `login_disabled`). Matched as substrings.
+   */
+  relevance?: readonly string[];
+  /** Words whose mention anywhere makes the whole tree relevant (handlers named outside Python files). */
+  wholeTree?: readonly string[];
+  /** Classes whose objects are tracked, by qualified name: their role in the Flask model and their guards. */
+  classes?: Readonly<Record<string, ClassModel>>;
+  /** Decorators that give a method of a registered class view its rule (Flask-AppBuilder's `@expose(url)`). */
+  routeDecorators?: readonly string[];
+  /** Decorators (and decorator factories) that guard a view, by qualified name. */
+  guards?: Readonly<Record<string, GuardRule>>;
+  /**
+   * Decorators that apply an auth object's guard method with their own arguments: APIFairy's
+   * `@authenticate(auth, optional=...)` is `auth.login_required(optional=...)`.
+   */
+  delegatingGuards?: Readonly<Record<string, { argument: number; keyword: string; method: string }>>;
+  /**
+   * Functions that check the request's credential, called in a view, a decorator or a hook: `auth` ones raise when
+   * it is missing or invalid, `optional` ones let anonymous requests through.
+   */
+  verifiers?: Readonly<Record<string, GuardRule>>;
+  /** Functions that sign the caller in to the app's login system for the rest of the request (`login_user`). */
+  signIns?: readonly string[];
+  /** Modules whose `request` is Flask's request (`flask.request.headers`, Connexion's `connexion.request`). */
+  requestModules?: readonly string[];
+  /** Proxies of the signed-in caller's account object: setting one of their attributes changes the account. */
+  accountProxies?: readonly string[];
+  /** Packages whose `current_user` (or `current_identity`) is the signed-in caller's proxy. */
+  identityProxyPackages?: readonly string[];
+  /** Frameworks whose views may be registered in ways the model does not follow (`flask_admin`: Flask-Admin). */
+  unfollowedViews?: Readonly<Record<string, string>>;
+  /** Functions and classes the JWT rules check (jwt.ts), by qualified name. */
+  jwt?: Readonly<Record<string, JwtCall>>;
   /** Module-level functions and class constructors by qualified name. */
   functions?: Readonly<Record<string, Meaning>>;
   /**
