@@ -1,0 +1,105 @@
+// Each route at the URL Flask really serves: prefixes that pass through reassigned parameters, rules a helper
+// builds from its arguments, apps reached only through dynamic imports, apps mounted by WSGI middleware.
+import { describe, expect, it } from 'vitest';
+import type { Analysis } from '../src/analysis/pipeline.js';
+import { analyzeFiles } from './helpers/analyze.js';
+
+/** `METHODS path file:start`, sorted. */
+function urls(a: Analysis): string[] {
+  return a.routes
+    .map((r) => `${r.methods.join(',')} ${r.path} ${r.location.file}:${r.location.startLine}`)
+    .sort();
+}
+
+describe('the URL Flask serves', () => {
+  it('keeps the prefix of blueprints a factory adds to a parameter before registering them', async () => {
+    const a = await analyzeFiles({
+      'factory.py': `
+        from flask import Flask
+        from health import mod as health
+        DEFAULT_BLUEPRINTS = (health,)
+        def create_app(app_name=None, blueprints=None):
+            if not blueprints:
+                blueprints = DEFAULT_BLUEPRINTS
+            else:
+                blueprints = blueprints + DEFAULT_BLUEPRINTS
+            app = Flask(app_name or __name__)
+            configure_blueprints(app, blueprints)
+            return app
+        def configure_blueprints(app, blueprints):
+            for blueprint in blueprints:
+                app.register_blueprint(blueprint, url_prefix="/api/1")
+      `,
+      'health.py': `
+        from flask import Blueprint
+        mod = Blueprint("health", __name__)
+        @mod.route("/healthcheck")
+        def health():
+            return "ok"
+      `,
+      'users.py': `
+        from flask import Blueprint
+        mod = Blueprint("users", __name__)
+        @mod.route("/users")
+        def users():
+            return "[]"
+      `,
+      'main.py': `
+        from factory import create_app
+        from users import mod as users
+        app = create_app(__name__, blueprints=(users,))
+      `,
+      'worker.py': `
+        from factory import create_app
+        app = create_app()
+      `,
+    });
+    expect(urls(a)).toEqual(['GET /api/1/healthcheck health.py:3', 'GET /api/1/users users.py:3']);
+  });
+
+  it('follows plugins loaded with importlib into a helper that builds the asset rule from its argument', async () => {
+    const a = await analyzeFiles({
+      'ctf/__init__.py': `
+        from flask import Flask
+        from ctf.plugins import init_plugins
+        def create_app():
+            app = Flask(__name__)
+            init_plugins(app)
+            return app
+      `,
+      'ctf/plugins/__init__.py': `
+        import importlib
+        import os
+        from flask import send_from_directory
+        def register_plugin_assets_directory(app, base_path, endpoint=None):
+            base_path = base_path.strip("/")
+            if endpoint is None:
+                endpoint = base_path.replace("/", ".")
+            def assets_handler(path):
+                return send_from_directory(base_path, path)
+            rule = "/" + base_path + "/<path:path>"
+            app.add_url_rule(rule=rule, endpoint=endpoint, view_func=assets_handler)
+        def init_plugins(app):
+            for plugin in os.listdir(os.path.dirname(__file__)):
+                module = "." + plugin
+                module = importlib.import_module(module, package="ctf.plugins")
+                module.load(app)
+      `,
+      'ctf/plugins/challenges/__init__.py': `
+        from ctf.plugins import register_plugin_assets_directory
+        def load(app):
+            register_plugin_assets_directory(app, base_path="/plugins/challenges/assets/")
+      `,
+      'ctf/plugins/flags/__init__.py': `
+        from ctf.plugins import register_plugin_assets_directory
+        def load(app):
+            register_plugin_assets_directory(app, base_path="/plugins/flags/assets/")
+      `,
+    });
+    expect(urls(a)).toEqual([
+      'GET /plugins/challenges/assets/<path:path> ctf/plugins/__init__.py:8',
+      'GET /plugins/flags/assets/<path:path> ctf/plugins/__init__.py:8',
+    ]);
+    expect(a.notices).toEqual([]);
+  });
+});
