@@ -1,8 +1,13 @@
 // Each route at the URL Flask really serves: prefixes that pass through reassigned parameters, rules a helper
 // builds from its arguments, apps reached only through dynamic imports, apps mounted by WSGI middleware.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/pipeline.js';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, dedent } from './helpers/analyze.js';
+import { flaskPython } from './helpers/python.js';
 
 /** `METHODS path file:start`, sorted. */
 function urls(a: Analysis): string[] {
@@ -101,5 +106,97 @@ describe('the URL Flask serves', () => {
       'GET /plugins/flags/assets/<path:path> ctf/plugins/__init__.py:8',
     ]);
     expect(a.notices).toEqual([]);
+  });
+
+  it('serves the routes of an app mounted by DispatcherMiddleware under its prefix, as werkzeug does', async () => {
+    const files = {
+      'wsgi.py': `
+        from werkzeug.middleware.dispatcher import DispatcherMiddleware
+        import api
+        import frontend
+        application = DispatcherMiddleware(frontend.create_app(), {"/api": api.create_app()})
+      `,
+      'frontend.py': `
+        from flask import Flask
+        def create_app():
+            app = Flask(__name__)
+            @app.route("/")
+            def index():
+                return "home"
+            return app
+      `,
+      'api.py': `
+        from flask import Blueprint, Flask
+        users = Blueprint("users", __name__)
+        @users.route("/")
+        def list_users():
+            return "[]"
+        def create_app():
+            app = Flask(__name__)
+            app.register_blueprint(users, url_prefix="/users")
+            return app
+      `,
+      'standalone.py': `
+        from flask import Flask
+        from werkzeug.middleware.dispatcher import DispatcherMiddleware
+        app = Flask(__name__)
+        @app.route("/ping")
+        def ping():
+            return "pong"
+        app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/v2": app})
+      `,
+    };
+    const a = await analyzeFiles(files);
+    expect(urls(a)).toEqual([
+      'GET / frontend.py:4',
+      'GET /api/users/ api.py:3',
+      'GET /ping standalone.py:4',
+      'GET /v2/ping standalone.py:4',
+    ]);
+    // Real werkzeug answers at those URLs, and not at the rule without its prefix.
+    const dir = mkdtempSync(join(tmpdir(), 'tg-dispatch-'));
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), dedent(text));
+      }
+      const probe = [
+        'from werkzeug.test import Client',
+        'import wsgi, standalone',
+        'c, s = Client(wsgi.application), Client(standalone.app)',
+        'print([c.get(u).status_code for u in ("/", "/api/users/", "/users/")],',
+        '      [s.get(u).status_code for u in ("/ping", "/v2/ping")])',
+      ].join('\n');
+      const out = execFileSync(flaskPython(), ['-c', probe], { cwd: dir, encoding: 'utf8' });
+      expect(out.trim()).toBe('[200, 200, 404] [200, 200]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees Flask-Sockets routes and the methods a library class view declares', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask
+        from flask_graphql import GraphQLView
+        from flask_sockets import Sockets
+        app = Flask(__name__)
+        sockets = Sockets(app)
+        @sockets.route("/subscriptions")
+        def echo_socket(ws):
+            return []
+        class OverriddenView(GraphQLView):
+            def dispatch_request(self):
+                return ""
+        app.add_url_rule("/graphql", view_func=OverriddenView.as_view("graphql"))
+      `,
+    });
+    expect(urls(a)).toEqual([
+      'DELETE /graphql app.py:10',
+      'GET /graphql app.py:10',
+      'GET /subscriptions app.py:6',
+      'POST /graphql app.py:10',
+      'PUT /graphql app.py:10',
+    ]);
   });
 });

@@ -31,6 +31,15 @@ const CONNEXION_APPS = new Set(['connexion.App', 'connexion.FlaskApp', 'connexio
 const BLUEPRINT_CLASSES = new Set(['flask.Blueprint', 'flask_smorest.Blueprint', 'apiflask.APIBlueprint']);
 /** flask-smorest's Api: `api.register_blueprint(blp, url_prefix=…)` hands the options to its app. */
 const SMOREST_API = 'flask_smorest.Api';
+/**
+ * Flask-Sockets: `sockets = Sockets(app)` (or `init_app(app)`) serves `@sockets.route(rule)` at the rule itself,
+ * to the WebSocket handshake (a GET), beside the app's own routes.
+ */
+const SOCKETS = 'flask_sockets.Sockets';
+/** werkzeug's `DispatcherMiddleware(app, {"/api": api_app})`: each mounted app serves its routes under the key. */
+const DISPATCHERS = new Set(['werkzeug.DispatcherMiddleware']);
+/** The `methods` a library's class view declares, inherited by the project's subclasses. */
+const LIBRARY_VIEW_METHODS = new Map([['flask_graphql.GraphQLView', ['DELETE', 'GET', 'POST', 'PUT']]]);
 const API_CLASSES = new Set(['flask_restful.Api', 'flask_restx.Api', 'flask_restplus.Api']);
 const NAMESPACE_CLASSES = new Set(['flask_restx.Namespace', 'flask_restplus.Namespace']);
 /** Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_view_no_menu(View)`, `add_api(Api)`. */
@@ -171,6 +180,8 @@ export class FlaskModel {
   private readonly pendingFabViews: { builder: Inst; cls: ClassIR; endpoint?: string; api: boolean }[] = [];
   private readonly classAttrAssigns = new Map<ClassIR, Record<string, { value: Expr; scope: Scope }>>();
   private readonly mountCache = new Map<string, Mount[]>();
+  /** Apps mounted by WSGI middleware: the URL prefixes each serves at (null: the root), by app key. */
+  private readonly dispatched = new Map<string, (string | null)[]>();
   private readonly classScopes = new Set<Scope>();
   private readonly pendingResources: {
     holder: Inst;
@@ -216,6 +227,7 @@ export class FlaskModel {
   build(): this {
     for (const m of this.project.modules) for (const c of m.allClasses) this.classScopes.add(c.scope);
     this.collectStatements();
+    this.collectDispatchers();
     for (const m of this.project.modules) {
       for (const fn of m.allFunctions) {
         if (fn.decorators.length)
@@ -323,6 +335,46 @@ export class FlaskModel {
   }
 
   /**
+   * `DispatcherMiddleware(frontend, {"/api": api})`, also as `app.wsgi_app = DispatcherMiddleware(app.wsgi_app, …)`:
+   * werkzeug hands requests under `/api` to the api app with that prefix moved to SCRIPT_NAME, so each of its
+   * routes is served at `/api` + its rule. An app also passed as the root keeps its own URLs as well.
+   */
+  private collectDispatchers(): void {
+    const roots = new Set<string>();
+    const mounted = new Map<string, string[]>();
+    const apps = (e: Expr, scope: Scope): Inst[] => {
+      const target = e.k === 'attr' && e.attr === 'wsgi_app' ? e.obj : e;
+      return this.project
+        .evalExpr(target, scope)
+        .filter((v): v is Inst => v.t === 'inst' && APP_CLASSES.has(v.qn));
+    };
+    for (const scope of this.scopes()) {
+      const calls = [
+        ...scope.calls.map((c) => c.call),
+        ...[...scope.assigns.values()].flat(),
+        ...scope.targetAssigns.map((t) => t.value),
+      ];
+      for (const call of calls) {
+        if (call.k !== 'call') continue;
+        const callee = this.project.evalExpr(call.fn, scope);
+        if (!callee.some((v) => v.t === 'ext' && DISPATCHERS.has(canonical(v.qn)))) continue;
+        const root = call.args[0] ?? call.kw.app;
+        if (root) for (const app of apps(root, scope)) roots.add(app.key);
+        const table = call.args[1] ?? call.kw.mounts;
+        const dict = table && this.project.evalDict(table, scope);
+        for (const entry of dict?.entries ?? []) {
+          const prefix = this.project.evalString(entry.key, dict!.scope);
+          if (prefix === undefined) continue;
+          for (const app of apps(entry.value, dict!.scope))
+            mounted.set(app.key, [...(mounted.get(app.key) ?? []), prefix]);
+        }
+      }
+    }
+    for (const [key, prefixes] of mounted)
+      this.dispatched.set(key, [...(roots.has(key) ? [null] : []), ...prefixes]);
+  }
+
+  /**
    * `app.config["LOGIN_DISABLED"] = True` (or `config.update(LOGIN_DISABLED=True)`) run unconditionally at module
    * level or in a factory: Flask-Login's `login_required` then lets every request through. Assignments under an
    * `if` (a testing switch) do not count.
@@ -355,7 +407,11 @@ export class FlaskModel {
   /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */
   private bindConstructor(call: CallExpr, scope: Scope): void {
     for (const v of this.project.evalExpr(call, scope)) {
-      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || v.qn === SMOREST_API || v.qn === APPBUILDER)) continue;
+      if (
+        v.t !== 'inst' ||
+        !(API_CLASSES.has(v.qn) || v.qn === SMOREST_API || v.qn === SOCKETS || v.qn === APPBUILDER)
+      )
+        continue;
       const target = call.args[0] ?? call.kw.app;
       if (target) this.bindApi(v, target, scope);
     }
@@ -431,7 +487,7 @@ export class FlaskModel {
           break;
         }
         case 'init_app':
-          if (API_CLASSES.has(owner.qn) || owner.qn === SMOREST_API) {
+          if (API_CLASSES.has(owner.qn) || owner.qn === SMOREST_API || owner.qn === SOCKETS) {
             const target = call.args[0] ?? call.kw.app;
             if (target) this.bindApi(owner, target, scope);
           }
@@ -704,11 +760,13 @@ export class FlaskModel {
       );
       const fixed = ROUTE_METHODS[call.fn.attr];
       for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
-        if (owner.t !== 'inst' || !(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))) continue;
+        if (owner.t !== 'inst') continue;
+        const sockets = owner.qn === SOCKETS && call.fn.attr === 'route';
+        if (!(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn) || sockets)) continue;
         const ruleExpr = call.args[0] ?? call.kw.rule;
         if (!ruleExpr) continue;
         const rule = this.stringOr(ruleExpr, scope);
-        const methods = fixed ? [fixed] : this.methodsOf(call.kw.methods, scope);
+        const methods = fixed ? [fixed] : sockets ? ['GET'] : this.methodsOf(call.kw.methods, scope);
         const below = fn.decorators.slice(i + 1).filter((x) => !this.isRouteDecorator(x.expr));
         const above = fn.decorators.slice(0, i).filter((x) => !this.isRouteDecorator(x.expr));
         const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : fn.name;
@@ -1463,7 +1521,10 @@ export class FlaskModel {
     } else {
       const dispatch = methods.get('dispatch_request');
       const declared = this.classAttr(cls, 'methods');
-      const list = explicitMethods ?? (declared ? this.methodsOf(declared.value, declared.scope) : ['GET']);
+      const inherited = LIBRARY_VIEW_METHODS.get(this.project.extBaseOf(cls) ?? '');
+      const list =
+        explicitMethods ??
+        (declared ? this.methodsOf(declared.value, declared.scope) : (inherited ?? ['GET']));
       if (dispatch) for (const m of list) handlers.push({ method: m, fn: dispatch });
     }
     const classDecorators = this.classAttr(cls, 'decorators');
@@ -1611,8 +1672,11 @@ export class FlaskModel {
   private mounts(owner: Inst, depth = 0, seen: Set<string> = new Set()): Mount[] {
     const cached = this.mountCache.get(owner.key);
     if (cached) return cached;
-    if (APP_CLASSES.has(owner.qn)) return [{ app: owner, prefix: null, chain: [], names: [] }];
-    if (owner.qn === SMOREST_API) {
+    if (APP_CLASSES.has(owner.qn)) {
+      const at = this.dispatched.get(owner.key) ?? [null];
+      return at.map((prefix) => ({ app: owner, prefix, chain: [], names: [] }));
+    }
+    if (owner.qn === SMOREST_API || owner.qn === SOCKETS) {
       return (this.apiBindings.get(owner.key) ?? []).flatMap((app) =>
         app === owner ? [] : this.mounts(app, depth + 1, seen),
       );

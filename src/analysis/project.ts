@@ -56,6 +56,7 @@ const TRACKED_CLASSES = new Set([
   'flask_security.Security',
   'flask_praetorian.Praetorian',
   'flask_appbuilder.AppBuilder',
+  'flask_sockets.Sockets',
   'flask_principal.Permission',
 ]);
 
