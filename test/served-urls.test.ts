@@ -199,4 +199,83 @@ describe('the URL Flask serves', () => {
       'PUT /graphql app.py:10',
     ]);
   });
+
+  it('mounts the blueprints one factory registers from each app package where that app is mounted', async () => {
+    const files = {
+      'wsgi.py': `
+        from werkzeug.middleware.dispatcher import DispatcherMiddleware
+        from site_app import api, frontend
+        application = DispatcherMiddleware(frontend.create_app(), {"/api": api.create_app()})
+      `,
+      'site_app/__init__.py': '',
+      'site_app/factory.py': `
+        from flask import Flask
+        from .helpers import register_blueprints
+        def create_app(package_name, package_path):
+            app = Flask(package_name)
+            register_blueprints(app, package_name, package_path)
+            return app
+      `,
+      'site_app/helpers.py': `
+        import importlib
+        import pkgutil
+        from flask import Blueprint
+        def register_blueprints(app, package_name, package_path):
+            for _, name, _ in pkgutil.iter_modules(package_path):
+                m = importlib.import_module("%s.%s" % (package_name, name))
+                for item in dir(m):
+                    item = getattr(m, item)
+                    if isinstance(item, Blueprint):
+                        app.register_blueprint(item)
+      `,
+      'site_app/api/__init__.py': `
+        from .. import factory
+        def create_app():
+            app = factory.create_app(__name__, __path__)
+            return app
+      `,
+      'site_app/api/users.py': `
+        from flask import Blueprint
+        bp = Blueprint("users", __name__, url_prefix="/users")
+        @bp.route("/")
+        def list_users():
+            return "[]"
+      `,
+      'site_app/frontend/__init__.py': `
+        from .. import factory
+        def create_app():
+            app = factory.create_app(__name__, __path__)
+            return app
+      `,
+      'site_app/frontend/dashboard.py': `
+        from flask import Blueprint
+        bp = Blueprint("dashboard", __name__)
+        @bp.route("/")
+        def index():
+            return "home"
+      `,
+    };
+    const a = await analyzeFiles(files);
+    expect(urls(a)).toEqual([
+      'GET / site_app/frontend/dashboard.py:3',
+      'GET /api/users/ site_app/api/users.py:3',
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'tg-dispatch-'));
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text ? dedent(text) : '');
+      }
+      const probe = [
+        'from werkzeug.test import Client',
+        'import wsgi',
+        'c = Client(wsgi.application)',
+        'print([c.get(u).status_code for u in ("/", "/api/users/", "/users/", "/api/")])',
+      ].join('\n');
+      const out = execFileSync(flaskPython(), ['-c', probe], { cwd: dir, encoding: 'utf8' });
+      expect(out.trim()).toBe('[200, 200, 404, 404]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

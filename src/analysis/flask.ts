@@ -136,10 +136,14 @@ interface Registration {
   /** url_prefix given at registration: a string, null for `None`, undefined when absent. */
   prefix: string | null | undefined;
   name?: string;
+  /** The calls the registration ran during (one factory serving several apps: which one). */
+  during: { call: CallExpr; scope: Scope }[];
 }
 
 interface Mount {
   app?: Inst;
+  /** The app comes from a call of this function where WSGI middleware mounts it (`{"/api": api.create_app()}`). */
+  via?: FunctionIR;
   /** The setup state's url_prefix; null when there is none. */
   prefix: string | null;
   /** Blueprints from the app down to the owner. */
@@ -157,6 +161,8 @@ interface ViewRef {
 }
 
 const MAX_MOUNT_DEPTH = 12;
+/** How many single calls a statement's evaluation follows up the call chain to reach one made from several places. */
+const MAX_CALL_HOPS = 3;
 
 /**
  * What runs before every request of an app or blueprint and can turn it away: `before_request` hooks and URL
@@ -180,8 +186,11 @@ export class FlaskModel {
   private readonly pendingFabViews: { builder: Inst; cls: ClassIR; endpoint?: string; api: boolean }[] = [];
   private readonly classAttrAssigns = new Map<ClassIR, Record<string, { value: Expr; scope: Scope }>>();
   private readonly mountCache = new Map<string, Mount[]>();
-  /** Apps mounted by WSGI middleware: the URL prefixes each serves at (null: the root), by app key. */
-  private readonly dispatched = new Map<string, (string | null)[]>();
+  /**
+   * Apps mounted by WSGI middleware, by app key: the URL prefixes each serves at (null: the root), with the function
+   * whose call made the app there.
+   */
+  private readonly dispatched = new Map<string, { prefix: string | null; via?: FunctionIR }[]>();
   private readonly classScopes = new Set<Scope>();
   private readonly pendingResources: {
     holder: Inst;
@@ -279,20 +288,44 @@ export class FlaskModel {
     this.failures.attempt(scope.module.file, 'modelling', undefined, () => this.eachCallOf(scope, body));
   }
 
-  private eachCallOf(scope: Scope, body: () => void): void {
+  private eachCallOf(scope: Scope, body: () => void, hops = 0): void {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (!s.owner || !s.params.size) continue;
-      let sites = this.siteCache.get(s.owner);
-      if (!sites) {
-        sites = this.project.callSitesOf(s.owner);
-        this.siteCache.set(s.owner, sites);
+      const owner = s.owner;
+      const sites = this.sitesOf(owner);
+      if (sites.length === 1 && hops < MAX_CALL_HOPS && this.reachesSeveralCalls(sites[0]!.scope, hops + 1)) {
+        // Called from one place inside a function called from several (`register_blueprints(app, name, path)` in
+        // a factory each app package calls): each of those calls, through this one.
+        const site = sites[0]!;
+        this.project.withBinding(owner, site, () => this.eachCallOf(site.scope, body, hops + 1));
+        return;
       }
       if (sites.length < 2) continue;
-      const owner = s.owner;
       for (const site of sites) this.project.withBinding(owner, site, body);
       return;
     }
     body();
+  }
+
+  private sitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
+    let sites = this.siteCache.get(fn);
+    if (!sites) {
+      sites = this.project.callSitesOf(fn);
+      this.siteCache.set(fn, sites);
+    }
+    return sites;
+  }
+
+  /** Whether a chain of single calls from `scope` leads to a function with parameters called from several places. */
+  private reachesSeveralCalls(scope: Scope, hops: number): boolean {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (!s.owner || !s.params.size) continue;
+      const sites = this.sitesOf(s.owner);
+      if (sites.length > 1) return true;
+      if (sites.length === 1 && hops < MAX_CALL_HOPS)
+        return this.reachesSeveralCalls(sites[0]!.scope, hops + 1);
+    }
+    return false;
   }
 
   private *scopes(): Generator<Scope> {
@@ -340,13 +373,16 @@ export class FlaskModel {
    * routes is served at `/api` + its rule. An app also passed as the root keeps its own URLs as well.
    */
   private collectDispatchers(): void {
-    const roots = new Set<string>();
-    const mounted = new Map<string, string[]>();
-    const apps = (e: Expr, scope: Scope): Inst[] => {
+    const roots = new Map<string, { prefix: null; via?: FunctionIR }[]>();
+    const mounted = new Map<string, { prefix: string; via?: FunctionIR }[]>();
+    const apps = (e: Expr, scope: Scope): { app: Inst; via?: FunctionIR }[] => {
       const target = e.k === 'attr' && e.attr === 'wsgi_app' ? e.obj : e;
+      const made = target.k === 'call' ? this.project.evalExpr(target.fn, scope) : [];
+      const via = made.length === 1 && made[0]!.t === 'func' ? made[0]!.fn : undefined;
       return this.project
         .evalExpr(target, scope)
-        .filter((v): v is Inst => v.t === 'inst' && APP_CLASSES.has(v.qn));
+        .filter((v): v is Inst => v.t === 'inst' && APP_CLASSES.has(v.qn))
+        .map((app) => ({ app, via }));
     };
     for (const scope of this.scopes()) {
       const calls = [
@@ -359,19 +395,19 @@ export class FlaskModel {
         const callee = this.project.evalExpr(call.fn, scope);
         if (!callee.some((v) => v.t === 'ext' && DISPATCHERS.has(canonical(v.qn)))) continue;
         const root = call.args[0] ?? call.kw.app;
-        if (root) for (const app of apps(root, scope)) roots.add(app.key);
+        for (const { app, via } of root ? apps(root, scope) : [])
+          roots.set(app.key, [...(roots.get(app.key) ?? []), { prefix: null, via }]);
         const table = call.args[1] ?? call.kw.mounts;
         const dict = table && this.project.evalDict(table, scope);
         for (const entry of dict?.entries ?? []) {
           const prefix = this.project.evalString(entry.key, dict!.scope);
           if (prefix === undefined) continue;
-          for (const app of apps(entry.value, dict!.scope))
-            mounted.set(app.key, [...(mounted.get(app.key) ?? []), prefix]);
+          for (const { app, via } of apps(entry.value, dict!.scope))
+            mounted.set(app.key, [...(mounted.get(app.key) ?? []), { prefix, via }]);
         }
       }
     }
-    for (const [key, prefixes] of mounted)
-      this.dispatched.set(key, [...(roots.has(key) ? [null] : []), ...prefixes]);
+    for (const [key, at] of mounted) this.dispatched.set(key, [...(roots.get(key) ?? []), ...at]);
   }
 
   /**
@@ -651,12 +687,13 @@ export class FlaskModel {
     }
     const nameExpr = call.kw.name;
     const name = nameExpr ? this.project.evalString(nameExpr, scope) : undefined;
+    const during = this.project.boundSites();
     for (const bp of this.project.evalExpr(bpExpr, scope)) {
       if (bp.t !== 'inst' || !BLUEPRINT_CLASSES.has(bp.qn) || bp === parent) continue;
       const list = this.registrations.get(bp.key) ?? [];
-      if (!list.some((r) => r.parent === parent && r.prefix === prefix && r.name === name)) {
-        list.push({ parent, prefix, name });
-      }
+      const same = list.find((r) => r.parent === parent && r.prefix === prefix && r.name === name);
+      if (same) same.during.push(...during.filter((d) => !same.during.some((x) => x.call === d.call)));
+      else list.push({ parent, prefix, name, during });
       this.registrations.set(bp.key, list);
     }
   }
@@ -1673,8 +1710,8 @@ export class FlaskModel {
     const cached = this.mountCache.get(owner.key);
     if (cached) return cached;
     if (APP_CLASSES.has(owner.qn)) {
-      const at = this.dispatched.get(owner.key) ?? [null];
-      return at.map((prefix) => ({ app: owner, prefix, chain: [], names: [] }));
+      const at = this.dispatched.get(owner.key) ?? [{ prefix: null }];
+      return at.map(({ prefix, via }) => ({ app: owner, prefix, via, chain: [], names: [] }));
     }
     if (owner.qn === SMOREST_API || owner.qn === SOCKETS) {
       return (this.apiBindings.get(owner.key) ?? []).flatMap((app) =>
@@ -1694,13 +1731,17 @@ export class FlaskModel {
       seen.add(owner.key);
       for (const reg of regs) {
         const bpPrefix = reg.prefix === undefined ? ownPrefix : reg.prefix;
-        for (const m of this.mounts(reg.parent, depth + 1, seen)) {
+        const parents = this.mounts(reg.parent, depth + 1, seen);
+        // One factory making apps mounted at different places: the mount of the call this registration ran in.
+        const ranIn = parents.filter((m) => m.via && reg.during.some((site) => site.scope.owner === m.via));
+        for (const m of ranIn.length ? ranIn : parents) {
           let prefix: string | null;
           if (m.prefix !== null && bpPrefix !== null)
             prefix = `${m.prefix.replace(/\/+$/, '')}/${bpPrefix.replace(/^\/+/, '')}`;
           else prefix = bpPrefix ?? m.prefix;
           out.push({
             app: m.app,
+            via: m.via,
             prefix,
             chain: [...m.chain, owner],
             names: [...m.names, reg.name ?? ownName],

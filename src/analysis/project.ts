@@ -686,6 +686,11 @@ export class Project {
     return this.bindings.get(fn);
   }
 
+  /** The call sites bound now, innermost function first: the calls during which a statement is evaluated. */
+  boundSites(): { call: CallExpr; scope: Scope }[] {
+    return [...this.bindings.values()].reverse();
+  }
+
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
   withBinding<T>(fn: FunctionIR, site: { call: CallExpr; scope: Scope }, body: () => T): T {
     const previous = this.bindings.get(fn);
@@ -775,6 +780,9 @@ export class Project {
         }
       }
     }
+    // Python's own: a module's dotted name (`importlib.import_module("%s.%s" % (__name__, name))`).
+    if (name === '__name__')
+      return [{ t: 'literal', expr: { k: 'str', v: scope.module.name, line: 0 }, scope }];
     return [{ t: 'unknown', text: name }];
   }
 
@@ -837,6 +845,8 @@ export class Project {
         if (e.fn.k === 'name' && e.fn.id === 'super') return this.superOf(scope, depth, seen);
         const stripped = this.strippedIn(e, scope, depth, seen);
         if (stripped.length) return stripped;
+        const attribute = this.getattrIn(e, scope, depth, seen);
+        if (attribute) return attribute;
         const out: Value[] = [];
         for (const fn of this.evalIn(e.fn, scope, depth + 1, seen))
           out.push(...this.callOf(fn, e, scope, depth, seen));
@@ -904,6 +914,24 @@ export class Project {
         out.push({ t: 'literal', expr: { k: 'str', v: strip(text, chars), line: e.line }, scope });
     }
     return out;
+  }
+
+  /**
+   * The builtin `getattr(obj, name)`: the attribute when the name is known; of a module, under a name only known at
+   * run time (`for item in dir(m): item = getattr(m, item)`), any value the module assigns at its top level.
+   */
+  private getattrIn(e: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] | undefined {
+    if (e.fn.k !== 'name' || e.fn.id !== 'getattr' || e.args.length < 2) return undefined;
+    if (anyKnown(this.lookupIn('getattr', scope, depth + 1, seen.copy()))) return undefined;
+    const name = this.evalString(e.args[1]!, scope);
+    const out: Value[] = [];
+    for (const obj of this.evalIn(e.args[0]!, scope, depth + 1, seen)) {
+      if (name !== undefined) out.push(...this.attrOf(obj, name, depth, seen));
+      else if (obj.t === 'module')
+        for (const [attr, values] of obj.mod.scope.assigns)
+          if (values.length) out.push(...this.lookupIn(attr, obj.mod.scope, depth + 1, seen.copy()));
+    }
+    return out.length ? dedupe(out) : undefined;
   }
 
   private attrOf(obj: Value, attr: string, depth: number, seen: SeenKeys): Value[] {
