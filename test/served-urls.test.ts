@@ -231,8 +231,7 @@ describe('the URL Flask serves', () => {
       'site_app/api/__init__.py': `
         from .. import factory
         def create_app():
-            app = factory.create_app(__name__, __path__)
-            return app
+            return factory.create_app(__name__, __path__)
       `,
       'site_app/api/users.py': `
         from flask import Blueprint
@@ -244,8 +243,7 @@ describe('the URL Flask serves', () => {
       'site_app/frontend/__init__.py': `
         from .. import factory
         def create_app():
-            app = factory.create_app(__name__, __path__)
-            return app
+            return factory.create_app(__name__, __path__)
       `,
       'site_app/frontend/dashboard.py': `
         from flask import Blueprint

@@ -720,7 +720,11 @@ export class Project {
       };
       for (const m of this.modules) {
         visitScope(m.scope);
-        for (const f of m.allFunctions) visitScope(f.scope);
+        for (const f of m.allFunctions) {
+          visitScope(f.scope);
+          // `return factory.create_app(__name__)`: a call whose value the function hands back.
+          for (const r of f.facts.returns) if (r.k === 'call') add(r, f.scope);
+        }
         for (const c of m.allClasses) visitScope(c.scope);
       }
       this.callIndex = index;
