@@ -9,6 +9,20 @@ import type { Analysis } from '../src/analysis/pipeline.js';
 import { analyzeFiles, dedent } from './helpers/analyze.js';
 import { flaskPython } from './helpers/python.js';
 
+/** Write `files` to a fresh directory and run `lines` of Python there with the real Flask; its output, trimmed. */
+function runPython(files: Record<string, string>, lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-served-'));
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text ? dedent(text) : '');
+    }
+    return execFileSync(flaskPython(), ['-c', lines.join('\n')], { cwd: dir, encoding: 'utf8' }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `METHODS path file:start`, sorted. */
 function urls(a: Analysis): string[] {
   return a.routes
@@ -18,7 +32,7 @@ function urls(a: Analysis): string[] {
 
 describe('the URL Flask serves', () => {
   it('keeps the prefix of blueprints a factory adds to a parameter before registering them', async () => {
-    const a = await analyzeFiles({
+    const files = {
       'factory.py': `
         from flask import Flask
         from health import mod as health
@@ -58,12 +72,18 @@ describe('the URL Flask serves', () => {
         from factory import create_app
         app = create_app()
       `,
-    });
+    };
+    const a = await analyzeFiles(files);
     expect(urls(a)).toEqual(['GET /api/1/healthcheck health.py:3', 'GET /api/1/users users.py:3']);
+    const served = runPython(files, [
+      'import main, worker',
+      'print([sorted(r.rule for r in m.app.url_map.iter_rules() if r.endpoint != "static") for m in (main, worker)])',
+    ]);
+    expect(served).toBe("[['/api/1/healthcheck', '/api/1/users'], ['/api/1/healthcheck']]");
   });
 
   it('follows plugins loaded with importlib into a helper that builds the asset rule from its argument', async () => {
-    const a = await analyzeFiles({
+    const files = {
       'ctf/__init__.py': `
         from flask import Flask
         from ctf.plugins import init_plugins
@@ -85,7 +105,9 @@ describe('the URL Flask serves', () => {
             rule = "/" + base_path + "/<path:path>"
             app.add_url_rule(rule=rule, endpoint=endpoint, view_func=assets_handler)
         def init_plugins(app):
-            for plugin in os.listdir(os.path.dirname(__file__)):
+            for plugin in sorted(os.listdir(os.path.dirname(__file__))):
+                if plugin.startswith("_"):
+                    continue
                 module = "." + plugin
                 module = importlib.import_module(module, package="ctf.plugins")
                 module.load(app)
@@ -100,12 +122,18 @@ describe('the URL Flask serves', () => {
         def load(app):
             register_plugin_assets_directory(app, base_path="/plugins/flags/assets/")
       `,
-    });
+    };
+    const a = await analyzeFiles(files);
     expect(urls(a)).toEqual([
       'GET /plugins/challenges/assets/<path:path> ctf/plugins/__init__.py:8',
       'GET /plugins/flags/assets/<path:path> ctf/plugins/__init__.py:8',
     ]);
     expect(a.notices).toEqual([]);
+    const served = runPython(files, [
+      'from ctf import create_app',
+      'print(sorted(r.rule for r in create_app().url_map.iter_rules() if r.endpoint != "static"))',
+    ]);
+    expect(served).toBe("['/plugins/challenges/assets/<path:path>', '/plugins/flags/assets/<path:path>']");
   });
 
   it('serves the routes of an app mounted by DispatcherMiddleware under its prefix, as werkzeug does', async () => {
@@ -154,24 +182,14 @@ describe('the URL Flask serves', () => {
       'GET /v2/ping standalone.py:4',
     ]);
     // Real werkzeug answers at those URLs, and not at the rule without its prefix.
-    const dir = mkdtempSync(join(tmpdir(), 'tg-dispatch-'));
-    try {
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), dedent(text));
-      }
-      const probe = [
-        'from werkzeug.test import Client',
-        'import wsgi, standalone',
-        'c, s = Client(wsgi.application), Client(standalone.app)',
-        'print([c.get(u).status_code for u in ("/", "/api/users/", "/users/")],',
-        '      [s.get(u).status_code for u in ("/ping", "/v2/ping")])',
-      ].join('\n');
-      const out = execFileSync(flaskPython(), ['-c', probe], { cwd: dir, encoding: 'utf8' });
-      expect(out.trim()).toBe('[200, 200, 404] [200, 200]');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const served = runPython(files, [
+      'from werkzeug.test import Client',
+      'import wsgi, standalone',
+      'c, s = Client(wsgi.application), Client(standalone.app)',
+      'print([c.get(u).status_code for u in ("/", "/api/users/", "/users/")],',
+      '      [s.get(u).status_code for u in ("/ping", "/v2/ping")])',
+    ]);
+    expect(served).toBe('[200, 200, 404] [200, 200]');
   });
 
   it('sees Flask-Sockets routes and the methods a library class view declares', async () => {
@@ -258,22 +276,12 @@ describe('the URL Flask serves', () => {
       'GET / site_app/frontend/dashboard.py:3',
       'GET /api/users/ site_app/api/users.py:3',
     ]);
-    const dir = mkdtempSync(join(tmpdir(), 'tg-dispatch-'));
-    try {
-      for (const [path, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), text ? dedent(text) : '');
-      }
-      const probe = [
-        'from werkzeug.test import Client',
-        'import wsgi',
-        'c = Client(wsgi.application)',
-        'print([c.get(u).status_code for u in ("/", "/api/users/", "/users/", "/api/")])',
-      ].join('\n');
-      const out = execFileSync(flaskPython(), ['-c', probe], { cwd: dir, encoding: 'utf8' });
-      expect(out.trim()).toBe('[200, 200, 404, 404]');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const served = runPython(files, [
+      'from werkzeug.test import Client',
+      'import wsgi',
+      'c = Client(wsgi.application)',
+      'print([c.get(u).status_code for u in ("/", "/api/users/", "/users/", "/api/")])',
+    ]);
+    expect(served).toBe('[200, 200, 404, 404]');
   });
 });
