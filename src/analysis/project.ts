@@ -686,9 +686,9 @@ export class Project {
     return this.bindings.get(fn);
   }
 
-  /** The call sites bound now, innermost function first: the calls during which a statement is evaluated. */
+  /** The call sites bound now: the calls during which the statement being evaluated runs. */
   boundSites(): { call: CallExpr; scope: Scope }[] {
-    return [...this.bindings.values()].reverse();
+    return [...this.bindings.values()];
   }
 
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
