@@ -615,6 +615,7 @@ function recordAssignment(node: SyntaxNode, scope: Scope, conditional: boolean):
       const list = scope.assigns.get(names[0]!) ?? [];
       list.push(value);
       scope.assigns.set(names[0]!, list);
+      if (!conditional) (scope.overwritten ??= new Set()).add(names[0]!);
     } else if (value.k === 'seq' && value.items.length === names.length) {
       names.forEach((n, i) => {
         const list = scope.assigns.get(n) ?? [];

@@ -29,6 +29,12 @@ const BLUEPRINT_CLASSES = classesWithRole('blueprint');
 const BLUEPRINT_APIS = classesWithRole('blueprint-api');
 const API_CLASSES = classesWithRole('resource-api');
 const NAMESPACE_CLASSES = classesWithRole('namespace');
+/** Flask-Sockets' `Sockets`: `@sockets.route(rule)` serves the rule itself, beside the app's own routes. */
+const SOCKETS = classesWithRole('websocket-routes');
+/** werkzeug's `DispatcherMiddleware(app, {"/api": api_app})`: each mounted app serves its routes under the key. */
+const DISPATCHERS = new Set(['werkzeug.DispatcherMiddleware']);
+/** The `methods` a library's class view declares, inherited by the project's subclasses. */
+const LIBRARY_VIEW_METHODS = new Map([['flask_graphql.GraphQLView', ['DELETE', 'GET', 'POST', 'PUT']]]);
 /** Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_view_no_menu(View)`, `add_api(Api)`. */
 const VIEW_BUILDERS = classesWithRole('view-builder');
 const FAB_REGISTRATIONS = new Set(
@@ -123,10 +129,14 @@ interface Registration {
   /** url_prefix given at registration: a string, null for `None`, undefined when absent. */
   prefix: string | null | undefined;
   name?: string;
+  /** The calls the registration ran during (one factory serving several apps: which one). */
+  during: { call: CallExpr; scope: Scope }[];
 }
 
 interface Mount {
   app?: Inst;
+  /** The app comes from a call of this function where WSGI middleware mounts it (`{"/api": api.create_app()}`). */
+  via?: FunctionIR;
   /** The setup state's url_prefix; null when there is none. */
   prefix: string | null;
   /** Blueprints from the app down to the owner. */
@@ -144,6 +154,8 @@ interface ViewRef {
 }
 
 const MAX_MOUNT_DEPTH = 12;
+/** How many single calls a statement's evaluation follows up the call chain to reach one made from several places. */
+const MAX_CALL_HOPS = 3;
 
 /**
  * What runs before every request of an app or blueprint and can turn it away: `before_request` hooks and URL
@@ -167,6 +179,11 @@ export class FlaskModel {
   private readonly pendingFabViews: { builder: Inst; cls: ClassIR; endpoint?: string; api: boolean }[] = [];
   private readonly classAttrAssigns = new Map<ClassIR, Record<string, { value: Expr; scope: Scope }>>();
   private readonly mountCache = new Map<string, Mount[]>();
+  /**
+   * Apps mounted by WSGI middleware, by app key: the URL prefixes each serves at (null: the root), with the function
+   * whose call made the app there.
+   */
+  private readonly dispatched = new Map<string, { prefix: string | null; via?: FunctionIR }[]>();
   private readonly classScopes = new Set<Scope>();
   private readonly pendingResources: {
     holder: Inst;
@@ -212,6 +229,7 @@ export class FlaskModel {
   build(): this {
     for (const m of this.project.modules) for (const c of m.allClasses) this.classScopes.add(c.scope);
     this.collectStatements();
+    this.collectDispatchers();
     for (const m of this.project.modules) {
       for (const fn of m.allFunctions) {
         if (fn.decorators.length)
@@ -257,20 +275,44 @@ export class FlaskModel {
     this.failures.attempt(scope.module.file, 'modelling', undefined, () => this.eachCallOf(scope, body));
   }
 
-  private eachCallOf(scope: Scope, body: () => void): void {
+  private eachCallOf(scope: Scope, body: () => void, hops = 0): void {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (!s.owner || !s.params.size) continue;
-      let sites = this.siteCache.get(s.owner);
-      if (!sites) {
-        sites = this.project.callSitesOf(s.owner);
-        this.siteCache.set(s.owner, sites);
+      const owner = s.owner;
+      const sites = this.sitesOf(owner);
+      if (sites.length === 1 && hops < MAX_CALL_HOPS && this.reachesSeveralCalls(sites[0]!.scope, hops + 1)) {
+        // Called from one place inside a function called from several (`register_blueprints(app, name, path)` in
+        // a factory each app package calls): each of those calls, through this one.
+        const site = sites[0]!;
+        this.project.withBinding(owner, site, () => this.eachCallOf(site.scope, body, hops + 1));
+        return;
       }
       if (sites.length < 2) continue;
-      const owner = s.owner;
       for (const site of sites) this.project.withBinding(owner, site, body);
       return;
     }
     body();
+  }
+
+  private sitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
+    let sites = this.siteCache.get(fn);
+    if (!sites) {
+      sites = this.project.callSitesOf(fn);
+      this.siteCache.set(fn, sites);
+    }
+    return sites;
+  }
+
+  /** Whether a chain of single calls from `scope` leads to a function with parameters called from several places. */
+  private reachesSeveralCalls(scope: Scope, hops: number): boolean {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (!s.owner || !s.params.size) continue;
+      const sites = this.sitesOf(s.owner);
+      if (sites.length > 1) return true;
+      if (sites.length === 1 && hops < MAX_CALL_HOPS)
+        return this.reachesSeveralCalls(sites[0]!.scope, hops + 1);
+    }
+    return false;
   }
 
   private *scopes(): Generator<Scope> {
@@ -313,6 +355,49 @@ export class FlaskModel {
   }
 
   /**
+   * `DispatcherMiddleware(frontend, {"/api": api})`, also as `app.wsgi_app = DispatcherMiddleware(app.wsgi_app, …)`:
+   * werkzeug hands requests under `/api` to the api app with that prefix moved to SCRIPT_NAME, so each of its
+   * routes is served at `/api` + its rule. An app also passed as the root keeps its own URLs as well.
+   */
+  private collectDispatchers(): void {
+    const roots = new Map<string, { prefix: null; via?: FunctionIR }[]>();
+    const mounted = new Map<string, { prefix: string; via?: FunctionIR }[]>();
+    const apps = (e: Expr, scope: Scope): { app: Inst; via?: FunctionIR }[] => {
+      const target = e.k === 'attr' && e.attr === 'wsgi_app' ? e.obj : e;
+      const made = target.k === 'call' ? this.project.evalExpr(target.fn, scope) : [];
+      const via = made.length === 1 && made[0]!.t === 'func' ? made[0]!.fn : undefined;
+      return this.project
+        .evalExpr(target, scope)
+        .filter((v): v is Inst => v.t === 'inst' && APP_CLASSES.has(v.qn))
+        .map((app) => ({ app, via }));
+    };
+    for (const scope of this.scopes()) {
+      const calls = [
+        ...scope.calls.map((c) => c.call),
+        ...[...scope.assigns.values()].flat(),
+        ...scope.targetAssigns.map((t) => t.value),
+      ];
+      for (const call of calls) {
+        if (call.k !== 'call') continue;
+        const callee = this.project.evalExpr(call.fn, scope);
+        if (!callee.some((v) => v.t === 'ext' && DISPATCHERS.has(canonical(v.qn)))) continue;
+        const root = call.args[0] ?? call.kw.app;
+        for (const { app, via } of root ? apps(root, scope) : [])
+          roots.set(app.key, [...(roots.get(app.key) ?? []), { prefix: null, via }]);
+        const table = call.args[1] ?? call.kw.mounts;
+        const dict = table && this.project.evalDict(table, scope);
+        for (const entry of dict?.entries ?? []) {
+          const prefix = this.project.evalString(entry.key, dict!.scope);
+          if (prefix === undefined) continue;
+          for (const { app, via } of apps(entry.value, dict!.scope))
+            mounted.set(app.key, [...(mounted.get(app.key) ?? []), { prefix, via }]);
+        }
+      }
+    }
+    for (const [key, at] of mounted) this.dispatched.set(key, [...(roots.get(key) ?? []), ...at]);
+  }
+
+  /**
    * `app.config["LOGIN_DISABLED"] = True` (or `config.update(LOGIN_DISABLED=True)`) run unconditionally at module
    * level or in a factory: Flask-Login's `login_required` then lets every request through. Assignments under an
    * `if` (a testing switch) do not count.
@@ -345,7 +430,10 @@ export class FlaskModel {
   /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */
   private bindConstructor(call: CallExpr, scope: Scope): void {
     for (const v of this.project.evalExpr(call, scope)) {
-      if (v.t !== 'inst' || !(API_CLASSES.has(v.qn) || BLUEPRINT_APIS.has(v.qn) || VIEW_BUILDERS.has(v.qn)))
+      if (
+        v.t !== 'inst' ||
+        !(API_CLASSES.has(v.qn) || BLUEPRINT_APIS.has(v.qn) || VIEW_BUILDERS.has(v.qn) || SOCKETS.has(v.qn))
+      )
         continue;
       const target = call.args[0] ?? call.kw.app;
       if (target) this.bindApi(v, target, scope);
@@ -427,7 +515,7 @@ export class FlaskModel {
           break;
         }
         case 'init_app':
-          if (API_CLASSES.has(owner.qn) || BLUEPRINT_APIS.has(owner.qn)) {
+          if (API_CLASSES.has(owner.qn) || BLUEPRINT_APIS.has(owner.qn) || SOCKETS.has(owner.qn)) {
             const target = call.args[0] ?? call.kw.app;
             if (target) this.bindApi(owner, target, scope);
           }
@@ -591,12 +679,13 @@ export class FlaskModel {
     }
     const nameExpr = call.kw.name;
     const name = nameExpr ? this.project.evalString(nameExpr, scope) : undefined;
+    const during = this.project.boundSites();
     for (const bp of this.project.evalExpr(bpExpr, scope)) {
       if (bp.t !== 'inst' || !BLUEPRINT_CLASSES.has(bp.qn) || bp === parent) continue;
       const list = this.registrations.get(bp.key) ?? [];
-      if (!list.some((r) => r.parent === parent && r.prefix === prefix && r.name === name)) {
-        list.push({ parent, prefix, name });
-      }
+      const same = list.find((r) => r.parent === parent && r.prefix === prefix && r.name === name);
+      if (same) same.during.push(...during.filter((d) => !same.during.some((x) => x.call === d.call)));
+      else list.push({ parent, prefix, name, during });
       this.registrations.set(bp.key, list);
     }
   }
@@ -700,11 +789,13 @@ export class FlaskModel {
       );
       const fixed = ROUTE_METHODS[call.fn.attr];
       for (const owner of this.project.evalExpr(call.fn.obj, scope)) {
-        if (owner.t !== 'inst' || !(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))) continue;
+        if (owner.t !== 'inst') continue;
+        const sockets = SOCKETS.has(owner.qn) && call.fn.attr === 'route';
+        if (!(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn) || sockets)) continue;
         const ruleExpr = call.args[0] ?? call.kw.rule;
         if (!ruleExpr) continue;
         const rule = this.stringOr(ruleExpr, scope);
-        const methods = fixed ? [fixed] : this.methodsOf(call.kw.methods, scope);
+        const methods = fixed ? [fixed] : sockets ? ['GET'] : this.methodsOf(call.kw.methods, scope);
         const below = fn.decorators.slice(i + 1).filter((x) => !this.isRouteDecorator(x.expr));
         const above = fn.decorators.slice(0, i).filter((x) => !this.isRouteDecorator(x.expr));
         const endpoint = call.kw.endpoint ? this.stringOr(call.kw.endpoint, scope) : fn.name;
@@ -1461,7 +1552,10 @@ export class FlaskModel {
     } else {
       const dispatch = methods.get('dispatch_request');
       const declared = this.classAttr(cls, 'methods');
-      const list = explicitMethods ?? (declared ? this.methodsOf(declared.value, declared.scope) : ['GET']);
+      const inherited = LIBRARY_VIEW_METHODS.get(this.project.extBaseOf(cls) ?? '');
+      const list =
+        explicitMethods ??
+        (declared ? this.methodsOf(declared.value, declared.scope) : (inherited ?? ['GET']));
       if (dispatch) for (const m of list) handlers.push({ method: m, fn: dispatch });
     }
     const classDecorators = this.classAttr(cls, 'decorators');
@@ -1609,8 +1703,11 @@ export class FlaskModel {
   private mounts(owner: Inst, depth = 0, seen: Set<string> = new Set()): Mount[] {
     const cached = this.mountCache.get(owner.key);
     if (cached) return cached;
-    if (APP_CLASSES.has(owner.qn)) return [{ app: owner, prefix: null, chain: [], names: [] }];
-    if (BLUEPRINT_APIS.has(owner.qn)) {
+    if (APP_CLASSES.has(owner.qn)) {
+      const at = this.dispatched.get(owner.key) ?? [{ prefix: null }];
+      return at.map(({ prefix, via }) => ({ app: owner, prefix, via, chain: [], names: [] }));
+    }
+    if (BLUEPRINT_APIS.has(owner.qn) || SOCKETS.has(owner.qn)) {
       return (this.apiBindings.get(owner.key) ?? []).flatMap((app) =>
         app === owner ? [] : this.mounts(app, depth + 1, seen),
       );
@@ -1631,13 +1728,18 @@ export class FlaskModel {
         const parents = reg.parent
           ? this.mounts(reg.parent, depth + 1, seen)
           : [{ prefix: null, chain: [], names: [] }];
-        for (const m of parents) {
+        // One factory making apps mounted at different places: the mount of the call this registration ran in.
+        const ranIn = parents.filter(
+          (m) => 'via' in m && m.via && reg.during.some((site) => site.scope.owner === m.via),
+        );
+        for (const m of ranIn.length ? ranIn : parents) {
           let prefix: string | null;
           if (m.prefix !== null && bpPrefix !== null)
             prefix = `${m.prefix.replace(/\/+$/, '')}/${bpPrefix.replace(/^\/+/, '')}`;
           else prefix = bpPrefix ?? m.prefix;
           out.push({
             app: m.app,
+            via: m.via,
             prefix,
             chain: [...m.chain, owner],
             names: [...m.names, reg.name ?? ownName],

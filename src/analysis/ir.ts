@@ -196,6 +196,11 @@ export interface Scope {
   imports: Map<string, ImportBinding>;
   /** Every value assigned to a plain name, in source order. */
   assigns: Map<string, Expr[]>;
+  /**
+   * Names assigned on every path through the body (`base = base.strip("/")` outside any branch or loop): a
+   * parameter of that name no longer holds the value it came with.
+   */
+  overwritten?: Set<string>;
   functions: Map<string, FunctionIR>;
   classes: Map<string, ClassIR>;
   calls: CallStmt[];

@@ -124,6 +124,22 @@ export function exprText(e: Expr, depth = 0): string {
 }
 
 const MAX_EVAL_DEPTH = 30;
+/** `str.strip`, `lstrip`, `rstrip`: helpers normalise a base path before building rules from it. */
+const STRIPS = new Map<string, (text: string, chars?: string) => string>([
+  ['strip', (text, chars) => stripEnd(stripStart(text, chars), chars)],
+  ['lstrip', stripStart],
+  ['rstrip', stripEnd],
+]);
+function stripStart(text: string, chars = ' \t\n\r\f\v'): string {
+  let i = 0;
+  while (i < text.length && chars.includes(text[i]!)) i++;
+  return text.slice(i);
+}
+function stripEnd(text: string, chars = ' \t\n\r\f\v'): string {
+  let i = text.length;
+  while (i > 0 && chars.includes(text[i - 1]!)) i--;
+  return text.slice(0, i);
+}
 /**
  * How many times the body of a statement's loops is evaluated, over all nested loops together: registration
  * tables run to hundreds of rows, each its own route. Loops beyond it are evaluated once, unbound.
@@ -378,6 +394,10 @@ export class Project {
         kw,
       );
     }
+    if (e.fn.k === 'attr' && STRIPS.has(e.fn.attr)) {
+      const stripped = this.evalExpr(e, scope).find((v) => v.t === 'literal' && v.expr.k === 'str');
+      return stripped?.t === 'literal' && stripped.expr.k === 'str' ? stripped.expr.v : undefined;
+    }
     const callees = this.evalExpr(e.fn, scope);
     if (e.fn.k === 'name' && e.fn.id === 'str' && e.args.length === 1 && !anyKnown(callees))
       return this.evalString(e.args[0]!, scope, depth + 1);
@@ -622,8 +642,16 @@ export class Project {
           ? { entries: iter.entries, scope }
           : undefined;
     if (dict) return dict.entries.map((e) => ({ expr: e.key, scope: dict.scope }));
-    const list = this.evalList(iter, scope);
-    return list?.items.map((expr) => ({ expr, scope: list.scope }));
+    if (iter.k === 'seq' || iter.k === 'concat') return this.evalListItems(iter, scope);
+    // A name given different lists on different paths (`blueprints = DEFAULT if … else blueprints + DEFAULT`):
+    // the loop may run over any of them.
+    const out: { expr: Expr; scope: Scope }[] = [];
+    for (const v of this.evalExpr(iter, scope)) {
+      if (v.t !== 'literal' || (v.expr.k !== 'seq' && v.expr.k !== 'concat')) continue;
+      for (const item of this.evalListItems(v.expr, v.scope) ?? [])
+        if (!out.some((o) => o.expr === item.expr)) out.push(item);
+    }
+    return out.length ? out : undefined;
   }
 
   /** Names of a loop target bound to the parts of one item (`bp, prefix` ← `(posts, "/posts")`). */
@@ -681,6 +709,11 @@ export class Project {
     return undefined;
   }
 
+  /** The call sites bound now: the calls during which the statement being evaluated runs. */
+  boundSites(): { call: CallExpr; scope: Scope }[] {
+    return [...this.bindings.values()];
+  }
+
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
   withBinding<T>(fn: FunctionIR, site: { call: CallExpr; scope: Scope }, body: () => T): T {
     const previous = this.bindings.get(fn);
@@ -710,7 +743,11 @@ export class Project {
       };
       for (const m of this.modules) {
         visitScope(m.scope);
-        for (const f of m.allFunctions) visitScope(f.scope);
+        for (const f of m.allFunctions) {
+          visitScope(f.scope);
+          // `return factory.create_app(__name__)`: a call whose value the function hands back.
+          for (const r of f.facts.returns) if (r.k === 'call') add(r, f.scope);
+        }
         for (const c of m.allClasses) visitScope(c.scope);
       }
       this.callIndex = index;
@@ -724,20 +761,18 @@ export class Project {
       const looped = this.loopBindings.get(s)?.get(name);
       if (looped) return this.evalIn(looped.expr, looped.scope, depth + 1, seen);
       if (s.params.has(name) && s.owner) {
-        const key = this.scopeId(s) * KEY_KINDS + NAME_KEY;
-        const bound = this.bindings.get(s.owner);
-        if (bound) {
-          const arg = argumentFor(s.owner, name, bound.call);
-          if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
-          const fallback = s.owner.defaults[name];
-          return fallback
-            ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen)
-            : [{ t: 'unknown', text: name }];
-        }
-        if (seen.has(name, key)) return [];
+        const assigned = s.assigns.get(name);
+        if (!assigned?.length) return this.passedIn(s, s.owner, name, depth, seen, true);
+        // `blueprints = blueprints + DEFAULT_BLUEPRINTS`, `base = base.strip("/")`: the parameter also holds what
+        // the body assigns to it, and after an assignment on every path only that. On the right of those
+        // assignments the name is still the value passed in.
+        const key = this.scopeId(s) * KEY_KINDS + REASSIGN_KEY;
+        if (seen.has(name, key)) return this.passedIn(s, s.owner, name, depth, seen, false);
         seen.add(name, key);
-        const values = this.paramValues(s.owner, name);
-        return values.length ? values : [{ t: 'unknown', text: name }];
+        const out = s.overwritten?.has(name) ? [] : this.passedIn(s, s.owner, name, depth, seen, true);
+        for (const value of assigned) out.push(...this.evalIn(value, s, depth + 1, seen));
+        seen.delete(name, key);
+        return dedupe(out);
       }
       const assigned = s.assigns.get(name);
       if (assigned?.length) {
@@ -774,7 +809,37 @@ export class Project {
         }
       }
     }
+    // Python's own: a module's dotted name (`importlib.import_module("%s.%s" % (__name__, name))`).
+    if (name === '__name__')
+      return [{ t: 'literal', expr: { k: 'str', v: scope.module.name, line: 0 }, scope }];
     return [{ t: 'unknown', text: name }];
+  }
+
+  /** The values a parameter is called with: the bound call's argument, or those of every call site. */
+  private passedIn(
+    s: Scope,
+    owner: FunctionIR,
+    name: string,
+    depth: number,
+    seen: SeenKeys,
+    guard: boolean,
+  ): Value[] {
+    const bound = this.bindings.get(owner);
+    if (bound) {
+      const arg = argumentFor(owner, name, bound.call);
+      if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
+      const fallback = owner.defaults[name];
+      return fallback
+        ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen)
+        : [{ t: 'unknown', text: name }];
+    }
+    const key = this.scopeId(s) * KEY_KINDS + NAME_KEY;
+    if (guard) {
+      if (seen.has(name, key)) return [];
+      seen.add(name, key);
+    }
+    const values = this.paramValues(owner, name);
+    return values.length ? [...values] : [{ t: 'unknown', text: name }];
   }
 
   private resolveImport(module: string, name: string | undefined, depth: number, seen: SeenKeys): Value[] {
@@ -809,6 +874,10 @@ export class Project {
       }
       case 'call': {
         if (e.fn.k === 'name' && e.fn.id === 'super') return this.superOf(scope, depth, seen);
+        const stripped = this.strippedIn(e, scope, depth, seen);
+        if (stripped.length) return stripped;
+        const attribute = this.getattrIn(e, scope, depth, seen);
+        if (attribute) return attribute;
         const out: Value[] = [];
         for (const fn of this.evalIn(e.fn, scope, depth + 1, seen))
           out.push(...this.callOf(fn, e, scope, depth, seen));
@@ -860,6 +929,42 @@ export class Project {
     }
   }
 
+  /**
+   * `base.strip("/")` over known strings, as strings computed here: on the right of `base = base.strip("/")` the
+   * name is the value passed in only while this evaluation lasts.
+   */
+  private strippedIn(e: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
+    const strip = e.fn.k === 'attr' ? STRIPS.get(e.fn.attr) : undefined;
+    if (!strip || e.fn.k !== 'attr' || e.args.length > 1) return [];
+    const chars = e.args[0] ? this.evalString(e.args[0], scope) : undefined;
+    if (e.args[0] && chars === undefined) return [];
+    const out: Value[] = [];
+    for (const v of this.evalIn(e.fn.obj, scope, depth + 1, seen)) {
+      const text = v.t === 'literal' ? this.evalString(v.expr, v.scope) : undefined;
+      if (text !== undefined)
+        out.push({ t: 'literal', expr: { k: 'str', v: strip(text, chars), line: e.line }, scope });
+    }
+    return out;
+  }
+
+  /**
+   * The builtin `getattr(obj, name)`: the attribute when the name is known; of a module, under a name only known at
+   * run time (`for item in dir(m): item = getattr(m, item)`), any value the module assigns at its top level.
+   */
+  private getattrIn(e: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] | undefined {
+    if (e.fn.k !== 'name' || e.fn.id !== 'getattr' || e.args.length < 2) return undefined;
+    if (anyKnown(this.lookupIn('getattr', scope, depth + 1, seen.copy()))) return undefined;
+    const name = this.evalString(e.args[1]!, scope);
+    const out: Value[] = [];
+    for (const obj of this.evalIn(e.args[0]!, scope, depth + 1, seen)) {
+      if (name !== undefined) out.push(...this.attrOf(obj, name, depth, seen));
+      else if (obj.t === 'module')
+        for (const [attr, values] of obj.mod.scope.assigns)
+          if (values.length) out.push(...this.lookupIn(attr, obj.mod.scope, depth + 1, seen.copy()));
+    }
+    return out.length ? dedupe(out) : undefined;
+  }
+
   private attrOf(obj: Value, attr: string, depth: number, seen: SeenKeys): Value[] {
     switch (obj.t) {
       case 'module': {
@@ -894,6 +999,10 @@ export class Project {
       case 'ext': {
         const qn = canonical(fn.qn);
         if (TRACKED_CLASSES.has(qn)) return [this.instance(qn, call, scope)];
+        if (qn === 'importlib.import_module') {
+          const mods = this.importedModules(call, scope);
+          if (mods.length) return mods.map((mod) => ({ t: 'module', mod }));
+        }
         return [{ t: 'extcall', qn, call, scope }];
       }
       case 'class': {
@@ -928,6 +1037,81 @@ export class Project {
     }
   }
 
+  /**
+   * The modules `importlib.import_module(name, package)` may load: the one named, or where the name is built at
+   * run time from a known package (`"." + plugin` with `package="app.plugins"`, `"%s.%s" % (pkg, name)`), every
+   * module directly in that package, as a plugin loader walking the package's directory finds them.
+   */
+  private importedModules(call: CallExpr, scope: Scope): ModuleIR[] {
+    const nameExpr = call.args[0] ?? call.kw.name;
+    const pkgExpr = call.args[1] ?? call.kw.package;
+    if (!nameExpr) return [];
+    const pkg = pkgExpr ? this.evalString(pkgExpr, scope) : undefined;
+    const absolute = (name: string): string | undefined => {
+      if (!name.startsWith('.')) return name;
+      if (pkg === undefined) return undefined;
+      const up = /^\.*/.exec(name)![0].length - 1;
+      const base = pkg.split('.');
+      return [...base.slice(0, base.length - up), name.slice(up + 1)].filter(Boolean).join('.');
+    };
+    const whole = this.evalString(nameExpr, scope);
+    if (whole !== undefined) {
+      const dotted = absolute(whole);
+      const mod = dotted ? this.findModule(dotted) : undefined;
+      return mod ? [mod] : [];
+    }
+    const packages = new Set<ModuleIR>();
+    for (const literal of [{ expr: nameExpr, scope }, ...this.literalsOf(nameExpr, scope)]) {
+      const lead = this.leadingString(literal.expr, literal.scope);
+      const dotted = lead === undefined ? undefined : absolute(lead);
+      // Only a leading part that ends a package name (`app.plugins.`) says where the module is.
+      if (dotted === undefined || !lead!.endsWith('.')) continue;
+      const parent = this.findModule(dotted.replace(/\.$/, ''));
+      if (parent?.isPackage) packages.add(parent);
+    }
+    return this.modules.filter((m) =>
+      [...packages].some(
+        (p) => m.name.startsWith(`${p.name}.`) && !m.name.slice(p.name.length + 1).includes('.'),
+      ),
+    );
+  }
+
+  /** The literal values an expression is given (`module = "." + plugin`), each with its scope. */
+  private literalsOf(e: Expr, scope: Scope): { expr: Expr; scope: Scope }[] {
+    if (e.k !== 'name') return [];
+    return this.evalExpr(e, scope).flatMap((v) =>
+      v.t === 'literal' ? [{ expr: v.expr, scope: v.scope }] : [],
+    );
+  }
+
+  /** The part of a string built at run time that is known before the first unknown piece. */
+  private leadingString(e: Expr, scope: Scope): string | undefined {
+    if (e.k === 'concat') {
+      let out = '';
+      for (const p of e.parts) {
+        const part = this.evalString(p, scope);
+        if (part === undefined) return out;
+        out += part;
+      }
+      return out;
+    }
+    if (e.k === 'percent') {
+      const fmt = this.evalString(e.fmt, scope);
+      if (fmt === undefined) return undefined;
+      const list = this.evalList(e.values, scope);
+      const values = (list?.items ?? [e.values]).map((v) => this.evalString(v, list?.scope ?? scope));
+      let out = '';
+      let i = 0;
+      for (const piece of fmt.split(/(%[sdr])/)) {
+        if (!/^%[sdr]$/.test(piece)) out += piece;
+        else if (values[i] === undefined) return out;
+        else out += values[i++];
+      }
+      return out;
+    }
+    return this.evalString(e, scope);
+  }
+
   private instance(qn: string, call: CallExpr, scope: Scope, cls?: ClassIR): Inst {
     const key = `${scope.module.file}:${call.line}:${call.col}`;
     let inst = this.instCache.get(key);
@@ -944,11 +1128,15 @@ export class Project {
   }
 }
 
-/** What a recursion-guard key stands for: a name bound in a scope, an import there, or a call of a function. */
+/**
+ * What a recursion-guard key stands for: a name bound in a scope, an import there, a call of a function, or the
+ * assignments to a parameter being followed.
+ */
 const NAME_KEY = 0;
 const IMPORT_KEY = 1;
 const CALL_KEY = 2;
-const KEY_KINDS = 3;
+const REASSIGN_KEY = 3;
+const KEY_KINDS = 4;
 
 /**
  * The names, imports and calls being resolved along one evaluation (so that cycles end), each as a name and

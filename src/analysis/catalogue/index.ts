@@ -8,6 +8,7 @@ import { flaskJwtExtended } from './flask_jwt_extended.js';
 import { flaskLogin } from './flask_login.js';
 import { flaskPraetorian } from './flask_praetorian.js';
 import { flaskPrincipal } from './flask_principal.js';
+import { flaskSockets } from './flask_sockets.js';
 import { flaskSecurity } from './flask_security.js';
 import { flaskUser } from './flask_user.js';
 import { identityProviders } from './identity_providers.js';
@@ -54,6 +55,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   flaskSecurity,
   flaskUser,
   flaskPrincipal,
+  flaskSockets,
   flaskHttpauth,
   flaskJwtExtended,
   flaskJwt,

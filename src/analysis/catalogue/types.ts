@@ -67,7 +67,8 @@ export type ClassRole =
   | 'namespace'
   | 'blueprint-api'
   | 'view-builder'
-  | 'auth-extension';
+  | 'auth-extension'
+  | 'websocket-routes';
 
 /** A library class whose objects name resolution tracks by creation site. */
 export interface ClassModel {
