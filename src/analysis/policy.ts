@@ -241,7 +241,7 @@ export function draftRoutes(
     return i >= 0 ? `listed in public-routes (${publicRoutes[i]})` : undefined;
   };
 
-  const draft = model.routes.flatMap(splitByHookMethods).map((route) => {
+  const draftOne = (route: ModelRoute): DraftRoute => {
     const protectedBy: string[] = [];
     const mechanisms: string[] = [];
     const ineffective: string[] = [];
@@ -298,6 +298,12 @@ export function draftRoutes(
       optional = true;
       mechanisms.push('identity used only when present, in a helper the view calls (optional)');
     }
+    // Every write sits under a check of the signed-in caller: shown, with the first such write, as the evidence.
+    const callerOnly = intent && !intent.writes.length ? intent.callerOnlyWrites[0] : undefined;
+    if (callerOnly)
+      mechanisms.push(
+        `writes only for a signed-in caller who passes a check (${callerOnly.what} at ${callerOnly.file}:${callerOnly.line})`,
+      );
     // Something on the route tries to authenticate (a weak or optional check, a hook that fails open, a misplaced
     // decorator): it is meant to be protected, whatever its handler does.
     // Optional authentication says anonymous callers are served on purpose, which a sign-in step, a token link or a
@@ -338,6 +344,13 @@ export function draftRoutes(
     const d: DraftRoute = { route, auth, protectedBy, failingHooks, ineffective };
     if (intent) d.intent = intent;
     return d;
+  };
+  // An unguarded handler that writes only on a branch some methods take (`if form.validate_on_submit():`) is judged
+  // method by method: the POST that stores a comment apart from the GET that shows the post.
+  const draft = model.routes.flatMap(splitByHookMethods).flatMap((route) => {
+    const d = draftOne(route);
+    const split = d.intent && intents?.methodsByWrites(route);
+    return split ? split.map((methods) => draftOne({ ...route, methods })) : [d];
   });
 
   // A static answer or a data route among the methods of a class whose other methods are protected (its nearest

@@ -2,6 +2,7 @@ import { canonical } from '../project.js';
 import { flask } from './flask.js';
 import { flaskJwtExtended } from './flask_jwt_extended.js';
 import { flaskLogin } from './flask_login.js';
+import { flaskWtf } from './flask_wtf.js';
 import { identityProviders } from './identity_providers.js';
 import { itsdangerous } from './itsdangerous.js';
 import { passwords } from './passwords.js';
@@ -17,6 +18,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   flask,
   flaskLogin,
   flaskJwtExtended,
+  flaskWtf,
   pyjwt,
   itsdangerous,
   passwords,
@@ -36,6 +38,7 @@ export interface CatalogueIndex {
   modelQueries: ReadonlySet<string>;
   modelWrites: ReadonlySet<string>;
   unresolved: readonly { receiver: RegExp; methods: MethodTable }[];
+  requestMethodTests: ReadonlyMap<string, readonly string[]>;
 }
 
 function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
@@ -58,7 +61,10 @@ function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
   }
   const unresolved = libraries.flatMap((lib) => lib.unresolved ?? []);
-  return { functions, instances, identities, modelQueries, modelWrites, unresolved };
+  const requestMethodTests = new Map(
+    libraries.flatMap((lib) => Object.entries(lib.requestMethodTests ?? {})),
+  );
+  return { functions, instances, identities, modelQueries, modelWrites, unresolved, requestMethodTests };
 }
 
 export const CATALOGUE: CatalogueIndex = buildIndex(LIBRARIES);

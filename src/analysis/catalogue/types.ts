@@ -58,4 +58,9 @@ export interface LibraryModel {
    * what their methods mean. A weaker reading than a resolved instance: findings built on it say `possible`.
    */
   unresolved?: readonly { receiver: RegExp; methods: MethodTable }[];
+  /**
+   * Methods (by name, on a receiver of any type: the names are the library's own) that hold only for requests of
+   * these HTTP methods (`form.validate_on_submit()`): code under them runs for those methods alone.
+   */
+  requestMethodTests?: Readonly<Record<string, readonly string[]>>;
 }
