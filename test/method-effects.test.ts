@@ -163,6 +163,42 @@ describe('effects per HTTP method', () => {
     ]);
   });
 
+  it('keeps a login form whole: its POST branch signs the caller in and records the visit', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, redirect, render_template, request
+        from flask_login import LoginManager, login_required, login_user
+        from werkzeug.security import check_password_hash
+        from .models import User, db
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.route("/login", methods=["GET", "POST"])
+        def login():
+            if request.method == "POST":
+                user = User.query.filter_by(name=request.form["name"]).first()
+                if user and check_password_hash(user.password, request.form["password"]):
+                    login_user(user)
+                    user.visits += 1
+                    db.session.commit()
+                    return redirect("/")
+            return render_template("login.html")
+
+        @app.route("/drafts")
+        @login_required
+        def drafts():
+            return render_template("drafts.html")
+      `,
+      'models.py': MODELS,
+    });
+    expect(a.routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.auth.state}`)).toEqual([
+      'GET,POST /login public',
+      'GET /drafts protected',
+    ]);
+    expect(findings(a)).toEqual([]);
+  });
+
   it('keeps one finding when the write runs for every method', async () => {
     const a = await analyzeFiles(postPage('form.body.data'));
     expect(findings(a).filter((f) => f.includes('/post/'))).toEqual([

@@ -345,11 +345,13 @@ export function draftRoutes(
     if (intent) d.intent = intent;
     return d;
   };
-  // An unguarded handler that writes only on a branch some methods take (`if form.validate_on_submit():`) is judged
-  // method by method: the POST that stores a comment apart from the GET that shows the post.
+  // An unguarded data route whose handler writes only on a branch some methods take (`if form.validate_on_submit():`)
+  // is judged method by method: the POST that stores a comment apart from the GET that shows the post. A route public
+  // by evidence as a whole (a login form whose POST branch signs the caller in) stays whole.
   const draft = model.routes.flatMap(splitByHookMethods).flatMap((route) => {
     const d = draftOne(route);
-    const split = d.intent && intents?.methodsByWrites(route);
+    const split =
+      d.intent?.role === 'data' && d.auth.state === 'unprotected' && intents?.methodsByWrites(route);
     return split ? split.map((methods) => draftOne({ ...route, methods })) : [d];
   });
 
