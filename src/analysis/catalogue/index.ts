@@ -3,6 +3,7 @@ import { flask } from './flask.js';
 import { flaskJwtExtended } from './flask_jwt_extended.js';
 import { flaskLogin } from './flask_login.js';
 import { flaskWtf } from './flask_wtf.js';
+import { httpClients } from './http_clients.js';
 import { identityProviders } from './identity_providers.js';
 import { itsdangerous } from './itsdangerous.js';
 import { passwords } from './passwords.js';
@@ -28,6 +29,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   identityProviders,
   webhooks,
   stores,
+  httpClients,
 ];
 
 /** The catalogue indexed by canonical name (name resolution keeps a library's first and last dotted parts). */
@@ -39,6 +41,12 @@ export interface CatalogueIndex {
   modelWrites: ReadonlySet<string>;
   unresolved: readonly { receiver: RegExp; methods: MethodTable }[];
   requestMethodTests: ReadonlyMap<string, readonly string[]>;
+  /** Canonical names of functions that fetch a URL, of session classes, and the fetching methods of those. */
+  httpFetches: {
+    functions: ReadonlySet<string>;
+    sessions: ReadonlySet<string>;
+    methods: ReadonlySet<string>;
+  };
 }
 
 function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
@@ -64,7 +72,22 @@ function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
   const requestMethodTests = new Map(
     libraries.flatMap((lib) => Object.entries(lib.requestMethodTests ?? {})),
   );
-  return { functions, instances, identities, modelQueries, modelWrites, unresolved, requestMethodTests };
+  const fetches = libraries.flatMap((lib) => (lib.httpFetches ? [lib.httpFetches] : []));
+  const httpFetches = {
+    functions: new Set(fetches.flatMap((f) => f.functions.flatMap((q) => [q, canonical(q)]))),
+    sessions: new Set(fetches.flatMap((f) => f.sessions.flatMap((q) => [q, canonical(q)]))),
+    methods: new Set(fetches.flatMap((f) => f.methods)),
+  };
+  return {
+    functions,
+    instances,
+    identities,
+    modelQueries,
+    modelWrites,
+    unresolved,
+    requestMethodTests,
+    httpFetches,
+  };
 }
 
 export const CATALOGUE: CatalogueIndex = buildIndex(LIBRARIES);

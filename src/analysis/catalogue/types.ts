@@ -63,4 +63,13 @@ export interface LibraryModel {
    * these HTTP methods (`form.validate_on_submit()`): code under them runs for those methods alone.
    */
   requestMethodTests?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Calls that fetch a URL and return the response, verifying the server's TLS certificate unless `verify=False`:
+   * module functions by qualified name, and `methods` of instances of `sessions`.
+   */
+  httpFetches?: {
+    functions: readonly string[];
+    sessions: readonly string[];
+    methods: readonly string[];
+  };
 }
