@@ -33,6 +33,8 @@ export interface ExposedField {
   field: string;
   file: string;
   line: number;
+  /** As for an effect: the HTTP methods that reach it, when a branch restricts them. */
+  methods?: readonly string[];
 }
 
 export interface FunctionSummary {
@@ -634,7 +636,11 @@ class Accumulator {
   }
 
   expose(field: ExposedField): void {
-    if (this.exposedList.length < MAX_EXPOSED && !this.exposedList.some((f) => f.field === field.field))
+    const methods = field.methods?.join();
+    if (
+      this.exposedList.length < MAX_EXPOSED &&
+      !this.exposedList.some((f) => f.field === field.field && f.methods?.join() === methods)
+    )
       this.exposedList.push(field);
   }
 
@@ -650,7 +656,7 @@ class Accumulator {
   ): void {
     for (const e of inner.effects) if (keep(e)) this.add(restrict(e, methods));
     for (const e of inner.callerOnlyWrites) this.callerOnly(restrict(e, methods));
-    for (const f of inner.exposed) this.expose(f);
+    for (const f of inner.exposed) this.expose(restrict(f, methods));
     if (inner.partial) this.partial = true;
     if (inner.servesAnonymous) this.servesAnonymous = true;
   }
@@ -726,8 +732,11 @@ function methodsAtLine(fn: FunctionIR, line: number): { methods?: readonly strin
   return { methods: [...new Set(each.flatMap((m) => m ?? []))] };
 }
 
-/** An effect reached through a call that runs only under `methods`. */
-function restrict(e: Effect, methods: readonly string[] | undefined): Effect {
+/** An effect (or a field handed out) reached through a call that runs only under `methods`. */
+function restrict<T extends { methods?: readonly string[] }>(
+  e: T,
+  methods: readonly string[] | undefined,
+): T {
   if (!methods) return e;
   return { ...e, methods: e.methods ? e.methods.filter((m) => methods.includes(m)) : methods };
 }

@@ -83,7 +83,7 @@ export function judgeIntent(
 ): RouteIntent {
   const summary = summaries.of(fn);
   // Each method is judged on what it can reach: the POST branch's writes are not the GET page's.
-  const reaches = (e: Effect): boolean =>
+  const reaches = (e: { methods?: readonly string[] }): boolean =>
     !e.methods || !route.methods.length || e.methods.some((m) => route.methods.includes(m));
   const effects = summary.effects.filter(reaches);
   const writes = effects.filter((e) => e.kind === 'writes-data');
@@ -92,7 +92,7 @@ export function judgeIntent(
     writes,
     reads,
     callerOnlyWrites: summary.callerOnlyWrites.filter(reaches),
-    exposed: summary.exposed,
+    exposed: summary.exposed.filter(reaches),
     ...(summary.servesAnonymous ? { servesAnonymous: true } : {}),
   };
   const confidence = (e: Effect | undefined): 'likely' | 'possible' =>
