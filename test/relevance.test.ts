@@ -444,10 +444,10 @@ describe('which files are kept', () => {
   it('keeps files whose own text a scan reports, whatever imports them', async () => {
     const tree = [
       { path: 'settings.py', text: py('SECRET_KEY = "hunter2-but-longer"') },
-      { path: 'debug.py', text: py('def dump(token):', '    print(token)') },
+      { path: 'debug.py', text: py('def dump(access_token):', '    print(access_token)') },
       {
         path: 'bytes_util.py',
-        text: py('def show(raw):', '    decoded = raw.decode()', '    print(decoded)'),
+        text: py('def show(raw):', '    claims = decode(raw)', '    print(claims)'),
       },
       { path: 'views_util.py', text: py('def page(request):', '    return request.args.get("api_key")') },
       { path: 'plain.py', text: BUSINESS },
@@ -486,8 +486,8 @@ describe('which files are kept', () => {
           'from utils import register',
           'from helpers import fmt',
           'register("/leak")',
-          'def show(token):',
-          '    print(fmt(token))',
+          'def show(access_token):',
+          '    print(fmt("token"), access_token)',
         ),
       },
       { path: 'tools/helpers.py', text: py('def fmt(value):', '    return str(value)') },

@@ -1,5 +1,5 @@
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
-import type { BodyCall, ClassIR, Expr, FunctionIR, Scope } from './ir.js';
+import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { canonical, exprText, type Project } from './project.js';
 import { lastSegment } from './relevance.js';
 
@@ -27,6 +27,11 @@ export interface Effect {
   guessed?: boolean;
   /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
   identity?: boolean;
+  /**
+   * The HTTP methods it can happen under, when it sits on a branch only some methods reach
+   * (`if request.method == 'POST':`, `if form.validate_on_submit():`); undefined: any method.
+   */
+  methods?: readonly string[];
 }
 
 /** An attribute of user data that a function hands out (`User.email`, `self.password_hash`). */
@@ -34,6 +39,8 @@ export interface ExposedField {
   field: string;
   file: string;
   line: number;
+  /** As for an effect: the HTTP methods that reach it, when a branch restricts them. */
+  methods?: readonly string[];
 }
 
 export interface FunctionSummary {
@@ -49,6 +56,12 @@ export interface FunctionSummary {
    * it is written to serve anonymous callers too, like optional authentication.
    */
   servesAnonymous: boolean;
+  /**
+   * Changes of application data that happen only under a check of the signed-in caller
+   * (`if current_user.can(Permission.WRITE): db.session.add(post)`): out of an anonymous caller's reach, kept as the
+   * evidence that the route's writes are protected.
+   */
+  callerOnlyWrites: readonly Effect[];
 }
 
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
@@ -82,7 +95,16 @@ const MUTATING_METHOD = /^(append|extend|insert|pop|remove|update|clear|setdefau
 const SENSITIVE_FIELD =
   /^(e?mail|email_address|password|password_hash|passwd|pwd|hashed_password|phone|phone_number|mobile|address|ssn|credit_card|card_number|cc_number|salary|balance|secret|api_key|apikey|token|access_token|refresh_token|otp_secret|birth_?date|dob)$/i;
 
-const EMPTY: FunctionSummary = { effects: [], exposed: [], partial: false, servesAnonymous: false };
+const EMPTY: FunctionSummary = {
+  effects: [],
+  exposed: [],
+  partial: false,
+  servesAnonymous: false,
+  callerOnlyWrites: [],
+};
+
+/** Every method a request may have, for a branch taken by the methods outside a list (`if request.method != 'GET'`). */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Flask's `session`, however it is imported. */
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
@@ -143,33 +165,45 @@ export class EffectSummaries {
       ...fn.facts.returns.map((r) => r.line),
       ...[...fn.scope.assigns.values()].flat().map((v) => v.line),
     ]);
-    const identity = testsPresence
-      ? undefined
-      : fn.facts.credentialReads.find((l) => !notIdentity.has(l) && used.has(l));
-    if (identity !== undefined)
+    const identities = testsPresence
+      ? []
+      : fn.facts.credentialReads.filter((l) => !notIdentity.has(l) && used.has(l));
+    // A read on a branch only some methods take (the author of a comment POSTed) is that branch's: one fact per
+    // set of methods, the first read of each.
+    for (const line of identities)
       acc.add({
         kind: 'reads-data',
         what: "reads the caller's identity",
         file,
-        line: identity,
+        line,
         identity: true,
+        ...methodsAtLine(fn, line),
       });
-    else {
+    if (!identities.length) {
       const proxy = this.identityProxyRead(fn);
       if (proxy !== undefined)
         acc.add({ kind: 'reads-data', what: "reads the caller's token", file, line: proxy, identity: true });
     }
     for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
-      if (!callerGated(call)) {
+      const methods = requestMethods(call.guards);
+      const gated = callerGated(call);
+      if (!gated && !methods) {
         this.call(call, fn, depth, acc);
         continue;
       }
-      // Data read or changed only under a test of the caller (`if current_user.can(Permission.COMMENT): …`,
-      // `if current_user.is_authenticated: …`) is out of an anonymous caller's reach: the call's other facts count.
       const inner = new Accumulator();
       this.call(call, fn, depth, inner);
-      acc.merge(inner.summary(), (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data');
+      const facts = inner.summary();
+      if (!gated) {
+        acc.merge(facts, undefined, methods);
+        continue;
+      }
+      // Data read or changed only under a test of the caller (`if current_user.can(Permission.COMMENT): …`,
+      // `if current_user.is_authenticated: …`) is out of an anonymous caller's reach (Flask-Login's anonymous user
+      // answers every such test with False): the call's other facts count, its writes are kept as evidence.
+      acc.merge(facts, (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data', methods);
+      for (const e of facts.effects) if (e.kind === 'writes-data') acc.callerOnly(restrict(e, methods));
     }
     for (const t of fn.scope.targetAssigns) this.assignment(t.target, t.line, fn, acc);
     for (const d of fn.scope.deletes) this.deletion(d.target, d.line, fn, acc);
@@ -591,6 +625,7 @@ function modelName(e: Expr, scope: Scope, project: Project, depth: number): stri
 class Accumulator {
   private readonly effects: Effect[] = [];
   private readonly exposedList: ExposedField[] = [];
+  private readonly callerOnlyList: Effect[] = [];
   private readonly keys = new Set<string>();
   partial = false;
   servesAnonymous = false;
@@ -600,20 +635,35 @@ class Accumulator {
   }
 
   add(effect: Effect): void {
-    const key = `${effect.kind}\u0000${effect.what}`;
+    // The same write under a POST branch and unconditionally elsewhere are two facts: each method sees its own.
+    const key = `${effect.kind}\u0000${effect.what}\u0000${effect.methods?.join() ?? ''}`;
     if (this.keys.has(key) || this.effects.length >= MAX_EFFECTS) return;
     this.keys.add(key);
     this.effects.push(effect);
   }
 
   expose(field: ExposedField): void {
-    if (this.exposedList.length < MAX_EXPOSED && !this.exposedList.some((f) => f.field === field.field))
+    const methods = field.methods?.join();
+    if (
+      this.exposedList.length < MAX_EXPOSED &&
+      !this.exposedList.some((f) => f.field === field.field && f.methods?.join() === methods)
+    )
       this.exposedList.push(field);
   }
 
-  merge(inner: FunctionSummary, keep: (e: Effect) => boolean = () => true): void {
-    for (const e of inner.effects) if (keep(e)) this.add(e);
-    for (const f of inner.exposed) this.expose(f);
+  callerOnly(effect: Effect): void {
+    if (this.callerOnlyList.length < MAX_EXPOSED) this.callerOnlyList.push(effect);
+  }
+
+  /** `methods`: the HTTP methods the call that reached `inner` runs under, when a branch restricts them. */
+  merge(
+    inner: FunctionSummary,
+    keep: (e: Effect) => boolean = () => true,
+    methods?: readonly string[],
+  ): void {
+    for (const e of inner.effects) if (keep(e)) this.add(restrict(e, methods));
+    for (const e of inner.callerOnlyWrites) this.callerOnly(restrict(e, methods));
+    for (const f of inner.exposed) this.expose(restrict(f, methods));
     if (inner.partial) this.partial = true;
     if (inner.servesAnonymous) this.servesAnonymous = true;
   }
@@ -624,6 +674,7 @@ class Accumulator {
       exposed: this.exposedList,
       partial: this.partial,
       servesAnonymous: this.servesAnonymous,
+      callerOnlyWrites: this.callerOnlyList,
     };
   }
 }
@@ -633,14 +684,68 @@ function isPermissionTest(call: BodyCall): boolean {
   return call.fn.k === 'attr' && PERMISSION_TEST.test(call.fn.attr);
 }
 
-/** The call runs only when the caller passes a test of their credentials or rights. */
+/**
+ * The call runs only when the signed-in caller passes a test of their identity or rights. A credential merely
+ * sent (`if request.authorization:`) is no such test, nor is a test of the request's method that
+ * sits beside one (`current_user.can(…) and form.validate_on_submit()`).
+ */
 function callerGated(call: BodyCall): boolean {
   return call.guards.some(
     (g) =>
-      (g.kind === 'presence' && g.present) ||
-      (g.kind === 'predicate' && g.present && !g.unrelated) ||
+      (g.kind === 'presence' && g.present && !g.raw) ||
+      (g.kind === 'predicate' && g.present && !g.unrelated && methodTest(g) === undefined) ||
       (g.kind === 'other' && !g.unrelated),
   );
+}
+
+/** The HTTP methods a predicate guard holds for (`form.validate_on_submit()`), from the catalogue. */
+function methodTest(g: Extract<Guard, { kind: 'predicate' }>): readonly string[] | undefined {
+  return g.fn.k === 'attr' ? CATALOGUE.requestMethodTests.get(g.fn.attr) : undefined;
+}
+
+/**
+ * The HTTP methods a call's guards let it run under: `if request.method == 'POST':` (or `!= 'GET'` and its `else`),
+ * a form's `validate_on_submit()`; undefined when every method reaches it.
+ */
+function requestMethods(guards: readonly Guard[]): readonly string[] | undefined {
+  let methods: readonly string[] | undefined;
+  for (const g of guards) {
+    let these: readonly string[] | undefined;
+    if (g.kind === 'predicate' && g.present) these = methodTest(g);
+    else if (g.kind === 'allow' && g.methods.length && !g.opaque && onlyMethods(g))
+      these = g.negated ? HTTP_METHODS.filter((m) => !g.methods.includes(m)) : g.methods;
+    if (these) methods = methods ? methods.filter((m) => these.includes(m)) : these;
+  }
+  return methods;
+}
+
+/** An allow-list that names nothing but methods (a test of `request.method` alone). */
+function onlyMethods(g: Extract<Guard, { kind: 'allow' }>): boolean {
+  return (
+    !g.endpoints.length &&
+    !g.endpointPrefixes.length &&
+    !g.blueprints.length &&
+    !g.paths.length &&
+    !g.prefixes.length &&
+    !g.registries?.length
+  );
+}
+
+/** The methods the calls on a line run under, when every one of them sits on a branch only some methods take. */
+function methodsAtLine(fn: FunctionIR, line: number): { methods?: readonly string[] } {
+  const calls = fn.facts.calls.filter((c) => c.line === line);
+  const each = calls.map((c) => requestMethods(c.guards));
+  if (!each.length || each.some((m) => m === undefined)) return {};
+  return { methods: [...new Set(each.flatMap((m) => m ?? []))] };
+}
+
+/** An effect (or a field handed out) reached through a call that runs only under `methods`. */
+function restrict<T extends { methods?: readonly string[] }>(
+  e: T,
+  methods: readonly string[] | undefined,
+): T {
+  if (!methods) return e;
+  return { ...e, methods: e.methods ? e.methods.filter((m) => methods.includes(m)) : methods };
 }
 
 /** `a.b.c` (through calls: `A.query.filter(x).first`) as its root and attribute path. */

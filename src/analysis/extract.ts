@@ -1418,9 +1418,14 @@ function subtreeRejects(node: SyntaxNode, depth: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Tokens as data: what holds a bearer token, and where it is logged or read from the URL.
 
-/** Variable names that hold a token, a raw Authorization header or decoded claims. */
-const TOKEN_NAME =
-  /^(token|access_?token|refresh_?token|id_?token|auth_?token|bearer(_?token)?|jwt(_?token)?|raw_?token|encoded(_?(jwt|token))?|auth_?header|authorization(_?header)?|claims|decoded(_?(token|jwt))?|payload_?token)$/i;
+/**
+ * Names that say a value is a bearer credential itself: a parameter so named is handed one (`def refresh(access_token)`),
+ * an attribute or key so named holds one (`user.access_token`, `resp["id_token"]`). A bare `token`, `claims` or
+ * `encoded` names no credential (an ACME challenge, a DNS record's token, an invitation): such a value is a token only
+ * when it comes from a credential source (readsToken).
+ */
+const CREDENTIAL_NAME =
+  /^(access_?token|refresh_?token|id_?token|auth_?token|bearer_?token|jwt(_?token)?|raw_?jwt|encoded_?jwt|auth_?header|authorization(_?header)?)$/i;
 /**
  * One claim that names the user or describes the token, not a credential: logging `claims["sub"]` is fine,
  * logging `claims` is not. Documented in docs/rules/token-in-logs.md.
@@ -1430,6 +1435,10 @@ const PLAIN_CLAIM =
 const LOGGING_CALL =
   /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
 const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
+/** Calls that issue a credential: flask-jwt-extended's token factories, PyJWT's `jwt.encode`. */
+const TOKEN_ISSUERS = /(^|\.)jwt\.encode$|(^|\.)(create_access_token|create_refresh_token)$/;
+/** Calls whose result carries what they are given: formatting and serialising (`"{}".format(t)`, `json.dumps(c)`). */
+const CARRIES_ARGUMENTS = /^(str|repr|format|join|dumps|dict|list|tuple|pformat)$/;
 
 /**
  * Does a header, cookie or parameter name denote a token? Judged by its last word (a trailing `cookie`/`header`
@@ -1462,13 +1471,18 @@ function isWhitespaceSplit(node: SyntaxNode): boolean {
   return !!sep && sep.trim() === '';
 }
 
-/** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
+/**
+ * Does the expression carry a credential from a credential source: the Authorization header or a token read from
+ * the request, a token the code issues (`create_access_token`, `jwt.encode`) or decodes (`jwt.decode`, `get_jwt()`),
+ * a variable assigned from one of those, a parameter or attribute named for a bearer credential (CREDENTIAL_NAME)?
+ * What other calls return is not the token handed to them (`status = check_dns(fqdn, token)`).
+ */
 function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth > 30) return false;
   if (depth === 0 && !mayReadToken(node.text, w)) return false;
   switch (node.type) {
     case 'identifier':
-      return w.tokenVars.has(node.compactText) || TOKEN_NAME.test(node.compactText);
+      return w.tokenVars.has(node.compactText);
     // `"Authorization" in request.headers`, `not token`, `scheme == "Bearer"`: a boolean, not the token.
     case 'comparison_operator':
     case 'not_operator':
@@ -1476,9 +1490,9 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
     case 'attribute': {
       const text = node.compactText;
       if (REQUEST_AUTH_OR_HEADERS.test(text)) return true;
-      // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
-      if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? '')) return true;
-      return false;
+      // `user.access_token` is a credential; `challenge.token` and `user.token_count` are not. Attribute reads of
+      // other objects stop here.
+      return CREDENTIAL_NAME.test(node.childForFieldName('attribute')?.text ?? '');
     }
     case 'subscript': {
       const valueNode = node.childForFieldName('value');
@@ -1487,6 +1501,7 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const kv = key ? stringValue(key) : undefined;
       if (REQUEST_INPUTS.test(value) && kv !== undefined) return namesToken(kv);
       if (kv !== undefined && PLAIN_CLAIM.test(kv)) return false;
+      if (kv !== undefined && CREDENTIAL_NAME.test(kv)) return true;
       // `auth.split(" ")[0]`, `parts[0]`: the scheme word.
       if (
         key?.type === 'integer' &&
@@ -1506,15 +1521,19 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       if (TOKEN_PRODUCERS.test(lastName(fn ?? null))) return true;
       // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
       if (NOT_THE_TOKEN.test(lastName(fn ?? null))) return false;
-      if (JWT_DECODE.test(ft)) return true;
+      if (JWT_DECODE.test(ft) || TOKEN_ISSUERS.test(ft)) return true;
       if (fn?.type === 'attribute') {
         // `claims.get("sub")`: one plain claim. `auth.split(" ")[1]`, `token.strip()`: still the token.
         const method = fn.childForFieldName('attribute')?.text ?? '';
         if ((method === 'get' || method === 'pop') && fv !== undefined && PLAIN_CLAIM.test(fv)) return false;
+        if ((method === 'get' || method === 'pop') && fv !== undefined && CREDENTIAL_NAME.test(fv))
+          return true;
         const obj = fn.childForFieldName('object');
         if (obj && readsToken(obj, w, depth + 1)) return true;
       }
-      break;
+      if (!CARRIES_ARGUMENTS.test(lastName(fn ?? null))) return false;
+      const args = node.childForFieldName('arguments');
+      return !!args && readsToken(args, w, depth + 1);
     }
     case 'keyword_argument': {
       // `exc_info=True`, `extra={...}`: only the value matters.
@@ -1529,10 +1548,10 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
 }
 
 /**
- * Every way readsToken says yes needs one of these in the text: a token name (TOKEN_NAME, TOKEN_PRODUCERS and
- * the attribute names share these words), `request.`, a `decode` call, or a name known to hold a token.
+ * Every way readsToken says yes needs one of these in the text: a credential name (CREDENTIAL_NAME,
+ * TOKEN_PRODUCERS and TOKEN_ISSUERS share these words), `request.`, a `decode` call, or a name known to hold a token.
  */
-const TOKEN_WORDS = /token|bearer|jwt|encoded|auth|claims|decode|request/i;
+const TOKEN_WORDS = /token|jwt|auth|decode|request/i;
 
 /** False when no part of `text` can carry a token. */
 function mayReadToken(text: string, w: FactWalk): boolean {
@@ -1905,7 +1924,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     params,
     credVars: new Set(),
     rawVars: new Set(),
-    tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
+    tokenVars: new Set(params.filter((p) => CREDENTIAL_NAME.test(p))),
     splitVars: new Set(),
     lookupVars: new Set(),
     statusVars: new Set(),

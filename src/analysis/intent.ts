@@ -24,6 +24,8 @@ export interface RouteIntent {
   /** What makes a data route sensitive: its writes first, then its reads. */
   writes: readonly Effect[];
   reads: readonly Effect[];
+  /** Writes that happen only under a check of the signed-in caller: the evidence that anonymous callers cannot write. */
+  callerOnlyWrites: readonly Effect[];
   /** User or account attributes the handler hands out (`User.email`). */
   exposed: readonly ExposedField[];
   /** A token-named parameter the handler never checks, or a webhook that checks no signature. */
@@ -80,13 +82,17 @@ export function judgeIntent(
   summaries: EffectSummaries,
 ): RouteIntent {
   const summary = summaries.of(fn);
-  const effects = summary.effects;
+  // Each method is judged on what it can reach: the POST branch's writes are not the GET page's.
+  const reaches = (e: { methods?: readonly string[] }): boolean =>
+    !e.methods || !route.methods.length || e.methods.some((m) => route.methods.includes(m));
+  const effects = summary.effects.filter(reaches);
   const writes = effects.filter((e) => e.kind === 'writes-data');
   const reads = effects.filter((e) => e.kind === 'reads-data');
   const base = {
     writes,
     reads,
-    exposed: summary.exposed,
+    callerOnlyWrites: summary.callerOnlyWrites.filter(reaches),
+    exposed: summary.exposed.filter(reaches),
     ...(summary.servesAnonymous ? { servesAnonymous: true } : {}),
   };
   const confidence = (e: Effect | undefined): 'likely' | 'possible' =>
@@ -455,6 +461,20 @@ export class IntentJudge {
   judge(route: Pick<ModelRoute, 'path' | 'methods' | 'file' | 'span'>): RouteIntent | undefined {
     const fn = this.handler(route);
     return fn ? judgeIntent(route, fn, this.summaries) : undefined;
+  }
+
+  /**
+   * The route's methods in two groups, those that reach none of its writes and those that reach some, when its
+   * handler writes only on branches some methods take (`GET` shows a post, `POST` stores a comment under
+   * `form.validate_on_submit()`); undefined when every method reaches the same writes.
+   */
+  methodsByWrites(route: Pick<ModelRoute, 'methods' | 'file' | 'span'>): [string[], string[]] | undefined {
+    const fn = this.handler(route);
+    if (!fn || route.methods.length < 2) return undefined;
+    const writes = this.summaries.of(fn).effects.filter((e) => e.kind === 'writes-data');
+    const writing = route.methods.filter((m) => writes.some((e) => !e.methods || e.methods.includes(m)));
+    if (!writing.length || writing.length === route.methods.length) return undefined;
+    return [route.methods.filter((m) => !writing.includes(m)), writing];
   }
 
   /**

@@ -356,6 +356,11 @@ export class JwtAnalyzer {
     const settings = this.decodeSettings(call, scope, lib);
     const key = call.args[1] ?? call.kw.key;
     if (key) this.checkKeyArgument(site, key, name);
+    // A token the server fetched itself from an identity provider's endpoint over verified TLS (an ID token in the
+    // token endpoint's answer) comes from that provider, not from a caller: its signature, algorithm and expiry
+    // authenticate nothing TLS has not (OpenID Connect Core 3.1.3.7). Nothing a caller sends can forge it.
+    const token = call.args[0] ?? call.kw.jwt ?? call.kw.token;
+    if (token && this.fetchedOverTls(token, scope, call.line)) return;
     if (settings.unverified && this.verifiedAfter(site, call.args[0] ?? call.kw.jwt ?? call.kw.token)) return;
     if (settings.unverified) {
       this.add(module, {
@@ -525,6 +530,37 @@ export class JwtAnalyzer {
         code: `${name}:header-alg`,
       });
     }
+  }
+
+  /**
+   * Does the value come from the answer to an HTTP request the server made itself with TLS verified
+   * (`requests.post(token_endpoint, data).json()["id_token"]`)? Not when `verify=False`, nor for a literal `http://` URL.
+   */
+  private fetchedOverTls(e: Expr, scope: Scope, line: number, depth = 0): boolean {
+    if (depth > 8) return false;
+    const { expr, scope: at } = this.resolveAt(e, scope, line);
+    if (expr.k === 'subscript') return this.fetchedOverTls(expr.obj, at, line, depth + 1);
+    if (expr.k !== 'call') return false;
+    const fn = expr.fn;
+    // `r.json()`, `answer.get("id_token")`: read from the response.
+    if (fn.k === 'attr' && (fn.attr === 'json' || fn.attr === 'get') && !this.fetches(expr, at))
+      return this.fetchedOverTls(fn.obj, at, line, depth + 1);
+    if (!this.fetches(expr, at)) return false;
+    const url = expr.args[0] ?? expr.kw.url;
+    const literal =
+      url?.k === 'str' ? url.v : url?.k === 'concat' && url.parts[0]?.k === 'str' ? url.parts[0].v : '';
+    return !this.falseAt(expr.kw.verify, at, expr.line) && !/^http:/i.test(literal);
+  }
+
+  /** `requests.post(...)`, `httpx.get(...)`, `session.post(...)` on a `requests.Session()`: an HTTP request. */
+  private fetches(call: Extract<Expr, { k: 'call' }>, scope: Scope): boolean {
+    const { functions, sessions, methods } = CATALOGUE.httpFetches;
+    for (const v of this.project.evalExpr(call.fn, scope))
+      if (v.t === 'ext' && (functions.has(v.qn) || functions.has(canonical(v.qn)))) return true;
+    if (call.fn.k !== 'attr' || !methods.has(call.fn.attr)) return false;
+    return this.project
+      .evalExpr(call.fn.obj, scope)
+      .some((v) => v.t === 'extcall' && (sessions.has(v.qn) || sessions.has(canonical(v.qn))));
   }
 
   /** Does the value come from `jwt.get_unverified_header(token)`? */

@@ -256,7 +256,7 @@ export function draftRoutes(
     return pattern !== undefined ? `listed in public-routes (${pattern})` : undefined;
   };
 
-  const draft = model.routes.flatMap(splitByHookMethods).map((route) => {
+  const draftOne = (route: ModelRoute): DraftRoute => {
     const protectedBy: string[] = [];
     const mechanisms: string[] = [];
     const ineffective: string[] = [];
@@ -313,6 +313,12 @@ export function draftRoutes(
       optional = true;
       mechanisms.push('identity used only when present, in a helper the view calls (optional)');
     }
+    // Every write sits under a check of the signed-in caller: shown, with the first such write, as the evidence.
+    const callerOnly = intent && !intent.writes.length ? intent.callerOnlyWrites[0] : undefined;
+    if (callerOnly)
+      mechanisms.push(
+        `writes only for a signed-in caller who passes a check (${callerOnly.what} at ${callerOnly.file}:${callerOnly.line})`,
+      );
     // Something on the route tries to authenticate (a weak or optional check, a hook that fails open, a misplaced
     // decorator): it is meant to be protected, whatever its handler does.
     // Optional authentication says anonymous callers are served on purpose, which a sign-in step, a token link or a
@@ -353,6 +359,15 @@ export function draftRoutes(
     const d: DraftRoute = { route, auth, protectedBy, failingHooks, ineffective };
     if (intent) d.intent = intent;
     return d;
+  };
+  // An unguarded data route whose handler writes only on a branch some methods take (`if form.validate_on_submit():`)
+  // is judged method by method: the POST that stores a comment apart from the GET that shows the post. A route public
+  // by evidence as a whole (a login form whose POST branch signs the caller in) stays whole.
+  const draft = model.routes.flatMap(splitByHookMethods).flatMap((route) => {
+    const d = draftOne(route);
+    const split =
+      d.intent?.role === 'data' && d.auth.state === 'unprotected' && intents?.methodsByWrites(route);
+    return split ? split.map((methods) => draftOne({ ...route, methods })) : [d];
   });
 
   // A static answer or a data route among the methods of a class whose other methods are protected (its nearest

@@ -62,7 +62,7 @@ const QUERY_READ = /request\s*\.\s*(?:args|values)/;
 const LOGGING =
   /(?<![\w.])print(?:\s|\\|#[^\n]*\n)*\(|pprint|logging\s*\.|(?:log|logger|LOG|LOGGER)\s*\.\s*(?:debug|info|warn|error|exception|critical|log)|(?:stdout|stderr)\s*\.\s*write/;
 /**
- * What carries a token into a log call (extract.ts readsToken, TOKEN_NAME, TOKEN_PRODUCERS, namesToken): token
+ * What carries a token into a log call (extract.ts readsToken, CREDENTIAL_NAME, TOKEN_PRODUCERS, namesToken): token
  * and header names (`auth` as a word, `api-key`, `accessKey`…), decoded claims, `request.headers`, and a bare
  * `decode(...)` call.
  */

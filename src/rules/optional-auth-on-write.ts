@@ -20,6 +20,9 @@ export const rule: Rule = {
       // Public routes (listed in public-routes, allow-listed by a hook, or public by design such as login and
       // sign-up) serve anonymous callers on purpose: optional auth there is the design, not a gap.
       if (!route.auth.optional || !route.writes || route.auth.state !== 'unprotected') continue;
+      // Writes the handler makes only under a check of the signed-in caller (`if current_user.can(…):`) are out of
+      // an anonymous caller's reach: the optional authentication serves the route's reads.
+      if (route.intent && !route.intent.writes.length && route.intent.callerOnlyWrites.length) continue;
       const optional = route.guards.filter((g) => g.info.kind === 'optional').map((g) => `\`@${g.label}\``);
       out.push(
         routeFinding(

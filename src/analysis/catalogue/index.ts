@@ -9,8 +9,10 @@ import { flaskLogin } from './flask_login.js';
 import { flaskPraetorian } from './flask_praetorian.js';
 import { flaskPrincipal } from './flask_principal.js';
 import { flaskSockets } from './flask_sockets.js';
+import { flaskWtf } from './flask_wtf.js';
 import { flaskSecurity } from './flask_security.js';
 import { flaskUser } from './flask_user.js';
+import { httpClients } from './http_clients.js';
 import { identityProviders } from './identity_providers.js';
 import { itsdangerous } from './itsdangerous.js';
 import { canonical } from './names.js';
@@ -60,6 +62,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   flaskJwtExtended,
   flaskJwt,
   flaskPraetorian,
+  flaskWtf,
   pyjwt,
   pythonJwt,
   itsdangerous,
@@ -70,6 +73,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   identityProviders,
   webhooks,
   stores,
+  httpClients,
 ];
 
 /** The catalogue indexed by canonical name (name resolution keeps a library's first and last dotted parts). */
@@ -93,6 +97,13 @@ export interface CatalogueIndex {
   relevance: readonly string[];
   wholeTree: readonly string[];
   routeDecorators: ReadonlySet<string>;
+  requestMethodTests: ReadonlyMap<string, readonly string[]>;
+  /** Canonical names of functions that fetch a URL, of session classes, and the fetching methods of those. */
+  httpFetches: {
+    functions: ReadonlySet<string>;
+    sessions: ReadonlySet<string>;
+    methods: ReadonlySet<string>;
+  };
 }
 
 /** Each entry under its name as written and under its canonical name. */
@@ -135,6 +146,15 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     lib.identityProxyPackages?.forEach((p) => identityProxyPackages.add(p));
     for (const [pkg, name] of Object.entries(lib.unfollowedViews ?? {})) unfollowedViews.set(pkg, name);
   }
+  const requestMethodTests = new Map(
+    libraries.flatMap((lib) => Object.entries(lib.requestMethodTests ?? {})),
+  );
+  const fetches = libraries.flatMap((lib) => (lib.httpFetches ? [lib.httpFetches] : []));
+  const httpFetches = {
+    functions: new Set(fetches.flatMap((f) => f.functions.flatMap((q) => [q, canonical(q)]))),
+    sessions: new Set(fetches.flatMap((f) => f.sessions.flatMap((q) => [q, canonical(q)]))),
+    methods: new Set(fetches.flatMap((f) => f.methods)),
+  };
   return {
     functions,
     instances,
@@ -155,6 +175,8 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
     requestModules: new Set(libraries.flatMap((lib) => lib.requestModules ?? [])),
     routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
+    requestMethodTests,
+    httpFetches,
   };
 }
 

@@ -157,4 +157,18 @@ export interface LibraryModel {
    * what their methods mean. A weaker reading than a resolved instance: findings built on it say `possible`.
    */
   unresolved?: readonly { receiver: RegExp; methods: MethodTable }[];
+  /**
+   * Methods (by name, on a receiver of any type: the names are the library's own) that hold only for requests of
+   * these HTTP methods (`form.validate_on_submit()`): code under them runs for those methods alone.
+   */
+  requestMethodTests?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Calls that fetch a URL and return the response, verifying the server's TLS certificate unless `verify=False`:
+   * module functions by qualified name, and `methods` of instances of `sessions`.
+   */
+  httpFetches?: {
+    functions: readonly string[];
+    sessions: readonly string[];
+    methods: readonly string[];
+  };
 }
