@@ -188,6 +188,18 @@ export function judgeIntent(
     }
   }
 
+  // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
+  const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
+  if (verified && !forCaller) {
+    return {
+      role: 'token-link',
+      publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
+      evidence: { file: verified.file, line: verified.line },
+      ...base,
+      confidence: confidence(verified),
+    };
+  }
+
   // A path parameter under another name (`/reset_password/<data>`) handed to a helper named for checking a token
   // that looks it up or verifies it (`verify_reset_password_token(data)` reading a cache): the name breaks the tie,
   // the lookup is the evidence.
@@ -202,18 +214,6 @@ export function judgeIntent(
       ...base,
       confidence: 'possible',
     };
-
-  // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
-  const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
-  if (verified && !forCaller) {
-    return {
-      role: 'token-link',
-      publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
-      evidence: { file: verified.file, line: verified.line },
-      ...base,
-      confidence: confidence(verified),
-    };
-  }
 
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
   if (writes.length || reads.length) {

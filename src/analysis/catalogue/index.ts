@@ -1,11 +1,13 @@
 import { canonical } from '../project.js';
 import { flask } from './flask.js';
+import { flaskCaching } from './flask_caching.js';
 import { flaskJwtExtended } from './flask_jwt_extended.js';
 import { flaskLogin } from './flask_login.js';
 import { identityProviders } from './identity_providers.js';
 import { itsdangerous } from './itsdangerous.js';
 import { passwords } from './passwords.js';
 import { pyjwt } from './pyjwt.js';
+import { randomness } from './randomness.js';
 import { dbapi, mongoengine, sqlalchemy } from './sqlalchemy.js';
 import { stores } from './stores.js';
 import type { LibraryModel, Meaning, MethodTable } from './types.js';
@@ -26,6 +28,8 @@ export const LIBRARIES: readonly LibraryModel[] = [
   identityProviders,
   webhooks,
   stores,
+  flaskCaching,
+  randomness,
 ];
 
 /** The catalogue indexed by canonical name (name resolution keeps a library's first and last dotted parts). */
@@ -36,6 +40,7 @@ export interface CatalogueIndex {
   modelQueries: ReadonlySet<string>;
   modelWrites: ReadonlySet<string>;
   unresolved: readonly { receiver: RegExp; methods: MethodTable }[];
+  randomSources: ReadonlySet<string>;
 }
 
 function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
@@ -44,6 +49,7 @@ function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
   const identities = new Set<string>();
   const modelQueries = new Set<string>();
   const modelWrites = new Set<string>();
+  const randomSources = new Set<string>();
   for (const lib of libraries) {
     for (const [qn, meaning] of Object.entries(lib.functions ?? {})) {
       functions.set(qn, meaning);
@@ -56,9 +62,10 @@ function buildIndex(libraries: readonly LibraryModel[]): CatalogueIndex {
     lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
     lib.modelQueries?.forEach((q) => modelQueries.add(q));
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
+    lib.randomSources?.forEach((q) => randomSources.add(q).add(canonical(q)));
   }
   const unresolved = libraries.flatMap((lib) => lib.unresolved ?? []);
-  return { functions, instances, identities, modelQueries, modelWrites, unresolved };
+  return { functions, instances, identities, modelQueries, modelWrites, unresolved, randomSources };
 }
 
 export const CATALOGUE: CatalogueIndex = buildIndex(LIBRARIES);
