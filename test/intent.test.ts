@@ -348,4 +348,179 @@ describe('public on purpose only by evidence', () => {
       'missing-authentication high /auth/confirm/<token>',
     ]);
   });
+
+  it('keeps a link public when it looks its value up among random tokens the app stored, whatever the names', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, render_template, request
+        from flask_login import LoginManager, login_required
+        from .models import User, db
+        from .links import address_for, remember, peek, cached_profile, log
+        from .cache import cache
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.route("/reset_password", methods=["GET", "POST"])
+        @app.route("/reset_password/<data>", methods=["GET", "POST"])
+        def reset_password(data=None):
+            if data is not None:
+                try:
+                    email = address_for(data)
+                except KeyError:
+                    return render_template("reset.html", error="invalid link")
+                user = User.query.filter_by(email=email).first_or_404()
+                user.password = request.form["password"]
+                db.session.commit()
+                log("password reset")
+                return render_template("reset.html")
+            remember(request.form["email"])
+            return render_template("reset.html")
+
+        @app.post("/unchecked/<data>")
+        def unchecked(data):
+            user = User.query.filter_by(email=peek(data)).first()
+            user.password = request.form["password"]
+            db.session.commit()
+            return "ok"
+
+        @app.post("/profiles/<data>")
+        def profile(data):
+            user = User.query.filter_by(email=cached_profile(data)).first()
+            user.name = request.form["name"]
+            db.session.commit()
+            return "ok"
+
+        @app.get("/healthcheck")
+        def healthcheck():
+            cache.set("healthcheck", 1)
+            return "OK" if cache.get("healthcheck") == 1 else ("ERR", 500)
+
+        @app.get("/me")
+        @login_required
+        def me():
+            return "me"
+      `,
+      'cache.py': `
+        from flask_caching import Cache
+
+        class AppCache(Cache):
+            def inc(self, key):
+                return self.cache.inc(key)
+
+        cache = AppCache()
+      `,
+      'links.py': `
+        import logging
+        import os
+        from flask import session
+        from .cache import cache
+
+        def log(what):
+            logging.getLogger("app").info("%s by %s", what, session.get("id"))
+
+        def hexencode(b):
+            return b.hex()
+
+        def remember(addr):
+            nonce = hexencode(os.urandom(32))
+            cache.set(f"reset_{nonce}", addr, timeout=1800)
+            return nonce
+
+        def address_for(nonce):
+            addr = cache.get(f"reset_{nonce}")
+            if addr is None:
+                raise KeyError
+            return addr
+
+        def peek(nonce):
+            return cache.get(f"reset_{nonce}")
+
+        def cached_profile(name):
+            found = cache.get(f"profile_{name}")
+            if found is None:
+                raise KeyError
+            return found
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class User(db.Model):
+            pass
+      `,
+    });
+    const reason =
+      'token-gated: checks a token (looks `nonce` up among the random tokens stored at links.py:14) at links.py:18';
+    expect(states(a).slice(0, 5)).toEqual([
+      `GET,POST /reset_password public (${reason})`,
+      `GET,POST /reset_password/<data> public (${reason})`,
+      'POST /unchecked/<data> unprotected',
+      'POST /profiles/<data> unprotected',
+      'GET /healthcheck public (static answer: returns what healthcheck computes at app.py:41 without touching application data)',
+    ]);
+    expect(a.routes[0]?.auth.publicEvidence).toEqual({ file: 'links.py', startLine: 18, endLine: 18 });
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toEqual([
+      'missing-authentication high /unchecked/<data>',
+      'missing-authentication high /profiles/<data>',
+    ]);
+  });
+
+  it('reads `authed() is False` as the test it is: a page sending anonymous callers to sign-in is no finding', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, abort, redirect, render_template, request, url_for
+        from .models import Note, Page
+        from .user import authed
+
+        app = Flask(__name__)
+
+        def authed_only(f):
+            def wrapper(*args, **kwargs):
+                if authed() is False:
+                    return redirect(url_for("login"))
+                return f(*args, **kwargs)
+            return wrapper
+
+        @app.route("/", defaults={"route": "index"})
+        @app.route("/<path:route>")
+        def page(route):
+            page = Page.query.filter_by(route=route).first_or_404()
+            if page.auth_required and authed() is False:
+                return redirect(url_for("login", next=request.full_path))
+            return render_template("page.html", content=page.html)
+
+        @app.get("/drafts/<int:id>")
+        def draft(id):
+            return render_template("page.html", content=Page.query.get_or_404(id).html)
+
+        @app.get("/notes")
+        @authed_only
+        def notes():
+            return render_template("notes.html", notes=Note.query.all())
+      `,
+      'user.py': `
+        from flask import session
+
+        def authed():
+            return bool(session.get("id", False))
+      `,
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Page(db.Model):
+            pass
+        class Note(db.Model):
+            pass
+      `,
+    });
+    expect(states(a)).toEqual([
+      'GET / protected',
+      'GET /<path:route> protected',
+      'GET /drafts/<int:id> unprotected',
+      'GET /notes protected',
+    ]);
+    expect(a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.route?.path}`)).toEqual([
+      'missing-authentication high /drafts/<int:id>',
+    ]);
+  });
 });

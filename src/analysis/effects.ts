@@ -1,5 +1,6 @@
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
 import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import { LinkTokens } from './link-tokens.js';
 import { canonical, exprText, type Project } from './project.js';
 import { lastSegment } from './relevance.js';
 
@@ -112,8 +113,11 @@ const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
+  private readonly linkTokens: LinkTokens;
 
-  constructor(private readonly project: Project) {}
+  constructor(private readonly project: Project) {
+    this.linkTokens = new LinkTokens(project, (call, scope) => this.storeMeaning(call, scope));
+  }
 
   /** The summary of a function: its own facts and those of what it calls, computed once. */
   of(fn: FunctionIR, depth = 0): FunctionSummary {
@@ -227,7 +231,10 @@ export class EffectSummaries {
         known = true;
         if (v.fn === fn) continue;
         const inner = this.of(v.fn, depth + 1);
-        acc.merge(inner);
+        // A helper that returns nothing and changes no data (`log("logins", …)` stamping the session's user id on
+        // a log line) hands the caller's identity to no answer and no record: reading it serves no account.
+        const silent = !v.fn.facts.returns.length && !inner.effects.some((e) => e.kind === 'writes-data');
+        acc.merge(inner, (e) => !(silent && e.identity));
       } else if (v.t === 'ext') {
         const meaning = CATALOGUE.functions.get(v.qn) ?? CATALOGUE.functions.get(canonical(v.qn));
         if (meaning === 'verifies-token' && skipsVerification(call)) known = true;
@@ -241,6 +248,7 @@ export class EffectSummaries {
         if (meaning) {
           known = true;
           acc.add({ kind: meaning, what: `\`${v.attr}()\``, file, line: call.line });
+          if (meaning === 'reads-data' || meaning === 'reads-cache') this.storedToken(call, fn, acc);
         }
       }
     }
@@ -280,6 +288,7 @@ export class EffectSummaries {
           const sql = method === 'execute' ? this.sqlEffect(call, scope) : undefined;
           if (sql === null) return;
           acc.add(sql ?? dataOr(meaning, model, `\`${path.join('.')}()\``, file, call.line));
+          if (meaning === 'reads-data' || meaning === 'reads-cache') this.storedToken(call, fn, acc);
           return;
         }
       }
@@ -360,6 +369,32 @@ export class EffectSummaries {
         for (const e of this.of(byName, depth + 1).effects) acc.add({ ...e, byName: true, guessed: true });
       }
     }
+  }
+
+  /** A store read that checks a link token the project issued (link-tokens.ts). */
+  private storedToken(call: BodyCall, fn: FunctionIR, acc: Accumulator): void {
+    const check = this.linkTokens.lookup(call, fn);
+    if (check) acc.add(check);
+  }
+
+  /** What a method call on a catalogued instance means (`cache.set` on a Flask-Caching `Cache`: writes data). */
+  private storeMeaning(call: BodyCall, scope: Scope): Meaning | undefined {
+    for (const v of this.project.evalExpr(call.fn, scope))
+      if (v.t === 'boundcall' || v.t === 'instattr') {
+        const table = CATALOGUE.instances.get(v.inst.qn) ?? CATALOGUE.instances.get(canonical(v.inst.qn));
+        const meaning = table && methodMeaning(table, v.attr);
+        if (meaning) return meaning;
+      }
+    for (const { expr, rest } of attributePrefixes(call.fn))
+      for (const v of this.project.evalExpr(expr, scope)) {
+        const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
+        const table = qn
+          ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn)))
+          : undefined;
+        const meaning = table && methodMeaning(table, rest.join('.'));
+        if (meaning) return meaning;
+      }
+    return undefined;
   }
 
   /**

@@ -1214,6 +1214,13 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
         const [a, b] = operands as [SyntaxNode, SyntaxNode];
         const op = ops[0]!;
         const isEmpty = (n: SyntaxNode): boolean => n.type === 'none' || stringValue(n) === '';
+        // `authed() is False`, `is_admin() == True`: the test of the other operand, negated or not.
+        const bool = (n: SyntaxNode): boolean => n.type === 'true' || n.type === 'false';
+        if (['is', '==', 'is not', '!='].includes(op) && bool(a) !== bool(b)) {
+          const [subject, value] = bool(b) ? [a, b] : [b, a];
+          const holdsWhenTrue = (value.type === 'true') === (op === 'is' || op === '==');
+          return classifyCondition(subject, holdsWhenTrue ? negated : !negated, w, depth + 1);
+        }
         if ((op === 'is' || op === '==') && (isEmpty(b) || isEmpty(a))) {
           const subject = isEmpty(b) ? a : b;
           if (readsCredential(subject, w))

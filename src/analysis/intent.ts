@@ -60,6 +60,8 @@ const WEBHOOK_SEGMENT = /^(webhooks?|hooks?|callbacks?|events?|notify|notificati
 const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|redeem|consume/i;
 /** Whole last segments that name a logout. */
 const LOGOUT_SEGMENT = /^(logout|log-out|signout|sign-out|logoff)$/;
+/** Locations standards have clients fetch anonymously: `/robots.txt` (RFC 9309), `/.well-known/…` (RFC 8615). */
+const WELL_KNOWN = /^\/(robots\.txt|\.well-known\/.+)$/;
 const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
 
 function staticSegments(path: string): string[] {
@@ -194,6 +196,18 @@ export function judgeIntent(
     }
   }
 
+  // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
+  const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
+  if (verified && !forCaller) {
+    return {
+      role: 'token-link',
+      publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
+      evidence: { file: verified.file, line: verified.line },
+      ...base,
+      confidence: confidence(verified),
+    };
+  }
+
   // A path parameter under another name (`/reset_password/<data>`) handed to a helper named for checking a token
   // that looks it up or verifies it (`verify_reset_password_token(data)` reading a cache): the name breaks the tie,
   // the lookup is the evidence.
@@ -209,17 +223,18 @@ export function judgeIntent(
       confidence: 'possible',
     };
 
-  // A token checked with a verifier however it arrived (a reset form's body): the route acts on what it proves.
-  const verified = effects.find((e) => e.kind === 'verifies-token' && !e.byName);
-  if (verified && !forCaller) {
+  // Crawlers and clients fetch a well-known location without credentials by standard (RFC 9309's `/robots.txt`,
+  // RFC 8615's `/.well-known/…`): a read-only answer there that hands out no account data is public, whatever
+  // settings it reads.
+  const readsOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
+  if (readsOnly && !writes.length && !summary.exposed.length && !forCaller && WELL_KNOWN.test(route.path))
     return {
-      role: 'token-link',
-      publicReason: `token-gated: checks a token (${verified.what}) at ${where(verified)}`,
-      evidence: { file: verified.file, line: verified.line },
+      role: 'static',
+      publicReason: `well-known location: \`${route.path}\` is fetched without credentials by standard; ${fn.name} at ${fn.scope.module.file}:${fn.defLine} changes no data`,
+      evidence: { file: fn.scope.module.file, line: fn.defLine },
       ...base,
-      confidence: confidence(verified),
+      confidence: 'likely',
     };
-  }
 
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
   if (writes.length || reads.length) {
@@ -255,8 +270,7 @@ export function judgeIntent(
       ],
       confidence: 'possible',
     };
-  const readOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
-  if (!readOnly) {
+  if (!readsOnly) {
     // A logout that touches nothing on the server (a token API's client drops its token; the answer may name the
     // identity provider's end-session URL): the whole last segment breaks the tie, as nothing here changes data.
     if (LOGOUT_SEGMENT.test(segments[segments.length - 1] ?? ''))

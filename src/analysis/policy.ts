@@ -41,6 +41,11 @@ export interface AssessedRoute extends ModelRoute {
    * or the base-class method it overrides carries the app's auth decorator (the forgotten decorator).
    */
   forgottenGuard?: string;
+  /**
+   * A read whose nearest protected siblings only change data (the other methods of its class, or else every
+   * protected route of its realm): reads open and writes guarded, a common design — not a forgotten decorator.
+   */
+  readsOpenByDesign?: string;
 }
 
 /** Marks of views exempted from an access-control object's hook (auth.ts `optOutMark`). */
@@ -106,7 +111,7 @@ export interface DraftRoutes {
 
 type DraftRoute = Pick<
   AssessedRoute,
-  'auth' | 'protectedBy' | 'failingHooks' | 'ineffective' | 'intent' | 'forgottenGuard'
+  'auth' | 'protectedBy' | 'failingHooks' | 'ineffective' | 'intent' | 'forgottenGuard' | 'readsOpenByDesign'
 > & {
   route: ModelRoute;
   /** What the route adds to its realm's counts (none when it is public). */
@@ -119,10 +124,18 @@ interface RealmCounts {
   protected: number;
   /** Reads of application data served to anonymous callers (unguarded or optional, changing nothing). */
   openReads: number;
+  /** Routes that only read (GET, HEAD, OPTIONS), and how many of them are protected. */
+  reads: number;
+  protectedReads: number;
   /** Auth guards by decorator, with the number of routes each guards. */
   guards: [string, number][];
   /** Routes public on purpose: not counted in `routes`, but the realm's messages must not deny them. */
   public: number;
+}
+
+/** The route answers only requests that read (GET, HEAD, OPTIONS). */
+function readsOnly(route: ModelRoute): boolean {
+  return route.methods.every((m) => !WRITE_METHODS.has(m));
 }
 
 /** A route's realm key: its app and its blueprint (endpoint prefix); `*` as blueprint stands for the whole app. */
@@ -134,7 +147,8 @@ const realmKey = (app: string, realm: string): string => `${app}\u0000${realm}`;
 
 /** What one route adds to its realm's counts. */
 function contribution(d: DraftRoute, loginOff: boolean): RealmCounts {
-  if (d.auth.state === 'public') return { routes: 0, protected: 0, openReads: 0, guards: [], public: 1 };
+  if (d.auth.state === 'public')
+    return { routes: 0, protected: 0, openReads: 0, reads: 0, protectedReads: 0, guards: [], public: 1 };
   const guards: [string, number][] = [];
   for (const g of d.route.guards)
     if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin)) guards.push([g.decorator, 1]);
@@ -155,10 +169,13 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts {
   // A route serving anonymous callers on purpose (optional authentication) is, like a public one, no sibling that
   // should have been guarded; its reads still say the realm serves data anonymously.
   const onPurpose = d.auth.optional === true && d.auth.state !== 'protected';
+  const read = !onPurpose && readsOnly(d.route);
   return {
     routes: onPurpose ? 0 : 1,
     protected: d.auth.state === 'protected' ? 1 : 0,
     openReads: openRead ? 1 : 0,
+    reads: read ? 1 : 0,
+    protectedReads: read && d.auth.state === 'protected' ? 1 : 0,
     guards,
     public: 0,
   };
@@ -174,6 +191,8 @@ function addCounts(into: Map<string, RealmCounts>, key: string, c: RealmCounts):
   have.protected += c.protected;
   have.openReads += c.openReads;
   have.public += c.public;
+  have.reads += c.reads;
+  have.protectedReads += c.protectedReads;
   for (const [g, n] of c.guards) {
     const at = have.guards.find((x) => x[0] === g);
     if (at) at[1] += n;
@@ -375,11 +394,17 @@ export function draftRoutes(
   // public page.
   // Siblings count when a decorator protects them (a check in a sign-in step's body is no decorator to forget).
   const viewClass = (route: ModelRoute): string | undefined => intents?.viewClass(route);
-  const protectedClasses = new Set(
-    draft
-      .filter((d) => d.auth.state === 'protected' && d.route.guards.some((g) => g.info.kind === 'auth'))
-      .map((d) => viewClass(d.route)),
-  );
+  // A read is forgotten only beside guarded reads: beside guarded writes alone it is the read-open, write-guarded
+  // design. A write beside any guarded method is forgotten.
+  const protectedClasses = new Map<string | undefined, { reads: boolean; writes: boolean }>();
+  for (const d of draft) {
+    if (d.auth.state !== 'protected' || !d.route.guards.some((g) => g.info.kind === 'auth')) continue;
+    const key = viewClass(d.route);
+    const kinds = protectedClasses.get(key) ?? { reads: false, writes: false };
+    if (readsOnly(d.route)) kinds.reads = true;
+    else kinds.writes = true;
+    protectedClasses.set(key, kinds);
+  }
   const authDecorators = new Set(
     draft.flatMap((d) =>
       d.route.guards.filter((g) => g.info.kind === 'auth').map((g) => calleeText(g.decorator)),
@@ -393,13 +418,20 @@ export function draftRoutes(
     if (d.auth.state === 'public' && d.auth.publicEvidence === undefined) continue;
     if (d.auth.state !== 'public' && d.auth.state !== 'unprotected') continue;
     const key = viewClass(d.route);
-    if (key !== undefined && protectedClasses.has(key))
-      d.forgottenGuard = `the other methods of \`${key.slice(key.lastIndexOf(':') + 1)}\` require authentication`;
+    const guarded = key !== undefined ? protectedClasses.get(key) : undefined;
+    const name = key?.slice(key.lastIndexOf(':') + 1);
+    const read = readsOnly(d.route) && !d.intent?.writes.length;
+    if (guarded && (guarded.reads || !read))
+      d.forgottenGuard = `the other methods of \`${name}\` require authentication`;
+    else if (guarded)
+      d.readsOpenByDesign = `\`${name}\` requires authentication only for its methods that change data`;
     else {
       const inherited = intents?.overriddenDecorators(d.route).find((t) => authDecorators.has(t));
       if (inherited) d.forgottenGuard = `the method it overrides is guarded by \`@${inherited}\``;
     }
-    if (d.forgottenGuard && d.auth.state === 'public')
+    // A guarded sibling in the route's own class still says the class was meant to authenticate: never public by
+    // a constant answer, whatever the severity of leaving a read open.
+    if ((d.forgottenGuard || d.readsOpenByDesign) && d.auth.state === 'public')
       d.auth = { state: 'unprotected', mechanisms: d.auth.mechanisms };
   }
 
@@ -487,6 +519,8 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
         routes,
         protected: all.protected - (own?.protected ?? 0),
         openReads: all.openReads - (own?.openReads ?? 0),
+        reads: all.reads - (own?.reads ?? 0),
+        protectedReads: all.protectedReads - (own?.protectedReads ?? 0),
         guards: guards.filter(([, n]) => n > 0),
         public: all.public - (own?.public ?? 0),
       };
@@ -510,8 +544,21 @@ export function finishRoutes(draft: readonly DraftRoute[], context: TreeContext)
     if (d.forgottenGuard) judged.forgottenGuard = d.forgottenGuard;
     // A blueprint with no other route is judged, and named, by its whole app.
     judged.realm = ownRealm ? realm : '';
-    judged.realmAllProtected = siblings !== undefined && siblings.protected === siblings.routes;
+    // A read is the forgotten decorator when its realm's other reads are all protected; a write, when every other
+    // route is. A read in a realm that guards only its writes is the read-open, write-guarded design.
+    const read = readsOnly(route) && !d.intent?.writes.length;
     judged.realmPublic = siblings?.public ?? 0;
+    judged.realmAllProtected =
+      siblings !== undefined &&
+      (read
+        ? siblings.reads > 0 && siblings.protectedReads === siblings.reads
+        : siblings.protected === siblings.routes);
+    const readsOpenByDesign =
+      d.readsOpenByDesign ??
+      (read && siblings && siblings.protected > 0 && siblings.protectedReads === 0
+        ? `${ownRealm ? `blueprint \`${realm}\`` : 'this app'} requires authentication only for routes that change data`
+        : undefined);
+    if (readsOpenByDesign) judged.readsOpenByDesign = readsOpenByDesign;
     judged.realmOpenReads = (siblings?.openReads ?? 0) > 0;
     judged.realmUsesAuth = (siblings?.protected ?? 0) > 0;
     return judged;

@@ -154,7 +154,10 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       why: `\`${label}\` has no authentication and calls a method on a value whose type tokengate cannot tell; a project method of that name ${does}, so the route may change or read application data`,
       fix: maybePublic,
     };
-  if (writes || userData || forgotten || !route.realmOpenReads) {
+  // A read beside guarded writes only (the other methods of its class, or its whole realm) is the read-open,
+  // write-guarded design: worth a look, not a forgotten decorator.
+  const openByDesign = forgotten ? undefined : route.readsOpenByDesign;
+  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign)) {
     const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
     return {
       severity: 'high',
@@ -164,7 +167,7 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
   }
   return {
     severity: 'medium',
-    why: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may read application data)'} without authentication; ${realmName(route)} serves other reads to anonymous callers on purpose`,
+    why: `\`${label}\` ${does ?? 'calls code tokengate cannot follow (it may read application data)'} without authentication; ${openByDesign ?? `${realmName(route)} serves other reads to anonymous callers on purpose`}`,
     fix: maybePublic,
   };
 }

@@ -1,6 +1,7 @@
 import { apifairy, apiflask } from './apiflask.js';
 import { connexion } from './connexion.js';
 import { flask } from './flask.js';
+import { flaskCaching } from './flask_caching.js';
 import { flaskAdmin, flaskAppBuilder } from './flask_appbuilder.js';
 import { flaskHttpauth } from './flask_httpauth.js';
 import { flaskJwt } from './flask_jwt.js';
@@ -19,6 +20,7 @@ import { canonical } from './names.js';
 import { passwords } from './passwords.js';
 import { pyjwt, pythonJwt } from './pyjwt.js';
 import { flaskRestful, flaskRestx, flaskSmorest } from './resource_apis.js';
+import { randomness } from './randomness.js';
 import { dbapi, mongoengine, sqlalchemy } from './sqlalchemy.js';
 import { stores } from './stores.js';
 import type {
@@ -74,6 +76,8 @@ export const LIBRARIES: readonly LibraryModel[] = [
   webhooks,
   stores,
   httpClients,
+  flaskCaching,
+  randomness,
 ];
 
 /** The catalogue indexed by canonical name (name resolution keeps a library's first and last dotted parts). */
@@ -104,6 +108,7 @@ export interface CatalogueIndex {
     sessions: ReadonlySet<string>;
     methods: ReadonlySet<string>;
   };
+  randomSources: ReadonlySet<string>;
 }
 
 /** Each entry under its name as written and under its canonical name. */
@@ -130,6 +135,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
   const identityProxyPackages = new Set<string>();
   const unfollowedViews = new Map<string, string>();
   const jwt = new Map<string, JwtCall>();
+  const randomSources = new Set<string>();
   for (const lib of libraries) {
     byName(functions, lib.functions);
     byName(instances, lib.instances);
@@ -145,6 +151,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     lib.accountProxies?.forEach((q) => accountProxies.add(canonical(q)));
     lib.identityProxyPackages?.forEach((p) => identityProxyPackages.add(p));
     for (const [pkg, name] of Object.entries(lib.unfollowedViews ?? {})) unfollowedViews.set(pkg, name);
+    lib.randomSources?.forEach((q) => randomSources.add(q).add(canonical(q)));
   }
   const requestMethodTests = new Map(
     libraries.flatMap((lib) => Object.entries(lib.requestMethodTests ?? {})),
@@ -177,6 +184,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
     requestMethodTests,
     httpFetches,
+    randomSources,
   };
 }
 

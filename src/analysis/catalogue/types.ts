@@ -15,6 +15,9 @@
  * verifies-token: checks a signed or stored token (itsdangerous `loads`, a JWT decoded with a key);
  * verifies-signature: checks a signature over the request body (webhooks);
  * reads-data / writes-data: reads or changes application data (databases, key-value stores, files);
+ * reads-cache / writes-cache: gets or puts a value in a cache (Flask-Caching): copies and short-lived state (a rate
+ *   limit, a liveness probe), not application data in itself — but where an application may keep the random tokens
+ *   of the links it e-mails (link-tokens.ts);
  * serves-file / renders-template: answers with a file or a page template.
  */
 export type Meaning =
@@ -28,6 +31,8 @@ export type Meaning =
   | 'verifies-signature'
   | 'reads-data'
   | 'writes-data'
+  | 'reads-cache'
+  | 'writes-cache'
   | 'serves-file'
   | 'renders-template';
 
@@ -171,4 +176,6 @@ export interface LibraryModel {
     sessions: readonly string[];
     methods: readonly string[];
   };
+  /** Functions (by qualified name) that return an unguessable value (`secrets.token_urlsafe`). */
+  randomSources?: readonly string[];
 }
