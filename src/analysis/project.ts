@@ -171,6 +171,8 @@ export class Project {
    * evaluation that read one may answer otherwise once they are complete.
    */
   private partialReads = 0;
+  /** How many times a parameter was read from the call site it is bound to. */
+  private boundReads = 0;
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
@@ -720,7 +722,32 @@ export class Project {
 
   /** The call site `fn`'s parameters are bound to now, if any. */
   boundSite(fn: FunctionIR): { call: CallExpr; scope: Scope } | undefined {
-    return this.bindings.get(fn);
+    const bound = this.bindings.get(fn);
+    if (bound) this.boundReads++;
+    return bound;
+  }
+
+  /**
+   * `body` once per call site of `fn`, with its parameters bound to that site's arguments (withBinding). For a
+   * body whose effects are the same when repeated with the same values (`idempotent`), the other sites are left
+   * out once a run read nothing from its site and neither read a half-computed parameter or iterable nor cut a
+   * cycle: every other site's run would compute the same values again (a helper called from fifty places whose
+   * calls do not depend on its parameters).
+   */
+  forEachSite(
+    fn: FunctionIR,
+    sites: readonly { call: CallExpr; scope: Scope }[],
+    body: () => void,
+    idempotent: boolean,
+  ): void {
+    for (const site of sites) {
+      const reads = this.boundReads;
+      const partial = this.partialReads;
+      const cuts = this.cycleCuts;
+      this.withBinding(fn, site, body);
+      if (idempotent && reads === this.boundReads && partial === this.partialReads && cuts === this.cycleCuts)
+        return;
+    }
   }
 
   /** Evaluate with `fn`'s parameters bound to the arguments of one call site. */
@@ -769,6 +796,7 @@ export class Project {
         const key = this.scopeId(s) * KEY_KINDS + NAME_KEY;
         const bound = this.bindings.get(s.owner);
         if (bound) {
+          this.boundReads++;
           const arg = argumentFor(s.owner, name, bound.call);
           if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
           const fallback = s.owner.defaults[name];
