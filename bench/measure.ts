@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { analyze } from '../src/analysis/analyze.js';
 import { collectSources } from '../src/analysis/files.js';
 import { pythonParser } from '../src/analysis/parser.js';
+import { PhaseTimings } from '../src/analysis/timings.js';
 import { probeRoutes } from '../src/live/probe.js';
 import type { RouteReport } from '../src/types.js';
 import { syntheticCodeBase } from './synthetic.js';
@@ -57,8 +58,9 @@ async function main(argv: string[]): Promise<object> {
   }
   if (mode === 'scan' && dir) {
     const workers = arg1 === undefined || arg1 === 'auto' ? undefined : Number(arg1);
+    const timings = new PhaseTimings();
     const started = performance.now();
-    const analysis = await analyze(dir, { workers });
+    const analysis = await analyze(dir, { workers, timings });
     const scanMs = performance.now() - started;
     const json = JSON.stringify({
       routes: analysis.routes,
@@ -71,6 +73,7 @@ async function main(argv: string[]): Promise<object> {
       findings: analysis.findings.length,
       notices: analysis.notices.length,
       reportSha256: createHash('sha256').update(json).digest('hex'),
+      phases: timings.phases,
       ...usage(),
     };
   }

@@ -6,6 +6,7 @@ import { syntheticCodeBase } from '../bench/synthetic.js';
 import { analyze } from '../src/analysis/analyze.js';
 import { collectSources } from '../src/analysis/files.js';
 import { type Analysis, analyzeSources } from '../src/analysis/pipeline.js';
+import { PHASES, PhaseTimings } from '../src/analysis/timings.js';
 import { renderJson } from '../src/report/json.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -110,4 +111,19 @@ it('starts the workers of a large tree while reading it, and gives the same repo
   pools.length = 0;
   await analyze(join(FIXTURES, 'apps'), { workers: 3 });
   expect(pools).toEqual([]);
+});
+
+it('gives the same report when the benchmark times it phase by phase, and charges each phase its time', async () => {
+  const root = join(FIXTURES, 'apps');
+  const timings = new PhaseTimings();
+  const started = performance.now();
+  const timed = json(await analyze(root, { workers: 1, timings }));
+  const wall = performance.now() - started;
+  expect(timed).toBe(json(await analyze(root, { workers: 1 })));
+  for (const phase of ['list', 'relevance', 'parse', 'extract', 'model', 'policy'] as const)
+    expect(timings.phases[phase].wallMs, phase).toBeGreaterThan(0);
+  const charged = PHASES.reduce((sum, p) => sum + timings.phases[p].wallMs, 0);
+  // The phases follow each other: together they are the analysis, never more.
+  expect(charged).toBeLessThanOrEqual(wall);
+  expect(charged).toBeGreaterThan(wall * 0.5);
 });

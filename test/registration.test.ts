@@ -181,6 +181,36 @@ describe('registration helpers', () => {
     );
   });
 
+  it('binds an Api made in a helper to the blueprint of each call of the helper', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask_restful import Api, Resource
+        app = Flask(__name__)
+        public = Blueprint('public', __name__, url_prefix='/public')
+        admin = Blueprint('admin', __name__, url_prefix='/admin')
+        class Item(Resource):
+            def get(self):
+                return ''
+        def log(message):
+            print(message)
+        def bind(bp):
+            api = Api(bp)
+            api.add_resource(Item, '/item')
+        log('binding')
+        log('bound')
+        bind(public)
+        bind(admin)
+        app.register_blueprint(public)
+        app.register_blueprint(admin)
+      `,
+    });
+    expect(a.routes.map((r) => `${r.methods.join(',')} ${r.path}`).sort()).toEqual([
+      'GET /admin/item',
+      'GET /public/item',
+    ]);
+  });
+
   it('keeps every rule of a 200-entry registration table on its own view', async () => {
     const count = 200;
     const defs = Array.from({ length: count }, (_, i) => `def view_${i}():\n    return ''\n`).join('');

@@ -13,6 +13,7 @@ export type { Analysis, AnalyzeOptions } from './pipeline.js';
 export async function analyze(root: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   let pool: WorkerPool | undefined;
   let chars = 0;
+  options.timings?.enter('list');
   try {
     const { files, notices } = await collectSources(root, {
       include: options.include,
@@ -27,6 +28,7 @@ export async function analyze(root: string, options: AnalyzeOptions = {}): Promi
     });
     return await analyzeSources(files, { readFile: treeReader(root), ...options }, notices, pool);
   } finally {
+    options.timings?.enter(undefined);
     // analyzeSources stops the workers it did not use; this is for a walk that failed after they started.
     pool?.close();
   }

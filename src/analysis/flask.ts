@@ -268,14 +268,17 @@ export class FlaskModel {
   /**
    * Run `body` once per call of the nearest enclosing function that is called from several places
    * (`register_api(UserAPI, '/users/')`, `register_api(GroupAPI, '/groups/')`), with its parameters bound
-   * to that call's arguments; otherwise once.
+   * to that call's arguments; otherwise once. `idempotent`: running `body` again with the same values changes
+   * nothing (Project.forEachSite).
    */
-  private inEachCall(scope: Scope, body: () => void): void {
+  private inEachCall(scope: Scope, body: () => void, idempotent = false): void {
     // Each unit of work on a file (a scope's statements, a decorated function) is confined to that file.
-    this.failures.attempt(scope.module.file, 'modelling', undefined, () => this.eachCallOf(scope, body));
+    this.failures.attempt(scope.module.file, 'modelling', undefined, () =>
+      this.eachCallOf(scope, body, idempotent),
+    );
   }
 
-  private eachCallOf(scope: Scope, body: () => void, hops = 0): void {
+  private eachCallOf(scope: Scope, body: () => void, idempotent: boolean, hops = 0): void {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (!s.owner || !s.params.size) continue;
       const owner = s.owner;
@@ -284,11 +287,11 @@ export class FlaskModel {
         // Called from one place inside a function called from several (`register_blueprints(app, name, path)` in
         // a factory each app package calls): each of those calls, through this one.
         const site = sites[0]!;
-        this.project.withBinding(owner, site, () => this.eachCallOf(site.scope, body, hops + 1));
+        this.project.withBinding(owner, site, () => this.eachCallOf(site.scope, body, idempotent, hops + 1));
         return;
       }
       if (sites.length < 2) continue;
-      for (const site of sites) this.project.withBinding(owner, site, body);
+      this.project.forEachSite(owner, sites, body, idempotent);
       return;
     }
     body();
@@ -326,12 +329,17 @@ export class FlaskModel {
   private collectStatements(): void {
     // Instances created by assignment (`api = Api(app)`, `jwt = JWTManager(app)`) even when never used.
     for (const scope of this.scopes()) {
-      this.inEachCall(scope, () => {
-        for (const values of scope.assigns.values()) {
-          for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
-        }
-        for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
-      });
+      // Binding an Api to the same app twice is binding it once.
+      this.inEachCall(
+        scope,
+        () => {
+          for (const values of scope.assigns.values()) {
+            for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
+          }
+          for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
+        },
+        true,
+      );
     }
     for (const scope of this.scopes()) {
       for (const ta of scope.targetAssigns) {

@@ -28,6 +28,7 @@ import {
 } from './policy.js';
 import { Project } from './project.js';
 import { expandRouteHelpers } from './route-helpers.js';
+import type { PhaseTimings } from './timings.js';
 import { extractParsed, ParseStream, type SourceText, type WorkerPool } from './workers.js';
 
 /** What the static analysis of a set of modules found, before the routes are judged against the whole tree. */
@@ -43,6 +44,7 @@ export interface GroupOptions {
   guards?: readonly string[];
   routeHelpers?: readonly string[];
   readFile?: (path: string) => string | undefined;
+  timings?: PhaseTimings;
 }
 
 /** Build the Flask model of `modules`, judge its routes one by one, and run the JWT analysis. */
@@ -51,6 +53,8 @@ export function analyseModules(
   options: GroupOptions,
   failures: Failures = new Failures(),
 ): ModulesAnalysis {
+  const timings = options.timings;
+  timings?.enter('model');
   const project = new Project(modules);
   expandRouteHelpers(project, options.routeHelpers ?? []);
   const model = new FlaskModel(
@@ -59,7 +63,9 @@ export function analyseModules(
     options.readFile,
     failures,
   ).build();
+  timings?.enter('policy');
   const routes = draftContained(model, options.publicRoutes ?? [], new IntentJudge(project), failures);
+  timings?.enter('model');
   const jwt = new JwtAnalyzer(project, options.readFile, failures).run();
   return { model, routes, jwt };
 }
@@ -240,6 +246,7 @@ class GroupAnalyser {
     };
     // Finished at once when no context the whole tree can give would judge a route otherwise: then nothing is
     // held, and the group's module pictures can go while the next group is analysed.
+    this.options.timings?.enter('policy');
     const judged = decidedLocally(routes, this.failures);
     if (judged) draft.result = this.result(judged, held);
     // Otherwise only what step two reads is held: the project's and the model's indexes and caches can go.
@@ -248,17 +255,18 @@ class GroupAnalyser {
   }
 
   private result(routes: AssessedRoute[], held: Held): GroupResult {
-    return {
-      routes: routes.map(toReport),
-      findings: findingsOf(routes, held.hooks, held.issues, this.failures),
-      secrets: held.secrets,
-    };
+    const timings = this.options.timings;
+    timings?.enter('rules');
+    const findings = findingsOf(routes, held.hooks, held.issues, this.failures);
+    timings?.enter('report');
+    return { routes: routes.map(toReport), findings, secrets: held.secrets };
   }
 
   finish(id: number, context: TreeContext): GroupResult {
     const held = this.held.get(id);
     if (!held) throw new Error(`group ${id} was not drafted in this thread`);
     this.held.delete(id);
+    this.options.timings?.enter('policy');
     return this.result(finishContained(held.draft, context, this.failures), held);
   }
 }
@@ -330,6 +338,7 @@ export async function analyseInGroups(
     : undefined;
   const analyser = new GroupAnalyser({ ...options, readFile });
   const drafts: GroupDraft[] = [];
+  const timings = options.timings;
   const stream = await ParseStream.open(ordered, threads, { pool });
   try {
     let k = 0;
@@ -338,7 +347,10 @@ export async function analyseInGroups(
       const syntaxErrors: string[] = [];
       for (const end = k + members.get(id)!.length; k < end;) {
         const file = ordered[k]!;
-        const result = extractParsed(file.path, file.text, await stream.get(k++));
+        timings?.enter('parse');
+        const parsed = await stream.get(k++);
+        timings?.enter('extract');
+        const result = extractParsed(file.path, file.text, parsed);
         if ('error' in result) return undefined;
         if (result.module.hasErrors) syntaxErrors.push(file.path);
         modules.push(result.module);
@@ -349,10 +361,12 @@ export async function analyseInGroups(
     stream.close();
   }
 
+  timings?.enter('policy');
   const context = mergeContexts(drafts.map((d) => d.context));
   const all = drafts.map((d) => d.result ?? analyser.finish(d.id, context));
 
   // The whole tree's report: routes and findings in report order, notices in file order.
+  timings?.enter('report');
   const order = new Map(files.map((f, i) => [f.path, i]));
   const byFile = (a: { file?: string }, b: { file?: string }): number =>
     (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1);

@@ -14,6 +14,7 @@ import type { FoundSecret } from './jwt.js';
 import type { ModuleIR } from './ir.js';
 import { tuneCompiler } from './jit.js';
 import { relevantFiles } from './relevance.js';
+import type { PhaseTimings } from './timings.js';
 import { type ExtractResult, extractAll, extractionThreads, type WorkerPool } from './workers.js';
 
 export interface AnalyzeOptions {
@@ -45,6 +46,8 @@ export interface AnalyzeOptions {
    * several.
    */
   grouping?: 'always' | 'never';
+  /** Time each phase of the analysis on this timer (the benchmark's per-phase figures). */
+  timings?: PhaseTimings;
 }
 
 export interface Analysis {
@@ -79,6 +82,7 @@ async function analyzeSorted(
   pool: WorkerPool | undefined,
 ): Promise<Analysis> {
   tuneCompiler();
+  options.timings?.enter('relevance');
   const { keep, groups } = relevantFiles(sorted, { all: options.allFiles });
   const threads = extractionThreads(
     sorted.filter((_, i) => keep[i]),
@@ -93,7 +97,7 @@ async function analyzeSorted(
       return { routes: grouped.routes, findings: grouped.findings, notices, secrets: grouped.secrets };
     }
   }
-  const { results, workerProblems } = await extractSome(sorted, keep, threads, pool);
+  const { results, workerProblems } = await extractSome(sorted, keep, threads, pool, options.timings);
   // A file the analyser fails on is no module, which the relevance filter could not foresee (it takes every
   // file for one): parse the rest too, so that the project is the one the whole tree gives.
   if (results.some((r) => r && 'error' in r) && keep.includes(false)) {
@@ -105,6 +109,8 @@ async function analyzeSorted(
         sorted.filter((_, i) => others[i]),
         options.workers,
       ),
+      undefined,
+      options.timings,
     );
     rest.results.forEach((r, i) => {
       if (r) results[i] = r;
@@ -112,6 +118,7 @@ async function analyzeSorted(
     workerProblems.push(...rest.workerProblems);
   }
   if (workerProblems.length) notices.push(oneThreadNotice(workerProblems));
+  options.timings?.enter('report');
   const modules: ModuleIR[] = [];
   results.forEach((result, i) => {
     if (!result) return;
@@ -169,9 +176,10 @@ async function extractSome(
   keep: readonly boolean[],
   threads: number,
   pool?: WorkerPool,
+  timings?: PhaseTimings,
 ): Promise<{ results: (ExtractResult | undefined)[]; workerProblems: string[] }> {
   const chosen = files.filter((_, i) => keep[i]);
-  const { results, workerProblems } = await extractAll(chosen, threads, { pool });
+  const { results, workerProblems } = await extractAll(chosen, threads, { pool, timings });
   const out = new Array<ExtractResult | undefined>(files.length);
   let next = 0;
   keep.forEach((k, i) => {
@@ -191,10 +199,15 @@ function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
 function reportInOnePiece(modules: ModuleIR[], options: AnalyzeOptions, notices: Notice[]): Analysis {
   const failures = new Failures();
   const { model, routes: draft, jwt } = analyseModules(modules, options, failures);
+  const timings = options.timings;
+  timings?.enter('report');
   notices.push(...model.specNotices, ...model.unfollowed);
   if (!model.routes.length) notices.push(...model.unmodelledFrameworks().map((u) => u.notice));
+  timings?.enter('policy');
   const routes = finishContained(draft.draft, draft.context, failures);
+  timings?.enter('rules');
   const findings = findingsOf(routes, model.allHooks, jwt.issues, failures);
+  timings?.enter('report');
   const reports = routes.map(toReport).sort(compareRoutes);
   notices.push(...noticesOf(failures.all, reports));
   return { routes: reports, findings, notices, secrets: sortSecrets(jwt.secrets) };

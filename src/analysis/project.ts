@@ -169,12 +169,28 @@ export class Project {
   private readonly scopeIds = new Map<Scope, number>();
   private readonly scopeIdsByText = new Map<string, number>();
   private callIndex?: Map<string, { call: CallExpr; scope: Scope }[]>;
+  /**
+   * Per callee name, the indexes (in `callIndex`) of its sites by the function or class they call, and of the
+   * sites resolved again each time (`sitesCalling`).
+   */
+  private readonly calleeIndex = new Map<
+    string,
+    { byTarget: Map<FunctionIR | ClassIR, number[]>; unsure: number[] }
+  >();
   /** What an expression evaluates to in a scope, while settled (`evalExpr`). */
   private readonly evalCache = new Map<Scope, Map<Expr, readonly Value[]>>();
   /** Iterables being evaluated, item by item. */
   private readonly iterating = new Set<Expr>();
   /** Parameters whose values are being computed (their cache entry is empty meanwhile). */
   private pendingParams = 0;
+  private readonly pendingKeys = new Set<string>();
+  /**
+   * How many answers were read from a half-computed parameter or iterable (empty, or unknown, meanwhile): an
+   * evaluation that read one may answer otherwise once they are complete.
+   */
+  private partialReads = 0;
+  /** How many times a parameter was read from the call site it is bound to. */
+  private boundReads = 0;
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
@@ -556,10 +572,14 @@ export class Project {
   paramValues(fn: FunctionIR, name: string): Value[] {
     const key = `${fn.scope.module.file}:${fn.defLine}:${name}`;
     const cached = this.paramCache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      if (!cached.length && this.pendingKeys.has(key)) this.partialReads++;
+      return cached;
+    }
     this.paramCache.set(key, []);
     const out: Value[] = [];
     this.pendingParams++;
+    this.pendingKeys.add(key);
     try {
       let defaulted = false;
       for (const site of this.callSitesOf(fn)) {
@@ -577,6 +597,7 @@ export class Project {
       if (cls) out.push({ t: 'class', cls });
     } finally {
       this.pendingParams--;
+      this.pendingKeys.delete(key);
     }
     this.paramCache.set(key, out);
     return out;
@@ -609,7 +630,10 @@ export class Project {
   /** The items of a literal iterable: a list/tuple/set, or a dict's `.items()`, `.keys()`, `.values()`. */
   iterate(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
     // `for x in x:` evaluates its own iterable through the loop variable: unknown, not endless.
-    if (this.iterating.has(iter)) return undefined;
+    if (this.iterating.has(iter)) {
+      this.partialReads++;
+      return undefined;
+    }
     this.iterating.add(iter);
     try {
       return this.iterateOnce(iter, scope);
@@ -670,21 +694,90 @@ export class Project {
   callSitesOf(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
     // Unbound, what a call site's callee is does not depend on the function asked about: methods share names
     // (`get`, `post`) with thousands of calls, and evalExpr resolves each site once, not once per method.
-    const direct = this.callsNamed(fn.name).filter((site) =>
-      this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'func' && v.fn === fn),
-    );
+    const direct = this.sitesCalling(fn.name, fn);
     // A constructor runs at every call of its class (`Gate(app)`).
     const cls = fn.name === '__init__' ? this.classOfMethod(fn) : undefined;
     if (!cls) return direct;
-    const made = this.callsNamed(cls.name).filter((site) =>
-      this.evalExpr(site.call.fn, site.scope).some((v) => v.t === 'class' && v.cls === cls),
-    );
-    return [...direct, ...made];
+    return [...direct, ...this.sitesCalling(cls.name, cls)];
+  }
+
+  /**
+   * The calls named `name` whose callee is `target`, in index order. Each site's callee is resolved once for
+   * every function and class of that name (`get`: hundreds of methods, thousands of calls, each asked about every
+   * method, and again for each parameter of each): the sites are indexed by what they call. This holds while
+   * nothing is bound (no call site's arguments, loop item or iterable in force), parameters being computed
+   * included, for a site resolved without reading a half-computed parameter or iterable and without a cycle cut
+   * short: its callee is then what it will always be. Any other site is resolved again each time, as before.
+   */
+  private sitesCalling(name: string, target: FunctionIR | ClassIR): { call: CallExpr; scope: Scope }[] {
+    const sites = this.callsNamed(name);
+    const calls = (v: Value): boolean =>
+      (v.t === 'func' && v.fn === target) || (v.t === 'class' && v.cls === target);
+    if (this.bindings.size || this.loopBindings.size || this.iterating.size)
+      return sites.filter((site) => this.evalExpr(site.call.fn, site.scope).some(calls));
+    let index = this.calleeIndex.get(name);
+    if (!index) {
+      index = { byTarget: new Map(), unsure: [] };
+      for (let i = 0; i < sites.length; i++) {
+        const cuts = this.cycleCuts;
+        const partial = this.partialReads;
+        const values = this.evalExpr(sites[i]!.call.fn, sites[i]!.scope);
+        if (cuts !== this.cycleCuts || partial !== this.partialReads) {
+          index.unsure.push(i);
+          continue;
+        }
+        for (const v of values) {
+          const t = v.t === 'func' ? v.fn : v.t === 'class' ? v.cls : undefined;
+          if (!t) continue;
+          const list = index.byTarget.get(t);
+          if (!list) index.byTarget.set(t, [i]);
+          else if (list[list.length - 1] !== i) list.push(i);
+        }
+      }
+      this.calleeIndex.set(name, index);
+    }
+    const sure = index.byTarget.get(target) ?? [];
+    const { unsure } = index;
+    const out: { call: CallExpr; scope: Scope }[] = [];
+    for (let a = 0, b = 0; a < sure.length || b < unsure.length;) {
+      if (b >= unsure.length || (a < sure.length && sure[a]! < unsure[b]!)) {
+        out.push(sites[sure[a++]!]!);
+        continue;
+      }
+      const site = sites[unsure[b++]!]!;
+      if (this.evalExpr(site.call.fn, site.scope).some(calls)) out.push(site);
+    }
+    return out;
   }
 
   /** The call site `fn`'s parameters are bound to now, if any. */
   boundSite(fn: FunctionIR): { call: CallExpr; scope: Scope } | undefined {
-    return this.bindings.get(fn);
+    const bound = this.bindings.get(fn);
+    if (bound) this.boundReads++;
+    return bound;
+  }
+
+  /**
+   * `body` once per call site of `fn`, with its parameters bound to that site's arguments (withBinding). For a
+   * body whose effects are the same when repeated with the same values (`idempotent`), the other sites are left
+   * out once a run read nothing from its site and neither read a half-computed parameter or iterable nor cut a
+   * cycle: every other site's run would compute the same values again (a helper called from fifty places whose
+   * calls do not depend on its parameters).
+   */
+  forEachSite(
+    fn: FunctionIR,
+    sites: readonly { call: CallExpr; scope: Scope }[],
+    body: () => void,
+    idempotent: boolean,
+  ): void {
+    for (const site of sites) {
+      const reads = this.boundReads;
+      const partial = this.partialReads;
+      const cuts = this.cycleCuts;
+      this.withBinding(fn, site, body);
+      if (idempotent && reads === this.boundReads && partial === this.partialReads && cuts === this.cycleCuts)
+        return;
+    }
   }
 
   /**
@@ -826,6 +919,7 @@ export class Project {
   ): Value[] {
     const bound = this.bindings.get(owner);
     if (bound) {
+      this.boundReads++;
       const arg = argumentFor(owner, name, bound.call);
       if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
       const fallback = owner.defaults[name];

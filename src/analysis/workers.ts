@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { extractModule } from './extract.js';
 import type { ModuleIR } from './ir.js';
 import { type FlatData, type NodeNames, adoptNodeNames, flatten, pythonParser, rootOf } from './parser.js';
+import type { PhaseTimings } from './timings.js';
 
 type PythonParser = Awaited<ReturnType<typeof pythonParser>>;
 
@@ -184,13 +185,16 @@ export interface Extraction {
 export async function extractAll(
   files: readonly SourceText[],
   threads: number,
-  { callerParses = true, pool }: StreamOptions = {},
+  { callerParses = true, pool, timings }: StreamOptions & { timings?: PhaseTimings } = {},
 ): Promise<Extraction> {
   const stream = await ParseStream.open(files, threads, { callerParses, pool });
   try {
     const results: ExtractResult[] = [];
     for (let k = 0; k < files.length; k++) {
-      results.push(extractParsed(files[k]!.path, files[k]!.text, await stream.get(k)));
+      timings?.enter('parse');
+      const parsed = await stream.get(k);
+      timings?.enter('extract');
+      results.push(extractParsed(files[k]!.path, files[k]!.text, parsed));
     }
     return { results, workerProblems: stream.problems };
   } finally {
