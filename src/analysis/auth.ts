@@ -867,10 +867,15 @@ function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
 /**
  * The statement runs only under a condition that has nothing to do with the caller's credentials (an import in
  * progress, a setting) and under no test of the credential itself: a rejection there turns away everyone or no
- * one, whoever calls, so it is not authentication.
+ * one, whoever calls, so it is not authentication. Under a test of the credential as well (`if enabled:` then
+ * `if header != token: return 403`, as `if enabled and not signed_in:` in one condition), it authenticates
+ * whenever the setting switches it on.
  */
 function onlySometimes(guards: Guard[]): boolean {
-  return guards.some((g) => g.kind === 'other' && g.unrelated) && !guards.some((g) => g.kind === 'presence');
+  return (
+    guards.some((g) => g.kind === 'other' && g.unrelated) &&
+    !guards.some((g) => g.kind === 'presence' || (g.kind === 'other' && !g.unrelated))
+  );
 }
 
 export function nestedFunctions(fn: FunctionIR, depth = 0): FunctionIR[] {

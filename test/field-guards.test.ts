@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { Analysis } from '../src/analysis/pipeline.js';
+import { analyzeFiles } from './helpers/analyze.js';
+
+/**
+ * Guards as large applications really write them (issue 18, items 9–11), each next to a trap the same mechanism
+ * must not hide: the route tables and findings a reviewer reads.
+ */
+
+/** `METHODS path state [mechanisms]`, in report order. */
+function rows(a: Analysis): string[] {
+  return a.routes.map(
+    (r) =>
+      `${r.methods.join(',')} ${r.path} ${r.auth.state}` +
+      (r.auth.mechanisms.length ? ` [${r.auth.mechanisms.join('; ')}]` : ''),
+  );
+}
+
+function findings(a: Analysis): string[] {
+  return a.findings.map((f) => `${f.severity} ${f.ruleId} ${f.route?.methods.join(',')} ${f.route?.path}`);
+}
+
+const MODELS = `
+  from flask_sqlalchemy import SQLAlchemy
+  db = SQLAlchemy()
+  class Item(db.Model):
+      id = db.Column(db.Integer, primary_key=True)
+`;
+
+describe('routes a request hook exempts are judged on their own', () => {
+  it('reports an exempted route that deletes rows, and keeps its own decorator when it has one', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, request, abort
+        from flask_login import LoginManager, current_user
+        from models import db, Item
+        app = Flask(__name__)
+        lm = LoginManager(app)
+        API_TOKEN = app.config.get('API_TOKEN')
+
+        def check_token(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if request.headers.get('x-api-key') != API_TOKEN:
+                    abort(403)
+                return f(*args, **kwargs)
+            return decorated
+
+        @app.before_request
+        def check_authentication():
+            if not current_user.is_authenticated:
+                if request.endpoint and 'login' in request.endpoint:
+                    return None
+                elif request.path.startswith('/api/'):
+                    return None  # API routes use their own auth mechanism
+                else:
+                    return lm.unauthorized()
+
+        @app.route("/api/items/<int:i>", methods=["DELETE"])
+        def api_delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/api/items/<int:i>/archive", methods=["POST"])
+        @check_token
+        def api_archive(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/items/<int:i>", methods=["DELETE"])
+        def ui_delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /api/items/<int:i> unprotected [allow-listed by before_request check_authentication]',
+      'POST /api/items/<int:i>/archive protected [check_token; allow-listed by before_request check_authentication]',
+      'DELETE /items/<int:i> protected [before_request check_authentication]',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /api/items/<int:i>']);
+  });
+});
+
+describe('a guard that checks only when a setting switches it on', () => {
+  it('protects like the equally gated hook, and a switch alone rejects nobody for who they are', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        import os
+        from functools import wraps
+        from flask import Flask, request, make_response, jsonify
+        from models import db, Item
+        app = Flask(__name__)
+
+        def check_token(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if os.environ.get('API_TOKEN_ENABLED'):
+                    if request.headers.get('x-api-key') != os.environ['API_TOKEN']:
+                        return make_response(jsonify("Invalid access - API key invalid."), 403)
+                return f(*args, **kwargs)
+            return decorated
+
+        def maintenance(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if os.environ.get('READ_ONLY'):
+                    return make_response(jsonify("read only"), 403)
+                return f(*args, **kwargs)
+            return decorated
+
+        @app.route("/api/items/<int:i>", methods=["DELETE"])
+        @check_token
+        def api_delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/api/items/<int:i>/purge", methods=["DELETE"])
+        @maintenance
+        def api_purge(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /api/items/<int:i> protected [check_token]',
+      'DELETE /api/items/<int:i>/purge unprotected',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /api/items/<int:i>/purge']);
+  });
+});
