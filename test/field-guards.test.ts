@@ -132,3 +132,115 @@ describe('a guard that checks only when a setting switches it on', () => {
     expect(findings(a)).toEqual(['high missing-authentication DELETE /api/items/<int:i>/purge']);
   });
 });
+
+describe("a project decorator built on a Flask-HTTPAuth object's internals", () => {
+  it('protects when it answers with the object’s auth_error_callback, and not when it never rejects', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, g
+        from flask_httpauth import HTTPBasicAuth
+        from models import db, Item
+        app = Flask(__name__)
+        auth = HTTPBasicAuth()
+        ANONYMOUS_BROWSING = app.config.get('ANONYMOUS_BROWSING')
+
+        def requires_basic_auth_if_no_ano(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                authorisation = auth.get_auth()
+                status = None
+                if ANONYMOUS_BROWSING and not authorisation:
+                    return f(*args, **kwargs)
+                user = auth.authenticate(authorisation, "")
+                if user in (False, None):
+                    status = 401
+                if status:
+                    try:
+                        return auth.auth_error_callback(status)
+                    except TypeError:
+                        return auth.auth_error_callback()
+                g.flask_httpauth_user = user
+                return auth.ensure_sync(f)(*args, **kwargs)
+            return decorated
+
+        def remember_basic_user(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                g.flask_httpauth_user = auth.authenticate(auth.get_auth(), "")
+                return f(*args, **kwargs)
+            return decorated
+
+        @app.route("/opds/items/<int:i>", methods=["DELETE"])
+        @requires_basic_auth_if_no_ano
+        def delete_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/opds/items/<int:i>/purge", methods=["DELETE"])
+        @remember_basic_user
+        def purge_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /opds/items/<int:i> protected [requires_basic_auth_if_no_ano]',
+      'DELETE /opds/items/<int:i>/purge unprotected',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /opds/items/<int:i>/purge']);
+  });
+});
+
+describe('a token taken from the URL by a url_value_preprocessor', () => {
+  it('is a guard where a decorator looks it up and aborts with 401, and the routes without it stay open', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, g, abort, Blueprint
+        from models import db, Item
+        app = Flask(__name__)
+        kobo = Blueprint("kobo", __name__, url_prefix="/kobo/<auth_token>")
+
+        @kobo.url_value_preprocessor
+        def pop_auth_token(endpoint, values):
+            g.auth_token = values.pop("auth_token")
+
+        def get_auth_token():
+            return g.get("auth_token") if "auth_token" in g else None
+
+        def requires_kobo_auth(f):
+            @wraps(f)
+            def inner(*args, **kwargs):
+                auth_token = get_auth_token()
+                if auth_token is not None:
+                    item = Item.query.filter_by(id=auth_token).first()
+                    if item is not None:
+                        return f(*args, **kwargs)
+                return abort(401)
+            return inner
+
+        @kobo.route("/items/<int:i>", methods=["DELETE"])
+        @requires_kobo_auth
+        def delete_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @kobo.route("/items/<int:i>/purge", methods=["DELETE"])
+        def purge_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+        app.register_blueprint(kobo)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /kobo/<auth_token>/items/<int:i> protected [requires_kobo_auth]',
+      'DELETE /kobo/<auth_token>/items/<int:i>/purge unprotected',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication DELETE /kobo/<auth_token>/items/<int:i>/purge',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import type { BodyCall, BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
 /**
@@ -342,9 +342,33 @@ export class AuthAnalyzer {
       } else if (kind === 'optional-verifier') reads = true;
     }
     const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false) && !onlySometimes(r.guards));
-    const result = verifies || (reads && rejects && !presenceOnly(facts));
+    const result = verifies || (reads && rejects && !presenceOnly(facts)) || this.httpAuthRejects(fn);
     this.rejectCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * Flask-HTTPAuth's own check written out by hand, as its `login_required` does it: the object's `authenticate()`
+   * runs the app's `verify_password`/`verify_token` callbacks on what `get_auth()` read from the request, and
+   * `return auth.auth_error_callback(status)` answers with the object's 401. That answer is the library's response
+   * to failed authentication, so whatever condition leads to it (`if status:`), it is a rejection; only one taken
+   * solely when a credential is present leaves requests without one through.
+   */
+  private httpAuthRejects(fn: FunctionIR): boolean {
+    const method = (c: BodyCall): string | undefined => {
+      if (c.fn.k !== 'attr') return undefined;
+      const attr = c.fn.attr;
+      return this.project
+        .evalExpr(c.fn, fn.scope)
+        .some((v) => v.t === 'instattr' && INSTANCE_DECORATORS[v.inst.qn]?.login_required !== undefined)
+        ? attr
+        : undefined;
+    };
+    const calls = this.facts(fn).calls;
+    const verifies = calls.some((c) => method(c) === 'authenticate');
+    return (
+      verifies && calls.some((c) => method(c) === 'auth_error_callback' && reachesAbsent(c.guards, false))
+    );
   }
 
   /**
@@ -489,10 +513,33 @@ export class AuthAnalyzer {
   facts(fn: FunctionIR): BodyFacts {
     const cached = this.factsCache.get(fn);
     if (cached) return cached;
-    const resolved = this.predicateFacts(fn);
+    const resolved = this.withCredentialGetters(fn, this.predicateFacts(fn));
     const facts = this.withIndirectRejections(fn, resolved);
     this.factsCache.set(fn, facts);
     return facts;
+  }
+
+  /**
+   * Credentials read through a project helper: `auth_token = get_auth_token()` where the helper returns
+   * `g.get("auth_token")` (filled from the URL by a `url_value_preprocessor`) or another credential read. The
+   * call reads what the helper returns, as the credential predicates in conditions do.
+   */
+  private withCredentialGetters(fn: FunctionIR, facts: BodyFacts): BodyFacts {
+    const lines = facts.calls
+      .filter(
+        (c) =>
+          (c.fn.k === 'name' || c.fn.k === 'attr') &&
+          !facts.credentialReads.includes(c.line) &&
+          this.project
+            .evalExpr(c.fn, fn.scope)
+            .some((v) => v.t === 'func' && v.fn !== fn && this.isCredentialPredicate(v.fn)),
+      )
+      .map((c) => c.line);
+    if (!lines.length) return facts;
+    return {
+      ...facts,
+      credentialReads: [...new Set([...facts.credentialReads, ...lines])].sort((a, b) => a - b),
+    };
   }
 
   /**

@@ -408,6 +408,8 @@ const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
 /** Identity kept on `g` (`g.user`, `flask.g.token`…). */
 const G_IDENTITY =
   /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/** `g.get`, `flask.g.get`. */
+const G_GET = /^(flask\.)?g\.get$/;
 /** An attribute of `current_user`. */
 const CURRENT_USER_ATTRIBUTE = /^current_user\./;
 /** `current_identity` (Flask-JWT). */
@@ -829,6 +831,8 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
       if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return raw;
       if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv))) return derived;
+      // `g.get("auth_token")` is `g.auth_token` (flask.g is an attribute namespace with a dict's `get`).
+      if (G_GET.test(ft) && fv !== undefined && G_IDENTITY.test(`g.${fv}`)) return derived;
       const callee = lastName(node);
       const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
       if (target?.type === 'identifier' && w.lookupVars.has(target.compactText) && FETCH_METHOD.test(callee))
