@@ -244,3 +244,95 @@ describe('a token taken from the URL by a url_value_preprocessor', () => {
     ]);
   });
 });
+
+describe('a hook that enforces only for some resources', () => {
+  it('protects no route for certain: an open route of the blueprint that deletes rows is reported', async () => {
+    const a = await analyzeFiles({
+      'forum/models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Forum(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+        class Topic(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+      `,
+      'forum/locals.py': `
+        from flask import g, request
+        from werkzeug.local import LocalProxy
+        from .models import db, Forum
+
+        @LocalProxy
+        def current_forum():
+            return _get_item(Forum, "forum_id", "forum")
+
+        def _get_item(model, view_arg, name):
+            if not getattr(g, name, None) and request.view_args and view_arg in request.view_args:
+                setattr(g, name, db.session.get(model, request.view_args[view_arg]))
+            return getattr(g, name, None)
+      `,
+      'forum/views.py': `
+        from flask import Blueprint, current_app
+        from flask_login import current_user, login_required
+        from .locals import current_forum
+        from .models import db, Topic
+        forum = Blueprint("forum", __name__)
+
+        def should_force_login(user, forum):
+            return not user.is_authenticated and not forum.guests_allowed
+
+        def force_login_if_needed():
+            if current_forum and should_force_login(current_user, current_forum):
+                return current_app.login_manager.unauthorized()
+
+        forum.before_request(force_login_if_needed)
+
+        @forum.route("/forum/<int:forum_id>/topics/<int:topic_id>", methods=["DELETE"])
+        def delete_topic(forum_id, topic_id):
+            Topic.query.filter_by(id=topic_id).delete(); db.session.commit()
+            return "", 204
+
+        @forum.route("/forum/<int:forum_id>/topics/<int:topic_id>/lock", methods=["POST"])
+        @login_required
+        def lock_topic(forum_id, topic_id):
+            Topic.query.filter_by(id=topic_id).delete(); db.session.commit()
+            return "", 204
+      `,
+      'forum/app.py': `
+        from flask import Flask
+        from flask_login import LoginManager
+        from .views import forum
+        app = Flask(__name__)
+        LoginManager(app)
+        app.register_blueprint(forum)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /forum/<int:forum_id>/topics/<int:topic_id> unprotected',
+      'POST /forum/<int:forum_id>/topics/<int:topic_id>/lock protected [login_required]',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication DELETE /forum/<int:forum_id>/topics/<int:topic_id>',
+    ]);
+    // The same hook rejecting whatever the resource (under a setting only) still protects.
+    const gated = await analyzeFiles({
+      'app.py': `
+        import os
+        from flask import Flask, current_app
+        from flask_login import LoginManager, current_user
+        app = Flask(__name__)
+        LoginManager(app)
+        PRIVATE_SITE = os.environ.get('PRIVATE_SITE')
+
+        @app.before_request
+        def force_login_if_needed():
+            if PRIVATE_SITE and not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+
+        @app.route("/topics")
+        def topics():
+            return "[]"
+      `,
+    });
+    expect(rows(gated)).toEqual(['GET /topics protected [before_request force_login_if_needed]']);
+  });
+});

@@ -1,4 +1,5 @@
 import type { BodyCall, BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import { REQUEST_DATA } from './extract.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
 /**
@@ -31,6 +32,9 @@ const FLASK_LOGIN_DECORATORS = new Set([
   'flask_login.fresh_login_required',
   'flask_security.login_required',
 ]);
+
+/** Helpers followed from a condition to the request data it reads. */
+const MAX_REQUEST_DATA_DEPTH = 4;
 
 /** Helpers followed one inside another before the rest of the chain counts as not authenticating. */
 const MAX_HELPER_CHAIN = 48;
@@ -155,6 +159,7 @@ export class AuthAnalyzer {
   private readonly factsCache = new Map<FunctionIR, BodyFacts>();
   private readonly alwaysRejectCache = new Map<FunctionIR, boolean>();
   private readonly classRejectCache = new Map<ClassIR, boolean>();
+  private readonly requestDataCache = new Map<FunctionIR, boolean>();
   private handlerMap?: Map<ClassIR, FunctionIR[]>;
 
   /** Project functions being judged, each through the next (a verifier that calls a helper that calls...). */
@@ -704,6 +709,46 @@ export class AuthAnalyzer {
     return facts;
   }
 
+  /**
+   * The statement runs only when a condition on the request's own data holds (`if current_forum and
+   * should_force_login(...)`, where `current_forum` is the forum the URL names): a hook rejecting there enforces
+   * for some resources only, and guards no route for certain.
+   */
+  private forSomeResources(guards: Guard[], scope: Scope): boolean {
+    return guards.some((g) => g.kind === 'other' && g.subject && this.onRequestData(g.subject, scope, 0));
+  }
+
+  /** Does the value depend on what the request carries besides credentials (URL values, query, body)? */
+  private onRequestData(e: Expr, scope: Scope, depth: number): boolean {
+    if (REQUEST_DATA.test(exprText(e))) return true;
+    if (depth > MAX_REQUEST_DATA_DEPTH) return false;
+    if (e.k === 'call' && e.args.some((a) => this.onRequestData(a, scope, depth + 1))) return true;
+    return this.project
+      .evalExpr(e, scope)
+      .some((v) =>
+        v.t === 'func' || v.t === 'callresult'
+          ? this.readsRequestData(v.fn, depth + 1)
+          : v.t === 'unknown' && REQUEST_DATA.test(v.text),
+      );
+  }
+
+  /** The function, or a project function it calls, reads the request's data. */
+  private readsRequestData(fn: FunctionIR, depth: number): boolean {
+    const cached = this.requestDataCache.get(fn);
+    if (cached !== undefined) return cached;
+    this.requestDataCache.set(fn, false);
+    const result =
+      fn.facts.readsRequestData ||
+      (depth <= MAX_REQUEST_DATA_DEPTH &&
+        fn.facts.calls.some((c) =>
+          this.project
+            .evalExpr(c.fn, fn.scope)
+            .some((v) => (v.t === 'func' || v.t === 'callresult') && this.readsRequestData(v.fn, depth + 1)),
+        ));
+    this.requestDataCache.set(fn, result);
+    return result;
+  }
+
   /** A before_request hook: does it protect, fail open, and which requests does it let through by design? */
   analyzeHook(fn: FunctionIR): HookAnalysis {
     const cached = this.hookCache.get(fn);
@@ -767,7 +812,7 @@ export class AuthAnalyzer {
       verifierSeen = true;
       reads = true;
       if (kind === 'optional-verifier') continue;
-      if (onlySometimes(c.guards)) continue;
+      if (onlySometimes(c.guards) || this.forSomeResources(c.guards, fn.scope)) continue;
       if (protecting(c.guards, true)) verifies = true;
       else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
@@ -777,7 +822,9 @@ export class AuthAnalyzer {
         reachesAbsent(
           r.guards.filter((g): boolean => !isMethodGuard(g)),
           false,
-        ) && !onlySometimes(r.guards),
+        ) &&
+        !onlySometimes(r.guards) &&
+        !this.forSomeResources(r.guards, fn.scope),
     );
     if (reads && rejecting.length && !onlyPresence) {
       for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;

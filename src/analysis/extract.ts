@@ -706,6 +706,7 @@ function emptyFacts(): BodyFacts {
     raises: [],
     registersParam: [],
     redirects: [],
+    readsRequestData: false,
   };
 }
 
@@ -1161,7 +1162,11 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
       ];
     }
   }
-  return [classifyCondition(cond, negated, w, depth)];
+  const guard = classifyCondition(cond, negated, w, depth);
+  // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
+  if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
+    return [{ ...guard, subject: toExpr(cond) }];
+  return [guard];
 }
 
 /** Classify an if-condition (as it must hold for the branch to run). */
@@ -1920,8 +1925,12 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     quiet: false,
   };
   walkFacts(body, w);
+  w.facts.readsRequestData = REQUEST_DATA.test(body.text);
   return w.facts;
 }
+
+/** What a request carries besides credentials: URL values, query string, form, JSON or raw body. */
+export const REQUEST_DATA = /\brequest\.(view_args|args|form|values|json|files|data|get_json|get_data)\b/;
 
 function suppressionsOf(source: string): Map<number, string[]> {
   return new Map(suppressionComments(source).map((c) => [c.line, c.rules]));
