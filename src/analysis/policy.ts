@@ -48,14 +48,16 @@ const ANONYMOUS = '@anonymous:';
 
 /**
  * Does the hook let this route through? A route named in its allow-list (endpoint, endpoint prefix, path, path
- * prefix, marker), a whole blueprint or an HTTP method it skips is simply not checked by it: being exempt from one
- * hook says the hook does not protect the route, not that the route is public on purpose (an exempt `/api/` may
- * rely on guards of its own, or on none). The route is judged on its own: its decorators, then what it does.
+ * prefix, marker: `listed`), a whole blueprint or an HTTP method it skips (`exempt`) is simply not checked by it:
+ * being exempt from one hook says the hook does not protect the route (an exempt `/api/` may rely on guards of its
+ * own, or on none). The route is judged on its own: its decorators, then what it does. A listed route that changes
+ * no data is what the list says, public on purpose; only a grant to anonymous callers (`granted`) is public
+ * whatever the route does.
  */
 function hookExemption(
   route: ModelRoute,
   hook: HookRef,
-): { kind: 'granted' | 'exempt'; why: string } | undefined {
+): { kind: 'granted' | 'listed' | 'exempt'; why: string } | undefined {
   const allow = hook.analysis.allow;
   // A grant to anonymous callers of the hook's own access-control object (`@rbac.allow(["anonymous"], ...)`)
   // declares the route public, unlike an exemption.
@@ -68,7 +70,7 @@ function hookExemption(
     allow.paths.includes(route.path) ||
     allow.prefixes.some((p) => p && route.path.startsWith(p)) ||
     allow.markers.some((m) => !m.startsWith(OPT_OUT) && route.marks.includes(m));
-  if (listed) return { kind: 'exempt', why: `allow-listed by ${hook.label}` };
+  if (listed) return { kind: 'listed', why: `allow-listed by ${hook.label}` };
   // Exempted by a decorator of the hook's own access-control object (`@rbac.exempt`).
   if (allow.markers.some((m) => m.startsWith(OPT_OUT) && route.marks.includes(m)))
     return { kind: 'exempt', why: `exempt from ${hook.label}` };
@@ -289,11 +291,13 @@ export function draftRoutes(
       mechanisms.push('identity used only when present, in the view body (optional)');
     }
     let hookAllowed: string | undefined;
+    let hookListed: string | undefined;
     const failingHooks: HookRef[] = [];
     for (const h of route.hooks) {
       const exempt = hookExemption(route, h);
       if (h.analysis.verifies) {
         if (exempt?.kind === 'granted') hookAllowed = exempt.why;
+        else if (exempt?.kind === 'listed') hookListed = exempt.why;
         else if (exempt) mechanisms.push(exempt.why);
         else if (h.flaskLogin && loginDisabledAt) {
           mechanisms.push(`${h.label} (no effect: LOGIN_DISABLED)`);
@@ -305,8 +309,11 @@ export function draftRoutes(
       }
     }
     for (const m of route.misplaced) mechanisms.push(`${m.label} (above the route decorator: no effect)`);
-    const configured = configPublic(route.path) ?? hookAllowed;
     const intent = protectedBy.length || unknown ? undefined : intents?.judge(route);
+    // An allow-list never makes a route that changes data public on purpose: it is judged on its own.
+    const listedPublic = hookListed !== undefined && !protectedBy.length && !intent?.writes.length;
+    if (hookListed !== undefined && !listedPublic) mechanisms.push(hookListed);
+    const configured = configPublic(route.path) ?? hookAllowed ?? (listedPublic ? hookListed : undefined);
     // A helper the handler calls serves anonymous callers on purpose (it tests whether there is one), as the body
     // itself may: optional authentication, whose writes optional-auth-on-write judges.
     if (intent?.servesAnonymous && !optional && !route.bodyOptional && intent.role === 'data') {
