@@ -1,5 +1,6 @@
 import { type CatalogueIndex, type GuardRule, withProjectGuards } from './catalogue/index.js';
-import type { BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import { REQUEST_DATA } from './extract.js';
+import type { BodyCall, BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
 /**
@@ -25,6 +26,9 @@ export const PRESENCE_ONLY = 'checks that a credential is present but never veri
 /** What a verifier call inside a try whose handler carries on amounts to. */
 export const SWALLOWED =
   'swallows the verification error and carries on, so requests with a missing or invalid token pass';
+
+/** Helpers followed from a condition to the request data it reads. */
+const MAX_REQUEST_DATA_DEPTH = 4;
 
 /** Helpers followed one inside another before the rest of the chain counts as not authenticating. */
 const MAX_HELPER_CHAIN = 48;
@@ -84,6 +88,7 @@ export class AuthAnalyzer {
   private readonly factsCache = new Map<FunctionIR, BodyFacts>();
   private readonly alwaysRejectCache = new Map<FunctionIR, boolean>();
   private readonly classRejectCache = new Map<ClassIR, boolean>();
+  private readonly requestDataCache = new Map<FunctionIR, boolean>();
   private handlerMap?: Map<ClassIR, FunctionIR[]>;
 
   /** Project functions being judged, each through the next (a verifier that calls a helper that calls...). */
@@ -296,9 +301,33 @@ export class AuthAnalyzer {
       } else if (kind === 'optional-verifier') reads = true;
     }
     const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false) && !onlySometimes(r.guards));
-    const result = verifies || (reads && rejects && !presenceOnly(facts));
+    const result = verifies || (reads && rejects && !presenceOnly(facts)) || this.httpAuthRejects(fn);
     this.rejectCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * Flask-HTTPAuth's own check written out by hand, as its `login_required` does it: the object's `authenticate()`
+   * runs the app's `verify_password`/`verify_token` callbacks on what `get_auth()` read from the request, and
+   * `return auth.auth_error_callback(status)` answers with the object's 401. That answer is the library's response
+   * to failed authentication, so whatever condition leads to it (`if status:`), it is a rejection; only one taken
+   * solely when a credential is present leaves requests without one through.
+   */
+  private httpAuthRejects(fn: FunctionIR): boolean {
+    const method = (c: BodyCall): string | undefined => {
+      if (c.fn.k !== 'attr') return undefined;
+      const attr = c.fn.attr;
+      return this.project
+        .evalExpr(c.fn, fn.scope)
+        .some((v) => v.t === 'instattr' && this.instanceGuard(v.inst.qn, 'login_required') !== undefined)
+        ? attr
+        : undefined;
+    };
+    const calls = this.facts(fn).calls;
+    const verifies = calls.some((c) => method(c) === 'authenticate');
+    return (
+      verifies && calls.some((c) => method(c) === 'auth_error_callback' && reachesAbsent(c.guards, false))
+    );
   }
 
   /**
@@ -445,10 +474,33 @@ export class AuthAnalyzer {
   facts(fn: FunctionIR): BodyFacts {
     const cached = this.factsCache.get(fn);
     if (cached) return cached;
-    const resolved = this.predicateFacts(fn);
+    const resolved = this.withCredentialGetters(fn, this.predicateFacts(fn));
     const facts = this.withIndirectRejections(fn, resolved);
     this.factsCache.set(fn, facts);
     return facts;
+  }
+
+  /**
+   * Credentials read through a project helper: `auth_token = get_auth_token()` where the helper returns
+   * `g.get("auth_token")` (filled from the URL by a `url_value_preprocessor`) or another credential read. The
+   * call reads what the helper returns, as the credential predicates in conditions do.
+   */
+  private withCredentialGetters(fn: FunctionIR, facts: BodyFacts): BodyFacts {
+    const lines = facts.calls
+      .filter(
+        (c) =>
+          (c.fn.k === 'name' || c.fn.k === 'attr') &&
+          !facts.credentialReads.includes(c.line) &&
+          this.project
+            .evalExpr(c.fn, fn.scope)
+            .some((v) => v.t === 'func' && v.fn !== fn && this.isCredentialPredicate(v.fn)),
+      )
+      .map((c) => c.line);
+    if (!lines.length) return facts;
+    return {
+      ...facts,
+      credentialReads: [...new Set([...facts.credentialReads, ...lines])].sort((a, b) => a - b),
+    };
   }
 
   /**
@@ -617,6 +669,46 @@ export class AuthAnalyzer {
     return facts;
   }
 
+  /**
+   * The statement runs only when a condition on the request's own data holds (`if current_forum and
+   * should_force_login(...)`, where `current_forum` is the forum the URL names): a hook rejecting there enforces
+   * for some resources only, and guards no route for certain.
+   */
+  private forSomeResources(guards: Guard[], scope: Scope): boolean {
+    return guards.some((g) => g.kind === 'other' && g.subject && this.onRequestData(g.subject, scope, 0));
+  }
+
+  /** Does the value depend on what the request carries besides credentials (URL values, query, body)? */
+  private onRequestData(e: Expr, scope: Scope, depth: number): boolean {
+    if (REQUEST_DATA.test(exprText(e))) return true;
+    if (depth > MAX_REQUEST_DATA_DEPTH) return false;
+    if (e.k === 'call' && e.args.some((a) => this.onRequestData(a, scope, depth + 1))) return true;
+    return this.project
+      .evalExpr(e, scope)
+      .some((v) =>
+        v.t === 'func' || v.t === 'callresult'
+          ? this.readsRequestData(v.fn, depth + 1)
+          : v.t === 'unknown' && REQUEST_DATA.test(v.text),
+      );
+  }
+
+  /** The function, or a project function it calls, reads the request's data. */
+  private readsRequestData(fn: FunctionIR, depth: number): boolean {
+    const cached = this.requestDataCache.get(fn);
+    if (cached !== undefined) return cached;
+    this.requestDataCache.set(fn, false);
+    const result =
+      fn.facts.readsRequestData ||
+      (depth <= MAX_REQUEST_DATA_DEPTH &&
+        fn.facts.calls.some((c) =>
+          this.project
+            .evalExpr(c.fn, fn.scope)
+            .some((v) => (v.t === 'func' || v.t === 'callresult') && this.readsRequestData(v.fn, depth + 1)),
+        ));
+    this.requestDataCache.set(fn, result);
+    return result;
+  }
+
   /** A before_request hook: does it protect, fail open, and which requests does it let through by design? */
   analyzeHook(fn: FunctionIR): HookAnalysis {
     const cached = this.hookCache.get(fn);
@@ -680,7 +772,7 @@ export class AuthAnalyzer {
       verifierSeen = true;
       reads = true;
       if (kind === 'optional-verifier') continue;
-      if (onlySometimes(c.guards)) continue;
+      if (onlySometimes(c.guards) || this.forSomeResources(c.guards, fn.scope)) continue;
       if (protecting(c.guards, true)) verifies = true;
       else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
@@ -690,7 +782,9 @@ export class AuthAnalyzer {
         reachesAbsent(
           r.guards.filter((g): boolean => !isMethodGuard(g)),
           false,
-        ) && !onlySometimes(r.guards),
+        ) &&
+        !onlySometimes(r.guards) &&
+        !this.forSomeResources(r.guards, fn.scope),
     );
     if (reads && rejecting.length && !onlyPresence) {
       for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;
@@ -827,10 +921,15 @@ function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
 /**
  * The statement runs only under a condition that has nothing to do with the caller's credentials (an import in
  * progress, a setting) and under no test of the credential itself: a rejection there turns away everyone or no
- * one, whoever calls, so it is not authentication.
+ * one, whoever calls, so it is not authentication. Under a test of the credential as well (`if enabled:` then
+ * `if header != token: return 403`, as `if enabled and not signed_in:` in one condition), it authenticates
+ * whenever the setting switches it on.
  */
 function onlySometimes(guards: Guard[]): boolean {
-  return guards.some((g) => g.kind === 'other' && g.unrelated) && !guards.some((g) => g.kind === 'presence');
+  return (
+    guards.some((g) => g.kind === 'other' && g.unrelated) &&
+    !guards.some((g) => g.kind === 'presence' || (g.kind === 'other' && !g.unrelated))
+  );
 }
 
 export function nestedFunctions(fn: FunctionIR, depth = 0): FunctionIR[] {

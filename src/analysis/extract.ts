@@ -409,6 +409,8 @@ const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
 /** Identity kept on `g` (`g.user`, `flask.g.token`…). */
 const G_IDENTITY =
   /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/** `g.get`, `flask.g.get`. */
+const G_GET = /^(flask\.)?g\.get$/;
 /** An attribute of `current_user`. */
 const CURRENT_USER_ATTRIBUTE = /^current_user\./;
 /** `current_identity` (Flask-JWT). */
@@ -706,6 +708,7 @@ function emptyFacts(): BodyFacts {
     raises: [],
     registersParam: [],
     redirects: [],
+    readsRequestData: false,
   };
 }
 
@@ -831,6 +834,8 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
       if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return raw;
       if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv))) return derived;
+      // `g.get("auth_token")` is `g.auth_token` (flask.g is an attribute namespace with a dict's `get`).
+      if (G_GET.test(ft) && fv !== undefined && G_IDENTITY.test(`g.${fv}`)) return derived;
       const callee = lastName(node);
       const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
       if (target?.type === 'identifier' && w.lookupVars.has(target.compactText) && FETCH_METHOD.test(callee))
@@ -1156,7 +1161,11 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
       ];
     }
   }
-  return [classifyCondition(cond, negated, w, depth)];
+  const guard = classifyCondition(cond, negated, w, depth);
+  // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
+  if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
+    return [{ ...guard, subject: toExpr(cond) }];
+  return [guard];
 }
 
 /** Classify an if-condition (as it must hold for the branch to run). */
@@ -1941,8 +1950,12 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     quiet: false,
   };
   walkFacts(body, w);
+  w.facts.readsRequestData = REQUEST_DATA.test(body.text);
   return w.facts;
 }
+
+/** What a request carries besides credentials: URL values, query string, form, JSON or raw body. */
+export const REQUEST_DATA = /\brequest\.(view_args|args|form|values|json|files|data|get_json|get_data)\b/;
 
 function suppressionsOf(source: string): Map<number, string[]> {
   return new Map(suppressionComments(source).map((c) => [c.line, c.rules]));

@@ -73,7 +73,15 @@ export type Guard =
    * `unrelated`: the condition reads no credential (`if import_in_progress():`, `if app.config[...]`): whether
    * the statement runs does not depend on the caller's credentials.
    */
-  | { kind: 'other'; unrelated?: true };
+  | {
+      kind: 'other';
+      unrelated?: true;
+      /**
+       * One part of the condition that reads no credential (`current_forum` in `current_forum and not
+       * signed_in`): what the analysis asks whether it depends on the request's own data (a resource the URL names).
+       */
+      subject?: Expr;
+    };
 
 export interface BodyCall {
   fn: Expr;
@@ -127,6 +135,8 @@ export interface BodyFacts {
   registersParam: Expr[];
   /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */
   redirects: { line: number; guards: Guard[] }[];
+  /** The body reads what the request carries besides credentials: URL values, query, form or JSON body. */
+  readsRequestData: boolean;
 }
 
 export interface Decorator {

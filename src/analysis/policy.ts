@@ -50,17 +50,26 @@ export interface AssessedRoute extends ModelRoute {
 
 /** Marks of views exempted from an access-control object's hook (auth.ts `optOutMark`). */
 const OPT_OUT = '@optout:';
+/** Marks of views an access-control object grants to anonymous callers (auth.ts `anonymousMark`). */
+const ANONYMOUS = '@anonymous:';
 
 /**
- * Does the hook let this route through by design? `public`: the route is named in its allow-list (endpoint,
- * endpoint prefix, path, path prefix, marker) — public on purpose. `skipped`: a whole blueprint or HTTP method
- * is exempt — the route is simply not checked, and policy decides whether it should be.
+ * Does the hook let this route through? A route named in its allow-list (endpoint, endpoint prefix, path, path
+ * prefix, marker: `listed`), a whole blueprint or an HTTP method it skips (`exempt`) is simply not checked by it:
+ * being exempt from one hook says the hook does not protect the route (an exempt `/api/` may rely on guards of its
+ * own, or on none). The route is judged on its own: its decorators, then what it does. A listed route that changes
+ * no data is what the list says, public on purpose; only a grant to anonymous callers (`granted`) is public
+ * whatever the route does.
  */
 function hookExemption(
   route: ModelRoute,
   hook: HookRef,
-): { kind: 'public' | 'skipped'; why: string } | undefined {
+): { kind: 'granted' | 'listed' | 'exempt'; why: string } | undefined {
   const allow = hook.analysis.allow;
+  // A grant to anonymous callers of the hook's own access-control object (`@rbac.allow(["anonymous"], ...)`)
+  // declares the route public, unlike an exemption.
+  if (allow.markers.some((m) => m.startsWith(ANONYMOUS) && route.marks.includes(m)))
+    return { kind: 'granted', why: `granted to anonymous callers by ${hook.label}` };
   const short = route.endpoint.split('.').pop() ?? route.endpoint;
   const listed =
     allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short)) ||
@@ -68,17 +77,16 @@ function hookExemption(
     allow.paths.includes(route.path) ||
     allow.prefixes.some((p) => p && route.path.startsWith(p)) ||
     allow.markers.some((m) => !m.startsWith(OPT_OUT) && route.marks.includes(m));
-  if (listed) return { kind: 'public', why: `allow-listed by ${hook.label}` };
-  // Exempted by a decorator of the hook's own access-control object (`@rbac.exempt`): out of that check, not
-  // public by design — the route is judged on its own.
+  if (listed) return { kind: 'listed', why: `allow-listed by ${hook.label}` };
+  // Exempted by a decorator of the hook's own access-control object (`@rbac.exempt`).
   if (allow.markers.some((m) => m.startsWith(OPT_OUT) && route.marks.includes(m)))
-    return { kind: 'skipped', why: `exempt from ${hook.label}` };
+    return { kind: 'exempt', why: `exempt from ${hook.label}` };
   const dot = route.endpoint.lastIndexOf('.');
   const blueprint = dot > 0 ? route.endpoint.slice(0, dot) : undefined;
   if (blueprint !== undefined && allow.blueprints.includes(blueprint))
-    return { kind: 'skipped', why: `${hook.label} skips blueprint '${blueprint}'` };
+    return { kind: 'exempt', why: `${hook.label} skips blueprint '${blueprint}'` };
   if (route.methods.every((m) => allow.methods.includes(m)))
-    return { kind: 'skipped', why: `${hook.label} skips ${route.methods.join('/')} requests` };
+    return { kind: 'exempt', why: `${hook.label} skips ${route.methods.join('/')} requests` };
   return undefined;
 }
 
@@ -308,11 +316,13 @@ export function draftRoutes(
       mechanisms.push('identity used only when present, in the view body (optional)');
     }
     let hookAllowed: string | undefined;
+    let hookListed: string | undefined;
     const failingHooks: HookRef[] = [];
     for (const h of route.hooks) {
       const exempt = hookExemption(route, h);
       if (h.analysis.verifies) {
-        if (exempt?.kind === 'public') hookAllowed = exempt.why;
+        if (exempt?.kind === 'granted') hookAllowed = exempt.why;
+        else if (exempt?.kind === 'listed') hookListed = exempt.why;
         else if (exempt) mechanisms.push(exempt.why);
         else if (h.flaskLogin && loginDisabledAt) {
           mechanisms.push(`${h.label} (no effect: LOGIN_DISABLED)`);
@@ -324,8 +334,11 @@ export function draftRoutes(
       }
     }
     for (const m of route.misplaced) mechanisms.push(`${m.label} (above the route decorator: no effect)`);
-    const configured = configPublic(route.path) ?? hookAllowed;
     const intent = protectedBy.length || unknown ? undefined : intents?.judge(route);
+    // An allow-list never makes a route that changes data public on purpose: it is judged on its own.
+    const listedPublic = hookListed !== undefined && !protectedBy.length && !intent?.writes.length;
+    if (hookListed !== undefined && !listedPublic) mechanisms.push(hookListed);
+    const configured = configPublic(route.path) ?? hookAllowed ?? (listedPublic ? hookListed : undefined);
     // A helper the handler calls serves anonymous callers on purpose (it tests whether there is one), as the body
     // itself may: optional authentication, whose writes optional-auth-on-write judges.
     if (intent?.servesAnonymous && !optional && !route.bodyOptional && intent.role === 'data') {

@@ -17,8 +17,7 @@ export const rule: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const route of ctx.routes) {
-      // Public routes (listed in public-routes, allow-listed by a hook, or public by design such as login and
-      // sign-up) serve anonymous callers on purpose: optional auth there is the design, not a gap.
+      // Public routes (listed in public-routes, or public by design such as login and sign-up) serve anonymous callers on purpose: optional auth there is the design, not a gap.
       if (!route.auth.optional || !route.writes || route.auth.state !== 'unprotected') continue;
       // Writes the handler makes only under a check of the signed-in caller (`if current_user.can(…):`) are out of
       // an anonymous caller's reach: the optional authentication serves the route's reads.

@@ -2,6 +2,7 @@ import { apifairy, apiflask } from './apiflask.js';
 import { connexion } from './connexion.js';
 import { flask } from './flask.js';
 import { flaskCaching } from './flask_caching.js';
+import { flaskAllows } from './flask_allows.js';
 import { flaskAdmin, flaskAppBuilder } from './flask_appbuilder.js';
 import { flaskHttpauth } from './flask_httpauth.js';
 import { flaskJwt } from './flask_jwt.js';
@@ -59,6 +60,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   flaskSecurity,
   flaskUser,
   flaskPrincipal,
+  flaskAllows,
   flaskSockets,
   flaskHttpauth,
   flaskJwtExtended,

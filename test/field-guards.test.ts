@@ -1,0 +1,381 @@
+import { describe, expect, it } from 'vitest';
+import type { Analysis } from '../src/analysis/pipeline.js';
+import { analyzeFiles } from './helpers/analyze.js';
+
+/**
+ * Guards as large applications really write them (issue 18, items 9–11), each next to a trap the same mechanism
+ * must not hide: the route tables and findings a reviewer reads.
+ */
+
+/** `METHODS path state [mechanisms]`, in report order. */
+function rows(a: Analysis): string[] {
+  return a.routes.map(
+    (r) =>
+      `${r.methods.join(',')} ${r.path} ${r.auth.state}` +
+      (r.auth.mechanisms.length ? ` [${r.auth.mechanisms.join('; ')}]` : ''),
+  );
+}
+
+function findings(a: Analysis): string[] {
+  return a.findings.map((f) => `${f.severity} ${f.ruleId} ${f.route?.methods.join(',')} ${f.route?.path}`);
+}
+
+const MODELS = `
+  from flask_sqlalchemy import SQLAlchemy
+  db = SQLAlchemy()
+  class Item(db.Model):
+      id = db.Column(db.Integer, primary_key=True)
+`;
+
+describe('routes a request hook exempts are judged on their own', () => {
+  it('reports an exempted route that deletes rows, and keeps its own decorator when it has one', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, request, abort
+        from flask_login import LoginManager, current_user
+        from models import db, Item
+        app = Flask(__name__)
+        lm = LoginManager(app)
+        API_TOKEN = app.config.get('API_TOKEN')
+
+        def check_token(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if request.headers.get('x-api-key') != API_TOKEN:
+                    abort(403)
+                return f(*args, **kwargs)
+            return decorated
+
+        @app.before_request
+        def check_authentication():
+            if not current_user.is_authenticated:
+                if request.endpoint and 'login' in request.endpoint:
+                    return None
+                elif request.path.startswith('/api/'):
+                    return None  # API routes use their own auth mechanism
+                else:
+                    return lm.unauthorized()
+
+        @app.route("/api/items/<int:i>", methods=["DELETE"])
+        def api_delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/api/items/<int:i>/archive", methods=["POST"])
+        @check_token
+        def api_archive(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/items/<int:i>", methods=["DELETE"])
+        def ui_delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /api/items/<int:i> unprotected [allow-listed by before_request check_authentication]',
+      'POST /api/items/<int:i>/archive protected [check_token; allow-listed by before_request check_authentication]',
+      'DELETE /items/<int:i> protected [before_request check_authentication]',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /api/items/<int:i>']);
+  });
+});
+
+describe('a guard that checks only when a setting switches it on', () => {
+  it('protects like the equally gated hook, and a switch alone rejects nobody for who they are', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        import os
+        from functools import wraps
+        from flask import Flask, request, make_response, jsonify
+        from models import db, Item
+        app = Flask(__name__)
+
+        def check_token(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if os.environ.get('API_TOKEN_ENABLED'):
+                    if request.headers.get('x-api-key') != os.environ['API_TOKEN']:
+                        return make_response(jsonify("Invalid access - API key invalid."), 403)
+                return f(*args, **kwargs)
+            return decorated
+
+        def maintenance(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if os.environ.get('READ_ONLY'):
+                    return make_response(jsonify("read only"), 403)
+                return f(*args, **kwargs)
+            return decorated
+
+        @app.route("/api/items/<int:i>", methods=["DELETE"])
+        @check_token
+        def api_delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/api/items/<int:i>/purge", methods=["DELETE"])
+        @maintenance
+        def api_purge(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /api/items/<int:i> protected [check_token]',
+      'DELETE /api/items/<int:i>/purge unprotected',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /api/items/<int:i>/purge']);
+  });
+});
+
+describe("a project decorator built on a Flask-HTTPAuth object's internals", () => {
+  it('protects when it answers with the object’s auth_error_callback, and not when it never rejects', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, g
+        from flask_httpauth import HTTPBasicAuth
+        from models import db, Item
+        app = Flask(__name__)
+        auth = HTTPBasicAuth()
+        ANONYMOUS_BROWSING = app.config.get('ANONYMOUS_BROWSING')
+
+        def requires_basic_auth_if_no_ano(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                authorisation = auth.get_auth()
+                status = None
+                if ANONYMOUS_BROWSING and not authorisation:
+                    return f(*args, **kwargs)
+                user = auth.authenticate(authorisation, "")
+                if user in (False, None):
+                    status = 401
+                if status:
+                    try:
+                        return auth.auth_error_callback(status)
+                    except TypeError:
+                        return auth.auth_error_callback()
+                g.flask_httpauth_user = user
+                return auth.ensure_sync(f)(*args, **kwargs)
+            return decorated
+
+        def remember_basic_user(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                g.flask_httpauth_user = auth.authenticate(auth.get_auth(), "")
+                return f(*args, **kwargs)
+            return decorated
+
+        @app.route("/opds/items/<int:i>", methods=["DELETE"])
+        @requires_basic_auth_if_no_ano
+        def delete_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/opds/items/<int:i>/purge", methods=["DELETE"])
+        @remember_basic_user
+        def purge_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /opds/items/<int:i> protected [requires_basic_auth_if_no_ano]',
+      'DELETE /opds/items/<int:i>/purge unprotected',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /opds/items/<int:i>/purge']);
+  });
+});
+
+describe('a token taken from the URL by a url_value_preprocessor', () => {
+  it('is a guard where a decorator looks it up and aborts with 401, and the routes without it stay open', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, g, abort, Blueprint
+        from models import db, Item
+        app = Flask(__name__)
+        kobo = Blueprint("kobo", __name__, url_prefix="/kobo/<auth_token>")
+
+        @kobo.url_value_preprocessor
+        def pop_auth_token(endpoint, values):
+            g.auth_token = values.pop("auth_token")
+
+        def get_auth_token():
+            return g.get("auth_token") if "auth_token" in g else None
+
+        def requires_kobo_auth(f):
+            @wraps(f)
+            def inner(*args, **kwargs):
+                auth_token = get_auth_token()
+                if auth_token is not None:
+                    item = Item.query.filter_by(id=auth_token).first()
+                    if item is not None:
+                        return f(*args, **kwargs)
+                return abort(401)
+            return inner
+
+        @kobo.route("/items/<int:i>", methods=["DELETE"])
+        @requires_kobo_auth
+        def delete_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @kobo.route("/items/<int:i>/purge", methods=["DELETE"])
+        def purge_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+        app.register_blueprint(kobo)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /kobo/<auth_token>/items/<int:i> protected [requires_kobo_auth]',
+      'DELETE /kobo/<auth_token>/items/<int:i>/purge unprotected',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication DELETE /kobo/<auth_token>/items/<int:i>/purge',
+    ]);
+  });
+});
+
+describe('a hook that enforces only for some resources', () => {
+  it('protects no route for certain: an open route of the blueprint that deletes rows is reported', async () => {
+    const a = await analyzeFiles({
+      'forum/models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Forum(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+        class Topic(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+      `,
+      'forum/locals.py': `
+        from flask import g, request
+        from werkzeug.local import LocalProxy
+        from .models import db, Forum
+
+        @LocalProxy
+        def current_forum():
+            return _get_item(Forum, "forum_id", "forum")
+
+        def _get_item(model, view_arg, name):
+            if not getattr(g, name, None) and request.view_args and view_arg in request.view_args:
+                setattr(g, name, db.session.get(model, request.view_args[view_arg]))
+            return getattr(g, name, None)
+      `,
+      'forum/views.py': `
+        from flask import Blueprint, current_app
+        from flask_login import current_user, login_required
+        from .locals import current_forum
+        from .models import db, Topic
+        forum = Blueprint("forum", __name__)
+
+        def should_force_login(user, forum):
+            return not user.is_authenticated and not forum.guests_allowed
+
+        def force_login_if_needed():
+            if current_forum and should_force_login(current_user, current_forum):
+                return current_app.login_manager.unauthorized()
+
+        forum.before_request(force_login_if_needed)
+
+        @forum.route("/forum/<int:forum_id>/topics/<int:topic_id>", methods=["DELETE"])
+        def delete_topic(forum_id, topic_id):
+            Topic.query.filter_by(id=topic_id).delete(); db.session.commit()
+            return "", 204
+
+        @forum.route("/forum/<int:forum_id>/topics/<int:topic_id>/lock", methods=["POST"])
+        @login_required
+        def lock_topic(forum_id, topic_id):
+            Topic.query.filter_by(id=topic_id).delete(); db.session.commit()
+            return "", 204
+      `,
+      'forum/app.py': `
+        from flask import Flask
+        from flask_login import LoginManager
+        from .views import forum
+        app = Flask(__name__)
+        LoginManager(app)
+        app.register_blueprint(forum)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /forum/<int:forum_id>/topics/<int:topic_id> unprotected',
+      'POST /forum/<int:forum_id>/topics/<int:topic_id>/lock protected [login_required]',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication DELETE /forum/<int:forum_id>/topics/<int:topic_id>',
+    ]);
+    // The same hook rejecting whatever the resource (under a setting only) still protects.
+    const gated = await analyzeFiles({
+      'app.py': `
+        import os
+        from flask import Flask, current_app
+        from flask_login import LoginManager, current_user
+        app = Flask(__name__)
+        LoginManager(app)
+        PRIVATE_SITE = os.environ.get('PRIVATE_SITE')
+
+        @app.before_request
+        def force_login_if_needed():
+            if PRIVATE_SITE and not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+
+        @app.route("/topics")
+        def topics():
+            return "[]"
+      `,
+    });
+    expect(rows(gated)).toEqual(['GET /topics protected [before_request force_login_if_needed]']);
+  });
+});
+
+describe('flask-allows requirements on class views', () => {
+  it('protects the views its requires(...) decorates, and leaves the undecorated view open', async () => {
+    // flaskbb: `allows = Allows(throws=AuthorizationRequired)` (flask-allows2) and class views registered through
+    // a helper with `decorators = [allows.requires(IsAdmin, on_fail=…)]`.
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from flask import Flask, Blueprint
+        from flask.views import MethodView
+        from flask_allows2 import Allows
+        from models import db, Item
+        app = Flask(__name__)
+        allows = Allows()
+        def IsAdmin(user, request):
+            return user.is_admin
+        def register_view(bp, routes, view_func):
+            for route in routes:
+                bp.add_url_rule(route, view_func=view_func)
+        class DeleteItem(MethodView):
+            decorators = [allows.requires(IsAdmin, on_fail=lambda: "no")]
+            def post(self, i):
+                Item.query.filter_by(id=i).delete()
+                db.session.commit()
+                return ""
+        class DeleteOpen(MethodView):
+            def post(self, i):
+                Item.query.filter_by(id=i).delete()
+                db.session.commit()
+                return ""
+        admin = Blueprint("admin", __name__)
+        register_view(admin, ["/items/<int:i>/delete"], DeleteItem.as_view("delete_item"))
+        register_view(admin, ["/open/<int:i>/delete"], DeleteOpen.as_view("delete_open"))
+        app.register_blueprint(admin, url_prefix="/admin")
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /admin/items/<int:i>/delete protected [DeleteItem decorators: allows.requires(IsAdmin, on_fail=lambda: "no")]',
+      'POST /admin/open/<int:i>/delete unprotected',
+    ]);
+    expect(findings(a)).toContain('high missing-authentication POST /admin/open/<int:i>/delete');
+  });
+});
