@@ -379,3 +379,49 @@ describe('flask-allows requirements on class views', () => {
     expect(findings(a)).toContain('high missing-authentication POST /admin/open/<int:i>/delete');
   });
 });
+
+describe('credential headers named for a key', () => {
+  it('reads X-Access-Key and X-Service-Key as credentials, and Idempotency-Key as none', async () => {
+    const check = (header: string) => `
+        def require_${header.toLowerCase().replace(/-/g, '_')}(f):
+            @wraps(f)
+            def decorated(*args, **kwargs):
+                if request.headers.get('${header}') not in KEYS:
+                    abort(401)
+                return f(*args, **kwargs)
+            return decorated`;
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from functools import wraps
+        from flask import Flask, request, abort
+        from models import db, Item
+        app = Flask(__name__)
+        KEYS = {}
+        ${check('X-Access-Key')}
+        ${check('X-Service-Key')}
+        ${check('Idempotency-Key')}
+        @app.delete("/a/<int:i>")
+        @require_x_access_key
+        def a(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+        @app.delete("/b/<int:i>")
+        @require_x_service_key
+        def b(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+        @app.delete("/c/<int:i>")
+        @require_idempotency_key
+        def c(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /a/<int:i> protected [require_x_access_key]',
+      'DELETE /b/<int:i> protected [require_x_service_key]',
+      'DELETE /c/<int:i> unprotected',
+    ]);
+  });
+});

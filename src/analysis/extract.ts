@@ -716,8 +716,9 @@ function emptyFacts(): BodyFacts {
 // Body facts: credential reads, rejections and the conditions they sit under.
 
 // A CSRF token (`X-CSRF-Token`, `csrf_token`) proves the request came from the app's own page, not who sent it.
+// A header named for a key (`X-Access-Key`, `X-Service-Key`) carries one, but `Idempotency-Key` only names a retry.
 const AUTH_HEADER =
-  /^(?!.*[cx]srf).*(authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session)/i;
+  /^(?!.*[cx]srf)(?!.*idempotency).*(authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session|(^|[-_])key$)/i;
 const AUTH_PARAM =
   /^(?!.*[cx]srf).*(token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$)/i;
 const REJECT_CALLEE =
