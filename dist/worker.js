@@ -856,7 +856,940 @@ function parser_pythonParser() {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_httpauth.ts
+/** `@auth.login_required` rejects requests without valid credentials, unless `optional=True`. */
+const httpAuthObject = {
+    role: 'auth-extension',
+    guards: { login_required: { kind: 'auth', switch: 'optional' } },
+};
+const flaskHttpauth = {
+    library: 'flask-httpauth',
+    relevance: ['flask_httpauth'],
+    classes: {
+        'flask_httpauth.HTTPBasicAuth': httpAuthObject,
+        'flask_httpauth.HTTPTokenAuth': httpAuthObject,
+        'flask_httpauth.HTTPDigestAuth': httpAuthObject,
+        'flask_httpauth.MultiAuth': httpAuthObject,
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/apiflask.ts
+
+/** APIFlask 0.x `@auth_required(auth)`, and `@app.auth_required(auth)`, which applies `auth.login_required`. */
+const authRequired = { kind: 'auth', switch: 'optional' };
+const apiflask = {
+    library: 'apiflask',
+    relevance: ['apiflask'],
+    classes: {
+        'apiflask.APIFlask': { role: 'app', guards: { auth_required: authRequired } },
+        'apiflask.APIBlueprint': { role: 'blueprint', guards: { auth_required: authRequired } },
+        // Subclasses of Flask-HTTPAuth's.
+        'apiflask.HTTPTokenAuth': httpAuthObject,
+        'apiflask.HTTPBasicAuth': httpAuthObject,
+    },
+    guards: { 'apiflask.auth_required': authRequired },
+};
+/** APIFairy's `@authenticate(auth, **kwargs)` returns `auth.login_required(**kwargs)(f)`. */
+const apifairy = {
+    library: 'apifairy',
+    relevance: ['apifairy'],
+    delegatingGuards: { 'apifairy.authenticate': { argument: 0, keyword: 'auth', method: 'login_required' } },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/connexion.ts
+/**
+ * connexion: `app.add_api("openapi.yaml")` turns the document's operations into routes whose handlers are named by
+ * dotted path in files that are not Python, so a tree that mentions connexion is analysed whole.
+ */
+const connexion = {
+    library: 'connexion',
+    wholeTree: ['connexion'],
+    requestModules: ['connexion'],
+    classes: {
+        'connexion.App': { role: 'connexion-app' },
+        'connexion.FlaskApp': { role: 'connexion-app' },
+        'connexion.AsyncApp': { role: 'connexion-app' },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask.ts
+/**
+ * Flask itself: apps and blueprints, the registration and hook names that make a file relevant, and what a view
+ * answers with. Writing the user into `session` is told by effects.ts (an assignment).
+ */
+const flask = {
+    library: 'flask',
+    relevance: [
+        'flask',
+        'before_request',
+        'before_app_request',
+        'register_blueprint',
+        'add_url_rule',
+        'as_view',
+        'methodview',
+        'method_decorators',
+    ],
+    classes: { 'flask.Flask': { role: 'app' }, 'flask.Blueprint': { role: 'blueprint' } },
+    requestModules: ['flask'],
+    functions: {
+        'flask.render_template': 'renders-template',
+        'flask.render_template_string': 'renders-template',
+        'flask.send_file': 'serves-file',
+        'flask.send_from_directory': 'serves-file',
+        'flask.helpers.send_file': 'serves-file',
+        'flask.helpers.send_from_directory': 'serves-file',
+    },
+    instances: {
+        'flask.Flask': { send_static_file: 'serves-file' },
+        'flask.Blueprint': { send_static_file: 'serves-file' },
+        'flask.current_app': { send_static_file: 'serves-file' },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_caching.ts
+const reads = ['get', 'get_many', 'get_dict', 'has'];
+const writes = ['set', 'add', 'set_many', 'delete', 'delete_many', 'inc', 'dec', 'clear'];
+/**
+ * Flask-Caching's `Cache` holds copies of data kept elsewhere and short-lived state (rate-limit counters, liveness
+ * probes): using it reads or changes no application data, but the random tokens of e-mailed links may live there.
+ */
+const flaskCaching = {
+    library: 'flask-caching',
+    instances: {
+        'flask_caching.Cache': Object.fromEntries([
+            ...reads.map((m) => [m, 'reads-cache']),
+            ...writes.map((m) => [m, 'writes-cache']),
+        ]),
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_allows.ts
+/**
+ * flask-allows (and its fork flask-allows2): `@allows.requires(IsAdmin, on_fail=…)` runs the requirements against
+ * the identity (Flask-Login's `current_user` by default) and, when one fails, calls `on_fail` or raises `throws`
+ * (werkzeug's `Forbidden` by default): the view never runs for a caller the requirements refuse.
+ */
+const flaskAllows = {
+    library: 'flask-allows',
+    relevance: ['flask_allows'],
+    classes: {
+        'flask_allows.Allows': { guards: { requires: { kind: 'auth' } } },
+        'flask_allows2.Allows': { guards: { requires: { kind: 'auth' } } },
+    },
+    guards: {
+        'flask_allows.requires': { kind: 'auth' },
+        'flask_allows2.requires': { kind: 'auth' },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_appbuilder.ts
+/**
+ * Flask-AppBuilder: `appbuilder.add_view(View, "Name")` registers class views; of its decorators only these guard
+ * (`expose`, `safe`, `rison`… do not).
+ */
+const flaskAppBuilder = {
+    library: 'flask-appbuilder',
+    relevance: ['flask_appbuilder'],
+    classes: {
+        'flask_appbuilder.AppBuilder': {
+            role: 'view-builder',
+            registrars: ['add_view', 'add_view_no_menu', 'add_api'],
+        },
+    },
+    routeDecorators: ['flask_appbuilder.expose'],
+    guards: {
+        'flask_appbuilder.protect': { kind: 'auth' },
+        'flask_appbuilder.has_access': { kind: 'auth' },
+        'flask_appbuilder.has_access_api': { kind: 'auth' },
+    },
+    identityProxyPackages: ['flask_appbuilder'],
+    unfollowedViews: { flask_appbuilder: 'Flask-AppBuilder' },
+};
+/** Flask-Admin registers its views in ways the model does not follow: a tree without routes says so. */
+const flaskAdmin = {
+    library: 'flask-admin',
+    unfollowedViews: { flask_admin: 'Flask-Admin' },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_jwt.ts
+/** Flask-JWT (the original, unmaintained): `@jwt_required()` and its `current_identity`. */
+const flaskJwt = {
+    library: 'flask-jwt',
+    relevance: ['flask_jwt'],
+    classes: { 'flask_jwt.JWT': { role: 'auth-extension' } },
+    guards: { 'flask_jwt.jwt_required': { kind: 'auth' } },
+    verifiers: { 'flask_jwt._jwt_required': { kind: 'auth', switch: 'optional' } },
+    identityProxyPackages: ['flask_jwt'],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_jwt_extended.ts
+/** Verifiers raise without a valid token, unless called with `optional=True`. */
+const raising = { kind: 'auth', switch: 'optional' };
+const flaskJwtExtended = {
+    library: 'flask-jwt-extended',
+    relevance: ['flask_jwt_extended'],
+    classes: { 'flask_jwt_extended.JWTManager': { role: 'auth-extension' } },
+    guards: {
+        'flask_jwt_extended.jwt_required': { kind: 'auth', switch: 'optional' },
+        'flask_jwt_extended.jwt_optional': { kind: 'optional' },
+        'flask_jwt_extended.fresh_jwt_required': { kind: 'auth' },
+        'flask_jwt_extended.jwt_refresh_token_required': { kind: 'auth' },
+    },
+    verifiers: {
+        'flask_jwt_extended.verify_jwt_in_request': raising,
+        'flask_jwt_extended.verify_fresh_jwt_in_request': raising,
+        'flask_jwt_extended.verify_jwt_refresh_token_in_request': raising,
+        'flask_jwt_extended.decode_token': raising,
+        'flask_jwt_extended.verify_jwt_in_request_optional': { kind: 'optional' },
+    },
+    identityProxyPackages: ['flask_jwt_extended'],
+    functions: {
+        'flask_jwt_extended.create_access_token': 'issues-credential',
+        'flask_jwt_extended.create_refresh_token': 'issues-credential',
+        'flask_jwt_extended.set_access_cookies': 'issues-credential',
+        'flask_jwt_extended.set_refresh_cookies': 'issues-credential',
+        'flask_jwt_extended.unset_jwt_cookies': 'logs-out',
+        'flask_jwt_extended.unset_access_cookies': 'logs-out',
+        'flask_jwt_extended.decode_token': 'verifies-token',
+    },
+    jwt: {
+        'flask_jwt_extended.decode_token': 'fje.decode_token',
+        'flask_jwt_extended.create_access_token': 'fje.create_access_token',
+        'flask_jwt_extended.create_refresh_token': 'fje.create_refresh_token',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_login.ts
+/** The app setting that, `True`, makes Flask-Login's `login_required` do nothing. */
+const LOGIN_DISABLED = 'LOGIN_DISABLED';
+const loginRequired = { kind: 'auth', disabledBy: LOGIN_DISABLED };
+const flaskLogin = {
+    library: 'flask-login',
+    relevance: ['flask_login', 'login_required', 'login_disabled'],
+    classes: { 'flask_login.LoginManager': { role: 'auth-extension' } },
+    guards: {
+        'flask_login.login_required': loginRequired,
+        'flask_login.fresh_login_required': loginRequired,
+    },
+    signIns: ['flask_login.login_user'],
+    identityProxyPackages: ['flask_login'],
+    accountProxies: ['flask_login.current_user'],
+    functions: {
+        'flask_login.login_user': 'issues-credential',
+        'flask_login.logout_user': 'logs-out',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_praetorian.ts
+const flaskPraetorian = {
+    library: 'flask-praetorian',
+    relevance: ['flask_praetorian'],
+    classes: { 'flask_praetorian.Praetorian': { role: 'auth-extension' } },
+    guards: {
+        'flask_praetorian.auth_required': { kind: 'auth' },
+        'flask_praetorian.roles_required': { kind: 'auth' },
+        'flask_praetorian.roles_accepted': { kind: 'auth' },
+        'flask_praetorian.auth_accepted': { kind: 'optional' },
+    },
+    verifiers: { 'flask_praetorian.verify_and_return_token': { kind: 'auth', switch: 'optional' } },
+    identityProxyPackages: ['flask_praetorian'],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_principal.ts
+/** `@perm.require(403)` or `with perm.require():` raises for an identity without the permission's needs. */
+const flaskPrincipal = {
+    library: 'flask-principal',
+    relevance: ['flask_principal'],
+    classes: { 'flask_principal.Permission': { guards: { require: { kind: 'auth' } } } },
+    identityProxyPackages: ['flask_principal'],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_sockets.ts
+/**
+ * Flask-Sockets: `sockets = Sockets(app)` (or `init_app(app)`) serves `@sockets.route(rule)` at the rule itself, to
+ * the WebSocket handshake (a GET), beside the app's own routes.
+ */
+const flaskSockets = {
+    library: 'flask-sockets',
+    relevance: ['flask_sockets'],
+    classes: { 'flask_sockets.Sockets': { role: 'websocket-routes' } },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_wtf.ts
+/** WTForms submits with the body of these methods only; Flask-WTF's `is_submitted()` tests exactly this set. */
+const SUBMIT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+/**
+ * Flask-WTF: `form.validate_on_submit()` is `is_submitted() and validate()`, and `is_submitted()` holds only for
+ * requests of the submit methods, so a branch under either never runs for a GET.
+ */
+const flaskWtf = {
+    library: 'flask-wtf',
+    requestMethodTests: { validate_on_submit: SUBMIT_METHODS, is_submitted: SUBMIT_METHODS },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_security.ts
+
+/** Flask-Security(-Too): its `login_required` is Flask-Login's, switched off by `LOGIN_DISABLED` too. */
+const flaskSecurity = {
+    library: 'flask-security',
+    relevance: ['flask_security'],
+    classes: { 'flask_security.Security': { role: 'auth-extension' } },
+    guards: {
+        'flask_security.auth_required': { kind: 'auth' },
+        'flask_security.auth_token_required': { kind: 'auth' },
+        'flask_security.http_auth_required': { kind: 'auth' },
+        'flask_security.login_required': { kind: 'auth', disabledBy: LOGIN_DISABLED },
+        'flask_security.roles_required': { kind: 'auth' },
+        'flask_security.roles_accepted': { kind: 'auth' },
+        'flask_security.permissions_required': { kind: 'auth' },
+        'flask_security.permissions_accepted': { kind: 'auth' },
+    },
+    signIns: ['flask_security.login_user'],
+    identityProxyPackages: ['flask_security'],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_user.ts
+const flaskUser = {
+    library: 'flask-user',
+    relevance: ['flask_user'],
+    guards: {
+        'flask_user.login_required': { kind: 'auth' },
+        'flask_user.roles_required': { kind: 'auth' },
+        'flask_user.roles_accepted': { kind: 'auth' },
+    },
+    identityProxyPackages: ['flask_user'],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/http_clients.ts
+const VERBS = ['get', 'post', 'put', 'patch', 'request'];
+/**
+ * requests and httpx: what the server fetches itself. Both verify the server's TLS certificate unless told
+ * `verify=False`, so what an identity provider's token endpoint answers over https comes from that provider.
+ */
+const httpClients = {
+    library: 'requests / httpx',
+    httpFetches: {
+        functions: ['requests', 'requests.api', 'httpx'].flatMap((m) => VERBS.map((v) => `${m}.${v}`)),
+        sessions: ['requests.Session', 'requests.sessions.Session', 'httpx.Client'],
+        methods: VERBS,
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/identity_providers.ts
+const clientSteps = [
+    'authorize_redirect',
+    'authorize_access_token',
+    'parse_id_token',
+    'userinfo',
+    'fetch_access_token',
+    'create_client',
+    'authorize',
+    'authorized_response',
+];
+/** On the registry itself, and on each provider registered on it (`oauth.google.authorize_redirect(...)`). */
+const oauthClient = Object.fromEntries(clientSteps.flatMap((m) => [
+    [m, 'identity-provider'],
+    [`*.${m}`, 'identity-provider'],
+]));
+const authorizationServer = {
+    create_authorization_response: 'identity-provider',
+    create_token_response: 'identity-provider',
+    create_endpoint_response: 'identity-provider',
+    get_consent_grant: 'identity-provider',
+    validate_consent_request: 'identity-provider',
+};
+/**
+ * python3-saml's service-provider steps: redirecting to the identity provider, consuming its response (ACS) and its
+ * logout (SLS), and serving the SP metadata the identity provider must fetch without credentials.
+ */
+const samlAuth = {
+    login: 'identity-provider',
+    logout: 'identity-provider',
+    process_response: 'identity-provider',
+    process_slo: 'identity-provider',
+    get_settings: 'identity-provider',
+};
+const samlSettings = {
+    get_sp_metadata: 'identity-provider',
+    validate_metadata: 'identity-provider',
+};
+const oauthProvider = {
+    token_handler: 'identity-provider',
+    revoke_handler: 'identity-provider',
+    authorize_handler: 'identity-provider',
+    invalid_response: 'identity-provider',
+};
+/**
+ * Authlib, Flask-OAuthlib, Flask-Dance, Flask-OIDC, python3-saml (OneLogin), pysaml2 and python-cas: the steps of a
+ * sign-in with an identity provider (OAuth/OIDC redirect and code exchange, SAML request/response/metadata/logout,
+ * CAS ticket validation), and an OAuth server's own token, authorisation and revocation endpoints.
+ */
+const identityProviders = {
+    library: 'authlib / flask-oauthlib / flask-dance / flask-oidc / python3-saml / pysaml2 / python-cas',
+    relevance: ['authlib'],
+    classes: {
+        'authlib.ResourceProtector': {
+            role: 'auth-extension',
+            guards: { __call__: { kind: 'auth', switch: 'optional' } },
+        },
+        'flask_oidc.OpenIDConnect': {
+            role: 'auth-extension',
+            guards: {
+                // flask-oidc 1.x: accept_token() lets requests without a token through unless require_token=True.
+                accept_token: { kind: 'optional', switch: 'require_token' },
+                require_login: { kind: 'auth' },
+                require_keycloak_role: { kind: 'auth' },
+            },
+        },
+    },
+    // Flask-OAuthlib's provider: `@oauth.require_oauth('email')` rejects requests without a valid token.
+    guards: { 'flask_oauthlib.require_oauth': { kind: 'auth' } },
+    functions: {
+        'onelogin.saml2.auth.OneLogin_Saml2_Auth': 'identity-provider',
+        'onelogin.saml2.settings.OneLogin_Saml2_Settings': 'identity-provider',
+        'onelogin.saml2.utils.OneLogin_Saml2_Utils': 'identity-provider',
+        'saml2.client.Saml2Client': 'identity-provider',
+        'saml2.config.SPConfig': 'identity-provider',
+        'saml2.config.Config': 'identity-provider',
+        'saml2.metadata.create_metadata_string': 'identity-provider',
+        'saml2.metadata.entity_descriptor': 'identity-provider',
+        'saml2.metadata.entities_descriptor': 'identity-provider',
+        'cas.CASClient': 'identity-provider',
+        'flask_dance.contrib.github.github': 'identity-provider',
+        'flask_dance.contrib.google.google': 'identity-provider',
+        'authlib.integrations.requests_client.OAuth2Session': 'identity-provider',
+        'requests_oauthlib.OAuth2Session': 'identity-provider',
+    },
+    identities: [
+        'authlib.integrations.flask_oauth2.current_token',
+        'authlib.flask.oauth2.current_token',
+        'flask_oauthlib.provider.oauth2.current_token',
+    ],
+    instances: {
+        'authlib.integrations.flask_client.OAuth': oauthClient,
+        'authlib.flask.client.OAuth': oauthClient,
+        'flask_oauthlib.client.OAuth': oauthClient,
+        'authlib.integrations.flask_oauth2.AuthorizationServer': authorizationServer,
+        'authlib.flask.oauth2.AuthorizationServer': authorizationServer,
+        // An OAuth 2 server's endpoints, as decorators around the project's view (`@oauth.token_handler`).
+        'flask_oauthlib.provider.OAuth2Provider': oauthProvider,
+        'flask_oauthlib.provider.oauth2.OAuth2Provider': oauthProvider,
+        'flask_oidc.OpenIDConnect': {
+            authenticate_or_redirect: 'identity-provider',
+            redirect_to_auth_server: 'identity-provider',
+            user_getinfo: 'identity-provider',
+            logout: 'logs-out',
+        },
+        'cas.CASClient': { verify_ticket: 'identity-provider', get_login_url: 'identity-provider' },
+        'onelogin.saml2.auth.OneLogin_Saml2_Auth': samlAuth,
+        'onelogin.saml2.settings.OneLogin_Saml2_Settings': samlSettings,
+    },
+    // The SAML auth object is usually built by a project helper from settings it assembles (`auth =
+    // saml.init_saml_auth(req)`), often through an attribute that holds the class: its receiver is told by name.
+    unresolved: [
+        { receiver: /^(saml_?)?auth$|saml/i, methods: samlAuth },
+        { receiver: /settings$|saml/i, methods: samlSettings },
+    ],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/itsdangerous.ts
+const serializer = {
+    loads: 'verifies-token',
+    loads_unsafe: 'verifies-token',
+    dumps: 'issues-link-token',
+};
+/** Signed links (invitations, password resets, e-mail confirmations) are checked with a serializer's `loads`. */
+const itsdangerous = {
+    library: 'itsdangerous',
+    relevance: ['itsdangerous'],
+    instances: {
+        'itsdangerous.URLSafeTimedSerializer': serializer,
+        'itsdangerous.URLSafeSerializer': serializer,
+        'itsdangerous.TimedSerializer': serializer,
+        'itsdangerous.Serializer': serializer,
+        'itsdangerous.TimedJSONWebSignatureSerializer': serializer,
+        'itsdangerous.JSONWebSignatureSerializer': serializer,
+        'itsdangerous.TimestampSigner': { unsign: 'verifies-token', sign: 'issues-link-token' },
+        'itsdangerous.Signer': { unsign: 'verifies-token', sign: 'issues-link-token' },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/names.ts
+/**
+ * A library name as name resolution keeps it: its first and last dotted parts (`flask.blueprints.Blueprint` →
+ * `flask.Blueprint`), so that re-exports of a library agree.
+ */
+function canonical(qn) {
+    // Found without splitting (this runs for every external name resolved).
+    const first = qn.indexOf('.');
+    const last = qn.lastIndexOf('.');
+    if (first === last)
+        return qn;
+    return qn.slice(0, first) + qn.slice(last);
+}
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/passwords.ts
+/** werkzeug.security, bcrypt, Flask-Bcrypt and passlib: checking a password against its hash, or storing one. */
+const passwords = {
+    library: 'werkzeug / bcrypt / flask-bcrypt / passlib',
+    functions: {
+        'werkzeug.security.check_password_hash': 'verifies-password',
+        'werkzeug.security.generate_password_hash': 'sets-password',
+        'bcrypt.checkpw': 'verifies-password',
+        'bcrypt.hashpw': 'sets-password',
+        'flask_bcrypt.check_password_hash': 'verifies-password',
+        'flask_bcrypt.generate_password_hash': 'sets-password',
+    },
+    instances: {
+        'flask_bcrypt.Bcrypt': {
+            check_password_hash: 'verifies-password',
+            generate_password_hash: 'sets-password',
+        },
+        'passlib.context.CryptContext': { verify: 'verifies-password', hash: 'sets-password' },
+        'passlib.hash.bcrypt': { verify: 'verifies-password', hash: 'sets-password' },
+        'passlib.hash.pbkdf2_sha256': { verify: 'verifies-password', hash: 'sets-password' },
+        'passlib.hash.sha256_crypt': { verify: 'verifies-password', hash: 'sets-password' },
+        'passlib.apps.custom_app_context': { verify: 'verifies-password', hash: 'sets-password' },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/pyjwt.ts
+/**
+ * PyJWT, python-jose and Authlib's JOSE: encoding a token issues a credential, decoding one with a key checks it.
+ * (A decode that skips the signature is the JWT rules' business: jwt.ts.)
+ */
+/** Decoding with a key raises on a bad token, unless called with `optional=True` (a project wrapper's switch). */
+const decodes = { kind: 'auth', switch: 'optional' };
+const pyjwt = {
+    library: 'pyjwt / python-jose / authlib.jose',
+    relevance: ['jwt', 'jose'],
+    verifiers: {
+        'jwt.decode': decodes,
+        'jose.jwt.decode': decodes,
+        'authlib.jose.jwt.decode': decodes,
+    },
+    jwt: {
+        'jwt.decode': 'pyjwt.decode',
+        'jwt.api_jwt.decode': 'pyjwt.decode',
+        'jwt.encode': 'pyjwt.encode',
+        'jwt.api_jwt.encode': 'pyjwt.encode',
+        'jose.jwt.decode': 'jose.decode',
+        'jose.jwt.encode': 'jose.encode',
+        'jose.jwt.get_unverified_claims': 'jose.get_unverified_claims',
+        'authlib.jose.jwt.decode': 'authlib.decode',
+        'authlib.jose.jwt.encode': 'authlib.encode',
+        'authlib.jose.JsonWebToken': 'authlib.JsonWebToken',
+    },
+    functions: {
+        'jwt.encode': 'issues-credential',
+        'jwt.decode': 'verifies-token',
+        'jose.jwt.encode': 'issues-credential',
+        'jose.jwt.decode': 'verifies-token',
+        'authlib.jose.jwt.encode': 'issues-credential',
+        'authlib.jose.jwt.decode': 'verifies-token',
+    },
+    instances: {
+        'jwt.PyJWT': { encode: 'issues-credential', decode: 'verifies-token' },
+        'authlib.jose.JsonWebToken': { encode: 'issues-credential', decode: 'verifies-token' },
+    },
+};
+/** python_jwt: `process_jwt` returns the claims unverified, `verify_jwt` checks them. */
+const pythonJwt = {
+    library: 'python_jwt',
+    jwt: {
+        'python_jwt.process_jwt': 'python_jwt.process_jwt',
+        'python_jwt.verify_jwt': 'python_jwt.verify_jwt',
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/resource_apis.ts
+/** Flask-RESTful: `api.add_resource(Resource, "/a", "/b")`. */
+const flaskRestful = {
+    library: 'flask-restful',
+    relevance: ['flask_restful', 'add_resource'],
+    classes: { 'flask_restful.Api': { role: 'resource-api' } },
+};
+/** flask-restx and its predecessor flask-restplus: `Api`, and `Namespace`s added to it (`api.add_namespace`). */
+const flaskRestx = {
+    library: 'flask-restx / flask-restplus',
+    relevance: ['flask_restx', 'flask_restplus', 'add_namespace'],
+    classes: {
+        'flask_restx.Api': { role: 'resource-api' },
+        'flask_restplus.Api': { role: 'resource-api' },
+        'flask_restx.Namespace': { role: 'namespace' },
+        'flask_restplus.Namespace': { role: 'namespace' },
+    },
+};
+/** flask-smorest: blueprints registered through its `Api` (`api.register_blueprint(blp, url_prefix=…)`). */
+const flaskSmorest = {
+    library: 'flask-smorest',
+    relevance: ['flask_smorest'],
+    classes: {
+        'flask_smorest.Blueprint': { role: 'blueprint' },
+        'flask_smorest.Api': { role: 'blueprint-api' },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/randomness.ts
+/**
+ * Unguessable values from the operating system's random source: a store key built from one is a token only its
+ * recipient can know (an e-mailed reset or confirmation link).
+ */
+const randomness = {
+    library: 'os / secrets / uuid (standard library)',
+    randomSources: [
+        'os.urandom',
+        'secrets.token_bytes',
+        'secrets.token_hex',
+        'secrets.token_urlsafe',
+        'secrets.randbits',
+        'uuid.uuid4',
+    ],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/sqlalchemy.ts
+const session = {
+    'session.add': 'writes-data',
+    'session.add_all': 'writes-data',
+    'session.delete': 'writes-data',
+    'session.merge': 'writes-data',
+    'session.commit': 'writes-data',
+    'session.bulk_save_objects': 'writes-data',
+    'session.bulk_insert_mappings': 'writes-data',
+    'session.bulk_update_mappings': 'writes-data',
+    'session.query': 'reads-data',
+    'session.get': 'reads-data',
+    'session.scalars': 'reads-data',
+    'session.scalar': 'reads-data',
+    'session.execute': 'reads-data',
+    'engine.execute': 'reads-data',
+    'engine.connect': 'reads-data',
+};
+/**
+ * SQLAlchemy and Flask-SQLAlchemy: the session of a `SQLAlchemy()` object, and the `query` property of its
+ * models (`Note.query.filter_by(...)`, `Note.query.filter(...).delete()`). `execute` is judged by its SQL text.
+ */
+const sqlalchemy = {
+    library: 'sqlalchemy / flask-sqlalchemy',
+    instances: {
+        'flask_sqlalchemy.SQLAlchemy': session,
+        'alchemical.flask.Alchemical': session,
+        'alchemical.Alchemical': session,
+        'sqlalchemy.orm.scoped_session': {
+            add: 'writes-data',
+            add_all: 'writes-data',
+            delete: 'writes-data',
+            merge: 'writes-data',
+            commit: 'writes-data',
+            query: 'reads-data',
+            get: 'reads-data',
+            execute: 'reads-data',
+        },
+        'sqlalchemy.create_engine': { execute: 'reads-data', connect: 'reads-data', begin: 'reads-data' },
+    },
+    modelQueries: ['query', 'select'],
+    modelWrites: ['delete', 'update', 'insert'],
+    unresolved: [
+        {
+            receiver: /session$/i,
+            methods: {
+                add: 'writes-data',
+                add_all: 'writes-data',
+                delete: 'writes-data',
+                merge: 'writes-data',
+                commit: 'writes-data',
+                flush: 'writes-data',
+                bulk_save_objects: 'writes-data',
+                query: 'reads-data',
+                scalars: 'reads-data',
+                execute: 'reads-data',
+            },
+        },
+    ],
+};
+/** DB-API connections and cursors (sqlite3, psycopg2, MySQLdb): `execute` is judged by its SQL text. */
+const dbapi = {
+    library: 'sqlite3 / psycopg2 / mysqlclient (DB-API)',
+    functions: { 'sqlite3.connect': 'reads-data', 'psycopg2.connect': 'reads-data' },
+    unresolved: [
+        {
+            receiver: /^(cur|cursor|\w*_cursor|c|conn|connection|con|db|database|\w*_db|db_\w*)$/i,
+            methods: {
+                execute: 'reads-data',
+                executemany: 'writes-data',
+                executescript: 'writes-data',
+                fetchone: 'reads-data',
+                fetchall: 'reads-data',
+                fetchmany: 'reads-data',
+                commit: 'writes-data',
+            },
+        },
+    ],
+};
+/** MongoEngine models: `Note.objects(...)`, `Note.objects.delete()`; a document's `save()` is a write. */
+const mongoengine = {
+    library: 'mongoengine / flask-mongoengine',
+    modelQueries: ['objects'],
+    modelWrites: ['delete', 'update', 'update_one', 'insert', 'modify'],
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/stores.ts
+const stores_reads = [
+    'get',
+    'mget',
+    'hget',
+    'hgetall',
+    'hmget',
+    'smembers',
+    'lrange',
+    'zrange',
+    'keys',
+    'scan',
+    'exists',
+];
+const stores_writes = [
+    'set',
+    'setex',
+    'mset',
+    'hset',
+    'hmset',
+    'hdel',
+    'delete',
+    'incr',
+    'decr',
+    'lpush',
+    'rpush',
+    'sadd',
+    'srem',
+    'zadd',
+    'expire',
+    'flushdb',
+    'flushall',
+];
+const redisMethods = Object.fromEntries([
+    ...stores_reads.map((m) => [m, 'reads-data']),
+    ...stores_writes.map((m) => [m, 'writes-data']),
+]);
+const mongoReads = ['find', 'find_one', 'count_documents', 'aggregate', 'distinct'];
+const mongoWrites = [
+    'insert_one',
+    'insert_many',
+    'update_one',
+    'update_many',
+    'replace_one',
+    'delete_one',
+    'delete_many',
+    'find_one_and_update',
+    'find_one_and_delete',
+    'drop',
+];
+/** A collection is any attribute path (`mongo.db.users.find`): `*.` matches it. */
+const mongoMethods = Object.fromEntries([
+    ...mongoReads.map((m) => [`*.${m}`, 'reads-data']),
+    ...mongoWrites.map((m) => [`*.${m}`, 'writes-data']),
+]);
+/** Key-value stores: redis clients and Flask-Redis. */
+const stores = {
+    library: 'redis / flask-redis / pymongo / flask-pymongo',
+    instances: {
+        'redis.Redis': redisMethods,
+        'redis.StrictRedis': redisMethods,
+        'redis.from_url': redisMethods,
+        'flask_redis.FlaskRedis': redisMethods,
+        'pymongo.MongoClient': mongoMethods,
+        'flask_pymongo.PyMongo': mongoMethods,
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/webhooks.ts
+/** Verifying a signature over a request body: constant-time comparison, and the providers' SDKs. */
+const webhooks = {
+    library: 'hmac / stripe / svix / twilio / slack-sdk / github-webhook',
+    functions: {
+        'hmac.compare_digest': 'verifies-signature',
+        'secrets.compare_digest': 'verifies-signature',
+        'stripe.Webhook.construct_event': 'verifies-signature',
+        'stripe.WebhookSignature.verify_header': 'verifies-signature',
+    },
+    instances: {
+        'svix.webhooks.Webhook': { verify: 'verifies-signature' },
+        'twilio.request_validator.RequestValidator': { validate: 'verifies-signature' },
+        'slack_sdk.signature.SignatureVerifier': {
+            is_valid_request: 'verifies-signature',
+            is_valid: 'verifies-signature',
+        },
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const LIBRARIES = [
+    flask,
+    connexion,
+    apiflask,
+    apifairy,
+    flaskRestful,
+    flaskRestx,
+    flaskSmorest,
+    flaskAppBuilder,
+    flaskAdmin,
+    flaskLogin,
+    flaskSecurity,
+    flaskUser,
+    flaskPrincipal,
+    flaskAllows,
+    flaskSockets,
+    flaskHttpauth,
+    flaskJwtExtended,
+    flaskJwt,
+    flaskPraetorian,
+    flaskWtf,
+    pyjwt,
+    pythonJwt,
+    itsdangerous,
+    passwords,
+    sqlalchemy,
+    mongoengine,
+    dbapi,
+    identityProviders,
+    webhooks,
+    stores,
+    httpClients,
+    flaskCaching,
+    randomness,
+];
+/** Each entry under its name as written and under its canonical name. */
+function byName(into, table) {
+    for (const [qn, value] of Object.entries(table ?? {})) {
+        into.set(qn, value);
+        into.set(canonical(qn), value);
+    }
+}
+/** The index of `libraries`: the built-in catalogue, and a project's own entries added to it (config.ts). */
+function indexLibraries(libraries) {
+    const functions = new Map();
+    const instances = new Map();
+    const identities = new Set();
+    const modelQueries = new Set();
+    const modelWrites = new Set();
+    const classes = new Map();
+    const guards = new Map();
+    const delegatingGuards = new Map();
+    const verifiers = new Map();
+    const signIns = new Set();
+    const accountProxies = new Set();
+    const identityProxyPackages = new Set();
+    const unfollowedViews = new Map();
+    const jwt = new Map();
+    const randomSources = new Set();
+    for (const lib of libraries) {
+        byName(functions, lib.functions);
+        byName(instances, lib.instances);
+        byName(classes, lib.classes);
+        byName(guards, lib.guards);
+        byName(delegatingGuards, lib.delegatingGuards);
+        byName(verifiers, lib.verifiers);
+        byName(jwt, lib.jwt);
+        lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
+        lib.modelQueries?.forEach((q) => modelQueries.add(q));
+        lib.modelWrites?.forEach((w) => modelWrites.add(w));
+        lib.signIns?.forEach((q) => signIns.add(q).add(canonical(q)));
+        lib.accountProxies?.forEach((q) => accountProxies.add(canonical(q)));
+        lib.identityProxyPackages?.forEach((p) => identityProxyPackages.add(p));
+        for (const [pkg, name] of Object.entries(lib.unfollowedViews ?? {}))
+            unfollowedViews.set(pkg, name);
+        lib.randomSources?.forEach((q) => randomSources.add(q).add(canonical(q)));
+    }
+    const requestMethodTests = new Map(libraries.flatMap((lib) => Object.entries(lib.requestMethodTests ?? {})));
+    const fetches = libraries.flatMap((lib) => (lib.httpFetches ? [lib.httpFetches] : []));
+    const httpFetches = {
+        functions: new Set(fetches.flatMap((f) => f.functions.flatMap((q) => [q, canonical(q)]))),
+        sessions: new Set(fetches.flatMap((f) => f.sessions.flatMap((q) => [q, canonical(q)]))),
+        methods: new Set(fetches.flatMap((f) => f.methods)),
+    };
+    return {
+        functions,
+        instances,
+        identities,
+        modelQueries,
+        modelWrites,
+        unresolved: libraries.flatMap((lib) => lib.unresolved ?? []),
+        classes,
+        guards,
+        delegatingGuards,
+        verifiers,
+        signIns,
+        accountProxies,
+        identityProxyPackages,
+        unfollowedViews,
+        jwt,
+        relevance: libraries.flatMap((lib) => lib.relevance ?? []),
+        wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
+        requestModules: new Set(libraries.flatMap((lib) => lib.requestModules ?? [])),
+        routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
+        requestMethodTests,
+        httpFetches,
+        randomSources,
+    };
+}
+const catalogue_CATALOGUE = indexLibraries(LIBRARIES);
+/**
+ * The catalogue with the project's own guards added (`guards` in .tokengate.yml, by qualified name): each is a
+ * decorator (or decorator factory) that protects the view it wraps, and a check that rejects the request when
+ * called in a view or a request hook.
+ */
+function withProjectGuards(guards) {
+    if (!guards.length)
+        return catalogue_CATALOGUE;
+    const table = Object.fromEntries(guards.map((g) => [g, { kind: 'auth' }]));
+    return indexLibraries([...LIBRARIES, { library: 'the project', guards: table, verifiers: table }]);
+}
+/** The library classes (canonical names) whose objects play one of `roles` in the Flask model. */
+function classesWithRole(...roles) {
+    const out = new Set();
+    for (const [qn, cls] of catalogue_CATALOGUE.classes)
+        if (cls.role && roles.includes(cls.role))
+            out.add(qn);
+    return out;
+}
+/** What calling `path` (dotted attributes) on an instance of a catalogued class means, if anything. */
+function methodMeaning(table, path) {
+    const exact = table[path];
+    if (exact)
+        return exact;
+    const last = path.slice(path.lastIndexOf('.') + 1);
+    return table[`*.${last}`];
+}
+
 ;// CONCATENATED MODULE: ./src/analysis/extract.ts
+
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
 const MAX_DEPTH = 120;
@@ -1258,6 +2191,8 @@ function targetNames(target) {
 const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
 /** Identity kept on `g` (`g.user`, `flask.g.token`…). */
 const G_IDENTITY = /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/** `g.get`, `flask.g.get`. */
+const G_GET = /^(flask\.)?g\.get$/;
 /** An attribute of `current_user`. */
 const CURRENT_USER_ATTRIBUTE = /^current_user\./;
 /** `current_identity` (Flask-JWT). */
@@ -1471,6 +2406,8 @@ function recordAssignment(node, scope, conditional) {
             const list = scope.assigns.get(names[0]) ?? [];
             list.push(value);
             scope.assigns.set(names[0], list);
+            if (!conditional)
+                (scope.overwritten ??= new Set()).add(names[0]);
         }
         else if (value.k === 'seq' && value.items.length === names.length) {
             names.forEach((n, i) => {
@@ -1566,12 +2503,14 @@ function emptyFacts() {
         raises: [],
         registersParam: [],
         redirects: [],
+        readsRequestData: false,
     };
 }
 // ---------------------------------------------------------------------------------------------
 // Body facts: credential reads, rejections and the conditions they sit under.
 // A CSRF token (`X-CSRF-Token`, `csrf_token`) proves the request came from the app's own page, not who sent it.
-const AUTH_HEADER = /^(?!.*[cx]srf).*(authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session)/i;
+// A header named for a key (`X-Access-Key`, `X-Service-Key`) carries one, but `Idempotency-Key` only names a retry.
+const AUTH_HEADER = /^(?!.*[cx]srf)(?!.*idempotency).*(authori[sz]ation|token|api[-_]?key|apikey|x-api|jwt|bearer|x-auth|secret|signature|session|(^|[-_])key$)/i;
 const AUTH_PARAM = /^(?!.*[cx]srf).*(token|api[-_]?key|apikey|jwt|auth|access[-_]?key|session|sid|signature|^key$)/i;
 const REJECT_CALLEE = /unauthori[sz]ed|forbidden|^authenticate$|auth_?error|auth_?fail|access_?denied|^deny|not_?authenticated|challenge|permission_?denied|login_?required_?response|invalid_?token|token_?(missing|invalid|required|error)/i;
 const REJECT_EXCEPTION = /unauthori[sz]ed|forbidden|auth|permission|denied|token|credential|login|access|jwt|signature|expired|notallowed/i;
@@ -1666,6 +2605,9 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                 return raw;
             if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv)))
                 return derived;
+            // `g.get("auth_token")` is `g.auth_token` (flask.g is an attribute namespace with a dict's `get`).
+            if (G_GET.test(ft) && fv !== undefined && G_IDENTITY.test(`g.${fv}`))
+                return derived;
             const callee = lastName(node);
             const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
             if (target?.type === 'identifier' && w.lookupVars.has(target.compactText) && FETCH_METHOD.test(callee))
@@ -1695,8 +2637,6 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             return true;
     return false;
 }
-/** Modules whose `current_user` (or `current_identity`) is the signed-in caller's proxy. */
-const IDENTITY_PROXY_MODULE = /^(flask_login|flask_security|flask_jwt_extended|flask_jwt|flask_praetorian|flask_user|flask_appbuilder|flask_principal)(\.|$)/;
 /**
  * Is `current_user` here the auth libraries' proxy of the signed-in caller? Yes when imported from one of them,
  * or imported under its own name (a project module re-exporting it), or not imported at all (a global the
@@ -1709,7 +2649,7 @@ function currentUserIsProxy(w) {
         const b = s.imports.get('current_user');
         if (!b)
             continue;
-        if (IDENTITY_PROXY_MODULE.test(b.module))
+        if (CATALOGUE.identityProxyPackages.has(b.module.split('.')[0]))
             return true;
         return b.name === 'current_user';
     }
@@ -1787,8 +2727,9 @@ const RESHAPING_METHOD = /^(strip|lstrip|rstrip|split|rsplit|partition|rpartitio
  * Flask's request) reads as `request.headers`.
  */
 function requestText(text) {
-    return text.startsWith('flask.request') || text.startsWith('connexion.request')
-        ? text.slice(text.indexOf('.') + 1)
+    const dot = text.indexOf('.');
+    return dot > 0 && text.startsWith('request', dot + 1) && CATALOGUE.requestModules.has(text.slice(0, dot))
+        ? text.slice(dot + 1)
         : text;
 }
 /**
@@ -2009,7 +2950,11 @@ function conditionGuards(cond, negated, w, depth = 0) {
             ];
         }
     }
-    return [classifyCondition(cond, negated, w, depth)];
+    const guard = classifyCondition(cond, negated, w, depth);
+    // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
+    if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
+        return [{ ...guard, subject: toExpr(cond) }];
+    return [guard];
 }
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond, negated, w, depth = 0) {
@@ -2070,6 +3015,13 @@ function classifyCondition(cond, negated, w, depth = 0) {
                 const [a, b] = operands;
                 const op = ops[0];
                 const isEmpty = (n) => n.type === 'none' || stringValue(n) === '';
+                // `authed() is False`, `is_admin() == True`: the test of the other operand, negated or not.
+                const bool = (n) => n.type === 'true' || n.type === 'false';
+                if (['is', '==', 'is not', '!='].includes(op) && bool(a) !== bool(b)) {
+                    const [subject, value] = bool(b) ? [a, b] : [b, a];
+                    const holdsWhenTrue = (value.type === 'true') === (op === 'is' || op === '==');
+                    return classifyCondition(subject, holdsWhenTrue ? negated : !negated, w, depth + 1);
+                }
                 if ((op === 'is' || op === '==') && (isEmpty(b) || isEmpty(a))) {
                     const subject = isEmpty(b) ? a : b;
                     if (readsCredential(subject, w))
@@ -2272,8 +3224,13 @@ function subtreeRejects(node, depth) {
 }
 // ---------------------------------------------------------------------------------------------
 // Tokens as data: what holds a bearer token, and where it is logged or read from the URL.
-/** Variable names that hold a token, a raw Authorization header or decoded claims. */
-const TOKEN_NAME = /^(token|access_?token|refresh_?token|id_?token|auth_?token|bearer(_?token)?|jwt(_?token)?|raw_?token|encoded(_?(jwt|token))?|auth_?header|authorization(_?header)?|claims|decoded(_?(token|jwt))?|payload_?token)$/i;
+/**
+ * Names that say a value is a bearer credential itself: a parameter so named is handed one (`def refresh(access_token)`),
+ * an attribute or key so named holds one (`user.access_token`, `resp["id_token"]`). A bare `token`, `claims` or
+ * `encoded` names no credential (an ACME challenge, a DNS record's token, an invitation): such a value is a token only
+ * when it comes from a credential source (readsToken).
+ */
+const CREDENTIAL_NAME = /^(access_?token|refresh_?token|id_?token|auth_?token|bearer_?token|jwt(_?token)?|raw_?jwt|encoded_?jwt|auth_?header|authorization(_?header)?)$/i;
 /**
  * One claim that names the user or describes the token, not a credential: logging `claims["sub"]` is fine,
  * logging `claims` is not. Documented in docs/rules/token-in-logs.md.
@@ -2281,6 +3238,10 @@ const TOKEN_NAME = /^(token|access_?token|refresh_?token|id_?token|auth_?token|b
 const PLAIN_CLAIM = /^(sub|user_?id|uid|id|identity|username|user_?name|preferred_username|name|email|role|roles|scope|scp|iss|aud|azp|client_?id|exp|iat|nbf|jti|type|fresh)$/i;
 const LOGGING_CALL = /^(print|pprint|pprint\.pprint|logging\.(debug|info|warning|warn|error|exception|critical|log)|(\w+\.)*(log|logger|_logger|LOG|LOGGER)\.(debug|info|warning|warn|error|exception|critical|log)|sys\.(stdout|stderr)\.write)$/;
 const TOKEN_PRODUCERS = /^(get_jwt|get_raw_jwt|get_jwt_header|decode_token|get_unverified_claims)$/;
+/** Calls that issue a credential: flask-jwt-extended's token factories, PyJWT's `jwt.encode`. */
+const TOKEN_ISSUERS = /(^|\.)jwt\.encode$|(^|\.)(create_access_token|create_refresh_token)$/;
+/** Calls whose result carries what they are given: formatting and serialising (`"{}".format(t)`, `json.dumps(c)`). */
+const CARRIES_ARGUMENTS = /^(str|repr|format|join|dumps|dict|list|tuple|pformat)$/;
 /**
  * Does a header, cookie or parameter name denote a token? Judged by its last word (a trailing `cookie`/`header`
  * ignored): `access_token`, `jwt`, `X-API-Key`, `Authorization` do; `token_type_hint`, `token_expiry` do not.
@@ -2317,7 +3278,12 @@ function isWhitespaceSplit(node) {
     const sep = stringValue(first);
     return !!sep && sep.trim() === '';
 }
-/** Does the expression carry a token: a token variable, the Authorization header, decoded claims…? */
+/**
+ * Does the expression carry a credential from a credential source: the Authorization header or a token read from
+ * the request, a token the code issues (`create_access_token`, `jwt.encode`) or decodes (`jwt.decode`, `get_jwt()`),
+ * a variable assigned from one of those, a parameter or attribute named for a bearer credential (CREDENTIAL_NAME)?
+ * What other calls return is not the token handed to them (`status = check_dns(fqdn, token)`).
+ */
 function readsToken(node, w, depth = 0) {
     if (depth > 30)
         return false;
@@ -2325,7 +3291,7 @@ function readsToken(node, w, depth = 0) {
         return false;
     switch (node.type) {
         case 'identifier':
-            return w.tokenVars.has(node.compactText) || TOKEN_NAME.test(node.compactText);
+            return w.tokenVars.has(node.compactText);
         // `"Authorization" in request.headers`, `not token`, `scheme == "Bearer"`: a boolean, not the token.
         case 'comparison_operator':
         case 'not_operator':
@@ -2334,10 +3300,9 @@ function readsToken(node, w, depth = 0) {
             const text = node.compactText;
             if (REQUEST_AUTH_OR_HEADERS.test(text))
                 return true;
-            // `user.token` is a token; `user.token_count` is not. Attribute reads of other objects stop here.
-            if (TOKEN_NAME.test(node.childForFieldName('attribute')?.text ?? ''))
-                return true;
-            return false;
+            // `user.access_token` is a credential; `challenge.token` and `user.token_count` are not. Attribute reads of
+            // other objects stop here.
+            return CREDENTIAL_NAME.test(node.childForFieldName('attribute')?.text ?? '');
         }
         case 'subscript': {
             const valueNode = node.childForFieldName('value');
@@ -2348,6 +3313,8 @@ function readsToken(node, w, depth = 0) {
                 return namesToken(kv);
             if (kv !== undefined && PLAIN_CLAIM.test(kv))
                 return false;
+            if (kv !== undefined && CREDENTIAL_NAME.test(kv))
+                return true;
             // `auth.split(" ")[0]`, `parts[0]`: the scheme word.
             if (key?.type === 'integer' &&
                 key.text === '0' &&
@@ -2368,18 +3335,23 @@ function readsToken(node, w, depth = 0) {
             // `len(token)`, `mask(token)`, `sha256(token)`: what is logged is not the token.
             if (NOT_THE_TOKEN.test(lastName(fn ?? null)))
                 return false;
-            if (JWT_DECODE.test(ft))
+            if (JWT_DECODE.test(ft) || TOKEN_ISSUERS.test(ft))
                 return true;
             if (fn?.type === 'attribute') {
                 // `claims.get("sub")`: one plain claim. `auth.split(" ")[1]`, `token.strip()`: still the token.
                 const method = fn.childForFieldName('attribute')?.text ?? '';
                 if ((method === 'get' || method === 'pop') && fv !== undefined && PLAIN_CLAIM.test(fv))
                     return false;
+                if ((method === 'get' || method === 'pop') && fv !== undefined && CREDENTIAL_NAME.test(fv))
+                    return true;
                 const obj = fn.childForFieldName('object');
                 if (obj && readsToken(obj, w, depth + 1))
                     return true;
             }
-            break;
+            if (!CARRIES_ARGUMENTS.test(lastName(fn ?? null)))
+                return false;
+            const args = node.childForFieldName('arguments');
+            return !!args && readsToken(args, w, depth + 1);
         }
         case 'keyword_argument': {
             // `exc_info=True`, `extra={...}`: only the value matters.
@@ -2395,10 +3367,10 @@ function readsToken(node, w, depth = 0) {
     return false;
 }
 /**
- * Every way readsToken says yes needs one of these in the text: a token name (TOKEN_NAME, TOKEN_PRODUCERS and
- * the attribute names share these words), `request.`, a `decode` call, or a name known to hold a token.
+ * Every way readsToken says yes needs one of these in the text: a credential name (CREDENTIAL_NAME,
+ * TOKEN_PRODUCERS and TOKEN_ISSUERS share these words), `request.`, a `decode` call, or a name known to hold a token.
  */
-const TOKEN_WORDS = /token|bearer|jwt|encoded|auth|claims|decode|request/i;
+const TOKEN_WORDS = /token|jwt|auth|decode|request/i;
 /** False when no part of `text` can carry a token. */
 function mayReadToken(text, w) {
     if (TOKEN_WORDS.test(text))
@@ -2808,7 +3780,7 @@ function bodyFacts(body, scope, params) {
         params,
         credVars: new Set(),
         rawVars: new Set(),
-        tokenVars: new Set(params.filter((p) => TOKEN_NAME.test(p))),
+        tokenVars: new Set(params.filter((p) => CREDENTIAL_NAME.test(p))),
         splitVars: new Set(),
         lookupVars: new Set(),
         statusVars: new Set(),
@@ -2818,8 +3790,11 @@ function bodyFacts(body, scope, params) {
         quiet: false,
     };
     walkFacts(body, w);
+    w.facts.readsRequestData = REQUEST_DATA.test(body.text);
     return w.facts;
 }
+/** What a request carries besides credentials: URL values, query string, form, JSON or raw body. */
+const REQUEST_DATA = /\brequest\.(view_args|args|form|values|json|files|data|get_json|get_data)\b/;
 function suppressionsOf(source) {
     return new Map(suppressionComments(source).map((c) => [c.line, c.rules]));
 }
@@ -2991,12 +3966,15 @@ function workerStopped(code) {
  * parsed in this thread, so the result is the same in every case. `callerParses: false` leaves every batch to
  * `threads` workers while any runs (for checking what crosses between threads).
  */
-async function extractAll(files, threads, { callerParses = true, pool } = {}) {
+async function extractAll(files, threads, { callerParses = true, pool, timings } = {}) {
     const stream = await ParseStream.open(files, threads, { callerParses, pool });
     try {
         const results = [];
         for (let k = 0; k < files.length; k++) {
-            results.push(extractParsed(files[k].path, files[k].text, await stream.get(k)));
+            timings?.enter('parse');
+            const parsed = await stream.get(k);
+            timings?.enter('extract');
+            results.push(extractParsed(files[k].path, files[k].text, parsed));
         }
         return { results, workerProblems: stream.problems };
     }
