@@ -81,3 +81,48 @@ it.each([{ grouping: 'never' as const }, { grouping: 'always' as const }])(
     ]);
   },
 );
+
+it('names a route a framework class declares on a method (a plugin base class records it, registers it later)', async () => {
+  // OctoPrint's `@octoprint.plugin.BlueprintPlugin.route(...)`: a static method of a project class that stores the
+  // rule on the function; the plugin loader replays it onto a blueprint the model never sees.
+  const analysis = await analyzeSources(
+    [
+      {
+        path: 'app.py',
+        text: [
+          'from flask import Flask',
+          'app = Flask(__name__)',
+          '@app.get("/seen")',
+          'def seen():',
+          '    return ""',
+          '',
+        ].join('\n'),
+      },
+      {
+        path: 'plugin.py',
+        text: [
+          'from app import app',
+          'class BlueprintPlugin:',
+          '    @staticmethod',
+          '    def route(rule, **options):',
+          '        def decorator(f):',
+          '            f._routes = [(rule, options)]',
+          '            return f',
+          '        return decorator',
+          'class Backup(BlueprintPlugin):',
+          '    @BlueprintPlugin.route("/backup", methods=["POST"])',
+          '    def create_backup(self):',
+          '        return ""',
+          '    @BlueprintPlugin.route(name)',
+          '    def dynamic(self):',
+          '        return ""',
+          '',
+        ].join('\n'),
+      },
+    ],
+    { workers: 1 },
+  );
+  expect(analysis.notices.map((n) => `${n.file}: ${n.message}`)).toEqual([
+    'plugin.py: line 10: `@BlueprintPlugin.route("/backup", methods=["POST"])` on the method `create_backup` declares a route through a class the model does not follow; its routes are missing from the report.',
+  ]);
+});

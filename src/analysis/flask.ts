@@ -786,7 +786,10 @@ export class FlaskModel {
       const call = d.expr;
       if (call.k === 'call' && !this.isRouteDecorator(call)) this.collectRouteFactory(fn, i, call, scope);
       if (call.k !== 'call' || call.fn.k !== 'attr' || !(call.fn.attr in ROUTE_METHODS)) return;
-      if (this.isMethod(fn)) return;
+      if (this.isMethod(fn)) {
+        this.noteClassRoute(fn, call, scope, d.line);
+        return;
+      }
       this.noteRegistration(
         call,
         call.fn.obj,
@@ -990,6 +993,23 @@ export class FlaskModel {
         file: p.file,
         message: `line ${p.line}: ${p.why}; its routes are missing from the report.`,
       });
+  }
+
+  /**
+   * `@BlueprintPlugin.route("/backup", methods=["POST"])` on a method: a framework's own way of declaring a route
+   * (it records the rule on the function and registers it later), which the model does not follow. Said, with the
+   * line, rather than the route silently missing.
+   */
+  private noteClassRoute(fn: FunctionIR, call: CallExpr, scope: Scope, line: number): void {
+    if (call.fn.k !== 'attr') return;
+    const rule = call.args[0] ?? call.kw.rule;
+    if (!rule || !this.project.evalString(rule, scope)?.startsWith('/')) return;
+    if (!this.project.evalExpr(call.fn.obj, scope).some((v) => v.t === 'class')) return;
+    this.pendingUnfollowed.set(call, {
+      file: scope.module.file,
+      line,
+      why: `\`@${exprText(call)}\` on the method \`${fn.name}\` declares a route through a class the model does not follow`,
+    });
   }
 
   private isRouteDecorator(e: Expr): boolean {
