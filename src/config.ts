@@ -198,6 +198,13 @@ export function parseConfig(text: string, name: string): FileConfig {
       return item.value;
     });
   };
+  /** A list of qualified Python names, each checked: `what` says what one names. */
+  const qualifiedNames = (key: string, node: Node | null | undefined, what: string): string[] =>
+    strings(key, node).map((name) => {
+      if (!QUALIFIED_NAME.test(name))
+        fail(key, node, `entry '${shortened(name)}' must be the qualified Python name of ${what}`);
+      return name;
+    });
 
   for (const pair of root.items as Pair<Node, Node>[]) {
     const keyNode = pair.key;
@@ -246,27 +253,11 @@ export function parseConfig(text: string, name: string): FileConfig {
         config.pathParams = parsePathParams(value, fail);
         break;
       case 'guards':
-        config.guards = strings(key, value).map((g) => {
-          if (!QUALIFIED_NAME.test(g))
-            fail(
-              key,
-              value,
-              `entry '${shortened(g)}' must be the qualified Python name of a guard, such as myapp.auth.require_token`,
-            );
-          return g;
-        });
+        config.guards = qualifiedNames(key, value, 'a guard, such as myapp.auth.require_token');
         config.guardLines = (value as { items: Node[] }).items.map((item) => lineOf(item));
         break;
       case 'route-helpers':
-        config.routeHelpers = strings(key, value).map((h) => {
-          if (!QUALIFIED_NAME.test(h))
-            fail(
-              key,
-              value,
-              `entry '${shortened(h)}' must be the qualified Python name of a function, such as myapp.web.api_route`,
-            );
-          return h;
-        });
+        config.routeHelpers = qualifiedNames(key, value, 'a function, such as myapp.web.api_route');
         break;
     }
   }
