@@ -1165,7 +1165,7 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
   const guard = classifyCondition(cond, negated, w, depth);
   // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
   if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
-    return [{ ...guard, subject: toExpr(cond) }];
+    return [{ ...guard, subject: toExpr(cond), ...(negated ? { negated: true as const } : {}) }];
   return [guard];
 }
 
