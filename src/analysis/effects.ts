@@ -39,6 +39,11 @@ export interface Effect {
   /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
   identity?: boolean;
   /**
+   * The identity read is of a proxy that is an account object for every caller, signed in or not (Flask-Login's
+   * `current_user`, the anonymous user when no one is signed in): what it hands back is the caller's own.
+   */
+  everyCaller?: true;
+  /**
    * The HTTP methods it can happen under, when it sits on a branch only some methods reach
    * (`if request.method == 'POST':`, `if form.validate_on_submit():`); undefined: any method.
    */
@@ -117,6 +122,13 @@ const EMPTY: FunctionSummary = {
 /** Every method a request may have, for a branch taken by the methods outside a list (`if request.method != 'GET'`). */
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
+/** Attributes of a Flask app or blueprint naming folders installed with the code. */
+const PACKAGE_FOLDER = /^(root_path|static_folder|template_folder)$/;
+/** Calls that turn one path into another of the same file or its folder. */
+const PATH_WRAPPER = /^(os\.path\.(dirname|abspath|realpath|normpath)|(pathlib\.)?(Path|PurePath))$/;
+/** Calls that join a folder with names below it. */
+const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
+
 /** Flask's `session`, however it is imported. */
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
@@ -191,6 +203,7 @@ export class EffectSummaries {
         file,
         line,
         identity: true,
+        ...(this.accountProxyAt(fn, line) ? { everyCaller: true as const } : {}),
         ...methodsAtLine(fn, line),
       });
     if (!identities.length) {
@@ -279,7 +292,7 @@ export class EffectSummaries {
     const method = path[path.length - 1];
     if (method === undefined) {
       if (root.k === 'name' && root.id === 'open' && !this.isBound('open', scope))
-        acc.add(openEffect(call, file));
+        acc.add(openEffect(call, file, this.shippedPath(call.args[0] ?? call.kw.file, fn.scope, 0)));
       return;
     }
     // The longest prefix that resolves to a catalogued instance (`models.db` then `session.delete`).
@@ -440,6 +453,52 @@ export class EffectSummaries {
     );
   }
 
+  /**
+   * A path to a file that ships with the code (`os.path.join(os.path.dirname(__file__), 'spec.yaml')`,
+   * `os.path.join(current_app.root_path, 'swagger.yaml')`, below `app.static_folder`): what it holds is the same for
+   * every caller. Any part the request or the configuration chooses makes it data, and so does a bare relative path
+   * (`open('users.json')`): it resolves against the working directory, where applications keep their stores.
+   */
+  private shippedPath(e: Expr | undefined, scope: Scope, depth: number): boolean {
+    if (!e || depth > 4) return false;
+    switch (e.k) {
+      case 'name': {
+        if (e.id === '__file__') return true;
+        for (let s: Scope | undefined = scope; s; s = s.parent) {
+          if (s.params.has(e.id)) return false;
+          const values = s.assigns.get(e.id);
+          if (values?.length) return values.every((v) => this.shippedPath(v, s, depth + 1));
+        }
+        return false;
+      }
+      case 'attr':
+        // The application's own folders: where its package, static files and templates are installed.
+        return (
+          PACKAGE_FOLDER.test(e.attr) &&
+          this.project
+            .evalExpr(e.obj, scope)
+            .some(
+              (v) =>
+                (v.t === 'ext' || v.t === 'inst' || v.t === 'extcall') &&
+                canonical(v.qn).startsWith('flask.'),
+            )
+        );
+      case 'call': {
+        const callee = exprText(e.fn);
+        if (PATH_WRAPPER.test(callee))
+          return e.args.length === 1 && this.shippedPath(e.args[0], scope, depth + 1);
+        if (!PATH_JOIN.test(callee) || !e.args.length) return false;
+        const [head, ...rest] = e.args;
+        return (
+          this.shippedPath(head, scope, depth + 1) &&
+          rest.every((a) => a.k === 'str' && !a.v.includes('..') && !a.v.startsWith('/'))
+        );
+      }
+      default:
+        return false;
+    }
+  }
+
   /** A store read that checks a link token the project issued (link-tokens.ts). */
   private storedToken(call: BodyCall, fn: FunctionIR, acc: Accumulator): void {
     const check = this.linkTokens.lookup(call, fn);
@@ -501,6 +560,21 @@ export class EffectSummaries {
       if (values.some((v) => v.t === 'ext' && CATALOGUE.identities.has(canonical(v.qn)))) return e.line;
     }
     return undefined;
+  }
+
+  /** Whether a name on this line of the body is a catalogued account proxy (`flask_login.current_user`). */
+  private accountProxyAt(fn: FunctionIR, line: number): boolean {
+    const exprs: Expr[] = [
+      ...[...fn.scope.assigns.values()].flat(),
+      ...fn.facts.returns,
+      ...fn.facts.calls.flatMap((c) => [c.fn, ...c.args, ...Object.values(c.kw)]),
+    ];
+    const names = exprs.flatMap((e) => namesOn(e, line, 0));
+    return names.some((n) =>
+      this.project
+        .evalExpr(n, fn.scope)
+        .some((v) => v.t === 'ext' && CATALOGUE.accountProxies.has(canonical(v.qn))),
+    );
   }
 
   /** `del session['user_id']` signs the caller out. */
@@ -935,6 +1009,36 @@ function attributePrefixes(fn: Expr): { expr: Expr; rest: string[] }[] {
   return out;
 }
 
+/** The plain names an expression uses on one line. */
+function namesOn(e: Expr, line: number, depth: number): Expr[] {
+  if (depth > 12) return [];
+  switch (e.k) {
+    case 'name':
+      return e.line === line ? [e] : [];
+    case 'attr':
+      return namesOn(e.obj, line, depth + 1);
+    case 'subscript':
+      return [...namesOn(e.obj, line, depth + 1), ...namesOn(e.index, line, depth + 1)];
+    case 'call':
+      return [e.fn, ...e.args, ...Object.values(e.kw)].flatMap((a) => namesOn(a, line, depth + 1));
+    case 'seq':
+      return e.items.flatMap((a) => namesOn(a, line, depth + 1));
+    case 'dict':
+      return e.entries.flatMap((p) => [
+        ...namesOn(p.key, line, depth + 1),
+        ...namesOn(p.value, line, depth + 1),
+      ]);
+    case 'concat':
+      return e.parts.flatMap((a) => namesOn(a, line, depth + 1));
+    case 'boolop':
+      return [...namesOn(e.left, line, depth + 1), ...namesOn(e.right, line, depth + 1)];
+    case 'item':
+      return namesOn(e.of, line, depth + 1);
+    default:
+      return [];
+  }
+}
+
 function exposedFields(e: Expr, file: string, acc: Accumulator, depth = 0): void {
   if (depth > 12) return;
   switch (e.k) {
@@ -995,13 +1099,15 @@ function dataOr(
   return { kind: meaning, what, file, line };
 }
 
-function openEffect(call: BodyCall, file: string): Effect {
+/** `shipped`: the path names a file of the package itself (shippedPath), read to be served. */
+function openEffect(call: BodyCall, file: string, shipped: boolean): Effect {
   const mode = call.args[1] ?? call.kw.mode;
   const writes = mode?.k === 'str' && /[wax+]/.test(mode.v);
   const path = call.args[0]?.k === 'str' ? ` \`${call.args[0].v}\`` : '';
-  return writes
-    ? { kind: 'writes-data', what: `writes the file${path}`, file, line: call.line }
-    : { kind: 'reads-data', what: `reads the file${path}`, file, line: call.line };
+  if (writes) return { kind: 'writes-data', what: `writes the file${path}`, file, line: call.line };
+  if (shipped)
+    return { kind: 'serves-file', what: `reads a file shipped with the code${path}`, file, line: call.line };
+  return { kind: 'reads-data', what: `reads the file${path}`, file, line: call.line };
 }
 
 /** What a method means on a receiver of unknown type named like a catalogued one (`db_session.commit()`). */

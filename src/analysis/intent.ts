@@ -236,6 +236,28 @@ export function judgeIntent(
       confidence: 'likely',
     };
 
+  // Who the caller is, handed back to that caller (`/api/currentuser`: the signed-in user's name and rights, or the
+  // anonymous user's), through a proxy that is an account for every caller: no one learns anything but themselves.
+  // Account fields it hands out (`current_user.email`), any other read, or an identity that exists only with a
+  // token (`current_token.user`: the forgotten decorator) keep it a data route.
+  const own = reads[0];
+  if (
+    readsOnly &&
+    own &&
+    !writes.length &&
+    reads.every((e) => e.everyCaller) &&
+    !summary.exposed.length &&
+    !summary.partial &&
+    !tokenParams.size
+  )
+    return {
+      role: 'static',
+      publicReason: `answers with the caller's own identity (${own.what}) at ${where(own)}, reading no other application data`,
+      evidence: { file: own.file, line: own.line },
+      ...base,
+      confidence: 'likely',
+    };
+
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
   if (writes.length || reads.length) {
     // A token checked for the signed-in caller is no unchecked link token: the route needs that caller signed in.
