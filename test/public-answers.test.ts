@@ -82,3 +82,37 @@ describe('answers that are the same for every caller, or about the caller alone'
     expect(missing(a, '/api/users')?.severity).toBe('high');
   });
 });
+
+describe("an answer about the caller's own connection", () => {
+  const app = (route: string) => ({
+    'app.py': `
+from flask import Flask, jsonify, render_template, request
+from flask_login import login_required
+
+app = Flask(__name__)
+
+${route}
+
+@app.route("/account")
+@login_required
+def account():
+    return "ok"
+`,
+  });
+
+  it('is not a service driven by input among guarded siblings', async () => {
+    const a = await analyzeFiles(
+      app(`@app.route("/nic/checkip.html", methods=["GET", "POST"])
+def checkip():
+    return render_template("ip.html", response=request.environ.get("HTTP_X_REAL_IP", request.remote_addr))`),
+    );
+    expect(missing(a, '/nic/checkip.html')?.severity ?? 'none').not.toBe('high');
+    // Trap: a route that works on what the caller sends is still the forgotten decorator.
+    const b = await analyzeFiles(
+      app(`@app.route("/format", methods=["POST"])
+def format_query():
+    return jsonify(text=request.get_json()["query"].upper())`),
+    );
+    expect(missing(b, '/format')?.severity).toBe('high');
+  });
+});

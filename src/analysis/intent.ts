@@ -62,6 +62,8 @@ const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|re
 const LOGOUT_SEGMENT = /^(logout|log-out|signout|sign-out|logoff)$/;
 /** Locations standards have clients fetch anonymously: `/robots.txt` (RFC 9309), `/.well-known/…` (RFC 8615). */
 const WELL_KNOWN = /^\/(robots\.txt|\.well-known\/.+)$/;
+/** Attributes of Flask's request that describe the connection rather than carry the caller's input. */
+const CONNECTION_ATTR = /^(remote_addr|access_route|environ)$/;
 const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
 
 function staticSegments(path: string): string[] {
@@ -461,6 +463,9 @@ function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
     case 'name':
       return names.has(e.id);
     case 'attr':
+      // Where the request came from (`request.remote_addr`, `request.environ`) is the caller's own connection, not
+      // input that drives a service: echoing it (a check-my-IP page) computes nothing from what the caller sends.
+      if (e.obj.k === 'name' && e.obj.id === 'request' && CONNECTION_ATTR.test(e.attr)) return false;
       return mentions(e.obj, names, d);
     case 'call':
       // `token.strip()`, `request.get_json()`: the receiver of a method call is used too.
