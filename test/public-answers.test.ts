@@ -42,7 +42,10 @@ const APP = {
 
     @app.route("/api/currentuser")
     def currentuser():
-        return jsonify(name=current_user.get_name(), roles=[r.key for r in current_user.roles])
+        return jsonify(
+            name=current_user.get_name(),
+            roles=[r.key for r in current_user.roles],
+        )
 
     @app.route("/api/me")
     def me():

@@ -569,7 +569,8 @@ export class EffectSummaries {
       ...fn.facts.returns,
       ...fn.facts.calls.flatMap((c) => [c.fn, ...c.args, ...Object.values(c.kw)]),
     ];
-    const names = exprs.flatMap((e) => namesOn(e, line, 0));
+    // A statement's read is reported at its first line (`return jsonify(` above `name=current_user.name`).
+    const names = exprs.flatMap((e) => namesOn(e, e.line === line ? undefined : line, 0));
     return names.some((n) =>
       this.project
         .evalExpr(n, fn.scope)
@@ -1009,12 +1010,12 @@ function attributePrefixes(fn: Expr): { expr: Expr; rest: string[] }[] {
   return out;
 }
 
-/** The plain names an expression uses on one line. */
-function namesOn(e: Expr, line: number, depth: number): Expr[] {
+/** The plain names an expression uses on one line (on any line when `line` is undefined). */
+function namesOn(e: Expr, line: number | undefined, depth: number): Expr[] {
   if (depth > 12) return [];
   switch (e.k) {
     case 'name':
-      return e.line === line ? [e] : [];
+      return line === undefined || e.line === line ? [e] : [];
     case 'attr':
       return namesOn(e.obj, line, depth + 1);
     case 'subscript':
