@@ -26,8 +26,23 @@ export interface Effect {
    * possibility, never enough to rate a route high.
    */
   guessed?: boolean;
+  /**
+   * The guessed method was called on this parameter of the function whose summary holds the effect: a caller that
+   * hands it a library object (`Headers(request.headers)`) never reaches the project method.
+   */
+  receiverParam?: string;
+  /**
+   * Parameters of the function whose summary holds the effect that must be truthy for it to happen
+   * (`elif check_writable: open(test, 'w')`): a call that passes a literal False or None skips it.
+   */
+  onlyIf?: readonly string[];
   /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
   identity?: boolean;
+  /**
+   * The identity read is of a proxy that is an account object for every caller, signed in or not (Flask-Login's
+   * `current_user`, the anonymous user when no one is signed in): what it hands back is the caller's own.
+   */
+  everyCaller?: true;
   /**
    * The HTTP methods it can happen under, when it sits on a branch only some methods reach
    * (`if request.method == 'POST':`, `if form.validate_on_submit():`); undefined: any method.
@@ -107,6 +122,13 @@ const EMPTY: FunctionSummary = {
 /** Every method a request may have, for a branch taken by the methods outside a list (`if request.method != 'GET'`). */
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
+/** Attributes of a Flask app or blueprint naming folders installed with the code. */
+const PACKAGE_FOLDER = /^(root_path|static_folder|template_folder)$/;
+/** Calls that turn one path into another of the same file or its folder. */
+const PATH_WRAPPER = /^(os\.path\.(dirname|abspath|realpath|normpath)|(pathlib\.)?(Path|PurePath))$/;
+/** Calls that join a folder with names below it. */
+const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
+
 /** Flask's `session`, however it is imported. */
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
@@ -181,6 +203,7 @@ export class EffectSummaries {
         file,
         line,
         identity: true,
+        ...(this.accountProxyAt(fn, line) ? { everyCaller: true as const } : {}),
         ...methodsAtLine(fn, line),
       });
     if (!identities.length) {
@@ -192,13 +215,14 @@ export class EffectSummaries {
     for (const call of fn.facts.calls) {
       const methods = requestMethods(call.guards);
       const gated = callerGated(call);
-      if (!gated && !methods) {
+      const conditions = parameterTests(call, fn);
+      if (!gated && !methods && !conditions.length) {
         this.call(call, fn, depth, acc);
         continue;
       }
       const inner = new Accumulator();
       this.call(call, fn, depth, inner);
-      const facts = inner.summary();
+      const facts = onlyIf(inner.summary(), conditions);
       if (!gated) {
         acc.merge(facts, undefined, methods);
         continue;
@@ -230,7 +254,7 @@ export class EffectSummaries {
       if (v.t === 'func') {
         known = true;
         if (v.fn === fn) continue;
-        const inner = this.of(v.fn, depth + 1);
+        const inner = this.atCall(this.of(v.fn, depth + 1), v.fn, call, fn);
         // A helper that returns nothing and changes no data (`log("logins", …)` stamping the session's user id on
         // a log line) hands the caller's identity to no answer and no record: reading it serves no account.
         const silent = !v.fn.facts.returns.length && !inner.effects.some((e) => e.kind === 'writes-data');
@@ -268,7 +292,7 @@ export class EffectSummaries {
     const method = path[path.length - 1];
     if (method === undefined) {
       if (root.k === 'name' && root.id === 'open' && !this.isBound('open', scope))
-        acc.add(openEffect(call, file));
+        acc.add(openEffect(call, file, this.shippedPath(call.args[0] ?? call.kw.file, fn.scope, 0)));
       return;
     }
     // The longest prefix that resolves to a catalogued instance (`models.db` then `session.delete`).
@@ -336,7 +360,7 @@ export class EffectSummaries {
     if (receiverClass) {
       const target = this.project.methodOf(receiverClass, method);
       if (target && target !== fn) {
-        acc.merge(this.of(target, depth + 1));
+        acc.merge(this.atCall(this.of(target, depth + 1), target, call, fn));
         return;
       }
     }
@@ -363,11 +387,115 @@ export class EffectSummaries {
       // A receiver of unknown type (`user = db.session.scalar(...)`) calling a method that exactly one class of
       // the project defines: perhaps that method, told by name alone — or a library object's method of the same
       // name (werkzeug's `Headers.set` is not the project's `Backend.set`). What it does is only possible.
-      const byName = receiverClass ? undefined : this.uniqueMethod(method);
+      // A receiver that is a library's object (`response.headers`, `Headers(request.headers)`, what `request.*`
+      // or any library call returns) has the library's methods, whatever the project calls its own.
+      const receiver = call.fn.k === 'attr' ? call.fn.obj : root;
+      const byName =
+        receiverClass || this.isLibraryValue(receiver, scope) ? undefined : this.uniqueMethod(method);
       if (byName && byName !== fn) {
         // Only its effects: whether it could be followed, or serves anonymous callers, says nothing of the call.
-        for (const e of this.of(byName, depth + 1).effects) acc.add({ ...e, byName: true, guessed: true });
+        // Called on a parameter, the guess is the callers' to confirm with what they pass (atCall).
+        const param = receiver.k === 'name' && isPlainParam(receiver.id, fn) ? receiver.id : undefined;
+        for (const e of this.atCall(this.of(byName, depth + 1), byName, call, fn).effects)
+          acc.add({ ...e, byName: true, guessed: true, ...(param ? { receiverParam: param } : {}) });
       }
+    }
+  }
+
+  /**
+   * What a project function's summary means at one call of it: effects under a test of a parameter the call binds
+   * to a literal False or None (`getBaseFolder(name, check_writable=False)` → `elif check_writable: open(…, 'w')`)
+   * do not happen, nor guesses about a parameter the call binds to a library object. Conditions on a parameter the
+   * caller hands on (`check_writable=check_writable`) become the caller's own; any other argument settles them.
+   */
+  private atCall(
+    summary: FunctionSummary,
+    target: FunctionIR,
+    call: BodyCall,
+    caller: FunctionIR,
+  ): FunctionSummary {
+    const tagged = (e: Effect) => e.onlyIf !== undefined || e.receiverParam !== undefined;
+    if (!summary.effects.some(tagged) && !summary.callerOnlyWrites.some(tagged)) return summary;
+    const rebind = (e: Effect): Effect | undefined => {
+      const { onlyIf: conditions, receiverParam, ...rest } = e;
+      const out: Effect = rest;
+      if (receiverParam !== undefined) {
+        const arg = boundArgument(target, call, receiverParam);
+        if (arg && this.isLibraryValue(arg, caller.scope)) return undefined;
+        if (arg?.k === 'name' && isPlainParam(arg.id, caller)) out.receiverParam = arg.id;
+      }
+      const kept: string[] = [];
+      for (const p of conditions ?? []) {
+        const arg = boundArgument(target, call, p);
+        if (arg && isFalsyLiteral(arg)) return undefined;
+        if (arg?.k === 'name' && isPlainParam(arg.id, caller)) kept.push(arg.id);
+      }
+      if (kept.length) out.onlyIf = kept;
+      return out;
+    };
+    const each = (list: readonly Effect[]) => list.flatMap((e) => rebind(e) ?? []);
+    return { ...summary, effects: each(summary.effects), callerOnlyWrites: each(summary.callerOnlyWrites) };
+  }
+
+  /** Every value an expression may hold comes from a library: an imported object, a library call, its attributes. */
+  private isLibraryValue(e: Expr, scope: Scope): boolean {
+    const values = this.project.evalExpr(e, scope);
+    return (
+      values.length > 0 &&
+      values.every(
+        (v) =>
+          v.t === 'ext' ||
+          v.t === 'extcall' ||
+          v.t === 'instattr' ||
+          v.t === 'boundcall' ||
+          (v.t === 'inst' && !v.cls),
+      )
+    );
+  }
+
+  /**
+   * A path to a file that ships with the code (`os.path.join(os.path.dirname(__file__), 'spec.yaml')`,
+   * `os.path.join(current_app.root_path, 'swagger.yaml')`, below `app.static_folder`): what it holds is the same for
+   * every caller. Any part the request or the configuration chooses makes it data, and so does a bare relative path
+   * (`open('users.json')`): it resolves against the working directory, where applications keep their stores.
+   */
+  private shippedPath(e: Expr | undefined, scope: Scope, depth: number): boolean {
+    if (!e || depth > 4) return false;
+    switch (e.k) {
+      case 'name': {
+        if (e.id === '__file__') return true;
+        for (let s: Scope | undefined = scope; s; s = s.parent) {
+          if (s.params.has(e.id)) return false;
+          const values = s.assigns.get(e.id);
+          if (values?.length) return values.every((v) => this.shippedPath(v, s, depth + 1));
+        }
+        return false;
+      }
+      case 'attr':
+        // The application's own folders: where its package, static files and templates are installed.
+        return (
+          PACKAGE_FOLDER.test(e.attr) &&
+          this.project
+            .evalExpr(e.obj, scope)
+            .some(
+              (v) =>
+                (v.t === 'ext' || v.t === 'inst' || v.t === 'extcall') &&
+                canonical(v.qn).startsWith('flask.'),
+            )
+        );
+      case 'call': {
+        const callee = exprText(e.fn);
+        if (PATH_WRAPPER.test(callee))
+          return e.args.length === 1 && this.shippedPath(e.args[0], scope, depth + 1);
+        if (!PATH_JOIN.test(callee) || !e.args.length) return false;
+        const [head, ...rest] = e.args;
+        return (
+          this.shippedPath(head, scope, depth + 1) &&
+          rest.every((a) => a.k === 'str' && !a.v.includes('..') && !a.v.startsWith('/'))
+        );
+      }
+      default:
+        return false;
     }
   }
 
@@ -432,6 +560,22 @@ export class EffectSummaries {
       if (values.some((v) => v.t === 'ext' && CATALOGUE.identities.has(canonical(v.qn)))) return e.line;
     }
     return undefined;
+  }
+
+  /** Whether a name on this line of the body is a catalogued account proxy (`flask_login.current_user`). */
+  private accountProxyAt(fn: FunctionIR, line: number): boolean {
+    const exprs: Expr[] = [
+      ...[...fn.scope.assigns.values()].flat(),
+      ...fn.facts.returns,
+      ...fn.facts.calls.flatMap((c) => [c.fn, ...c.args, ...Object.values(c.kw)]),
+    ];
+    // A statement's read is reported at its first line (`return jsonify(` above `name=current_user.name`).
+    const names = exprs.flatMap((e) => namesOn(e, e.line === line ? undefined : line, 0));
+    return names.some((n) =>
+      this.project
+        .evalExpr(n, fn.scope)
+        .some((v) => v.t === 'ext' && CATALOGUE.accountProxies.has(canonical(v.qn))),
+    );
   }
 
   /** `del session['user_id']` signs the caller out. */
@@ -671,7 +815,14 @@ class Accumulator {
 
   add(effect: Effect): void {
     // The same write under a POST branch and unconditionally elsewhere are two facts: each method sees its own.
-    const key = `${effect.kind}\u0000${effect.what}\u0000${effect.methods?.join() ?? ''}`;
+    // Kept apart too: one under a parameter's test (which a call may rule out) and one that always happens.
+    const key = [
+      effect.kind,
+      effect.what,
+      effect.methods?.join() ?? '',
+      effect.onlyIf?.join() ?? '',
+      effect.receiverParam ?? '',
+    ].join('\u0000');
     if (this.keys.has(key) || this.effects.length >= MAX_EFFECTS) return;
     this.keys.add(key);
     this.effects.push(effect);
@@ -712,6 +863,50 @@ class Accumulator {
       callerOnlyWrites: this.callerOnlyList,
     };
   }
+}
+
+/** A parameter the body never reassigns: it holds what the caller passed. */
+function isPlainParam(name: string, fn: FunctionIR): boolean {
+  return fn.params.includes(name) && !fn.scope.assigns.has(name);
+}
+
+/** The parameters whose truth a call's branch tests (`if check_writable:`), not reassigned in the body. */
+function parameterTests(call: BodyCall, fn: FunctionIR): string[] {
+  const out: string[] = [];
+  for (const g of call.guards)
+    if (g.kind === 'other' && !g.negated && g.subject?.k === 'name' && isPlainParam(g.subject.id, fn))
+      out.push(g.subject.id);
+  return out;
+}
+
+/** The effects of a call's summary, each needing `conditions` (parameters of the calling function) to hold. */
+function onlyIf(summary: FunctionSummary, conditions: readonly string[]): FunctionSummary {
+  if (!conditions.length) return summary;
+  const add = (e: Effect): Effect => ({ ...e, onlyIf: [...new Set([...(e.onlyIf ?? []), ...conditions])] });
+  return {
+    ...summary,
+    effects: summary.effects.map(add),
+    callerOnlyWrites: summary.callerOnlyWrites.map(add),
+  };
+}
+
+/**
+ * What a call passes for one parameter of the function it calls: by keyword, by position (after `self` or `cls`
+ * for a method called on an object), or the parameter's default; undefined when unpacked arguments hide it.
+ */
+function boundArgument(target: FunctionIR, call: BodyCall, param: string): Expr | undefined {
+  const byKeyword = call.kw[param];
+  if (byKeyword) return byKeyword;
+  const unpacked = (e: Expr) => e.k === 'other' && e.text.startsWith('*');
+  if (call.args.some(unpacked)) return undefined;
+  const bound = call.fn.k === 'attr' && (target.params[0] === 'self' || target.params[0] === 'cls') ? 1 : 0;
+  const index = target.params.indexOf(param) - bound;
+  if (index < 0) return undefined;
+  return call.args[index] ?? target.defaults[param];
+}
+
+function isFalsyLiteral(e: Expr): boolean {
+  return (e.k === 'const' && !e.v) || (e.k === 'num' && e.v === 0) || (e.k === 'str' && e.v === '');
 }
 
 /** `current_user.can(Permission.COMMENT)`, `g.user.has_role('admin')`: a test of the caller's rights, not a use. */
@@ -815,6 +1010,36 @@ function attributePrefixes(fn: Expr): { expr: Expr; rest: string[] }[] {
   return out;
 }
 
+/** The plain names an expression uses on one line (on any line when `line` is undefined). */
+function namesOn(e: Expr, line: number | undefined, depth: number): Expr[] {
+  if (depth > 12) return [];
+  switch (e.k) {
+    case 'name':
+      return line === undefined || e.line === line ? [e] : [];
+    case 'attr':
+      return namesOn(e.obj, line, depth + 1);
+    case 'subscript':
+      return [...namesOn(e.obj, line, depth + 1), ...namesOn(e.index, line, depth + 1)];
+    case 'call':
+      return [e.fn, ...e.args, ...Object.values(e.kw)].flatMap((a) => namesOn(a, line, depth + 1));
+    case 'seq':
+      return e.items.flatMap((a) => namesOn(a, line, depth + 1));
+    case 'dict':
+      return e.entries.flatMap((p) => [
+        ...namesOn(p.key, line, depth + 1),
+        ...namesOn(p.value, line, depth + 1),
+      ]);
+    case 'concat':
+      return e.parts.flatMap((a) => namesOn(a, line, depth + 1));
+    case 'boolop':
+      return [...namesOn(e.left, line, depth + 1), ...namesOn(e.right, line, depth + 1)];
+    case 'item':
+      return namesOn(e.of, line, depth + 1);
+    default:
+      return [];
+  }
+}
+
 function exposedFields(e: Expr, file: string, acc: Accumulator, depth = 0): void {
   if (depth > 12) return;
   switch (e.k) {
@@ -875,13 +1100,15 @@ function dataOr(
   return { kind: meaning, what, file, line };
 }
 
-function openEffect(call: BodyCall, file: string): Effect {
+/** `shipped`: the path names a file of the package itself (shippedPath), read to be served. */
+function openEffect(call: BodyCall, file: string, shipped: boolean): Effect {
   const mode = call.args[1] ?? call.kw.mode;
   const writes = mode?.k === 'str' && /[wax+]/.test(mode.v);
   const path = call.args[0]?.k === 'str' ? ` \`${call.args[0].v}\`` : '';
-  return writes
-    ? { kind: 'writes-data', what: `writes the file${path}`, file, line: call.line }
-    : { kind: 'reads-data', what: `reads the file${path}`, file, line: call.line };
+  if (writes) return { kind: 'writes-data', what: `writes the file${path}`, file, line: call.line };
+  if (shipped)
+    return { kind: 'serves-file', what: `reads a file shipped with the code${path}`, file, line: call.line };
+  return { kind: 'reads-data', what: `reads the file${path}`, file, line: call.line };
 }
 
 /** What a method means on a receiver of unknown type named like a catalogued one (`db_session.commit()`). */

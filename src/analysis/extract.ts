@@ -430,7 +430,7 @@ const REQUEST_AUTH_OR_HEADERS = /^request\.(authorization|headers)$/;
 /** Where a request carries headers, cookies and parameters. */
 const REQUEST_INPUTS = /^request\.(headers|cookies|args|values|form)$/;
 /** `request.headers.get` and the like. */
-const REQUEST_INPUT_GET = /^request\.(headers|cookies|args|values|form)\.get$/;
+const REQUEST_INPUT_GET = /^request\.(headers|cookies|args|values|form)\.(get|getlist|get_all)$/;
 /** Calls whose result is not the token they are given (`len(token)`, `mask(token)`). */
 const NOT_THE_TOKEN =
   /^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i;
@@ -764,6 +764,11 @@ interface FactWalk {
   tokenVars: Set<string>;
   /** Token names holding the parts of `<auth header>.split()`: part 0 is the scheme word, not the token. */
   splitVars: Set<string>;
+  /**
+   * Token names holding a dict display (`cfg = {'model': m, 'api_key': key}`), with the keys whose values carry the
+   * token: `cfg['model']` is not the token, `cfg['api_key']` and `cfg` itself are.
+   */
+  tokenDicts: Map<string, Set<string>>;
   /**
    * Objects handed a credential by a call (`c.execute(query_with_token)`): what is fetched from them afterwards
    * (`c.fetchone()`) is the result of looking the credential up.
@@ -1165,7 +1170,7 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
   const guard = classifyCondition(cond, negated, w, depth);
   // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
   if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
-    return [{ ...guard, subject: toExpr(cond) }];
+    return [{ ...guard, subject: toExpr(cond), ...(negated ? { negated: true as const } : {}) }];
   return [guard];
 }
 
@@ -1517,6 +1522,8 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
       const key = node.childForFieldName('subscript');
       const kv = key ? stringValue(key) : undefined;
       if (REQUEST_INPUTS.test(value) && kv !== undefined) return namesToken(kv);
+      const entries = valueNode?.type === 'identifier' ? w.tokenDicts.get(value) : undefined;
+      if (entries && kv !== undefined) return entries.has(kv);
       if (kv !== undefined && PLAIN_CLAIM.test(kv)) return false;
       if (kv !== undefined && CREDENTIAL_NAME.test(kv)) return true;
       // `auth.split(" ")[0]`, `parts[0]`: the scheme word.
@@ -1546,6 +1553,8 @@ function readsToken(node: SyntaxNode, w: FactWalk, depth = 0): boolean {
         if ((method === 'get' || method === 'pop') && fv !== undefined && CREDENTIAL_NAME.test(fv))
           return true;
         const obj = fn.childForFieldName('object');
+        const entries = obj?.type === 'identifier' ? w.tokenDicts.get(obj.compactText) : undefined;
+        if (entries && (method === 'get' || method === 'pop') && fv !== undefined) return entries.has(fv);
         if (obj && readsToken(obj, w, depth + 1)) return true;
       }
       if (!CARRIES_ARGUMENTS.test(lastName(fn ?? null))) return false;
@@ -1583,7 +1592,27 @@ function noteTokenTargets(left: SyntaxNode, right: SyntaxNode, w: FactWalk): voi
   const split = isWhitespaceSplit(right) || (right.type === 'identifier' && w.splitVars.has(right.text));
   const names = targetNames(left);
   if (split && left.type === 'identifier') w.splitVars.add(left.text);
-  for (const n of split && names.length > 1 ? names.slice(1) : names) w.tokenVars.add(n);
+  if (right.type === 'dictionary' && left.type === 'identifier') {
+    const keys = tokenKeys(right, w);
+    if (keys) w.tokenDicts.set(left.text, keys);
+  }
+  // `username, password = credentials`: the name of the user is not the secret that comes with it.
+  const targets = split && names.length > 1 ? names.slice(1) : names;
+  for (const n of targets) if (targets.length === 1 || !PLAIN_CLAIM.test(n)) w.tokenVars.add(n);
+}
+
+/** The literal keys of a dict display whose values carry a token; undefined when some key is not a literal. */
+function tokenKeys(dict: SyntaxNode, w: FactWalk): Set<string> | undefined {
+  const keys = new Set<string>();
+  for (const pair of dict.namedChildren) {
+    if (!pair || pair.type === 'comment') continue;
+    const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+    const kv = key ? stringValue(key) : undefined;
+    if (kv === undefined) return undefined;
+    const value = pair.childForFieldName('value');
+    if (value && readsToken(value, w)) keys.add(kv);
+  }
+  return keys;
 }
 
 function argumentsCarryToken(call: SyntaxNode, w: FactWalk): boolean {
@@ -1943,6 +1972,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     rawVars: new Set(),
     tokenVars: new Set(params.filter((p) => CREDENTIAL_NAME.test(p))),
     splitVars: new Set(),
+    tokenDicts: new Map(),
     lookupVars: new Set(),
     statusVars: new Set(),
     otherVars: new Set(),

@@ -62,6 +62,8 @@ const TOKEN_CHECK_METHOD = /verify|confirm|validate|check|loads|decode|unsign|re
 const LOGOUT_SEGMENT = /^(logout|log-out|signout|sign-out|logoff)$/;
 /** Locations standards have clients fetch anonymously: `/robots.txt` (RFC 9309), `/.well-known/…` (RFC 8615). */
 const WELL_KNOWN = /^\/(robots\.txt|\.well-known\/.+)$/;
+/** Attributes of Flask's request that describe the connection rather than carry the caller's input. */
+const CONNECTION_ATTR = /^(remote_addr|access_route|environ)$/;
 const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
 
 function staticSegments(path: string): string[] {
@@ -232,6 +234,28 @@ export function judgeIntent(
       role: 'static',
       publicReason: `well-known location: \`${route.path}\` is fetched without credentials by standard; ${fn.name} at ${fn.scope.module.file}:${fn.defLine} changes no data`,
       evidence: { file: fn.scope.module.file, line: fn.defLine },
+      ...base,
+      confidence: 'likely',
+    };
+
+  // Who the caller is, handed back to that caller (`/api/currentuser`: the signed-in user's name and rights, or the
+  // anonymous user's), through a proxy that is an account for every caller: no one learns anything but themselves.
+  // Account fields it hands out (`current_user.email`), any other read, or an identity that exists only with a
+  // token (`current_token.user`: the forgotten decorator) keep it a data route.
+  const own = reads[0];
+  if (
+    readsOnly &&
+    own &&
+    !writes.length &&
+    reads.every((e) => e.everyCaller) &&
+    !summary.exposed.length &&
+    !summary.partial &&
+    !tokenParams.size
+  )
+    return {
+      role: 'static',
+      publicReason: `answers with the caller's own identity (${own.what}) at ${where(own)}, reading no other application data`,
+      evidence: { file: own.file, line: own.line },
       ...base,
       confidence: 'likely',
     };
@@ -439,6 +463,9 @@ function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
     case 'name':
       return names.has(e.id);
     case 'attr':
+      // Where the request came from (`request.remote_addr`, `request.environ`) is the caller's own connection, not
+      // input that drives a service: echoing it (a check-my-IP page) computes nothing from what the caller sends.
+      if (e.obj.k === 'name' && e.obj.id === 'request' && CONNECTION_ATTR.test(e.attr)) return false;
       return mentions(e.obj, names, d);
     case 'call':
       // `token.strip()`, `request.get_json()`: the receiver of a method call is used too.

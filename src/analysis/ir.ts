@@ -81,6 +81,8 @@ export type Guard =
        * signed_in`): what the analysis asks whether it depends on the request's own data (a resource the URL names).
        */
       subject?: Expr;
+      /** The branch runs when `subject` is falsy (`if not check_writable:`). */
+      negated?: true;
     };
 
 export interface BodyCall {

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeFiles } from './helpers/analyze.js';
+
+type A = Awaited<ReturnType<typeof analyzeFiles>>;
+const route = (a: A, path: string) => a.routes.find((r) => r.path === path);
+const missing = (a: A, path: string) =>
+  a.findings.find((f) => f.ruleId === 'missing-authentication' && f.route?.path === path);
+
+const APP = {
+  'models.py': `
+    from flask_sqlalchemy import SQLAlchemy
+    db = SQLAlchemy()
+    class User(db.Model):
+        pass
+  `,
+  'app.py': `
+    import os
+    from flask import Flask, current_app, jsonify, request
+    from flask_login import current_user, login_required
+    from models import User
+
+    app = Flask(__name__)
+    SPEC = os.path.join(os.path.dirname(__file__), "openapi.yaml")
+
+    @app.route("/swagger")
+    def swagger():
+        spec_path = os.path.join(current_app.root_path, "swagger-spec.yaml")
+        with open(spec_path, "r") as f:
+            return f.read()
+
+    @app.route("/openapi")
+    def openapi():
+        return open(SPEC).read()
+
+    @app.route("/docs")
+    def docs():
+        return open(os.path.join(current_app.root_path, "docs", request.args["page"])).read()
+
+    @app.route("/export")
+    def export():
+        return open(os.path.join(app.config["EXPORT_DIR"], "latest.csv")).read()
+
+    @app.route("/api/currentuser")
+    def currentuser():
+        return jsonify(
+            name=current_user.get_name(),
+            roles=[r.key for r in current_user.roles],
+        )
+
+    @app.route("/api/me")
+    def me():
+        return jsonify(email=current_user.email)
+
+    @app.route("/api/users")
+    def users():
+        return jsonify(me=current_user.get_name(), users=[u.name for u in User.query.all()])
+
+    @app.route("/account")
+    @login_required
+    def account():
+        return "ok"
+  `,
+};
+
+describe('answers that are the same for every caller, or about the caller alone', () => {
+  it('serves a file shipped with the code as a static answer', async () => {
+    const a = await analyzeFiles(APP);
+    for (const path of ['/swagger', '/openapi']) {
+      expect(route(a, path)?.auth.state, path).toBe('public');
+      expect(missing(a, path), path).toBeUndefined();
+    }
+    // Traps: a file the request or the configuration chooses is data.
+    for (const path of ['/docs', '/export']) {
+      expect(route(a, path)?.auth.state, path).toBe('unprotected');
+      expect(missing(a, path)?.message, path).toContain('reads the file');
+    }
+  });
+
+  it("answers with the caller's own identity without reading application data", async () => {
+    const a = await analyzeFiles(APP);
+    expect(route(a, '/api/currentuser')?.auth.state).toBe('public');
+    expect(missing(a, '/api/currentuser')).toBeUndefined();
+    // Traps: an account field handed out, or other users' records, keep the route a finding.
+    expect(missing(a, '/api/me')?.severity).toBe('high');
+    expect(missing(a, '/api/users')?.severity).toBe('high');
+  });
+});
+
+describe("an answer about the caller's own connection", () => {
+  const app = (route: string) => ({
+    'app.py': `
+from flask import Flask, jsonify, render_template, request
+from flask_login import login_required
+
+app = Flask(__name__)
+
+${route}
+
+@app.route("/account")
+@login_required
+def account():
+    return "ok"
+`,
+  });
+
+  it('is not a service driven by input among guarded siblings', async () => {
+    const a = await analyzeFiles(
+      app(`@app.route("/nic/checkip.html", methods=["GET", "POST"])
+def checkip():
+    return render_template("ip.html", response=request.environ.get("HTTP_X_REAL_IP", request.remote_addr))`),
+    );
+    expect(missing(a, '/nic/checkip.html')?.severity ?? 'none').not.toBe('high');
+    // Trap: a route that works on what the caller sends is still the forgotten decorator.
+    const b = await analyzeFiles(
+      app(`@app.route("/format", methods=["POST"])
+def format_query():
+    return jsonify(text=request.get_json()["query"].upper())`),
+    );
+    expect(missing(b, '/format')?.severity).toBe('high');
+  });
+});
