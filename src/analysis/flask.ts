@@ -329,17 +329,17 @@ export class FlaskModel {
   private collectStatements(): void {
     // Instances created by assignment (`api = Api(app)`, `jwt = JWTManager(app)`) even when never used.
     for (const scope of this.scopes()) {
-      // Binding an Api to the same app twice is binding it once.
-      this.inEachCall(
-        scope,
-        () => {
-          for (const values of scope.assigns.values()) {
-            for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
-          }
-          for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
-        },
-        true,
-      );
+      // Binding an Api to the same app twice is binding it once. Each call is its own unit of work: in a helper
+      // called from many places, only the calls whose values read the helper's parameters are evaluated again
+      // for every call of it (Project.forEachSite), not all of them whenever one does.
+      this.failures.attempt(scope.module.file, 'modelling', undefined, () => {
+        for (const values of scope.assigns.values()) {
+          for (const v of values)
+            if (v.k === 'call') this.eachCallOf(scope, () => this.bindConstructor(v, scope), true);
+        }
+        for (const stmt of scope.calls)
+          this.eachCallOf(scope, () => this.bindConstructor(stmt.call, scope), true);
+      });
     }
     for (const scope of this.scopes()) {
       for (const ta of scope.targetAssigns) {

@@ -53,6 +53,14 @@ let libraryRoots: Set<string> | undefined;
  * stay project code.
  */
 export function vendoredName(dotted: string): string | undefined {
+  // Asked for every import of every module, most of them the same few names: each is answered once.
+  let known = vendoredNames.get(dotted);
+  if (known === undefined) vendoredNames.set(dotted, (known = vendoredNameOf(dotted) ?? null));
+  return known ?? undefined;
+}
+const vendoredNames = new Map<string, string | null>();
+
+function vendoredNameOf(dotted: string): string | undefined {
   // Built on first use, from every name the catalogue holds.
   libraryRoots ??= new Set(
     [
@@ -75,7 +83,20 @@ function anyKnown(values: readonly Value[]): boolean {
   return false;
 }
 
+/**
+ * The source-like text of an expression. The text of a whole expression is kept: the resolution's values
+ * (`dedupe` keys literals by it, unknowns carry it) ask for the same large expressions (tables of routes, config
+ * dicts) again and again, and expressions are never changed once extracted.
+ */
 export function exprText(e: Expr, depth = 0): string {
+  if (depth > 0) return textAt(e, depth);
+  let text = exprTexts.get(e);
+  if (text === undefined) exprTexts.set(e, (text = textAt(e, 0)));
+  return text;
+}
+const exprTexts = new WeakMap<Expr, string>();
+
+function textAt(e: Expr, depth: number): string {
   if (depth > 12) return '…';
   switch (e.k) {
     case 'name':
