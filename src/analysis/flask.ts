@@ -156,6 +156,8 @@ interface ViewRef {
 const MAX_MOUNT_DEPTH = 12;
 /** How many single calls a statement's evaluation follows up the call chain to reach one made from several places. */
 const MAX_CALL_HOPS = 3;
+/** Expressions that evaluate to a literal (Project.evalExpr), never to an app or blueprint. */
+const LITERAL_KINDS: ReadonlySet<Expr['k']> = new Set(['str', 'num', 'const', 'seq', 'dict', 'concat']);
 
 /**
  * What runs before every request of an app or blueprint and can turn it away: `before_request` hooks and URL
@@ -329,17 +331,15 @@ export class FlaskModel {
   private collectStatements(): void {
     // Instances created by assignment (`api = Api(app)`, `jwt = JWTManager(app)`) even when never used.
     for (const scope of this.scopes()) {
-      // Binding an Api to the same app twice is binding it once.
-      this.inEachCall(
-        scope,
-        () => {
-          for (const values of scope.assigns.values()) {
-            for (const v of values) if (v.k === 'call') this.bindConstructor(v, scope);
-          }
-          for (const stmt of scope.calls) this.bindConstructor(stmt.call, scope);
-        },
-        true,
-      );
+      // Binding an Api to the same app twice is binding it once. Each call is its own unit of work: in a helper
+      // called from many places, only the calls whose values read the helper's parameters are evaluated again
+      // for every call of it (Project.forEachSite), not all of them whenever one does.
+      this.failures.attempt(scope.module.file, 'modelling', undefined, () => {
+        for (const values of scope.assigns.values()) {
+          for (const v of values) if (v.k === 'call') this.bindConstructorInEachCall(v, scope);
+        }
+        for (const stmt of scope.calls) this.bindConstructorInEachCall(stmt.call, scope);
+      });
     }
     for (const scope of this.scopes()) {
       for (const ta of scope.targetAssigns) {
@@ -433,6 +433,29 @@ export class FlaskModel {
         if (value?.k === 'const' && value.v === true) disable(fn.obj.obj, scope, stmt.span.startLine);
       }
     }
+  }
+
+  /**
+   * bindConstructor for a call of `scope`, at each call of the helper it is in. A call with nothing to bind an Api
+   * to (no first argument or `app=`, or a literal there: `opts.get("validation")`) binds nothing at any of them: it
+   * is evaluated once, for the instances it makes, not again for every call of the helper.
+   */
+  private bindConstructorInEachCall(call: CallExpr, scope: Scope): void {
+    const target = call.args[0] ?? call.kw.app;
+    if (target && !LITERAL_KINDS.has(target.k)) {
+      this.eachCallOf(scope, () => this.bindConstructor(call, scope), true);
+      return;
+    }
+    let done = false;
+    this.eachCallOf(
+      scope,
+      () => {
+        if (done) return;
+        done = true;
+        this.bindConstructor(call, scope);
+      },
+      true,
+    );
   }
 
   /** `Api(app)`, `Api(bp, prefix=…)`: remember which app or blueprint an Api is bound to. */

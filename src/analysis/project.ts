@@ -29,6 +29,17 @@ export type Value =
 
 export type Inst = Extract<Value, { t: 'inst' }>;
 
+/**
+ * What `from module import name` names, as far as the modules alone say: the library it is a vendored copy of,
+ * the module `module`, the module `module.name`, and its dotted name.
+ */
+interface ImportTarget {
+  vendored: string | undefined;
+  mod: ModuleIR | undefined;
+  sub: ModuleIR | undefined;
+  qn: string;
+}
+
 /** External classes whose instances the Flask model tracks by creation site. */
 const TRACKED_CLASSES: ReadonlyMap<string, unknown> = CATALOGUE.classes;
 
@@ -53,6 +64,14 @@ let libraryRoots: Set<string> | undefined;
  * stay project code.
  */
 export function vendoredName(dotted: string): string | undefined {
+  // Asked for every import of every module, most of them the same few names: each is answered once.
+  let known = vendoredNames.get(dotted);
+  if (known === undefined) vendoredNames.set(dotted, (known = vendoredNameOf(dotted) ?? null));
+  return known ?? undefined;
+}
+const vendoredNames = new Map<string, string | null>();
+
+function vendoredNameOf(dotted: string): string | undefined {
   // Built on first use, from every name the catalogue holds.
   libraryRoots ??= new Set(
     [
@@ -75,7 +94,20 @@ function anyKnown(values: readonly Value[]): boolean {
   return false;
 }
 
+/**
+ * The source-like text of an expression. The text of a whole expression is kept: the resolution's values
+ * (`dedupe` keys literals by it, unknowns carry it) ask for the same large expressions (tables of routes, config
+ * dicts) again and again, and expressions are never changed once extracted.
+ */
 export function exprText(e: Expr, depth = 0): string {
+  if (depth > 0) return textAt(e, depth);
+  let text = exprTexts.get(e);
+  if (text === undefined) exprTexts.set(e, (text = textAt(e, 0)));
+  return text;
+}
+const exprTexts = new WeakMap<Expr, string>();
+
+function textAt(e: Expr, depth: number): string {
   if (depth > 12) return '…';
   switch (e.k) {
     case 'name':
@@ -206,6 +238,8 @@ export class Project {
   private readonly bindings = new Map<FunctionIR, { call: CallExpr; scope: Scope }>();
   /** `for` variables bound to one item of their iterable while a loop body is evaluated for that item. */
   private readonly loopBindings = new Map<Scope, Map<string, { expr: Expr; scope: Scope }>>();
+  /** Where each import leads, by module and name (`importTarget`). */
+  private readonly importTargets = new Map<string, Map<string, ImportTarget>>();
 
   constructor(modules: ModuleIR[]) {
     this.modules = modules;
@@ -890,14 +924,13 @@ export class Project {
       }
       if (!s.parent) {
         for (const star of s.starImports) {
-          const vendored = vendoredName(`${star}.${name}`);
+          const { vendored, mod, qn } = this.importTarget(star, name);
           if (vendored) return [{ t: 'ext', qn: vendored }];
-          const mod = this.findModule(star);
           if (mod && mod !== s.module) {
             const found = this.lookupIn(name, mod.scope, depth + 1, seen);
             if (found.length && anyKnown(found)) return found;
           } else if (!mod) {
-            if (star && isExternalCandidate(star)) return [{ t: 'ext', qn: `${star}.${name}` }];
+            if (star && isExternalCandidate(star)) return [{ t: 'ext', qn }];
           }
         }
       }
@@ -937,14 +970,9 @@ export class Project {
   }
 
   private resolveImport(module: string, name: string | undefined, depth: number, seen: SeenKeys): Value[] {
-    const vendored = vendoredName(name === undefined ? module : `${module}.${name}`);
+    const { vendored, mod, sub, qn } = this.importTarget(module, name);
     if (vendored) return [{ t: 'ext', qn: vendored }];
-    if (name === undefined) {
-      const mod = this.findModule(module);
-      return [mod ? { t: 'module', mod } : { t: 'ext', qn: module }];
-    }
-    const sub = this.findModule(module ? `${module}.${name}` : name);
-    const mod = this.findModule(module);
+    if (name === undefined) return [mod ? { t: 'module', mod } : { t: 'ext', qn }];
     if (mod) {
       const found = this.lookupIn(name, mod.scope, depth + 1, seen);
       if (anyKnown(found)) return found;
@@ -952,7 +980,34 @@ export class Project {
       return found;
     }
     if (sub) return [{ t: 'module', mod: sub }];
-    return [{ t: 'ext', qn: module ? `${module}.${name}` : name }];
+    return [{ t: 'ext', qn }];
+  }
+
+  /**
+   * Where `import module` (no name) or `from module import name` leads, fixed once the modules are: name
+   * resolution follows the same imports (and star imports) at every question about a name they bind, and
+   * building the dotted names and looking them up each time was a tenth of the model's time on real code.
+   */
+  private importTarget(module: string, name: string | undefined): ImportTarget {
+    let byName = this.importTargets.get(module);
+    if (!byName) this.importTargets.set(module, (byName = new Map()));
+    // `''` is no Python name: it stands for the module itself.
+    let target = byName.get(name ?? '');
+    if (!target) {
+      if (name === undefined)
+        target = { vendored: vendoredName(module), mod: this.findModule(module), sub: undefined, qn: module };
+      else {
+        const qn = module ? `${module}.${name}` : name;
+        target = {
+          vendored: vendoredName(`${module}.${name}`),
+          mod: this.findModule(module),
+          sub: this.findModule(qn),
+          qn,
+        };
+      }
+      byName.set(name ?? '', target);
+    }
+    return target;
   }
 
   private evalIn(e: Expr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
