@@ -425,3 +425,79 @@ describe('credential headers named for a key', () => {
     ]);
   });
 });
+
+describe('a project decorator that stores its rejection and returns it at the end', () => {
+  it('protects where the stored response is a 403 or a redirect to sign-in, and not a stored ordinary answer', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'helpers.py': `
+        from functools import wraps
+        import flask
+
+        def is_authenticated(session=flask.session):
+            user = session.get("name")
+            authenticated = session.get("authenticated", False)
+            return authenticated and user is not None
+
+        def login_required(perm):
+            def decorator(func):
+                @wraps(func)
+                def wrapper(*args, **kwargs):
+                    s = flask.session
+                    if is_authenticated(s):
+                        perms = s.get("perms", {})
+                        if perm not in perms or not perms[perm]:
+                            response = "Forbidden", 403
+                        else:
+                            response = func(*args, **kwargs)
+                    else:
+                        s.clear()
+                        if flask.request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                            response = "Forbidden", 403
+                        else:
+                            response = flask.redirect(flask.url_for("login", next=flask.request.url))
+                    return response
+                return wrapper
+            return decorator
+
+        def with_banner(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                s = flask.session
+                if s.get("name"):
+                    response = func(*args, **kwargs)
+                else:
+                    response = flask.make_response(func(*args, **kwargs))
+                    response.headers["X-Banner"] = "welcome"
+                return response
+            return wrapper
+      `,
+      'app.py': `
+        from flask import Flask
+        from models import db, Item
+        from helpers import login_required, with_banner
+        app = Flask(__name__)
+
+        @app.route("/login")
+        def login():
+            return "sign in"
+
+        @app.route("/items/<int:i>/delete", methods=["POST"])
+        @login_required("DELETE")
+        def delete_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/items/<int:i>/drop", methods=["POST"])
+        @with_banner
+        def drop_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toContain('POST /items/<int:i>/delete protected [login_required("DELETE")]');
+    expect(rows(a).find((r) => r.startsWith('POST /items/<int:i>/drop'))).toMatch(/unprotected/);
+    expect(findings(a).some((f) => f.includes('/items/<int:i>/delete'))).toBe(false);
+    expect(findings(a).some((f) => f.includes('/items/<int:i>/drop'))).toBe(true);
+  });
+});

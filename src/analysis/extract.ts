@@ -772,6 +772,11 @@ interface FactWalk {
   /** Names only ever assigned 401 or 403 (`status = 401 if anonymous else 403`), and names assigned anything else. */
   statusVars: Set<string>;
   otherVars: Set<string>;
+  /**
+   * Names assigned a rejecting response (`response = "Forbidden", 403`, `resp = redirect(url_for("login"))`), with
+   * the guards of each such assignment: `return response` at the end rejects on the paths that assigned it.
+   */
+  rejectVars: Map<string, { line: number; guards: Guard[] }[]>;
   guards: Guard[];
   depth: number;
   /**
@@ -1346,7 +1351,11 @@ function isReturnOfNothing(stmt: SyntaxNode): boolean {
 
 function isRejectingReturn(stmt: SyntaxNode): boolean {
   const value = firstCode(stmt.namedChildren);
-  if (!value) return false;
+  return !!value && isRejectingResponse(value);
+}
+
+/** A response that turns the caller away: a 401/403 status, an auth error, or a redirect to sign-in. */
+function isRejectingResponse(value: SyntaxNode): boolean {
   if (mentionsAuthStatus(value)) return true;
   const callNode = value.type === 'call' ? value : undefined;
   if (callNode) {
@@ -1759,6 +1768,10 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       return;
     case 'return_statement': {
       collectFromExpression(node, w);
+      const returned = firstCode(node.namedChildren);
+      const stored = returned?.type === 'identifier' ? w.rejectVars.get(returned.text) : undefined;
+      // `return response` after `response = "Forbidden", 403` under a failed check: rejects where it was assigned.
+      if (stored) w.facts.rejects.push(...stored);
       if (isRejectingReturn(node) || returnsStatusVar(node, w, 0))
         w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
       else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
@@ -1804,6 +1817,11 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           if (right && left) noteTokenTargets(left, right, w);
           if (left?.type === 'identifier' && right) {
             const name = left.text;
+            if (isRejectingResponse(right)) {
+              const stored = w.rejectVars.get(name) ?? [];
+              stored.push({ line: line(e), guards: guardsNow(w) });
+              w.rejectVars.set(name, stored);
+            }
             if (right.type === 'integer' && (right.text === '401' || right.text === '403')) {
               if (!w.otherVars.has(name)) w.statusVars.add(name);
             } else {
@@ -1946,6 +1964,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     lookupVars: new Set(),
     statusVars: new Set(),
     otherVars: new Set(),
+    rejectVars: new Map(),
     guards: [],
     depth: 0,
     quiet: false,
