@@ -501,3 +501,98 @@ describe('a project decorator that stores its rejection and returns it at the en
     expect(findings(a).some((f) => f.includes('/items/<int:i>/drop'))).toBe(true);
   });
 });
+
+describe('a redirect exception raised towards sign-in, and a url_value_preprocessor that raises it', () => {
+  it('guards the blueprint routes of the project named in the URL; other exceptions and routes without it do not', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'utils.py': `
+        from flask import redirect
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RoutingException
+
+        class Redirect303(HTTPException, RoutingException):
+            code = 303
+
+            def __init__(self, new_url):
+                RoutingException.__init__(self, new_url)
+                self.new_url = new_url
+
+            def get_response(self, environ):
+                return redirect(self.new_url, 303)
+
+        class Conflict(HTTPException):
+            code = 409
+      `,
+      'web.py': `
+        from functools import wraps
+        from flask import Blueprint, session, url_for, g, request
+        from models import db, Item
+        from utils import Redirect303, Conflict
+
+        main = Blueprint("main", __name__)
+        other = Blueprint("other", __name__)
+
+        @main.url_value_preprocessor
+        def pull_project(endpoint, values):
+            if endpoint == "authenticate":
+                return
+            if not values:
+                values = {}
+            entered_project_id = values.pop("project_id", None)
+            if entered_project_id:
+                project = Item.query.get(entered_project_id)
+                if not project:
+                    raise Redirect303(url_for(".create_project", project_id=entered_project_id))
+                if session.get(project.id) or session.get("is_admin"):
+                    g.project = project
+                else:
+                    raise Redirect303(url_for(".authenticate", project_id=entered_project_id))
+
+        @main.route("/authenticate", methods=["GET", "POST"])
+        def authenticate():
+            return "form"
+
+        @main.route("/<project_id>/delete/<int:i>", methods=["POST"])
+        def delete_bill(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @main.route("/purge/<int:i>", methods=["POST"])
+        def purge(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        def requires_owner(f):
+            @wraps(f)
+            def check(*args, **kwargs):
+                if not session.get("owner"):
+                    raise Conflict()
+                return f(*args, **kwargs)
+            return check
+
+        @other.route("/wipe/<int:i>", methods=["POST"])
+        @requires_owner
+        def wipe(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+      'app.py': `
+        from flask import Flask
+        from web import main, other
+        app = Flask(__name__)
+        app.register_blueprint(main)
+        app.register_blueprint(other)
+      `,
+    });
+    expect(rows(a)).toContain(
+      'POST /<project_id>/delete/<int:i> protected [url_value_preprocessor pull_project]',
+    );
+    // The hook checks only URLs naming a project: a route of the same blueprint without one is open and reported.
+    expect(rows(a).find((r) => r.startsWith('POST /purge/'))).toMatch(/ unprotected /);
+    expect(findings(a)).toContain('high missing-authentication POST /purge/<int:i>');
+    // An HTTPException that is no 401/403 and no redirect (409 Conflict) rejects nobody for who they are.
+    expect(findings(a)).toContain('high missing-authentication POST /wipe/<int:i>');
+    expect(findings(a).some((f) => f.includes('<project_id>'))).toBe(false);
+  });
+});

@@ -1354,6 +1354,9 @@ function isRejectingReturn(stmt: SyntaxNode): boolean {
   return !!value && isRejectingResponse(value);
 }
 
+/** Where a redirect to sign-in goes (`url_for("login")`, `"/auth/signin"`, `url_for(".authenticate")`). */
+const SIGN_IN_TARGET = /login|signin|sign_in|auth|sso|oauth/i;
+
 /** A response that turns the caller away: a 401/403 status, an auth error, or a redirect to sign-in. */
 function isRejectingResponse(value: SyntaxNode): boolean {
   if (mentionsAuthStatus(value)) return true;
@@ -1361,7 +1364,7 @@ function isRejectingResponse(value: SyntaxNode): boolean {
   if (callNode) {
     const name = lastName(callNode);
     if (REJECT_CALLEE.test(name)) return true;
-    if (name === 'redirect' && /login|signin|sign_in|auth|sso|oauth/i.test(callNode.text)) return true;
+    if (name === 'redirect' && SIGN_IN_TARGET.test(callNode.text)) return true;
   }
   return false;
 }
@@ -1794,8 +1797,14 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
         const value = firstCode(node.namedChildren);
         const exc = value?.type === 'call' ? value.childForFieldName('function') : value;
+        const args = value?.type === 'call' ? value.childForFieldName('arguments') : null;
         if (exc && (exc.type === 'identifier' || exc.type === 'attribute'))
-          w.facts.raises.push({ exc: toExpr(exc), line: line(node), guards: guardsNow(w) });
+          w.facts.raises.push({
+            exc: toExpr(exc),
+            line: line(node),
+            guards: guardsNow(w),
+            ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true as const } : {}),
+          });
       }
       return;
     }
