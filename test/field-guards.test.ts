@@ -596,3 +596,49 @@ describe('a redirect exception raised towards sign-in, and a url_value_preproces
     expect(findings(a).some((f) => f.includes('<project_id>'))).toBe(false);
   });
 });
+
+describe('a request hook whose allow-list is held in a local boolean', () => {
+  it('protects every route but the listed ones, which are judged on their own', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from flask import Flask, request, redirect, url_for
+        from flask_login import LoginManager, current_user
+        from models import db, Item
+        app = Flask(__name__)
+        lm = LoginManager(app)
+
+        @app.before_request
+        def check_perms():
+            allowed_path = (
+                request.path.startswith("/login")
+                or request.path.startswith("/static")
+                or request.path.startswith("/api/login")
+            )
+            if not current_user.is_authenticated and not allowed_path:
+                return redirect(url_for("login", next=request.path))
+            return
+
+        @app.route("/login")
+        def login():
+            return "sign in"
+
+        @app.route("/api/login/reset/<int:i>", methods=["POST"])
+        def reset(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/dataobj/delete/<int:i>", methods=["DELETE"])
+        def delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /login public',
+      'POST /api/login/reset/<int:i> unprotected [allow-listed by before_request check_perms]',
+      'DELETE /dataobj/delete/<int:i> protected [before_request check_perms]',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication POST /api/login/reset/<int:i>']);
+  });
+});

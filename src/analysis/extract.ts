@@ -777,6 +777,11 @@ interface FactWalk {
    * the guards of each such assignment: `return response` at the end rejects on the paths that assigned it.
    */
   rejectVars: Map<string, { line: number; guards: Guard[] }[]>;
+  /**
+   * Local names holding a test of which request this is (`allowed = request.path.startswith("/login") or …`): a
+   * condition on the name is that test.
+   */
+  routeTests: Map<string, SyntaxNode>;
   guards: Guard[];
   depth: number;
   /**
@@ -1038,6 +1043,16 @@ function exprStrings(e: Expr): string[] {
   return [];
 }
 
+/** A boolean test (`a or b`, `x in LIST`, `p.startswith("/login")`), not a value a condition could test for truth. */
+function isTest(node: SyntaxNode): boolean {
+  if (node.type === 'parenthesized_expression') {
+    const inner = firstCode(node.namedChildren);
+    return !!inner && isTest(inner);
+  }
+  if (node.type === 'call') return /^(startswith|endswith)$/.test(lastName(node));
+  return ['comparison_operator', 'boolean_operator', 'not_operator'].includes(node.type);
+}
+
 const REQUEST_ROUTE_ATTR =
   /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
 
@@ -1148,6 +1163,8 @@ function callsWithCredential(cond: SyntaxNode, w: FactWalk, depth = 0): boolean 
 /** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
 function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard[] {
   if (depth > 20) return [{ kind: 'other' }];
+  const held = cond.type === 'identifier' ? w.routeTests.get(cond.text) : undefined;
+  if (held) return conditionGuards(held, negated, w, depth + 1);
   if (cond.type === 'parenthesized_expression') {
     const inner = firstCode(cond.namedChildren);
     if (inner) return conditionGuards(inner, negated, w, depth + 1);
@@ -1177,6 +1194,8 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard {
   if (depth > 20) return { kind: 'other' };
+  const held = cond.type === 'identifier' ? w.routeTests.get(cond.text) : undefined;
+  if (held) return classifyCondition(held, negated, w, depth + 1);
   switch (cond.type) {
     case 'not_operator': {
       const arg = cond.childForFieldName('argument');
@@ -1826,6 +1845,14 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           if (right && left) noteTokenTargets(left, right, w);
           if (left?.type === 'identifier' && right) {
             const name = left.text;
+            if (
+              isTest(right) &&
+              allowGuard(right, false, w) &&
+              !w.routeTests.has(name) &&
+              !w.otherVars.has(name)
+            )
+              w.routeTests.set(name, right);
+            else w.routeTests.delete(name);
             if (isRejectingResponse(right)) {
               const stored = w.rejectVars.get(name) ?? [];
               stored.push({ line: line(e), guards: guardsNow(w) });
@@ -1974,6 +2001,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     statusVars: new Set(),
     otherVars: new Set(),
     rejectVars: new Map(),
+    routeTests: new Map(),
     guards: [],
     depth: 0,
     quiet: false,
