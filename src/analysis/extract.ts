@@ -653,7 +653,11 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
   const body = node.childForFieldName('body');
   if (body) {
     walkBlock(body, fn.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
-    fn.facts = bodyFacts(body, fn.scope, fn.params);
+    // Flask calls a url_value_preprocessor as `f(endpoint, values)`: its first parameter is `request.endpoint`.
+    const preprocessor = fn.decorators.some(
+      (d) => d.expr.k === 'attr' && /^(app_)?url_value_preprocessor$/.test(d.expr.attr),
+    );
+    fn.facts = bodyFacts(body, fn.scope, fn.params, preprocessor ? fn.params[0] : undefined);
   }
   return fn;
 }
@@ -782,6 +786,11 @@ interface FactWalk {
    * condition on the name is that test.
    */
   routeTests: Map<string, SyntaxNode>;
+  /**
+   * The parameter holding the matched endpoint in a url_value_preprocessor `(endpoint, values)`: Flask passes
+   * `request.endpoint` there.
+   */
+  endpointParam?: string;
   guards: Guard[];
   depth: number;
   /**
@@ -1056,12 +1065,17 @@ function isTest(node: SyntaxNode): boolean {
 const REQUEST_ROUTE_ATTR =
   /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
 
+/** The condition mentions the endpoint a url_value_preprocessor is handed. */
+function namesEndpointParam(text: string, w: FactWalk): boolean {
+  return !!w.endpointParam && new RegExp(`\\b${w.endpointParam}\\b`).test(text);
+}
+
 function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | undefined {
   const text = cond.text;
   // `if request.endpoint and …` holds for every routed request: no list of anything.
   if (cond.type === 'attribute' && /^request\.\w+$/.test(text)) return undefined;
   const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
-  if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck) return undefined;
+  if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck && !namesEndpointParam(text, w)) return undefined;
   const endpoints: string[] = [];
   const endpointPrefixes: string[] = [];
   const blueprints: string[] = [];
@@ -1096,7 +1110,9 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
     }
     if (n.type === 'comparison_operator') {
       const operands = n.namedChildren.filter((c): c is SyntaxNode => !!c);
-      const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
+      const subject = operands.find(
+        (o) => REQUEST_ROUTE_ATTR.test(o.text) || (o.type === 'identifier' && o.text === w.endpointParam),
+      );
       if (subject) {
         const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
         const subjectText = subject.compactText;
@@ -1105,7 +1121,8 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
           subjectText,
         );
         if (/request\.blueprint/.test(subjectText) || blueprintOfEndpoint) blueprints.push(...values);
-        else if (/request\.endpoint/.test(subjectText)) endpoints.push(...values);
+        else if (/request\.endpoint/.test(subjectText) || subjectText === w.endpointParam)
+          endpoints.push(...values);
         else if (/request\.method/.test(subjectText)) methods.push(...values.map((v) => v.toUpperCase()));
         else paths.push(...values);
         if (values.length === 0) {
@@ -1735,9 +1752,10 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       const consequence = node.childForFieldName('consequence');
       if (consequence) walkInner(consequence, w, guards);
       if (cond && consequence) notePassesPerDisjunct(cond, consequence, w);
-      // Each later branch runs when every earlier condition failed.
+      // Each later branch runs when every earlier condition failed: when each part of an `or` failed, so an
+      // allow-list part (`or is_invitation`) stays an exemption next to the credential test.
       const negations: Guard[] = cond
-        ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
+        ? markUnrelated(conditionGuards(cond, true, w), cond, w)
         : [{ kind: 'other' }];
       for (const alt of node.childrenForFieldName('alternative')) {
         if (!alt) continue;
@@ -1988,7 +2006,7 @@ function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   collectCalls(node, w, 0);
 }
 
-function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts {
+function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointParam?: string): BodyFacts {
   const w: FactWalk = {
     facts: emptyFacts(),
     scope,
@@ -2002,6 +2020,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     otherVars: new Set(),
     rejectVars: new Map(),
     routeTests: new Map(),
+    ...(endpointParam ? { endpointParam } : {}),
     guards: [],
     depth: 0,
     quiet: false,
