@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/pipeline.js';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, dedent } from './helpers/analyze.js';
+import { concretePath, startFlaskApp } from './helpers/flask.js';
 
 /**
  * Guards as large applications really write them (issue 18, items 9–11), each next to a trap the same mechanism
@@ -651,5 +655,89 @@ describe('a request hook whose allow-list is held in a local boolean', () => {
       'DELETE /dataobj/delete/<int:i> protected [before_request check_perms]',
     ]);
     expect(findings(a)).toEqual(['high missing-authentication POST /api/login/reset/<int:i>']);
+  });
+});
+
+describe('real Flask agrees on a url_value_preprocessor that raises a redirect to sign-in', () => {
+  it('turns away exactly the routes the model calls protected', async () => {
+    const files: Record<string, string> = {
+      'web.py': `
+        from flask import Flask, Blueprint, redirect, session, url_for, g
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RoutingException
+
+        class Redirect303(HTTPException, RoutingException):
+            code = 303
+
+            def __init__(self, new_url):
+                RoutingException.__init__(self, new_url)
+                self.new_url = new_url
+
+            def get_response(self, environ=None, scope=None):
+                return redirect(self.new_url, 303)
+
+        PROJECTS = {"demo": ["a", "b"]}
+        main = Blueprint("main", __name__)
+
+        @main.url_value_preprocessor
+        def pull_project(endpoint, values):
+            entered_project_id = values.pop("project_id", None) if values else None
+            if entered_project_id:
+                is_invitation = endpoint == "main.join_project"
+                if session.get(entered_project_id) or is_invitation:
+                    g.project = entered_project_id
+                else:
+                    raise Redirect303(url_for(".authenticate", project_id=entered_project_id))
+
+        @main.route("/authenticate")
+        def authenticate():
+            return "form"
+
+        @main.route("/<project_id>/settle", methods=["POST"])
+        def settle():
+            PROJECTS[g.project].clear()
+            return "settled"
+
+        @main.route("/<project_id>/join", methods=["POST"])
+        def join_project():
+            PROJECTS[g.project].append("guest")
+            return "joined"
+
+        @main.route("/reset", methods=["POST"])
+        def reset():
+            PROJECTS.clear()
+            return "reset"
+
+        app = Flask(__name__)
+        app.secret_key = "test"
+        app.register_blueprint(main)
+      `,
+    };
+    const a = await analyzeFiles(files);
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-preprocessor-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), dedent(text));
+    const app = await startFlaskApp(dir, 'web:app');
+    try {
+      const verdicts: string[] = [];
+      for (const r of a.routes) {
+        const res = await fetch(app.baseUrl + concretePath(r.path).replace('<project_id>', 'demo'), {
+          method: r.methods[0],
+          redirect: 'manual',
+        });
+        await res.arrayBuffer();
+        const turnedAway = res.status === 303 && /authenticate/.test(res.headers.get('location') ?? '');
+        verdicts.push(
+          `${r.methods[0]} ${r.path} model:${r.auth.state} flask:${turnedAway ? 'rejects' : 'serves'}`,
+        );
+      }
+      expect(verdicts).toEqual([
+        'GET /authenticate model:public flask:serves',
+        'POST /<project_id>/settle model:protected flask:rejects',
+        'POST /<project_id>/join model:public flask:serves',
+        'POST /reset model:unprotected flask:serves',
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });

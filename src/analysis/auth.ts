@@ -880,14 +880,13 @@ function urlValuesTaken(fn: FunctionIR): string[] {
   const values = fn.params[1];
   if (fn.params.length !== 2 || !values) return [];
   const keys: string[] = [];
-  for (const exprs of fn.scope.assigns.values())
-    for (const e of exprs) {
-      const key =
-        e.k === 'call' && e.fn.k === 'attr' && /^(pop|get)$/.test(e.fn.attr) && e.fn.obj.k === 'name'
-          ? e.fn.obj.id === values && e.args[0]
-          : e.k === 'subscript' && e.obj.k === 'name' && e.obj.id === values && e.index;
-      if (key && key.k === 'str') keys.push(key.v);
-    }
+  for (const c of fn.facts.calls) {
+    const key =
+      c.fn.k === 'attr' && /^(pop|get)$/.test(c.fn.attr) && c.fn.obj.k === 'name' && c.fn.obj.id === values
+        ? c.args[0]
+        : undefined;
+    if (key?.k === 'str') keys.push(key.v);
+  }
   return keys;
 }
 
