@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from '../src/analysis/pipeline.js';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, dedent } from './helpers/analyze.js';
+import { concretePath, startFlaskApp } from './helpers/flask.js';
 
 /**
  * Guards as large applications really write them (issue 18, items 9–11), each next to a trap the same mechanism
@@ -423,5 +427,317 @@ describe('credential headers named for a key', () => {
       'DELETE /b/<int:i> protected [require_x_service_key]',
       'DELETE /c/<int:i> unprotected',
     ]);
+  });
+});
+
+describe('a project decorator that stores its rejection and returns it at the end', () => {
+  it('protects where the stored response is a 403 or a redirect to sign-in, and not a stored ordinary answer', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'helpers.py': `
+        from functools import wraps
+        import flask
+
+        def is_authenticated(session=flask.session):
+            user = session.get("name")
+            authenticated = session.get("authenticated", False)
+            return authenticated and user is not None
+
+        def login_required(perm):
+            def decorator(func):
+                @wraps(func)
+                def wrapper(*args, **kwargs):
+                    s = flask.session
+                    if is_authenticated(s):
+                        perms = s.get("perms", {})
+                        if perm not in perms or not perms[perm]:
+                            response = "Forbidden", 403
+                        else:
+                            response = func(*args, **kwargs)
+                    else:
+                        s.clear()
+                        if flask.request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                            response = "Forbidden", 403
+                        else:
+                            response = flask.redirect(flask.url_for("login", next=flask.request.url))
+                    return response
+                return wrapper
+            return decorator
+
+        def with_banner(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                s = flask.session
+                if s.get("name"):
+                    response = func(*args, **kwargs)
+                else:
+                    response = flask.make_response(func(*args, **kwargs))
+                    response.headers["X-Banner"] = "welcome"
+                return response
+            return wrapper
+      `,
+      'app.py': `
+        from flask import Flask
+        from models import db, Item
+        from helpers import login_required, with_banner
+        app = Flask(__name__)
+
+        @app.route("/login")
+        def login():
+            return "sign in"
+
+        @app.route("/items/<int:i>/delete", methods=["POST"])
+        @login_required("DELETE")
+        def delete_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/items/<int:i>/drop", methods=["POST"])
+        @with_banner
+        def drop_item(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toContain('POST /items/<int:i>/delete protected [login_required("DELETE")]');
+    expect(rows(a).find((r) => r.startsWith('POST /items/<int:i>/drop'))).toMatch(/unprotected/);
+    expect(findings(a).some((f) => f.includes('/items/<int:i>/delete'))).toBe(false);
+    expect(findings(a).some((f) => f.includes('/items/<int:i>/drop'))).toBe(true);
+  });
+});
+
+describe('a redirect exception raised towards sign-in, and a url_value_preprocessor that raises it', () => {
+  it('guards the blueprint routes of the project named in the URL; other exceptions and routes without it do not', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'utils.py': `
+        from flask import redirect
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RoutingException
+
+        class Redirect303(HTTPException, RoutingException):
+            code = 303
+
+            def __init__(self, new_url):
+                RoutingException.__init__(self, new_url)
+                self.new_url = new_url
+
+            def get_response(self, environ):
+                return redirect(self.new_url, 303)
+
+        class Conflict(HTTPException):
+            code = 409
+      `,
+      'web.py': `
+        from functools import wraps
+        from flask import Blueprint, session, url_for, g, request
+        from models import db, Item
+        from utils import Redirect303, Conflict
+
+        main = Blueprint("main", __name__)
+        other = Blueprint("other", __name__)
+
+        @main.url_value_preprocessor
+        def pull_project(endpoint, values):
+            if endpoint == "authenticate":
+                return
+            if not values:
+                values = {}
+            entered_project_id = values.pop("project_id", None)
+            if entered_project_id:
+                project = Item.query.get(entered_project_id)
+                if not project:
+                    raise Redirect303(url_for(".create_project", project_id=entered_project_id))
+                is_invitation = endpoint == "main.join_project"
+                if session.get(project.id) or session.get("is_admin") or is_invitation:
+                    g.project = project
+                else:
+                    raise Redirect303(url_for(".authenticate", project_id=entered_project_id))
+
+        @main.route("/authenticate", methods=["GET", "POST"])
+        def authenticate():
+            return "form"
+
+        @main.route("/<project_id>/delete/<int:i>", methods=["POST"])
+        def delete_bill(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @main.route("/<project_id>/join/<int:i>", methods=["POST"])
+        def join_project(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @main.route("/purge/<int:i>", methods=["POST"])
+        def purge(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        def requires_owner(f):
+            @wraps(f)
+            def check(*args, **kwargs):
+                if not session.get("owner"):
+                    raise Conflict()
+                return f(*args, **kwargs)
+            return check
+
+        @other.route("/wipe/<int:i>", methods=["POST"])
+        @requires_owner
+        def wipe(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+      'app.py': `
+        from flask import Flask
+        from web import main, other
+        app = Flask(__name__)
+        app.register_blueprint(main)
+        app.register_blueprint(other)
+      `,
+    });
+    expect(rows(a)).toContain(
+      'POST /<project_id>/delete/<int:i> protected [url_value_preprocessor pull_project]',
+    );
+    // The hook checks only URLs naming a project: a route of the same blueprint without one is open and reported.
+    expect(rows(a).find((r) => r.startsWith('POST /purge/'))).toMatch(/ unprotected /);
+    expect(findings(a)).toContain('high missing-authentication POST /purge/<int:i>');
+    // An HTTPException that is no 401/403 and no redirect (409 Conflict) rejects nobody for who they are.
+    expect(findings(a)).toContain('high missing-authentication POST /wipe/<int:i>');
+    // The endpoint it lets through (Flask hands the hook `request.endpoint` first) is judged on its own.
+    expect(rows(a)).toContain(
+      'POST /<project_id>/join/<int:i> unprotected [allow-listed by url_value_preprocessor pull_project]',
+    );
+    expect(findings(a)).toContain('high missing-authentication POST /<project_id>/join/<int:i>');
+    expect(findings(a).some((f) => f.includes('/<project_id>/delete/'))).toBe(false);
+  });
+});
+
+describe('a request hook whose allow-list is held in a local boolean', () => {
+  it('protects every route but the listed ones, which are judged on their own', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        from flask import Flask, request, redirect, url_for
+        from flask_login import LoginManager, current_user
+        from models import db, Item
+        app = Flask(__name__)
+        lm = LoginManager(app)
+
+        @app.before_request
+        def check_perms():
+            allowed_path = (
+                request.path.startswith("/login")
+                or request.path.startswith("/static")
+                or request.path.startswith("/api/login")
+            )
+            if not current_user.is_authenticated and not allowed_path:
+                return redirect(url_for("login", next=request.path))
+            return
+
+        @app.route("/login")
+        def login():
+            return "sign in"
+
+        @app.route("/api/login/reset/<int:i>", methods=["POST"])
+        def reset(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+
+        @app.route("/dataobj/delete/<int:i>", methods=["DELETE"])
+        def delete(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /login public',
+      'POST /api/login/reset/<int:i> unprotected [allow-listed by before_request check_perms]',
+      'DELETE /dataobj/delete/<int:i> protected [before_request check_perms]',
+    ]);
+    expect(findings(a)).toEqual(['high missing-authentication POST /api/login/reset/<int:i>']);
+  });
+});
+
+describe('real Flask agrees on a url_value_preprocessor that raises a redirect to sign-in', () => {
+  it('turns away exactly the routes the model calls protected', async () => {
+    const files: Record<string, string> = {
+      'web.py': `
+        from flask import Flask, Blueprint, redirect, session, url_for, g
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RoutingException
+
+        class Redirect303(HTTPException, RoutingException):
+            code = 303
+
+            def __init__(self, new_url):
+                RoutingException.__init__(self, new_url)
+                self.new_url = new_url
+
+            def get_response(self, environ=None, scope=None):
+                return redirect(self.new_url, 303)
+
+        PROJECTS = {"demo": ["a", "b"]}
+        main = Blueprint("main", __name__)
+
+        @main.url_value_preprocessor
+        def pull_project(endpoint, values):
+            entered_project_id = values.pop("project_id", None) if values else None
+            if entered_project_id:
+                is_invitation = endpoint == "main.join_project"
+                if session.get(entered_project_id) or is_invitation:
+                    g.project = entered_project_id
+                else:
+                    raise Redirect303(url_for(".authenticate", project_id=entered_project_id))
+
+        @main.route("/authenticate")
+        def authenticate():
+            return "form"
+
+        @main.route("/<project_id>/settle", methods=["POST"])
+        def settle():
+            PROJECTS[g.project].clear()
+            return "settled"
+
+        @main.route("/<project_id>/join", methods=["POST"])
+        def join_project():
+            PROJECTS[g.project].append("guest")
+            return "joined"
+
+        @main.route("/reset", methods=["POST"])
+        def reset():
+            PROJECTS.clear()
+            return "reset"
+
+        app = Flask(__name__)
+        app.secret_key = "test"
+        app.register_blueprint(main)
+      `,
+    };
+    const a = await analyzeFiles(files);
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-preprocessor-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), dedent(text));
+    const app = await startFlaskApp(dir, 'web:app');
+    try {
+      const verdicts: string[] = [];
+      for (const r of a.routes) {
+        const res = await fetch(app.baseUrl + concretePath(r.path).replace('<project_id>', 'demo'), {
+          method: r.methods[0],
+          redirect: 'manual',
+        });
+        await res.arrayBuffer();
+        const turnedAway = res.status === 303 && /authenticate/.test(res.headers.get('location') ?? '');
+        verdicts.push(
+          `${r.methods[0]} ${r.path} model:${r.auth.state} flask:${turnedAway ? 'rejects' : 'serves'}`,
+        );
+      }
+      expect(verdicts).toEqual([
+        'GET /authenticate model:public flask:serves',
+        'POST /<project_id>/settle model:protected flask:rejects',
+        'POST /<project_id>/join model:public flask:serves',
+        'POST /reset model:unprotected flask:serves',
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });

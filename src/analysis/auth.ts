@@ -67,6 +67,11 @@ export interface HookAllow {
   markers: string[];
   /** Methods the hook never checks (`if request.method == "GET": return`). */
   methods: string[];
+  /**
+   * URL values the check depends on (a url_value_preprocessor rejecting only when `values.pop("project_id")` gave
+   * one): routes whose rule has none of them are not checked.
+   */
+  urlValues: string[];
   opaque: boolean;
 }
 
@@ -517,8 +522,7 @@ export class AuthAnalyzer {
       r.guards.some((g) => g.kind === 'presence' && !g.present),
     );
     for (const r of facts.raises)
-      if (this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)))
-        extra.push({ line: r.line, guards: r.guards });
+      if (this.raisesRejection(r, fn)) extra.push({ line: r.line, guards: r.guards });
     for (const c of facts.calls) {
       if (c.fn.k !== 'name' && c.fn.k !== 'attr') continue;
       if (
@@ -542,11 +546,7 @@ export class AuthAnalyzer {
     const unconditional = (guards: Guard[]): boolean => guards.every((g) => g.kind === 'try');
     let result =
       raw.rejects.some((r) => open(r.guards) && unconditional(r.guards)) ||
-      raw.raises.some(
-        (r) =>
-          unconditional(r.guards) &&
-          this.project.evalExpr(r.exc, fn.scope).some((v) => v.t === 'class' && this.rejectingClass(v.cls)),
-      );
+      raw.raises.some((r) => unconditional(r.guards) && this.raisesRejection(r, fn));
     for (const c of raw.calls) {
       if (result) break;
       if (!unconditional(c.guards) || (c.fn.k !== 'name' && c.fn.k !== 'attr')) continue;
@@ -556,6 +556,29 @@ export class AuthAnalyzer {
     }
     this.alwaysRejectCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * `raise X(...)` turns the request away: X rejects whatever its arguments, or X is a redirect (a werkzeug
+   * HTTPException or RoutingException subclass with a 3xx code, RequestRedirect) and the raise sends the caller to
+   * sign in (`raise Redirect303(url_for(".authenticate"))`), or sends a caller without credentials anywhere.
+   */
+  private raisesRejection(r: BodyFacts['raises'][number], fn: FunctionIR): boolean {
+    const away = r.signIn || r.guards.some((g) => g.kind === 'presence' && !g.present);
+    return this.project
+      .evalExpr(r.exc, fn.scope)
+      .some((v) => v.t === 'class' && (this.rejectingClass(v.cls) || (away && this.redirectClass(v.cls))));
+  }
+
+  /** An exception class that Flask answers with a redirect: werkzeug's RequestRedirect, or an HTTPException with a 3xx code. */
+  private redirectClass(cls: ClassIR): boolean {
+    const base = this.project.extBaseOf(cls) ?? '';
+    if (base === 'werkzeug.RequestRedirect') return true;
+    if (!/^werkzeug\.(HTTPException|RoutingException)$/.test(base)) return false;
+    const code = [cls, ...this.project.projectBases(cls)]
+      .map((c) => c.attrs.code)
+      .find((e) => e !== undefined);
+    return code?.k === 'num' && code.v >= 300 && code.v < 400;
   }
 
   /**
@@ -722,6 +745,7 @@ export class AuthAnalyzer {
       prefixes: [],
       markers: [],
       methods: [],
+      urlValues: [],
       opaque: false,
     };
     const addAllow = (g: AllowGuard): void => {
@@ -755,6 +779,7 @@ export class AuthAnalyzer {
     let verifierSeen = false;
     let swallowedVerifier = false;
     let verifies = false;
+    let verifiedByCall = false;
     let reads = facts.credentialReads.length > 0;
     /** Methods a rejecting statement runs for: the hook protects only those. */
     const protectedMethods = new Set<string>();
@@ -773,7 +798,7 @@ export class AuthAnalyzer {
       reads = true;
       if (kind === 'optional-verifier') continue;
       if (onlySometimes(c.guards) || this.forSomeResources(c.guards, fn.scope)) continue;
-      if (protecting(c.guards, true)) verifies = true;
+      if (protecting(c.guards, true)) verifies = verifiedByCall = true;
       else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
     const onlyPresence = presenceOnly(facts);
@@ -790,6 +815,17 @@ export class AuthAnalyzer {
       for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;
     }
     for (const g of exceptLists) addAllow({ ...g, negated: false });
+    // Rejecting only under a condition that reads no credential (`if entered_project_id:`), on a value it took
+    // from the URL: requests to rules without that value are never checked.
+    const underRequestValue = (guards: Guard[]): boolean =>
+      guards.some((g) => g.kind === 'other' && g.unrelated);
+    if (
+      verifies &&
+      !verifiedByCall &&
+      rejecting.length &&
+      rejecting.every((r) => underRequestValue(r.guards))
+    )
+      allow.urlValues = urlValuesTaken(fn);
     if (verifies) for (const m of ROUTE_METHODS) if (!protectedMethods.has(m)) exemptMethods.add(m);
     allow.methods = ROUTE_METHODS.filter((m) => exemptMethods.has(m));
 
@@ -835,6 +871,24 @@ export class AuthAnalyzer {
 }
 
 type AllowGuard = Extract<Guard, { kind: 'allow' }>;
+
+/**
+ * The URL values a url_value_preprocessor `(endpoint, values)` takes by name (`values.pop("project_id")`,
+ * `values.get(...)`, `values["..."]`): Flask passes only the values of the matched rule.
+ */
+function urlValuesTaken(fn: FunctionIR): string[] {
+  const values = fn.params[1];
+  if (fn.params.length !== 2 || !values) return [];
+  const keys: string[] = [];
+  for (const c of fn.facts.calls) {
+    const key =
+      c.fn.k === 'attr' && /^(pop|get)$/.test(c.fn.attr) && c.fn.obj.k === 'name' && c.fn.obj.id === values
+        ? c.args[0]
+        : undefined;
+    if (key?.k === 'str') keys.push(key.v);
+  }
+  return keys;
+}
 
 /** The methods of the route model (HEAD and OPTIONS are left out, as in the route table). */
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

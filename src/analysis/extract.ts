@@ -653,7 +653,11 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
   const body = node.childForFieldName('body');
   if (body) {
     walkBlock(body, fn.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
-    fn.facts = bodyFacts(body, fn.scope, fn.params);
+    // Flask calls a url_value_preprocessor as `f(endpoint, values)`: its first parameter is `request.endpoint`.
+    const preprocessor = fn.decorators.some(
+      (d) => d.expr.k === 'attr' && /^(app_)?url_value_preprocessor$/.test(d.expr.attr),
+    );
+    fn.facts = bodyFacts(body, fn.scope, fn.params, preprocessor ? fn.params[0] : undefined);
   }
   return fn;
 }
@@ -777,6 +781,21 @@ interface FactWalk {
   /** Names only ever assigned 401 or 403 (`status = 401 if anonymous else 403`), and names assigned anything else. */
   statusVars: Set<string>;
   otherVars: Set<string>;
+  /**
+   * Names assigned a rejecting response (`response = "Forbidden", 403`, `resp = redirect(url_for("login"))`), with
+   * the guards of each such assignment: `return response` at the end rejects on the paths that assigned it.
+   */
+  rejectVars: Map<string, { line: number; guards: Guard[] }[]>;
+  /**
+   * Local names holding a test of which request this is (`allowed = request.path.startswith("/login") or …`): a
+   * condition on the name is that test.
+   */
+  routeTests: Map<string, SyntaxNode>;
+  /**
+   * The parameter holding the matched endpoint in a url_value_preprocessor `(endpoint, values)`: Flask passes
+   * `request.endpoint` there.
+   */
+  endpointParam?: string;
   guards: Guard[];
   depth: number;
   /**
@@ -1038,15 +1057,30 @@ function exprStrings(e: Expr): string[] {
   return [];
 }
 
+/** A boolean test (`a or b`, `x in LIST`, `p.startswith("/login")`), not a value a condition could test for truth. */
+function isTest(node: SyntaxNode): boolean {
+  if (node.type === 'parenthesized_expression') {
+    const inner = firstCode(node.namedChildren);
+    return !!inner && isTest(inner);
+  }
+  if (node.type === 'call') return /^(startswith|endswith)$/.test(lastName(node));
+  return ['comparison_operator', 'boolean_operator', 'not_operator'].includes(node.type);
+}
+
 const REQUEST_ROUTE_ATTR =
   /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
+
+/** The condition mentions the endpoint a url_value_preprocessor is handed. */
+function namesEndpointParam(text: string, w: FactWalk): boolean {
+  return !!w.endpointParam && new RegExp(`\\b${w.endpointParam}\\b`).test(text);
+}
 
 function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | undefined {
   const text = cond.text;
   // `if request.endpoint and …` holds for every routed request: no list of anything.
   if (cond.type === 'attribute' && /^request\.\w+$/.test(text)) return undefined;
   const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
-  if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck) return undefined;
+  if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck && !namesEndpointParam(text, w)) return undefined;
   const endpoints: string[] = [];
   const endpointPrefixes: string[] = [];
   const blueprints: string[] = [];
@@ -1081,7 +1115,9 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
     }
     if (n.type === 'comparison_operator') {
       const operands = n.namedChildren.filter((c): c is SyntaxNode => !!c);
-      const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
+      const subject = operands.find(
+        (o) => REQUEST_ROUTE_ATTR.test(o.text) || (o.type === 'identifier' && o.text === w.endpointParam),
+      );
       if (subject) {
         const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
         const subjectText = subject.compactText;
@@ -1090,7 +1126,8 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
           subjectText,
         );
         if (/request\.blueprint/.test(subjectText) || blueprintOfEndpoint) blueprints.push(...values);
-        else if (/request\.endpoint/.test(subjectText)) endpoints.push(...values);
+        else if (/request\.endpoint/.test(subjectText) || subjectText === w.endpointParam)
+          endpoints.push(...values);
         else if (/request\.method/.test(subjectText)) methods.push(...values.map((v) => v.toUpperCase()));
         else paths.push(...values);
         if (values.length === 0) {
@@ -1148,6 +1185,8 @@ function callsWithCredential(cond: SyntaxNode, w: FactWalk, depth = 0): boolean 
 /** The guards an if-condition puts on its branch: every part of an `and` holds (as `or` under negation). */
 function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard[] {
   if (depth > 20) return [{ kind: 'other' }];
+  const held = cond.type === 'identifier' ? w.routeTests.get(cond.text) : undefined;
+  if (held) return conditionGuards(held, negated, w, depth + 1);
   if (cond.type === 'parenthesized_expression') {
     const inner = firstCode(cond.namedChildren);
     if (inner) return conditionGuards(inner, negated, w, depth + 1);
@@ -1177,6 +1216,8 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, depth = 0): Guard {
   if (depth > 20) return { kind: 'other' };
+  const held = cond.type === 'identifier' ? w.routeTests.get(cond.text) : undefined;
+  if (held) return classifyCondition(held, negated, w, depth + 1);
   switch (cond.type) {
     case 'not_operator': {
       const arg = cond.childForFieldName('argument');
@@ -1351,13 +1392,20 @@ function isReturnOfNothing(stmt: SyntaxNode): boolean {
 
 function isRejectingReturn(stmt: SyntaxNode): boolean {
   const value = firstCode(stmt.namedChildren);
-  if (!value) return false;
+  return !!value && isRejectingResponse(value);
+}
+
+/** Where a redirect to sign-in goes (`url_for("login")`, `"/auth/signin"`, `url_for(".authenticate")`). */
+const SIGN_IN_TARGET = /login|signin|sign_in|auth|sso|oauth/i;
+
+/** A response that turns the caller away: a 401/403 status, an auth error, or a redirect to sign-in. */
+function isRejectingResponse(value: SyntaxNode): boolean {
   if (mentionsAuthStatus(value)) return true;
   const callNode = value.type === 'call' ? value : undefined;
   if (callNode) {
     const name = lastName(callNode);
     if (REJECT_CALLEE.test(name)) return true;
-    if (name === 'redirect' && /login|signin|sign_in|auth|sso|oauth/i.test(callNode.text)) return true;
+    if (name === 'redirect' && SIGN_IN_TARGET.test(callNode.text)) return true;
   }
   return false;
 }
@@ -1733,9 +1781,10 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       const consequence = node.childForFieldName('consequence');
       if (consequence) walkInner(consequence, w, guards);
       if (cond && consequence) notePassesPerDisjunct(cond, consequence, w);
-      // Each later branch runs when every earlier condition failed.
+      // Each later branch runs when every earlier condition failed: when each part of an `or` failed, so an
+      // allow-list part (`or is_invitation`) stays an exemption next to the credential test.
       const negations: Guard[] = cond
-        ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
+        ? markUnrelated(conditionGuards(cond, true, w), cond, w)
         : [{ kind: 'other' }];
       for (const alt of node.childrenForFieldName('alternative')) {
         if (!alt) continue;
@@ -1788,6 +1837,10 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       return;
     case 'return_statement': {
       collectFromExpression(node, w);
+      const returned = firstCode(node.namedChildren);
+      const stored = returned?.type === 'identifier' ? w.rejectVars.get(returned.text) : undefined;
+      // `return response` after `response = "Forbidden", 403` under a failed check: rejects where it was assigned.
+      if (stored) w.facts.rejects.push(...stored);
       if (isRejectingReturn(node) || returnsStatusVar(node, w, 0))
         w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
       else if (isReturnOfNothing(node)) w.facts.passes.push({ line: line(node), guards: guardsNow(w) });
@@ -1810,8 +1863,14 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
         const value = firstCode(node.namedChildren);
         const exc = value?.type === 'call' ? value.childForFieldName('function') : value;
+        const args = value?.type === 'call' ? value.childForFieldName('arguments') : null;
         if (exc && (exc.type === 'identifier' || exc.type === 'attribute'))
-          w.facts.raises.push({ exc: toExpr(exc), line: line(node), guards: guardsNow(w) });
+          w.facts.raises.push({
+            exc: toExpr(exc),
+            line: line(node),
+            guards: guardsNow(w),
+            ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true as const } : {}),
+          });
       }
       return;
     }
@@ -1833,6 +1892,19 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           if (right && left) noteTokenTargets(left, right, w);
           if (left?.type === 'identifier' && right) {
             const name = left.text;
+            if (
+              isTest(right) &&
+              allowGuard(right, false, w) &&
+              !w.routeTests.has(name) &&
+              !w.otherVars.has(name)
+            )
+              w.routeTests.set(name, right);
+            else w.routeTests.delete(name);
+            if (isRejectingResponse(right)) {
+              const stored = w.rejectVars.get(name) ?? [];
+              stored.push({ line: line(e), guards: guardsNow(w) });
+              w.rejectVars.set(name, stored);
+            }
             if (right.type === 'integer' && (right.text === '401' || right.text === '403')) {
               if (!w.otherVars.has(name)) w.statusVars.add(name);
             } else {
@@ -1963,7 +2035,7 @@ function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   collectCalls(node, w, 0);
 }
 
-function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts {
+function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointParam?: string): BodyFacts {
   const w: FactWalk = {
     facts: emptyFacts(),
     scope,
@@ -1976,6 +2048,9 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[]): BodyFacts 
     lookupVars: new Set(),
     statusVars: new Set(),
     otherVars: new Set(),
+    rejectVars: new Map(),
+    routeTests: new Map(),
+    ...(endpointParam ? { endpointParam } : {}),
     guards: [],
     depth: 0,
     quiet: false,

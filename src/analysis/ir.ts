@@ -131,8 +131,11 @@ export interface BodyFacts {
   queryTokenReads: number[];
   /** Lines that store who the caller is in the session (`session["user_id"] = user.id`): the body signs a caller in. */
   sessionSignIns: number[];
-  /** `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts). */
-  raises: { exc: Expr; line: number; guards: Guard[] }[];
+  /**
+   * `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts).
+   * `signIn`: the raised call names a sign-in page (`Redirect303(url_for(".authenticate"))`).
+   */
+  raises: { exc: Expr; line: number; guards: Guard[]; signIn?: true }[];
   /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
   registersParam: Expr[];
   /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */

@@ -85,6 +85,10 @@ function hookExemption(
   const blueprint = dot > 0 ? route.endpoint.slice(0, dot) : undefined;
   if (blueprint !== undefined && allow.blueprints.includes(blueprint))
     return { kind: 'exempt', why: `${hook.label} skips blueprint '${blueprint}'` };
+  const carries = (name: string): boolean =>
+    route.path.includes(`<${name}>`) || route.path.includes(`:${name}>`);
+  if (allow.urlValues.length && !allow.urlValues.some(carries))
+    return { kind: 'exempt', why: `${hook.label} checks only URLs with <${allow.urlValues.join('>, <')}>` };
   if (route.methods.every((m) => allow.methods.includes(m)))
     return { kind: 'exempt', why: `${hook.label} skips ${route.methods.join('/')} requests` };
   return undefined;
