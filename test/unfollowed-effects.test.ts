@@ -202,6 +202,7 @@ describe('a check that turns signed-in callers away is not optional authenticati
       `,
       'proj/web.py': `
         from flask import Flask, current_app, redirect, request
+        from flask.views import MethodView
         from flask_login import LoginManager, current_user, login_required
         from .helpers import anonymous_required, render_template
         from .models import Bill, db
@@ -220,6 +221,19 @@ describe('a check that turns signed-in callers away is not optional authenticati
             service = current_app.extensions["reset_service"]
             service.initiate_password_reset(request.form["email"])
             return render_template("reset.html")
+
+        class Register(MethodView):
+            decorators = [anonymous_required]
+
+            def __init__(self, service_factory):
+                self.service_factory = service_factory
+
+            def post(self):
+                service = self.service_factory()
+                service.register(request.form["name"])
+                return render_template("registered.html")
+
+        app.add_url_rule("/register", view_func=Register.as_view("register", service_factory=dict))
 
         @app.route("/invite", methods=["POST"])
         def invite():
@@ -242,6 +256,7 @@ describe('a check that turns signed-in callers away is not optional authenticati
     });
     expect(findings(a)).toEqual([
       'missing-authentication medium possible POST /reset-password',
+      'missing-authentication medium possible POST /register',
       'missing-authentication high likely POST /invite',
       'optional-auth-on-write medium likely POST /bills',
     ]);

@@ -164,7 +164,9 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
   // A read beside guarded writes only (the other methods of its class, or its whole realm) is the read-open,
   // write-guarded design: worth a look, not a forgotten decorator.
   const openByDesign = forgotten ? undefined : route.readsOpenByDesign;
-  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign)) {
+  // Only code tokengate cannot follow (a call it could not resolve) is no evidence of data by itself: high needs the
+  // forgotten decorator.
+  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign && does)) {
     const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
     return {
       severity: 'high',
