@@ -18,6 +18,11 @@ export interface GuardInfo {
   weak?: string;
   /** Flask-Login's `login_required`: a no-op when the app sets `LOGIN_DISABLED`. */
   flaskLogin?: boolean;
+  /**
+   * It turns signed-in callers away and lets anonymous ones through (`anonymous_required`): the inverse of
+   * authentication, so the route serves anonymous callers only and no identity is used there.
+   */
+  anonymousOnly?: boolean;
 }
 
 /** What a check that only looks for a credential's presence amounts to. */
@@ -34,6 +39,21 @@ const MAX_REQUEST_DATA_DEPTH = 4;
 const MAX_HELPER_CHAIN = 48;
 
 const truthy = (e: Expr | undefined): boolean => !!e && e.k === 'const' && e.v === true;
+
+/**
+ * Lines that answer a signed-in caller without reading who they are (`if current_user.is_authenticated: return
+ * redirect(next)`): a sign-in or sign-up page sending signed-in callers elsewhere uses no identity.
+ */
+export function turnAwayLines(facts: BodyFacts, returns: readonly Expr[]): Set<number> {
+  const signedIn = (guards: Guard[]): boolean => guards.some((g) => g.kind === 'presence' && g.present);
+  const identity = new Set(facts.credentialReads.filter((l) => !facts.presenceReads.includes(l)));
+  const returned = new Set(returns.map((r) => r.line));
+  const away = new Set<number>();
+  for (const c of facts.calls)
+    if (signedIn(c.guards) && returned.has(c.line) && !identity.has(c.line)) away.add(c.line);
+  for (const r of facts.redirects) if (signedIn(r.guards)) away.add(r.line);
+  return away;
+}
 
 /** What a catalogued guard or verifier amounts to with these arguments (`jwt_required(optional=True)`). */
 function ruleKind(rule: GuardRule, kw: Record<string, Expr> | undefined): GuardKind {
@@ -150,6 +170,7 @@ export class AuthAnalyzer {
       else {
         if (info.marks?.length) best = { ...best, marks: [...(best.marks ?? []), ...info.marks] };
         if (info.weak && best.kind === 'none') best = { ...best, weak: info.weak };
+        if (info.anonymousOnly && best.kind === 'none') best = { ...best, anonymousOnly: true };
       }
     }
     return best;
@@ -244,6 +265,7 @@ export class AuthAnalyzer {
     let weak: string | undefined;
     // Auth that only comes from Flask-Login decorators applied inside (LOGIN_DISABLED switches it off).
     let flaskLogin: boolean | undefined;
+    let anonymousOnly = false;
     const inner = (g: GuardInfo): void => {
       if (g.kind !== 'auth') return;
       flaskLogin = (flaskLogin ?? true) && !!g.flaskLogin;
@@ -266,6 +288,7 @@ export class AuthAnalyzer {
         if (applied.kind === 'auth') kind = 'auth';
         inner(applied);
       }
+      if (this.turnsAwaySignedIn(f, new Set(fn.params))) anonymousOnly = true;
       if (this.rejectsWithoutCredentials(f)) {
         kind = 'auth';
         flaskLogin = false;
@@ -278,6 +301,7 @@ export class AuthAnalyzer {
       marks,
       ...(kind === 'none' && weak ? { weak } : {}),
       ...(kind === 'auth' && flaskLogin ? { flaskLogin } : {}),
+      ...(kind === 'none' && anonymousOnly ? { anonymousOnly } : {}),
     };
     this.customCache.set(fn, info);
     return info;
@@ -370,11 +394,33 @@ export class AuthAnalyzer {
     if (!facts.credentialReads.length || this.rejectsWithoutCredentials(fn)) return false;
     const underPresence = (guards: Guard[]): boolean =>
       guards.some((g) => g.kind === 'presence' && g.present);
+    // Sending a signed-in caller elsewhere (`if current_user.is_authenticated: return redirect(next)`) uses no
+    // identity: a sign-in page does it, and it serves nobody's data.
+    const away = this.turnAwayLines(fn);
     return (
       facts.presenceReads.length > 0 ||
-      facts.calls.some((c) => underPresence(c.guards)) ||
+      facts.calls.some((c) => underPresence(c.guards) && !away.has(c.line)) ||
       facts.passes.some((p) => underPresence(p.guards))
     );
+  }
+
+  private turnAwayLines(fn: FunctionIR): Set<number> {
+    return turnAwayLines(this.facts(fn), fn.facts.returns);
+  }
+
+  /**
+   * A decorator's wrapper that turns signed-in callers away and calls the view (one of `wrapped`) for the others:
+   * `if current_user.is_authenticated: return redirect(…)` then `return f(*a, **k)`.
+   */
+  private turnsAwaySignedIn(f: FunctionIR, wrapped: ReadonlySet<string>): boolean {
+    const facts = this.facts(f);
+    const signedIn = (guards: Guard[]): boolean => guards.some((g) => g.kind === 'presence' && g.present);
+    const away = this.turnAwayLines(f);
+    const presenceCalls = facts.calls.filter((c) => signedIn(c.guards));
+    const servesOthers = facts.calls.some(
+      (c) => c.fn.k === 'name' && wrapped.has(c.fn.id) && !signedIn(c.guards),
+    );
+    return away.size > 0 && presenceCalls.every((c) => away.has(c.line)) && servesOthers;
   }
 
   /**

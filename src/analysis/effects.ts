@@ -1,3 +1,4 @@
+import { turnAwayLines } from './auth.js';
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
 import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
 import { LinkTokens } from './link-tokens.js';
@@ -78,6 +79,11 @@ export interface FunctionSummary {
    * evidence that the route's writes are protected.
    */
   callerOnlyWrites: readonly Effect[];
+  /**
+   * The first method called on a value whose type nothing tells (`api.get_config()` with `api` taken from the app's
+   * config): code tokengate cannot follow, so what it does to application data is unknown.
+   */
+  unfollowed?: { what: string; file: string; line: number };
 }
 
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
@@ -110,6 +116,19 @@ const MUTATING_METHOD = /^(append|extend|insert|pop|remove|update|clear|setdefau
 /** Attributes that are user or account data when a function hands them out. */
 const SENSITIVE_FIELD =
   /^(e?mail|email_address|password|password_hash|passwd|pwd|hashed_password|phone|phone_number|mobile|address|ssn|credit_card|card_number|cc_number|salary|balance|secret|api_key|apikey|token|access_token|refresh_token|otp_secret|birth_?date|dob)$/i;
+
+/**
+ * Methods of Python's strings, containers and dates: called on a value of unknown type, they say it is one of those
+ * (a loop variable over settings, `dict(request.headers)`), not a service that may hold application data.
+ */
+const BUILTIN_METHOD: ReadonlySet<string> = new Set(
+  (
+    'lower upper strip lstrip rstrip split rsplit splitlines join format replace startswith endswith encode decode ' +
+    'find rfind index count title capitalize casefold isdigit isalpha isalnum isnumeric partition rpartition zfill ' +
+    'ljust rjust center get items keys values pop popitem setdefault update copy clear append extend insert remove ' +
+    'sort reverse add discard union intersection difference issubset issuperset isoformat strftime timestamp'
+  ).split(' '),
+);
 
 const EMPTY: FunctionSummary = {
   effects: [],
@@ -178,10 +197,12 @@ export class EffectSummaries {
     ]);
     // A function that tests whether there is a caller at all is written for anonymous callers too
     // (`if current_user.is_authenticated: …`): what it reads of the caller is not what makes a route sensitive.
+    // Sending a signed-in caller elsewhere (`return redirect(…)` under the test) is no use of who they are.
+    const away = turnAwayLines(fn.facts, fn.facts.returns);
     const testsPresence =
       fn.facts.presenceReads.length > 0 ||
-      [...fn.facts.calls, ...fn.facts.passes, ...fn.facts.rejects].some((c) =>
-        c.guards.some((g) => g.kind === 'presence' && !g.raw),
+      [...fn.facts.calls, ...fn.facts.passes, ...fn.facts.rejects].some(
+        (c) => !away.has(c.line) && c.guards.some((g) => g.kind === 'presence' && !g.raw),
       );
     if (testsPresence) acc.servesAnonymous = true;
     // Only an identity the body uses (hands to a call, returns, assigns) serves the caller's data: a test of it alone
@@ -262,7 +283,17 @@ export class EffectSummaries {
       } else if (v.t === 'ext') {
         const meaning = CATALOGUE.functions.get(v.qn) ?? CATALOGUE.functions.get(canonical(v.qn));
         if (meaning === 'verifies-token' && skipsVerification(call)) known = true;
-        else if (meaning) {
+        else if (meaning === 'serves-file' && this.servesDeploymentFiles(call, fn)) {
+          // A folder from the configuration or the request holds the deployment's files (uploads, downloads),
+          // not the package's own assets.
+          known = true;
+          acc.add({
+            kind: 'reads-data',
+            what: `serves files of a folder from the configuration or the request (\`${lastSegment(v.qn)}()\`)`,
+            file,
+            line: call.line,
+          });
+        } else if (meaning) {
           known = true;
           acc.add({ kind: meaning, what: `\`${lastSegment(v.qn)}()\``, file, line: call.line });
         }
@@ -279,7 +310,63 @@ export class EffectSummaries {
     if (known) return;
     const before = acc.size;
     this.byReceiver(call, fn, depth, acc);
-    if (acc.size === before && this.opaque(call.fn, fn)) acc.partial = true;
+    if (acc.size !== before) return;
+    if (this.opaque(call.fn, fn)) acc.partial = true;
+    else if (!acc.unfollowed && this.unknownReceiver(call.fn, fn))
+      acc.unfollowed = { what: `\`${exprText(call.fn)}()\``, file, line: call.line };
+  }
+
+  /**
+   * A method called on a local or attribute that evaluates to nothing known: no library, no project class, no
+   * literal. A view's other parameters are URL values (strings), not objects.
+   */
+  private unknownReceiver(callee: Expr, fn: FunctionIR): boolean {
+    if (callee.k !== 'attr' || BUILTIN_METHOD.has(callee.attr) || SQL_EXECUTE.test(callee.attr)) return false;
+    const root = attributeChain(callee)?.root;
+    if (root?.k !== 'name' || root.id === 'self' || fn.scope.params.has(root.id)) return false;
+    return this.project.evalExpr(callee.obj, fn.scope).every((v) => v.t === 'unknown');
+  }
+
+  /**
+   * `send_from_directory(folder, …)` or `send_file(path)` where the folder or path comes from the app's
+   * configuration, the request, a URL parameter (folders only) or code tokengate cannot follow.
+   */
+  private servesDeploymentFiles(call: BodyCall, fn: FunctionIR): boolean {
+    const folder = call.kw.directory;
+    const fromDir = call.args.length > 1 || folder !== undefined;
+    const target = folder ?? call.args[0] ?? call.kw.path_or_file ?? call.kw.filename_or_fp;
+    const seen = new Set<string>();
+    const deployed = (e: Expr, depth: number): boolean => {
+      switch (e.k) {
+        case 'name':
+          if (e.id === 'request' || e.id === 'config') return true;
+          if (fromDir && fn.scope.params.has(e.id) && e.id !== 'self') return true;
+          if (seen.has(e.id) || depth > 3) return false;
+          seen.add(e.id);
+          return (fn.scope.assigns.get(e.id) ?? []).some((a) => deployed(a, depth + 1));
+        case 'attr':
+          return e.attr === 'config' || deployed(e.obj, depth);
+        case 'subscript':
+          return deployed(e.obj, depth) || deployed(e.index, depth);
+        case 'call':
+          return (
+            this.unknownReceiver(e.fn, fn) ||
+            deployed(e.fn, depth) ||
+            [...e.args, ...Object.values(e.kw)].some((a) => deployed(a, depth))
+          );
+        case 'concat':
+          return e.parts.some((p) => deployed(p, depth));
+        case 'percent':
+          return deployed(e.fmt, depth) || deployed(e.values, depth);
+        case 'boolop':
+          return deployed(e.left, depth) || deployed(e.right, depth);
+        case 'seq':
+          return e.items.some((i) => deployed(i, depth));
+        default:
+          return false;
+      }
+    };
+    return target !== undefined && deployed(target, 0);
   }
 
   /** A method called on something: a catalogued instance, a model class, a module-level collection, a cursor. */
@@ -747,6 +834,7 @@ export class EffectSummaries {
       return {
         kind: 'writes-data',
         what: `runs SQL ${verb}${table ? ` on \`${table}\`` : ''}`,
+        ...(table ? { model: table } : {}),
         file,
         line: call.line,
       };
@@ -808,6 +896,7 @@ class Accumulator {
   private readonly keys = new Set<string>();
   partial = false;
   servesAnonymous = false;
+  unfollowed?: { what: string; file: string; line: number };
 
   get size(): number {
     return this.effects.length;
@@ -852,6 +941,7 @@ class Accumulator {
     for (const f of inner.exposed) this.expose(restrict(f, methods));
     if (inner.partial) this.partial = true;
     if (inner.servesAnonymous) this.servesAnonymous = true;
+    this.unfollowed ??= inner.unfollowed;
   }
 
   summary(): FunctionSummary {
@@ -861,6 +951,7 @@ class Accumulator {
       partial: this.partial,
       servesAnonymous: this.servesAnonymous,
       callerOnlyWrites: this.callerOnlyList,
+      ...(this.unfollowed ? { unfollowed: this.unfollowed } : {}),
     };
   }
 }

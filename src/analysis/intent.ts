@@ -30,6 +30,8 @@ export interface RouteIntent {
   exposed: readonly ExposedField[];
   /** A token-named parameter the handler never checks, or a webhook that checks no signature. */
   problem?: 'unverified-token' | 'unsigned-webhook';
+  /** A method called on a value of unknown type (effects.ts): the handler may touch application data. */
+  unfollowed?: { what: string; file: string; line: number };
   /** How strong the evidence is: resolved library calls, or method names on values of unknown type. */
   confidence: 'likely' | 'possible';
   /** A write answering without touching data that still works on what the caller sends (a formatter, a converter). */
@@ -54,6 +56,8 @@ const SIGN_UP_SEGMENT = /^(signup|sign-up|register|registration|join)$/;
 const ACCOUNT_COLLECTION = /^(users|accounts|members|customers)$/;
 /** Models that hold accounts. */
 const ACCOUNT_MODEL = /^(user|account|member|customer|person|profile)s?$/i;
+/** Models a sign-in step keeps its own credentials and grants in: issued tokens, sessions, API keys, roles. */
+const OWN_CREDENTIAL_MODEL = /token|session|credential|login|api_?key|role|group|permission/i;
 /** Whole segments that say a route receives webhooks (POST only): it must then check a signature. */
 const WEBHOOK_SEGMENT = /^(webhooks?|hooks?|callbacks?|events?|notify|notifications?|ipn)$/;
 /** Method names that check a token handed to them (`user.confirm(token)`, `Invite.verify_token(t)`). */
@@ -115,14 +119,23 @@ export function judgeIntent(
     };
 
   // Signing in: a session, a password check, an identity provider's step, signing out. A token issued alone
-  // (`jwt.encode`, a signed link) is a sign-in step only when the route changes nothing else: an invitation an
-  // administrator sends also signs a token, and changes data.
-  const changesOtherData = writes.some((e) => !(e.model && ACCOUNT_MODEL.test(e.model)));
+  // (`jwt.encode`, a signed link) or a password checked is a sign-in step only when the route changes nothing but
+  // accounts: an invitation an administrator sends also signs a token, and an edit form that asks for the current
+  // password before saving changes data.
+  // A write of no known model (a bare `db.session.commit()`) saves what the handler changed, or else what it loaded:
+  // accounts only when every model it reads is one (a login stamping `last_login`, storing the token it issues).
+  const isAccount = (model: string): boolean => ACCOUNT_MODEL.test(model) || OWN_CREDENTIAL_MODEL.test(model);
+  const modelled = writes.flatMap((e) => (e.model ? [e.model] : []));
+  const loaded = reads.flatMap((e) => (e.model ? [e.model] : []));
+  const changesOtherData =
+    modelled.some((m) => !isAccount(m)) ||
+    (writes.length > 0 && !modelled.length && !(loaded.length && loaded.every(isAccount)));
+  const tokenAlone = (e: Effect): boolean => e.kind === 'issues-credential' && TOKEN_ISSUER.test(e.what);
   const signIn =
     effects.find(
-      (e) => SIGN_IN.has(e.kind) && !(e.kind === 'issues-credential' && TOKEN_ISSUER.test(e.what)),
+      (e) => SIGN_IN.has(e.kind) && !tokenAlone(e) && !(e.kind === 'verifies-password' && changesOtherData),
     ) ??
-    effects.find((e) => e.kind === 'issues-credential' && !changesOtherData) ??
+    effects.find((e) => tokenAlone(e) && !changesOtherData) ??
     effects.find((e) => e.kind === 'issues-link-token' && !writes.length);
   const authorize = signIn ? undefined : authorizationRedirect(fn);
   if (authorize)
@@ -276,6 +289,8 @@ export function judgeIntent(
   // An answer is static only when everything the handler calls could be followed; otherwise what it does is
   // unknown, and it is judged as a data route would be.
   if (summary.partial) return { role: 'data', ...base, confidence: 'possible' };
+  const unfollowed = summary.unfollowed;
+  if (unfollowed) return { role: 'data', ...base, unfollowed, confidence: 'possible' };
   // A handler that reads the credential the caller sent (the Authorization header) is handling credentials, not
   // answering a constant.
   const credential = fn.facts.rawCredentialReads[0];

@@ -311,11 +311,14 @@ export function draftRoutes(
         mechanisms.push(`${g.label} (not analysed)`);
       }
     }
+    // A decorator that turns signed-in callers away leaves only anonymous ones: no identity is used when present.
+    const anonymousOnly = route.guards.find((g) => g.info.anonymousOnly);
+    if (anonymousOnly) mechanisms.push(`${anonymousOnly.label} (turns signed-in callers away)`);
     if (route.bodyCheck) protectedBy.push('credential check in the view body');
     else if (route.bodyWeak) {
       mechanisms.push('credential check in the view body (not authentication)');
       ineffective.push(`the view body ${route.bodyWeak}`);
-    } else if (route.bodyOptional) {
+    } else if (route.bodyOptional && !anonymousOnly) {
       optional = true;
       mechanisms.push('identity used only when present, in the view body (optional)');
     }
@@ -345,7 +348,13 @@ export function draftRoutes(
     const configured = configPublic(route.path) ?? hookAllowed ?? (listedPublic ? hookListed : undefined);
     // A helper the handler calls serves anonymous callers on purpose (it tests whether there is one), as the body
     // itself may: optional authentication, whose writes optional-auth-on-write judges.
-    if (intent?.servesAnonymous && !optional && !route.bodyOptional && intent.role === 'data') {
+    if (
+      intent?.servesAnonymous &&
+      !optional &&
+      !route.bodyOptional &&
+      !anonymousOnly &&
+      intent.role === 'data'
+    ) {
       optional = true;
       mechanisms.push('identity used only when present, in a helper the view calls (optional)');
     }

@@ -154,10 +154,19 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
       why: `\`${label}\` has no authentication and calls a method on a value whose type tokengate cannot tell; a project method of that name ${does}, so the route may change or read application data`,
       fix: maybePublic,
     };
+  // Only a method of a value of unknown type says the handler may touch data: a possibility, worth a look.
+  if (!does && intent.unfollowed)
+    return {
+      severity: 'medium',
+      why: `\`${label}\` has no authentication and calls ${intent.unfollowed.what} (${at(intent.unfollowed)}) on a value whose type tokengate cannot tell, so it may read or change application data`,
+      fix: maybePublic,
+    };
   // A read beside guarded writes only (the other methods of its class, or its whole realm) is the read-open,
   // write-guarded design: worth a look, not a forgotten decorator.
   const openByDesign = forgotten ? undefined : route.readsOpenByDesign;
-  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign)) {
+  // Only code tokengate cannot follow (a call it could not resolve) is no evidence of data by itself: high needs the
+  // forgotten decorator.
+  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign && does)) {
     const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
     return {
       severity: 'high',
