@@ -118,15 +118,17 @@ const SENSITIVE_FIELD =
   /^(e?mail|email_address|password|password_hash|passwd|pwd|hashed_password|phone|phone_number|mobile|address|ssn|credit_card|card_number|cc_number|salary|balance|secret|api_key|apikey|token|access_token|refresh_token|otp_secret|birth_?date|dob)$/i;
 
 /**
- * Methods of Python's strings, containers and dates: called on a value of unknown type, they say it is one of those
- * (a loop variable over settings, `dict(request.headers)`), not a service that may hold application data.
+ * Methods of Python's strings, containers, dates and open files: called on a value of unknown type, they say it is
+ * one of those (a loop variable over settings, `dict(request.headers)`, the `f` of `with open(path) as f`), not a
+ * service that may hold application data. What a file holds is judged where it is opened.
  */
 const BUILTIN_METHOD: ReadonlySet<string> = new Set(
   (
     'lower upper strip lstrip rstrip split rsplit splitlines join format replace startswith endswith encode decode ' +
     'find rfind index count title capitalize casefold isdigit isalpha isalnum isnumeric partition rpartition zfill ' +
     'ljust rjust center get items keys values pop popitem setdefault update copy clear append extend insert remove ' +
-    'sort reverse add discard union intersection difference issubset issuperset isoformat strftime timestamp'
+    'sort reverse add discard union intersection difference issubset issuperset isoformat strftime timestamp ' +
+    'read readline readlines seek tell close flush'
   ).split(' '),
 );
 
