@@ -2212,7 +2212,7 @@ const REQUEST_AUTH_OR_HEADERS = /^request\.(authorization|headers)$/;
 /** Where a request carries headers, cookies and parameters. */
 const REQUEST_INPUTS = /^request\.(headers|cookies|args|values|form)$/;
 /** `request.headers.get` and the like. */
-const REQUEST_INPUT_GET = /^request\.(headers|cookies|args|values|form)\.get$/;
+const REQUEST_INPUT_GET = /^request\.(headers|cookies|args|values|form)\.(get|getlist|get_all)$/;
 /** Calls whose result is not the token they are given (`len(token)`, `mask(token)`). */
 const NOT_THE_TOKEN = /^(len|bool|type|hash|id|isinstance|callable|mask\w*|redact\w*|fingerprint\w*|sha\d*|md5|hexdigest|digest|count|startswith|endswith)$/i;
 /** `jwt.decode` or a bare `decode`. */
@@ -2446,7 +2446,9 @@ function extractFunction(node, parent, ctx) {
     const body = node.childForFieldName('body');
     if (body) {
         walkBlock(body, fn.scope, { module: ctx.module, depth: ctx.depth, loops: [], conditional: false });
-        fn.facts = bodyFacts(body, fn.scope, fn.params);
+        // Flask calls a url_value_preprocessor as `f(endpoint, values)`: its first parameter is `request.endpoint`.
+        const preprocessor = fn.decorators.some((d) => d.expr.k === 'attr' && /^(app_)?url_value_preprocessor$/.test(d.expr.attr));
+        fn.facts = bodyFacts(body, fn.scope, fn.params, preprocessor ? fn.params[0] : undefined);
     }
     return fn;
 }
@@ -2809,14 +2811,28 @@ function exprStrings(e) {
     }
     return [];
 }
+/** A boolean test (`a or b`, `x in LIST`, `p.startswith("/login")`), not a value a condition could test for truth. */
+function isTest(node) {
+    if (node.type === 'parenthesized_expression') {
+        const inner = firstCode(node.namedChildren);
+        return !!inner && isTest(inner);
+    }
+    if (node.type === 'call')
+        return /^(startswith|endswith)$/.test(lastName(node));
+    return ['comparison_operator', 'boolean_operator', 'not_operator'].includes(node.type);
+}
 const REQUEST_ROUTE_ATTR = /\brequest\.(endpoint|path|url_rule|blueprint|url|full_path|base_url|method|script_root)\b/;
+/** The condition mentions the endpoint a url_value_preprocessor is handed. */
+function namesEndpointParam(text, w) {
+    return !!w.endpointParam && new RegExp(`\\b${w.endpointParam}\\b`).test(text);
+}
 function allowGuard(cond, negated, w) {
     const text = cond.text;
     // `if request.endpoint and …` holds for every routed request: no list of anything.
     if (cond.type === 'attribute' && /^request\.\w+$/.test(text))
         return undefined;
     const markerCheck = /\b(getattr|hasattr)\s*\(|view_functions/.test(text);
-    if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck)
+    if (!REQUEST_ROUTE_ATTR.test(text) && !markerCheck && !namesEndpointParam(text, w))
         return undefined;
     const endpoints = [];
     const endpointPrefixes = [];
@@ -2857,7 +2873,7 @@ function allowGuard(cond, negated, w) {
         }
         if (n.type === 'comparison_operator') {
             const operands = n.namedChildren.filter((c) => !!c);
-            const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text));
+            const subject = operands.find((o) => REQUEST_ROUTE_ATTR.test(o.text) || (o.type === 'identifier' && o.text === w.endpointParam));
             if (subject) {
                 const values = operands.filter((o) => o !== subject).flatMap((o) => literalStrings(o, w));
                 const subjectText = subject.compactText;
@@ -2865,7 +2881,7 @@ function allowGuard(cond, negated, w) {
                 const blueprintOfEndpoint = /^request\.endpoint\.(r?split|partition)\(['"]\.['"](,\d+)?\)\[0\]$/.test(subjectText);
                 if (/request\.blueprint/.test(subjectText) || blueprintOfEndpoint)
                     blueprints.push(...values);
-                else if (/request\.endpoint/.test(subjectText))
+                else if (/request\.endpoint/.test(subjectText) || subjectText === w.endpointParam)
                     endpoints.push(...values);
                 else if (/request\.method/.test(subjectText))
                     methods.push(...values.map((v) => v.toUpperCase()));
@@ -2929,6 +2945,9 @@ function callsWithCredential(cond, w, depth = 0) {
 function conditionGuards(cond, negated, w, depth = 0) {
     if (depth > 20)
         return [{ kind: 'other' }];
+    const held = cond.type === 'identifier' ? w.routeTests.get(cond.text) : undefined;
+    if (held)
+        return conditionGuards(held, negated, w, depth + 1);
     if (cond.type === 'parenthesized_expression') {
         const inner = firstCode(cond.namedChildren);
         if (inner)
@@ -2953,13 +2972,16 @@ function conditionGuards(cond, negated, w, depth = 0) {
     const guard = classifyCondition(cond, negated, w, depth);
     // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
     if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
-        return [{ ...guard, subject: toExpr(cond) }];
+        return [{ ...guard, subject: toExpr(cond), ...(negated ? { negated: true } : {}) }];
     return [guard];
 }
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond, negated, w, depth = 0) {
     if (depth > 20)
         return { kind: 'other' };
+    const held = cond.type === 'identifier' ? w.routeTests.get(cond.text) : undefined;
+    if (held)
+        return classifyCondition(held, negated, w, depth + 1);
     switch (cond.type) {
         case 'not_operator': {
             const arg = cond.childForFieldName('argument');
@@ -3123,8 +3145,12 @@ function isReturnOfNothing(stmt) {
 }
 function isRejectingReturn(stmt) {
     const value = firstCode(stmt.namedChildren);
-    if (!value)
-        return false;
+    return !!value && isRejectingResponse(value);
+}
+/** Where a redirect to sign-in goes (`url_for("login")`, `"/auth/signin"`, `url_for(".authenticate")`). */
+const SIGN_IN_TARGET = /login|signin|sign_in|auth|sso|oauth/i;
+/** A response that turns the caller away: a 401/403 status, an auth error, or a redirect to sign-in. */
+function isRejectingResponse(value) {
     if (mentionsAuthStatus(value))
         return true;
     const callNode = value.type === 'call' ? value : undefined;
@@ -3132,7 +3158,7 @@ function isRejectingReturn(stmt) {
         const name = lastName(callNode);
         if (REJECT_CALLEE.test(name))
             return true;
-        if (name === 'redirect' && /login|signin|sign_in|auth|sso|oauth/i.test(callNode.text))
+        if (name === 'redirect' && SIGN_IN_TARGET.test(callNode.text))
             return true;
     }
     return false;
@@ -3311,6 +3337,9 @@ function readsToken(node, w, depth = 0) {
             const kv = key ? stringValue(key) : undefined;
             if (REQUEST_INPUTS.test(value) && kv !== undefined)
                 return namesToken(kv);
+            const entries = valueNode?.type === 'identifier' ? w.tokenDicts.get(value) : undefined;
+            if (entries && kv !== undefined)
+                return entries.has(kv);
             if (kv !== undefined && PLAIN_CLAIM.test(kv))
                 return false;
             if (kv !== undefined && CREDENTIAL_NAME.test(kv))
@@ -3345,6 +3374,9 @@ function readsToken(node, w, depth = 0) {
                 if ((method === 'get' || method === 'pop') && fv !== undefined && CREDENTIAL_NAME.test(fv))
                     return true;
                 const obj = fn.childForFieldName('object');
+                const entries = obj?.type === 'identifier' ? w.tokenDicts.get(obj.compactText) : undefined;
+                if (entries && (method === 'get' || method === 'pop') && fv !== undefined)
+                    return entries.has(fv);
                 if (obj && readsToken(obj, w, depth + 1))
                     return true;
             }
@@ -3388,8 +3420,32 @@ function noteTokenTargets(left, right, w) {
     const names = targetNames(left);
     if (split && left.type === 'identifier')
         w.splitVars.add(left.text);
-    for (const n of split && names.length > 1 ? names.slice(1) : names)
-        w.tokenVars.add(n);
+    if (right.type === 'dictionary' && left.type === 'identifier') {
+        const keys = tokenKeys(right, w);
+        if (keys)
+            w.tokenDicts.set(left.text, keys);
+    }
+    // `username, password = credentials`: the name of the user is not the secret that comes with it.
+    const targets = split && names.length > 1 ? names.slice(1) : names;
+    for (const n of targets)
+        if (targets.length === 1 || !PLAIN_CLAIM.test(n))
+            w.tokenVars.add(n);
+}
+/** The literal keys of a dict display whose values carry a token; undefined when some key is not a literal. */
+function tokenKeys(dict, w) {
+    const keys = new Set();
+    for (const pair of dict.namedChildren) {
+        if (!pair || pair.type === 'comment')
+            continue;
+        const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+        const kv = key ? stringValue(key) : undefined;
+        if (kv === undefined)
+            return undefined;
+        const value = pair.childForFieldName('value');
+        if (value && readsToken(value, w))
+            keys.add(kv);
+    }
+    return keys;
 }
 function argumentsCarryToken(call, w) {
     const args = call.childForFieldName('arguments');
@@ -3512,9 +3568,10 @@ function walkFacts(node, w) {
                 walkInner(consequence, w, guards);
             if (cond && consequence)
                 notePassesPerDisjunct(cond, consequence, w);
-            // Each later branch runs when every earlier condition failed.
+            // Each later branch runs when every earlier condition failed: when each part of an `or` failed, so an
+            // allow-list part (`or is_invitation`) stays an exemption next to the credential test.
             const negations = cond
-                ? markUnrelated([classifyCondition(cond, true, w)], cond, w)
+                ? markUnrelated(conditionGuards(cond, true, w), cond, w)
                 : [{ kind: 'other' }];
             for (const alt of node.childrenForFieldName('alternative')) {
                 if (!alt)
@@ -3575,6 +3632,11 @@ function walkFacts(node, w) {
             return;
         case 'return_statement': {
             collectFromExpression(node, w);
+            const returned = firstCode(node.namedChildren);
+            const stored = returned?.type === 'identifier' ? w.rejectVars.get(returned.text) : undefined;
+            // `return response` after `response = "Forbidden", 403` under a failed check: rejects where it was assigned.
+            if (stored)
+                w.facts.rejects.push(...stored);
             if (isRejectingReturn(node) || returnsStatusVar(node, w, 0))
                 w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
             else if (isReturnOfNothing(node))
@@ -3604,8 +3666,14 @@ function walkFacts(node, w) {
                 // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
                 const value = firstCode(node.namedChildren);
                 const exc = value?.type === 'call' ? value.childForFieldName('function') : value;
+                const args = value?.type === 'call' ? value.childForFieldName('arguments') : null;
                 if (exc && (exc.type === 'identifier' || exc.type === 'attribute'))
-                    w.facts.raises.push({ exc: toExpr(exc), line: line(node), guards: guardsNow(w) });
+                    w.facts.raises.push({
+                        exc: toExpr(exc),
+                        line: line(node),
+                        guards: guardsNow(w),
+                        ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true } : {}),
+                    });
             }
             return;
         }
@@ -3632,6 +3700,18 @@ function walkFacts(node, w) {
                         noteTokenTargets(left, right, w);
                     if (left?.type === 'identifier' && right) {
                         const name = left.text;
+                        if (isTest(right) &&
+                            allowGuard(right, false, w) &&
+                            !w.routeTests.has(name) &&
+                            !w.otherVars.has(name))
+                            w.routeTests.set(name, right);
+                        else
+                            w.routeTests.delete(name);
+                        if (isRejectingResponse(right)) {
+                            const stored = w.rejectVars.get(name) ?? [];
+                            stored.push({ line: line(e), guards: guardsNow(w) });
+                            w.rejectVars.set(name, stored);
+                        }
                         if (right.type === 'integer' && (right.text === '401' || right.text === '403')) {
                             if (!w.otherVars.has(name))
                                 w.statusVars.add(name);
@@ -3773,7 +3853,7 @@ function collectFromExpression(node, w) {
         w.facts.rawCredentialReads.push(line(node));
     collectCalls(node, w, 0);
 }
-function bodyFacts(body, scope, params) {
+function bodyFacts(body, scope, params, endpointParam) {
     const w = {
         facts: emptyFacts(),
         scope,
@@ -3782,9 +3862,13 @@ function bodyFacts(body, scope, params) {
         rawVars: new Set(),
         tokenVars: new Set(params.filter((p) => CREDENTIAL_NAME.test(p))),
         splitVars: new Set(),
+        tokenDicts: new Map(),
         lookupVars: new Set(),
         statusVars: new Set(),
         otherVars: new Set(),
+        rejectVars: new Map(),
+        routeTests: new Map(),
+        ...(endpointParam ? { endpointParam } : {}),
         guards: [],
         depth: 0,
         quiet: false,
