@@ -262,3 +262,56 @@ describe('a check that turns signed-in callers away is not optional authenticati
     ]);
   });
 });
+
+describe('a URL token handed to code tokengate cannot follow is not a token never checked', () => {
+  it('judges a reset handing its token to a service object as a possible token link, and a token used nowhere as unchecked', async () => {
+    const a = await analyzeFiles({
+      'proj/__init__.py': '',
+      'proj/models.py': MODELS,
+      'proj/web.py': `
+        from flask import Flask, request
+        from flask.views import MethodView
+        from flask_login import LoginManager, login_required
+        from .models import Bill, User, db
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.route("/admin")
+        @login_required
+        def admin():
+            return "x"
+
+        class ResetPassword(MethodView):
+            def __init__(self, service_factory):
+                self.service_factory = service_factory
+
+            def post(self, token):
+                service = self.service_factory()
+                service.reset_password(token, request.form["password"])
+                db.session.commit()
+                return "ok"
+
+        app.add_url_rule("/reset-password/<token>", view_func=ResetPassword.as_view("reset", service_factory=object))
+
+        @app.route("/bills/<token>/pay", methods=["POST"])
+        def pay(token):
+            bill = Bill()
+            db.session.add(bill)
+            db.session.commit()
+            return "ok"
+      `,
+    });
+    const reset = a.findings.filter((f) => f.route?.path === '/reset-password/<token>');
+    expect(reset.map((f) => `${f.ruleId} ${f.severity} ${f.confidence}`)).toEqual([
+      'missing-authentication medium possible',
+    ]);
+    expect(reset[0]!.message).toContain('hands it to `service.reset_password()`');
+    expect(reset[0]!.message).toContain('which tokengate cannot follow');
+    expect(reset[0]!.message).not.toContain('never checks');
+    // The trap: a token that goes nowhere and a record written is still a token never checked.
+    const pay = a.findings.filter((f) => f.route?.path === '/bills/<token>/pay');
+    expect(pay.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['missing-authentication high']);
+    expect(pay[0]!.message).toContain('never checks it');
+  });
+});

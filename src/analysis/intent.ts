@@ -28,8 +28,11 @@ export interface RouteIntent {
   callerOnlyWrites: readonly Effect[];
   /** User or account attributes the handler hands out (`User.email`). */
   exposed: readonly ExposedField[];
-  /** A token-named parameter the handler never checks, or a webhook that checks no signature. */
-  problem?: 'unverified-token' | 'unsigned-webhook';
+  /**
+   * A token-named parameter the handler never checks, one it hands only to code tokengate cannot follow (which may
+   * check it: `unfollowed` says where), or a webhook that checks no signature.
+   */
+  problem?: 'unverified-token' | 'unfollowed-token' | 'unsigned-webhook';
   /** A method called on a value of unknown type (effects.ts): the handler may touch application data. */
   unfollowed?: { what: string; file: string; line: number };
   /** How strong the evidence is: resolved library calls, or method names on values of unknown type. */
@@ -274,6 +277,17 @@ export function judgeIntent(
     };
 
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));
+  // A token handed to code tokengate cannot follow (a service object's method) may be checked there: a possible
+  // token link, not a token never checked.
+  const handedOn = tokenParams.size && !forCaller ? tokenHandedOn(fn, tokenParams, summaries) : undefined;
+  if (handedOn)
+    return {
+      role: 'data',
+      ...base,
+      problem: 'unfollowed-token',
+      unfollowed: handedOn,
+      confidence: 'possible',
+    };
   if (writes.length || reads.length) {
     // A token checked for the signed-in caller is no unchecked link token: the route needs that caller signed in.
     const problem =
@@ -441,6 +455,27 @@ function tokenCheck(
     const method = call.fn.k === 'attr' ? call.fn.attr : call.fn.k === 'name' ? call.fn.id : '';
     if (TOKEN_CHECK_METHOD.test(method))
       return { kind: 'verifies-token', what: `\`${method}()\``, file, line: call.line, byName: true };
+  }
+  return undefined;
+}
+
+/**
+ * A call handing one of `tokens` to code tokengate cannot follow: a method of a value of unknown type, a callee
+ * that may be any code, or one known only by its name elsewhere in the project.
+ */
+function tokenHandedOn(
+  fn: FunctionIR,
+  tokens: ReadonlySet<string>,
+  summaries: EffectSummaries,
+): { what: string; file: string; line: number } | undefined {
+  const file = fn.scope.module.file;
+  for (const call of fn.facts.calls) {
+    if (![...call.args, ...Object.values(call.kw)].some((a) => mentions(a, tokens))) continue;
+    const inner = summaries.ofCall(call, fn);
+    const here = inner.unfollowed?.file === file && inner.unfollowed.line === call.line;
+    const opaque = inner.partial && !inner.effects.length;
+    const guessed = inner.effects.length > 0 && inner.effects.every((e) => e.guessed);
+    if (here || opaque || guessed) return { what: `\`${exprText(call.fn)}()\``, file, line: call.line };
   }
   return undefined;
 }

@@ -99,6 +99,15 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
         `verify the sender's signature (e.g. \`hmac.compare_digest\` of an HMAC over \`request.get_data()\`, or the provider SDK's verifier)${ORPUBLIC}`,
       ),
     };
+  // The token may be checked where tokengate cannot look: worth a look, never a sure gap.
+  if (intent.problem === 'unfollowed-token' && intent.unfollowed)
+    return {
+      severity: 'medium',
+      why: `\`${label}\` takes a token in its URL and hands it to ${intent.unfollowed.what} (${at(intent.unfollowed)}), which tokengate cannot follow, so it cannot tell whether the token is checked${does ? `; the route ${does}` : ''}`,
+      fix: sentence(
+        `make sure ${intent.unfollowed.what} verifies the token before acting, and list the route in \`public-routes\` if it is public on purpose`,
+      ),
+    };
   if (intent.problem === 'unverified-token')
     return {
       severity: writes || userData ? 'high' : 'medium',
