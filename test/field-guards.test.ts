@@ -741,3 +741,93 @@ describe('real Flask agrees on a url_value_preprocessor that raises a redirect t
     }
   });
 });
+
+describe('a decorator that lets only connections from the machine itself through', () => {
+  it('counts a loopback-only check as a guard, and neither an address logged nor a block list', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'app.py': `
+        import logging
+        from functools import wraps
+        import flask
+        from flask import Flask, request, abort
+        from flask_login import LoginManager, login_required
+        from models import db, Item
+        app = Flask(__name__)
+        LoginManager(app)
+        BLOCKLIST = {"10.0.0.7"}
+
+        def local_only(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if request.remote_addr not in ("127.0.0.1", "::1", "localhost"):
+                    abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def local_check(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                if flask.request.environ.get("REMOTE_ADDR") == "127.0.0.1":
+                    return func(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        def logged(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                logging.info("call from %s", request.remote_addr)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def not_blocked(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if request.remote_addr in BLOCKLIST:
+                    abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        @app.route("/admin")
+        @login_required
+        def admin():
+            return "x"
+
+        @app.route("/local/add", methods=["POST"])
+        @local_only
+        def local_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/local/crypted", methods=["POST"])
+        @local_check
+        def local_crypted():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/logged/add", methods=["POST"])
+        @logged
+        def logged_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/open/add", methods=["POST"])
+        @not_blocked
+        def open_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin protected [login_required]',
+      'POST /local/add protected [local_only (loopback only)]',
+      'POST /local/crypted protected [local_check (loopback only)]',
+      'POST /logged/add unprotected',
+      'POST /open/add unprotected',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication POST /logged/add',
+      'high missing-authentication POST /open/add',
+    ]);
+  });
+});

@@ -23,6 +23,8 @@ export interface GuardInfo {
    * authentication, so the route serves anonymous callers only and no identity is used there.
    */
   anonymousOnly?: boolean;
+  /** It turns away every connection not from the machine itself: no remote caller gets through, signed in or not. */
+  loopbackOnly?: boolean;
 }
 
 /** What a check that only looks for a credential's presence amounts to. */
@@ -266,6 +268,7 @@ export class AuthAnalyzer {
     // Auth that only comes from Flask-Login decorators applied inside (LOGIN_DISABLED switches it off).
     let flaskLogin: boolean | undefined;
     let anonymousOnly = false;
+    let loopbackOnly = false;
     const inner = (g: GuardInfo): void => {
       if (g.kind !== 'auth') return;
       flaskLogin = (flaskLogin ?? true) && !!g.flaskLogin;
@@ -289,15 +292,18 @@ export class AuthAnalyzer {
         inner(applied);
       }
       if (this.turnsAwaySignedIn(f, new Set(fn.params))) anonymousOnly = true;
+      if (kind === 'none' && this.rejectsRemote(f, new Set(fn.params))) loopbackOnly = true;
       if (this.rejectsWithoutCredentials(f)) {
         kind = 'auth';
         flaskLogin = false;
       } else if (kind === 'none' && this.callsOptionalVerifier(f)) kind = 'optional';
       else weak = this.weakness(f) ?? weak;
     }
+    if (kind === 'none' && loopbackOnly) kind = 'auth';
     const info: GuardInfo = {
       kind,
       label: fn.name,
+      ...(loopbackOnly && !flaskLogin ? { loopbackOnly } : {}),
       marks,
       ...(kind === 'none' && weak ? { weak } : {}),
       ...(kind === 'auth' && flaskLogin ? { flaskLogin } : {}),
@@ -406,6 +412,23 @@ export class AuthAnalyzer {
 
   private turnAwayLines(fn: FunctionIR): Set<number> {
     return turnAwayLines(this.facts(fn), fn.facts.returns);
+  }
+
+  /**
+   * A decorator's wrapper that turns away every connection not from the machine itself: a rejection under a test
+   * that the caller's address is no loopback one (`if request.remote_addr not in ("127.0.0.1", "::1"): abort(403)`),
+   * or one that ends the wrapper while the view (one of `wrapped`) is called only for loopback connections.
+   */
+  private rejectsRemote(f: FunctionIR, wrapped: ReadonlySet<string>): boolean {
+    const facts = this.facts(f);
+    const remote = (g: Guard): boolean => g.kind === 'loopback' && !g.local;
+    if (facts.rejects.some((r) => r.guards.length > 0 && r.guards.every(remote))) return true;
+    const views = facts.calls.filter((c) => c.fn.k === 'name' && wrapped.has(c.fn.id));
+    return (
+      views.length > 0 &&
+      views.every((c) => c.guards.some((g) => g.kind === 'loopback' && g.local)) &&
+      facts.rejects.some((r) => !r.guards.length)
+    );
   }
 
   /**

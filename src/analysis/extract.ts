@@ -1301,6 +1301,11 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
           }
         }
       }
+      const local =
+        operands.length === 2 && ops.length === 1
+          ? loopbackTest(operands[0]!, operands[1]!, ops[0]!)
+          : undefined;
+      if (local !== undefined) return { kind: 'loopback', local: local !== negated };
       // `request.endpoint not in PUBLIC` holds for requests outside the list.
       const flips = ops.length === 1 && (ops[0] === 'not in' || ops[0] === '!=' || ops[0] === 'is not');
       return allowGuard(cond, negated !== flips, w) ?? { kind: 'other' };
@@ -1351,6 +1356,32 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
     default:
       return allowGuard(cond, negated, w) ?? { kind: 'other' };
   }
+}
+
+/** The address of the connection the request came on: what a proxy-less server saw, not what the client claims. */
+const CONNECTION_ADDRESS =
+  /^(flask\.)?request\.(remote_addr|environ\.get\((['"])REMOTE_ADDR\3\)|environ\[(['"])REMOTE_ADDR\4\])$/;
+/** Addresses only the machine itself connects from. */
+const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * `request.remote_addr in ("127.0.0.1", "::1")` (or `==`, `not in`, `!=`): whether the test holds for loopback
+ * connections only (true) or for all others (false); undefined when it compares anything else, or with any
+ * address that is not a loopback one (a block list).
+ */
+function loopbackTest(a: SyntaxNode, b: SyntaxNode, op: string): boolean | undefined {
+  const [addr, other] = CONNECTION_ADDRESS.test(a.compactText) ? [a, b] : [b, a];
+  if (!CONNECTION_ADDRESS.test(addr.compactText)) return undefined;
+  const membership = op === 'in' || op === 'not in';
+  if (!membership && op !== '==' && op !== '!=') return undefined;
+  const items = membership
+    ? ['tuple', 'list', 'set'].includes(other.type)
+      ? other.namedChildren.filter((c): c is SyntaxNode => !!c)
+      : []
+    : [other];
+  const values = items.map(stringValue);
+  if (!values.length || !values.every((v) => v !== undefined && LOOPBACK_ADDRESS.has(v))) return undefined;
+  return op === 'in' || op === '==';
 }
 
 /**

@@ -45,7 +45,9 @@ export interface ImportBinding {
  *   verifier or lookup made of it;
  * allow: the code runs only for allow-listed requests (public endpoints, endpoint prefixes, blueprints, paths,
  *   path prefixes or HTTP methods), or with `negated` only for requests outside that list;
- * try: the code runs inside a try block whose handlers do (or do not) reject.
+ * try: the code runs inside a try block whose handlers do (or do not) reject;
+ * loopback: the code runs only for connections from the machine itself (`local`: the caller's address is a loopback
+ *   address) or only for those from elsewhere.
  */
 export type Guard =
   | { kind: 'presence'; present: boolean; raw?: boolean }
@@ -63,6 +65,7 @@ export type Guard =
       registries?: Expr[];
     }
   | { kind: 'try'; handlerRejects: boolean }
+  | { kind: 'loopback'; local: boolean }
   /**
    * The code runs only when a call returns something truthy (`present`) or falsy: a project helper
    * (`if authed():`) that the analysis resolves later into a presence test when the helper is a credential

@@ -162,8 +162,10 @@ function contribution(d: DraftRoute, loginOff: boolean): RealmCounts {
   if (d.auth.state === 'public')
     return { routes: 0, protected: 0, openReads: 0, reads: 0, protectedReads: 0, guards: [], public: 1 };
   const guards: [string, number][] = [];
+  // A loopback-only decorator keeps remote callers out, but is no authentication to suggest for other routes.
   for (const g of d.route.guards)
-    if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin)) guards.push([g.decorator, 1]);
+    if (g.info.kind === 'auth' && !g.info.loopbackOnly && !(loginOff && g.info.flaskLogin))
+      guards.push([g.decorator, 1]);
   const anonymous =
     d.auth.state === 'unprotected' || (d.auth.optional === true && d.auth.state !== 'protected');
   // Only a read of application data served anonymously says the realm is open on purpose: not a route that reads
@@ -299,7 +301,8 @@ export function draftRoutes(
       if (g.info.kind === 'auth' && g.info.flaskLogin && loginDisabledAt) {
         mechanisms.push(`${g.label} (no effect: LOGIN_DISABLED)`);
         ineffective.push(`\`${g.label}\` ${loginOff}`);
-      } else if (g.info.kind === 'auth') protectedBy.push(g.label);
+      } else if (g.info.kind === 'auth')
+        protectedBy.push(g.info.loopbackOnly ? `${g.label} (loopback only)` : g.label);
       else if (g.info.weak) {
         mechanisms.push(`${g.label} (not authentication)`);
         ineffective.push(`\`${g.label}\` ${g.info.weak}`);
@@ -487,7 +490,7 @@ export function draftRoutes(
     addCounts(realms, realmKey(key, realmOf(d.route)), part);
     addCounts(realms, realmKey(key, '*'), part);
     for (const g of d.route.guards)
-      if (g.info.kind === 'auth' && !(loginOff && g.info.flaskLogin))
+      if (g.info.kind === 'auth' && !g.info.loopbackOnly && !(loginOff && g.info.flaskLogin))
         counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
     guardCounts.set(key, counts);
   }
