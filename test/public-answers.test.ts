@@ -119,3 +119,73 @@ def format_query():
     expect(missing(b, '/format')?.severity).toBe('high');
   });
 });
+
+describe('a new record created with a new password hash is a registration, whatever the model is called', () => {
+  it('keeps anonymous creation of a password-holding project public, and flags a password reset of another record', async () => {
+    const a = await analyzeFiles({
+      'models.py': `
+        from flask_sqlalchemy import SQLAlchemy
+        db = SQLAlchemy()
+        class Project(db.Model):
+            id = db.Column(db.String, primary_key=True)
+            password = db.Column(db.String)
+        class Member(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            password_hash = db.Column(db.String)
+      `,
+      'utils.py': `
+        from flask import current_app
+        from werkzeug import security
+
+        def generate_password_hash(*args, **kwargs):
+            kwargs.setdefault("method", current_app.config["PASSWORD_HASH_METHOD"])
+            return security.generate_password_hash(*args, **kwargs)
+      `,
+      'forms.py': `
+        from models import Project
+        from utils import generate_password_hash
+
+        class ProjectForm:
+            def save(self, data):
+                return Project(id=data["id"], password=generate_password_hash(data["password"]))
+      `,
+      'app.py': `
+        from flask import Flask, request
+        from flask_login import LoginManager, login_required
+        from werkzeug.security import generate_password_hash
+        from forms import ProjectForm
+        from models import Member, db
+
+        app = Flask(__name__)
+        LoginManager(app)
+
+        @app.route("/api/me")
+        @login_required
+        def me():
+            return "x"
+
+        @app.route("/api/projects", methods=["POST"])
+        def create_project():
+            project = ProjectForm().save(request.get_json())
+            db.session.add(project)
+            db.session.commit()
+            return project.id, 201
+
+        @app.route("/api/member-password", methods=["POST"])
+        def reset_member_password():
+            member = Member.query.get(request.form["id"])
+            member.password_hash = generate_password_hash(request.form["password"])
+            db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(route(a, '/api/projects')?.auth.state).toBe('public');
+    expect(route(a, '/api/projects')?.auth.publicReason).toContain(
+      'account registration: creates a `Project` record holding a new password hash (`generate_password_hash()`) at forms.py:6',
+    );
+    expect(missing(a, '/api/projects')).toBeUndefined();
+    // The trap: changing the password hash of a record that already exists stays a finding.
+    expect(route(a, '/api/member-password')?.auth.state).toBe('unprotected');
+    expect(missing(a, '/api/member-password')?.severity).toBe('high');
+  });
+});

@@ -49,6 +49,8 @@ export interface Effect {
    * (`if request.method == 'POST':`, `if form.validate_on_submit():`); undefined: any method.
    */
   methods?: readonly string[];
+  /** A password hash stored in a record the call creates (`Project(password=generate_password_hash(…))`). */
+  newRecord?: true;
 }
 
 /** An attribute of user data that a function hands out (`User.email`, `self.password_hash`). */
@@ -274,6 +276,18 @@ export class EffectSummaries {
     const values = this.project.evalExpr(call.fn, scope);
     let known = false;
     for (const v of values) {
+      if (v.t === 'class') {
+        const hash = [...call.args, ...Object.values(call.kw)].find((a) => this.hashesPassword(a, fn, depth));
+        if (hash?.k === 'call')
+          acc.add({
+            kind: 'sets-password',
+            what: `creates a \`${v.cls.name}\` record holding a new password hash (\`${exprText(hash.fn)}()\`)`,
+            model: v.cls.name,
+            file,
+            line: call.line,
+            newRecord: true,
+          });
+      }
       if (v.t === 'func') {
         known = true;
         if (v.fn === fn) continue;
@@ -316,6 +330,25 @@ export class EffectSummaries {
     if (this.opaque(call.fn, fn)) acc.partial = true;
     else if (!acc.unfollowed && this.unknownReceiver(call.fn, fn))
       acc.unfollowed = { what: `\`${exprText(call.fn)}()\``, file, line: call.line };
+  }
+
+  /**
+   * A call of a catalogued password hasher (`generate_password_hash(pw)`, `bcrypt.generate_password_hash(pw)`), or of
+   * a project function that hashes one (a wrapper passing the app's hash settings on): its value is the hash.
+   */
+  private hashesPassword(e: Expr, fn: FunctionIR, depth: number): boolean {
+    if (e.k !== 'call') return false;
+    return this.project.evalExpr(e.fn, fn.scope).some((v) => {
+      if (v.t === 'func')
+        return v.fn !== fn && this.of(v.fn, depth + 1).effects.some((x) => x.kind === 'sets-password');
+      if (v.t === 'ext')
+        return (
+          (CATALOGUE.functions.get(v.qn) ?? CATALOGUE.functions.get(canonical(v.qn))) === 'sets-password'
+        );
+      if (v.t !== 'boundcall' && v.t !== 'instattr') return false;
+      const table = CATALOGUE.instances.get(v.inst.qn);
+      return !!table && methodMeaning(table, v.attr) === 'sets-password';
+    });
   }
 
   /**

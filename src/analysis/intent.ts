@@ -169,16 +169,17 @@ export function judgeIntent(
     (postOnly &&
       !pathParams(route.path).length &&
       ACCOUNT_COLLECTION.test(segments[segments.length - 1] ?? ''));
-  if (
-    account &&
-    signUpWord &&
-    !segments.some((s) => ADMIN_SEGMENT.test(s)) &&
-    !pathParams(route.path).length
-  ) {
+  // A new record created holding a password hash the handler just made is an account being registered, whatever
+  // its model is called (a tenant with its own secret): evidence enough without a sign-up word, unless the handler
+  // acts for a signed-in caller (an administrator creating accounts).
+  const newCredentialRecord = effects.find((e) => e.kind === 'sets-password' && e.newRecord);
+  const registers = (account && signUpWord) || (newCredentialRecord && !effects.some((e) => e.identity));
+  if (registers && !segments.some((s) => ADMIN_SEGMENT.test(s)) && !pathParams(route.path).length) {
+    const evidence = (account && signUpWord ? account : newCredentialRecord)!;
     return {
       role: 'sign-in',
-      publicReason: `account registration: ${account.kind === 'sets-password' ? `stores a new password hash (${account.what})` : account.what} at ${where(account)}`,
-      evidence: { file: account.file, line: account.line },
+      publicReason: `account registration: ${evidence.kind === 'sets-password' && !evidence.newRecord ? `stores a new password hash (${evidence.what})` : evidence.what} at ${where(evidence)}`,
+      evidence: { file: evidence.file, line: evidence.line },
       ...base,
       confidence: 'possible',
     };
