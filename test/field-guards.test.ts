@@ -760,7 +760,8 @@ describe('a decorator that lets only connections from the machine itself through
         def local_only(f):
             @wraps(f)
             def wrapper(*args, **kwargs):
-                if request.remote_addr not in ("127.0.0.1", "::1", "localhost"):
+                addr = request.remote_addr
+                if addr not in ("127.0.0.1", "::1", "localhost"):
                     abort(403)
                 return f(*args, **kwargs)
             return wrapper

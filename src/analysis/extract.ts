@@ -791,6 +791,8 @@ interface FactWalk {
    * condition on the name is that test.
    */
   routeTests: Map<string, SyntaxNode>;
+  /** Local names holding the address of the connection (`addr = request.remote_addr`). */
+  addressVars: Set<string>;
   /**
    * The parameter holding the matched endpoint in a url_value_preprocessor `(endpoint, values)`: Flask passes
    * `request.endpoint` there.
@@ -1303,7 +1305,7 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       }
       const local =
         operands.length === 2 && ops.length === 1
-          ? loopbackTest(operands[0]!, operands[1]!, ops[0]!)
+          ? loopbackTest(operands[0]!, operands[1]!, ops[0]!, w)
           : undefined;
       if (local !== undefined) return { kind: 'loopback', local: local !== negated };
       // `request.endpoint not in PUBLIC` holds for requests outside the list.
@@ -1369,9 +1371,11 @@ const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
  * connections only (true) or for all others (false); undefined when it compares anything else, or with any
  * address that is not a loopback one (a block list).
  */
-function loopbackTest(a: SyntaxNode, b: SyntaxNode, op: string): boolean | undefined {
-  const [addr, other] = CONNECTION_ADDRESS.test(a.compactText) ? [a, b] : [b, a];
-  if (!CONNECTION_ADDRESS.test(addr.compactText)) return undefined;
+function loopbackTest(a: SyntaxNode, b: SyntaxNode, op: string, w: FactWalk): boolean | undefined {
+  const address = (n: SyntaxNode): boolean =>
+    CONNECTION_ADDRESS.test(n.compactText) || (n.type === 'identifier' && w.addressVars.has(n.text));
+  const [addr, other] = address(a) ? [a, b] : [b, a];
+  if (!address(addr)) return undefined;
   const membership = op === 'in' || op === 'not in';
   if (!membership && op !== '==' && op !== '!=') return undefined;
   const items = membership
@@ -1931,6 +1935,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             )
               w.routeTests.set(name, right);
             else w.routeTests.delete(name);
+            if (CONNECTION_ADDRESS.test(right.compactText)) w.addressVars.add(name);
+            else w.addressVars.delete(name);
             if (isRejectingResponse(right)) {
               const stored = w.rejectVars.get(name) ?? [];
               stored.push({ line: line(e), guards: guardsNow(w) });
@@ -2081,6 +2087,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointPar
     otherVars: new Set(),
     rejectVars: new Map(),
     routeTests: new Map(),
+    addressVars: new Set(),
     ...(endpointParam ? { endpointParam } : {}),
     guards: [],
     depth: 0,
