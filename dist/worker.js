@@ -3064,6 +3064,11 @@ function classifyCondition(cond, negated, w, depth = 0) {
                     }
                 }
             }
+            const local = operands.length === 2 && ops.length === 1
+                ? loopbackTest(operands[0], operands[1], ops[0], w)
+                : undefined;
+            if (local !== undefined)
+                return { kind: 'loopback', local: local !== negated };
             // `request.endpoint not in PUBLIC` holds for requests outside the list.
             const flips = ops.length === 1 && (ops[0] === 'not in' || ops[0] === '!=' || ops[0] === 'is not');
             return allowGuard(cond, negated !== flips, w) ?? { kind: 'other' };
@@ -3108,6 +3113,33 @@ function classifyCondition(cond, negated, w, depth = 0) {
         default:
             return allowGuard(cond, negated, w) ?? { kind: 'other' };
     }
+}
+/** The address of the connection the request came on: what a proxy-less server saw, not what the client claims. */
+const CONNECTION_ADDRESS = /^(flask\.)?request\.(remote_addr|environ\.get\((['"])REMOTE_ADDR\3\)|environ\[(['"])REMOTE_ADDR\4\])$/;
+/** Addresses only the machine itself connects from. */
+const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
+/**
+ * `request.remote_addr in ("127.0.0.1", "::1")` (or `==`, `not in`, `!=`): whether the test holds for loopback
+ * connections only (true) or for all others (false); undefined when it compares anything else, or with any
+ * address that is not a loopback one (a block list).
+ */
+function loopbackTest(a, b, op, w) {
+    const address = (n) => CONNECTION_ADDRESS.test(n.compactText) || (n.type === 'identifier' && w.addressVars.has(n.text));
+    const [addr, other] = address(a) ? [a, b] : [b, a];
+    if (!address(addr))
+        return undefined;
+    const membership = op === 'in' || op === 'not in';
+    if (!membership && op !== '==' && op !== '!=')
+        return undefined;
+    const items = membership
+        ? ['tuple', 'list', 'set'].includes(other.type)
+            ? other.namedChildren.filter((c) => !!c)
+            : []
+        : [other];
+    const values = items.map(stringValue);
+    if (!values.length || !values.every((v) => v !== undefined && LOOPBACK_ADDRESS.has(v)))
+        return undefined;
+    return op === 'in' || op === '==';
 }
 /**
  * `current_user.is_authenticated` (or Flask-Login < 0.3's `is_authenticated()`) holds only for a signed-in
@@ -3707,6 +3739,10 @@ function walkFacts(node, w) {
                             w.routeTests.set(name, right);
                         else
                             w.routeTests.delete(name);
+                        if (CONNECTION_ADDRESS.test(right.compactText))
+                            w.addressVars.add(name);
+                        else
+                            w.addressVars.delete(name);
                         if (isRejectingResponse(right)) {
                             const stored = w.rejectVars.get(name) ?? [];
                             stored.push({ line: line(e), guards: guardsNow(w) });
@@ -3868,6 +3904,7 @@ function bodyFacts(body, scope, params, endpointParam) {
         otherVars: new Set(),
         rejectVars: new Map(),
         routeTests: new Map(),
+        addressVars: new Set(),
         ...(endpointParam ? { endpointParam } : {}),
         guards: [],
         depth: 0,
