@@ -31,10 +31,6 @@ const API_CLASSES = classesWithRole('resource-api');
 const NAMESPACE_CLASSES = classesWithRole('namespace');
 /** Flask-Sockets' `Sockets`: `@sockets.route(rule)` serves the rule itself, beside the app's own routes. */
 const SOCKETS = classesWithRole('websocket-routes');
-/** werkzeug's `DispatcherMiddleware(app, {"/api": api_app})`: each mounted app serves its routes under the key. */
-const DISPATCHERS = new Set(['werkzeug.DispatcherMiddleware']);
-/** The `methods` a library's class view declares, inherited by the project's subclasses. */
-const LIBRARY_VIEW_METHODS = new Map([['flask_graphql.GraphQLView', ['DELETE', 'GET', 'POST', 'PUT']]]);
 /** Flask-AppBuilder: `appbuilder.add_view(View, "Name")`, `add_view_no_menu(View)`, `add_api(Api)`. */
 const VIEW_BUILDERS = classesWithRole('view-builder');
 const FAB_REGISTRATIONS = new Set(
@@ -388,7 +384,7 @@ export class FlaskModel {
       for (const call of calls) {
         if (call.k !== 'call') continue;
         const callee = this.project.evalExpr(call.fn, scope);
-        if (!callee.some((v) => v.t === 'ext' && DISPATCHERS.has(canonical(v.qn)))) continue;
+        if (!callee.some((v) => v.t === 'ext' && CATALOGUE.dispatchers.has(canonical(v.qn)))) continue;
         const root = call.args[0] ?? call.kw.app;
         for (const { app, via } of root ? apps(root, scope) : [])
           roots.set(app.key, [...(roots.get(app.key) ?? []), { prefix: null, via }]);
@@ -1603,7 +1599,7 @@ export class FlaskModel {
     } else {
       const dispatch = methods.get('dispatch_request');
       const declared = this.classAttr(cls, 'methods');
-      const inherited = LIBRARY_VIEW_METHODS.get(this.project.extBaseOf(cls) ?? '');
+      const inherited = CATALOGUE.viewMethods.get(this.project.extBaseOf(cls) ?? '');
       const list =
         explicitMethods ??
         (declared ? this.methodsOf(declared.value, declared.scope) : (inherited ?? ['GET']));

@@ -4,6 +4,7 @@ import { flask } from './flask.js';
 import { flaskCaching } from './flask_caching.js';
 import { flaskAllows } from './flask_allows.js';
 import { flaskAdmin, flaskAppBuilder } from './flask_appbuilder.js';
+import { flaskGraphql } from './flask_graphql.js';
 import { flaskHttpauth } from './flask_httpauth.js';
 import { flaskJwt } from './flask_jwt.js';
 import { flaskJwtExtended } from './flask_jwt_extended.js';
@@ -34,6 +35,7 @@ import type {
   MethodTable,
 } from './types.js';
 import { webhooks } from './webhooks.js';
+import { werkzeug } from './werkzeug.js';
 
 export type {
   ClassModel,
@@ -62,6 +64,8 @@ export const LIBRARIES: readonly LibraryModel[] = [
   flaskPrincipal,
   flaskAllows,
   flaskSockets,
+  flaskGraphql,
+  werkzeug,
   flaskHttpauth,
   flaskJwtExtended,
   flaskJwt,
@@ -111,6 +115,8 @@ export interface CatalogueIndex {
     methods: ReadonlySet<string>;
   };
   randomSources: ReadonlySet<string>;
+  dispatchers: ReadonlySet<string>;
+  viewMethods: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Each entry under its name as written and under its canonical name. */
@@ -138,6 +144,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
   const unfollowedViews = new Map<string, string>();
   const jwt = new Map<string, JwtCall>();
   const randomSources = new Set<string>();
+  const viewMethods = new Map<string, readonly string[]>();
   for (const lib of libraries) {
     byName(functions, lib.functions);
     byName(instances, lib.instances);
@@ -146,6 +153,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     byName(delegatingGuards, lib.delegatingGuards);
     byName(verifiers, lib.verifiers);
     byName(jwt, lib.jwt);
+    byName(viewMethods, lib.viewMethods);
     lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
     lib.modelQueries?.forEach((q) => modelQueries.add(q));
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
@@ -187,6 +195,8 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     requestMethodTests,
     httpFetches,
     randomSources,
+    dispatchers: new Set(libraries.flatMap((lib) => (lib.dispatchers ?? []).map(canonical))),
+    viewMethods,
   };
 }
 

@@ -176,6 +176,10 @@ export interface LibraryModel {
     sessions: readonly string[];
     methods: readonly string[];
   };
+  /** WSGI dispatchers that mount apps under URL prefixes (`DispatcherMiddleware(app, {"/api": api_app})`). */
+  dispatchers?: readonly string[];
+  /** Library class views by qualified name, with the HTTP methods they declare for the project's subclasses. */
+  viewMethods?: Readonly<Record<string, readonly string[]>>;
   /** Functions (by qualified name) that return an unguessable value (`secrets.token_urlsafe`). */
   randomSources?: readonly string[];
 }
