@@ -1011,6 +1011,13 @@ const flaskAdmin = {
     unfollowedViews: { flask_admin: 'Flask-Admin' },
 };
 
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_graphql.ts
+/** flask-graphql's `GraphQLView` declares `methods = ["GET", "POST", "PUT", "DELETE"]`; subclasses inherit them. */
+const flaskGraphql = {
+    library: 'flask-graphql',
+    viewMethods: { 'flask_graphql.GraphQLView': ['DELETE', 'GET', 'POST', 'PUT'] },
+};
+
 ;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_jwt.ts
 /** Flask-JWT (the original, unmaintained): `@jwt_required()` and its `current_identity`. */
 const flaskJwt = {
@@ -1621,7 +1628,16 @@ const webhooks = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/analysis/catalogue/werkzeug.ts
+/** werkzeug's `DispatcherMiddleware(app, {"/api": api_app})`: each mounted app serves its routes under the key. */
+const werkzeug = {
+    library: 'werkzeug',
+    dispatchers: ['werkzeug.DispatcherMiddleware', 'werkzeug.middleware.dispatcher.DispatcherMiddleware'],
+};
+
 ;// CONCATENATED MODULE: ./src/analysis/catalogue/index.ts
+
+
 
 
 
@@ -1666,6 +1682,8 @@ const LIBRARIES = [
     flaskPrincipal,
     flaskAllows,
     flaskSockets,
+    flaskGraphql,
+    werkzeug,
     flaskHttpauth,
     flaskJwtExtended,
     flaskJwt,
@@ -1709,6 +1727,7 @@ function indexLibraries(libraries) {
     const unfollowedViews = new Map();
     const jwt = new Map();
     const randomSources = new Set();
+    const viewMethods = new Map();
     for (const lib of libraries) {
         byName(functions, lib.functions);
         byName(instances, lib.instances);
@@ -1717,6 +1736,7 @@ function indexLibraries(libraries) {
         byName(delegatingGuards, lib.delegatingGuards);
         byName(verifiers, lib.verifiers);
         byName(jwt, lib.jwt);
+        byName(viewMethods, lib.viewMethods);
         lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
         lib.modelQueries?.forEach((q) => modelQueries.add(q));
         lib.modelWrites?.forEach((w) => modelWrites.add(w));
@@ -1757,6 +1777,8 @@ function indexLibraries(libraries) {
         requestMethodTests,
         httpFetches,
         randomSources,
+        dispatchers: new Set(libraries.flatMap((lib) => (lib.dispatchers ?? []).map(canonical))),
+        viewMethods,
     };
 }
 const catalogue_CATALOGUE = indexLibraries(LIBRARIES);
