@@ -1,35 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundle } from './global-setup.js';
-import {
-  type ActionRun,
-  BOT,
-  type PrComment,
-  type RecordingGitHub,
-  repository,
-  runPullRequestAction,
-  startRecordingGitHub,
-} from './helpers/pr-action.js';
+import { describe, expect, it } from 'vitest';
+import { BOT, repository, usePullRequestAction } from './helpers/pr-action.js';
 
 /**
  * From the audit of issue 17: a pull request loosens the gate through the config it brings, through inline ignores
  * put to new use, or plants the comment marker; each test runs the bundled action as the runner starts it.
  */
-let github: RecordingGitHub;
-
-beforeAll(async () => {
-  if (!process.env.TOKENGATE_ACTION) await ensureBundle();
-  github = await startRecordingGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const runAction = (
-  workspace: string,
-  baseSha: string,
-  inputs: Record<string, string> = {},
-  existing: PrComment[] = [],
-): Promise<ActionRun> => runPullRequestAction(github, workspace, baseSha, inputs, existing);
+const action = usePullRequestAction();
+const runAction = action.run;
 
 // The handlers change module data: a route that answers a constant would only be a low finding.
 const FLASK_HEAD = 'from flask import Flask\napp = Flask(__name__)\nUSERS = {}\n';
@@ -185,13 +162,13 @@ describe('the sticky comment', () => {
       user: BOT,
     };
     const run = await runAction(workspace, baseSha, {}, [other]);
-    expect(github.edited).toEqual([]);
-    expect(github.comments.find((c) => c.id === 1)?.body).toBe(other.body);
+    expect(action.github.edited).toEqual([]);
+    expect(action.github.comments.find((c) => c.id === 1)?.body).toBe(other.body);
     expect(run.comment).toMatch(/^<!-- tokengate:report -->/);
     expect(run.stdout).toContain('tokengate: pull-request comment created.');
     // tokengate's own comment (the marker first) is still the one updated on the next run.
     const again = await runAction(workspace, baseSha, {}, [other, { id: 2, body: run.comment, user: BOT }]);
-    expect(github.edited).toEqual([2]);
+    expect(action.github.edited).toEqual([2]);
     expect(again.stdout).toContain('tokengate: pull-request comment updated.');
   });
 });

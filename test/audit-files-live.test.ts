@@ -1,37 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBundle } from './global-setup.js';
-import {
-  type ActionRun,
-  type PrComment,
-  type RecordingGitHub,
-  repository,
-  runPullRequestAction,
-  startRecordingGitHub,
-} from './helpers/pr-action.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repository, usePullRequestAction } from './helpers/pr-action.js';
 
 /**
  * Audit of issue 17 (a pull request cannot fool or blind the gate): each test is an attack by a pull request on
  * the bundled action, run as the runner starts it (these: the files it reads and the live verdicts).
  */
-let github: RecordingGitHub;
-
-beforeAll(async () => {
-  if (!process.env.TOKENGATE_ACTION) await ensureBundle();
-  github = await startRecordingGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
-
-const runAction = (
-  workspace: string,
-  baseSha: string,
-  inputs: Record<string, string> = {},
-  existing: PrComment[] = [],
-): Promise<ActionRun> => runPullRequestAction(github, workspace, baseSha, inputs, existing);
+const runAction = usePullRequestAction().run;
 
 const FLASK_HEAD = 'from flask import Flask\napp = Flask(__name__)\n';
 // The handler changes module data: a route that answers a constant would only be a low finding.

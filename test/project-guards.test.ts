@@ -2,16 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
-import { ensureBundle } from './global-setup.js';
 import { analyzeFiles, dedent, routeTable } from './helpers/analyze.js';
-import {
-  type RecordingGitHub,
-  repository,
-  runPullRequestAction,
-  startRecordingGitHub,
-} from './helpers/pr-action.js';
+import { repository, usePullRequestAction } from './helpers/pr-action.js';
 
 /**
  * `guards` in .tokengate.yml: the project's own guards by qualified name, added to the library catalogue. A guard
@@ -19,14 +13,7 @@ import {
  */
 const CLI = join(import.meta.dirname, '..', 'dist/cli.js');
 
-let github: RecordingGitHub;
-beforeAll(async () => {
-  await ensureBundle();
-  github = await startRecordingGitHub();
-});
-afterAll(async () => {
-  await github.close();
-});
+const action = usePullRequestAction();
 
 // `platform_kit` is an installed package, not in the tree; `vetted` is not named like authentication.
 const APP = dedent(`
@@ -214,7 +201,7 @@ describe('a guards entry that the pull request adds', () => {
       { 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' },
       { 'app.py': APP, '.tokengate.yml': 'guards:\n  - platform_kit.web.vetted\n' },
     );
-    const run = await runPullRequestAction(github, workspace, baseSha);
+    const run = await action.run(workspace, baseSha);
     expect(run.gate).toBe('pass');
     expect(run.comment).toContain('### Suppressed by this pull request');
     expect(run.comment).toContain(

@@ -825,11 +825,7 @@ export class Project {
         // Unbound, a function called from one place only has that place's arguments.
         const sites = this.bindings.has(s.owner) ? [] : this.callSitesOf(s.owner);
         const bound = this.bindings.get(s.owner) ?? (sites.length === 1 ? sites[0] : undefined);
-        if (!bound) return undefined;
-        const arg = argumentFor(s.owner, name, bound.call);
-        if (arg) return { expr: arg, scope: bound.scope };
-        const fallback = s.owner.defaults[name];
-        return fallback ? { expr: fallback, scope: s.parent ?? s } : undefined;
+        return bound ? passedAt(s.owner, name, bound, s) : undefined;
       }
       if (s.assigns.has(name)) return undefined;
     }
@@ -953,12 +949,8 @@ export class Project {
     const bound = this.bindings.get(owner);
     if (bound) {
       this.boundReads++;
-      const arg = argumentFor(owner, name, bound.call);
-      if (arg) return this.evalIn(arg, bound.scope, depth + 1, seen);
-      const fallback = owner.defaults[name];
-      return fallback
-        ? this.evalIn(fallback, s.parent ?? s, depth + 1, seen)
-        : [{ t: 'unknown', text: name }];
+      const at = passedAt(owner, name, bound, s);
+      return at ? this.evalIn(at.expr, at.scope, depth + 1, seen) : [{ t: 'unknown', text: name }];
     }
     const key = this.scopeId(s) * KEY_KINDS + NAME_KEY;
     if (guard) {
@@ -1353,6 +1345,19 @@ function braceFormat(
     return v ?? '';
   });
   return failed ? undefined : out;
+}
+
+/** A parameter at one call site: the argument written there, else the parameter's default (in `s`, its scope). */
+function passedAt(
+  owner: FunctionIR,
+  name: string,
+  site: { call: CallExpr; scope: Scope },
+  s: Scope,
+): { expr: Expr; scope: Scope } | undefined {
+  const arg = argumentFor(owner, name, site.call);
+  if (arg) return { expr: arg, scope: site.scope };
+  const fallback = owner.defaults[name];
+  return fallback ? { expr: fallback, scope: s.parent ?? s } : undefined;
 }
 
 /** The argument a call passes for a parameter (`self` of methods is not passed). */

@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureBundle } from '../global-setup.js';
 
 /**
  * The bundled action on a pull request, as the runner starts it: a git repository with a base and a head commit,
@@ -189,5 +191,39 @@ export async function runPullRequestAction(
     gate,
     summary: readFileSync(files.summary, 'utf8'),
     comment: github.comments.find((c) => !existing.some((e) => e.id === c.id))?.body ?? '',
+  };
+}
+
+/**
+ * The bundled action and a recording GitHub API for one test file: built and started before its tests, closed
+ * after. `run` runs the action on pull request 7 against it; `github` is what it recorded.
+ */
+export function usePullRequestAction(): {
+  readonly github: RecordingGitHub;
+  run(
+    workspace: string,
+    baseSha: string,
+    inputs?: Record<string, string>,
+    existing?: PrComment[],
+  ): Promise<ActionRun>;
+} {
+  let started: RecordingGitHub | undefined;
+  beforeAll(async () => {
+    if (!process.env.TOKENGATE_ACTION) await ensureBundle();
+    started = await startRecordingGitHub();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const github = (): RecordingGitHub => {
+    if (!started) throw new Error('the recording GitHub API is started before the tests');
+    return started;
+  };
+  return {
+    get github() {
+      return github();
+    },
+    run: (workspace, baseSha, inputs = {}, existing = []) =>
+      runPullRequestAction(github(), workspace, baseSha, inputs, existing),
   };
 }
