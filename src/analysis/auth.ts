@@ -1,6 +1,7 @@
 import { type CatalogueIndex, type GuardRule, withProjectGuards } from './catalogue/index.js';
-import { REQUEST_DATA } from './extract.js';
+import { REQUEST_DATA, checksNothing } from './extract.js';
 import type { BodyCall, BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import { JwtAnalyzer } from './jwt.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
 /**
@@ -29,6 +30,17 @@ export interface GuardInfo {
 
 /** What a check that only looks for a credential's presence amounts to. */
 export const PRESENCE_ONLY = 'checks that a credential is present but never verifies it: any value passes';
+
+/**
+ * What a check amounts to whose only look at the credential's value decodes it without verifying its signature
+ * (`where` the decode is): it tells a token from no token, not a real one from a forged one.
+ */
+export function unsignedOnly(where: string): string {
+  return `checks the credential only by decoding it without verifying its signature (${where}): any token anyone can make passes`;
+}
+
+/** No line of a body reads claims unverified. */
+const NO_UNSIGNED: ReadonlyMap<number, string> = new Map();
 
 /** What a verifier call inside a try whose handler carries on amounts to. */
 export const SWALLOWED =
@@ -116,7 +128,10 @@ export class AuthAnalyzer {
   private readonly alwaysRejectCache = new Map<FunctionIR, boolean>();
   private readonly classRejectCache = new Map<ClassIR, boolean>();
   private readonly requestDataCache = new Map<FunctionIR, boolean>();
+  private readonly unsignedCache = new Map<FunctionIR, ReadonlyMap<number, string>>();
   private handlerMap?: Map<ClassIR, FunctionIR[]>;
+  /** Which decodes skip the signature: the jwt-signature-not-verified rule's own judgement. */
+  private readonly jwt: JwtAnalyzer;
 
   /** Project functions being judged, each through the next (a verifier that calls a helper that calls...). */
   private helpersOpen = 0;
@@ -135,6 +150,7 @@ export class AuthAnalyzer {
   ) {
     this.catalogue = withProjectGuards(projectGuards);
     this.declared = new Set(projectGuards.flatMap((g) => [g, canonical(g)]));
+    this.jwt = new JwtAnalyzer(project);
   }
 
   /** A function of the tree that the project declared a guard. */
@@ -326,9 +342,11 @@ export class AuthAnalyzer {
   private judgeRejection(fn: FunctionIR): boolean {
     this.rejectCache.set(fn, false);
     const facts = this.facts(fn);
+    const unsigned = this.unsignedLines(fn);
     let verifies = false;
     let reads = facts.credentialReads.length > 0;
     for (const c of facts.calls) {
+      if (unsigned.has(c.line)) continue;
       const kind = this.callKind(c.fn, c.kw, fn.scope);
       if (kind === 'verifier' || kind === 'project-verifier') {
         reads = true;
@@ -336,7 +354,8 @@ export class AuthAnalyzer {
       } else if (kind === 'optional-verifier') reads = true;
     }
     const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false) && !onlySometimes(r.guards));
-    const result = verifies || (reads && rejects && !presenceOnly(facts)) || this.httpAuthRejects(fn);
+    const result =
+      verifies || (reads && rejects && !presenceOnly(facts, unsigned)) || this.httpAuthRejects(fn);
     this.rejectCache.set(fn, result);
     return result;
   }
@@ -372,7 +391,7 @@ export class AuthAnalyzer {
   checksPresenceOnly(fn: FunctionIR): boolean {
     const facts = this.facts(fn);
     return (
-      presenceOnly(facts) &&
+      presenceOnly(facts, this.unsignedLines(fn)) &&
       !this.rejectsWithoutCredentials(fn) &&
       facts.rejects.some((r) => reachesAbsent(r.guards, false))
     );
@@ -381,9 +400,11 @@ export class AuthAnalyzer {
   /** Why code that tries to authenticate lets requests through: presence checked only, or the error swallowed. */
   weakness(fn: FunctionIR): string | undefined {
     if (this.rejectsWithoutCredentials(fn)) return undefined;
-    if (this.checksPresenceOnly(fn)) return PRESENCE_ONLY;
+    if (this.checksPresenceOnly(fn)) return this.presenceWeakness(fn);
+    const unsigned = this.unsignedLines(fn);
     const swallows = this.facts(fn).calls.some(
       (c) =>
+        !unsigned.has(c.line) &&
         reachesAbsent(c.guards, false) &&
         !reachesAbsent(c.guards, true) &&
         ['verifier', 'project-verifier'].includes(this.callKind(c.fn, c.kw, fn.scope)),
@@ -465,6 +486,92 @@ export class AuthAnalyzer {
     );
   }
 
+  /** Why a check that tells only a credential from none is no authentication. */
+  private presenceWeakness(fn: FunctionIR): string {
+    const decode = this.unsignedCheck(fn);
+    return decode ? unsignedOnly(decode) : PRESENCE_ONLY;
+  }
+
+  /** Where the decode is that a check of the credential as sent comes down to, when it skips the signature. */
+  private unsignedCheck(fn: FunctionIR): string | undefined {
+    const unsigned = this.unsignedLines(fn);
+    return this.facts(fn)
+      .credentialChecks.map((l) => unsigned.get(l))
+      .find((w) => w !== undefined);
+  }
+
+  /**
+   * Lines of a body where every call reads a token's claims without checking its signature (as the
+   * jwt-signature-not-verified rule judges it), directly or through a project helper that does nothing else, or
+   * checks nothing (logging, formatting, reading the request), with where each such read is. A check of the
+   * credential on such a line proves nothing a forger cannot supply.
+   */
+  private unsignedLines(fn: FunctionIR): ReadonlyMap<number, string> {
+    const cached = this.unsignedCache.get(fn);
+    if (cached) return cached;
+    return this.nested(NO_UNSIGNED, () => this.findUnsignedLines(fn));
+  }
+
+  private findUnsignedLines(fn: FunctionIR): ReadonlyMap<number, string> {
+    this.unsignedCache.set(fn, NO_UNSIGNED);
+    const calls = fn.facts.calls;
+    const reads = new Map<BodyCall, string>();
+    for (const c of calls) {
+      const where = this.unsignedRead(c, fn);
+      if (where) reads.set(c, where);
+    }
+    const lines = new Map<number, string>();
+    for (const [c, where] of reads)
+      if (
+        !lines.has(c.line) &&
+        calls.every((o) => o.line !== c.line || reads.has(o) || checksNothing(exprText(o.fn)))
+      )
+        lines.set(c.line, where);
+    // Anything else the body calls that may check the caller (named like a verifier, or a helper whose answer
+    // derives from a credential) may verify the token where the decode does not: then nothing is known forged.
+    const mayVerify = calls.some(
+      (c) =>
+        !lines.has(c.line) &&
+        !checksNothing(exprText(c.fn)) &&
+        (VERIFIER_NAME.test(calleeName(c.fn)) ||
+          this.project
+            .evalExpr(c.fn, fn.scope)
+            .some((v) => v.t === 'func' && v.fn !== fn && this.isCredentialPredicate(v.fn))),
+    );
+    const result = lines.size && !mayVerify ? lines : NO_UNSIGNED;
+    this.unsignedCache.set(fn, result);
+    return result;
+  }
+
+  /** Where the call reads claims unverified: itself, or in the project helper it calls (every one it may be). */
+  private unsignedRead(c: BodyCall, fn: FunctionIR): string | undefined {
+    if (this.jwt.readsUnverified(c, fn.scope, fn.facts.calls)) return `${fn.scope.module.file}:${c.line}`;
+    if (c.fn.k !== 'name' && c.fn.k !== 'attr') return undefined;
+    let where: string | undefined;
+    for (const v of this.project.evalExpr(c.fn, fn.scope)) {
+      const found = v.t === 'func' && v.fn !== fn ? this.decodesOnly(v.fn) : undefined;
+      if (!found) return undefined;
+      where ??= found;
+    }
+    return where;
+  }
+
+  /**
+   * A project helper whose only work is reading a token's claims unverified (`decoded = jwt.decode(token,
+   * verify=False); return True`): every call it makes is such a read or checks nothing, it never rejects, raises
+   * or returns nothing, and it returns `True` or what it read. Whatever its caller tests of its answer, a forged
+   * token supplies. Where its read is.
+   */
+  private decodesOnly(h: FunctionIR): string | undefined {
+    const f = h.facts;
+    if (f.rejects.length || f.raises.length || f.passes.length) return undefined;
+    const lines = this.unsignedLines(h);
+    const first = lines.values().next().value;
+    if (first === undefined) return undefined;
+    if (!f.calls.every((c) => lines.has(c.line) || checksNothing(exprText(c.fn)))) return undefined;
+    return f.returns.every((r) => returnsRead(r, h.scope, lines, 0)) ? first : undefined;
+  }
+
   private callsOptionalVerifier(fn: FunctionIR): boolean {
     return this.facts(fn).calls.some((c) => this.callKind(c.fn, c.kw, fn.scope) === 'optional-verifier');
   }
@@ -474,7 +581,7 @@ export class AuthAnalyzer {
     kw: Record<string, Expr>,
     scope: Scope,
   ): 'verifier' | 'optional-verifier' | 'project-verifier' | 'other' {
-    const name = fnExpr.k === 'name' ? fnExpr.id : fnExpr.k === 'attr' ? fnExpr.attr : '';
+    const name = calleeName(fnExpr);
     // `login_required(lambda: None)()`, or a dummy view so wrapped and called later: Flask-Login's check runs.
     if (
       this.project
@@ -488,10 +595,7 @@ export class AuthAnalyzer {
     )
       return 'verifier';
     if (!name) return 'other';
-    const verifierName =
-      /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i.test(
-        name,
-      );
+    const verifierName = VERIFIER_NAME.test(name);
     for (const v of this.project.evalExpr(fnExpr, scope)) {
       if (v.t === 'func' && this.declaredGuard(v.fn)) return 'project-verifier';
       if (v.t === 'ext' && this.declared.has(canonical(v.qn))) return 'verifier';
@@ -860,7 +964,9 @@ export class AuthAnalyzer {
       for (const g of others) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
       return true;
     };
+    const unsigned = this.unsignedLines(fn);
     for (const c of facts.calls) {
+      if (unsigned.has(c.line)) continue;
       const kind = this.callKind(c.fn, c.kw, fn.scope);
       if (kind === 'other') continue;
       verifierSeen = true;
@@ -870,7 +976,7 @@ export class AuthAnalyzer {
       if (protecting(c.guards, true)) verifies = verifiedByCall = true;
       else if (reachesAbsent(c.guards, false)) swallowedVerifier = true;
     }
-    const onlyPresence = presenceOnly(facts);
+    const onlyPresence = presenceOnly(facts, unsigned);
     const rejecting = facts.rejects.filter(
       (r) =>
         reachesAbsent(
@@ -929,7 +1035,7 @@ export class AuthAnalyzer {
       if (onlyPresence && rejecting.length && swallowedVerifier)
         reason =
           'it only rejects requests without a credential and swallows the verification error, so any value passes';
-      else if (onlyPresence && rejecting.length) reason = `it ${PRESENCE_ONLY}`;
+      else if (onlyPresence && rejecting.length) reason = `it ${this.presenceWeakness(fn)}`;
       else if (swallowedVerifier) reason = `it ${SWALLOWED}`;
       else reason = 'it only rejects requests that carry a credential; requests without one pass';
     }
@@ -988,9 +1094,12 @@ function methodsRunning(guards: Guard[]): Set<string> {
   return out;
 }
 
-/** A credential as sent is read and rejected when missing, but its value is never checked. */
-function presenceOnly(facts: BodyFacts): boolean {
-  return facts.rawCredentialReads.length > 0 && facts.credentialChecks.length === 0;
+/**
+ * A credential as sent is read and rejected when missing, but its value is never checked, or checked only on lines
+ * that decode it without verifying its signature (`unsigned`).
+ */
+function presenceOnly(facts: BodyFacts, unsigned: ReadonlyMap<number, string>): boolean {
+  return facts.rawCredentialReads.length > 0 && facts.credentialChecks.every((l) => unsigned.has(l));
 }
 
 /** Methods of an access-control object that let a view through its hook: `exempt`, `public`, `allow_anonymous`. */
@@ -1060,6 +1169,38 @@ export function nestedFunctions(fn: FunctionIR, depth = 0): FunctionIR[] {
   const out = [fn];
   for (const inner of fn.scope.functions.values()) out.push(...nestedFunctions(inner, depth + 1));
   return out;
+}
+
+/** Names of calls that may verify a credential (as `callKind` reads them). */
+const VERIFIER_NAME =
+  /verify|decode|check|valid|auth|token|login|require|current_user|identity|jwt|permission|role|loads/i;
+
+function calleeName(fn: Expr): string {
+  return fn.k === 'name' ? fn.id : fn.k === 'attr' ? fn.attr : '';
+}
+
+/**
+ * A returned value that says nothing but what was read unverified (on one of `lines`): `True`, the claims, one
+ * of them (`claims["sub"]`, `claims.get("sub")`), or a local name only ever assigned such a value.
+ */
+function returnsRead(e: Expr, scope: Scope, lines: ReadonlyMap<number, string>, depth: number): boolean {
+  if (depth > 8) return false;
+  switch (e.k) {
+    case 'const':
+      return e.v === true;
+    case 'call':
+      if (lines.has(e.line)) return true;
+      return e.fn.k === 'attr' && e.fn.attr === 'get' && returnsRead(e.fn.obj, scope, lines, depth + 1);
+    case 'subscript':
+    case 'attr':
+      return returnsRead(e.obj, scope, lines, depth + 1);
+    case 'name': {
+      const values = scope.params.has(e.id) ? undefined : scope.assigns.get(e.id);
+      return !!values?.length && values.every((v) => returnsRead(v, scope, lines, depth + 1));
+    }
+    default:
+      return false;
+  }
 }
 
 /** Facts of a view body that checks credentials itself. */

@@ -993,6 +993,16 @@ const NON_CHECKING_CALL =
   /^(len|str|bytes|bool|int|float|repr|type|id|hash|isinstance|hasattr|getattr|setattr|print|format|list|tuple|dict|set|jsonify|make_response|abort|redirect|url_for|render_template|Response|startswith|endswith|split|rsplit|partition|strip|replace|lower|upper|encode|decode_header|append|extend|update|setdefault|get)$/;
 const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|textwrap|logging|warnings)\./;
 
+/** A callee (`print`, `json.dumps`, `request.headers.get`) that checks nothing it is handed: no credential check. */
+export function checksNothing(callee: string): boolean {
+  return (
+    NON_CHECKING_CALL.test(callee.slice(callee.lastIndexOf('.') + 1)) ||
+    NON_CHECKING_MODULE.test(callee) ||
+    callee.startsWith('request.') ||
+    LOGGING_CALL.test(callee)
+  );
+}
+
 /** A comparison that only tests presence or the scheme word: `token is None`, `scheme != 'Bearer'`, `len(t) < 8`. */
 function isPresenceComparison(node: SyntaxNode): boolean {
   const operands = codeOf(node.namedChildren);

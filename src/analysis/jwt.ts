@@ -265,7 +265,7 @@ export class JwtAnalyzer {
       } else if (lib === 'fje.decode_token') {
         this.checkDecodeToken(site);
       } else if (lib === 'jose.get_unverified_claims') {
-        if (this.verifiedAfter(site, call.args[0] ?? call.kw.token)) continue;
+        if (!this.skipsSignature(site, lib)) continue;
         this.add(mod, {
           ruleId: 'jwt-signature-not-verified',
           line: c.line,
@@ -275,6 +275,40 @@ export class JwtAnalyzer {
       } else if (lib === 'fje.create_access_token' || lib === 'fje.create_refresh_token') {
         this.checkCreateToken(site);
       }
+    }
+  }
+
+  /**
+   * Does this call of a body read a token's claims without checking its signature, as jwt-signature-not-verified
+   * reports it? `calls` are all the calls of the same body (a verified decode of the same token after it).
+   */
+  readsUnverified(c: BodyCall, scope: Scope, calls: BodyCall[]): boolean {
+    const lib = this.library(c.fn, scope);
+    return (
+      !!lib &&
+      this.skipsSignature({ call: asCall(c), scope, module: scope.module, guards: c.guards, calls }, lib)
+    );
+  }
+
+  /**
+   * The call reads claims no signature check stands behind: a decode with verification off, python-jose's
+   * `get_unverified_claims` or python_jwt's `process_jwt`, not followed by a verification of the same token, and
+   * of a token a caller can send (not one the server fetched itself over verified TLS).
+   */
+  private skipsSignature(site: Site, lib: string): boolean {
+    const { call, scope } = site;
+    const token = call.args[0] ?? call.kw.jwt ?? call.kw.token;
+    switch (lib) {
+      case 'pyjwt.decode':
+      case 'jose.decode':
+        if (token && this.fetchedOverTls(token, scope, call.line)) return false;
+        return this.decodeSettings(call, scope, lib).unverified && !this.verifiedAfter(site, token);
+      case 'jose.get_unverified_claims':
+        return !this.verifiedAfter(site, call.args[0] ?? call.kw.token);
+      case 'python_jwt.process_jwt':
+        return !this.processedThenVerified(site);
+      default:
+        return false;
     }
   }
 
@@ -332,15 +366,18 @@ export class JwtAnalyzer {
    * python_jwt `process_jwt(token)` returns the header and claims unverified; it is meant to pick the key for a
    * `verify_jwt(token, key, algs)` of the same token in the same body. Used without one, the claims are forged.
    */
-  private checkProcessJwt(site: Site): void {
-    const { call, scope, module } = site;
-    const token = call.args[0] ?? call.kw.jwt;
-    const verified = site.calls.some((c) => {
-      if (this.library(c.fn, scope) !== 'python_jwt.verify_jwt') return false;
+  private processedThenVerified(site: Site): boolean {
+    const token = site.call.args[0] ?? site.call.kw.jwt;
+    return site.calls.some((c) => {
+      if (this.library(c.fn, site.scope) !== 'python_jwt.verify_jwt') return false;
       const checked = c.args[0] ?? c.kw.jwt;
       return !token || !checked || exprText(checked) === exprText(token);
     });
-    if (verified) return;
+  }
+
+  private checkProcessJwt(site: Site): void {
+    const { call, module } = site;
+    if (!this.skipsSignature(site, 'python_jwt.process_jwt')) return;
     const name = exprText(call.fn);
     this.add(module, {
       ruleId: 'jwt-signature-not-verified',
@@ -361,8 +398,10 @@ export class JwtAnalyzer {
     // authenticate nothing TLS has not (OpenID Connect Core 3.1.3.7). Nothing a caller sends can forge it.
     const token = call.args[0] ?? call.kw.jwt ?? call.kw.token;
     if (token && this.fetchedOverTls(token, scope, call.line)) return;
-    if (settings.unverified && this.verifiedAfter(site, call.args[0] ?? call.kw.jwt ?? call.kw.token)) return;
-    if (settings.unverified) {
+    const unverified = this.skipsSignature(site, lib);
+    // Verification off for a look at a claim before the verified decode of the same token: nothing to report.
+    if (settings.unverified && !unverified) return;
+    if (unverified) {
       this.add(module, {
         ruleId: 'jwt-signature-not-verified',
         line: call.line,
