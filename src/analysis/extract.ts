@@ -739,9 +739,17 @@ function lastName(node: SyntaxNode | null): string {
   return '';
 }
 
+/**
+ * Every subtree mentionsAuthStatus accepts has a text that matches this: each way to true tests a node's text, or
+ * a string's value, which is its content as written, in one piece unless an interpolation (whose string has no
+ * value) or, in a tree with syntax errors, an ERROR node splits it.
+ */
+const MAY_MENTION_AUTH_STATUS = /401|403|UNAUTHORI[SZ]ED|FORBIDDEN/;
+
 /** Does the subtree mention a 401/403 status (literal, HTTPStatus name, or status constant)? */
 function mentionsAuthStatus(node: SyntaxNode, depth = 0): boolean {
   if (depth > 40) return false;
+  if (depth === 0 && !node.treeHasError && !MAY_MENTION_AUTH_STATUS.test(node.text)) return false;
   if (node.type === 'integer') return node.text === '401' || node.text === '403';
   if (node.type === 'identifier' || node.type === 'attribute') {
     if (STATUS_NAME.test(node.text)) return true;
@@ -1176,6 +1184,8 @@ function markUnrelated(guards: Guard[], cond: SyntaxNode, w: FactWalk): Guard[] 
 /** A call in the condition that is handed a credential (`check_key(request.headers['X-Key'])`). */
 function callsWithCredential(cond: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth > 20) return false;
+  // Every way to true is readsCredential of a part of `cond`, whose gate no part passes when the whole fails this.
+  if (depth === 0 && !mayReadCredential(cond.text, w, CREDENTIAL_WORDS_WITHIN)) return false;
   if (cond.type === 'call') {
     const args = cond.childForFieldName('arguments');
     if (args && readsCredential(args, w)) return true;
