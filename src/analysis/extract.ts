@@ -1771,13 +1771,14 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
     const callee = requestText(fnNode?.compactText ?? '');
     // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
     const logging = LOGGING_CALL.test(callee);
+    // In a quiet expression (no credential word anywhere in it) no argument reads one: asked first.
     if (
+      !w.quiet &&
       !swallowed(w) &&
       !NON_CHECKING_CALL.test(lastName(fnNode)) &&
       !NON_CHECKING_MODULE.test(callee) &&
       !callee.startsWith('request.') &&
       !logging &&
-      !w.quiet &&
       anyArgumentReadsCredential(node, w)
     ) {
       noteCheck(node, w);
