@@ -644,7 +644,7 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
     defaults: paramDefaults(node.childForFieldName('parameters')),
     span: spanOf(node),
     defLine: line(node),
-    facts: emptyFacts(),
+    facts: NO_FACTS,
     scope: undefined as unknown as Scope,
   };
   fn.scope = newScope(ctx.module, parent, fn);
@@ -678,7 +678,7 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
     defLine: line(node),
     attrs: {},
     methods: {},
-    facts: emptyFacts(),
+    facts: NO_FACTS,
     scope: newScope(ctx.module, parent),
   };
   ctx.module.allClasses.push(cls);
@@ -2126,27 +2126,31 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
     scope: undefined as unknown as Scope,
     allFunctions: [],
     allClasses: [],
-    facts: emptyFacts(),
+    facts: NO_FACTS,
     suppressions: suppressionsOf(source),
     hasErrors: root.treeHasError,
   };
   mod.scope = newScope(mod);
   walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
   mod.facts = bodyFacts(root, mod.scope, []);
-  for (const facts of [
-    mod.facts,
-    ...mod.allFunctions.map((f) => f.facts),
-    ...mod.allClasses.map((c) => c.facts),
-  ])
-    shareEmptyLists(facts);
+  shareEmptyLists(mod.facts);
+  for (const f of mod.allFunctions) if (f.facts !== NO_FACTS) shareEmptyLists(f.facts);
+  for (const c of mod.allClasses) if (c.facts !== NO_FACTS) shareEmptyLists(c.facts);
   return mod;
 }
 
 /** Replace the empty lists of finished facts with the shared one. */
-function shareEmptyLists(facts: BodyFacts): void {
+function shareEmptyLists(facts: BodyFacts): BodyFacts {
   const lists = facts as unknown as Record<string, unknown>;
   for (const key of Object.keys(lists)) {
     const value = lists[key];
     if (Array.isArray(value) && value.length === 0) lists[key] = NONE;
   }
+  return facts;
 }
+
+/**
+ * The facts of a definition without a body, and what every definition holds until its body has been walked:
+ * what `emptyFacts` gives once its lists are shared, made once rather than once more per definition.
+ */
+const NO_FACTS: BodyFacts = Object.freeze(shareEmptyLists(emptyFacts()));
