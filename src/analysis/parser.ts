@@ -866,6 +866,20 @@ function tablesIfFaithful(
 /** Fewer consecutive comment lines than this cost the scanner (below) too little to matter. */
 const COMMENT_RUN_LINES = 32;
 
+/** What a blank line holds besides its line break (and what may precede a comment on its line). */
+function isLineBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 13;
+}
+
+/** Whether `source` from `from` to `to` holds only blank characters and line breaks. */
+function onlyBlankLines(source: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = source.charCodeAt(i);
+    if (c !== 10 && !isLineBlank(c)) return false;
+  }
+  return true;
+}
+
 /**
  * `source` with the inner lines of each long run of comment lines turned into spaces, same length and line breaks,
  * for the parser only (nodes are read from the original text). tree-sitter-python's external scanner looks past
@@ -875,28 +889,35 @@ const COMMENT_RUN_LINES = 32;
  * or backslash on them, so even inside a multi-line string blanking one changes no token's extent.
  */
 export function blankCommentRuns(source: string): string {
+  // Only lines holding a `#` can be comment lines: the walk goes from one `#` to the next, not line by line (on
+  // real code a third of the time), and asks of the lines between two comment lines only whether one is not blank.
   const spans: [number, number][] = [];
-  let run: [number, number][] = [];
-  const flush = (): void => {
-    if (run.length >= COMMENT_RUN_LINES) spans.push([run[0]![1], run[run.length - 1]![0]]);
-    run = [];
-  };
-  for (let start = 0; start < source.length;) {
-    const nl = source.indexOf('\n', start);
+  /** The comment lines of the current run: how many, where the first ends, where the last starts and ends. */
+  let count = 0;
+  let firstEnd = 0;
+  let lastStart = 0;
+  let lastEnd = 0;
+  for (let hash = source.indexOf('#'); hash >= 0;) {
+    let start = hash;
+    while (start > 0 && isLineBlank(source.charCodeAt(start - 1))) start--;
+    const nl = source.indexOf('\n', hash);
     const end = nl < 0 ? source.length : nl;
-    let i = start;
-    while (i < end && (source[i] === ' ' || source[i] === '\t' || source[i] === '\f' || source[i] === '\r'))
-      i++;
-    if (i === end) {
-      // A blank line neither ends a run nor counts in it.
-    } else if (source[i] === '#' && !/['"\\]/.test(source.slice(i, end))) {
-      run.push([start, end]);
-    } else {
-      flush();
+    const comment =
+      (start === 0 || source.charCodeAt(start - 1) === 10) && !/['"\\]/.test(source.slice(hash, end));
+    // A line that is not a comment and not blank ends the run: this one, or one between the last and this.
+    if (!comment || (count > 0 && !onlyBlankLines(source, lastEnd, start))) {
+      if (count >= COMMENT_RUN_LINES) spans.push([firstEnd, lastStart]);
+      count = 0;
     }
-    start = end + 1;
+    if (comment) {
+      if (count === 0) firstEnd = end;
+      lastStart = start;
+      lastEnd = end;
+      count++;
+    }
+    hash = nl < 0 ? -1 : source.indexOf('#', end);
   }
-  flush();
+  if (count >= COMMENT_RUN_LINES) spans.push([firstEnd, lastStart]);
   if (!spans.length) return source;
   let out = '';
   let at = 0;
