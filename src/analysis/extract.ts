@@ -644,7 +644,7 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
     defaults: paramDefaults(node.childForFieldName('parameters')),
     span: spanOf(node),
     defLine: line(node),
-    facts: emptyFacts(),
+    facts: NO_FACTS,
     scope: undefined as unknown as Scope,
   };
   fn.scope = newScope(ctx.module, parent, fn);
@@ -678,7 +678,7 @@ function extractClass(node: SyntaxNode, parent: Scope, ctx: WalkContext): ClassI
     defLine: line(node),
     attrs: {},
     methods: {},
-    facts: emptyFacts(),
+    facts: NO_FACTS,
     scope: newScope(ctx.module, parent),
   };
   ctx.module.allClasses.push(cls);
@@ -739,9 +739,17 @@ function lastName(node: SyntaxNode | null): string {
   return '';
 }
 
+/**
+ * Every subtree mentionsAuthStatus accepts has a text that matches this: each way to true tests a node's text, or
+ * a string's value, which is its content as written, in one piece unless an interpolation (whose string has no
+ * value) or, in a tree with syntax errors, an ERROR node splits it.
+ */
+const MAY_MENTION_AUTH_STATUS = /401|403|UNAUTHORI[SZ]ED|FORBIDDEN/;
+
 /** Does the subtree mention a 401/403 status (literal, HTTPStatus name, or status constant)? */
 function mentionsAuthStatus(node: SyntaxNode, depth = 0): boolean {
   if (depth > 40) return false;
+  if (depth === 0 && !node.treeHasError && !MAY_MENTION_AUTH_STATUS.test(node.text)) return false;
   if (node.type === 'integer') return node.text === '401' || node.text === '403';
   if (node.type === 'identifier' || node.type === 'attribute') {
     if (STATUS_NAME.test(node.text)) return true;
@@ -1186,6 +1194,8 @@ function markUnrelated(guards: Guard[], cond: SyntaxNode, w: FactWalk): Guard[] 
 /** A call in the condition that is handed a credential (`check_key(request.headers['X-Key'])`). */
 function callsWithCredential(cond: SyntaxNode, w: FactWalk, depth = 0): boolean {
   if (depth > 20) return false;
+  // Every way to true is readsCredential of a part of `cond`, whose gate no part passes when the whole fails this.
+  if (depth === 0 && !mayReadCredential(cond.text, w, CREDENTIAL_WORDS_WITHIN)) return false;
   if (cond.type === 'call') {
     const args = cond.childForFieldName('arguments');
     if (args && readsCredential(args, w)) return true;
@@ -1771,13 +1781,14 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
     const callee = requestText(fnNode?.compactText ?? '');
     // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
     const logging = LOGGING_CALL.test(callee);
+    // In a quiet expression (no credential word anywhere in it) no argument reads one: asked first.
     if (
+      !w.quiet &&
       !swallowed(w) &&
       !NON_CHECKING_CALL.test(lastName(fnNode)) &&
       !NON_CHECKING_MODULE.test(callee) &&
       !callee.startsWith('request.') &&
       !logging &&
-      !w.quiet &&
       anyArgumentReadsCredential(node, w)
     ) {
       noteCheck(node, w);
@@ -2125,27 +2136,31 @@ export function extractModule(path: string, source: string, root: SyntaxNode): M
     scope: undefined as unknown as Scope,
     allFunctions: [],
     allClasses: [],
-    facts: emptyFacts(),
+    facts: NO_FACTS,
     suppressions: suppressionsOf(source),
     hasErrors: root.treeHasError,
   };
   mod.scope = newScope(mod);
   walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
   mod.facts = bodyFacts(root, mod.scope, []);
-  for (const facts of [
-    mod.facts,
-    ...mod.allFunctions.map((f) => f.facts),
-    ...mod.allClasses.map((c) => c.facts),
-  ])
-    shareEmptyLists(facts);
+  shareEmptyLists(mod.facts);
+  for (const f of mod.allFunctions) if (f.facts !== NO_FACTS) shareEmptyLists(f.facts);
+  for (const c of mod.allClasses) if (c.facts !== NO_FACTS) shareEmptyLists(c.facts);
   return mod;
 }
 
 /** Replace the empty lists of finished facts with the shared one. */
-function shareEmptyLists(facts: BodyFacts): void {
+function shareEmptyLists(facts: BodyFacts): BodyFacts {
   const lists = facts as unknown as Record<string, unknown>;
   for (const key of Object.keys(lists)) {
     const value = lists[key];
     if (Array.isArray(value) && value.length === 0) lists[key] = NONE;
   }
+  return facts;
 }
+
+/**
+ * The facts of a definition without a body, and what every definition holds until its body has been walked:
+ * what `emptyFacts` gives once its lists are shared, made once rather than once more per definition.
+ */
+const NO_FACTS: BodyFacts = Object.freeze(shareEmptyLists(emptyFacts()));

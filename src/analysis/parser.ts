@@ -123,6 +123,37 @@ function restride(data: Int32Array, stride: number, count: number, to: number): 
 }
 
 /**
+ * Where the walks below write a tree's columns before copying them out at their exact size, kept from one tree
+ * to the next. A fresh buffer sized by guess (16 bytes per character of source) for every file cost more than
+ * the walk itself: it is zeroed, its pages are faulted in, and the external memory it adds makes V8 collect
+ * garbage sooner; the copy at the exact size is a quarter smaller. A file whose columns outgrow SCRATCH_LIMIT
+ * entries writes into a buffer of its own, so a huge file leaves no huge buffer behind.
+ */
+let scratch: Int32Array<ArrayBuffer> = new Int32Array(0);
+/** What readTree keeps per node while walking (the last child recorded under it), kept like `scratch`. */
+let scratchTail: Int32Array<ArrayBuffer> = new Int32Array(0);
+const SCRATCH_LIMIT = 1 << 21;
+
+/** A buffer for `stride` nodes' columns: the scratch, when it is large enough or may grow to that size. */
+function columnsFor(stride: number): Int32Array<ArrayBuffer> {
+  if (stride * WIDTH > SCRATCH_LIMIT) return new Int32Array(stride * WIDTH);
+  if (scratch.length < stride * WIDTH) scratch = new Int32Array(stride * WIDTH);
+  return scratch;
+}
+
+/** The per-node buffer of readTree for `stride` nodes, kept like `scratch`. */
+function tailFor(stride: number): Int32Array<ArrayBuffer> {
+  if (stride * WIDTH > SCRATCH_LIMIT) return new Int32Array(stride);
+  if (scratchTail.length < stride) scratchTail = new Int32Array(stride);
+  return scratchTail;
+}
+
+/** The `count` nodes written in `data` (columns `stride` long) as FlatData of its own, at its exact size. */
+function packed(data: Int32Array, stride: number, count: number, hasError: boolean): FlatData {
+  return { count, stride: count, hasError, data: restride(data, stride, count, count) };
+}
+
+/**
  * The flat copy of `tree`: read straight from wasm memory when the runtime's layout was checked at load
  * (readTree), otherwise walked with the runtime's cursor (walkWithCursor). Both give the same data.
  */
@@ -139,8 +170,8 @@ export function walkWithCursor(tree: Tree, source: string): FlatData {
   const grammar = loadedGrammar();
   const rt = grammar.runtime;
   // Python source makes about 0.4 nodes per character.
-  let stride = (source.length >> 1) + 64;
-  let data: Int32Array<ArrayBuffer> = new Int32Array(stride * WIDTH);
+  let stride = Math.max((source.length >> 1) + 64, scratch.length / WIDTH);
+  let data = columnsFor(stride);
   let count = 0;
   const starts = lineStarts(source);
   const lastRow = starts.length - 1;
@@ -160,6 +191,7 @@ export function walkWithCursor(tree: Tree, source: string): FlatData {
     for (;;) {
       if (count === stride) {
         data = restride(data, stride, count, stride * 2);
+        if (data.length <= SCRATCH_LIMIT) scratch = data;
         stride *= 2;
       }
       const id = count++;
@@ -204,12 +236,7 @@ export function walkWithCursor(tree: Tree, source: string): FlatData {
     cursor[3] = heap[tb + 3]!;
     cursor.delete();
   }
-  // A file of few nodes (one long string) would keep a buffer sized for many.
-  if (count < stride >> 1) {
-    data = restride(data, stride, count, count);
-    stride = count;
-  }
-  return { count, stride, hasError: tree.rootNode.hasError, data };
+  return packed(data, stride, count, tree.rootNode.hasError);
 }
 
 /**
@@ -290,10 +317,10 @@ function readTree(tree: Tree, source: string, tables: LanguageTables): FlatData 
   const u32 = rt.HEAPU32;
   const { fieldMapSlices, fieldMapEntries, aliasSequences, maxAliasLength } = tables;
   const publicSymbols = tables.publicSymbols >> 1;
-  let stride = (source.length >> 1) + 64;
-  let data: Int32Array<ArrayBuffer> = new Int32Array(stride * WIDTH);
+  let stride = Math.max((source.length >> 1) + 64, scratch.length / WIDTH);
+  let data = columnsFor(stride);
   /** The last child recorded under each node so far, by id (children of hidden subtrees included). */
-  let tail = new Int32Array(stride);
+  let tail = tailFor(stride);
   const starts = lineStarts(source);
   const lastRow = starts.length - 1;
   let row = 0;
@@ -320,6 +347,10 @@ function readTree(tree: Tree, source: string, tables: LanguageTables): FlatData 
         grown.set(tail);
         tail = grown;
         stride *= 2;
+        if (data.length <= SCRATCH_LIMIT) {
+          scratch = data;
+          scratchTail = tail;
+        }
       }
       const id = count++;
       const at = start >> 1;
@@ -431,11 +462,7 @@ function readTree(tree: Tree, source: string, tables: LanguageTables): FlatData 
     }
     if (!found) break;
   }
-  if (count < stride >> 1) {
-    data = restride(data, stride, count, count);
-    stride = count;
-  }
-  return { count, stride, hasError: tree.rootNode.hasError, data };
+  return packed(data, stride, count, tree.rootNode.hasError);
 }
 
 /** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
@@ -839,6 +866,20 @@ function tablesIfFaithful(
 /** Fewer consecutive comment lines than this cost the scanner (below) too little to matter. */
 const COMMENT_RUN_LINES = 32;
 
+/** What a blank line holds besides its line break (and what may precede a comment on its line). */
+function isLineBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 13;
+}
+
+/** Whether `source` from `from` to `to` holds only blank characters and line breaks. */
+function onlyBlankLines(source: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = source.charCodeAt(i);
+    if (c !== 10 && !isLineBlank(c)) return false;
+  }
+  return true;
+}
+
 /**
  * `source` with the inner lines of each long run of comment lines turned into spaces, same length and line breaks,
  * for the parser only (nodes are read from the original text). tree-sitter-python's external scanner looks past
@@ -848,28 +889,35 @@ const COMMENT_RUN_LINES = 32;
  * or backslash on them, so even inside a multi-line string blanking one changes no token's extent.
  */
 export function blankCommentRuns(source: string): string {
+  // Only lines holding a `#` can be comment lines: the walk goes from one `#` to the next, not line by line (on
+  // real code a third of the time), and asks of the lines between two comment lines only whether one is not blank.
   const spans: [number, number][] = [];
-  let run: [number, number][] = [];
-  const flush = (): void => {
-    if (run.length >= COMMENT_RUN_LINES) spans.push([run[0]![1], run[run.length - 1]![0]]);
-    run = [];
-  };
-  for (let start = 0; start < source.length;) {
-    const nl = source.indexOf('\n', start);
+  /** The comment lines of the current run: how many, where the first ends, where the last starts and ends. */
+  let count = 0;
+  let firstEnd = 0;
+  let lastStart = 0;
+  let lastEnd = 0;
+  for (let hash = source.indexOf('#'); hash >= 0;) {
+    let start = hash;
+    while (start > 0 && isLineBlank(source.charCodeAt(start - 1))) start--;
+    const nl = source.indexOf('\n', hash);
     const end = nl < 0 ? source.length : nl;
-    let i = start;
-    while (i < end && (source[i] === ' ' || source[i] === '\t' || source[i] === '\f' || source[i] === '\r'))
-      i++;
-    if (i === end) {
-      // A blank line neither ends a run nor counts in it.
-    } else if (source[i] === '#' && !/['"\\]/.test(source.slice(i, end))) {
-      run.push([start, end]);
-    } else {
-      flush();
+    const comment =
+      (start === 0 || source.charCodeAt(start - 1) === 10) && !/['"\\]/.test(source.slice(hash, end));
+    // A line that is not a comment and not blank ends the run: this one, or one between the last and this.
+    if (!comment || (count > 0 && !onlyBlankLines(source, lastEnd, start))) {
+      if (count >= COMMENT_RUN_LINES) spans.push([firstEnd, lastStart]);
+      count = 0;
     }
-    start = end + 1;
+    if (comment) {
+      if (count === 0) firstEnd = end;
+      lastStart = start;
+      lastEnd = end;
+      count++;
+    }
+    hash = nl < 0 ? -1 : source.indexOf('#', end);
   }
-  flush();
+  if (count >= COMMENT_RUN_LINES) spans.push([firstEnd, lastStart]);
   if (!spans.length) return source;
   let out = '';
   let at = 0;
