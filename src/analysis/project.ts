@@ -227,11 +227,13 @@ export class Project {
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
   /**
-   * Expressions being evaluated by an open `evalExpr`, per scope: asking for one of them again is a cycle
-   * (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
+   * Expressions being evaluated by an open `evalExpr`, with their scopes, innermost last: asking for one of them
+   * again in its scope is a cycle (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
+   * At most MAX_NESTED_EVALS are open, so a scan of these two stacks is cheaper than a set per scope (made and
+   * dropped at nearly every evaluation).
    */
-  private readonly evaluating = new Map<Scope, Set<Expr>>();
-  private nestedEvals = 0;
+  private readonly openExprs: Expr[] = [];
+  private readonly openScopes: Scope[] = [];
   /** How many evaluations were cut short by the guard above (their values are incomplete, so not cached). */
   private cycleCuts = 0;
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
@@ -356,21 +358,25 @@ export class Project {
 
   /** evalIn from a fresh start, unless that would repeat an open evaluation or nest too deep. */
   private evalGuarded(e: Expr, scope: Scope): Value[] {
-    let open = this.evaluating.get(scope);
-    if (open?.has(e) || this.nestedEvals >= MAX_NESTED_EVALS) {
+    if (this.isOpen(e, scope) || this.openExprs.length >= MAX_NESTED_EVALS) {
       this.cycleCuts++;
       return [{ t: 'unknown', text: exprText(e) }];
     }
-    if (!open) this.evaluating.set(scope, (open = new Set()));
-    open.add(e);
-    this.nestedEvals++;
+    // Evaluations nest (each is closed before the one that opened it), so the stacks pop in order.
+    this.openExprs.push(e);
+    this.openScopes.push(scope);
     try {
       return this.evalIn(e, scope, 0, new SeenKeys());
     } finally {
-      this.nestedEvals--;
-      open.delete(e);
-      if (!open.size) this.evaluating.delete(scope);
+      this.openExprs.pop();
+      this.openScopes.pop();
     }
+  }
+
+  private isOpen(e: Expr, scope: Scope): boolean {
+    for (let i = 0; i < this.openExprs.length; i++)
+      if (this.openExprs[i] === e && this.openScopes[i] === scope) return true;
+    return false;
   }
 
   /**
@@ -1404,16 +1410,62 @@ function valueKey(v: Value): string {
   }
 }
 
+/**
+ * Whether two values have the same valueKey, mostly without building the keys: values of different kinds never
+ * do (no kind's prefix is another's); a module, library name, instance or unknown is its one field; a function
+ * or class is its file and line (the line, a number, holds no colon, so the last colon of the key splits the two
+ * exactly). The other kinds join fields that may themselves hold colons or dots, and are compared by their keys
+ * unless they are the same object.
+ */
+function sameKey(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  switch (a.t) {
+    case 'module':
+      return b.t === 'module' && a.mod.file === b.mod.file;
+    case 'ext':
+      return b.t === 'ext' && a.qn === b.qn;
+    case 'inst':
+      return b.t === 'inst' && a.key === b.key;
+    case 'unknown':
+      return b.t === 'unknown' && a.text === b.text;
+    case 'func':
+      return (
+        b.t === 'func' && a.fn.defLine === b.fn.defLine && a.fn.scope.module.file === b.fn.scope.module.file
+      );
+    case 'class':
+      return (
+        b.t === 'class' &&
+        a.cls.defLine === b.cls.defLine &&
+        a.cls.scope.module.file === b.cls.scope.module.file
+      );
+    default:
+      return a.t === b.t && valueKey(a) === valueKey(b);
+  }
+}
+
+/** Lists up to this long are deduplicated by comparing values pairwise (sameKey), longer ones by a set of keys. */
+const PAIRWISE_DEDUPE = 16;
+
 export function dedupe(values: Value[]): Value[] {
   if (values.length < 2) return values;
-  const seen = new Set<string>();
   const out: Value[] = [];
-  for (const v of values) {
-    const k = valueKey(v);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(v);
+  let unknowns = 0;
+  if (values.length <= PAIRWISE_DEDUPE) {
+    next: for (const v of values) {
+      for (const kept of out) if (sameKey(kept, v)) continue next;
+      out.push(v);
+      if (v.t === 'unknown') unknowns++;
+    }
+  } else {
+    const seen = new Set<string>();
+    for (const v of values) {
+      const k = valueKey(v);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(v);
+      if (v.t === 'unknown') unknowns++;
+    }
   }
   // A resolved value makes "unknown" alternatives noise.
-  return out.some((v) => v.t !== 'unknown') ? out.filter((v) => v.t !== 'unknown') : out;
+  return unknowns && unknowns < out.length ? out.filter((v) => v.t !== 'unknown') : out;
 }
