@@ -1411,14 +1411,12 @@ function valueKey(v: Value): string {
 }
 
 /**
- * Whether two values have the same valueKey, mostly without building the keys: values of different kinds never
- * do (no kind's prefix is another's); a module, library name, instance or unknown is its one field; a function
- * or class is its file and line (the line, a number, holds no colon, so the last colon of the key splits the two
- * exactly). The other kinds join fields that may themselves hold colons or dots, and are compared by their keys
- * unless they are the same object.
+ * Whether two values of the same kind have the same valueKey, without building the keys where their fields
+ * decide it: a module, library name, instance or unknown is its one field; a function or class is its file and
+ * line (the line, a number, holds no colon, so the last colon of the key splits the two exactly). The other kinds
+ * join fields that may themselves hold colons or dots: undefined, their keys decide.
  */
-function sameKey(a: Value, b: Value): boolean {
-  if (a === b) return true;
+function sameFields(a: Value, b: Value): boolean | undefined {
   switch (a.t) {
     case 'module':
       return b.t === 'module' && a.mod.file === b.mod.file;
@@ -1439,11 +1437,11 @@ function sameKey(a: Value, b: Value): boolean {
         a.cls.scope.module.file === b.cls.scope.module.file
       );
     default:
-      return a.t === b.t && valueKey(a) === valueKey(b);
+      return undefined;
   }
 }
 
-/** Lists up to this long are deduplicated by comparing values pairwise (sameKey), longer ones by a set of keys. */
+/** Lists up to this long are deduplicated by comparing values pairwise, longer ones by a set of keys. */
 const PAIRWISE_DEDUPE = 16;
 
 export function dedupe(values: Value[]): Value[] {
@@ -1451,9 +1449,22 @@ export function dedupe(values: Value[]): Value[] {
   const out: Value[] = [];
   let unknowns = 0;
   if (values.length <= PAIRWISE_DEDUPE) {
+    // Values of different kinds never share a key (no kind's prefix is another's); each key is built at most once.
+    const keys: (string | undefined)[] = [];
     next: for (const v of values) {
-      for (const kept of out) if (sameKey(kept, v)) continue next;
+      let key: string | undefined;
+      for (let i = 0; i < out.length; i++) {
+        const kept = out[i]!;
+        if (kept === v) continue next;
+        if (kept.t !== v.t) continue;
+        const same = sameFields(kept, v);
+        if (same === true) continue next;
+        if (same === false) continue;
+        key ??= valueKey(v);
+        if ((keys[i] ??= valueKey(kept)) === key) continue next;
+      }
       out.push(v);
+      keys.push(key);
       if (v.t === 'unknown') unknowns++;
     }
   } else {
