@@ -234,6 +234,10 @@ export class Project {
    */
   private readonly openExprs: Expr[] = [];
   private readonly openScopes: Scope[] = [];
+  /** The items of iterables, with what iterating them read of the state around it, for reuse (`iterateKept`). */
+  private readonly iterations = new Map<Scope, Map<Expr, Iteration[]>>();
+  /** What the iterations being recorded evaluated and asked about. */
+  private readonly reuseLog = new ReuseLog();
   /** How many evaluations were cut short by the guard above (their values are incomplete, so not cached). */
   private cycleCuts = 0;
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
@@ -365,6 +369,11 @@ export class Project {
     // Evaluations nest (each is closed before the one that opened it), so the stacks pop in order.
     this.openExprs.push(e);
     this.openScopes.push(scope);
+    const log = this.reuseLog;
+    if (log.recording) {
+      log.opened.push(e);
+      if (this.openExprs.length > log.mostOpen) log.mostOpen = this.openExprs.length;
+    }
     try {
       return this.evalIn(e, scope, 0, new SeenKeys());
     } finally {
@@ -463,7 +472,7 @@ export class Project {
       // Several returns (`if settings.MULTI_ORG: return "/<org_slug>" + rule` … `return rule`): the last one,
       // the value the helper falls through to when no switch is on.
       const last = fn.facts.returns[fn.facts.returns.length - 1];
-      if (!last || this.bindings.has(fn)) continue;
+      if (!last || this.boundAt(fn)) continue;
       return this.withBinding(fn, { call: e, scope }, () => this.evalString(last, fn.scope, depth + 1));
     }
     return undefined;
@@ -674,6 +683,79 @@ export class Project {
       this.partialReads++;
       return undefined;
     }
+    if (this.loopBindings.size || this.iterating.size) return this.iterateNow(iter, scope);
+    return this.iterateKept(iter, scope);
+  }
+
+  /**
+   * The items of an iterable iterated with no loop item bound and no other iterable open. Every read of a loop
+   * variable (`for user in users: user.name`) iterates its iterable again, and nothing is cached while one is:
+   * each iterable is now evaluated once for each state of the call sites bound that it reads, and its items
+   * reused where iterating it again would give the same.
+   *
+   * Why that is exact: iterating evaluates the iterable fresh, everything inside it too (nothing is read from or
+   * written to `evalCache` while an iterable is open), each evaluation from depth 0 with no guards. It depends on
+   * the state around it only through the call sites bound for the functions whose parameters it reads (noted as
+   * it asks), the parameters it reads (a half-computed one reads as empty, counted in `partialReads`), the caches
+   * it reads (parameters, callees, instances, imports: written once, never changed) and the evaluations open
+   * around it (one of them evaluated again inside is a cycle, cut; at most MAX_NESTED_EVALS may be open). Items
+   * are kept only when iterating read no half-computed parameter or iterable and cut no cycle: every parameter it
+   * read was complete, and stays so (one computed inside was completed there), and it cut nothing where it ran.
+   * They are reused only in the same kind of state (no loop item bound, no iterable open), when every function it
+   * asked about is bound to the same call site as then (or still to none), none of the expressions it evaluated
+   * is being evaluated now (one evaluated in another scope counts too, which is only stricter) and as many more
+   * evaluations as it had open at once can still be opened: iterating again would ask, evaluate and cut exactly
+   * what it did, read the same parameters and caches, and give the same items. A reuse counts the bound call
+   * sites it read, as iterating again would, and tells an iteration being recorded around it what it asked about
+   * and evaluated.
+   */
+  private iterateKept(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
+    const open = this.openExprs;
+    const log = this.reuseLog;
+    for (const known of this.iterations.get(scope)?.get(iter) ?? []) {
+      if (open.length + known.depth > MAX_NESTED_EVALS || open.some((x) => known.opened.has(x))) continue;
+      if (known.asked.some(([fn, site]) => this.bindings.get(fn) !== site)) continue;
+      this.boundReads += known.boundReads;
+      if (log.recording) {
+        for (const x of known.opened) log.opened.push(x);
+        for (const asked of known.asked) log.asked.push(asked);
+        if (open.length + known.depth > log.mostOpen) log.mostOpen = open.length + known.depth;
+      }
+      return known.items?.slice();
+    }
+    const cuts = this.cycleCuts;
+    const partial = this.partialReads;
+    const reads = this.boundReads;
+    const mostOpen = log.mostOpen;
+    const opened = log.opened.length;
+    const asked = log.asked.length;
+    log.mostOpen = open.length;
+    log.recording++;
+    try {
+      const items = this.iterateNow(iter, scope);
+      const depth = log.mostOpen - open.length;
+      if (cuts === this.cycleCuts && partial === this.partialReads) {
+        let inScope = this.iterations.get(scope);
+        if (!inScope) this.iterations.set(scope, (inScope = new Map()));
+        let kept = inScope.get(iter);
+        if (!kept) inScope.set(iter, (kept = []));
+        kept.push({
+          items: items?.slice(),
+          depth,
+          opened: new Set(log.opened.slice(opened)),
+          asked: firstAnswers(log.asked, asked),
+          boundReads: this.boundReads - reads,
+        });
+      }
+      return items;
+    } finally {
+      log.recording--;
+      if (mostOpen > log.mostOpen) log.mostOpen = mostOpen;
+      if (!log.recording) log.opened.length = log.asked.length = 0;
+    }
+  }
+
+  private iterateNow(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
     this.iterating.add(iter);
     try {
       return this.iterateOnce(iter, scope);
@@ -788,6 +870,13 @@ export class Project {
       if (this.evalExpr(site.call.fn, site.scope).some(calls)) out.push(site);
     }
     return out;
+  }
+
+  /** The call site `fn` is bound to now, as an evaluation asks it (told to the iterations being recorded). */
+  private boundAt(fn: FunctionIR): { call: CallExpr; scope: Scope } | undefined {
+    const site = this.bindings.get(fn);
+    if (this.reuseLog.recording) this.reuseLog.asked.push([fn, site]);
+    return site;
   }
 
   /** The call site `fn`'s parameters are bound to now, if any. */
@@ -952,7 +1041,7 @@ export class Project {
     seen: SeenKeys,
     guard: boolean,
   ): Value[] {
-    const bound = this.bindings.get(owner);
+    const bound = this.boundAt(owner);
     if (bound) {
       this.boundReads++;
       const at = passedAt(owner, name, bound, s);
@@ -1273,6 +1362,44 @@ export class Project {
   allInstances(): Inst[] {
     return [...this.instCache.values()].filter((i) => TRACKED_CLASSES.has(i.qn));
   }
+}
+
+type Site = { call: CallExpr; scope: Scope };
+
+/** The items of an iterable, kept for reuse (`Project.iterateKept`). */
+interface Iteration {
+  items: readonly { expr: Expr; scope: Scope }[] | undefined;
+  /** The most evaluations it had open at once. */
+  depth: number;
+  /** The expressions it evaluated (evalGuarded). */
+  opened: ReadonlySet<Expr>;
+  /** The functions whose bound call site it asked for, with the answer (none: undefined). */
+  asked: readonly (readonly [FunctionIR, Site | undefined])[];
+  /** How many times it read a parameter from its bound call site. */
+  boundReads: number;
+}
+
+/**
+ * The first answer for each function asked about from `from` on: the state it was found in. A later answer can
+ * differ only where the evaluation bound the function itself (a helper's returned string, `callString`), which
+ * it does only after asking.
+ */
+function firstAnswers(
+  asked: readonly (readonly [FunctionIR, Site | undefined])[],
+  from: number,
+): (readonly [FunctionIR, Site | undefined])[] {
+  const out = new Map<FunctionIR, Site | undefined>();
+  for (let i = from; i < asked.length; i++) if (!out.has(asked[i]![0])) out.set(asked[i]![0], asked[i]![1]);
+  return [...out];
+}
+
+/** What the iterations being recorded (they nest) evaluated and asked about, in order. */
+class ReuseLog {
+  recording = 0;
+  readonly opened: Expr[] = [];
+  readonly asked: (readonly [FunctionIR, Site | undefined])[] = [];
+  /** The most evaluations open at once meanwhile. */
+  mostOpen = 0;
 }
 
 /**
