@@ -227,11 +227,17 @@ export class Project {
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
   /**
-   * Expressions being evaluated by an open `evalExpr`, per scope: asking for one of them again is a cycle
-   * (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
+   * Expressions being evaluated by an open `evalExpr`, with their scopes, innermost last: asking for one of them
+   * again in its scope is a cycle (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
+   * At most MAX_NESTED_EVALS are open, so a scan of these two stacks is cheaper than a set per scope (made and
+   * dropped at nearly every evaluation).
    */
-  private readonly evaluating = new Map<Scope, Set<Expr>>();
-  private nestedEvals = 0;
+  private readonly openExprs: Expr[] = [];
+  private readonly openScopes: Scope[] = [];
+  /** The items of iterables, with what iterating them read of the state around it, for reuse (`iterateKept`). */
+  private readonly iterations = new Map<Scope, Map<Expr, Iteration[]>>();
+  /** What the iterations being recorded evaluated and asked about. */
+  private readonly reuseLog = new ReuseLog();
   /** How many evaluations were cut short by the guard above (their values are incomplete, so not cached). */
   private cycleCuts = 0;
   /** Parameters bound to one call site while a function's body is evaluated for that call. */
@@ -356,21 +362,30 @@ export class Project {
 
   /** evalIn from a fresh start, unless that would repeat an open evaluation or nest too deep. */
   private evalGuarded(e: Expr, scope: Scope): Value[] {
-    let open = this.evaluating.get(scope);
-    if (open?.has(e) || this.nestedEvals >= MAX_NESTED_EVALS) {
+    if (this.isOpen(e, scope) || this.openExprs.length >= MAX_NESTED_EVALS) {
       this.cycleCuts++;
       return [{ t: 'unknown', text: exprText(e) }];
     }
-    if (!open) this.evaluating.set(scope, (open = new Set()));
-    open.add(e);
-    this.nestedEvals++;
+    // Evaluations nest (each is closed before the one that opened it), so the stacks pop in order.
+    this.openExprs.push(e);
+    this.openScopes.push(scope);
+    const log = this.reuseLog;
+    if (log.recording) {
+      log.opened.push(e);
+      if (this.openExprs.length > log.mostOpen) log.mostOpen = this.openExprs.length;
+    }
     try {
       return this.evalIn(e, scope, 0, new SeenKeys());
     } finally {
-      this.nestedEvals--;
-      open.delete(e);
-      if (!open.size) this.evaluating.delete(scope);
+      this.openExprs.pop();
+      this.openScopes.pop();
     }
+  }
+
+  private isOpen(e: Expr, scope: Scope): boolean {
+    for (let i = 0; i < this.openExprs.length; i++)
+      if (this.openExprs[i] === e && this.openScopes[i] === scope) return true;
+    return false;
   }
 
   /**
@@ -457,7 +472,7 @@ export class Project {
       // Several returns (`if settings.MULTI_ORG: return "/<org_slug>" + rule` … `return rule`): the last one,
       // the value the helper falls through to when no switch is on.
       const last = fn.facts.returns[fn.facts.returns.length - 1];
-      if (!last || this.bindings.has(fn)) continue;
+      if (!last || this.boundAt(fn)) continue;
       return this.withBinding(fn, { call: e, scope }, () => this.evalString(last, fn.scope, depth + 1));
     }
     return undefined;
@@ -668,6 +683,79 @@ export class Project {
       this.partialReads++;
       return undefined;
     }
+    if (this.loopBindings.size || this.iterating.size) return this.iterateNow(iter, scope);
+    return this.iterateKept(iter, scope);
+  }
+
+  /**
+   * The items of an iterable iterated with no loop item bound and no other iterable open. Every read of a loop
+   * variable (`for user in users: user.name`) iterates its iterable again, and nothing is cached while one is:
+   * each iterable is now evaluated once for each state of the call sites bound that it reads, and its items
+   * reused where iterating it again would give the same.
+   *
+   * Why that is exact: iterating evaluates the iterable fresh, everything inside it too (nothing is read from or
+   * written to `evalCache` while an iterable is open), each evaluation from depth 0 with no guards. It depends on
+   * the state around it only through the call sites bound for the functions whose parameters it reads (noted as
+   * it asks), the parameters it reads (a half-computed one reads as empty, counted in `partialReads`), the caches
+   * it reads (parameters, callees, instances, imports: written once, never changed) and the evaluations open
+   * around it (one of them evaluated again inside is a cycle, cut; at most MAX_NESTED_EVALS may be open). Items
+   * are kept only when iterating read no half-computed parameter or iterable and cut no cycle: every parameter it
+   * read was complete, and stays so (one computed inside was completed there), and it cut nothing where it ran.
+   * They are reused only in the same kind of state (no loop item bound, no iterable open), when every function it
+   * asked about is bound to the same call site as then (or still to none), none of the expressions it evaluated
+   * is being evaluated now (one evaluated in another scope counts too, which is only stricter) and as many more
+   * evaluations as it had open at once can still be opened: iterating again would ask, evaluate and cut exactly
+   * what it did, read the same parameters and caches, and give the same items. A reuse counts the bound call
+   * sites it read, as iterating again would, and tells an iteration being recorded around it what it asked about
+   * and evaluated.
+   */
+  private iterateKept(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
+    const open = this.openExprs;
+    const log = this.reuseLog;
+    for (const known of this.iterations.get(scope)?.get(iter) ?? []) {
+      if (open.length + known.depth > MAX_NESTED_EVALS || open.some((x) => known.opened.has(x))) continue;
+      if (known.asked.some(([fn, site]) => this.bindings.get(fn) !== site)) continue;
+      this.boundReads += known.boundReads;
+      if (log.recording) {
+        for (const x of known.opened) log.opened.push(x);
+        for (const asked of known.asked) log.asked.push(asked);
+        if (open.length + known.depth > log.mostOpen) log.mostOpen = open.length + known.depth;
+      }
+      return known.items?.slice();
+    }
+    const cuts = this.cycleCuts;
+    const partial = this.partialReads;
+    const reads = this.boundReads;
+    const mostOpen = log.mostOpen;
+    const opened = log.opened.length;
+    const asked = log.asked.length;
+    log.mostOpen = open.length;
+    log.recording++;
+    try {
+      const items = this.iterateNow(iter, scope);
+      const depth = log.mostOpen - open.length;
+      if (cuts === this.cycleCuts && partial === this.partialReads) {
+        let inScope = this.iterations.get(scope);
+        if (!inScope) this.iterations.set(scope, (inScope = new Map()));
+        let kept = inScope.get(iter);
+        if (!kept) inScope.set(iter, (kept = []));
+        kept.push({
+          items: items?.slice(),
+          depth,
+          opened: new Set(log.opened.slice(opened)),
+          asked: firstAnswers(log.asked, asked),
+          boundReads: this.boundReads - reads,
+        });
+      }
+      return items;
+    } finally {
+      log.recording--;
+      if (mostOpen > log.mostOpen) log.mostOpen = mostOpen;
+      if (!log.recording) log.opened.length = log.asked.length = 0;
+    }
+  }
+
+  private iterateNow(iter: Expr, scope: Scope): { expr: Expr; scope: Scope }[] | undefined {
     this.iterating.add(iter);
     try {
       return this.iterateOnce(iter, scope);
@@ -782,6 +870,13 @@ export class Project {
       if (this.evalExpr(site.call.fn, site.scope).some(calls)) out.push(site);
     }
     return out;
+  }
+
+  /** The call site `fn` is bound to now, as an evaluation asks it (told to the iterations being recorded). */
+  private boundAt(fn: FunctionIR): { call: CallExpr; scope: Scope } | undefined {
+    const site = this.bindings.get(fn);
+    if (this.reuseLog.recording) this.reuseLog.asked.push([fn, site]);
+    return site;
   }
 
   /** The call site `fn`'s parameters are bound to now, if any. */
@@ -946,7 +1041,7 @@ export class Project {
     seen: SeenKeys,
     guard: boolean,
   ): Value[] {
-    const bound = this.bindings.get(owner);
+    const bound = this.boundAt(owner);
     if (bound) {
       this.boundReads++;
       const at = passedAt(owner, name, bound, s);
@@ -1269,6 +1364,44 @@ export class Project {
   }
 }
 
+type Site = { call: CallExpr; scope: Scope };
+
+/** The items of an iterable, kept for reuse (`Project.iterateKept`). */
+interface Iteration {
+  items: readonly { expr: Expr; scope: Scope }[] | undefined;
+  /** The most evaluations it had open at once. */
+  depth: number;
+  /** The expressions it evaluated (evalGuarded). */
+  opened: ReadonlySet<Expr>;
+  /** The functions whose bound call site it asked for, with the answer (none: undefined). */
+  asked: readonly (readonly [FunctionIR, Site | undefined])[];
+  /** How many times it read a parameter from its bound call site. */
+  boundReads: number;
+}
+
+/**
+ * The first answer for each function asked about from `from` on: the state it was found in. A later answer can
+ * differ only where the evaluation bound the function itself (a helper's returned string, `callString`), which
+ * it does only after asking.
+ */
+function firstAnswers(
+  asked: readonly (readonly [FunctionIR, Site | undefined])[],
+  from: number,
+): (readonly [FunctionIR, Site | undefined])[] {
+  const out = new Map<FunctionIR, Site | undefined>();
+  for (let i = from; i < asked.length; i++) if (!out.has(asked[i]![0])) out.set(asked[i]![0], asked[i]![1]);
+  return [...out];
+}
+
+/** What the iterations being recorded (they nest) evaluated and asked about, in order. */
+class ReuseLog {
+  recording = 0;
+  readonly opened: Expr[] = [];
+  readonly asked: (readonly [FunctionIR, Site | undefined])[] = [];
+  /** The most evaluations open at once meanwhile. */
+  mostOpen = 0;
+}
+
 /**
  * What a recursion-guard key stands for: a name bound in a scope, an import there, a call of a function, or the
  * assignments to a parameter being followed.
@@ -1404,16 +1537,73 @@ function valueKey(v: Value): string {
   }
 }
 
+/**
+ * Whether two values of the same kind have the same valueKey, without building the keys where their fields
+ * decide it: a module, library name, instance or unknown is its one field; a function or class is its file and
+ * line (the line, a number, holds no colon, so the last colon of the key splits the two exactly). The other kinds
+ * join fields that may themselves hold colons or dots: undefined, their keys decide.
+ */
+function sameFields(a: Value, b: Value): boolean | undefined {
+  switch (a.t) {
+    case 'module':
+      return b.t === 'module' && a.mod.file === b.mod.file;
+    case 'ext':
+      return b.t === 'ext' && a.qn === b.qn;
+    case 'inst':
+      return b.t === 'inst' && a.key === b.key;
+    case 'unknown':
+      return b.t === 'unknown' && a.text === b.text;
+    case 'func':
+      return (
+        b.t === 'func' && a.fn.defLine === b.fn.defLine && a.fn.scope.module.file === b.fn.scope.module.file
+      );
+    case 'class':
+      return (
+        b.t === 'class' &&
+        a.cls.defLine === b.cls.defLine &&
+        a.cls.scope.module.file === b.cls.scope.module.file
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** Lists up to this long are deduplicated by comparing values pairwise, longer ones by a set of keys. */
+const PAIRWISE_DEDUPE = 16;
+
 export function dedupe(values: Value[]): Value[] {
   if (values.length < 2) return values;
-  const seen = new Set<string>();
   const out: Value[] = [];
-  for (const v of values) {
-    const k = valueKey(v);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(v);
+  let unknowns = 0;
+  if (values.length <= PAIRWISE_DEDUPE) {
+    // Values of different kinds never share a key (no kind's prefix is another's); each key is built at most once.
+    const keys: (string | undefined)[] = [];
+    next: for (const v of values) {
+      let key: string | undefined;
+      for (let i = 0; i < out.length; i++) {
+        const kept = out[i]!;
+        if (kept === v) continue next;
+        if (kept.t !== v.t) continue;
+        const same = sameFields(kept, v);
+        if (same === true) continue next;
+        if (same === false) continue;
+        key ??= valueKey(v);
+        if ((keys[i] ??= valueKey(kept)) === key) continue next;
+      }
+      out.push(v);
+      keys.push(key);
+      if (v.t === 'unknown') unknowns++;
+    }
+  } else {
+    const seen = new Set<string>();
+    for (const v of values) {
+      const k = valueKey(v);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(v);
+      if (v.t === 'unknown') unknowns++;
+    }
   }
   // A resolved value makes "unknown" alternatives noise.
-  return out.some((v) => v.t !== 'unknown') ? out.filter((v) => v.t !== 'unknown') : out;
+  return unknowns && unknowns < out.length ? out.filter((v) => v.t !== 'unknown') : out;
 }
