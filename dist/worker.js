@@ -67,6 +67,37 @@ function restride(data, stride, count, to) {
     return out;
 }
 /**
+ * Where the walks below write a tree's columns before copying them out at their exact size, kept from one tree
+ * to the next. A fresh buffer sized by guess (16 bytes per character of source) for every file cost more than
+ * the walk itself: it is zeroed, its pages are faulted in, and the external memory it adds makes V8 collect
+ * garbage sooner; the copy at the exact size is a quarter smaller. A file whose columns outgrow SCRATCH_LIMIT
+ * entries writes into a buffer of its own, so a huge file leaves no huge buffer behind.
+ */
+let scratch = new Int32Array(0);
+/** What readTree keeps per node while walking (the last child recorded under it), kept like `scratch`. */
+let scratchTail = new Int32Array(0);
+const SCRATCH_LIMIT = 1 << 21;
+/** A buffer for `stride` nodes' columns: the scratch, when it is large enough or may grow to that size. */
+function columnsFor(stride) {
+    if (stride * WIDTH > SCRATCH_LIMIT)
+        return new Int32Array(stride * WIDTH);
+    if (scratch.length < stride * WIDTH)
+        scratch = new Int32Array(stride * WIDTH);
+    return scratch;
+}
+/** The per-node buffer of readTree for `stride` nodes, kept like `scratch`. */
+function tailFor(stride) {
+    if (stride * WIDTH > SCRATCH_LIMIT)
+        return new Int32Array(stride);
+    if (scratchTail.length < stride)
+        scratchTail = new Int32Array(stride);
+    return scratchTail;
+}
+/** The `count` nodes written in `data` (columns `stride` long) as FlatData of its own, at its exact size. */
+function packed(data, stride, count, hasError) {
+    return { count, stride: count, hasError, data: restride(data, stride, count, count) };
+}
+/**
  * The flat copy of `tree`: read straight from wasm memory when the runtime's layout was checked at load
  * (readTree), otherwise walked with the runtime's cursor (walkWithCursor). Both give the same data.
  */
@@ -82,8 +113,8 @@ function walkWithCursor(tree, source) {
     const grammar = loadedGrammar();
     const rt = grammar.runtime;
     // Python source makes about 0.4 nodes per character.
-    let stride = (source.length >> 1) + 64;
-    let data = new Int32Array(stride * WIDTH);
+    let stride = Math.max((source.length >> 1) + 64, scratch.length / WIDTH);
+    let data = columnsFor(stride);
     let count = 0;
     const starts = lineStarts(source);
     const lastRow = starts.length - 1;
@@ -103,6 +134,8 @@ function walkWithCursor(tree, source) {
         for (;;) {
             if (count === stride) {
                 data = restride(data, stride, count, stride * 2);
+                if (data.length <= SCRATCH_LIMIT)
+                    scratch = data;
                 stride *= 2;
             }
             const id = count++;
@@ -153,12 +186,7 @@ function walkWithCursor(tree, source) {
         cursor[3] = heap[tb + 3];
         cursor.delete();
     }
-    // A file of few nodes (one long string) would keep a buffer sized for many.
-    if (count < stride >> 1) {
-        data = restride(data, stride, count, count);
-        stride = count;
-    }
-    return { count, stride, hasError: tree.rootNode.hasError, data };
+    return packed(data, stride, count, tree.rootNode.hasError);
 }
 /** Byte offsets in `TSLanguage` (wasm32: 9 u32 counts, a u16, then 4-byte pointers). */
 const LANGUAGE_FIELD_COUNT = 32;
@@ -217,10 +245,10 @@ function readTree(tree, source, tables) {
     const u32 = rt.HEAPU32;
     const { fieldMapSlices, fieldMapEntries, aliasSequences, maxAliasLength } = tables;
     const publicSymbols = tables.publicSymbols >> 1;
-    let stride = (source.length >> 1) + 64;
-    let data = new Int32Array(stride * WIDTH);
+    let stride = Math.max((source.length >> 1) + 64, scratch.length / WIDTH);
+    let data = columnsFor(stride);
     /** The last child recorded under each node so far, by id (children of hidden subtrees included). */
-    let tail = new Int32Array(stride);
+    let tail = tailFor(stride);
     const starts = lineStarts(source);
     const lastRow = starts.length - 1;
     let row = 0;
@@ -246,6 +274,10 @@ function readTree(tree, source, tables) {
                 grown.set(tail);
                 tail = grown;
                 stride *= 2;
+                if (data.length <= SCRATCH_LIMIT) {
+                    scratch = data;
+                    scratchTail = tail;
+                }
             }
             const id = count++;
             const at = start >> 1;
@@ -368,11 +400,7 @@ function readTree(tree, source, tables) {
         if (!found)
             break;
     }
-    if (count < stride >> 1) {
-        data = restride(data, stride, count, count);
-        stride = count;
-    }
-    return { count, stride, hasError: tree.rootNode.hasError, data };
+    return packed(data, stride, count, tree.rootNode.hasError);
 }
 /** A flattened tree with its source; nodes are mirrored as `SyntaxNode` objects only when reached. */
 class FlatTree {
@@ -747,6 +775,19 @@ function tablesIfFaithful(language, misread) {
 }
 /** Fewer consecutive comment lines than this cost the scanner (below) too little to matter. */
 const COMMENT_RUN_LINES = 32;
+/** What a blank line holds besides its line break (and what may precede a comment on its line). */
+function isLineBlank(c) {
+    return c === 32 || c === 9 || c === 12 || c === 13;
+}
+/** Whether `source` from `from` to `to` holds only blank characters and line breaks. */
+function onlyBlankLines(source, from, to) {
+    for (let i = from; i < to; i++) {
+        const c = source.charCodeAt(i);
+        if (c !== 10 && !isLineBlank(c))
+            return false;
+    }
+    return true;
+}
 /**
  * `source` with the inner lines of each long run of comment lines turned into spaces, same length and line breaks,
  * for the parser only (nodes are read from the original text). tree-sitter-python's external scanner looks past
@@ -756,31 +797,38 @@ const COMMENT_RUN_LINES = 32;
  * or backslash on them, so even inside a multi-line string blanking one changes no token's extent.
  */
 function blankCommentRuns(source) {
+    // Only lines holding a `#` can be comment lines: the walk goes from one `#` to the next, not line by line (on
+    // real code a third of the time), and asks of the lines between two comment lines only whether one is not blank.
     const spans = [];
-    let run = [];
-    const flush = () => {
-        if (run.length >= COMMENT_RUN_LINES)
-            spans.push([run[0][1], run[run.length - 1][0]]);
-        run = [];
-    };
-    for (let start = 0; start < source.length;) {
-        const nl = source.indexOf('\n', start);
+    /** The comment lines of the current run: how many, where the first ends, where the last starts and ends. */
+    let count = 0;
+    let firstEnd = 0;
+    let lastStart = 0;
+    let lastEnd = 0;
+    for (let hash = source.indexOf('#'); hash >= 0;) {
+        let start = hash;
+        while (start > 0 && isLineBlank(source.charCodeAt(start - 1)))
+            start--;
+        const nl = source.indexOf('\n', hash);
         const end = nl < 0 ? source.length : nl;
-        let i = start;
-        while (i < end && (source[i] === ' ' || source[i] === '\t' || source[i] === '\f' || source[i] === '\r'))
-            i++;
-        if (i === end) {
-            // A blank line neither ends a run nor counts in it.
+        const comment = (start === 0 || source.charCodeAt(start - 1) === 10) && !/['"\\]/.test(source.slice(hash, end));
+        // A line that is not a comment and not blank ends the run: this one, or one between the last and this.
+        if (!comment || (count > 0 && !onlyBlankLines(source, lastEnd, start))) {
+            if (count >= COMMENT_RUN_LINES)
+                spans.push([firstEnd, lastStart]);
+            count = 0;
         }
-        else if (source[i] === '#' && !/['"\\]/.test(source.slice(i, end))) {
-            run.push([start, end]);
+        if (comment) {
+            if (count === 0)
+                firstEnd = end;
+            lastStart = start;
+            lastEnd = end;
+            count++;
         }
-        else {
-            flush();
-        }
-        start = end + 1;
+        hash = nl < 0 ? -1 : source.indexOf('#', end);
     }
-    flush();
+    if (count >= COMMENT_RUN_LINES)
+        spans.push([firstEnd, lastStart]);
     if (!spans.length)
         return source;
     let out = '';
@@ -2458,7 +2506,7 @@ function extractFunction(node, parent, ctx) {
         defaults: paramDefaults(node.childForFieldName('parameters')),
         span: spanOf(node),
         defLine: line(node),
-        facts: emptyFacts(),
+        facts: NO_FACTS,
         scope: undefined,
     };
     fn.scope = newScope(ctx.module, parent, fn);
@@ -2492,7 +2540,7 @@ function extractClass(node, parent, ctx) {
         defLine: line(node),
         attrs: {},
         methods: {},
-        facts: emptyFacts(),
+        facts: NO_FACTS,
         scope: newScope(ctx.module, parent),
     };
     ctx.module.allClasses.push(cls);
@@ -2550,9 +2598,17 @@ function lastName(node) {
         return lastName(node.childForFieldName('function'));
     return '';
 }
+/**
+ * Every subtree mentionsAuthStatus accepts has a text that matches this: each way to true tests a node's text, or
+ * a string's value, which is its content as written, in one piece unless an interpolation (whose string has no
+ * value) or, in a tree with syntax errors, an ERROR node splits it.
+ */
+const MAY_MENTION_AUTH_STATUS = /401|403|UNAUTHORI[SZ]ED|FORBIDDEN/;
 /** Does the subtree mention a 401/403 status (literal, HTTPStatus name, or status constant)? */
 function mentionsAuthStatus(node, depth = 0) {
     if (depth > 40)
+        return false;
+    if (depth === 0 && !node.treeHasError && !MAY_MENTION_AUTH_STATUS.test(node.text))
         return false;
     if (node.type === 'integer')
         return node.text === '401' || node.text === '403';
@@ -2766,6 +2822,13 @@ const FETCH_METHOD = /^(fetchone|fetchall|fetchmany|first|one|one_or_none|scalar
 /** Functions a credential can be handed to without being checked: formatting, logging, responses. */
 const NON_CHECKING_CALL = /^(len|str|bytes|bool|int|float|repr|type|id|hash|isinstance|hasattr|getattr|setattr|print|format|list|tuple|dict|set|jsonify|make_response|abort|redirect|url_for|render_template|Response|startswith|endswith|split|rsplit|partition|strip|replace|lower|upper|encode|decode_header|append|extend|update|setdefault|get)$/;
 const NON_CHECKING_MODULE = /^(json|base64|binascii|re|urllib(\.parse)?|string|textwrap|logging|warnings)\./;
+/** A callee (`print`, `json.dumps`, `request.headers.get`) that checks nothing it is handed: no credential check. */
+function checksNothing(callee) {
+    return (NON_CHECKING_CALL.test(callee.slice(callee.lastIndexOf('.') + 1)) ||
+        NON_CHECKING_MODULE.test(callee) ||
+        callee.startsWith('request.') ||
+        LOGGING_CALL.test(callee));
+}
 /** A comparison that only tests presence or the scheme word: `token is None`, `scheme != 'Bearer'`, `len(t) < 8`. */
 function isPresenceComparison(node) {
     const operands = codeOf(node.namedChildren);
@@ -2952,6 +3015,9 @@ function markUnrelated(guards, cond, w) {
 /** A call in the condition that is handed a credential (`check_key(request.headers['X-Key'])`). */
 function callsWithCredential(cond, w, depth = 0) {
     if (depth > 20)
+        return false;
+    // Every way to true is readsCredential of a part of `cond`, whose gate no part passes when the whole fails this.
+    if (depth === 0 && !mayReadCredential(cond.text, w, CREDENTIAL_WORDS_WITHIN))
         return false;
     if (cond.type === 'call') {
         const args = cond.childForFieldName('arguments');
@@ -3560,12 +3626,13 @@ function collectCalls(node, w, depth) {
         const callee = requestText(fnNode?.compactText ?? '');
         // A logging call (`print`, `logger.info`…), told from the callee text already at hand.
         const logging = LOGGING_CALL.test(callee);
-        if (!swallowed(w) &&
+        // In a quiet expression (no credential word anywhere in it) no argument reads one: asked first.
+        if (!w.quiet &&
+            !swallowed(w) &&
             !NON_CHECKING_CALL.test(lastName(fnNode)) &&
             !NON_CHECKING_MODULE.test(callee) &&
             !callee.startsWith('request.') &&
             !logging &&
-            !w.quiet &&
             anyArgumentReadsCredential(node, w)) {
             noteCheck(node, w);
             const target = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object') : null;
@@ -3951,19 +4018,20 @@ function extract_extractModule(path, source, root) {
         scope: undefined,
         allFunctions: [],
         allClasses: [],
-        facts: emptyFacts(),
+        facts: NO_FACTS,
         suppressions: suppressionsOf(source),
         hasErrors: root.treeHasError,
     };
     mod.scope = newScope(mod);
     walkBlock(root, mod.scope, { module: mod, depth: 0, loops: [], conditional: false });
     mod.facts = bodyFacts(root, mod.scope, []);
-    for (const facts of [
-        mod.facts,
-        ...mod.allFunctions.map((f) => f.facts),
-        ...mod.allClasses.map((c) => c.facts),
-    ])
-        shareEmptyLists(facts);
+    shareEmptyLists(mod.facts);
+    for (const f of mod.allFunctions)
+        if (f.facts !== NO_FACTS)
+            shareEmptyLists(f.facts);
+    for (const c of mod.allClasses)
+        if (c.facts !== NO_FACTS)
+            shareEmptyLists(c.facts);
     return mod;
 }
 /** Replace the empty lists of finished facts with the shared one. */
@@ -3974,7 +4042,13 @@ function shareEmptyLists(facts) {
         if (Array.isArray(value) && value.length === 0)
             lists[key] = NONE;
     }
+    return facts;
 }
+/**
+ * The facts of a definition without a body, and what every definition holds until its body has been walked:
+ * what `emptyFacts` gives once its lists are shared, made once rather than once more per definition.
+ */
+const NO_FACTS = Object.freeze(shareEmptyLists(emptyFacts()));
 
 ;// CONCATENATED MODULE: ./src/analysis/workers.ts
 
