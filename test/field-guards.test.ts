@@ -832,3 +832,97 @@ describe('a decorator that lets only connections from the machine itself through
     ]);
   });
 });
+
+describe('a decorator that lets the signed-in through first and raises a redirect for the rest', () => {
+  it('protects where the redirect follows a branch taken only with the credential, not after an unrelated one', async () => {
+    const files: Record<string, string> = {
+      'web.py': `
+        from functools import wraps
+        from flask import Flask, Blueprint, current_app, redirect, request, session, url_for
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RoutingException
+
+        class Redirect303(HTTPException, RoutingException):
+            code = 303
+
+            def __init__(self, new_url):
+                RoutingException.__init__(self, new_url)
+                self.new_url = new_url
+
+            def get_response(self, environ=None, scope=None):
+                return redirect(self.new_url, 303)
+
+        PROJECTS = {"demo": ["a", "b"]}
+        main = Blueprint("main", __name__)
+
+        def requires_admin(bypass=None):
+            def check_admin(f):
+                @wraps(f)
+                def admin_auth(*args, **kws):
+                    is_admin_auth_bypassed = False
+                    if bypass is not None and current_app.config.get(bypass[0]) == bypass[1]:
+                        is_admin_auth_bypassed = True
+                    is_admin = session.get("is_admin")
+                    if is_admin or is_admin_auth_bypassed:
+                        return f(*args, **kws)
+                    raise Redirect303(url_for(".admin", goto=request.path))
+                return admin_auth
+            return check_admin
+
+        def read_only_on_get(f):
+            @wraps(f)
+            def wrapper(*args, **kws):
+                is_admin = session.get("is_admin")
+                if request.method == "POST":
+                    return f(*args, **kws)
+                raise Redirect303(url_for(".admin", goto=request.path))
+            return wrapper
+
+        @main.route("/admin", methods=["GET"])
+        def admin():
+            return "form"
+
+        @main.route("/dashboard", methods=["POST"])
+        @requires_admin()
+        def dashboard():
+            PROJECTS.clear()
+            return "cleared"
+
+        @main.route("/wipe", methods=["POST"])
+        @read_only_on_get
+        def wipe():
+            PROJECTS.clear()
+            return "wiped"
+
+        app = Flask(__name__)
+        app.secret_key = "test"
+        app.register_blueprint(main)
+      `,
+    };
+    const a = await analyzeFiles(files);
+    expect(rows(a)).toEqual([
+      'GET /admin public',
+      'POST /dashboard protected [requires_admin()]',
+      'POST /wipe unprotected',
+    ]);
+    expect(findings(a)).toContain('high missing-authentication POST /wipe');
+    expect(findings(a).filter((f) => f.endsWith('/dashboard'))).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-admin-redirect-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), dedent(text));
+    const app = await startFlaskApp(dir, 'web:app');
+    try {
+      const verdicts: string[] = [];
+      for (const r of a.routes.filter((x) => x.methods[0] === 'POST')) {
+        const res = await fetch(app.baseUrl + r.path, { method: 'POST', redirect: 'manual' });
+        await res.arrayBuffer();
+        verdicts.push(`${r.path} model:${r.auth.state} flask:${res.status === 303 ? 'rejects' : 'serves'}`);
+      }
+      expect(verdicts).toEqual([
+        '/dashboard model:protected flask:rejects',
+        '/wipe model:unprotected flask:serves',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});

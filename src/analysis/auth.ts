@@ -734,10 +734,13 @@ export class AuthAnalyzer {
   /**
    * `raise X(...)` turns the request away: X rejects whatever its arguments, or X is a redirect (a werkzeug
    * HTTPException or RoutingException subclass with a 3xx code, RequestRedirect) and the raise sends the caller to
-   * sign in (`raise Redirect303(url_for(".authenticate"))`), or sends a caller without credentials anywhere.
+   * sign in (`raise Redirect303(url_for(".authenticate"))`), or sends a caller without credentials anywhere:
+   * under a test that there is none, or after a branch that let those with one through (`if is_admin: return
+   * f()` then `raise Redirect303(url_for(".admin"))`).
    */
   private raisesRejection(r: BodyFacts['raises'][number], fn: FunctionIR): boolean {
-    const away = r.signIn || r.guards.some((g) => g.kind === 'presence' && !g.present);
+    const absent = (g: Guard): boolean => g.kind === 'presence' && !g.present;
+    const away = r.signIn || r.guards.some(absent) || !!r.afterExits?.some(absent);
     return this.project
       .evalExpr(r.exc, fn.scope)
       .some((v) => v.t === 'class' && (this.rejectingClass(v.cls) || (away && this.redirectClass(v.cls))));

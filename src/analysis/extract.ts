@@ -807,6 +807,11 @@ interface FactWalk {
    */
   endpointParam?: string;
   guards: Guard[];
+  /**
+   * The negated conditions of earlier `if` branches of the enclosing blocks that end by returning or raising
+   * (`if is_admin: return f()`): the statements after them run only when those conditions failed.
+   */
+  afterExits: Guard[];
   depth: number;
   /**
    * Set while walking an expression whose text names nothing a credential can be read from
@@ -1823,9 +1828,22 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     case 'decorated_definition':
       return;
     case 'block':
-    case 'module':
-      for (const c of node.namedChildren) if (c) walkInner(c, w);
+    case 'module': {
+      const outer = w.afterExits.length;
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        walkInner(c, w);
+        const cond = c.type === 'if_statement' ? c.childForFieldName('condition') : null;
+        if (
+          cond &&
+          !c.childrenForFieldName('alternative').length &&
+          endsByExit(c.childForFieldName('consequence'))
+        )
+          w.afterExits.push(...markUnrelated(conditionGuards(cond, true, w), cond, w));
+      }
+      w.afterExits.length = outer;
       return;
+    }
     case 'if_statement': {
       const cond = node.childForFieldName('condition');
       collectFromExpression(cond, w);
@@ -1925,6 +1943,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             exc: toExpr(exc),
             line: line(node),
             guards: guardsNow(w),
+            ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
             ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true as const } : {}),
           });
       }
@@ -2009,6 +2028,12 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     default:
       collectFromExpression(node, w);
   }
+}
+
+/** A branch whose last statement returns or raises: nothing after its `if` runs when it is taken. */
+function endsByExit(block: SyntaxNode | null): boolean {
+  const last = block?.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+  return last?.type === 'return_statement' || last?.type === 'raise_statement';
 }
 
 /**
@@ -2111,6 +2136,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointPar
     addressVars: new Set(),
     ...(endpointParam ? { endpointParam } : {}),
     guards: [],
+    afterExits: [],
     depth: 0,
     quiet: false,
   };

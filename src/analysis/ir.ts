@@ -137,8 +137,10 @@ export interface BodyFacts {
   /**
    * `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts).
    * `signIn`: the raised call names a sign-in page (`Redirect303(url_for(".authenticate"))`).
+   * `afterExits`: the negated conditions of earlier branches that returned or raised (`if is_admin: return f()`
+   * before it): kept apart from `guards`, which only conditions enclosing the statement fill.
    */
-  raises: { exc: Expr; line: number; guards: Guard[]; signIn?: true }[];
+  raises: { exc: Expr; line: number; guards: Guard[]; afterExits?: Guard[]; signIn?: true }[];
   /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
   registersParam: Expr[];
   /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */
