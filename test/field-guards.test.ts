@@ -926,3 +926,162 @@ describe('a decorator that lets the signed-in through first and raises a redirec
     }
   });
 });
+
+describe('a loopback check made through project helpers', () => {
+  it('counts a helper that tests the connection address, followed across modules, and never the Host header nor a claimed address', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'check.py': `
+        import ipaddress
+
+        def is_loopback_address(value):
+            if value.startswith("::ffff:"):
+                value = value[7:]
+            try:
+                return ipaddress.ip_address(value).is_loopback
+            except ValueError:
+                return value == "localhost"
+      `,
+      'helpers.py': `
+        import flask
+        from check import is_loopback_address
+
+        def is_loopback_request(request=flask.request, check_source=True):
+            if check_source:
+                if any(request.headers.get(h) for h in ("X-Forwarded-For", "X-Real-IP")):
+                    return False
+            remote_addr = request.remote_addr
+            if not remote_addr:
+                return False
+            return is_loopback_address(remote_addr)
+
+        def is_local_host():
+            return is_loopback_address(flask.request.host.split(":")[0])
+      `,
+      'app.py': `
+        from functools import wraps
+        import flask
+        from flask import Flask
+        from flask_login import LoginManager, login_required
+        from models import db, Item
+        from helpers import is_loopback_request, is_local_host
+        from check import is_loopback_address
+        app = Flask(__name__)
+        LoginManager(app)
+        g = {}
+
+        def local_check(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                http_host = flask.request.environ.get("HTTP_HOST")
+                if http_host in ("localhost:9666", "127.0.0.1:9666"):
+                    remote_addr = flask.request.environ.get("REMOTE_ADDR")
+                    local_addr = g.get("web_addr")
+                    if local_addr == remote_addr:
+                        return func(*args, **kwargs)
+                    else:
+                        if is_loopback_request(check_source=False):
+                            return func(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        def local_only(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not is_loopback_address(flask.request.remote_addr):
+                    flask.abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def host_check(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                if flask.request.environ.get("HTTP_HOST") in ("localhost:9666", "127.0.0.1:9666"):
+                    return func(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        def host_helper_check(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not is_local_host():
+                    flask.abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def host_address_check(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not is_loopback_address(flask.request.host):
+                    flask.abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def same_as_claimed(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                claimed = flask.request.headers.get("X-Real-IP")
+                if flask.request.remote_addr == claimed:
+                    return f(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        @app.route("/admin")
+        @login_required
+        def admin():
+            return "x"
+
+        @app.route("/claimed/add", methods=["POST"])
+        @same_as_claimed
+        def claimed_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/flash/addcrypted", methods=["POST"])
+        @local_check
+        def addcrypted():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/local/add", methods=["POST"])
+        @local_only
+        def local_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/host/add", methods=["POST"])
+        @host_check
+        def host_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/host/helper", methods=["POST"])
+        @host_helper_check
+        def host_helper():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/host/address", methods=["POST"])
+        @host_address_check
+        def host_address():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin protected [login_required]',
+      'POST /claimed/add unprotected',
+      'POST /flash/addcrypted protected [local_check (loopback only)]',
+      'POST /local/add protected [local_only (loopback only)]',
+      'POST /host/add unprotected',
+      'POST /host/helper unprotected',
+      'POST /host/address unprotected',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication POST /claimed/add',
+      'high missing-authentication POST /host/add',
+      'high missing-authentication POST /host/helper',
+      'high missing-authentication POST /host/address',
+    ]);
+  });
+});
