@@ -832,3 +832,256 @@ describe('a decorator that lets only connections from the machine itself through
     ]);
   });
 });
+
+describe('a decorator that lets the signed-in through first and raises a redirect for the rest', () => {
+  it('protects where the redirect follows a branch taken only with the credential, not after an unrelated one', async () => {
+    const files: Record<string, string> = {
+      'web.py': `
+        from functools import wraps
+        from flask import Flask, Blueprint, current_app, redirect, request, session, url_for
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RoutingException
+
+        class Redirect303(HTTPException, RoutingException):
+            code = 303
+
+            def __init__(self, new_url):
+                RoutingException.__init__(self, new_url)
+                self.new_url = new_url
+
+            def get_response(self, environ=None, scope=None):
+                return redirect(self.new_url, 303)
+
+        PROJECTS = {"demo": ["a", "b"]}
+        main = Blueprint("main", __name__)
+
+        def requires_admin(bypass=None):
+            def check_admin(f):
+                @wraps(f)
+                def admin_auth(*args, **kws):
+                    is_admin_auth_bypassed = False
+                    if bypass is not None and current_app.config.get(bypass[0]) == bypass[1]:
+                        is_admin_auth_bypassed = True
+                    is_admin = session.get("is_admin")
+                    if is_admin or is_admin_auth_bypassed:
+                        return f(*args, **kws)
+                    raise Redirect303(url_for(".admin", goto=request.path))
+                return admin_auth
+            return check_admin
+
+        def read_only_on_get(f):
+            @wraps(f)
+            def wrapper(*args, **kws):
+                is_admin = session.get("is_admin")
+                if request.method == "POST":
+                    return f(*args, **kws)
+                raise Redirect303(url_for(".admin", goto=request.path))
+            return wrapper
+
+        @main.route("/admin", methods=["GET"])
+        def admin():
+            return "form"
+
+        @main.route("/dashboard", methods=["POST"])
+        @requires_admin()
+        def dashboard():
+            PROJECTS.clear()
+            return "cleared"
+
+        @main.route("/wipe", methods=["POST"])
+        @read_only_on_get
+        def wipe():
+            PROJECTS.clear()
+            return "wiped"
+
+        app = Flask(__name__)
+        app.secret_key = "test"
+        app.register_blueprint(main)
+      `,
+    };
+    const a = await analyzeFiles(files);
+    expect(rows(a)).toEqual([
+      'GET /admin public',
+      'POST /dashboard protected [requires_admin()]',
+      'POST /wipe unprotected',
+    ]);
+    expect(findings(a)).toContain('high missing-authentication POST /wipe');
+    expect(findings(a).filter((f) => f.endsWith('/dashboard'))).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-admin-redirect-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), dedent(text));
+    const app = await startFlaskApp(dir, 'web:app');
+    try {
+      const verdicts: string[] = [];
+      for (const r of a.routes.filter((x) => x.methods[0] === 'POST')) {
+        const res = await fetch(app.baseUrl + r.path, { method: 'POST', redirect: 'manual' });
+        await res.arrayBuffer();
+        verdicts.push(`${r.path} model:${r.auth.state} flask:${res.status === 303 ? 'rejects' : 'serves'}`);
+      }
+      expect(verdicts).toEqual([
+        '/dashboard model:protected flask:rejects',
+        '/wipe model:unprotected flask:serves',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('a loopback check made through project helpers', () => {
+  it('counts a helper that tests the connection address, followed across modules, and never the Host header nor a claimed address', async () => {
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'check.py': `
+        import ipaddress
+
+        def is_loopback_address(value):
+            if value.startswith("::ffff:"):
+                value = value[7:]
+            try:
+                return ipaddress.ip_address(value).is_loopback
+            except ValueError:
+                return value == "localhost"
+      `,
+      'helpers.py': `
+        import flask
+        from check import is_loopback_address
+
+        def is_loopback_request(request=flask.request, check_source=True):
+            if check_source:
+                if any(request.headers.get(h) for h in ("X-Forwarded-For", "X-Real-IP")):
+                    return False
+            remote_addr = request.remote_addr
+            if not remote_addr:
+                return False
+            return is_loopback_address(remote_addr)
+
+        def is_local_host():
+            return is_loopback_address(flask.request.host.split(":")[0])
+      `,
+      'app.py': `
+        from functools import wraps
+        import flask
+        from flask import Flask
+        from flask_login import LoginManager, login_required
+        from models import db, Item
+        from helpers import is_loopback_request, is_local_host
+        from check import is_loopback_address
+        app = Flask(__name__)
+        LoginManager(app)
+        g = {}
+
+        def local_check(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                http_host = flask.request.environ.get("HTTP_HOST")
+                if http_host in ("localhost:9666", "127.0.0.1:9666"):
+                    remote_addr = flask.request.environ.get("REMOTE_ADDR")
+                    local_addr = g.get("web_addr")
+                    if local_addr == remote_addr:
+                        return func(*args, **kwargs)
+                    else:
+                        if is_loopback_request(check_source=False):
+                            return func(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        def local_only(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not is_loopback_address(flask.request.remote_addr):
+                    flask.abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def host_check(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                if flask.request.environ.get("HTTP_HOST") in ("localhost:9666", "127.0.0.1:9666"):
+                    return func(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        def host_helper_check(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not is_local_host():
+                    flask.abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def host_address_check(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                if not is_loopback_address(flask.request.host):
+                    flask.abort(403)
+                return f(*args, **kwargs)
+            return wrapper
+
+        def same_as_claimed(f):
+            @wraps(f)
+            def wrapper(*args, **kwargs):
+                claimed = flask.request.headers.get("X-Real-IP")
+                if flask.request.remote_addr == claimed:
+                    return f(*args, **kwargs)
+                return "Forbidden", 403
+            return wrapper
+
+        @app.route("/admin")
+        @login_required
+        def admin():
+            return "x"
+
+        @app.route("/claimed/add", methods=["POST"])
+        @same_as_claimed
+        def claimed_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/flash/addcrypted", methods=["POST"])
+        @local_check
+        def addcrypted():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/local/add", methods=["POST"])
+        @local_only
+        def local_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/host/add", methods=["POST"])
+        @host_check
+        def host_add():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/host/helper", methods=["POST"])
+        @host_helper_check
+        def host_helper():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+
+        @app.route("/host/address", methods=["POST"])
+        @host_address_check
+        def host_address():
+            db.session.add(Item()); db.session.commit()
+            return "", 201
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /admin protected [login_required]',
+      'POST /claimed/add unprotected',
+      'POST /flash/addcrypted protected [local_check (loopback only)]',
+      'POST /local/add protected [local_only (loopback only)]',
+      'POST /host/add unprotected',
+      'POST /host/helper unprotected',
+      'POST /host/address unprotected',
+    ]);
+    expect(findings(a)).toEqual([
+      'high missing-authentication POST /claimed/add',
+      'high missing-authentication POST /host/add',
+      'high missing-authentication POST /host/helper',
+      'high missing-authentication POST /host/address',
+    ]);
+  });
+});

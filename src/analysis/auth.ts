@@ -1,6 +1,16 @@
 import { type CatalogueIndex, type GuardRule, withProjectGuards } from './catalogue/index.js';
 import { REQUEST_DATA, checksNothing } from './extract.js';
-import type { BodyCall, BodyFacts, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import type {
+  AddressArgs,
+  AddressSubject,
+  BodyCall,
+  BodyFacts,
+  ClassIR,
+  Expr,
+  FunctionIR,
+  Guard,
+  Scope,
+} from './ir.js';
 import { JwtAnalyzer } from './jwt.js';
 import { type Project, type Value, canonical, exprText } from './project.js';
 
@@ -124,6 +134,7 @@ export class AuthAnalyzer {
   private readonly rejectCache = new Map<FunctionIR, boolean>();
   private readonly hookCache = new Map<FunctionIR, HookAnalysis>();
   private readonly predicateCache = new Map<FunctionIR, boolean>();
+  private readonly addressTestCache = new Map<FunctionIR, AddressSubject | null>();
   private readonly factsCache = new Map<FunctionIR, BodyFacts>();
   private readonly alwaysRejectCache = new Map<FunctionIR, boolean>();
   private readonly classRejectCache = new Map<ClassIR, boolean>();
@@ -734,10 +745,13 @@ export class AuthAnalyzer {
   /**
    * `raise X(...)` turns the request away: X rejects whatever its arguments, or X is a redirect (a werkzeug
    * HTTPException or RoutingException subclass with a 3xx code, RequestRedirect) and the raise sends the caller to
-   * sign in (`raise Redirect303(url_for(".authenticate"))`), or sends a caller without credentials anywhere.
+   * sign in (`raise Redirect303(url_for(".authenticate"))`), or sends a caller without credentials anywhere:
+   * under a test that there is none, or after a branch that let those with one through (`if is_admin: return
+   * f()` then `raise Redirect303(url_for(".admin"))`).
    */
   private raisesRejection(r: BodyFacts['raises'][number], fn: FunctionIR): boolean {
-    const away = r.signIn || r.guards.some((g) => g.kind === 'presence' && !g.present);
+    const absent = (g: Guard): boolean => g.kind === 'presence' && !g.present;
+    const away = r.signIn || r.guards.some(absent) || !!r.afterExits?.some(absent);
     return this.project
       .evalExpr(r.exc, fn.scope)
       .some((v) => v.t === 'class' && (this.rejectingClass(v.cls) || (away && this.redirectClass(v.cls))));
@@ -849,6 +863,9 @@ export class AuthAnalyzer {
               (v.t === 'func' && this.isCredentialPredicate(v.fn)) ||
               (v.t === 'instattr' && IDENTITY_TESTS[v.inst.qn]?.has(v.attr) === true),
           );
+        // `if is_loopback_request(): return f()`: a helper answering whether the connection is a loopback one.
+        if (!credential && this.testsConnection(g.fn, g.addresses ?? NO_ADDRESSES, fn.scope, 0))
+          return { kind: 'loopback', local: g.present };
         if (!credential) return g.unrelated ? { kind: 'other', unrelated: true } : { kind: 'other' };
         reads.add(x.line);
         return { kind: 'presence', present: g.present };
@@ -863,6 +880,66 @@ export class AuthAnalyzer {
     };
     facts.credentialReads = [...reads].sort((a, b) => a - b);
     return facts;
+  }
+
+  /**
+   * A call of a project helper that answers whether the connection comes from the machine itself: the helper
+   * tests the connection's address, or tests a parameter to which the call passes that address.
+   */
+  private testsConnection(callee: Expr, passed: AddressArgs, scope: Scope, depth: number): boolean {
+    const subject = this.calledSubject(callee, passed, scope, depth);
+    return !!subject && 'connection' in subject;
+  }
+
+  /** Which address a call of a loopback-testing helper tests, as the caller names it; the same for every callee. */
+  private calledSubject(
+    callee: Expr,
+    passed: AddressArgs,
+    scope: Scope,
+    depth: number,
+  ): AddressSubject | undefined {
+    let found: AddressSubject | undefined;
+    for (const v of this.project.evalExpr(callee, scope)) {
+      if (v.t !== 'func') return undefined;
+      const subject = this.loopbackSubject(v.fn, depth);
+      if (!subject) return undefined;
+      let here: AddressSubject | null | undefined = subject;
+      if ('param' in subject) {
+        const i = v.fn.params.indexOf(subject.param);
+        here = passed.kw[subject.param] ?? (i >= 0 ? passed.args[i] : undefined);
+      }
+      if (!here || (found && !sameAddress(found, here))) return undefined;
+      found = here;
+    }
+    return found;
+  }
+
+  /**
+   * What a project helper's answer says is a loopback address (`def is_loopback_address(value): return
+   * ipaddress.ip_address(value).is_loopback`): the connection's address, or a parameter. Every value it returns
+   * is such a test of one same address, or `False`/`None` (refusing is safe); a helper answering about anything
+   * else — the Host header included, which the client writes — tests nothing about where the caller is.
+   */
+  private loopbackSubject(fn: FunctionIR, depth: number): AddressSubject | undefined {
+    const cached = this.addressTestCache.get(fn);
+    if (cached !== undefined) return cached ?? undefined;
+    if (depth > 4) return undefined;
+    this.addressTestCache.set(fn, null);
+    const { addressTests, returns } = fn.facts;
+    const subjects = addressTests.map((t) =>
+      'address' in t ? t.address : this.calledSubject(t.helper, t, fn.scope, depth + 1),
+    );
+    const tested = new Set(addressTests.map((t) => t.line));
+    const refuses = (e: Expr): boolean => e.k === 'const' && e.v !== true;
+    const first = subjects[0];
+    const result =
+      first &&
+      subjects.every((a) => a && sameAddress(a, first)) &&
+      returns.every((r) => tested.has(r.line) || refuses(r))
+        ? first
+        : undefined;
+    this.addressTestCache.set(fn, result ?? null);
+    return result;
   }
 
   /**
@@ -1098,6 +1175,12 @@ function methodsRunning(guards: Guard[]): Set<string> {
  * A credential as sent is read and rejected when missing, but its value is never checked, or checked only on lines
  * that decode it without verifying its signature (`unsigned`).
  */
+const NO_ADDRESSES: AddressArgs = { args: [], kw: {} };
+
+function sameAddress(a: AddressSubject, b: AddressSubject): boolean {
+  return 'connection' in a ? 'connection' in b : 'param' in b && a.param === b.param;
+}
+
 function presenceOnly(facts: BodyFacts, unsigned: ReadonlyMap<number, string>): boolean {
   return facts.rawCredentialReads.length > 0 && facts.credentialChecks.every((l) => unsigned.has(l));
 }

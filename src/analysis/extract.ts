@@ -1,6 +1,9 @@
 import { CATALOGUE } from './catalogue/index.js';
 import type { SyntaxNode } from './parser.js';
 import type {
+  AddressArgs,
+  AddressSubject,
+  AddressTest,
   BodyFacts,
   CallStmt,
   ClassIR,
@@ -713,6 +716,7 @@ function emptyFacts(): BodyFacts {
     registersParam: [],
     redirects: [],
     readsRequestData: false,
+    addressTests: [],
   };
 }
 
@@ -801,12 +805,19 @@ interface FactWalk {
   routeTests: Map<string, SyntaxNode>;
   /** Local names holding the address of the connection (`addr = request.remote_addr`). */
   addressVars: Set<string>;
+  /** Local names holding a value read from no part of the request (`local_addr = g.get("web_addr")`). */
+  heldVars: Set<string>;
   /**
    * The parameter holding the matched endpoint in a url_value_preprocessor `(endpoint, values)`: Flask passes
    * `request.endpoint` there.
    */
   endpointParam?: string;
   guards: Guard[];
+  /**
+   * The negated conditions of earlier `if` branches of the enclosing blocks that end by returning or raising
+   * (`if is_admin: return f()`): the statements after them run only when those conditions failed.
+   */
+  afterExits: Guard[];
   depth: number;
   /**
    * Set while walking an expression whose text names nothing a credential can be read from
@@ -1371,7 +1382,7 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
           (fn.type === 'identifier' || fn.type === 'attribute') &&
           !NON_CHECKING_CALL.test(lastName(fn))
         )
-          return { kind: 'predicate', fn: toExpr(fn), present: !negated };
+          return { kind: 'predicate', fn: toExpr(fn), present: !negated, ...addressesPassed(cond, w) };
       }
       return { kind: 'other' };
     }
@@ -1392,12 +1403,45 @@ const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
  * address that is not a loopback one (a block list).
  */
 function loopbackTest(a: SyntaxNode, b: SyntaxNode, op: string, w: FactWalk): boolean | undefined {
-  const address = (n: SyntaxNode): boolean =>
-    CONNECTION_ADDRESS.test(n.compactText) || (n.type === 'identifier' && w.addressVars.has(n.text));
-  const [addr, other] = address(a) ? [a, b] : [b, a];
-  if (!address(addr)) return undefined;
+  const test = addressComparison(a, b, op, w);
+  return test && 'connection' in test.address ? test.local : undefined;
+}
+
+/**
+ * The address a node holds: the connection's, or a parameter's (a helper `is_loopback(value)` testing what its
+ * caller passes). A Host header (`request.host`, `HTTP_HOST`) is none: the client writes it.
+ */
+function addressOf(n: SyntaxNode, w: FactWalk): AddressSubject | undefined {
+  if (CONNECTION_ADDRESS.test(n.compactText) || (n.type === 'identifier' && w.addressVars.has(n.text)))
+    return { connection: true };
+  return n.type === 'identifier' && w.params.includes(n.text) ? { param: n.text } : undefined;
+}
+
+/**
+ * An address compared with loopback addresses (`addr in ("127.0.0.1", "::1")`, `value == "localhost"`): which
+ * address, and whether the test holds for loopback ones only (`local`) or for all others. The connection's address
+ * equal to a value the application holds (`request.remote_addr == g.get("web_addr")`, the address it listens on)
+ * also lets one host only through, and no client can choose the address its connection comes from.
+ */
+function addressComparison(
+  a: SyntaxNode,
+  b: SyntaxNode,
+  op: string,
+  w: FactWalk,
+): { address: AddressSubject; local: boolean } | undefined {
+  const [addr, other] = addressOf(a, w) ? [a, b] : [b, a];
+  const address = addressOf(addr, w);
+  if (!address) return undefined;
   const membership = op === 'in' || op === 'not in';
   if (!membership && op !== '==' && op !== '!=') return undefined;
+  const local = op === 'in' || op === '==';
+  if (
+    !membership &&
+    'connection' in address &&
+    stringValue(other) === undefined &&
+    heldByApplication(other, w)
+  )
+    return { address, local };
   const items = membership
     ? ['tuple', 'list', 'set'].includes(other.type)
       ? other.namedChildren.filter((c): c is SyntaxNode => !!c)
@@ -1405,7 +1449,106 @@ function loopbackTest(a: SyntaxNode, b: SyntaxNode, op: string, w: FactWalk): bo
     : [other];
   const values = items.map(stringValue);
   if (!values.length || !values.every((v) => v !== undefined && LOOPBACK_ADDRESS.has(v))) return undefined;
-  return op === 'in' || op === '==';
+  return { address, local };
+}
+
+/** What the request carries, the client's own words for it included (`request.host`, `environ["HTTP_HOST"]`). */
+const REQUEST_WORDS = /\b(request|session|environ|headers|cookies|args|form|json|view_args)\b/;
+
+/**
+ * A value read from no part of the request: a setting or global (`g.get("web_addr")`, `app.config["HOST"]`) or a
+ * local name assigned one; not a literal, not a parameter (what a caller passes is unknown).
+ */
+function heldByApplication(n: SyntaxNode, w: FactWalk): boolean {
+  if (n.type === 'identifier') return w.heldVars.has(n.text);
+  if (n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript') return false;
+  if (REQUEST_WORDS.test(n.text)) return false;
+  let root: SyntaxNode | null = n;
+  while (root && root.type !== 'identifier')
+    root = root.childForFieldName(
+      root.type === 'attribute' ? 'object' : root.type === 'call' ? 'function' : 'value',
+    );
+  return !!root && !w.params.includes(root.text) && !w.addressVars.has(root.text);
+}
+
+/** `ipaddress.ip_address(value).is_loopback`: the library's test that an address is a loopback one. */
+function ipLoopbackAddress(n: SyntaxNode, w: FactWalk): AddressSubject | undefined {
+  if (n.type !== 'attribute' || n.childForFieldName('attribute')?.text !== 'is_loopback') return undefined;
+  const call = n.childForFieldName('object');
+  if (call?.type !== 'call') return undefined;
+  if (
+    !/^(ipaddress\.)?(ip_address|IPv4Address|IPv6Address)$/.test(
+      call.childForFieldName('function')?.compactText ?? '',
+    )
+  )
+    return undefined;
+  const arg = callArgs(call)[0];
+  return arg ? addressOf(arg, w) : undefined;
+}
+
+/** The addresses a call passes (`is_local(request.remote_addr)`), when it passes any. */
+function addressesPassed(call: SyntaxNode, w: FactWalk): { addresses?: AddressArgs } {
+  const addresses: AddressArgs = { args: [], kw: {} };
+  let any = false;
+  for (const a of callArgs(call)) {
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      const address = value ? addressOf(value, w) : undefined;
+      if (name && address) {
+        addresses.kw[name] = address;
+        any = true;
+      }
+    } else {
+      const address = addressOf(a, w) ?? null;
+      addresses.args.push(address);
+      any ||= !!address;
+    }
+  }
+  return any ? { addresses } : {};
+}
+
+/**
+ * A returned value that holds for loopback addresses only: a comparison with them, the `ipaddress` test, either
+ * of two such tests, or a helper's answer (`return is_loopback_address(remote_addr)`). Undefined when the value
+ * is anything else (`return False` is told apart by the analysis).
+ */
+function returnedAddressTests(value: SyntaxNode, w: FactWalk, depth: number): AddressTest[] | undefined {
+  if (depth > 10) return undefined;
+  switch (value.type) {
+    case 'parenthesized_expression': {
+      const inner = firstCode(value.namedChildren);
+      return inner ? returnedAddressTests(inner, w, depth + 1) : undefined;
+    }
+    case 'boolean_operator': {
+      if (!value.children.some((c) => c?.type === 'or')) return undefined;
+      const l = value.childForFieldName('left');
+      const r = value.childForFieldName('right');
+      const left = l && returnedAddressTests(l, w, depth + 1);
+      const right = r && returnedAddressTests(r, w, depth + 1);
+      return left && right ? [...left, ...right] : undefined;
+    }
+    case 'comparison_operator': {
+      const operands = value.namedChildren.filter((c): c is SyntaxNode => !!c);
+      const ops = value.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+      if (operands.length !== 2 || ops.length !== 1) return undefined;
+      const test = addressComparison(operands[0]!, operands[1]!, ops[0]!, w);
+      return test?.local ? [{ line: line(value), address: test.address }] : undefined;
+    }
+    case 'attribute': {
+      const address = ipLoopbackAddress(value, w);
+      return address ? [{ line: line(value), address }] : undefined;
+    }
+    case 'call': {
+      // Only a call passing an address: other returned calls (`render_template(...)`) are far too many to keep.
+      const fn = value.childForFieldName('function');
+      const { addresses } = addressesPassed(value, w);
+      if (!addresses || !fn || (fn.type !== 'identifier' && fn.type !== 'attribute')) return undefined;
+      return [{ line: line(value), helper: toExpr(fn), ...addresses }];
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -1823,9 +1966,22 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     case 'decorated_definition':
       return;
     case 'block':
-    case 'module':
-      for (const c of node.namedChildren) if (c) walkInner(c, w);
+    case 'module': {
+      const outer = w.afterExits.length;
+      for (const c of node.namedChildren) {
+        if (!c) continue;
+        walkInner(c, w);
+        const cond = c.type === 'if_statement' ? c.childForFieldName('condition') : null;
+        if (
+          cond &&
+          !c.childrenForFieldName('alternative').length &&
+          endsByExit(c.childForFieldName('consequence'))
+        )
+          w.afterExits.push(...markUnrelated(conditionGuards(cond, true, w), cond, w));
+      }
+      w.afterExits.length = outer;
       return;
+    }
     case 'if_statement': {
       const cond = node.childForFieldName('condition');
       collectFromExpression(cond, w);
@@ -1903,6 +2059,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       else if (isRedirect(node)) w.facts.redirects.push({ line: line(node), guards: guardsNow(w) });
       const value = firstCode(node.namedChildren);
       if (value) {
+        const tests = returnedAddressTests(value, w, 0);
+        if (tests) w.facts.addressTests.push(...tests);
         if (readsCredential(value, w, 0, 'derived')) w.facts.returnsCredential = true;
         collectReturnSources(value, w, 0);
         if (value.type === 'true' || value.type === 'false')
@@ -1925,6 +2083,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             exc: toExpr(exc),
             line: line(node),
             guards: guardsNow(w),
+            ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
             ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true as const } : {}),
           });
       }
@@ -1958,6 +2117,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             else w.routeTests.delete(name);
             if (CONNECTION_ADDRESS.test(right.compactText)) w.addressVars.add(name);
             else w.addressVars.delete(name);
+            if (heldByApplication(right, w)) w.heldVars.add(name);
+            else w.heldVars.delete(name);
             if (isRejectingResponse(right)) {
               const stored = w.rejectVars.get(name) ?? [];
               stored.push({ line: line(e), guards: guardsNow(w) });
@@ -2009,6 +2170,12 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     default:
       collectFromExpression(node, w);
   }
+}
+
+/** A branch whose last statement returns or raises: nothing after its `if` runs when it is taken. */
+function endsByExit(block: SyntaxNode | null): boolean {
+  const last = block?.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+  return last?.type === 'return_statement' || last?.type === 'raise_statement';
 }
 
 /**
@@ -2109,8 +2276,10 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointPar
     rejectVars: new Map(),
     routeTests: new Map(),
     addressVars: new Set(),
+    heldVars: new Set(),
     ...(endpointParam ? { endpointParam } : {}),
     guards: [],
+    afterExits: [],
     depth: 0,
     quiet: false,
   };

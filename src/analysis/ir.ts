@@ -69,9 +69,10 @@ export type Guard =
   /**
    * The code runs only when a call returns something truthy (`present`) or falsy: a project helper
    * (`if authed():`) that the analysis resolves later into a presence test when the helper is a credential
-   * predicate, or into `other`.
+   * predicate, a loopback test when it tests the connection's address (`addresses`: the ones passed to it), or
+   * into `other`.
    */
-  | { kind: 'predicate'; fn: Expr; present: boolean; unrelated?: true }
+  | { kind: 'predicate'; fn: Expr; present: boolean; unrelated?: true; addresses?: AddressArgs }
   /**
    * `unrelated`: the condition reads no credential (`if import_in_progress():`, `if app.config[...]`): whether
    * the statement runs does not depend on the caller's credentials.
@@ -87,6 +88,23 @@ export type Guard =
       /** The branch runs when `subject` is falsy (`if not check_writable:`). */
       negated?: true;
     };
+
+/** An address a test is about: the connection's (`request.remote_addr`), or what a parameter holds. */
+export type AddressSubject = { connection: true } | { param: string };
+
+/** The addresses passed to a helper, by position and by keyword (`is_local(request.remote_addr)`). */
+export interface AddressArgs {
+  args: (AddressSubject | null)[];
+  kw: Record<string, AddressSubject>;
+}
+
+/**
+ * A returned value that tests whether an address is a loopback one: directly (`ipaddress.ip_address(value)
+ * .is_loopback`, `addr in ("127.0.0.1", "::1")`), or as a helper's answer about the addresses passed to it
+ * (`return is_loopback_address(request.remote_addr)`), which the analysis resolves.
+ */
+export type AddressTest =
+  { line: number; address: AddressSubject } | ({ line: number; helper: Expr } & AddressArgs);
 
 export interface BodyCall {
   fn: Expr;
@@ -137,14 +155,18 @@ export interface BodyFacts {
   /**
    * `raise X` / `raise X(...)` not recognisable as an auth failure by name: the class decides (auth.ts).
    * `signIn`: the raised call names a sign-in page (`Redirect303(url_for(".authenticate"))`).
+   * `afterExits`: the negated conditions of earlier branches that returned or raised (`if is_admin: return f()`
+   * before it): kept apart from `guards`, which only conditions enclosing the statement fill.
    */
-  raises: { exc: Expr; line: number; guards: Guard[]; signIn?: true }[];
+  raises: { exc: Expr; line: number; guards: Guard[]; afterExits?: Guard[]; signIn?: true }[];
   /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
   registersParam: Expr[];
   /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */
   redirects: { line: number; guards: Guard[] }[];
   /** The body reads what the request carries besides credentials: URL values, query, form or JSON body. */
   readsRequestData: boolean;
+  /** Returned values that test whether an address is a loopback one (a helper like `is_loopback(addr)`). */
+  addressTests: AddressTest[];
 }
 
 export interface Decorator {
