@@ -2576,6 +2576,7 @@ function emptyFacts() {
         registersParam: [],
         redirects: [],
         readsRequestData: false,
+        addressTests: [],
     };
 }
 // ---------------------------------------------------------------------------------------------
@@ -3194,7 +3195,7 @@ function classifyCondition(cond, negated, w, depth = 0) {
                 if (fn &&
                     (fn.type === 'identifier' || fn.type === 'attribute') &&
                     !NON_CHECKING_CALL.test(lastName(fn)))
-                    return { kind: 'predicate', fn: toExpr(fn), present: !negated };
+                    return { kind: 'predicate', fn: toExpr(fn), present: !negated, ...addressesPassed(cond, w) };
             }
             return { kind: 'other' };
         }
@@ -3212,13 +3213,38 @@ const LOOPBACK_ADDRESS = new Set(['127.0.0.1', '::1', 'localhost']);
  * address that is not a loopback one (a block list).
  */
 function loopbackTest(a, b, op, w) {
-    const address = (n) => CONNECTION_ADDRESS.test(n.compactText) || (n.type === 'identifier' && w.addressVars.has(n.text));
-    const [addr, other] = address(a) ? [a, b] : [b, a];
-    if (!address(addr))
+    const test = addressComparison(a, b, op, w);
+    return test && 'connection' in test.address ? test.local : undefined;
+}
+/**
+ * The address a node holds: the connection's, or a parameter's (a helper `is_loopback(value)` testing what its
+ * caller passes). A Host header (`request.host`, `HTTP_HOST`) is none: the client writes it.
+ */
+function addressOf(n, w) {
+    if (CONNECTION_ADDRESS.test(n.compactText) || (n.type === 'identifier' && w.addressVars.has(n.text)))
+        return { connection: true };
+    return n.type === 'identifier' && w.params.includes(n.text) ? { param: n.text } : undefined;
+}
+/**
+ * An address compared with loopback addresses (`addr in ("127.0.0.1", "::1")`, `value == "localhost"`): which
+ * address, and whether the test holds for loopback ones only (`local`) or for all others. The connection's address
+ * equal to a value the application holds (`request.remote_addr == g.get("web_addr")`, the address it listens on)
+ * also lets one host only through, and no client can choose the address its connection comes from.
+ */
+function addressComparison(a, b, op, w) {
+    const [addr, other] = addressOf(a, w) ? [a, b] : [b, a];
+    const address = addressOf(addr, w);
+    if (!address)
         return undefined;
     const membership = op === 'in' || op === 'not in';
     if (!membership && op !== '==' && op !== '!=')
         return undefined;
+    const local = op === 'in' || op === '==';
+    if (!membership &&
+        'connection' in address &&
+        stringValue(other) === undefined &&
+        heldByApplication(other, w))
+        return { address, local };
     const items = membership
         ? ['tuple', 'list', 'set'].includes(other.type)
             ? other.namedChildren.filter((c) => !!c)
@@ -3227,7 +3253,105 @@ function loopbackTest(a, b, op, w) {
     const values = items.map(stringValue);
     if (!values.length || !values.every((v) => v !== undefined && LOOPBACK_ADDRESS.has(v)))
         return undefined;
-    return op === 'in' || op === '==';
+    return { address, local };
+}
+/** What the request carries, the client's own words for it included (`request.host`, `environ["HTTP_HOST"]`). */
+const REQUEST_WORDS = /\b(request|session|environ|headers|cookies|args|form|json|view_args)\b/;
+/**
+ * A value read from no part of the request: a setting or global (`g.get("web_addr")`, `app.config["HOST"]`) or a
+ * local name assigned one; not a literal, not a parameter (what a caller passes is unknown).
+ */
+function heldByApplication(n, w) {
+    if (n.type === 'identifier')
+        return w.heldVars.has(n.text);
+    if (n.type !== 'attribute' && n.type !== 'call' && n.type !== 'subscript')
+        return false;
+    if (REQUEST_WORDS.test(n.text))
+        return false;
+    let root = n;
+    while (root && root.type !== 'identifier')
+        root = root.childForFieldName(root.type === 'attribute' ? 'object' : root.type === 'call' ? 'function' : 'value');
+    return !!root && !w.params.includes(root.text) && !w.addressVars.has(root.text);
+}
+/** `ipaddress.ip_address(value).is_loopback`: the library's test that an address is a loopback one. */
+function ipLoopbackAddress(n, w) {
+    if (n.type !== 'attribute' || n.childForFieldName('attribute')?.text !== 'is_loopback')
+        return undefined;
+    const call = n.childForFieldName('object');
+    if (call?.type !== 'call')
+        return undefined;
+    if (!/^(ipaddress\.)?(ip_address|IPv4Address|IPv6Address)$/.test(call.childForFieldName('function')?.compactText ?? ''))
+        return undefined;
+    const arg = callArgs(call)[0];
+    return arg ? addressOf(arg, w) : undefined;
+}
+/** The addresses a call passes (`is_local(request.remote_addr)`), when it passes any. */
+function addressesPassed(call, w) {
+    const addresses = { args: [], kw: {} };
+    let any = false;
+    for (const a of callArgs(call)) {
+        if (a.type === 'keyword_argument') {
+            const name = a.childForFieldName('name')?.text;
+            const value = a.childForFieldName('value');
+            const address = value ? addressOf(value, w) : undefined;
+            if (name && address) {
+                addresses.kw[name] = address;
+                any = true;
+            }
+        }
+        else {
+            const address = addressOf(a, w) ?? null;
+            addresses.args.push(address);
+            any ||= !!address;
+        }
+    }
+    return any ? { addresses } : {};
+}
+/**
+ * A returned value that holds for loopback addresses only: a comparison with them, the `ipaddress` test, either
+ * of two such tests, or a helper's answer (`return is_loopback_address(remote_addr)`). Undefined when the value
+ * is anything else (`return False` is told apart by the analysis).
+ */
+function returnedAddressTests(value, w, depth) {
+    if (depth > 10)
+        return undefined;
+    switch (value.type) {
+        case 'parenthesized_expression': {
+            const inner = firstCode(value.namedChildren);
+            return inner ? returnedAddressTests(inner, w, depth + 1) : undefined;
+        }
+        case 'boolean_operator': {
+            if (!value.children.some((c) => c?.type === 'or'))
+                return undefined;
+            const l = value.childForFieldName('left');
+            const r = value.childForFieldName('right');
+            const left = l && returnedAddressTests(l, w, depth + 1);
+            const right = r && returnedAddressTests(r, w, depth + 1);
+            return left && right ? [...left, ...right] : undefined;
+        }
+        case 'comparison_operator': {
+            const operands = value.namedChildren.filter((c) => !!c);
+            const ops = value.children.filter((c) => c && !c.isNamed).map((c) => c.type);
+            if (operands.length !== 2 || ops.length !== 1)
+                return undefined;
+            const test = addressComparison(operands[0], operands[1], ops[0], w);
+            return test?.local ? [{ line: line(value), address: test.address }] : undefined;
+        }
+        case 'attribute': {
+            const address = ipLoopbackAddress(value, w);
+            return address ? [{ line: line(value), address }] : undefined;
+        }
+        case 'call': {
+            // Only a call passing an address: other returned calls (`render_template(...)`) are far too many to keep.
+            const fn = value.childForFieldName('function');
+            const { addresses } = addressesPassed(value, w);
+            if (!addresses || !fn || (fn.type !== 'identifier' && fn.type !== 'attribute'))
+                return undefined;
+            return [{ line: line(value), helper: toExpr(fn), ...addresses }];
+        }
+        default:
+            return undefined;
+    }
 }
 /**
  * `current_user.is_authenticated` (or Flask-Login < 0.3's `is_authenticated()`) holds only for a signed-in
@@ -3670,11 +3794,21 @@ function walkFacts(node, w) {
         case 'decorated_definition':
             return;
         case 'block':
-        case 'module':
-            for (const c of node.namedChildren)
-                if (c)
-                    walkInner(c, w);
+        case 'module': {
+            const outer = w.afterExits.length;
+            for (const c of node.namedChildren) {
+                if (!c)
+                    continue;
+                walkInner(c, w);
+                const cond = c.type === 'if_statement' ? c.childForFieldName('condition') : null;
+                if (cond &&
+                    !c.childrenForFieldName('alternative').length &&
+                    endsByExit(c.childForFieldName('consequence')))
+                    w.afterExits.push(...markUnrelated(conditionGuards(cond, true, w), cond, w));
+            }
+            w.afterExits.length = outer;
             return;
+        }
         case 'if_statement': {
             const cond = node.childForFieldName('condition');
             collectFromExpression(cond, w);
@@ -3766,6 +3900,9 @@ function walkFacts(node, w) {
                 w.facts.redirects.push({ line: line(node), guards: guardsNow(w) });
             const value = firstCode(node.namedChildren);
             if (value) {
+                const tests = returnedAddressTests(value, w, 0);
+                if (tests)
+                    w.facts.addressTests.push(...tests);
                 if (readsCredential(value, w, 0, 'derived'))
                     w.facts.returnsCredential = true;
                 collectReturnSources(value, w, 0);
@@ -3793,6 +3930,7 @@ function walkFacts(node, w) {
                         exc: toExpr(exc),
                         line: line(node),
                         guards: guardsNow(w),
+                        ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
                         ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true } : {}),
                     });
             }
@@ -3832,6 +3970,10 @@ function walkFacts(node, w) {
                             w.addressVars.add(name);
                         else
                             w.addressVars.delete(name);
+                        if (heldByApplication(right, w))
+                            w.heldVars.add(name);
+                        else
+                            w.heldVars.delete(name);
                         if (isRejectingResponse(right)) {
                             const stored = w.rejectVars.get(name) ?? [];
                             stored.push({ line: line(e), guards: guardsNow(w) });
@@ -3884,6 +4026,11 @@ function walkFacts(node, w) {
         default:
             collectFromExpression(node, w);
     }
+}
+/** A branch whose last statement returns or raises: nothing after its `if` runs when it is taken. */
+function endsByExit(block) {
+    const last = block?.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+    return last?.type === 'return_statement' || last?.type === 'raise_statement';
 }
 /**
  * `if view is None or getattr(view, "is_public", False): return` lets a request through when either part holds:
@@ -3994,8 +4141,10 @@ function bodyFacts(body, scope, params, endpointParam) {
         rejectVars: new Map(),
         routeTests: new Map(),
         addressVars: new Set(),
+        heldVars: new Set(),
         ...(endpointParam ? { endpointParam } : {}),
         guards: [],
+        afterExits: [],
         depth: 0,
         quiet: false,
     };
