@@ -103,6 +103,10 @@ export function librariesTable(libraries) {
       Object.keys({ ...lib.functions, ...lib.instances }).length &&
         `what ${Object.keys({ ...lib.functions, ...lib.instances }).length} functions and classes mean for a route`,
       lib.modelQueries?.length && 'model queries',
+      lib.mail &&
+        `mail sent to a looked-up record's own address (${Object.keys(lib.mail.messages)
+          .map((q) => `\`${q}\``)
+          .join(', ')}): account recovery`,
     ].filter(Boolean);
     return `| ${cell(lib.library)} | ${guards.length ? cell(guards.join(', ')) : '—'} | ${cell(also.join('; ') || '—')} |`;
   });

@@ -189,3 +189,131 @@ describe('a new record created with a new password hash is a registration, whate
     expect(missing(a, '/api/member-password')?.severity).toBe('high');
   });
 });
+
+describe('a record looked up and mailed to the address it holds is an account-recovery step', () => {
+  /** A blueprint whose other routes need a sign-in, with `handler` as its unguarded password-reminder view. */
+  const app = (handler: string) => ({
+    'models.py': `
+      from flask_sqlalchemy import SQLAlchemy
+      db = SQLAlchemy()
+      class Project(db.Model):
+          id = db.Column(db.String, primary_key=True)
+          contact_email = db.Column(db.String)
+          reminded = db.Column(db.Boolean)
+    `,
+    'utils.py': `
+      from flask import current_app
+      def send_email(mail_message):
+          try:
+              current_app.mail.send(mail_message)
+          except OSError:
+              return False
+          return True
+    `,
+    'web.py': `
+      from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+      from flask_login import login_required
+      from flask_mail import Mail, Message
+      from .models import Project, db
+      from .utils import send_email
+
+      main = Blueprint("main", __name__)
+      mail = Mail()
+
+      @main.route("/projects")
+      @login_required
+      def projects():
+          return jsonify([p.id for p in Project.query.all()])
+
+      @main.route("/projects/<project_id>", methods=["DELETE"])
+      @login_required
+      def delete(project_id):
+          Project.query.filter_by(id=project_id).delete()
+          db.session.commit()
+          return "", 204
+
+      @main.route("/password-reminder", methods=["GET", "POST"])
+      def remind_password():
+          if request.method == "POST":
+${handler
+  .trim()
+  .split('\n')
+  .map((l) => `${' '.repeat(14)}${l}`)
+  .join('\n')}
+          return render_template("password_reminder.html")
+    `,
+  });
+  const lookup = 'project = Project.query.get(request.form["id"])';
+  const judged = async (handler: string) => {
+    const a = await analyzeFiles(app(handler));
+    // A handler that writes only under POST is judged method by method: the POST is the one to look at.
+    const post = a.routes.find((r) => r.path === '/password-reminder' && r.methods.includes('POST'));
+    return { state: post?.auth, finding: missing(a, '/password-reminder') };
+  };
+
+  it('keeps the reminder public with its evidence, but not when the caller picks the recipient, the answer carries the record, or it writes', async () => {
+    for (const send of ['send_email(msg)', 'mail.send(msg)']) {
+      const { state, finding } = await judged(`
+${lookup}
+msg = Message(
+    "password recovery",
+    body=render_template("reminder.txt", project=project),
+    recipients=[project.contact_email],
+)
+${send}
+return redirect(url_for(".remind_password"))`);
+      expect(finding).toBeUndefined();
+      expect(state?.state).toBe('public');
+      expect(state?.publicReason).toBe(
+        'account recovery: mails a message only to the address its record holds (`[project.contact_email]`) at web.py:26, changing no data and answering nothing read from it',
+      );
+    }
+    // Traps: each stays the forgotten decorator.
+    const traps = {
+      // Anyone can mail anyone: an open relay.
+      'recipient from the request': `
+${lookup}
+msg = Message("password recovery", body=project.id, recipients=[request.form["email"]])
+send_email(msg)
+return redirect("/")`,
+      'the record and another address': `
+${lookup}
+msg = Message("password recovery", recipients=[project.contact_email, request.form["cc"]])
+send_email(msg)
+return redirect("/")`,
+      'a page given the record': `
+${lookup}
+msg = Message("password recovery", recipients=[project.contact_email])
+send_email(msg)
+return render_template("sent.html", project=project)`,
+      'the record as JSON': `
+${lookup}
+address = project.contact_email
+send_email(Message("password recovery", recipients=[address]))
+return jsonify(sent_to=address)`,
+      'the address flashed': `
+${lookup}
+send_email(Message("password recovery", recipients=[project.contact_email]))
+flash(f"sent to {project.contact_email}")
+return redirect("/")`,
+      'a write': `
+${lookup}
+send_email(Message("password recovery", recipients=[project.contact_email]))
+project.reminded = True
+db.session.commit()
+return redirect("/")`,
+      'a message never sent': `
+${lookup}
+msg = Message("password recovery", recipients=[project.contact_email])
+return redirect("/")`,
+    };
+    for (const [trap, handler] of Object.entries(traps)) {
+      const { state, finding } = await judged(handler);
+      expect({ trap, state: state?.state, severity: finding?.severity }).toEqual({
+        trap,
+        state: 'unprotected',
+        severity: 'high',
+      });
+    }
+  });
+});

@@ -160,7 +160,7 @@ export class EffectSummaries {
   private readonly inProgress = new Set<FunctionIR>();
   private readonly linkTokens: LinkTokens;
 
-  constructor(private readonly project: Project) {
+  constructor(readonly project: Project) {
     this.linkTokens = new LinkTokens(project, (call, scope) => this.storeMeaning(call, scope));
   }
 
@@ -1020,7 +1020,7 @@ function onlyIf(summary: FunctionSummary, conditions: readonly string[]): Functi
  * What a call passes for one parameter of the function it calls: by keyword, by position (after `self` or `cls`
  * for a method called on an object), or the parameter's default; undefined when unpacked arguments hide it.
  */
-function boundArgument(target: FunctionIR, call: BodyCall, param: string): Expr | undefined {
+export function boundArgument(target: FunctionIR, call: BodyCall, param: string): Expr | undefined {
   const byKeyword = call.kw[param];
   if (byKeyword) return byKeyword;
   const unpacked = (e: Expr) => e.k === 'other' && e.text.startsWith('*');

@@ -2,11 +2,13 @@ import type { Meaning } from './catalogue/index.js';
 import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
 import type { ModelRoute } from './flask.js';
 import type { Expr, FunctionIR } from './ir.js';
+import { ownerMail } from './owner-mail.js';
 import { exprText, type Project } from './project.js';
 
 /**
  * What an unguarded route is for, judged from what its handler does (effects.ts) rather than what it is called:
- * sign-in: it signs the caller in or out, checks a password, or runs an identity provider's step;
+ * sign-in: it signs the caller in or out, checks a password, runs an identity provider's step, or mails a looked-up
+ *   record's owner at the address the record holds (account recovery);
  * token-link: it checks a token from its URL or query before acting (invitations, resets, confirmations);
  * webhook: it checks a signature over the request body;
  * static: it answers with constants, a template or a file, touching no application data;
@@ -275,6 +277,25 @@ export function judgeIntent(
       evidence: { file: own.file, line: own.line },
       ...base,
       confidence: 'likely',
+    };
+
+  // Account recovery: a record looked up and mailed to the address it holds, with nothing written and nothing of it
+  // answered: only the record's owner receives anything. Every read is the lookup or goes into the mail.
+  const file = fn.scope.module.file;
+  const lookups = new Set(reads.filter((e) => e.model && e.file === file).map((e) => e.line));
+  const mail =
+    !writes.length && !forCaller && !tokenParams.size && lookups.size
+      ? ownerMail(fn, summaries.project, lookups)
+      : undefined;
+  const key = (e: Effect): string => `${e.file}:${e.line}:${e.what}`;
+  const mailed = new Set(mail?.calls.flatMap((c) => summaries.ofCall(c, fn).effects.map(key)) ?? []);
+  if (mail && reads.every((e) => (e.file === file && lookups.has(e.line)) || mailed.has(key(e))))
+    return {
+      role: 'sign-in',
+      publicReason: `account recovery: ${mail.what} at ${where(mail)}, changing no data and answering nothing read from it`,
+      evidence: { file: mail.file, line: mail.line },
+      ...base,
+      confidence: summary.partial ? 'possible' : 'likely',
     };
 
   const webhookWord = postOnly && segments.some((s) => WEBHOOK_SEGMENT.test(s));

@@ -9,6 +9,7 @@ import { flaskHttpauth } from './flask_httpauth.js';
 import { flaskJwt } from './flask_jwt.js';
 import { flaskJwtExtended } from './flask_jwt_extended.js';
 import { flaskLogin } from './flask_login.js';
+import { flaskMail } from './flask_mail.js';
 import { flaskPraetorian } from './flask_praetorian.js';
 import { flaskPrincipal } from './flask_principal.js';
 import { flaskSockets } from './flask_sockets.js';
@@ -31,6 +32,7 @@ import type {
   GuardRule,
   JwtCall,
   LibraryModel,
+  MailRecipients,
   Meaning,
   MethodTable,
 } from './types.js';
@@ -43,6 +45,7 @@ export type {
   GuardRule,
   JwtCall,
   LibraryModel,
+  MailRecipients,
   Meaning,
   MethodTable,
 } from './types.js';
@@ -84,6 +87,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   httpClients,
   flaskCaching,
   randomness,
+  flaskMail,
 ];
 
 /** The catalogue indexed by canonical name (name resolution keeps a library's first and last dotted parts). */
@@ -117,6 +121,8 @@ export interface CatalogueIndex {
   randomSources: ReadonlySet<string>;
   dispatchers: ReadonlySet<string>;
   viewMethods: ReadonlyMap<string, readonly string[]>;
+  /** Message classes (canonical names and as written) with where their recipients go, and the sending methods. */
+  mail: { messages: ReadonlyMap<string, MailRecipients>; sendMethods: ReadonlySet<string> };
 }
 
 /** Each entry under its name as written and under its canonical name. */
@@ -145,7 +151,11 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
   const jwt = new Map<string, JwtCall>();
   const randomSources = new Set<string>();
   const viewMethods = new Map<string, readonly string[]>();
+  const mailMessages = new Map<string, MailRecipients>();
+  const sendMethods = new Set<string>();
   for (const lib of libraries) {
+    byName(mailMessages, lib.mail?.messages);
+    lib.mail?.sendMethods.forEach((m) => sendMethods.add(m));
     byName(functions, lib.functions);
     byName(instances, lib.instances);
     byName(classes, lib.classes);
@@ -197,6 +207,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     randomSources,
     dispatchers: new Set(libraries.flatMap((lib) => (lib.dispatchers ?? []).map(canonical))),
     viewMethods,
+    mail: { messages: mailMessages, sendMethods },
   };
 }
 

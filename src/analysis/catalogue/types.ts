@@ -182,4 +182,18 @@ export interface LibraryModel {
   viewMethods?: Readonly<Record<string, readonly string[]>>;
   /** Functions (by qualified name) that return an unguessable value (`secrets.token_urlsafe`). */
   randomSources?: readonly string[];
+  /**
+   * Mail: classes (by qualified name) whose objects are messages, with the argument holding their recipients, and
+   * the methods that send a message handed to them.
+   */
+  mail?: {
+    messages: Readonly<Record<string, MailRecipients>>;
+    sendMethods: readonly string[];
+  };
+}
+
+/** Where a message's constructor takes its recipients: by keyword, or at a position. */
+export interface MailRecipients {
+  keyword: string;
+  position: number;
 }
