@@ -1135,6 +1135,20 @@ const flaskLogin = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_mail.ts
+/**
+ * Flask-Mail: `Message(subject, recipients, …)` composes a message to `recipients`; a `send(msg)` or
+ * `send_message(msg)` of the extension or one of its connections mails it. A message mailed only to the address a
+ * looked-up record holds reaches that record's owner alone (an account-recovery mail).
+ */
+const flaskMail = {
+    library: 'flask-mail',
+    mail: {
+        messages: { 'flask_mail.Message': { keyword: 'recipients', position: 1 } },
+        sendMethods: ['send', 'send_message'],
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_praetorian.ts
 const flaskPraetorian = {
     library: 'flask-praetorian',
@@ -1714,6 +1728,7 @@ const werkzeug = {
 
 
 
+
 const LIBRARIES = [
     flask,
     connexion,
@@ -1750,6 +1765,7 @@ const LIBRARIES = [
     httpClients,
     flaskCaching,
     randomness,
+    flaskMail,
 ];
 /** Each entry under its name as written and under its canonical name. */
 function byName(into, table) {
@@ -1776,7 +1792,11 @@ function indexLibraries(libraries) {
     const jwt = new Map();
     const randomSources = new Set();
     const viewMethods = new Map();
+    const mailMessages = new Map();
+    const sendMethods = new Set();
     for (const lib of libraries) {
+        byName(mailMessages, lib.mail?.messages);
+        lib.mail?.sendMethods.forEach((m) => sendMethods.add(m));
         byName(functions, lib.functions);
         byName(instances, lib.instances);
         byName(classes, lib.classes);
@@ -1827,6 +1847,7 @@ function indexLibraries(libraries) {
         randomSources,
         dispatchers: new Set(libraries.flatMap((lib) => (lib.dispatchers ?? []).map(canonical))),
         viewMethods,
+        mail: { messages: mailMessages, sendMethods },
     };
 }
 const catalogue_CATALOGUE = indexLibraries(LIBRARIES);
