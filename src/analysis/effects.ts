@@ -4,6 +4,7 @@ import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js'
 import { LinkTokens } from './link-tokens.js';
 import { canonical, exprText, type Project } from './project.js';
 import { lastSegment } from './relevance.js';
+import { SignedLinks } from './signed-links.js';
 
 /**
  * What a function does, told from its calls and assignments and from the functions it calls (across modules,
@@ -159,9 +160,11 @@ export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
   private readonly linkTokens: LinkTokens;
+  private readonly signedLinks: SignedLinks;
 
   constructor(readonly project: Project) {
     this.linkTokens = new LinkTokens(project, (call, scope) => this.storeMeaning(call, scope));
+    this.signedLinks = new SignedLinks(project, (call, scope) => this.storeMeaning(call, scope));
   }
 
   /** The summary of a function: its own facts and those of what it calls, computed once. */
@@ -191,6 +194,8 @@ export class EffectSummaries {
 
   private collect(fn: FunctionIR, depth: number, acc: Accumulator): void {
     const file = fn.scope.module.file;
+    const signed = this.signedLinks.check(fn);
+    if (signed) acc.add(signed);
     // Reading who the caller is (`g.user`, `current_user`, the token's identity) serves the caller's account.
     // (Raw reads of a header, cookie or argument are the credential itself, not an identity.)
     // Reads under a test that there is a caller (`if current_user.is_authenticated:`) serve anonymous callers too.
@@ -628,7 +633,7 @@ export class EffectSummaries {
   }
 
   /** What a method call on a catalogued instance means (`cache.set` on a Flask-Caching `Cache`: writes data). */
-  private storeMeaning(call: BodyCall, scope: Scope): Meaning | undefined {
+  private storeMeaning(call: Pick<BodyCall, 'fn'>, scope: Scope): Meaning | undefined {
     for (const v of this.project.evalExpr(call.fn, scope))
       if (v.t === 'boundcall' || v.t === 'instattr') {
         const table = CATALOGUE.instances.get(v.inst.qn) ?? CATALOGUE.instances.get(canonical(v.inst.qn));

@@ -87,6 +87,8 @@ export type Guard =
       subject?: Expr;
       /** The branch runs when `subject` is falsy (`if not check_writable:`). */
       negated?: true;
+      /** The branch runs only when these two values differ (`if sent != expected:`): a value checked against another. */
+      differs?: [Expr, Expr];
     };
 
 /** An address a test is about: the connection's (`request.remote_addr`), or what a parameter holds. */
