@@ -3080,10 +3080,25 @@ function conditionGuards(cond, negated, w, depth = 0) {
         }
     }
     const guard = classifyCondition(cond, negated, w, depth);
+    const differs = guard.kind === 'other' ? differingValues(cond, negated) : undefined;
+    const compared = differs ? { ...guard, differs } : guard;
     // A part that reads no credential: the analysis asks whether it depends on the resource the request names.
-    if (guard.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
-        return [{ ...guard, subject: toExpr(cond), ...(negated ? { negated: true } : {}) }];
-    return [guard];
+    if (compared.kind === 'other' && !readsCredential(cond, w) && !callsWithCredential(cond, w))
+        return [{ ...compared, subject: toExpr(cond), ...(negated ? { negated: true } : {}) }];
+    return [compared];
+}
+/** The two values a condition holds only when they differ: `a != b`, or `a == b` under negation. */
+function differingValues(cond, negated) {
+    if (cond.type !== 'comparison_operator')
+        return undefined;
+    const operands = cond.namedChildren.filter((c) => !!c);
+    const ops = cond.children.filter((c) => c && !c.isNamed).map((c) => c.type);
+    if (operands.length !== 2 || ops.length !== 1)
+        return undefined;
+    const whenDiffering = ops[0] === '!=' ? !negated : ops[0] === '==' && negated;
+    if (!whenDiffering)
+        return undefined;
+    return [toExpr(operands[0]), toExpr(operands[1])];
 }
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond, negated, w, depth = 0) {
