@@ -2,6 +2,7 @@ import type { Meaning } from './catalogue/index.js';
 import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
 import type { ModelRoute } from './flask.js';
 import type { Expr, FunctionIR } from './ir.js';
+import { mentions as mentionsNames } from './mentions.js';
 import { ownerMail } from './owner-mail.js';
 import { exprText, type Project } from './project.js';
 
@@ -528,35 +529,17 @@ function tokenHelperCheck(
   return undefined;
 }
 
-function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
-  if (depth > 8) return false;
-  const d = depth + 1;
-  switch (e.k) {
-    case 'name':
-      return names.has(e.id);
-    case 'attr':
-      // Where the request came from (`request.remote_addr`, `request.environ`) is the caller's own connection, not
-      // input that drives a service: echoing it (a check-my-IP page) computes nothing from what the caller sends.
-      if (e.obj.k === 'name' && e.obj.id === 'request' && CONNECTION_ATTR.test(e.attr)) return false;
-      return mentions(e.obj, names, d);
-    case 'call':
-      // `token.strip()`, `request.get_json()`: the receiver of a method call is used too.
-      return [e.fn, ...e.args, ...Object.values(e.kw)].some((a) => mentions(a, names, d));
-    case 'subscript':
-      return mentions(e.obj, names, d) || mentions(e.index, names, d);
-    case 'seq':
-      return e.items.some((a) => mentions(a, names, d));
-    case 'dict':
-      return e.entries.some((p) => mentions(p.value, names, d));
-    case 'concat':
-      return e.parts.some((a) => mentions(a, names, d));
-    case 'percent':
-      return mentions(e.fmt, names, d) || mentions(e.values, names, d);
-    case 'boolop':
-      return mentions(e.left, names, d) || mentions(e.right, names, d);
-    default:
-      return false;
-  }
+/**
+ * The expression uses one of `names`. Where the request came from (`request.remote_addr`, `request.environ`) is the
+ * caller's own connection, not input that drives a service: echoing it (a check-my-IP page) computes nothing from
+ * what the caller sends.
+ */
+function mentions(e: Expr, names: ReadonlySet<string>): boolean {
+  return mentionsNames(e, names, isConnection);
+}
+
+function isConnection(e: Extract<Expr, { k: 'attr' }>): boolean {
+  return e.obj.k === 'name' && e.obj.id === 'request' && CONNECTION_ATTR.test(e.attr);
 }
 
 /** Judges the routes of one project: finds each route's handler by its location, and keeps the summaries. */

@@ -1,5 +1,6 @@
 import { CATALOGUE, canonical } from './catalogue/index.js';
 import { boundArgument } from './effects.js';
+import { mentions } from './mentions.js';
 import type { BodyCall, Expr, FunctionIR } from './ir.js';
 import { exprText, type Project } from './project.js';
 
@@ -184,32 +185,4 @@ function lastLine(e: Expr): number {
                 ? e.parts
                 : [];
   return Math.max(e.line, ...parts.map(lastLine));
-}
-
-/** The expression uses one of `names`. */
-function mentions(e: Expr, names: ReadonlySet<string>, depth = 0): boolean {
-  if (depth > 8) return false;
-  const d = depth + 1;
-  switch (e.k) {
-    case 'name':
-      return names.has(e.id);
-    case 'attr':
-      return mentions(e.obj, names, d);
-    case 'call':
-      return [e.fn, ...e.args, ...Object.values(e.kw)].some((a) => mentions(a, names, d));
-    case 'subscript':
-      return mentions(e.obj, names, d) || mentions(e.index, names, d);
-    case 'seq':
-      return e.items.some((a) => mentions(a, names, d));
-    case 'dict':
-      return e.entries.some((p) => mentions(p.value, names, d));
-    case 'concat':
-      return e.parts.some((a) => mentions(a, names, d));
-    case 'percent':
-      return mentions(e.fmt, names, d) || mentions(e.values, names, d);
-    case 'boolop':
-      return mentions(e.left, names, d) || mentions(e.right, names, d);
-    default:
-      return false;
-  }
 }
