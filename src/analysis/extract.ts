@@ -1980,18 +1980,9 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       return;
     case 'block':
     case 'module': {
+      // An `if` of this block that ends by an exit adds to `afterExits` for the statements after it, not beyond.
       const outer = w.afterExits.length;
-      for (const c of node.namedChildren) {
-        if (!c) continue;
-        walkInner(c, w);
-        const cond = c.type === 'if_statement' ? c.childForFieldName('condition') : null;
-        if (
-          cond &&
-          !c.childrenForFieldName('alternative').length &&
-          endsByExit(c.childForFieldName('consequence'))
-        )
-          w.afterExits.push(...markUnrelated(conditionGuards(cond, true, w), cond, w));
-      }
+      for (const c of node.namedChildren) if (c) walkInner(c, w);
       w.afterExits.length = outer;
       return;
     }
@@ -2032,6 +2023,9 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           w.guards.splice(w.guards.length - negations.length, negations.length);
         }
       }
+      // `if is_admin: return f()` with no other branch: the statements after it run only when `cond` failed.
+      if (cond && !node.childrenForFieldName('alternative').length && endsByExit(consequence))
+        w.afterExits.push(...negations);
       return;
     }
     case 'try_statement': {
