@@ -1171,16 +1171,17 @@ function methodsRunning(guards: Guard[]): Set<string> {
   return out;
 }
 
-/**
- * A credential as sent is read and rejected when missing, but its value is never checked, or checked only on lines
- * that decode it without verifying its signature (`unsigned`).
- */
+/** A predicate call passing no address. */
 const NO_ADDRESSES: AddressArgs = { args: [], kw: {} };
 
 function sameAddress(a: AddressSubject, b: AddressSubject): boolean {
   return 'connection' in a ? 'connection' in b : 'param' in b && a.param === b.param;
 }
 
+/**
+ * A credential as sent is read and rejected when missing, but its value is never checked, or checked only on lines
+ * that decode it without verifying its signature (`unsigned`).
+ */
 function presenceOnly(facts: BodyFacts, unsigned: ReadonlyMap<number, string>): boolean {
   return facts.rawCredentialReads.length > 0 && facts.credentialChecks.every((l) => unsigned.has(l));
 }
