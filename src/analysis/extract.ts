@@ -1250,13 +1250,18 @@ function conditionGuards(cond: SyntaxNode, negated: boolean, w: FactWalk, depth 
 
 /** The two values a condition holds only when they differ: `a != b`, or `a == b` under negation. */
 function differingValues(cond: SyntaxNode, negated: boolean): [Expr, Expr] | undefined {
-  if (cond.type !== 'comparison_operator') return undefined;
-  const operands = cond.namedChildren.filter((c): c is SyntaxNode => !!c);
-  const ops = cond.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
-  if (operands.length !== 2 || ops.length !== 1) return undefined;
-  const whenDiffering = ops[0] === '!=' ? !negated : ops[0] === '==' && negated;
-  if (!whenDiffering) return undefined;
-  return [toExpr(operands[0]!), toExpr(operands[1]!)];
+  const parts = cond.type === 'comparison_operator' ? twoOperands(cond) : undefined;
+  if (!parts) return undefined;
+  const [a, op, b] = parts;
+  const whenDiffering = op === '!=' ? !negated : op === '==' && negated;
+  return whenDiffering ? [toExpr(a), toExpr(b)] : undefined;
+}
+
+/** A comparison of two operands by one operator (`a != b`, not `a < b < c`): the operands and the operator. */
+function twoOperands(cmp: SyntaxNode): [SyntaxNode, string, SyntaxNode] | undefined {
+  const operands = cmp.namedChildren.filter((c): c is SyntaxNode => !!c);
+  const ops = cmp.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  return operands.length === 2 && ops.length === 1 ? [operands[0]!, ops[0]!, operands[1]!] : undefined;
 }
 
 /** Classify an if-condition (as it must hold for the branch to run). */
@@ -1542,10 +1547,8 @@ function returnedAddressTests(value: SyntaxNode, w: FactWalk, depth: number): Ad
       return left && right ? [...left, ...right] : undefined;
     }
     case 'comparison_operator': {
-      const operands = value.namedChildren.filter((c): c is SyntaxNode => !!c);
-      const ops = value.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
-      if (operands.length !== 2 || ops.length !== 1) return undefined;
-      const test = addressComparison(operands[0]!, operands[1]!, ops[0]!, w);
+      const parts = twoOperands(value);
+      const test = parts && addressComparison(parts[0], parts[2], parts[1], w);
       return test?.local ? [{ line: line(value), address: test.address }] : undefined;
     }
     case 'attribute': {
