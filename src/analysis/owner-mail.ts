@@ -32,26 +32,17 @@ export function ownerMail(
 ): OwnerMail | undefined {
   const record = recordLocals(fn, lookups);
   if (!record.size) return undefined;
+  // Nothing of the record goes back to the caller: no answer and no flashed message uses it.
+  if (fn.facts.returns.some((r) => mentions(r, record))) return undefined;
+  if (fn.facts.calls.some((c) => isFlash(c, fn, project) && argsOf(c).some((a) => mentions(a, record))))
+    return undefined;
   for (const compose of fn.facts.calls) {
     const recipients = messageRecipients(compose, fn, project);
     if (!recipients || !onlyFrom(recipients, record)) continue;
     const message = localHolding(fn, compose);
-    const send = fn.facts.calls.find((c) =>
-      [...c.args, ...Object.values(c.kw)].some(
-        (a) => (message !== undefined && a.k === 'name' && a.id === message) || sameCall(a, compose),
-      ),
-    );
+    const send = fn.facts.calls.find((c) => argsOf(c).some((a) => carries(a, message, compose)));
     if (!send || !sends(send, fn, project, message, compose, 0)) continue;
-    const last = Math.max(compose.line, ...[...compose.args, ...Object.values(compose.kw)].map(lastLine));
-    // Nothing of the record goes back to the caller: no answer and no flashed message uses it.
-    if (fn.facts.returns.some((r) => mentions(r, record))) return undefined;
-    if (
-      fn.facts.calls.some(
-        (c) =>
-          isFlash(c, fn, project) && [...c.args, ...Object.values(c.kw)].some((a) => mentions(a, record)),
-      )
-    )
-      return undefined;
+    const last = Math.max(compose.line, ...argsOf(compose).map(lastLine));
     return {
       what: `mails a message only to the address its record holds (\`${exprText(recipients)}\`)`,
       file: fn.scope.module.file,
@@ -130,6 +121,19 @@ function localHolding(fn: FunctionIR, call: BodyCall): string | undefined {
   return undefined;
 }
 
+/** The expression is the message: the local `message` holds, or the composing call itself. */
+function carries(e: Expr, message: string | undefined, compose: BodyCall | undefined): boolean {
+  return (
+    (message !== undefined && e.k === 'name' && e.id === message) ||
+    (compose !== undefined && sameCall(e, compose))
+  );
+}
+
+/** A call's arguments, positional then keyword. */
+function argsOf(call: BodyCall): Expr[] {
+  return [...call.args, ...Object.values(call.kw)];
+}
+
 function sameCall(e: Expr, call: BodyCall): boolean {
   return e.k === 'call' && e.line === call.line && exprText(e.fn) === exprText(call.fn);
 }
@@ -153,16 +157,10 @@ function sends(
     const target = v.fn;
     const param = target.params.find((p) => {
       const arg = boundArgument(target, send, p);
-      return (
-        arg !== undefined &&
-        ((message !== undefined && arg.k === 'name' && arg.id === message) ||
-          (compose !== undefined && sameCall(arg, compose)))
-      );
+      return arg !== undefined && carries(arg, message, compose);
     });
     if (param === undefined) continue;
-    const inner = target.facts.calls.find((c) =>
-      [...c.args, ...Object.values(c.kw)].some((a) => a.k === 'name' && a.id === param),
-    );
+    const inner = target.facts.calls.find((c) => argsOf(c).some((a) => carries(a, param, undefined)));
     if (inner && sends(inner, target, project, param, undefined, depth + 1)) return true;
   }
   return false;
