@@ -3089,16 +3089,18 @@ function conditionGuards(cond, negated, w, depth = 0) {
 }
 /** The two values a condition holds only when they differ: `a != b`, or `a == b` under negation. */
 function differingValues(cond, negated) {
-    if (cond.type !== 'comparison_operator')
+    const parts = cond.type === 'comparison_operator' ? twoOperands(cond) : undefined;
+    if (!parts)
         return undefined;
-    const operands = cond.namedChildren.filter((c) => !!c);
-    const ops = cond.children.filter((c) => c && !c.isNamed).map((c) => c.type);
-    if (operands.length !== 2 || ops.length !== 1)
-        return undefined;
-    const whenDiffering = ops[0] === '!=' ? !negated : ops[0] === '==' && negated;
-    if (!whenDiffering)
-        return undefined;
-    return [toExpr(operands[0]), toExpr(operands[1])];
+    const [a, op, b] = parts;
+    const whenDiffering = op === '!=' ? !negated : op === '==' && negated;
+    return whenDiffering ? [toExpr(a), toExpr(b)] : undefined;
+}
+/** A comparison of two operands by one operator (`a != b`, not `a < b < c`): the operands and the operator. */
+function twoOperands(cmp) {
+    const operands = cmp.namedChildren.filter((c) => !!c);
+    const ops = cmp.children.filter((c) => c && !c.isNamed).map((c) => c.type);
+    return operands.length === 2 && ops.length === 1 ? [operands[0], ops[0], operands[1]] : undefined;
 }
 /** Classify an if-condition (as it must hold for the branch to run). */
 function classifyCondition(cond, negated, w, depth = 0) {
@@ -3366,11 +3368,8 @@ function returnedAddressTests(value, w, depth) {
             return left && right ? [...left, ...right] : undefined;
         }
         case 'comparison_operator': {
-            const operands = value.namedChildren.filter((c) => !!c);
-            const ops = value.children.filter((c) => c && !c.isNamed).map((c) => c.type);
-            if (operands.length !== 2 || ops.length !== 1)
-                return undefined;
-            const test = addressComparison(operands[0], operands[1], ops[0], w);
+            const parts = twoOperands(value);
+            const test = parts && addressComparison(parts[0], parts[2], parts[1], w);
             return test?.local ? [{ line: line(value), address: test.address }] : undefined;
         }
         case 'attribute': {
@@ -3831,17 +3830,11 @@ function walkFacts(node, w) {
             return;
         case 'block':
         case 'module': {
+            // An `if` of this block that ends by an exit adds to `afterExits` for the statements after it, not beyond.
             const outer = w.afterExits.length;
-            for (const c of node.namedChildren) {
-                if (!c)
-                    continue;
-                walkInner(c, w);
-                const cond = c.type === 'if_statement' ? c.childForFieldName('condition') : null;
-                if (cond &&
-                    !c.childrenForFieldName('alternative').length &&
-                    endsByExit(c.childForFieldName('consequence')))
-                    w.afterExits.push(...markUnrelated(conditionGuards(cond, true, w), cond, w));
-            }
+            for (const c of node.namedChildren)
+                if (c)
+                    walkInner(c, w);
             w.afterExits.length = outer;
             return;
         }
@@ -3888,6 +3881,9 @@ function walkFacts(node, w) {
                     w.guards.splice(w.guards.length - negations.length, negations.length);
                 }
             }
+            // `if is_admin: return f()` with no other branch: the statements after it run only when `cond` failed.
+            if (cond && !node.childrenForFieldName('alternative').length && endsByExit(consequence))
+                w.afterExits.push(...negations);
             return;
         }
         case 'try_statement': {
