@@ -868,7 +868,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return raw;
-      if (vt === 'session' && kv !== undefined && !SESSION_STATE_KEY.test(kv)) return derived;
+      if (vt === 'session' && key && sessionKeyReadsIdentity(key, w)) return derived;
       if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv)) return raw;
       break;
     }
@@ -907,6 +907,25 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
   for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
     if (readsCredential(c, w, depth + 1, kind)) return true;
   return false;
+}
+
+/**
+ * Does `session[key]` read who the caller is? A literal key unless it keeps page-flow state; a key named by a
+ * constant (`session[cls._KEY_FOR_CODENAME]`) by the string it is assigned in an enclosing class or module, and
+ * otherwise as `session.get(key)` reads it: as the caller's identity.
+ */
+function sessionKeyReadsIdentity(key: SyntaxNode, w: FactWalk): boolean {
+  const literal = stringValue(key);
+  if (literal !== undefined) return !SESSION_STATE_KEY.test(literal);
+  const name = key.type === 'identifier' ? key.text : key.type === 'attribute' ? lastName(key) : undefined;
+  if (name === undefined) return false;
+  for (let s: Scope | undefined = w.scope; s; s = s.parent) {
+    const values = s.assigns.get(name);
+    if (!values?.length) continue;
+    const known = values.every((v) => v.k === 'str');
+    return !known || values.some((v) => v.k === 'str' && !SESSION_STATE_KEY.test(v.v));
+  }
+  return true;
 }
 
 /**
