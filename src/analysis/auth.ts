@@ -101,14 +101,28 @@ const ERROR_HANDLER_REGISTRARS = new Set(['register_error_handler']);
 const AUTHISH =
   /auth|login|token|jwt|permission|role|admin|protect|require|access|scope|secure|verify|oauth|oidc|api_?key|signed|credential|bearer|session|acl|rbac|privilege|guard/i;
 
-/** Requests a hook lets through by design: public endpoints, blueprints, paths, markers, HTTP methods. */
-export interface HookAllow {
+/** Requests named by a condition on the request: by endpoint, endpoint prefix, blueprint, path, path prefix, marker. */
+export interface RequestSet {
   endpoints: string[];
   endpointPrefixes: string[];
   blueprints: string[];
   paths: string[];
   prefixes: string[];
   markers: string[];
+}
+
+/**
+ * What one rejecting statement of a hook checks when it runs for some requests only (`if
+ * request.path.split("/")[1] == "api": if request.endpoint not in PUBLIC_API and not signed_in: abort(403)`): the
+ * requests named by every set `within` (all of them when there is none), except those named by a set in `except`.
+ */
+export interface HookZone {
+  within: RequestSet[];
+  except: RequestSet[];
+}
+
+/** Requests a hook lets through by design: public endpoints, blueprints, paths, markers, HTTP methods. */
+export interface HookAllow extends RequestSet {
   /** Methods the hook never checks (`if request.method == "GET": return`). */
   methods: string[];
   /**
@@ -117,6 +131,11 @@ export interface HookAllow {
    */
   urlValues: string[];
   opaque: boolean;
+  /**
+   * Set when a rejection runs for some requests only: the hook checks a request only where one of these takes it,
+   * and the allow-lists of the rejections are here, not above (each applies to its own rejection).
+   */
+  zones: HookZone[];
 }
 
 export interface HookAnalysis {
@@ -645,7 +664,7 @@ export class AuthAnalyzer {
 
   private judgePredicate(fn: FunctionIR): boolean {
     this.predicateCache.set(fn, false);
-    let result = fn.facts.returnsCredential;
+    let result = fn.facts.returnsCredential || this.sessionStateTest(fn);
     for (const src of fn.facts.returnSources) {
       if (result) break;
       result = this.project
@@ -654,6 +673,17 @@ export class AuthAnalyzer {
     }
     this.predicateCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * A method of the app's own session class answering from the session's state (`logged_in()` returning `self.uid
+   * is not None`): the session is opened from the request's cookie or token, so this reads the caller's identity as
+   * `session.get("uid")` does.
+   */
+  private sessionStateTest(fn: FunctionIR): boolean {
+    if (!fn.facts.returnsOwnState) return false;
+    const cls = this.project.classOfMethod(fn);
+    return !!cls && this.project.derivesFrom(cls, this.catalogue.sessionClasses);
   }
 
   /**
@@ -997,20 +1027,28 @@ export class AuthAnalyzer {
       methods: [],
       urlValues: [],
       opaque: false,
+      zones: [],
     };
+    const requestSet = (g: AllowGuard): RequestSet => ({
+      endpoints: g.endpoints.filter((e) => !e.startsWith('@marker:')),
+      endpointPrefixes: g.endpointPrefixes,
+      blueprints: g.blueprints,
+      paths: g.paths,
+      prefixes: g.prefixes,
+      markers: [
+        ...g.endpoints.filter((e) => e.startsWith('@marker:')).map((e) => e.slice(8)),
+        ...(g.registries ?? []).flatMap((r) => this.registryIds(r, fn.scope)),
+      ],
+    });
     const addAllow = (g: AllowGuard): void => {
-      for (const e of g.endpoints) {
-        if (e.startsWith('@marker:')) allow.markers.push(e.slice(8));
-        else allow.endpoints.push(e);
-      }
-      allow.endpointPrefixes.push(...g.endpointPrefixes);
-      allow.blueprints.push(...g.blueprints);
-      allow.paths.push(...g.paths);
-      allow.prefixes.push(...g.prefixes);
-      const registries = (g.registries ?? []).flatMap((r) => this.registryIds(r, fn.scope));
-      allow.markers.push(...registries);
-      if (g.opaque && !registries.length && !g.endpoints.some((e) => e.startsWith('@marker:')))
-        allow.opaque = true;
+      const set = requestSet(g);
+      allow.endpoints.push(...set.endpoints);
+      allow.endpointPrefixes.push(...set.endpointPrefixes);
+      allow.blueprints.push(...set.blueprints);
+      allow.paths.push(...set.paths);
+      allow.prefixes.push(...set.prefixes);
+      allow.markers.push(...set.markers);
+      if (g.opaque && !set.markers.length) allow.opaque = true;
     };
     // Views a decorator of the hook's own object opted out (`@rbac.exempt`) are let through by design.
     const owner = this.project.classOfMethod(fn);
@@ -1034,11 +1072,15 @@ export class AuthAnalyzer {
     /** Methods a rejecting statement runs for: the hook protects only those. */
     const protectedMethods = new Set<string>();
     const exceptLists: AllowGuard[] = [];
+    /** Each protecting statement's scope (empty: every request) and allow-lists, for hooks with scoped ones. */
+    const checks: { within: AllowGuard[]; except: AllowGuard[] }[] = [];
     const protecting = (guards: Guard[], raising: boolean): boolean => {
-      const others = guards.filter((g): boolean => !isMethodGuard(g));
-      if (!reachesAbsent(others, raising)) return false;
+      const { within, rest } = scopeOf(guards.filter((g): boolean => !isMethodGuard(g)));
+      if (!reachesAbsent(rest, raising)) return false;
       for (const m of methodsRunning(guards)) protectedMethods.add(m);
-      for (const g of others) if (g.kind === 'allow' && g.negated) exceptLists.push(g);
+      const except = rest.filter((g): g is AllowGuard => g.kind === 'allow' && g.negated);
+      exceptLists.push(...except);
+      checks.push({ within, except });
       return true;
     };
     const unsigned = this.unsignedLines(fn);
@@ -1056,17 +1098,20 @@ export class AuthAnalyzer {
     const onlyPresence = presenceOnly(facts, unsigned);
     const rejecting = facts.rejects.filter(
       (r) =>
-        reachesAbsent(
-          r.guards.filter((g): boolean => !isMethodGuard(g)),
-          false,
-        ) &&
+        reachesAbsent(scopeOf(r.guards.filter((g): boolean => !isMethodGuard(g))).rest, false) &&
         !onlySometimes(r.guards) &&
         !this.forSomeResources(r.guards, fn.scope),
     );
     if (reads && rejecting.length && !onlyPresence) {
       for (const r of rejecting) if (protecting(r.guards, false)) verifies = true;
     }
-    for (const g of exceptLists) addAllow({ ...g, negated: false });
+    // Allow-lists apply hook-wide unless some rejection is scoped: then each stays with its own rejection.
+    if (checks.some((c) => c.within.length))
+      allow.zones = checks.map((c) => ({
+        within: c.within.map(requestSet),
+        except: c.except.map(requestSet),
+      }));
+    else for (const g of exceptLists) addAllow({ ...g, negated: false });
     // Rejecting only under a condition that reads no credential (`if entered_project_id:`), on a value it took
     // from the URL: requests to rules without that value are never checked.
     const underRequestValue = (guards: Guard[]): boolean =>
@@ -1158,6 +1203,20 @@ function isMethodGuard(g: Guard): g is AllowGuard {
       g.prefixes.length ===
       0
   );
+}
+
+/**
+ * A statement's conditions on which request this is, split: `within` the requests it runs for only (`if
+ * request.path.startswith("/api/"):`, named plainly, not through a registry or an opaque test), and the rest.
+ */
+function scopeOf(guards: Guard[]): { within: AllowGuard[]; rest: Guard[] } {
+  const within: AllowGuard[] = [];
+  const rest: Guard[] = [];
+  for (const g of guards)
+    if (g.kind === 'allow' && !g.negated && !g.opaque && !g.registries?.length && !g.methods.length)
+      within.push(g);
+    else rest.push(g);
+  return { within, rest };
 }
 
 /** The route methods a statement under these guards runs for. */

@@ -706,6 +706,7 @@ function emptyFacts(): BodyFacts {
     returnsCredential: false,
     presenceReads: [],
     returnSources: [],
+    returnsOwnState: false,
     returnedNames: [],
     returns: [],
     marksParam: [],
@@ -867,7 +868,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return raw;
-      if (vt === 'session' && kv !== undefined && !SESSION_STATE_KEY.test(kv)) return derived;
+      if (vt === 'session' && key && sessionKeyReadsIdentity(key, w)) return derived;
       if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv)) return raw;
       break;
     }
@@ -906,6 +907,25 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
   for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
     if (readsCredential(c, w, depth + 1, kind)) return true;
   return false;
+}
+
+/**
+ * Does `session[key]` read who the caller is? A literal key unless it keeps page-flow state; a key named by a
+ * constant (`session[cls._KEY_FOR_CODENAME]`) by the string it is assigned in an enclosing class or module, and
+ * otherwise as `session.get(key)` reads it: as the caller's identity.
+ */
+function sessionKeyReadsIdentity(key: SyntaxNode, w: FactWalk): boolean {
+  const literal = stringValue(key);
+  if (literal !== undefined) return !SESSION_STATE_KEY.test(literal);
+  const name = key.type === 'identifier' ? key.text : key.type === 'attribute' ? lastName(key) : undefined;
+  if (name === undefined) return false;
+  for (let s: Scope | undefined = w.scope; s; s = s.parent) {
+    const values = s.assigns.get(name);
+    if (!values?.length) continue;
+    const known = values.every((v) => v.k === 'str');
+    return !known || values.some((v) => v.k === 'str' && !SESSION_STATE_KEY.test(v.v));
+  }
+  return true;
 }
 
 /**
@@ -1106,6 +1126,13 @@ function namesEndpointParam(text: string, w: FactWalk): boolean {
   return !!w.endpointParam && new RegExp(`\\b${w.endpointParam}\\b`).test(text);
 }
 
+/**
+ * The first segment of the request's path (`request.path.split("/")[1] == "api"`, or `[0]` once the leading slash
+ * is stripped): the requests under `/api/`, and `/api` itself.
+ */
+const FIRST_PATH_SEGMENT =
+  /^request\.path\.(split\((['"])\/\2\)\[1\]|l?strip\((['"])\/\3\)\.split\((['"])\/\4\)\[0\])$/;
+
 function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | undefined {
   const text = cond.text;
   // `if request.endpoint and …` holds for every routed request: no list of anything.
@@ -1160,7 +1187,10 @@ function allowGuard(cond: SyntaxNode, negated: boolean, w: FactWalk): Guard | un
         else if (/request\.endpoint/.test(subjectText) || subjectText === w.endpointParam)
           endpoints.push(...values);
         else if (/request\.method/.test(subjectText)) methods.push(...values.map((v) => v.toUpperCase()));
-        else paths.push(...values);
+        else if (FIRST_PATH_SEGMENT.test(subjectText)) {
+          paths.push(...values.map((v) => `/${v}`));
+          prefixes.push(...values.map((v) => `/${v}/`));
+        } else paths.push(...values);
         if (values.length === 0) {
           opaque = true;
           // `request.endpoint in PUBLIC`, filled at import time by a decorator: resolved against decorators later.
@@ -2073,6 +2103,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (tests) w.facts.addressTests.push(...tests);
         if (readsCredential(value, w, 0, 'derived')) w.facts.returnsCredential = true;
         collectReturnSources(value, w, 0);
+        if (readsOwnState(value, w, 0)) w.facts.returnsOwnState = true;
         if (value.type === 'true' || value.type === 'false')
           for (const g of w.guards) if (g.kind === 'predicate') w.facts.returnSources.push(g.fn);
         w.facts.returns.push(toExpr(value));
@@ -2216,6 +2247,32 @@ function notePassesPerDisjunct(cond: SyntaxNode, consequence: SyntaxNode, w: Fac
     const g = markUnrelated(conditionGuards(part, false, w), part, w);
     for (const r of returns) w.facts.passes.push({ line: line(r), guards: [...w.guards, ...g] });
   }
+}
+
+/**
+ * The value reads the state of the method's own object (its first parameter, `self`): an attribute, an item or a
+ * `get` of it, unless under a page-flow key (SESSION_STATE_KEY).
+ */
+function readsOwnState(node: SyntaxNode, w: FactWalk, depth: number): boolean {
+  const self = w.params[0];
+  if (!self || depth > 20 || node.type === 'lambda') return false;
+  const onSelf = (n: SyntaxNode | null): boolean => n?.type === 'identifier' && n.text === self;
+  const ownKey = (n: SyntaxNode | null | undefined): boolean => {
+    const key = n ? stringValue(n) : undefined;
+    return key !== undefined && !SESSION_STATE_KEY.test(key);
+  };
+  if (node.type === 'attribute' && onSelf(node.childForFieldName('object')))
+    return !SESSION_STATE_KEY.test(node.childForFieldName('attribute')?.text ?? '');
+  if (node.type === 'subscript' && onSelf(node.childForFieldName('value')))
+    return ownKey(node.childForFieldName('subscript'));
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    if (fn?.type === 'attribute' && onSelf(fn.childForFieldName('object')))
+      return lastName(fn) === 'get' && ownKey(firstCode(node.childForFieldName('arguments')?.namedChildren));
+  }
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+    if (readsOwnState(c, w, depth + 1)) return true;
+  return false;
 }
 
 /** Calls a returned value is computed from (`bool(authed())`, `is_admin() and x`): what a predicate derives from. */

@@ -138,6 +138,11 @@ export interface BodyFacts {
   /** Calls in returned values, and predicates guarding returns of constants: helpers the result derives from. */
   returnSources: Expr[];
   /**
+   * A returned value reads the state the object keeps of its own (`return self.uid is not None`, `self.get("uid")`;
+   * not a page-flow key such as `self["next"]`): what a method of a session class answers about the caller.
+   */
+  returnsOwnState: boolean;
+  /**
    * Lines that read a credential only under a test that there is one (`if current_user.is_authenticated:`,
    * `current_user.email if current_user.is_authenticated else '-'`): the identity used when present.
    */

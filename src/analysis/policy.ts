@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { AuthState, RouteAuth } from '../types.js';
+import type { HookZone, RequestSet } from './auth.js';
 import type { FlaskModel, HookRef, ModelRoute } from './flask.js';
 import { WRITE_METHODS } from './flask.js';
 import { calleeText, type IntentJudge, type RouteIntent } from './intent.js';
@@ -70,14 +71,14 @@ function hookExemption(
   // declares the route public, unlike an exemption.
   if (allow.markers.some((m) => m.startsWith(ANONYMOUS) && route.marks.includes(m)))
     return { kind: 'granted', why: `granted to anonymous callers by ${hook.label}` };
-  const short = route.endpoint.split('.').pop() ?? route.endpoint;
-  const listed =
-    allow.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short)) ||
-    allow.endpointPrefixes.some((p) => p && route.endpoint.startsWith(p)) ||
-    allow.paths.includes(route.path) ||
-    allow.prefixes.some((p) => p && route.path.startsWith(p)) ||
-    allow.markers.some((m) => !m.startsWith(OPT_OUT) && route.marks.includes(m));
-  if (listed) return { kind: 'listed', why: `allow-listed by ${hook.label}` };
+  if (allow.zones.length && !allow.zones.some((z) => checks(z, route))) {
+    // Outside every rejection that runs for it: named in an allow-list, or in none of the requests checked.
+    const named = allow.zones.some((z) => z.within.every((s) => takes(s, route)));
+    return named
+      ? { kind: 'listed', why: `allow-listed by ${hook.label}` }
+      : { kind: 'exempt', why: `${hook.label} checks other requests only` };
+  }
+  if (names(allow, route)) return { kind: 'listed', why: `allow-listed by ${hook.label}` };
   // Exempted by a decorator of the hook's own access-control object (`@rbac.exempt`).
   if (allow.markers.some((m) => m.startsWith(OPT_OUT) && route.marks.includes(m)))
     return { kind: 'exempt', why: `exempt from ${hook.label}` };
@@ -92,6 +93,28 @@ function hookExemption(
   if (route.methods.every((m) => allow.methods.includes(m)))
     return { kind: 'exempt', why: `${hook.label} skips ${route.methods.join('/')} requests` };
   return undefined;
+}
+
+/** Does the set name the route (its endpoint, blueprint, rule or a mark of its view)? */
+function names(set: RequestSet, route: ModelRoute): boolean {
+  const short = route.endpoint.split('.').pop() ?? route.endpoint;
+  return (
+    set.endpoints.some((e) => e === route.endpoint || (!route.endpoint.includes('.') && e === short)) ||
+    set.endpointPrefixes.some((p) => p && route.endpoint.startsWith(p)) ||
+    set.paths.includes(route.path) ||
+    set.prefixes.some((p) => p && route.path.startsWith(p)) ||
+    set.markers.some((m) => !m.startsWith(OPT_OUT) && route.marks.includes(m))
+  );
+}
+
+/** Does the set name the route, or its blueprint (`request.blueprint == "api"`)? */
+function takes(set: RequestSet, route: ModelRoute): boolean {
+  return names(set, route) || set.blueprints.some((b) => route.endpoint.startsWith(`${b}.`));
+}
+
+/** Does one rejection of a hook run for the route: taken by all its scope, by none of its allow-lists? */
+function checks(zone: HookZone, route: ModelRoute): boolean {
+  return zone.within.every((s) => takes(s, route)) && !zone.except.some((s) => takes(s, route));
 }
 
 /**

@@ -567,6 +567,15 @@ export class Project {
     return undefined;
   }
 
+  /** Does the class derive, through project classes, from one of these external classes (canonical names)? */
+  derivesFrom(cls: ClassIR, qns: ReadonlySet<string>): boolean {
+    return [cls, ...this.projectBases(cls)].some((c) =>
+      c.bases.some((b) =>
+        this.evalExpr(b, c.scope.parent ?? c.scope).some((v) => v.t === 'ext' && qns.has(canonical(v.qn))),
+      ),
+    );
+  }
+
   /** A method of a project class or of its project bases, as Python finds it. */
   methodOf(cls: ClassIR, name: string): FunctionIR | undefined {
     for (const c of [cls, ...this.projectBases(cls)]) if (c.methods[name]) return c.methods[name];
@@ -1235,6 +1244,7 @@ export class Project {
       case 'ext': {
         const qn = canonical(fn.qn);
         if (TRACKED_CLASSES.has(qn)) return [this.instance(qn, call, scope)];
+        if (qn === 'typing.cast' && call.args.length === 2) return this.castIn(call, scope, depth, seen);
         if (qn === 'importlib.import_module') {
           const mods = this.importedModules(call, scope);
           if (mods.length) return mods.map((mod) => ({ t: 'module', mod }));
@@ -1271,6 +1281,18 @@ export class Project {
       default:
         return [{ t: 'unknown', text: exprText(call) }];
     }
+  }
+
+  /**
+   * `typing.cast(T, value)`: the value itself at run time, and to the reader an object of T, so that a project
+   * class's methods are found on it (`session = cast(ServerSideSession, session)`, then `session.logged_in()`).
+   */
+  private castIn(call: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
+    const out = this.evalIn(call.args[1]!, scope, depth + 1, seen.copy());
+    for (const t of this.evalIn(call.args[0]!, scope, depth + 1, seen.copy()))
+      if (t.t === 'class' && this.hasMethods(t.cls))
+        out.push(this.instance(this.extBaseOf(t.cls) ?? '', call, scope, t.cls));
+    return dedupe(out);
   }
 
   /**

@@ -18,6 +18,7 @@ export const flask: LibraryModel = {
   ],
   classes: { 'flask.Flask': { role: 'app' }, 'flask.Blueprint': { role: 'blueprint' } },
   requestModules: ['flask'],
+  sessionClasses: ['flask.sessions.SessionMixin'],
   functions: {
     'flask.render_template': 'renders-template',
     'flask.render_template_string': 'renders-template',

@@ -106,6 +106,8 @@ export interface CatalogueIndex {
   accountProxies: ReadonlySet<string>;
   requestModules: ReadonlySet<string>;
   identityProxyPackages: ReadonlySet<string>;
+  /** Canonical names of the session objects' bases (see LibraryModel). */
+  sessionClasses: ReadonlySet<string>;
   unfollowedViews: ReadonlyMap<string, string>;
   jwt: ReadonlyMap<string, JwtCall>;
   relevance: readonly string[];
@@ -201,6 +203,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     relevance: libraries.flatMap((lib) => lib.relevance ?? []),
     wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
     requestModules: new Set(libraries.flatMap((lib) => lib.requestModules ?? [])),
+    sessionClasses: new Set(libraries.flatMap((lib) => (lib.sessionClasses ?? []).map(canonical))),
     routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
     requestMethodTests,
     httpFetches,

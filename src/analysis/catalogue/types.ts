@@ -138,6 +138,12 @@ export interface LibraryModel {
   accountProxies?: readonly string[];
   /** Packages whose `current_user` (or `current_identity`) is the signed-in caller's proxy. */
   identityProxyPackages?: readonly string[];
+  /**
+   * Bases of the classes of the request's session object (`flask.sessions.SessionMixin`): a project class deriving
+   * from one is what the app's session interface opens from the request's cookie or header, so what its methods
+   * answer from its own state (`return self.uid is not None`) tells who the caller is.
+   */
+  sessionClasses?: readonly string[];
   /** Frameworks whose views may be registered in ways the model does not follow (`flask_admin`: Flask-Admin). */
   unfollowedViews?: Readonly<Record<string, string>>;
   /** Functions and classes the JWT rules check (jwt.ts), by qualified name. */
