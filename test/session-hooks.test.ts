@@ -116,3 +116,39 @@ describe('a hook whose rejection runs for part of the app only', () => {
     ]);
   });
 });
+
+describe('a session entry named by a helper parameter', () => {
+  const app = (key: string): string => `
+    import base64, os
+    from flask import Flask, abort, session
+
+    app = Flask(__name__)
+    _TOKEN_KEY = "${key}"
+    NOTES = {}
+
+    def issue_token(session_key=_TOKEN_KEY, force=False):
+        if session_key not in session or force:
+            session[session_key] = base64.urlsafe_b64encode(os.urandom(48)).decode("utf-8")
+        return session[session_key]
+
+    @app.route("/token")
+    def token():
+        return {"token": issue_token()}
+
+    @app.route("/notes/<int:nid>", methods=["DELETE"])
+    def delete_note(nid):
+        if session.get("user_id") is None:
+            abort(401)
+        NOTES.pop(nid, None)
+        return "deleted"
+  `;
+
+  it('is read by its default: a CSRF token is page-flow state, a user id is who the caller is', async () => {
+    const csrf = await analyzeFiles({ 'app.py': app('_csrf_token') });
+    expect(routeTable(csrf)).toEqual(['DELETE /notes/<int:nid> protected', 'GET /token public']);
+    expect(csrf.findings.filter((f) => f.severity === 'high')).toEqual([]);
+
+    const identity = await analyzeFiles({ 'app.py': app('user_id') });
+    expect(routeTable(identity)).toEqual(['DELETE /notes/<int:nid> protected', 'GET /token unprotected']);
+  });
+});

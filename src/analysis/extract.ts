@@ -919,7 +919,22 @@ function sessionKeyReadsIdentity(key: SyntaxNode, w: FactWalk): boolean {
   if (literal !== undefined) return !SESSION_STATE_KEY.test(literal);
   const name = key.type === 'identifier' ? key.text : key.type === 'attribute' ? lastName(key) : undefined;
   if (name === undefined) return false;
-  for (let s: Scope | undefined = w.scope; s; s = s.parent) {
+  return namedKeyReadsIdentity(name, w.scope, 0);
+}
+
+/**
+ * A key named by a constant, by the strings assigned to it in an enclosing scope; a key that is a parameter, by
+ * its default (`def issue_csrf(key=_CSRF_KEY): session[key] = …`): a helper is written around the entry it keeps,
+ * and its callers pass keys of the same kind.
+ */
+function namedKeyReadsIdentity(name: string, scope: Scope | undefined, depth: number): boolean {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    if (s.params.has(name)) {
+      const fallback = s.owner?.defaults[name];
+      if (fallback?.k === 'str') return !SESSION_STATE_KEY.test(fallback.v);
+      if (fallback?.k === 'name' && depth < 4) return namedKeyReadsIdentity(fallback.id, s.parent, depth + 1);
+      return true;
+    }
     const values = s.assigns.get(name);
     if (!values?.length) continue;
     const known = values.every((v) => v.k === 'str');
