@@ -48,23 +48,25 @@ describe('Flask-Classful views', () => {
     expect(rows(a)).toEqual([
       'GET /api/notes/ api.NotesView:index app.py:24 protected [NotesView decorators: login_required]',
       'PUT /api/notes/<id>/ api.NotesView:put app.py:27 protected [NotesView decorators: login_required]',
-      'GET /api/account-settings api.AccountSettingsView:get app.py:41 protected [AccountSettingsView.before_request]',
+      // `@method("POST")` sets the HTTP method; `note_id: int` the converter.
+      'POST /api/notes/archive/<int:note_id>/ api.NotesView:archive app.py:32 protected [NotesView decorators: login_required]',
+      'GET /api/account-settings api.AccountSettingsView:get app.py:47 protected [AccountSettingsView.before_request]',
       // Two `@route`s: the lower one is the first rule; an explicit endpoint replaces the generated one.
-      'POST /api/account-settings/passwd api.legacy_password app.py:44 protected [AccountSettingsView.before_request]',
-      'POST /api/account-settings/password api.AccountSettingsView:change_password_1 app.py:44 protected [AccountSettingsView.before_request]',
-      'GET /api/reports/ api.ReportsView:index app.py:57 public',
+      'POST /api/account-settings/passwd api.legacy_password app.py:50 protected [AccountSettingsView.before_request]',
+      'POST /api/account-settings/password api.AccountSettingsView:change_password_1 app.py:50 protected [AccountSettingsView.before_request]',
+      'GET /api/reports/ api.ReportsView:index app.py:63 public',
       // `before_export_all` runs before `export_all` alone.
-      'GET /api/reports/export-all/<fmt>/ api.ReportsView:export_all app.py:60 protected [ReportsView.before_export_all]',
-      'POST /api/reports/ api.ReportsView:post app.py:63 unprotected',
+      'GET /api/reports/export-all/<fmt>/ api.ReportsView:export_all app.py:66 protected [ReportsView.before_export_all]',
+      'POST /api/reports/ api.ReportsView:post app.py:69 unprotected',
     ]);
     expect(
       a.findings.map((f) => `${f.ruleId} ${f.severity} ${f.location.file}:${f.location.startLine}`),
-    ).toEqual(['missing-authentication high app.py:63']);
+    ).toEqual(['missing-authentication high app.py:69']);
     expect(a.notices).toEqual([
       {
         file: 'app.py',
         message:
-          'line 75: `AuditView.register(...)`, on `target`, which the model cannot resolve to a Flask app or blueprint; its routes are missing from the report.',
+          'line 81: `AuditView.register(...)`, on `target`, which the model cannot resolve to a Flask app or blueprint; its routes are missing from the report.',
       },
     ]);
   });

@@ -392,6 +392,18 @@ function positionalNames(params: SyntaxNode | null): string[] {
   return out;
 }
 
+/** Annotations of parameters (`object_id: int`), as written. */
+function paramAnnotations(params: SyntaxNode | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of params?.namedChildren ?? []) {
+    if (!p || (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter')) continue;
+    const name = p.childForFieldName('name') ?? p.namedChildren[0];
+    const type = p.childForFieldName('type');
+    if (name?.type === 'identifier' && type) out[name.text] = type.text;
+  }
+  return out;
+}
+
 /** Default values of parameters (`pk_type='int'`). */
 function paramDefaults(params: SyntaxNode | null): Record<string, Expr> {
   const out: Record<string, Expr> = {};
@@ -661,6 +673,7 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
     decorators: decoratorsOf(node),
     params: paramNames(node.childForFieldName('parameters')),
     positional: positionalNames(node.childForFieldName('parameters')),
+    annotations: paramAnnotations(node.childForFieldName('parameters')),
     defaults: paramDefaults(node.childForFieldName('parameters')),
     span: spanOf(node),
     defLine: line(node),

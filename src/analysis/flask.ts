@@ -1443,6 +1443,7 @@ export class FlaskModel {
       ],
       trailingSlash: flag('trailing_slash', true),
       methodDashified: flag('method_dashified', false),
+      inspectArgs: flag('inspect_args', true),
     };
   }
 
@@ -1479,7 +1480,13 @@ export class FlaskModel {
           const routeDecorators = fn.decorators.filter(
             (d) => d.expr.k === 'call' && this.isExt(d.expr.fn, scope, view.routeDecorator),
           );
-          const params = fn.positional.filter((a) => !(a in fn.defaults));
+          const params = fn.positional
+            .filter((a) => !(a in fn.defaults))
+            .map((a) => {
+              const hint = fn.annotations[a];
+              const converter = hint ? view.typeHints[hint.slice(hint.lastIndexOf('.') + 1)] : undefined;
+              return { name: a, ...(converter ? { converter } : {}) };
+            });
           const rules: { rule: string; methods: string[]; endpoint: string }[] = [];
           // `@route` decorators apply bottom-up: the lowest is the first rule (`HostView:name_0`).
           const applied = [...routeDecorators].reverse();
@@ -1507,12 +1514,19 @@ export class FlaskModel {
               methods: [...special],
               endpoint: `${cls.name}:${name}`,
             });
-          else if (!routeDecorators.length)
+          else if (!routeDecorators.length) {
+            // `@method("POST")` decorators (applied bottom-up) replace `default_methods`.
+            const declared = fn.decorators
+              .filter((d) => d.expr.k === 'call' && this.isExt(d.expr.fn, scope, view.methodDecorator))
+              .flatMap((d) => (d.expr.k === 'call' && d.expr.args[0] ? [d.expr.args[0]] : []));
             rules.push({
               rule: methodRule(settings, name, params),
-              methods: this.methodsOf(defaultAttr?.value, defaultAttr?.scope ?? scope),
+              methods: declared.length
+                ? this.methodsOf({ k: 'seq', items: declared, line: fn.defLine }, scope)
+                : this.methodsOf(defaultAttr?.value, defaultAttr?.scope ?? scope),
               endpoint: `${cls.name}:${name}`,
             });
+          }
           const { body, inherited } = this.delegatedView(fn);
           const own = fn.decorators
             .filter((d) => !routeDecorators.includes(d))

@@ -185,6 +185,8 @@ export interface FunctionIR {
    * keyword-only ones. Flask-Classful turns them into URL variables.
    */
   positional: string[];
+  /** Parameter annotations as written (`object_id: int` → `int`). */
+  annotations: Record<string, string>;
   /** Default values of parameters that have one. */
   defaults: Record<string, Expr>;
   /** From the first decorator through the end of the body. */

@@ -207,6 +207,10 @@ export interface RoutingView {
   registrar: { name: string; params: readonly string[] };
   /** The decorator (qualified name) that gives a method rules of its own: `@route(rule, methods=…, endpoint=…)`. */
   routeDecorator: string;
+  /** The decorator that gives a method without rules of its own an HTTP method (`@method("POST")`, several allowed). */
+  methodDecorator: string;
+  /** URL converters of parameters annotated with these types (`id: int` → `<int:id>`), by the type's name. */
+  typeHints: Readonly<Record<string, string>>;
   /** Methods routed at the route base with fixed HTTP methods (`index` GET, `post` POST…). */
   specialMethods: Readonly<Record<string, readonly string[]>>;
   /** The hook run before every method (called with the method's name), and the prefix of per-method hooks. */
