@@ -869,7 +869,8 @@ export class FlaskModel {
           misplaced,
           ...this.viewBody(fn),
           opaqueView: false,
-          marks: guards.flatMap((g) => g.info.marks ?? []),
+          // `view.is_public = True` after the def marks the registered view when the route decorator is the outermost.
+          marks: [...guards.flatMap((g) => g.info.marks ?? []), ...(i === 0 ? assignedMarks(fn) : [])],
           suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
         });
       }
@@ -1130,7 +1131,10 @@ export class FlaskModel {
           misplaced: [],
           ...this.viewBody(fn),
           opaqueView: false,
-          marks: guards.flatMap((g) => g.info.marks ?? []),
+          marks: [
+            ...guards.flatMap((g) => g.info.marks ?? []),
+            ...(view.wrappers.length ? [] : assignedMarks(fn)),
+          ],
           suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
         });
       } else if (view.cls) {
