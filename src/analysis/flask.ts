@@ -1,6 +1,6 @@
 import type { Notice, RouteMount } from '../types.js';
 import { Failures } from './containment.js';
-import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
+import type { ClassIR, Decorator, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, type Value, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
@@ -1481,59 +1481,10 @@ export class FlaskModel {
             fn.decorators.some((d) => d.expr.k === 'name' && NOT_FUNCTIONS.has(d.expr.id))
           )
             continue;
-          const routeDecorators = fn.decorators.filter(
-            (d) => d.expr.k === 'call' && this.isExt(d.expr.fn, scope, view.routeDecorator),
-          );
-          const params = fn.positional
-            .filter((a) => !(a in fn.defaults))
-            .map((a) => {
-              const hint = fn.annotations[a];
-              const converter = hint ? view.typeHints[hint.slice(hint.lastIndexOf('.') + 1)] : undefined;
-              return { name: a, ...(converter ? { converter } : {}) };
-            });
-          const rules: { rule: string; methods: string[]; endpoint: string }[] = [];
-          // `@route` decorators apply bottom-up: the lowest is the first rule (`HostView:name_0`).
-          const applied = [...routeDecorators].reverse();
-          applied.forEach((d, i) => {
-            if (d.expr.k !== 'call') return;
-            const ruleExpr = d.expr.args[0] ?? d.expr.kw.rule;
-            if (!ruleExpr) return;
-            const endpointExpr = d.expr.kw.endpoint;
-            const own = `${cls.name}:${name}`;
-            rules.push({
-              // `@route(rule)`: under the prefix and route base, without the method's parameters.
-              rule: buildRule(settings, this.stringOr(ruleExpr, scope)),
-              methods: this.methodsOf(d.expr.kw.methods, scope),
-              endpoint: endpointExpr
-                ? this.stringOr(endpointExpr, scope)
-                : applied.length === 1
-                  ? own
-                  : `${own}_${i}`,
-            });
-          });
-          const special = view.specialMethods[name];
-          if (!routeDecorators.length && special)
-            rules.push({
-              rule: specialRule(settings, params),
-              methods: [...special],
-              endpoint: `${cls.name}:${name}`,
-            });
-          else if (!routeDecorators.length) {
-            // `@method("POST")` decorators (applied bottom-up) replace `default_methods`.
-            const declared = fn.decorators
-              .filter((d) => d.expr.k === 'call' && this.isExt(d.expr.fn, scope, view.methodDecorator))
-              .flatMap((d) => (d.expr.k === 'call' && d.expr.args[0] ? [d.expr.args[0]] : []));
-            rules.push({
-              rule: methodRule(settings, name, params),
-              methods: declared.length
-                ? this.methodsOf({ k: 'seq', items: declared, line: fn.defLine }, scope)
-                : this.methodsOf(defaultAttr?.value, defaultAttr?.scope ?? scope),
-              endpoint: `${cls.name}:${name}`,
-            });
-          }
+          const { rules, libraryDecorators } = this.classfulRules(cls, name, fn, view, settings, defaultAttr);
           const { body, inherited } = this.delegatedView(fn);
           const own = fn.decorators
-            .filter((d) => !routeDecorators.includes(d))
+            .filter((d) => !libraryDecorators.includes(d))
             .map((d) => this.applied(d.expr, scope, exprText(d.expr)));
           const guards = [...classGuards, ...inherited, ...own];
           const hooks = [
@@ -1567,6 +1518,69 @@ export class FlaskModel {
         }
       });
     }
+  }
+
+  /**
+   * The rules one routed method gets: those of its `@route` decorators, else the route base for `index`/`get`/`post`…,
+   * else `/<name>/` with its `@method`s or `default_methods`; and those library decorators, which guard nothing.
+   */
+  private classfulRules(
+    cls: ClassIR,
+    name: string,
+    fn: FunctionIR,
+    view: RoutingView,
+    settings: ClassfulSettings,
+    defaultMethods: { value: Expr; scope: Scope } | undefined,
+  ): { rules: { rule: string; methods: string[]; endpoint: string }[]; libraryDecorators: Decorator[] } {
+    const scope = fn.scope.parent ?? fn.scope;
+    const by = (qn: string): Decorator[] =>
+      fn.decorators.filter((d) => d.expr.k === 'call' && this.isExt(d.expr.fn, scope, qn));
+    const routeDecorators = by(view.routeDecorator);
+    const methodDecorators = by(view.methodDecorator);
+    const libraryDecorators = [...routeDecorators, ...methodDecorators];
+    const endpoint = `${cls.name}:${name}`;
+    const params = fn.positional
+      .filter((a) => !(a in fn.defaults))
+      .map((a) => {
+        const hint = fn.annotations[a];
+        const converter = hint ? view.typeHints[hint.slice(hint.lastIndexOf('.') + 1)] : undefined;
+        return { name: a, ...(converter ? { converter } : {}) };
+      });
+    if (routeDecorators.length) {
+      // `@route` decorators apply bottom-up: the lowest is the first rule (`HostView:name_0`).
+      const applied = [...routeDecorators].reverse();
+      const rules = applied.flatMap((d, i) => {
+        const call = d.expr.k === 'call' ? d.expr : undefined;
+        const ruleExpr = call?.args[0] ?? call?.kw.rule;
+        if (!call || !ruleExpr) return [];
+        return [
+          {
+            // `@route(rule)`: under the prefix and route base, without the method's parameters.
+            rule: buildRule(settings, this.stringOr(ruleExpr, scope)),
+            methods: this.methodsOf(call.kw.methods, scope),
+            endpoint: call.kw.endpoint
+              ? this.stringOr(call.kw.endpoint, scope)
+              : applied.length === 1
+                ? endpoint
+                : `${endpoint}_${i}`,
+          },
+        ];
+      });
+      return { rules, libraryDecorators };
+    }
+    const special = view.specialMethods[name];
+    if (special)
+      return {
+        rules: [{ rule: specialRule(settings, params), methods: [...special], endpoint }],
+        libraryDecorators,
+      };
+    const declared = methodDecorators.flatMap((d) =>
+      d.expr.k === 'call' && d.expr.args[0] ? [d.expr.args[0]] : [],
+    );
+    const methods = declared.length
+      ? this.methodsOf({ k: 'seq', items: declared, line: fn.defLine }, scope)
+      : this.methodsOf(defaultMethods?.value, defaultMethods?.scope ?? scope);
+    return { rules: [{ rule: methodRule(settings, name, params), methods, endpoint }], libraryDecorators };
   }
 
   /** A method of a view class run before its views (`before_request(self, name, **view_args)`), as a request hook. */
