@@ -94,6 +94,10 @@ export function librariesTable(libraries) {
           ([qn, cls]) =>
             `\`${qn}\`: ${ROLES[cls.role]}${cls.registrars ? ` (${cls.registrars.map((m) => `\`${m}\``).join(', ')})` : ''}`,
         ),
+      ...Object.entries(lib.routingViews ?? {}).map(
+        ([qn, view]) =>
+          `\`${qn}\`: self-routing views (\`${view.registrar.name}\`, every public method a route; \`${view.routeDecorator}\`; \`${view.beforeHooks.every}\` / \`${view.beforeHooks.prefix}<name>\` hooks)`,
+      ),
       lib.routeDecorators?.length &&
         `route decorators: ${lib.routeDecorators.map((q) => `\`${q}\``).join(', ')}`,
       lib.signIns?.length && 'signs the caller in',

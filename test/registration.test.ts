@@ -423,3 +423,38 @@ describe('rules built in code', () => {
     ]);
   });
 });
+
+describe('markers set on a view after its definition', () => {
+  it('lets a view marked `view.is_public = True` through the hook that honours the marker, and no other', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        import flask
+        import flask_login
+        from flask import Flask, jsonify
+        app = Flask(__name__)
+        login_manager = flask_login.LoginManager(app)
+        @app.before_request
+        def default_login_required():
+            view = app.view_functions.get(flask.request.endpoint)
+            if flask_login.current_user.is_anonymous and not getattr(view, "is_public", False):
+                flask.abort(401)
+        @app.route("/status")
+        def status():
+            return jsonify({"ok": True})
+        status.is_public = True
+        @app.route("/me")
+        def me():
+            return jsonify({})
+        def health():
+            return jsonify({})
+        health.is_public = True
+        app.add_url_rule("/health", view_func=health)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'GET /status app.py:11 public',
+      'GET /me app.py:15 protected [before_request default_login_required]',
+      'GET /health app.py:18 public',
+    ]);
+  });
+});

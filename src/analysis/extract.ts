@@ -376,6 +376,34 @@ function paramNames(params: SyntaxNode | null): string[] {
   return out;
 }
 
+/** What ends the parameters a caller may pass by position. */
+const SPLATS = new Set(['list_splat_pattern', 'dictionary_splat_pattern', 'keyword_separator']);
+
+/** The parameters before the first `*`, `*args` or `**kwargs`, less a `/` marker. */
+function positionalNames(params: SyntaxNode | null): string[] {
+  const out: string[] = [];
+  for (const p of params?.namedChildren ?? []) {
+    if (!p || p.type === 'positional_separator') continue;
+    const inner = p.type === 'typed_parameter' ? p.namedChildren[0] : p;
+    if (!inner || SPLATS.has(inner.type)) break;
+    const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? inner);
+    if (name.type === 'identifier') out.push(name.text);
+  }
+  return out;
+}
+
+/** Annotations of parameters (`object_id: int`), as written. */
+function paramAnnotations(params: SyntaxNode | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of params?.namedChildren ?? []) {
+    if (!p || (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter')) continue;
+    const name = p.childForFieldName('name') ?? p.namedChildren[0];
+    const type = p.childForFieldName('type');
+    if (name?.type === 'identifier' && type) out[name.text] = type.text;
+  }
+  return out;
+}
+
 /** Default values of parameters (`pk_type='int'`). */
 function paramDefaults(params: SyntaxNode | null): Record<string, Expr> {
   const out: Record<string, Expr> = {};
@@ -644,6 +672,8 @@ function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): Fun
     name,
     decorators: decoratorsOf(node),
     params: paramNames(node.childForFieldName('parameters')),
+    positional: positionalNames(node.childForFieldName('parameters')),
+    annotations: paramAnnotations(node.childForFieldName('parameters')),
     defaults: paramDefaults(node.childForFieldName('parameters')),
     span: spanOf(node),
     defLine: line(node),

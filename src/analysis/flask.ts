@@ -1,10 +1,18 @@
 import type { Notice, RouteMount } from '../types.js';
 import { Failures } from './containment.js';
-import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
+import type { ClassIR, Decorator, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, type Value, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
-import { CATALOGUE, classesWithRole } from './catalogue/index.js';
+import { CATALOGUE, type RoutingView, classesWithRole } from './catalogue/index.js';
+import {
+  type ClassfulSettings,
+  buildRule,
+  defaultRouteBase,
+  methodRule,
+  ruleVariables,
+  specialRule,
+} from './classful.js';
 import { LOGIN_DISABLED } from './catalogue/flask_login.js';
 
 /**
@@ -39,6 +47,8 @@ const FAB_REGISTRATIONS = new Set(
 /** The packages of the view builders, whose decorators (`expose`, guards, `safe`…) a class view is read for. */
 const VIEW_BUILDER_PACKAGES = new Set([...VIEW_BUILDERS].map((qn) => qn.slice(0, qn.indexOf('.'))));
 const AUTH_EXTENSIONS = classesWithRole('auth-extension');
+/** Flask-Classful: `View.register(bp)` on a subclass of a self-routing view base. */
+const ROUTING_REGISTRARS = new Set([...CATALOGUE.routingViews.values()].map((v) => v.registrar.name));
 const ROUTE_METHODS: Record<string, string | undefined> = {
   route: undefined,
   get: 'GET',
@@ -200,7 +210,17 @@ export class FlaskModel {
     rule: string;
     endpoint: string;
     base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks' | 'mount'>;
+    viewHooks?: HookRef[];
   }[] = [];
+  /** Flask-Classful registrations: the view class, where it is registered, and the registration's own settings. */
+  private readonly pendingRoutingViews: {
+    owner: Inst;
+    cls: ClassIR;
+    view: RoutingView;
+    options: Record<string, { value: Expr; scope: Scope }>;
+  }[] = [];
+  /** Hooks of a view class that run before its method (Flask-Classful's `before_request`), by route. */
+  private readonly viewHooks = new Map<ModelRoute, HookRef[]>();
   /** Route registrations the model could not follow, in file and line order: their routes are missing. */
   readonly unfollowed: Notice[] = [];
   /** Registrations not followed so far, by call (another call site of their function may still resolve them). */
@@ -246,12 +266,18 @@ export class FlaskModel {
     }
     this.collectApiResources();
     this.expandFabViews();
+    this.expandRoutingViews();
     this.collectLoginDisabled();
     this.mountRoutes();
     this.reportUnfollowed();
     // Hooks apply wherever they are registered in the source: resolve them once everything is collected.
     for (const [route, mount] of this.routeMounts)
-      this.failures.attempt(route.file, 'modelling', undefined, () => (route.hooks = this.hooksFor(mount)));
+      this.failures.attempt(
+        route.file,
+        'modelling',
+        undefined,
+        () => (route.hooks = [...this.hooksFor(mount), ...(this.viewHooks.get(route) ?? [])]),
+      );
     for (const inst of this.project.allInstances()) {
       if (AUTH_EXTENSIONS.has(inst.qn)) this.authExtensions.push(inst);
     }
@@ -482,6 +508,7 @@ export class FlaskModel {
     if (direct) return this.collectCall(direct, span, scope, depth + 1);
     if (call.fn.k !== 'attr') return;
     const method = call.fn.attr;
+    if (ROUTING_REGISTRARS.has(method)) this.addRoutingView(call, span, scope);
     if (method === 'add_url_rule') {
       const view = call.kw.view_func ?? call.args[2];
       const how = !view || (view.k === 'const' && view.v === null) ? ' without a view function' : '';
@@ -842,7 +869,8 @@ export class FlaskModel {
           misplaced,
           ...this.viewBody(fn),
           opaqueView: false,
-          marks: guards.flatMap((g) => g.info.marks ?? []),
+          // `view.is_public = True` after the def marks the registered view when the route decorator is the outermost.
+          marks: [...guards.flatMap((g) => g.info.marks ?? []), ...(i === 0 ? assignedMarks(fn) : [])],
           suppressed: suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
         });
       }
@@ -1103,7 +1131,10 @@ export class FlaskModel {
           misplaced: [],
           ...this.viewBody(fn),
           opaqueView: false,
-          marks: guards.flatMap((g) => g.info.marks ?? []),
+          marks: [
+            ...guards.flatMap((g) => g.info.marks ?? []),
+            ...(view.wrappers.length ? [] : assignedMarks(fn)),
+          ],
           suppressed: [...suppressed, ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine)],
         });
       } else if (view.cls) {
@@ -1342,6 +1373,235 @@ export class FlaskModel {
       if (VIEW_BUILDER_PACKAGES.has(qn.slice(0, qn.indexOf('.')))) return qn;
     }
     return undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Flask-Classful views.
+
+  /** The self-routing base (Flask-Classful's `FlaskView`) a project class derives from, through its project bases. */
+  private routingViewOf(cls: ClassIR): RoutingView | undefined {
+    for (const c of [cls, ...this.project.projectBases(cls)]) {
+      for (const b of c.bases) {
+        for (const v of this.project.evalExpr(b, c.scope.parent ?? c.scope)) {
+          const view = v.t === 'ext' ? CATALOGUE.routingViews.get(canonical(v.qn)) : undefined;
+          if (view) return view;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * `HostView.register(bp, route_base="hosts", route_prefix=…)`: the class routes its methods on the app or
+   * blueprint. A target the model cannot resolve to one is said in a notice, like an unresolved add_url_rule.
+   */
+  private addRoutingView(call: CallExpr, span: Span, scope: Scope): void {
+    if (call.fn.k !== 'attr') return;
+    const target = call.args[0] ?? call.kw.app;
+    for (const v of this.project.evalExpr(call.fn.obj, scope)) {
+      if (v.t !== 'class') continue;
+      const view = this.routingViewOf(v.cls);
+      if (!view || view.registrar.name !== call.fn.attr || !target) continue;
+      this.noteRegistration(call, target, scope, span.startLine, 'resolved', `\`${exprText(call.fn)}(...)\``);
+      const options: Record<string, { value: Expr; scope: Scope }> = {};
+      view.registrar.params.forEach((name, i) => {
+        const value = call.kw[name] ?? call.args[i + 1];
+        if (value && value.k !== 'other') options[name] = { value, scope };
+      });
+      for (const owner of this.project.evalExpr(target, scope)) {
+        if (owner.t !== 'inst' || !(APP_CLASSES.has(owner.qn) || BLUEPRINT_CLASSES.has(owner.qn))) continue;
+        if (this.pendingRoutingViews.some((p) => p.owner === owner && p.cls === v.cls)) continue;
+        this.pendingRoutingViews.push({ owner, cls: v.cls, view, options });
+      }
+    }
+  }
+
+  /** The route settings of one registration: its arguments first, then the class attributes, then the defaults. */
+  private classfulSettings(
+    cls: ClassIR,
+    options: Record<string, { value: Expr; scope: Scope }>,
+  ): ClassfulSettings {
+    const setting = (name: string): { value: Expr; scope: Scope } | undefined =>
+      options[name] ?? this.classAttr(cls, name);
+    const text = (name: string): string | undefined => {
+      const s = setting(name);
+      return s ? this.stringOr(s.value, s.scope) : undefined;
+    };
+    const flag = (name: string, fallback: boolean): boolean => {
+      const v = setting(name)?.value;
+      return v?.k === 'const' && typeof v.v === 'boolean' ? v.v : fallback;
+    };
+    const isNone = (name: string): boolean => {
+      const v = setting(name)?.value;
+      return !v || (v.k === 'const' && v.v === null);
+    };
+    const routeBase = isNone('route_base') ? undefined : text('route_base');
+    const baseArgs = this.classAttr(cls, 'base_args');
+    return {
+      ...(isNone('route_prefix') || !text('route_prefix') ? {} : { routePrefix: text('route_prefix') }),
+      routeBase: (routeBase ?? defaultRouteBase(cls.name)).replace(/^\/+|\/+$/g, ''),
+      ignoredArgs: [
+        'self',
+        ...((baseArgs && this.project.evalStrings(baseArgs.value, baseArgs.scope)) ?? []),
+        ...(routeBase ? ruleVariables(routeBase) : []),
+      ],
+      trailingSlash: flag('trailing_slash', true),
+      methodDashified: flag('method_dashified', false),
+      inspectArgs: flag('inspect_args', true),
+    };
+  }
+
+  /**
+   * Flask-Classful's `register`: every public method of the class and its bases (not `_…`, not `before_…`/`after_…`,
+   * not in `excluded_methods`, not a classmethod or property) is a route: at the rules of its `@route` decorators,
+   * at the route base for `index`/`get`/`post`…, else at `/<name>/`, with its required positional parameters as URL
+   * variables. The class's `decorators` wrap every view; its `before_request` and `before_<name>` run before it.
+   */
+  private expandRoutingViews(): void {
+    for (const p of this.pendingRoutingViews) {
+      const { cls, view, owner } = p;
+      this.failures.attempt(cls.scope.module.file, 'modelling', undefined, () => {
+        const settings = this.classfulSettings(cls, p.options);
+        const excludedAttr = this.classAttr(cls, 'excluded_methods');
+        const excluded =
+          (excludedAttr && this.project.evalStrings(excludedAttr.value, excludedAttr.scope)) ?? [];
+        const defaultAttr = this.classAttr(cls, 'default_methods');
+        const classDecorators = this.classAttr(cls, 'decorators');
+        const classGuards = classDecorators
+          ? this.listGuards(classDecorators.value, classDecorators.scope, classDecorators.owner.name)
+          : [];
+        const methods = this.classMethods(cls);
+        for (const [name, fn] of methods) {
+          const scope = fn.scope.parent ?? fn.scope;
+          if (
+            name.startsWith('_') ||
+            view.unroutedPrefixes.some((prefix) => name.startsWith(prefix)) ||
+            view.ownMembers.includes(name) ||
+            excluded.includes(name) ||
+            fn.decorators.some((d) => d.expr.k === 'name' && NOT_FUNCTIONS.has(d.expr.id))
+          )
+            continue;
+          const { rules, libraryDecorators } = this.classfulRules(cls, name, fn, view, settings, defaultAttr);
+          const { body, inherited } = this.delegatedView(fn);
+          const own = fn.decorators
+            .filter((d) => !libraryDecorators.includes(d))
+            .map((d) => this.applied(d.expr, scope, exprText(d.expr)));
+          const guards = [...classGuards, ...inherited, ...own];
+          const hooks = [
+            methods.get(view.beforeHooks.every),
+            methods.get(`${view.beforeHooks.prefix}${name}`),
+          ]
+            .filter((h): h is FunctionIR => !!h)
+            .map((h) => this.viewHook(owner, h));
+          for (const r of rules)
+            this.addRoutes(
+              owner,
+              r.rule,
+              r.endpoint,
+              {
+                methods: r.methods,
+                file: fn.scope.module.file,
+                span: fn.span,
+                viewName: `${cls.name}.${name}`,
+                guards,
+                misplaced: [],
+                ...this.viewBody(body),
+                opaqueView: false,
+                marks: [...guards.flatMap((g) => g.info.marks ?? []), ...assignedMarks(fn)],
+                suppressed: [
+                  ...suppressionsFor(cls.scope.module, cls.span.startLine, cls.defLine),
+                  ...suppressionsFor(fn.scope.module, fn.span.startLine, fn.defLine),
+                ],
+              },
+              hooks,
+            );
+        }
+      });
+    }
+  }
+
+  /**
+   * The rules one routed method gets: those of its `@route` decorators, else the route base for `index`/`get`/`post`…,
+   * else `/<name>/` with its `@method`s or `default_methods`; and those library decorators, which guard nothing.
+   */
+  private classfulRules(
+    cls: ClassIR,
+    name: string,
+    fn: FunctionIR,
+    view: RoutingView,
+    settings: ClassfulSettings,
+    defaultMethods: { value: Expr; scope: Scope } | undefined,
+  ): { rules: { rule: string; methods: string[]; endpoint: string }[]; libraryDecorators: Decorator[] } {
+    const scope = fn.scope.parent ?? fn.scope;
+    const by = (qn: string): Decorator[] =>
+      fn.decorators.filter((d) => d.expr.k === 'call' && this.isExt(d.expr.fn, scope, qn));
+    const routeDecorators = by(view.routeDecorator);
+    const methodDecorators = by(view.methodDecorator);
+    const libraryDecorators = [...routeDecorators, ...methodDecorators];
+    const endpoint = `${cls.name}:${name}`;
+    const params = fn.positional
+      .filter((a) => !(a in fn.defaults))
+      .map((a) => {
+        const hint = fn.annotations[a];
+        const converter = hint ? view.typeHints[hint.slice(hint.lastIndexOf('.') + 1)] : undefined;
+        return { name: a, ...(converter ? { converter } : {}) };
+      });
+    if (routeDecorators.length) {
+      // `@route` decorators apply bottom-up: the lowest is the first rule (`HostView:name_0`).
+      const applied = [...routeDecorators].reverse();
+      const rules = applied.flatMap((d, i) => {
+        const call = d.expr.k === 'call' ? d.expr : undefined;
+        const ruleExpr = call?.args[0] ?? call?.kw.rule;
+        if (!call || !ruleExpr) return [];
+        return [
+          {
+            // `@route(rule)`: under the prefix and route base, without the method's parameters.
+            rule: buildRule(settings, this.stringOr(ruleExpr, scope)),
+            methods: this.methodsOf(call.kw.methods, scope),
+            endpoint: call.kw.endpoint
+              ? this.stringOr(call.kw.endpoint, scope)
+              : applied.length === 1
+                ? endpoint
+                : `${endpoint}_${i}`,
+          },
+        ];
+      });
+      return { rules, libraryDecorators };
+    }
+    const special = view.specialMethods[name];
+    if (special)
+      return {
+        rules: [{ rule: specialRule(settings, params), methods: [...special], endpoint }],
+        libraryDecorators,
+      };
+    const declared = methodDecorators.flatMap((d) =>
+      d.expr.k === 'call' && d.expr.args[0] ? [d.expr.args[0]] : [],
+    );
+    const methods = declared.length
+      ? this.methodsOf({ k: 'seq', items: declared, line: fn.defLine }, scope)
+      : this.methodsOf(defaultMethods?.value, defaultMethods?.scope ?? scope);
+    return { rules: [{ rule: methodRule(settings, name, params), methods, endpoint }], libraryDecorators };
+  }
+
+  /** A method of a view class run before its views (`before_request(self, name, **view_args)`), as a request hook. */
+  private viewHook(owner: Inst, fn: FunctionIR): HookRef {
+    const known = this.allHooks.find((h) => h.fn === fn && h.owner === owner);
+    if (known) return known;
+    const definedIn = this.project.classOfMethod(fn);
+    const ref: HookRef = {
+      owner,
+      fn,
+      analysis: this.auth.analyzeHook(fn),
+      label: `${definedIn ? `${definedIn.name}.` : ''}${fn.name}`,
+      appWide: false,
+    };
+    this.allHooks.push(ref);
+    return ref;
+  }
+
+  /** Whether `e` names the library function `qn` (`route` imported from `flask_classful`). */
+  private isExt(e: Expr, scope: Scope, qn: string): boolean {
+    return this.project.evalExpr(e, scope).some((v) => v.t === 'ext' && canonical(v.qn) === canonical(qn));
   }
 
   /** `api.add_resource(Resource, '/a', '/b')` and the class decorators collected earlier. */
@@ -1704,8 +1964,9 @@ export class FlaskModel {
     rule: string,
     endpoint: string,
     base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks' | 'mount'>,
+    viewHooks?: HookRef[],
   ): void {
-    this.pendingRoutes.push({ owner, rule, endpoint, base });
+    this.pendingRoutes.push({ owner, rule, endpoint, base, ...(viewHooks ? { viewHooks } : {}) });
   }
 
   /**
@@ -1713,8 +1974,8 @@ export class FlaskModel {
    * rules are often added before the statement that registers it.
    */
   private mountRoutes(): void {
-    for (const { owner, rule, endpoint, base } of this.pendingRoutes)
-      this.mountRoute(owner, rule, endpoint, base);
+    for (const { owner, rule, endpoint, base, viewHooks } of this.pendingRoutes)
+      this.mountRoute(owner, rule, endpoint, base, viewHooks);
   }
 
   private mountRoute(
@@ -1722,6 +1983,7 @@ export class FlaskModel {
     rule: string,
     endpoint: string,
     base: Omit<ModelRoute, 'path' | 'endpoint' | 'app' | 'hooks' | 'mount'>,
+    viewHooks: HookRef[] | undefined,
   ): void {
     for (const mount of this.mounts(owner)) {
       const path = joinRule(mount.prefix, rule);
@@ -1743,6 +2005,7 @@ export class FlaskModel {
       this.routeKeys.add(key);
       this.routes.push(route);
       this.routeMounts.set(route, mount);
+      if (viewHooks?.length) this.viewHooks.set(route, viewHooks);
     }
   }
 
@@ -1935,4 +2198,22 @@ function argumentExpr(fn: FunctionIR, name: string, call: CallExpr): Expr | unde
   if (call.kw[name]) return call.kw[name];
   const index = fn.params.indexOf(name);
   return index >= 0 ? call.args[index] : undefined;
+}
+
+/** Decorators that make a class member something other than a plain function, which Flask-Classful never routes. */
+const NOT_FUNCTIONS = new Set(['classmethod', 'property']);
+
+/** Attributes set to `True` on a function where it is defined (`get.is_public = True` below `def get`). */
+function assignedMarks(fn: FunctionIR): string[] {
+  const scope = fn.scope.parent;
+  if (!scope) return [];
+  return scope.targetAssigns.flatMap((ta) =>
+    ta.target.k === 'attr' &&
+    ta.target.obj.k === 'name' &&
+    ta.target.obj.id === fn.name &&
+    ta.value.k === 'const' &&
+    ta.value.v === true
+      ? [ta.target.attr]
+      : [],
+  );
 }

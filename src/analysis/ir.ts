@@ -185,6 +185,13 @@ export interface FunctionIR {
   name: string;
   decorators: Decorator[];
   params: string[];
+  /**
+   * The parameters a caller may pass by position (inspect's `getfullargspec().args`): not `*args`, `**kwargs` or
+   * keyword-only ones. Flask-Classful turns them into URL variables.
+   */
+  positional: string[];
+  /** Parameter annotations as written (`object_id: int` → `int`). */
+  annotations: Record<string, string>;
   /** Default values of parameters that have one. */
   defaults: Record<string, Expr>;
   /** From the first decorator through the end of the body. */

@@ -2,6 +2,7 @@ import { apifairy, apiflask } from './apiflask.js';
 import { connexion } from './connexion.js';
 import { flask } from './flask.js';
 import { flaskCaching } from './flask_caching.js';
+import { flaskClassful } from './flask_classful.js';
 import { flaskAllows } from './flask_allows.js';
 import { flaskAdmin, flaskAppBuilder } from './flask_appbuilder.js';
 import { flaskGraphql } from './flask_graphql.js';
@@ -35,6 +36,7 @@ import type {
   MailRecipients,
   Meaning,
   MethodTable,
+  RoutingView,
 } from './types.js';
 import { webhooks } from './webhooks.js';
 import { werkzeug } from './werkzeug.js';
@@ -48,6 +50,7 @@ export type {
   MailRecipients,
   Meaning,
   MethodTable,
+  RoutingView,
 } from './types.js';
 export { canonical } from './names.js';
 
@@ -59,6 +62,7 @@ export const LIBRARIES: readonly LibraryModel[] = [
   flaskRestful,
   flaskRestx,
   flaskSmorest,
+  flaskClassful,
   flaskAppBuilder,
   flaskAdmin,
   flaskLogin,
@@ -123,6 +127,8 @@ export interface CatalogueIndex {
   randomSources: ReadonlySet<string>;
   dispatchers: ReadonlySet<string>;
   viewMethods: ReadonlyMap<string, readonly string[]>;
+  /** Base classes of self-routing views (Flask-Classful's `FlaskView`), by canonical name and as written. */
+  routingViews: ReadonlyMap<string, RoutingView>;
   /** Message classes (canonical names and as written) with where their recipients go, and the sending methods. */
   mail: { messages: ReadonlyMap<string, MailRecipients>; sendMethods: ReadonlySet<string> };
 }
@@ -153,6 +159,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
   const jwt = new Map<string, JwtCall>();
   const randomSources = new Set<string>();
   const viewMethods = new Map<string, readonly string[]>();
+  const routingViews = new Map<string, RoutingView>();
   const mailMessages = new Map<string, MailRecipients>();
   const sendMethods = new Set<string>();
   for (const lib of libraries) {
@@ -166,6 +173,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     byName(verifiers, lib.verifiers);
     byName(jwt, lib.jwt);
     byName(viewMethods, lib.viewMethods);
+    byName(routingViews, lib.routingViews);
     lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
     lib.modelQueries?.forEach((q) => modelQueries.add(q));
     lib.modelWrites?.forEach((w) => modelWrites.add(w));
@@ -210,6 +218,7 @@ export function indexLibraries(libraries: readonly LibraryModel[]): CatalogueInd
     randomSources,
     dispatchers: new Set(libraries.flatMap((lib) => (lib.dispatchers ?? []).map(canonical))),
     viewMethods,
+    routingViews,
     mail: { messages: mailMessages, sendMethods },
   };
 }

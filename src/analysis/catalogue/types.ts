@@ -184,6 +184,11 @@ export interface LibraryModel {
   };
   /** WSGI dispatchers that mount apps under URL prefixes (`DispatcherMiddleware(app, {"/api": api_app})`). */
   dispatchers?: readonly string[];
+  /**
+   * Base classes of views that route their own methods when the class registers itself on an app or blueprint
+   * (Flask-Classful's `FlaskView`), by qualified name.
+   */
+  routingViews?: Readonly<Record<string, RoutingView>>;
   /** Library class views by qualified name, with the HTTP methods they declare for the project's subclasses. */
   viewMethods?: Readonly<Record<string, readonly string[]>>;
   /** Functions (by qualified name) that return an unguessable value (`secrets.token_urlsafe`). */
@@ -196,6 +201,30 @@ export interface LibraryModel {
     messages: Readonly<Record<string, MailRecipients>>;
     sendMethods: readonly string[];
   };
+}
+
+/**
+ * A base class whose subclasses route their public methods when registered: `View.register(app_or_blueprint, …)`
+ * adds one rule per method, under a route base derived from the class (Flask-Classful, flask_classful.ts and
+ * classful.ts).
+ */
+export interface RoutingView {
+  /** The classmethod that registers a subclass, with its parameters in order after the app or blueprint. */
+  registrar: { name: string; params: readonly string[] };
+  /** The decorator (qualified name) that gives a method rules of its own: `@route(rule, methods=…, endpoint=…)`. */
+  routeDecorator: string;
+  /** The decorator that gives a method without rules of its own an HTTP method (`@method("POST")`, several allowed). */
+  methodDecorator: string;
+  /** URL converters of parameters annotated with these types (`id: int` → `<int:id>`), by the type's name. */
+  typeHints: Readonly<Record<string, string>>;
+  /** Methods routed at the route base with fixed HTTP methods (`index` GET, `post` POST…). */
+  specialMethods: Readonly<Record<string, readonly string[]>>;
+  /** The hook run before every method (called with the method's name), and the prefix of per-method hooks. */
+  beforeHooks: { every: string; prefix: string };
+  /** Name prefixes of methods never routed, beside a leading underscore and the base class's own members. */
+  unroutedPrefixes: readonly string[];
+  /** The base class's own members, never routed in a subclass. */
+  ownMembers: readonly string[];
 }
 
 /** Where a message's constructor takes its recipients: by keyword, or at a position. */
