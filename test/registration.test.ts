@@ -181,6 +181,31 @@ describe('registration helpers', () => {
     );
   });
 
+  it('hands a helper every rule its *rules parameter collects, and its keyword-only options their defaults', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from helpers import register
+        app = Flask(__name__)
+        bp = Blueprint("files", __name__, url_prefix="/files")
+        def upload():
+            return ""
+        register(bp, upload, "/new", "/upload", "/put")
+        app.register_blueprint(bp)
+      `,
+      'helpers.py': `
+        def register(target, view, *rules: str, methods=("POST",)):
+            for rule in rules:
+                target.add_url_rule(rule, view_func=view, methods=methods)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /files/new app.py:5 unprotected',
+      'POST /files/put app.py:5 unprotected',
+      'POST /files/upload app.py:5 unprotected',
+    ]);
+  });
+
   it('binds an Api made in a helper to the blueprint of each call of the helper', async () => {
     const a = await analyzeFiles({
       'app.py': `

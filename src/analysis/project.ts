@@ -1216,7 +1216,9 @@ export class Project {
       case 'inst': {
         // A method the project's class defines shadows the library's attribute of that name.
         const method = obj.cls ? this.methodOf(obj.cls, attr) : undefined;
-        return method ? [{ t: 'func', fn: method }] : [{ t: 'instattr', inst: obj, attr }];
+        if (method) return [{ t: 'func', fn: method }];
+        const assigned = obj.cls ? this.ownAttribute(obj, obj.cls, attr, depth, seen) : [];
+        return anyKnown(assigned) ? dedupe(assigned) : [{ t: 'instattr', inst: obj, attr }];
       }
       case 'class': {
         for (const c of [obj.cls, ...this.projectBases(obj.cls)]) {
@@ -1228,6 +1230,42 @@ export class Project {
       default:
         return [{ t: 'unknown', text: attr }];
     }
+  }
+
+  /**
+   * An attribute of an object of a project class, as Python finds it: what the class's methods (or its project
+   * bases') assign to `self.<attr>`, else the class attribute. In the `__init__` that made the object the
+   * parameters are that construction's arguments (`Service(app)` runs `self.app = app` with its own `app`).
+   */
+  private ownAttribute(inst: Inst, cls: ClassIR, attr: string, depth: number, seen: SeenKeys): Value[] {
+    const out: Value[] = [];
+    const init = this.methodOf(cls, '__init__');
+    for (const c of [cls, ...this.projectBases(cls)]) {
+      for (const method of Object.values(c.methods)) {
+        const self = method.params[0];
+        const key = this.scopeId(method.scope) * KEY_KINDS + ATTRIBUTE_KEY;
+        if (!self || seen.has(attr, key)) continue;
+        const values = method.scope.targetAssigns.filter(
+          (ta) =>
+            ta.target.k === 'attr' &&
+            ta.target.attr === attr &&
+            ta.target.obj.k === 'name' &&
+            ta.target.obj.id === self,
+        );
+        if (!values.length) continue;
+        seen.add(attr, key);
+        const evaluate = (): void => {
+          for (const ta of values) out.push(...this.evalIn(ta.value, method.scope, depth + 1, seen));
+        };
+        if (method === init) this.withBinding(method, { call: inst.call, scope: inst.scope }, evaluate);
+        else evaluate();
+        seen.delete(attr, key);
+      }
+    }
+    if (anyKnown(out)) return out;
+    for (const c of [cls, ...this.projectBases(cls)])
+      if (c.scope.assigns.has(attr)) return this.lookupIn(attr, c.scope, depth + 1, seen);
+    return out;
   }
 
   private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
@@ -1410,7 +1448,8 @@ const NAME_KEY = 0;
 const IMPORT_KEY = 1;
 const CALL_KEY = 2;
 const REASSIGN_KEY = 3;
-const KEY_KINDS = 4;
+const ATTRIBUTE_KEY = 4;
+const KEY_KINDS = 5;
 
 /**
  * The names, imports and calls being resolved along one evaluation (so that cycles end), each as a name and
@@ -1503,8 +1542,24 @@ function argumentFor(fn: FunctionIR, name: string, call: CallExpr): Expr | undef
   const bound =
     (call.fn.k === 'attr' || constructor) && (fn.params[0] === 'self' || fn.params[0] === 'cls') ? 1 : 0;
   if (bound && index === 0) return call.fn.k === 'attr' ? call.fn.obj : call;
+  const star = fn.varargs ? fn.params.indexOf(fn.varargs) : -1;
+  if (star >= 0 && index > star) return undefined;
+  if (index === star) return starredArguments(call, index - bound);
   return index >= bound ? call.args[index - bound] : undefined;
 }
+
+/**
+ * The tuple a `*args` parameter receives: the call's positional arguments from `from` on. Made once per call and
+ * place, so that evaluations of it are recognised as the same expression (caches, cycle guards).
+ */
+function starredArguments(call: CallExpr, from: number): Expr {
+  let byPlace = starredTuples.get(call);
+  if (!byPlace) starredTuples.set(call, (byPlace = new Map()));
+  let tuple = byPlace.get(from);
+  if (!tuple) byPlace.set(from, (tuple = { k: 'seq', items: call.args.slice(from), line: call.line }));
+  return tuple;
+}
+const starredTuples = new WeakMap<CallExpr, Map<number, Expr>>();
 
 function isExternalCandidate(name: string): boolean {
   return /^[A-Za-z_][\w.]*$/.test(name);
