@@ -226,6 +226,9 @@ export class Project {
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
+  private methodDefiners?: Map<string, ClassIR[]>;
+  /** The calls of a method never called in sight, through objects the model cannot resolve (`dispatchedSites`). */
+  private readonly dispatchCache = new Map<FunctionIR, { call: CallExpr; scope: Scope }[]>();
   /**
    * Expressions being evaluated by an open `evalExpr`, with their scopes, innermost last: asking for one of them
    * again in its scope is a cycle (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
@@ -631,7 +634,8 @@ export class Project {
     this.pendingKeys.add(key);
     try {
       let defaulted = false;
-      for (const site of this.callSitesOf(fn)) {
+      const sites = this.callSitesOf(fn);
+      for (const site of sites.length ? sites : this.dispatchedSites(fn)) {
         const arg = argumentFor(fn, name, site.call);
         if (arg) out.push(...this.evalExpr(arg, site.scope));
         else defaulted = true;
@@ -650,6 +654,44 @@ export class Project {
     }
     this.paramCache.set(key, out);
     return out;
+  }
+
+  /**
+   * The calls that may run a method no call in the tree resolves to: `mfa.register_url_endpoints(bp)` on an object
+   * a registry hands out (`Registry.get(name)`) that the model cannot follow. Python runs the method of whatever
+   * class the object has. Where every class of the tree that defines the name overrides one family's method (all
+   * descend from the topmost class defining it), a call of that name, with arguments the method accepts, on an
+   * object the model cannot resolve at all is a call of one of that family's methods: of this one as much as any.
+   */
+  private dispatchedSites(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
+    const cls = this.classOfMethod(fn);
+    if (!cls || fn.params[0] !== 'self') return [];
+    let known = this.dispatchCache.get(fn);
+    if (known) return known;
+    known = [];
+    this.dispatchCache.set(fn, known);
+    const root = [cls, ...this.projectBases(cls)].filter((c) => c.methods[fn.name]).pop()!;
+    const family = this.definersOf(fn.name).every((c) => c === root || this.projectBases(c).includes(root));
+    if (!family) return known;
+    for (const site of this.callsNamed(fn.name)) {
+      const { call } = site;
+      if (call.fn.k !== 'attr' || !accepts(fn, call)) continue;
+      const receiver = this.evalExpr(call.fn.obj, site.scope);
+      if (receiver.length && receiver.every((v) => v.t === 'unknown')) known.push(site);
+    }
+    return known;
+  }
+
+  /** The project classes that define a method of this name. */
+  private definersOf(name: string): ClassIR[] {
+    if (!this.methodDefiners) {
+      this.methodDefiners = new Map();
+      for (const m of this.modules)
+        for (const c of m.allClasses)
+          for (const method of Object.keys(c.methods))
+            this.methodDefiners.set(method, [...(this.methodDefiners.get(method) ?? []), c]);
+    }
+    return this.methodDefiners.get(name) ?? [];
   }
 
   /**
@@ -1530,6 +1572,13 @@ function passedAt(
   if (arg) return { expr: arg, scope: site.scope };
   const fallback = owner.defaults[name];
   return fallback ? { expr: fallback, scope: s.parent ?? s } : undefined;
+}
+
+/** Whether a method called through an object (`obj.method(...)`) takes the arguments the call passes. */
+function accepts(fn: FunctionIR, call: CallExpr): boolean {
+  const positional = call.args.filter((a) => a.k !== 'other').length;
+  const room = fn.varargs ? Infinity : fn.params.length - 1;
+  return positional <= room && Object.keys(call.kw).every((k) => fn.params.includes(k) && k !== fn.params[0]);
 }
 
 /** The argument a call passes for a parameter (`self` of methods is not passed). */
