@@ -181,6 +181,31 @@ describe('registration helpers', () => {
     );
   });
 
+  it('hands a helper every rule its *rules parameter collects, and its keyword-only options their defaults', async () => {
+    const a = await analyzeFiles({
+      'app.py': `
+        from flask import Flask, Blueprint
+        from helpers import register
+        app = Flask(__name__)
+        bp = Blueprint("files", __name__, url_prefix="/files")
+        def upload():
+            return ""
+        register(bp, upload, "/new", "/upload", "/put")
+        app.register_blueprint(bp)
+      `,
+      'helpers.py': `
+        def register(target, view, *rules: str, methods=("POST",)):
+            for rule in rules:
+                target.add_url_rule(rule, view_func=view, methods=methods)
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'POST /files/new app.py:5 unprotected',
+      'POST /files/put app.py:5 unprotected',
+      'POST /files/upload app.py:5 unprotected',
+    ]);
+  });
+
   it('binds an Api made in a helper to the blueprint of each call of the helper', async () => {
     const a = await analyzeFiles({
       'app.py': `
@@ -455,6 +480,72 @@ describe('markers set on a view after its definition', () => {
       'GET /status app.py:11 public',
       'GET /me app.py:15 protected [before_request default_login_required]',
       'GET /health app.py:18 public',
+    ]);
+  });
+});
+
+describe('methods reached through an object the model cannot resolve', () => {
+  const auth = (other: string): Record<string, string> => ({
+    'app.py': `
+      from flask import Flask, Blueprint
+      from flask_login import login_required
+      from methods import BaseAuth
+      import email_auth
+      import other
+      def create_blueprint():
+          return Blueprint("mfa", __name__, url_prefix="/mfa")
+      def init_app(app, names):
+          bp = create_blueprint()
+          for name in names:
+              method = BaseAuth.registry[name]()
+              method.register_url_endpoints(bp)
+          app.register_blueprint(bp)
+      app = Flask(__name__)
+      init_app(app, ["email"])
+    `,
+    'methods.py': `
+      class BaseAuth:
+          registry = {}
+          def __init_subclass__(cls, **kwargs):
+              BaseAuth.registry[cls.name] = cls
+          def register_url_endpoints(self, blueprint):
+              pass
+    `,
+    'email_auth.py': `
+      from flask_login import login_required
+      from methods import BaseAuth
+      @login_required
+      def send_code():
+          return "sent"
+      class EmailAuth(BaseAuth):
+          name = "email"
+          def register_url_endpoints(self, blueprint):
+              blueprint.add_url_rule("/send_code", "send_code", send_code, methods=("POST",))
+    `,
+    'other.py': other,
+  });
+
+  it("gives an override the arguments of its name's calls on an object handed out by a registry, within one family", async () => {
+    // pgadmin's MFA methods: `MultiFactorAuthRegistry.get(name).register_url_endpoints(blueprint)`.
+    const a = await analyzeFiles(auth(''));
+    expect(rows(a)).toEqual(['POST /mfa/send_code email_auth.py:3 protected [login_required]']);
+    expect(a.notices).toEqual([]);
+    // A class outside that family defining the name: the object may be of either, and the notice stays.
+    const mixed = await analyzeFiles(
+      auth(`
+        from flask import Blueprint
+        class Widget:
+            def register_url_endpoints(self, blueprint):
+                pass
+      `),
+    );
+    expect(rows(mixed)).toEqual([]);
+    expect(mixed.notices).toEqual([
+      {
+        file: 'email_auth.py',
+        message:
+          'line 9: `blueprint.add_url_rule(...)`, on `blueprint`, which the model cannot resolve to a Flask app or blueprint; its routes are missing from the report.',
+      },
     ]);
   });
 });

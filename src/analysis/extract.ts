@@ -368,8 +368,10 @@ function paramNames(params: SyntaxNode | null): string[] {
     if (!p) continue;
     if (p.type === 'identifier') out.push(p.text);
     else {
+      // `*urls: str` and `**options: Any` hold their name one level down, in the splat.
+      const named = p.type === 'typed_parameter' ? (splatOf(p) ?? p) : p;
       const name =
-        p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+        named.childForFieldName('name') ?? named.namedChildren.find((c) => c?.type === 'identifier') ?? null;
       if (name) out.push(name.text);
     }
   }
@@ -402,6 +404,24 @@ function paramAnnotations(params: SyntaxNode | null): Record<string, string> {
     if (name?.type === 'identifier' && type) out[name.text] = type.text;
   }
   return out;
+}
+
+function splatOf(p: SyntaxNode): SyntaxNode | undefined {
+  return p.namedChildren.find(
+    (c): c is SyntaxNode => c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
+  );
+}
+
+/** The name of the `*args` parameter (`*urls` or `*urls: str`), if the function has one. */
+function varargsName(params: SyntaxNode | null): string | undefined {
+  for (const p of params?.namedChildren ?? []) {
+    const splat =
+      p?.type === 'list_splat_pattern' ? p : p?.type === 'typed_parameter' ? splatOf(p) : undefined;
+    if (splat?.type !== 'list_splat_pattern') continue;
+    const name = splat.namedChildren.find((c) => c?.type === 'identifier');
+    if (name) return name.text;
+  }
+  return undefined;
 }
 
 /** Default values of parameters (`pk_type='int'`). */
@@ -668,13 +688,16 @@ function recordAssignment(node: SyntaxNode, scope: Scope, conditional: boolean):
 function extractFunction(node: SyntaxNode, parent: Scope, ctx: WalkContext): FunctionIR | undefined {
   const name = node.childForFieldName('name')?.text;
   if (!name) return undefined;
+  const parameters = node.childForFieldName('parameters');
+  const varargs = varargsName(parameters);
   const fn: FunctionIR = {
     name,
     decorators: decoratorsOf(node),
-    params: paramNames(node.childForFieldName('parameters')),
-    positional: positionalNames(node.childForFieldName('parameters')),
-    annotations: paramAnnotations(node.childForFieldName('parameters')),
-    defaults: paramDefaults(node.childForFieldName('parameters')),
+    params: paramNames(parameters),
+    positional: positionalNames(parameters),
+    annotations: paramAnnotations(parameters),
+    ...(varargs ? { varargs } : {}),
+    defaults: paramDefaults(parameters),
     span: spanOf(node),
     defLine: line(node),
     facts: NO_FACTS,

@@ -192,6 +192,11 @@ export interface FunctionIR {
   positional: string[];
   /** Parameter annotations as written (`object_id: int` → `int`). */
   annotations: Record<string, string>;
+  /**
+   * The `*args` parameter (one of `params`): it receives every positional argument from its place on, as a tuple,
+   * and the parameters after it can only be passed by keyword.
+   */
+  varargs?: string;
   /** Default values of parameters that have one. */
   defaults: Record<string, Expr>;
   /** From the first decorator through the end of the body. */

@@ -226,6 +226,9 @@ export class Project {
   private readonly paramCache = new Map<string, Value[]>();
   private readonly instCache = new Map<string, Inst>();
   private methodClasses?: Map<FunctionIR, ClassIR>;
+  private methodDefiners?: Map<string, ClassIR[]>;
+  /** The calls of a method never called in sight, through objects the model cannot resolve (`dispatchedSites`). */
+  private readonly dispatchCache = new Map<FunctionIR, { call: CallExpr; scope: Scope }[]>();
   /**
    * Expressions being evaluated by an open `evalExpr`, with their scopes, innermost last: asking for one of them
    * again in its scope is a cycle (`a = b[c]` with `c = a.find("/")`), whose answer is unknown rather than endless.
@@ -640,7 +643,8 @@ export class Project {
     this.pendingKeys.add(key);
     try {
       let defaulted = false;
-      for (const site of this.callSitesOf(fn)) {
+      const sites = this.callSitesOf(fn);
+      for (const site of sites.length ? sites : this.dispatchedSites(fn)) {
         const arg = argumentFor(fn, name, site.call);
         if (arg) out.push(...this.evalExpr(arg, site.scope));
         else defaulted = true;
@@ -659,6 +663,44 @@ export class Project {
     }
     this.paramCache.set(key, out);
     return out;
+  }
+
+  /**
+   * The calls that may run a method no call in the tree resolves to: `mfa.register_url_endpoints(bp)` on an object
+   * a registry hands out (`Registry.get(name)`) that the model cannot follow. Python runs the method of whatever
+   * class the object has. Where every class of the tree that defines the name overrides one family's method (all
+   * descend from the topmost class defining it), a call of that name, with arguments the method accepts, on an
+   * object the model cannot resolve at all is a call of one of that family's methods: of this one as much as any.
+   */
+  private dispatchedSites(fn: FunctionIR): { call: CallExpr; scope: Scope }[] {
+    const cls = this.classOfMethod(fn);
+    if (!cls || fn.params[0] !== 'self') return [];
+    let known = this.dispatchCache.get(fn);
+    if (known) return known;
+    known = [];
+    this.dispatchCache.set(fn, known);
+    const root = [cls, ...this.projectBases(cls)].filter((c) => c.methods[fn.name]).pop()!;
+    const family = this.definersOf(fn.name).every((c) => c === root || this.projectBases(c).includes(root));
+    if (!family) return known;
+    for (const site of this.callsNamed(fn.name)) {
+      const { call } = site;
+      if (call.fn.k !== 'attr' || !accepts(fn, call)) continue;
+      const receiver = this.evalExpr(call.fn.obj, site.scope);
+      if (receiver.length && receiver.every((v) => v.t === 'unknown')) known.push(site);
+    }
+    return known;
+  }
+
+  /** The project classes that define a method of this name. */
+  private definersOf(name: string): ClassIR[] {
+    if (!this.methodDefiners) {
+      this.methodDefiners = new Map();
+      for (const m of this.modules)
+        for (const c of m.allClasses)
+          for (const method of Object.keys(c.methods))
+            this.methodDefiners.set(method, [...(this.methodDefiners.get(method) ?? []), c]);
+    }
+    return this.methodDefiners.get(name) ?? [];
   }
 
   /**
@@ -1225,7 +1267,9 @@ export class Project {
       case 'inst': {
         // A method the project's class defines shadows the library's attribute of that name.
         const method = obj.cls ? this.methodOf(obj.cls, attr) : undefined;
-        return method ? [{ t: 'func', fn: method }] : [{ t: 'instattr', inst: obj, attr }];
+        if (method) return [{ t: 'func', fn: method }];
+        const assigned = obj.cls ? this.ownAttribute(obj, obj.cls, attr, depth, seen) : [];
+        return anyKnown(assigned) ? dedupe(assigned) : [{ t: 'instattr', inst: obj, attr }];
       }
       case 'class': {
         for (const c of [obj.cls, ...this.projectBases(obj.cls)]) {
@@ -1237,6 +1281,42 @@ export class Project {
       default:
         return [{ t: 'unknown', text: attr }];
     }
+  }
+
+  /**
+   * An attribute of an object of a project class, as Python finds it: what the class's methods (or its project
+   * bases') assign to `self.<attr>`, else the class attribute. In the `__init__` that made the object the
+   * parameters are that construction's arguments (`Service(app)` runs `self.app = app` with its own `app`).
+   */
+  private ownAttribute(inst: Inst, cls: ClassIR, attr: string, depth: number, seen: SeenKeys): Value[] {
+    const out: Value[] = [];
+    const init = this.methodOf(cls, '__init__');
+    for (const c of [cls, ...this.projectBases(cls)]) {
+      for (const method of Object.values(c.methods)) {
+        const self = method.params[0];
+        const key = this.scopeId(method.scope) * KEY_KINDS + ATTRIBUTE_KEY;
+        if (!self || seen.has(attr, key)) continue;
+        const values = method.scope.targetAssigns.filter(
+          (ta) =>
+            ta.target.k === 'attr' &&
+            ta.target.attr === attr &&
+            ta.target.obj.k === 'name' &&
+            ta.target.obj.id === self,
+        );
+        if (!values.length) continue;
+        seen.add(attr, key);
+        const evaluate = (): void => {
+          for (const ta of values) out.push(...this.evalIn(ta.value, method.scope, depth + 1, seen));
+        };
+        if (method === init) this.withBinding(method, { call: inst.call, scope: inst.scope }, evaluate);
+        else evaluate();
+        seen.delete(attr, key);
+      }
+    }
+    if (anyKnown(out)) return out;
+    for (const c of [cls, ...this.projectBases(cls)])
+      if (c.scope.assigns.has(attr)) return this.lookupIn(attr, c.scope, depth + 1, seen);
+    return out;
   }
 
   private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
@@ -1432,7 +1512,8 @@ const NAME_KEY = 0;
 const IMPORT_KEY = 1;
 const CALL_KEY = 2;
 const REASSIGN_KEY = 3;
-const KEY_KINDS = 4;
+const ATTRIBUTE_KEY = 4;
+const KEY_KINDS = 5;
 
 /**
  * The names, imports and calls being resolved along one evaluation (so that cycles end), each as a name and
@@ -1515,6 +1596,13 @@ function passedAt(
   return fallback ? { expr: fallback, scope: s.parent ?? s } : undefined;
 }
 
+/** Whether a method called through an object (`obj.method(...)`) takes the arguments the call passes. */
+function accepts(fn: FunctionIR, call: CallExpr): boolean {
+  const positional = call.args.filter((a) => a.k !== 'other').length;
+  const room = fn.varargs ? Infinity : fn.params.length - 1;
+  return positional <= room && Object.keys(call.kw).every((k) => fn.params.includes(k) && k !== fn.params[0]);
+}
+
 /** The argument a call passes for a parameter (`self` of methods is not passed). */
 function argumentFor(fn: FunctionIR, name: string, call: CallExpr): Expr | undefined {
   if (call.kw[name]) return call.kw[name];
@@ -1525,8 +1613,24 @@ function argumentFor(fn: FunctionIR, name: string, call: CallExpr): Expr | undef
   const bound =
     (call.fn.k === 'attr' || constructor) && (fn.params[0] === 'self' || fn.params[0] === 'cls') ? 1 : 0;
   if (bound && index === 0) return call.fn.k === 'attr' ? call.fn.obj : call;
+  const star = fn.varargs ? fn.params.indexOf(fn.varargs) : -1;
+  if (star >= 0 && index > star) return undefined;
+  if (index === star) return starredArguments(call, index - bound);
   return index >= bound ? call.args[index - bound] : undefined;
 }
+
+/**
+ * The tuple a `*args` parameter receives: the call's positional arguments from `from` on. Made once per call and
+ * place, so that evaluations of it are recognised as the same expression (caches, cycle guards).
+ */
+function starredArguments(call: CallExpr, from: number): Expr {
+  let byPlace = starredTuples.get(call);
+  if (!byPlace) starredTuples.set(call, (byPlace = new Map()));
+  let tuple = byPlace.get(from);
+  if (!tuple) byPlace.set(from, (tuple = { k: 'seq', items: call.args.slice(from), line: call.line }));
+  return tuple;
+}
+const starredTuples = new WeakMap<CallExpr, Map<number, Expr>>();
 
 function isExternalCandidate(name: string): boolean {
   return /^[A-Za-z_][\w.]*$/.test(name);
