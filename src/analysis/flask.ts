@@ -4,6 +4,7 @@ import type { ClassIR, Expr, FunctionIR, ModuleIR, Scope, Span } from './ir.js';
 import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, type Value, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
+import { answeringMethod, instanceEntry } from './dispatch.js';
 import { CATALOGUE, classesWithRole } from './catalogue/index.js';
 import { LOGIN_DISABLED } from './catalogue/flask_login.js';
 
@@ -69,6 +70,8 @@ export interface AppliedGuard {
   decorator: string;
   /** e.g. `jwt_required()`, `TaskResource.method_decorators: token_required`. */
   label: string;
+  /** A method the view's class runs on every request, not a decorator: nothing to suggest writing on a route. */
+  method?: true;
 }
 
 export interface HookRef {
@@ -1065,6 +1068,9 @@ export class FlaskModel {
     const file = scope.module.file;
     const views = this.resolveView(viewExpr, scope);
     const suppressed = suppressionsFor(scope.module, span.startLine, span.startLine);
+    const endpoint = endpointExpr ? this.stringOr(endpointExpr, scope) : undefined;
+    if (!views.length && this.addHandlerClassRoutes(owner, rule, endpoint, call, scope, extra, suppressed))
+      return;
     if (!views.length) {
       this.addRoutes(owner, rule, endpointExpr ? this.stringOr(endpointExpr, scope) : exprText(viewExpr), {
         methods: this.methodsOf(call.kw.methods, scope),
@@ -1118,6 +1124,57 @@ export class FlaskModel {
         );
       }
     }
+  }
+
+  /**
+   * A class handed to `add_url_rule` of a blueprint whose own class turns it into a view (`view_func =
+   * make_view(view_func)`, the view calling `cls().handle()` per request): one route judged as Python runs it —
+   * protected when the entry method, run on an object of that class, reaches a method that rejects requests without
+   * credentials; otherwise by the method that answers. False when the view is no such class.
+   */
+  private addHandlerClassRoutes(
+    owner: Inst,
+    rule: string,
+    endpoint: string | undefined,
+    call: CallExpr,
+    scope: Scope,
+    extra: AppliedGuard[],
+    suppressed: string[],
+  ): boolean {
+    const registrar = owner.cls ? this.project.methodOf(owner.cls, 'add_url_rule') : undefined;
+    const viewExpr = call.kw.view_func ?? call.args[2];
+    if (!registrar || !viewExpr) return false;
+    let added = false;
+    for (const v of this.project.evalExpr(viewExpr, scope)) {
+      if (v.t !== 'class') continue;
+      const entry = instanceEntry(this.project, registrar, v.cls);
+      if (!entry) continue;
+      const cls = v.cls;
+      const rejecting = this.auth.rejectingMethod(entry, cls);
+      const guards = [...extra];
+      if (rejecting) {
+        const { method, when } = rejecting;
+        const label =
+          `${this.project.classOfMethod(method)?.name}.${method.name} (run by ${cls.name}.${entry.name}` +
+          `${when.length ? `, when ${when.map((w) => `\`${w}\``).join(' and ')}` : ''})`;
+        guards.push({ info: { kind: 'auth', label }, label, decorator: label, method: true });
+      }
+      const answer = answeringMethod(this.project, entry, cls);
+      this.addRoutes(owner, rule, endpoint ?? cls.name, {
+        methods: this.methodsOf(call.kw.methods, scope),
+        file: answer.scope.module.file,
+        span: answer.span,
+        viewName: `${cls.name}.${answer.name}`,
+        guards,
+        misplaced: [],
+        ...this.viewBody(answer),
+        opaqueView: false,
+        marks: guards.flatMap((g) => g.info.marks ?? []),
+        suppressed: [...suppressed, ...suppressionsFor(cls.scope.module, cls.span.startLine, cls.defLine)],
+      });
+      added = true;
+    }
+    return added;
   }
 
   /** A wrapper by what it is: `login_required` for the loop variable `d` over `decorators=[login_required]`. */
