@@ -485,6 +485,7 @@ export class FlaskModel {
     if (direct) return this.collectCall(direct, span, scope, depth + 1);
     if (call.fn.k !== 'attr') return;
     const method = call.fn.attr;
+    if (method === 'add_url_rule' && buildOnly(call)) return;
     if (method === 'add_url_rule') {
       const view = call.kw.view_func ?? call.args[2];
       const how = !view || (view.k === 'const' && view.v === null) ? ' without a view function' : '';
@@ -1060,7 +1061,7 @@ export class FlaskModel {
   ): void {
     call = this.withForwardedKeywords(call, scope);
     const ruleExpr = call.args[0] ?? call.kw.rule;
-    if (!ruleExpr) return;
+    if (!ruleExpr || buildOnly(call)) return;
     const rule = this.stringOr(ruleExpr, scope);
     const endpointExpr = call.kw.endpoint ?? call.args[1];
     const viewExpr = call.kw.view_func ?? call.args[2];
@@ -1895,6 +1896,12 @@ function assignedExprs(name: string, scope: Scope): { expr: Expr; scope: Scope }
     if (values?.length) return values.map((expr) => ({ expr, scope: s }));
   }
   return [];
+}
+
+/** `add_url_rule(..., build_only=True)`: a rule werkzeug uses only to build URLs and never matches to a request. */
+function buildOnly(call: CallExpr): boolean {
+  const flag = call.kw.build_only;
+  return flag?.k === 'const' && flag.v === true;
 }
 
 /** Rule ids suppressed by `# tokengate: ignore[...]` on the statement's lines or the line above it. */
