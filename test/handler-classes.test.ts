@@ -165,6 +165,40 @@ describe('request-handler classes registered through a project blueprint', () =>
   });
 });
 
+describe('the method that answers for a handler class', () => {
+  it('is the last method the framework calls, not a helper the class calls from it', async () => {
+    const a = await analyzeFiles({
+      ...FRAMEWORK,
+      ...APP,
+      'blueprint.py': `
+        from web.wrappers import ProjectBlueprint
+        from controllers import RHLogin
+        bp = ProjectBlueprint('auth', __name__)
+        bp.add_url_rule('/login', 'login', RHLogin, methods=('POST',))
+      `,
+      'controllers.py': `
+        from flask import request, session
+        from werkzeug.security import check_password_hash
+        from web.rh import RH
+        from models import Note
+        class RHLogin(RH):
+            def _process_args(self):
+                self.name = request.form['name']
+            def _process(self):
+                user = Note.query.filter_by(name=self.name).first()
+                if user and check_password_hash(user.pw_hash, request.form['password']):
+                    session['user_id'] = user.id
+                return self._answer()
+            def _answer(self):
+                return 'ok'
+      `,
+    });
+    expect(
+      a.routes.map((r) => `${r.location.startLine} ${r.auth.state} ${r.auth.publicReason ?? ''}`),
+    ).toEqual([expect.stringMatching(/^8 public sign-in step/)]);
+  });
+});
+
 describe('what a handler class framework relies on, in plain function views', () => {
   it("counts the app session's own `session.user` as the signed-in caller", async () => {
     const a = await analyzeFiles({

@@ -65,21 +65,29 @@ function methodsOf(project: Project, cls: ClassIR): Map<string, FunctionIR> {
   return out;
 }
 
-/** The methods running `entry` on an object of `receiver` reaches through its own methods, in call order. */
-export function reachedMethods(project: Project, entry: FunctionIR, receiver: ClassIR): FunctionIR[] {
-  const out: FunctionIR[] = [];
-  const visit = (fn: FunctionIR): void => {
-    if (out.includes(fn) || out.length >= MAX_REACH) return;
-    out.push(fn);
-    for (const c of fn.facts.calls) for (const m of dispatchedMethods(project, c, fn, receiver)) visit(m);
+/**
+ * The methods running `entry` on an object of `receiver` reaches through its own methods, in call order, each with
+ * the method that first called it.
+ */
+export function reachedMethods(
+  project: Project,
+  entry: FunctionIR,
+  receiver: ClassIR,
+): { fn: FunctionIR; caller?: FunctionIR }[] {
+  const out: { fn: FunctionIR; caller?: FunctionIR }[] = [];
+  const visit = (fn: FunctionIR, caller?: FunctionIR): void => {
+    if (out.some((r) => r.fn === fn) || out.length >= MAX_REACH) return;
+    out.push({ fn, caller });
+    for (const c of fn.facts.calls) for (const m of dispatchedMethods(project, c, fn, receiver)) visit(m, fn);
   };
   visit(entry);
   return out;
 }
 
 /**
- * The method that answers for a view class: of the methods its entry point reaches, the one defined nearest the
- * class itself (its own code before the framework's), the last reached of those (what runs after the checks).
+ * The method that answers for a view class: of the methods its entry point reaches, those defined nearest the
+ * class itself (its own code before the framework's); of those, the last one the framework's code calls (what
+ * runs after the checks), not a helper the class's own methods call.
  */
 export function answeringMethod(project: Project, entry: FunctionIR, receiver: ClassIR): FunctionIR {
   const order = [receiver, ...project.projectBases(receiver)];
@@ -87,9 +95,11 @@ export function answeringMethod(project: Project, entry: FunctionIR, receiver: C
     const at = order.indexOf(project.classOfMethod(fn)!);
     return at < 0 ? order.length : at;
   };
-  let best = entry;
-  for (const fn of reachedMethods(project, entry, receiver)) if (rank(fn) <= rank(best)) best = fn;
-  return best;
+  const reached = reachedMethods(project, entry, receiver);
+  const nearest = Math.min(...reached.map((r) => rank(r.fn)));
+  const own = reached.filter((r) => rank(r.fn) === nearest);
+  const hooks = own.filter((r) => !r.caller || rank(r.caller) > nearest);
+  return (hooks.length ? hooks : own).at(-1)!.fn;
 }
 
 /**
