@@ -199,6 +199,38 @@ describe('the method that answers for a handler class', () => {
   });
 });
 
+describe('handler classes sharing a mixin', () => {
+  it('judges each class on its own, not as a sibling of every class using the same mixin', async () => {
+    const a = await analyzeFiles({
+      ...FRAMEWORK,
+      ...APP,
+      'blueprint.py': `
+        from web.wrappers import ProjectBlueprint
+        from controllers import RHSearchPublic, RHSearchManage
+        bp = ProjectBlueprint('search', __name__)
+        bp.add_url_rule('/search', 'search', RHSearchPublic)
+        bp.add_url_rule('/manage/search', 'manage_search', RHSearchManage)
+      `,
+      'controllers.py': `
+        from web.rh import RH, RHProtected
+        from models import Note
+        class SearchMixin:
+            def _process(self):
+                return str(Note.query.all())
+        class RHSearchPublic(SearchMixin, RH):
+            pass
+        class RHSearchManage(SearchMixin, RHProtected):
+            pass
+      `,
+    });
+    expect(a.routes.map((r) => `${r.path} ${r.auth.state}`)).toEqual([
+      '/manage/search protected',
+      '/search unprotected',
+    ]);
+    expect(a.findings.map((f) => f.message).join(' ')).not.toContain('SearchMixin');
+  });
+});
+
 describe('what a handler class framework relies on, in plain function views', () => {
   it("counts the app session's own `session.user` as the signed-in caller", async () => {
     const a = await analyzeFiles({

@@ -112,6 +112,11 @@ export interface ModelRoute {
   rendersPage?: boolean;
   /** The view could not be resolved (a factory, a dynamic value): we cannot tell what guards it. */
   opaqueView: boolean;
+  /**
+   * `file:Class` of the class whose object answers, when that is not the class defining the answering method (a
+   * handler class answering with a method of a mixin it shares with other views).
+   */
+  viewClass?: string;
   /** Decorator markers on the view (`f.is_public = True`), for hooks with marker allow-lists. */
   marks: string[];
   /** Suppression comments on or above the route statement. */
@@ -1170,6 +1175,7 @@ export class FlaskModel {
         misplaced: [],
         ...this.viewBody(answer),
         opaqueView: false,
+        viewClass: `${cls.scope.module.file}:${cls.name}`,
         marks: guards.flatMap((g) => g.info.marks ?? []),
         suppressed: [...suppressed, ...suppressionsFor(cls.scope.module, cls.span.startLine, cls.defLine)],
       });

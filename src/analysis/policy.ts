@@ -428,7 +428,7 @@ export function draftRoutes(
   // siblings), or overriding a base-class method under the app's auth decorator, is a forgotten decorator, not a
   // public page.
   // Siblings count when a decorator protects them (a check in a sign-in step's body is no decorator to forget).
-  const viewClass = (route: ModelRoute): string | undefined => intents?.viewClass(route);
+  const viewClass = (route: ModelRoute): string | undefined => route.viewClass ?? intents?.viewClass(route);
   // A read is forgotten only beside guarded reads: beside guarded writes alone it is the read-open, write-guarded
   // design. A write beside any guarded method is forgotten.
   const protectedClasses = new Map<string | undefined, { reads: boolean; writes: boolean }>();
