@@ -19,6 +19,8 @@ const APP = [
   'registry["api"].add_url_rule("/plugin", view_func=handler)',
   // No view function: the endpoint is bound elsewhere (`@app.endpoint`).
   'app.add_url_rule("/later", "later")',
+  // A rule only `url_for` builds (werkzeug never matches it to a request): nothing is missing.
+  'app.add_url_rule("/<any(api, export):kind>", "kinds", build_only=True)',
   'app.register_blueprint(bp)',
   '',
 ].join('\n');

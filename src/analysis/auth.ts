@@ -1,4 +1,5 @@
 import { type CatalogueIndex, type GuardRule, withProjectGuards } from './catalogue/index.js';
+import { dispatchedMethods } from './dispatch.js';
 import { REQUEST_DATA, checksNothing } from './extract.js';
 import type {
   AddressArgs,
@@ -138,6 +139,13 @@ export interface HookAllow extends RequestSet {
   zones: HookZone[];
 }
 
+/** What rejects requests without credentials for a view class: the method, and the switches on the way to it. */
+export interface ReceiverRejection {
+  method: FunctionIR;
+  /** Conditions reading no credential that the call chain passes (`not signal_rv`), as written. */
+  when: string[];
+}
+
 export interface HookAnalysis {
   fn: FunctionIR;
   /** Rejects requests without credentials (outside its allow-list). */
@@ -151,6 +159,8 @@ export interface HookAnalysis {
 export class AuthAnalyzer {
   private readonly customCache = new Map<FunctionIR, GuardInfo>();
   private readonly rejectCache = new Map<FunctionIR, boolean>();
+  /** rejectingMethod by receiver class; null: it does not reject (or is being judged). */
+  private readonly receiverRejectCache = new Map<ClassIR, Map<FunctionIR, ReceiverRejection | null>>();
   private readonly hookCache = new Map<FunctionIR, HookAnalysis>();
   private readonly predicateCache = new Map<FunctionIR, boolean>();
   private readonly addressTestCache = new Map<FunctionIR, AddressSubject | null>();
@@ -371,23 +381,64 @@ export class AuthAnalyzer {
 
   private judgeRejection(fn: FunctionIR): boolean {
     this.rejectCache.set(fn, false);
+    const result = this.rejection(fn, (c) => this.callKind(c.fn, c.kw, fn.scope));
+    this.rejectCache.set(fn, result);
+    return result;
+  }
+
+  /**
+   * Run on an object of `receiver` (a view class the project's framework instantiates per request), does the
+   * method reject requests without credentials? Its calls of the object's own methods run what the receiver's
+   * class defines (dispatch.ts), each judged the same way. Answers the method whose own body rejects, and the
+   * conditions that reach it which read no credential (the framework's own switches: shown, not judged).
+   */
+  rejectingMethod(fn: FunctionIR, receiver: ClassIR): ReceiverRejection | undefined {
+    let byFn = this.receiverRejectCache.get(receiver);
+    if (!byFn) this.receiverRejectCache.set(receiver, (byFn = new Map()));
+    const cached = byFn.get(fn);
+    if (cached !== undefined) return cached ?? undefined;
+    byFn.set(fn, null);
+    const result = this.nested(undefined, () => this.judgeOn(fn, receiver));
+    byFn.set(fn, result ?? null);
+    return result;
+  }
+
+  private judgeOn(fn: FunctionIR, receiver: ClassIR): ReceiverRejection | undefined {
+    const facts = this.facts(fn);
+    for (const c of facts.calls) {
+      const methods = dispatchedMethods(this.project, c, fn, receiver);
+      if (!methods.length || !reachesAbsent(c.guards, true) || afterAbsentLeft(c)) continue;
+      // Every method the call may run must reject: one of them that does not lets the request through.
+      const inner = methods.map((m) => this.rejectingMethod(m, receiver));
+      if (!inner.every(Boolean)) continue;
+      const first = inner[0]!;
+      return { method: first.method, when: [...switches(c.guards), ...first.when] };
+    }
+    // The object's own methods were judged above on the receiver; by their defining class they would not be.
+    const own = (c: BodyCall): boolean => dispatchedMethods(this.project, c, fn, receiver).length > 0;
+    return this.rejection(fn, (c) => (own(c) ? 'other' : this.callKind(c.fn, c.kw, fn.scope)))
+      ? { method: fn, when: [] }
+      : undefined;
+  }
+
+  /** Reads a credential (or calls a verifier) and rejects on a path a request without credentials takes. */
+  private rejection(fn: FunctionIR, kindOf: (c: BodyCall) => ReturnType<AuthAnalyzer['callKind']>): boolean {
     const facts = this.facts(fn);
     const unsigned = this.unsignedLines(fn);
-    let verifies = false;
     let reads = facts.credentialReads.length > 0;
     for (const c of facts.calls) {
       if (unsigned.has(c.line)) continue;
-      const kind = this.callKind(c.fn, c.kw, fn.scope);
+      const kind = kindOf(c);
       if (kind === 'verifier' || kind === 'project-verifier') {
+        if (reachesAbsent(c.guards, true) && !onlySometimes(c.guards) && !afterAbsentLeft(c)) return true;
         reads = true;
-        if (reachesAbsent(c.guards, true) && !onlySometimes(c.guards)) verifies = true;
       } else if (kind === 'optional-verifier') reads = true;
     }
-    const rejects = facts.rejects.some((r) => reachesAbsent(r.guards, false) && !onlySometimes(r.guards));
-    const result =
-      verifies || (reads && rejects && !presenceOnly(facts, unsigned)) || this.httpAuthRejects(fn);
-    this.rejectCache.set(fn, result);
-    return result;
+    // A re-raise rejects only what the try body failed on, which its calls above already tell.
+    const rejects = facts.rejects.some(
+      (r) => !r.reraise && reachesAbsent(r.guards, false) && !onlySometimes(r.guards),
+    );
+    return (reads && rejects && !presenceOnly(facts, unsigned)) || this.httpAuthRejects(fn);
   }
 
   /**
@@ -1291,6 +1342,23 @@ function reachesAbsent(guards: Guard[], isRaisingCall: boolean): boolean {
     if (isRaisingCall && g.kind === 'try' && !g.handlerRejects) return false;
   }
   return true;
+}
+
+/** The conditions among `guards` that read no credential, as written (`not signal_rv`). */
+function switches(guards: Guard[]): string[] {
+  return guards.flatMap((g) =>
+    g.kind === 'other' && g.unrelated && g.subject
+      ? [`${g.negated ? 'not ' : ''}${exprText(g.subject)}`]
+      : [],
+  );
+}
+
+/**
+ * The call comes after a branch that left when there was no credential (`if not token: return None` before
+ * `verify(token)`): a request without one never reaches it, so it rejects none of them.
+ */
+function afterAbsentLeft(c: BodyCall): boolean {
+  return !!c.afterExits?.some((g) => g.kind === 'presence' && g.present);
 }
 
 /**

@@ -460,6 +460,11 @@ const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
 /** Identity kept on `g` (`g.user`, `flask.g.token`…). */
 const G_IDENTITY =
   /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/**
+ * `session.user`: an attribute of Flask's session that is no dict method nor SessionMixin flag comes from the
+ * app's own session class (`app.session_interface`), which holds the signed-in caller as `g.user` does.
+ */
+const SESSION_IDENTITY = /^(flask\.)?session\.(user|current_user|identity|account|principal)/i;
 /** `g.get`, `flask.g.get`. */
 const G_GET = /^(flask\.)?g\.get$/;
 /** An attribute of `current_user`. */
@@ -909,7 +914,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
     case 'attribute': {
       const text = node.compactText;
       if (REQUEST_AUTHORIZATION.test(text)) return raw;
-      if (G_IDENTITY.test(text)) return derived;
+      if (G_IDENTITY.test(text) || SESSION_IDENTITY.test(text)) return derived;
       if ((CURRENT_USER_ATTRIBUTE.test(text) && currentUserIsProxy(w)) || CURRENT_IDENTITY.test(text))
         return derived;
       break;
@@ -2055,7 +2060,14 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
     }
     const e = toExpr(node);
     if (e.k === 'call') {
-      w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
+      w.facts.calls.push({
+        fn: e.fn,
+        args: e.args,
+        kw: e.kw,
+        line: line(node),
+        guards: guardsNow(w),
+        ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+      });
       if (logging && argumentsCarryToken(node, w)) w.facts.tokenLogs.push(line(node));
     }
     if (isAbortCall(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
@@ -2135,7 +2147,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       if (body) walkInner(body, w, [{ kind: 'try', handlerRejects: rejects }]);
       // When a handler swallows the missing-credential failure, the other handlers (`except Expired: return 401`)
       // only run for requests that carry a credential.
-      const handlerGuards: Guard[] = rejects ? [] : [{ kind: 'presence', present: true }];
+      const handlerGuards: Guard[] = rejects ? [{ kind: 'handler' }] : [{ kind: 'presence', present: true }];
       for (const c of node.namedChildren) {
         if (!c || c === body) continue;
         walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
@@ -2181,7 +2193,12 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
     }
     case 'raise_statement': {
       collectFromExpression(node, w);
-      if (isRejectingRaise(node)) w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
+      if (isRejectingRaise(node))
+        w.facts.rejects.push({
+          line: line(node),
+          guards: guardsNow(w),
+          ...(firstCode(node.namedChildren) ? {} : { reraise: true as const }),
+        });
       else {
         // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
         const value = firstCode(node.namedChildren);

@@ -4,6 +4,7 @@ import type { ClassIR, Decorator, Expr, FunctionIR, ModuleIR, Scope, Span } from
 import { parseSpec } from './openapi.js';
 import { type CallExpr, type Inst, type Project, type Value, canonical, exprText } from './project.js';
 import { type AuthAnalyzer, type GuardInfo, type HookAnalysis } from './auth.js';
+import { answeringMethod, instanceEntry } from './dispatch.js';
 import { CATALOGUE, type RoutingView, classesWithRole } from './catalogue/index.js';
 import {
   type ClassfulSettings,
@@ -79,6 +80,8 @@ export interface AppliedGuard {
   decorator: string;
   /** e.g. `jwt_required()`, `TaskResource.method_decorators: token_required`. */
   label: string;
+  /** A method the view's class runs on every request, not a decorator: nothing to suggest writing on a route. */
+  method?: true;
 }
 
 export interface HookRef {
@@ -119,6 +122,11 @@ export interface ModelRoute {
   rendersPage?: boolean;
   /** The view could not be resolved (a factory, a dynamic value): we cannot tell what guards it. */
   opaqueView: boolean;
+  /**
+   * `file:Class` of the class whose object answers, when that is not the class defining the answering method (a
+   * handler class answering with a method of a mixin it shares with other views).
+   */
+  viewClass?: string;
   /** Decorator markers on the view (`f.is_public = True`), for hooks with marker allow-lists. */
   marks: string[];
   /** Suppression comments on or above the route statement. */
@@ -508,6 +516,7 @@ export class FlaskModel {
     if (direct) return this.collectCall(direct, span, scope, depth + 1);
     if (call.fn.k !== 'attr') return;
     const method = call.fn.attr;
+    if (method === 'add_url_rule' && buildOnly(call)) return;
     if (ROUTING_REGISTRARS.has(method)) this.addRoutingView(call, span, scope);
     if (method === 'add_url_rule') {
       const view = call.kw.view_func ?? call.args[2];
@@ -1085,7 +1094,7 @@ export class FlaskModel {
   ): void {
     call = this.withForwardedKeywords(call, scope);
     const ruleExpr = call.args[0] ?? call.kw.rule;
-    if (!ruleExpr) return;
+    if (!ruleExpr || buildOnly(call)) return;
     const rule = this.stringOr(ruleExpr, scope);
     const endpointExpr = call.kw.endpoint ?? call.args[1];
     const viewExpr = call.kw.view_func ?? call.args[2];
@@ -1093,6 +1102,9 @@ export class FlaskModel {
     const file = scope.module.file;
     const views = this.resolveView(viewExpr, scope);
     const suppressed = suppressionsFor(scope.module, span.startLine, span.startLine);
+    const endpoint = endpointExpr ? this.stringOr(endpointExpr, scope) : undefined;
+    if (!views.length && this.addHandlerClassRoutes(owner, rule, endpoint, call, scope, extra, suppressed))
+      return;
     if (!views.length) {
       this.addRoutes(owner, rule, endpointExpr ? this.stringOr(endpointExpr, scope) : exprText(viewExpr), {
         methods: this.methodsOf(call.kw.methods, scope),
@@ -1149,6 +1161,58 @@ export class FlaskModel {
         );
       }
     }
+  }
+
+  /**
+   * A class handed to `add_url_rule` of a blueprint whose own class turns it into a view (`view_func =
+   * make_view(view_func)`, the view calling `cls().handle()` per request): one route judged as Python runs it —
+   * protected when the entry method, run on an object of that class, reaches a method that rejects requests without
+   * credentials; otherwise by the method that answers. False when the view is no such class.
+   */
+  private addHandlerClassRoutes(
+    owner: Inst,
+    rule: string,
+    endpoint: string | undefined,
+    call: CallExpr,
+    scope: Scope,
+    extra: AppliedGuard[],
+    suppressed: string[],
+  ): boolean {
+    const registrar = owner.cls ? this.project.methodOf(owner.cls, 'add_url_rule') : undefined;
+    const viewExpr = call.kw.view_func ?? call.args[2];
+    if (!registrar || !viewExpr) return false;
+    let added = false;
+    for (const v of this.project.evalExpr(viewExpr, scope)) {
+      if (v.t !== 'class') continue;
+      const entry = instanceEntry(this.project, registrar, v.cls);
+      if (!entry) continue;
+      const cls = v.cls;
+      const rejecting = this.auth.rejectingMethod(entry, cls);
+      const guards = [...extra];
+      if (rejecting) {
+        const { method, when } = rejecting;
+        const label =
+          `${this.project.classOfMethod(method)?.name}.${method.name} (run by ${cls.name}.${entry.name}` +
+          `${when.length ? `, when ${when.map((w) => `\`${w}\``).join(' and ')}` : ''})`;
+        guards.push({ info: { kind: 'auth', label }, label, decorator: label, method: true });
+      }
+      const answer = answeringMethod(this.project, entry, cls);
+      this.addRoutes(owner, rule, endpoint ?? cls.name, {
+        methods: this.methodsOf(call.kw.methods, scope),
+        file: answer.scope.module.file,
+        span: answer.span,
+        viewName: `${cls.name}.${answer.name}`,
+        guards,
+        misplaced: [],
+        ...this.viewBody(answer),
+        opaqueView: false,
+        viewClass: `${cls.scope.module.file}:${cls.name}`,
+        marks: guards.flatMap((g) => g.info.marks ?? []),
+        suppressed: [...suppressed, ...suppressionsFor(cls.scope.module, cls.span.startLine, cls.defLine)],
+      });
+      added = true;
+    }
+    return added;
   }
 
   /** A wrapper by what it is: `login_required` for the loop variable `d` over `decorators=[login_required]`. */
@@ -2101,6 +2165,12 @@ function assignedExprs(name: string, scope: Scope): { expr: Expr; scope: Scope }
     if (values?.length) return values.map((expr) => ({ expr, scope: s }));
   }
   return [];
+}
+
+/** `add_url_rule(..., build_only=True)`: a rule werkzeug uses only to build URLs and never matches to a request. */
+function buildOnly(call: CallExpr): boolean {
+  const flag = call.kw.build_only;
+  return flag?.k === 'const' && flag.v === true;
 }
 
 /** Rule ids suppressed by `# tokengate: ignore[...]` on the statement's lines or the line above it. */

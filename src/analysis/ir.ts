@@ -46,6 +46,7 @@ export interface ImportBinding {
  * allow: the code runs only for allow-listed requests (public endpoints, endpoint prefixes, blueprints, paths,
  *   path prefixes or HTTP methods), or with `negated` only for requests outside that list;
  * try: the code runs inside a try block whose handlers do (or do not) reject;
+ * handler: the code runs in such a handler (one that does not swallow the failure);
  * loopback: the code runs only for connections from the machine itself (`local`: the caller's address is a loopback
  *   address) or only for those from elsewhere.
  */
@@ -65,6 +66,8 @@ export type Guard =
       registries?: Expr[];
     }
   | { kind: 'try'; handlerRejects: boolean }
+  /** The code runs in an except handler that rejects, stops or re-raises: only when the try body failed. */
+  | { kind: 'handler' }
   | { kind: 'loopback'; local: boolean }
   /**
    * The code runs only when a call returns something truthy (`present`) or falsy: a project helper
@@ -114,6 +117,8 @@ export interface BodyCall {
   kw: Record<string, Expr>;
   line: number;
   guards: Guard[];
+  /** The negated conditions of earlier branches that returned or raised, as for `raises`. */
+  afterExits?: Guard[];
 }
 
 /** Facts about one function body (nested functions excluded: they have their own). */
@@ -128,7 +133,8 @@ export interface BodyFacts {
    */
   credentialChecks: number[];
   /** Statements that reject the request (abort 401/403, return …, 401, raise Unauthorized, redirect to login). */
-  rejects: { line: number; guards: Guard[] }[];
+  /** `reraise`: a bare `raise` in an except handler, which passes on what the try body raised. */
+  rejects: { line: number; guards: Guard[]; reraise?: true }[];
   /** Plain `return` / `return None` statements and the guards they sit under (hooks: allow-lists, fail-open). */
   passes: { line: number; guards: Guard[] }[];
   /** Every call in the body with its guards: verifiers, helpers that may reject. */

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { AuthState, RouteAuth } from '../types.js';
 import type { HookZone, RequestSet } from './auth.js';
-import type { FlaskModel, HookRef, ModelRoute } from './flask.js';
+import type { AppliedGuard, FlaskModel, HookRef, ModelRoute } from './flask.js';
 import { WRITE_METHODS } from './flask.js';
 import { calleeText, type IntentJudge, type RouteIntent } from './intent.js';
 
@@ -180,15 +180,21 @@ function realmOf(route: ModelRoute): string {
 }
 const realmKey = (app: string, realm: string): string => `${app}\u0000${realm}`;
 
+/**
+ * A guard to suggest for a route's unguarded siblings: an authenticating decorator, not a loopback-only one (it
+ * keeps remote callers out but is no authentication), not one `LOGIN_DISABLED` switches off, and not a method a
+ * view class runs (nothing to write below a route decorator).
+ */
+function suggestible(g: AppliedGuard, loginOff: boolean): boolean {
+  return g.info.kind === 'auth' && !g.info.loopbackOnly && !(loginOff && g.info.flaskLogin) && !g.method;
+}
+
 /** What one route adds to its realm's counts. */
 function contribution(d: DraftRoute, loginOff: boolean): RealmCounts {
   if (d.auth.state === 'public')
     return { routes: 0, protected: 0, openReads: 0, reads: 0, protectedReads: 0, guards: [], public: 1 };
   const guards: [string, number][] = [];
-  // A loopback-only decorator keeps remote callers out, but is no authentication to suggest for other routes.
-  for (const g of d.route.guards)
-    if (g.info.kind === 'auth' && !g.info.loopbackOnly && !(loginOff && g.info.flaskLogin))
-      guards.push([g.decorator, 1]);
+  for (const g of d.route.guards) if (suggestible(g, loginOff)) guards.push([g.decorator, 1]);
   const anonymous =
     d.auth.state === 'unprotected' || (d.auth.optional === true && d.auth.state !== 'protected');
   // Only a read of application data served anonymously says the realm is open on purpose: not a route that reads
@@ -445,7 +451,7 @@ export function draftRoutes(
   // siblings), or overriding a base-class method under the app's auth decorator, is a forgotten decorator, not a
   // public page.
   // Siblings count when a decorator protects them (a check in a sign-in step's body is no decorator to forget).
-  const viewClass = (route: ModelRoute): string | undefined => intents?.viewClass(route);
+  const viewClass = (route: ModelRoute): string | undefined => route.viewClass ?? intents?.viewClass(route);
   // A read is forgotten only beside guarded reads: beside guarded writes alone it is the read-open, write-guarded
   // design. A write beside any guarded method is forgotten.
   const protectedClasses = new Map<string | undefined, { reads: boolean; writes: boolean }>();
@@ -513,8 +519,7 @@ export function draftRoutes(
     addCounts(realms, realmKey(key, realmOf(d.route)), part);
     addCounts(realms, realmKey(key, '*'), part);
     for (const g of d.route.guards)
-      if (g.info.kind === 'auth' && !g.info.loopbackOnly && !(loginOff && g.info.flaskLogin))
-        counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
+      if (suggestible(g, loginOff)) counts.set(g.decorator, (counts.get(g.decorator) ?? 0) + 1);
     guardCounts.set(key, counts);
   }
   const context: TreeContext = {
