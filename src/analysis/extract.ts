@@ -409,9 +409,12 @@ interface WalkContext {
 // Regular expressions the walks test, made once (a literal in a function makes a new object at every test).
 /** `request.authorization` and what follows it. */
 const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
-/** Identity kept on `g` (`g.user`, `flask.g.token`…). */
+/**
+ * Identity kept on `g` (`g.user`, `flask.g.token`…). What describes the connection rather than the caller
+ * (`g.client_ip`, `g.user_agent`: an address and a header any anonymous request has) is no identity.
+ */
 const G_IDENTITY =
-  /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+  /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)(?!_?(ip|addr|address|agent|host)(?![a-z]))/i;
 /** `g.get`, `flask.g.get`. */
 const G_GET = /^(flask\.)?g\.get$/;
 /** An attribute of `current_user`. */

@@ -204,6 +204,7 @@ export function judgeIntent(
   const tokenParams = new Set([
     ...pathParams(route.path).filter((p) => TOKEN_PARAM.test(p)),
     ...queryTokens(fn),
+    ...bodyTokens(fn),
   ]);
   if (tokenParams.size && !forCaller) {
     const check = tokenCheck(fn, tokenParams, summaries) ?? effects.find((e) => e.kind === 'verifies-token');
@@ -455,6 +456,17 @@ function queryTokens(fn: FunctionIR): string[] {
     if (key?.k === 'str' && TOKEN_PARAM.test(key.v)) out.push(key.v);
   }
   return out;
+}
+
+/**
+ * Locals named like a token that hold what the caller sent (`code = get_required(request.json, "recoverycode")`,
+ * `token = request.form["token"]`): a reset form's body carries its token as a link's URL does.
+ */
+function bodyTokens(fn: FunctionIR): string[] {
+  const request = new Set(['request']);
+  return [...fn.scope.assigns].flatMap(([name, values]) =>
+    TOKEN_PARAM.test(name) && values.some((v) => mentions(v, request)) ? [name] : [],
+  );
 }
 
 /**
