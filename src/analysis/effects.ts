@@ -87,6 +87,8 @@ export interface FunctionSummary {
    * config): code tokengate cannot follow, so what it does to application data is unknown.
    */
   unfollowed?: { what: string; file: string; line: number };
+  /** Some call was cut short by the depth budget: asked from nearer the route, the summary may hold more. */
+  depthCut?: true;
 }
 
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
@@ -157,7 +159,7 @@ const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
 export class EffectSummaries {
-  private readonly cache = new Map<FunctionIR, FunctionSummary>();
+  private readonly cache = new Map<FunctionIR, { summary: FunctionSummary; depth: number }>();
   private readonly inProgress = new Set<FunctionIR>();
   private readonly linkTokens: LinkTokens;
   private readonly signedLinks: SignedLinks;
@@ -169,9 +171,12 @@ export class EffectSummaries {
 
   /** The summary of a function: its own facts and those of what it calls, computed once. */
   of(fn: FunctionIR, depth = 0): FunctionSummary {
+    // A summary the depth budget cut short holds what was in reach from where it was first asked; asked from nearer
+    // the route, it is computed again, so that no route's verdict depends on which route was judged first.
     const cached = this.cache.get(fn);
-    if (cached) return cached;
-    if (this.inProgress.has(fn) || depth > MAX_DEPTH) return { ...EMPTY, partial: true };
+    if (cached && (!cached.summary.depthCut || cached.depth <= depth)) return cached.summary;
+    if (depth > MAX_DEPTH) return { ...EMPTY, partial: true, depthCut: true };
+    if (this.inProgress.has(fn)) return { ...EMPTY, partial: true };
     this.inProgress.add(fn);
     const acc = new Accumulator();
     try {
@@ -180,8 +185,8 @@ export class EffectSummaries {
       this.inProgress.delete(fn);
     }
     const summary = acc.summary();
-    // Kept even when a cycle or the depth budget cut it short: asked again, it would be cut short again.
-    this.cache.set(fn, summary);
+    // Kept even when a cycle cut it short: asked again, it would be cut short again.
+    this.cache.set(fn, { summary, depth });
     return summary;
   }
 
@@ -935,6 +940,7 @@ class Accumulator {
   private readonly callerOnlyList: Effect[] = [];
   private readonly keys = new Set<string>();
   partial = false;
+  depthCut = false;
   servesAnonymous = false;
   unfollowed?: { what: string; file: string; line: number };
 
@@ -980,6 +986,7 @@ class Accumulator {
     for (const e of inner.callerOnlyWrites) this.callerOnly(restrict(e, methods));
     for (const f of inner.exposed) this.expose(restrict(f, methods));
     if (inner.partial) this.partial = true;
+    if (inner.depthCut) this.depthCut = true;
     if (inner.servesAnonymous) this.servesAnonymous = true;
     this.unfollowed ??= inner.unfollowed;
   }
@@ -992,6 +999,7 @@ class Accumulator {
       servesAnonymous: this.servesAnonymous,
       callerOnlyWrites: this.callerOnlyList,
       ...(this.unfollowed ? { unfollowed: this.unfollowed } : {}),
+      ...(this.depthCut ? { depthCut: true as const } : {}),
     };
   }
 }
