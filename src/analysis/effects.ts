@@ -414,6 +414,11 @@ export class EffectSummaries {
     return target !== undefined && deployed(target, 0);
   }
 
+  /** `models.Note`: an attribute of a module. */
+  private moduleAttribute(e: Expr, scope: Scope): boolean {
+    return e.k === 'attr' && this.project.evalExpr(e.obj, scope).some((v) => v.t === 'module');
+  }
+
   /** A method called on something: a catalogued instance, a model class, a module-level collection, a cursor. */
   private byReceiver(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
     const scope = fn.scope;
@@ -430,10 +435,12 @@ export class EffectSummaries {
     // The longest prefix that resolves to a catalogued instance (`models.db` then `session.delete`).
     const prefixes = attributePrefixes(call.fn);
     const rootValues = prefixes.flatMap(({ expr, rest }) =>
-      this.project.evalExpr(expr, scope).map((v) => ({ v, rest })),
+      this.project.evalExpr(expr, scope).map((v) => ({ v, rest, expr })),
     );
-    for (const { v, rest } of rootValues) {
-      if (rest.length !== path.length && v.t === 'class') continue;
+    for (const { v, rest, expr } of rootValues) {
+      // A model class is the receiver named at the root (`Note.query…`) or a module's attribute
+      // (`models.Note.query…` after `from app import models`), not an attribute of some object.
+      if (v.t === 'class' && rest.length !== path.length && !this.moduleAttribute(expr, scope)) continue;
       const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
       const table = qn ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn))) : undefined;
       if (table) {
@@ -454,8 +461,8 @@ export class EffectSummaries {
           acc.add({ kind: 'logs-out', what: `\`session.${method}()\``, file, line: call.line });
         return;
       }
-      if (v.t === 'class' && path[0] && CATALOGUE.modelQueries.has(path[0])) {
-        const writes = path.slice(1).some((p) => CATALOGUE.modelWrites.has(p));
+      if (v.t === 'class' && rest[0] && CATALOGUE.modelQueries.has(rest[0])) {
+        const writes = rest.slice(1).some((p) => CATALOGUE.modelWrites.has(p));
         acc.add(
           dataEffect(
             writes ? 'writes-data' : 'reads-data',
@@ -467,7 +474,7 @@ export class EffectSummaries {
         );
         return;
       }
-      if (v.t === 'class' && path.length === 1 && CATALOGUE.modelWrites.has(method)) {
+      if (v.t === 'class' && rest.length === 1 && CATALOGUE.modelWrites.has(method)) {
         acc.add(dataEffect('writes-data', v.cls.name, file, call.line, method));
         return;
       }
@@ -931,6 +938,9 @@ function modelName(e: Expr, scope: Scope, project: Project, depth: number): stri
     return undefined;
   }
   for (const v of project.evalExpr(root, scope)) if (v.t === 'class') return v.cls.name;
+  // A record made from a module's class (`models.User(domain=domain)` after `from app import models`).
+  if (e.k === 'call' && e.fn.k === 'attr')
+    for (const v of project.evalExpr(e.fn, scope)) if (v.t === 'class') return v.cls.name;
   return undefined;
 }
 

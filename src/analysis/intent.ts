@@ -1,6 +1,6 @@
 import type { Meaning } from './catalogue/index.js';
 import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
-import type { ModelRoute } from './flask.js';
+import { type ModelRoute, isRuntimePlaceholder } from './flask.js';
 import type { Expr, FunctionIR } from './ir.js';
 import { mentions as mentionsNames } from './mentions.js';
 import { ownerMail } from './owner-mail.js';
@@ -84,7 +84,9 @@ function staticSegments(path: string): string[] {
 }
 
 function pathParams(path: string): string[] {
-  return (path.match(/<[^>]*>/g) ?? []).map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
+  return (path.match(/<[^>]*>/g) ?? [])
+    .filter((p) => !isRuntimePlaceholder(p))
+    .map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
 }
 
 const where = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
@@ -177,7 +179,14 @@ export function judgeIntent(
   // acts for a signed-in caller (an administrator creating accounts).
   const newCredentialRecord = effects.find((e) => e.kind === 'sets-password' && e.newRecord);
   const registers = (account && signUpWord) || (newCredentialRecord && !effects.some((e) => e.identity));
-  if (registers && !segments.some((s) => ADMIN_SEGMENT.test(s)) && !pathParams(route.path).length) {
+  // A path parameter names what the route acts on, but an account made under a sign-up word for no signed-in
+  // caller is the caller's own, whatever the URL names (the domain to sign up in: `/user/signup/<domain_name>`).
+  const ownAccount = signUpWord && account !== undefined && !effects.some((e) => e.identity);
+  if (
+    registers &&
+    !segments.some((s) => ADMIN_SEGMENT.test(s)) &&
+    (!pathParams(route.path).length || ownAccount)
+  ) {
     const evidence = (account && signUpWord ? account : newCredentialRecord)!;
     return {
       role: 'sign-in',
