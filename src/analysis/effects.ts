@@ -87,6 +87,8 @@ export interface FunctionSummary {
    * config): code tokengate cannot follow, so what it does to application data is unknown.
    */
   unfollowed?: { what: string; file: string; line: number };
+  /** Some call was cut short by the depth budget: asked from nearer the route, the summary may hold more. */
+  depthCut?: true;
 }
 
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
@@ -157,7 +159,7 @@ const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
 export class EffectSummaries {
-  private readonly cache = new Map<FunctionIR, FunctionSummary>();
+  private readonly cache = new Map<FunctionIR, { summary: FunctionSummary; depth: number }>();
   private readonly inProgress = new Set<FunctionIR>();
   private readonly linkTokens: LinkTokens;
   private readonly signedLinks: SignedLinks;
@@ -169,9 +171,12 @@ export class EffectSummaries {
 
   /** The summary of a function: its own facts and those of what it calls, computed once. */
   of(fn: FunctionIR, depth = 0): FunctionSummary {
+    // A summary the depth budget cut short holds what was in reach from where it was first asked; asked from nearer
+    // the route, it is computed again, so that no route's verdict depends on which route was judged first.
     const cached = this.cache.get(fn);
-    if (cached) return cached;
-    if (this.inProgress.has(fn) || depth > MAX_DEPTH) return { ...EMPTY, partial: true };
+    if (cached && (!cached.summary.depthCut || cached.depth <= depth)) return cached.summary;
+    if (depth > MAX_DEPTH) return { ...EMPTY, partial: true, depthCut: true };
+    if (this.inProgress.has(fn)) return { ...EMPTY, partial: true };
     this.inProgress.add(fn);
     const acc = new Accumulator();
     try {
@@ -180,8 +185,8 @@ export class EffectSummaries {
       this.inProgress.delete(fn);
     }
     const summary = acc.summary();
-    // Kept even when a cycle or the depth budget cut it short: asked again, it would be cut short again.
-    this.cache.set(fn, summary);
+    // Kept even when a cycle cut it short: asked again, it would be cut short again.
+    this.cache.set(fn, { summary, depth });
     return summary;
   }
 
@@ -409,6 +414,11 @@ export class EffectSummaries {
     return target !== undefined && deployed(target, 0);
   }
 
+  /** `models.Note`: an attribute of a module. */
+  private moduleAttribute(e: Expr, scope: Scope): boolean {
+    return e.k === 'attr' && this.project.evalExpr(e.obj, scope).some((v) => v.t === 'module');
+  }
+
   /** A method called on something: a catalogued instance, a model class, a module-level collection, a cursor. */
   private byReceiver(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
     const scope = fn.scope;
@@ -425,10 +435,12 @@ export class EffectSummaries {
     // The longest prefix that resolves to a catalogued instance (`models.db` then `session.delete`).
     const prefixes = attributePrefixes(call.fn);
     const rootValues = prefixes.flatMap(({ expr, rest }) =>
-      this.project.evalExpr(expr, scope).map((v) => ({ v, rest })),
+      this.project.evalExpr(expr, scope).map((v) => ({ v, rest, expr })),
     );
-    for (const { v, rest } of rootValues) {
-      if (rest.length !== path.length && v.t === 'class') continue;
+    for (const { v, rest, expr } of rootValues) {
+      // A model class is the receiver named at the root (`Note.query…`) or a module's attribute
+      // (`models.Note.query…` after `from app import models`), not an attribute of some object.
+      if (v.t === 'class' && rest.length !== path.length && !this.moduleAttribute(expr, scope)) continue;
       const qn = v.t === 'ext' || v.t === 'extcall' || v.t === 'inst' ? v.qn : undefined;
       const table = qn ? (CATALOGUE.instances.get(qn) ?? CATALOGUE.instances.get(canonical(qn))) : undefined;
       if (table) {
@@ -449,8 +461,8 @@ export class EffectSummaries {
           acc.add({ kind: 'logs-out', what: `\`session.${method}()\``, file, line: call.line });
         return;
       }
-      if (v.t === 'class' && path[0] && CATALOGUE.modelQueries.has(path[0])) {
-        const writes = path.slice(1).some((p) => CATALOGUE.modelWrites.has(p));
+      if (v.t === 'class' && rest[0] && CATALOGUE.modelQueries.has(rest[0])) {
+        const writes = rest.slice(1).some((p) => CATALOGUE.modelWrites.has(p));
         acc.add(
           dataEffect(
             writes ? 'writes-data' : 'reads-data',
@@ -462,7 +474,7 @@ export class EffectSummaries {
         );
         return;
       }
-      if (v.t === 'class' && path.length === 1 && CATALOGUE.modelWrites.has(method)) {
+      if (v.t === 'class' && rest.length === 1 && CATALOGUE.modelWrites.has(method)) {
         acc.add(dataEffect('writes-data', v.cls.name, file, call.line, method));
         return;
       }
@@ -926,6 +938,9 @@ function modelName(e: Expr, scope: Scope, project: Project, depth: number): stri
     return undefined;
   }
   for (const v of project.evalExpr(root, scope)) if (v.t === 'class') return v.cls.name;
+  // A record made from a module's class (`models.User(domain=domain)` after `from app import models`).
+  if (e.k === 'call' && e.fn.k === 'attr')
+    for (const v of project.evalExpr(e.fn, scope)) if (v.t === 'class') return v.cls.name;
   return undefined;
 }
 
@@ -935,6 +950,7 @@ class Accumulator {
   private readonly callerOnlyList: Effect[] = [];
   private readonly keys = new Set<string>();
   partial = false;
+  depthCut = false;
   servesAnonymous = false;
   unfollowed?: { what: string; file: string; line: number };
 
@@ -980,6 +996,7 @@ class Accumulator {
     for (const e of inner.callerOnlyWrites) this.callerOnly(restrict(e, methods));
     for (const f of inner.exposed) this.expose(restrict(f, methods));
     if (inner.partial) this.partial = true;
+    if (inner.depthCut) this.depthCut = true;
     if (inner.servesAnonymous) this.servesAnonymous = true;
     this.unfollowed ??= inner.unfollowed;
   }
@@ -992,6 +1009,7 @@ class Accumulator {
       servesAnonymous: this.servesAnonymous,
       callerOnlyWrites: this.callerOnlyList,
       ...(this.unfollowed ? { unfollowed: this.unfollowed } : {}),
+      ...(this.depthCut ? { depthCut: true as const } : {}),
     };
   }
 }

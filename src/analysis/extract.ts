@@ -457,9 +457,12 @@ interface WalkContext {
 // Regular expressions the walks test, made once (a literal in a function makes a new object at every test).
 /** `request.authorization` and what follows it. */
 const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
-/** Identity kept on `g` (`g.user`, `flask.g.token`…). */
+/**
+ * Identity kept on `g` (`g.user`, `flask.g.token`…). What describes the connection rather than the caller
+ * (`g.client_ip`, `g.user_agent`: an address and a header any anonymous request has) is no identity.
+ */
 const G_IDENTITY =
-  /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+  /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)(?!_?(ip|addr|address|agent|host)(?![a-z]))/i;
 /**
  * `session.user`: an attribute of Flask's session that is no dict method nor SessionMixin flag comes from the
  * app's own session class (`app.session_interface`), which holds the signed-in caller as `g.user` does.
@@ -1774,32 +1777,44 @@ function handlerRejects(tryStmt: SyntaxNode): boolean {
       .map((x) => x!.text)
       .join(' ');
     if (caught && !AUTH_FAILURE_TYPES.test(caught.replace(/\bas\s+\w+$/, ''))) continue;
-    if (!subtreeRejects(c, 0) && !subtreeStops(c, 0)) return false;
+    // A handler that re-raises only under a condition (`if require_auth: raise`) lets the other failures through.
+    const body = c.namedChildren.find((x) => x?.type === 'block') ?? null;
+    if (!alwaysEnds(body, 0)) return false;
   }
   return true;
 }
 
-/** A handler that returns a response, raises or aborts: the view is not reached. */
-function subtreeStops(node: SyntaxNode, depth: number): boolean {
-  if (depth > 60) return false;
-  if (node.type === 'raise_statement') return true;
-  if (node.type === 'return_statement') return !isReturnOfNothing(node);
-  if (node.type === 'call' && lastName(node) === 'abort') return true;
-  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
-    return false;
-  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (subtreeStops(c, depth + 1)) return true;
-  return false;
-}
-
-function subtreeRejects(node: SyntaxNode, depth: number): boolean {
-  if (depth > 60) return false;
-  if (node.type === 'return_statement') return isRejectingReturn(node);
-  if (node.type === 'raise_statement') return isRejectingRaise(node);
-  if (isAbortCall(node)) return true;
-  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
-    return false;
-  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (subtreeRejects(c, depth + 1)) return true;
-  return false;
+/**
+ * Every path through the statements of a block ends the request: a raise, an abort, a returned response, or an
+ * `if` whose branches (an `else` among them) all do.
+ */
+function alwaysEnds(block: SyntaxNode | null, depth: number): boolean {
+  if (!block || depth > 20) return false;
+  return block.namedChildren.some((st) => {
+    if (!st) return false;
+    switch (st.type) {
+      case 'raise_statement':
+        return true;
+      case 'return_statement':
+        return !isReturnOfNothing(st);
+      case 'expression_statement':
+        return st.namedChildren.some((e) => e?.type === 'call' && lastName(e) === 'abort');
+      case 'with_statement':
+        return alwaysEnds(st.childForFieldName('body'), depth + 1);
+      case 'if_statement': {
+        const alternatives = st.childrenForFieldName('alternative');
+        return (
+          alternatives.some((a) => a.type === 'else_clause') &&
+          alwaysEnds(st.childForFieldName('consequence'), depth + 1) &&
+          alternatives.every((a) =>
+            alwaysEnds(a.childForFieldName(a.type === 'else_clause' ? 'body' : 'consequence'), depth + 1),
+          )
+        );
+      }
+      default:
+        return false;
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

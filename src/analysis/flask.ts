@@ -2214,6 +2214,14 @@ function runtimeSetting(e: Expr, str: (e: Expr) => string | undefined): string |
   return undefined;
 }
 
+/**
+ * A placeholder `stringOr` writes for a part of a URL that exists only at run time (`<config:WEB_ADMIN>`,
+ * `<env:PREFIX>`, `<dynamic>`): a prefix the deployment chooses, not a parameter the request carries.
+ */
+export function isRuntimePlaceholder(part: string): boolean {
+  return /^<(config|env|dynamic)(:[^>]*)?>$/.test(part);
+}
+
 function envPlaceholder(name: string | undefined): string | undefined {
   return name ? `<env:${name}>` : undefined;
 }

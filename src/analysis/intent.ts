@@ -1,6 +1,6 @@
 import type { Meaning } from './catalogue/index.js';
 import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
-import type { ModelRoute } from './flask.js';
+import { type ModelRoute, isRuntimePlaceholder } from './flask.js';
 import type { Expr, FunctionIR } from './ir.js';
 import { mentions as mentionsNames } from './mentions.js';
 import { ownerMail } from './owner-mail.js';
@@ -84,7 +84,9 @@ function staticSegments(path: string): string[] {
 }
 
 function pathParams(path: string): string[] {
-  return (path.match(/<[^>]*>/g) ?? []).map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
+  return (path.match(/<[^>]*>/g) ?? [])
+    .filter((p) => !isRuntimePlaceholder(p))
+    .map((p) => p.replace(/^<(?:[^:>]*:)?([^>]*)>$/, '$1'));
 }
 
 const where = (e: { file: string; line: number }): string => `${e.file}:${e.line}`;
@@ -177,7 +179,14 @@ export function judgeIntent(
   // acts for a signed-in caller (an administrator creating accounts).
   const newCredentialRecord = effects.find((e) => e.kind === 'sets-password' && e.newRecord);
   const registers = (account && signUpWord) || (newCredentialRecord && !effects.some((e) => e.identity));
-  if (registers && !segments.some((s) => ADMIN_SEGMENT.test(s)) && !pathParams(route.path).length) {
+  // A path parameter names what the route acts on, but an account made under a sign-up word for no signed-in
+  // caller is the caller's own, whatever the URL names (the domain to sign up in: `/user/signup/<domain_name>`).
+  const ownAccount = signUpWord && account !== undefined && !effects.some((e) => e.identity);
+  if (
+    registers &&
+    !segments.some((s) => ADMIN_SEGMENT.test(s)) &&
+    (!pathParams(route.path).length || ownAccount)
+  ) {
     const evidence = (account && signUpWord ? account : newCredentialRecord)!;
     return {
       role: 'sign-in',
@@ -204,6 +213,7 @@ export function judgeIntent(
   const tokenParams = new Set([
     ...pathParams(route.path).filter((p) => TOKEN_PARAM.test(p)),
     ...queryTokens(fn),
+    ...bodyTokens(fn),
   ]);
   if (tokenParams.size && !forCaller) {
     const check = tokenCheck(fn, tokenParams, summaries) ?? effects.find((e) => e.kind === 'verifies-token');
@@ -455,6 +465,17 @@ function queryTokens(fn: FunctionIR): string[] {
     if (key?.k === 'str' && TOKEN_PARAM.test(key.v)) out.push(key.v);
   }
   return out;
+}
+
+/**
+ * Locals named like a token that hold what the caller sent (`code = get_required(request.json, "recoverycode")`,
+ * `token = request.form["token"]`): a reset form's body carries its token as a link's URL does.
+ */
+function bodyTokens(fn: FunctionIR): string[] {
+  const request = new Set(['request']);
+  return [...fn.scope.assigns].flatMap(([name, values]) =>
+    TOKEN_PARAM.test(name) && values.some((v) => mentions(v, request)) ? [name] : [],
+  );
 }
 
 /**

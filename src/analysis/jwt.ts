@@ -40,6 +40,9 @@ export interface FoundSecret {
 
 const SECRET_KEYS =
   /^(JWT_)?SECRET(_KEY)?$|^JWT_(PRIVATE|SIGNING|ENCODE|DECODE)_KEY$|^(SIGNING|TOKEN|AUTH|JWT)_(SECRET|KEY)(_KEY)?$|^SECRET_KEY_HMAC(_\d+)?$/i;
+/** Methods that look a value up by the key they are given first: mappings, `os.getenv`, key-value stores. */
+const LOOKUP_METHODS =
+  /^(get|getenv|set|setex|setnx|setdefault|pop|delete|getdel|getex|exists|expire|incr|decr|hget|hset)$/;
 const ENV_LOOKUPS = new Set(['os.getenv', 'os.environ.get', 'os.environ.setdefault', 'decouple.config']);
 
 /** Claims that only say which token it is; reading just these from a decoded token is not authentication. */
@@ -167,6 +170,7 @@ export class JwtAnalyzer {
   readonly issues: JwtIssue[] = [];
   readonly secrets: FoundSecret[] = [];
   private readonly seen = new Set<string>();
+  private readonly lookupKeyCache = new Map<ModuleIR, ReadonlySet<string>>();
   private readonly pins: DependencyPins;
 
   /** `readFile` reads the tree's dependency files, to tell PyJWT 1.x from 2. */
@@ -853,13 +857,53 @@ export class JwtAnalyzer {
     });
   }
 
-  /** Module constants and class attributes named like signing secrets or JWT settings. */
+  /**
+   * Module constants and class attributes named like signing secrets or JWT settings. Members of an `Enum` are
+   * symbols (`CredentialType.SECRET = "secret"`), and a constant the module looks a value up by
+   * (`os.environ.get(ConfigKey.SECRET_KEY)`, `store.get(TOKEN_KEY)`) is the name of a value kept elsewhere: neither
+   * signs anything. Either still counts where it is handed to `jwt.encode`/`jwt.decode` (checkKeyArgument).
+   */
   private scanAssignments(mod: ModuleIR, scope: Scope, cls: ClassIR | undefined): void {
+    if (cls && this.isEnum(cls)) return;
     const testOnly = cls ? this.isTestConfig(cls) : /(^|\/)(tests?|testing)(\/|_|\.py$)/.test(mod.file);
+    const keys = this.lookupKeys(mod);
     for (const [name, values] of scope.assigns) {
+      if (keys.has(cls ? `${cls.name}.${name}` : name)) continue;
       const value = values[values.length - 1];
       if (value) this.checkSetting(mod, scope, name, value, testOnly);
     }
+  }
+
+  private isEnum(cls: ClassIR): boolean {
+    return [cls, ...this.project.projectBases(cls)].some((c) =>
+      c.bases.some((b) =>
+        this.project
+          .evalExpr(b, c.scope.parent ?? c.scope)
+          .some((v) => v.t === 'ext' && /^enum\.\w*Enum$/.test(canonical(v.qn))),
+      ),
+    );
+  }
+
+  /**
+   * Constants (`NAME`, `Class.NAME`) the module passes as the key of a lookup: the first argument of a mapping's or
+   * a key-value store's `get`/`set`… or of `os.getenv`, anywhere in its functions, classes or top-level statements.
+   */
+  private lookupKeys(mod: ModuleIR): ReadonlySet<string> {
+    const cached = this.lookupKeyCache.get(mod);
+    if (cached) return cached;
+    const keys = new Set<string>();
+    const visit = (e: Expr): void => {
+      if (e.k !== 'call' || e.fn.k !== 'attr' || !LOOKUP_METHODS.test(e.fn.attr)) return;
+      const key = e.args[0];
+      if (key?.k === 'name') keys.add(key.id);
+      else if (key?.k === 'attr' && key.obj.k === 'name') keys.add(`${key.obj.id}.${key.attr}`);
+    };
+    const bodies = [mod, ...mod.allClasses, ...mod.allFunctions];
+    for (const b of bodies) for (const c of b.facts.calls) visitExpr({ k: 'call', ...c, col: 0 }, visit);
+    for (const b of [mod, ...mod.allClasses])
+      for (const values of b.scope.assigns.values()) for (const v of values) visitExpr(v, visit);
+    this.lookupKeyCache.set(mod, keys);
+    return keys;
   }
 
   private isTestConfig(cls: ClassIR): boolean {
