@@ -867,7 +867,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return raw;
-      if (vt === 'session' && kv !== undefined && !SESSION_STATE_KEY.test(kv)) return derived;
+      if (vt === 'session' && !isSessionStateKey(key, w)) return derived;
       if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv)) return raw;
       break;
     }
@@ -879,7 +879,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const fv = first ? stringValue(first) : undefined;
       if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
       if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return raw;
-      if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv))) return derived;
+      if (ft === 'session.get' && !isSessionStateKey(first, w)) return derived;
       // `g.get("auth_token")` is `g.auth_token` (flask.g is an attribute namespace with a dict's `get`).
       if (G_GET.test(ft) && fv !== undefined && G_IDENTITY.test(`g.${fv}`)) return derived;
       const callee = lastName(node);
@@ -897,7 +897,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const rt = requestText(right?.compactText ?? '');
       if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return raw;
       if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv)) return raw;
-      if (lv !== undefined && rt === 'session' && !SESSION_STATE_KEY.test(lv)) return derived;
+      if (rt === 'session' && left && !isSessionStateKey(left, w)) return derived;
       break;
     }
     case 'lambda':
@@ -1003,6 +1003,40 @@ function requestText(text: string): string {
  */
 const SESSION_STATE_KEY =
   /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
+
+/**
+ * A session key that keeps page-flow state, written as a string or as a name for one: a module constant
+ * (`session.get(_CSRF_KEY)`) or a parameter whose default is one (`def verify_csrf(key=_CSRF_KEY)`, the key the
+ * callers that pass none read).
+ */
+function isSessionStateKey(node: SyntaxNode | null, w: FactWalk): boolean {
+  const key = node ? keyString(node, w) : undefined;
+  return key !== undefined && SESSION_STATE_KEY.test(key);
+}
+
+function keyString(node: SyntaxNode, w: FactWalk): string | undefined {
+  const literal = stringValue(node);
+  if (literal !== undefined || node.type !== 'identifier') return literal;
+  const name = node.text;
+  const fallback = w.params.includes(name) ? w.scope.owner?.defaults[name] : undefined;
+  if (fallback)
+    return fallback.k === 'str'
+      ? fallback.v
+      : fallback.k === 'name'
+        ? constantString(fallback.id, w.scope.parent)
+        : undefined;
+  return w.params.includes(name) ? undefined : constantString(name, w.scope);
+}
+
+/** The string a name is bound to where it is the only value it is ever given (`KEY = "_csrf_token"`). */
+function constantString(name: string, scope: Scope | undefined): string | undefined {
+  for (let s = scope; s; s = s.parent) {
+    const values = s.assigns.get(name);
+    if (!values) continue;
+    return values.length === 1 && values[0]!.k === 'str' ? values[0]!.v : undefined;
+  }
+  return undefined;
+}
 
 /** Reading the result of a query from a cursor or query object: `c.fetchone()`, `q.first()`. */
 const FETCH_METHOD = /^(fetchone|fetchall|fetchmany|first|one|one_or_none|scalar|scalar_one_or_none)$/;
