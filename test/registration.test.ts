@@ -324,6 +324,30 @@ describe('resource APIs registered by a class decorator', () => {
       },
     ]);
   });
+  it('names resources added to an Api that is bound to no app or blueprint it can see', async () => {
+    // `api.init_app(app)` runs in code outside the tree (an installed package's factory): the resources are served,
+    // but at URLs the model cannot know.
+    const a = await analyzeFiles({
+      'api.py': `
+        from flask import Flask
+        from flask_restful import Api, Resource
+        app = Flask(__name__)
+        api = Api()
+        class Repo(Resource):
+            def get(self, name):
+                return {}
+        api.add_resource(Repo, "/repo/<name>")
+      `,
+    });
+    expect(a.routes).toEqual([]);
+    expect(a.notices).toEqual([
+      {
+        file: 'api.py',
+        message:
+          'line 8: `api.add_resource(...)`, on an Api the model cannot bind to a Flask app or blueprint (no `Api(app)` or `init_app(app)` it can follow); its routes are missing from the report.',
+      },
+    ]);
+  });
 });
 
 describe('registrations on an app the model cannot see', () => {

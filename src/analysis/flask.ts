@@ -210,6 +210,8 @@ export class FlaskModel {
     viaNamespace: boolean;
     extraPrefix?: string;
     extraDecorators?: { expr: Expr; scope: Scope; source: string };
+    /** The `add_resource` call that registered it, to name where the Api is bound to no app. */
+    site?: { call: CallExpr; file: string; line: number; what: string };
   }[] = [];
   readonly routes: ModelRoute[] = [];
   /** Problems with OpenAPI documents referenced by connexion apps, and frameworks imported but not modelled. */
@@ -1308,7 +1310,12 @@ export class FlaskModel {
               `\`@${exprText(expr)}\` on the class \`${cls.name}\` calls \`${exprText(c.fn)}(...)\``,
               RESOURCE_REGISTRAR,
             );
-            this.addResource(c, wrapper.scope);
+            this.addResource(c, wrapper.scope, {
+              call: stmt.call,
+              file: scope.module.file,
+              line,
+              what: `\`@${exprText(expr)}\` on the class \`${cls.name}\` calls \`${exprText(c.fn)}(...)\``,
+            });
           }
         });
       if (site && factory) this.project.withBinding(factory, { call: site, scope }, register);
@@ -1557,11 +1564,21 @@ export class FlaskModel {
     for (const stmt of scope.calls) {
       const call = stmt.call;
       if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
-      this.project.forEachIteration(stmt.loops ?? [], scope, () => this.addResource(call, scope));
+      const site = {
+        call,
+        file: scope.module.file,
+        line: stmt.span.startLine,
+        what: `\`${exprText(call.fn)}(...)\``,
+      };
+      this.project.forEachIteration(stmt.loops ?? [], scope, () => this.addResource(call, scope, site));
     }
   }
 
-  private addResource(call: CallExpr, scope: Scope): void {
+  private addResource(
+    call: CallExpr,
+    scope: Scope,
+    site?: { call: CallExpr; file: string; line: number; what: string },
+  ): void {
     if (call.fn.k !== 'attr' || !call.args[0]) return;
     for (const holder of this.project.evalExpr(call.fn.obj, scope)) {
       if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn))) continue;
@@ -1575,6 +1592,7 @@ export class FlaskModel {
           urls,
           endpoint,
           viaNamespace: NAMESPACE_CLASSES.has(holder.qn),
+          site,
         });
       }
     }
@@ -1626,12 +1644,35 @@ export class FlaskModel {
           this.listGuards(d.expr, d.scope, d.source),
         );
         const endpoint = r.endpoint ?? r.cls.name.toLowerCase();
-        for (const target of this.apiBindings.get(api.key) ?? []) {
+        const targets = this.apiBindings.get(api.key) ?? [];
+        if (r.site) this.noteResourceSite(r.site, targets.length > 0);
+        for (const target of targets) {
           for (const url of r.urls) {
             this.addClassRoutes(target, `${apiPrefix}${b.prefix}${url}`, endpoint, r.cls, extra);
           }
         }
       }
+    }
+  }
+
+  /**
+   * An `add_resource` on an Api bound to no app or blueprint the model can see (no `Api(app)`, `api.init_app(bp)`
+   * it follows): Flask-RESTful registers its resources only once it is bound, so they are missing. Said, unless
+   * another evaluation of the same call reaches a bound Api.
+   */
+  private noteResourceSite(
+    site: { call: CallExpr; file: string; line: number; what: string },
+    bound: boolean,
+  ): void {
+    if (bound) {
+      this.followedCalls.add(site.call);
+      this.pendingUnfollowed.delete(site.call);
+    } else if (!this.followedCalls.has(site.call) && !this.pendingUnfollowed.has(site.call)) {
+      this.pendingUnfollowed.set(site.call, {
+        file: site.file,
+        line: site.line,
+        why: `${site.what}, on an Api the model cannot bind to a Flask app or blueprint (no \`Api(app)\` or \`init_app(app)\` it can follow)`,
+      });
     }
   }
 
