@@ -1085,3 +1085,108 @@ describe('a loopback check made through project helpers', () => {
     ]);
   });
 });
+
+describe('a decorator factory that runs the handlers each use of it is given', () => {
+  it('is no guard where its own handlers let a request without credentials through, whatever another use is given', async () => {
+    // Quay's `_auth_decorator(handlers=[...])`: `process_oauth` runs the view whether or not a token was found;
+    // `process_strict`, made by the same factory, is given a handler that always turns the request away.
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'auth.py': `
+        from functools import wraps
+        from flask import abort, g, request
+        def validate_bearer(header):
+            return {"user": None, "missing": not header}
+        def validate_grant(header):
+            abort(401)
+        def _auth_decorator(handlers=None):
+            def processor(func):
+                @wraps(func)
+                def wrapper(*args, **kwargs):
+                    auth_header = request.headers.get("authorization", "")
+                    for handler in handlers:
+                        result = handler(auth_header)
+                        if result["missing"]:
+                            continue
+                        g.user = result["user"]
+                        break
+                    return func(*args, **kwargs)
+                return wrapper
+            return processor
+        process_oauth = _auth_decorator(handlers=[validate_bearer])
+        process_strict = _auth_decorator(handlers=[validate_grant])
+      `,
+      'app.py': `
+        from flask import Flask
+        from auth import process_oauth
+        from models import db, Item
+        app = Flask(__name__)
+        @app.delete("/items/<int:i>")
+        @process_oauth
+        def remove(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+      `,
+    });
+    expect(rows(a)).toEqual(['DELETE /items/<int:i> unprotected']);
+    expect(findings(a)).toEqual(['high missing-authentication DELETE /items/<int:i>']);
+  });
+});
+
+describe('a CSRF check whose session key is a named constant', () => {
+  it('is no guard: the key it compares is the CSRF nonce, given as a parameter default', async () => {
+    // Quay's `csrf_protect()`: any visitor gets a CSRF token in their session, so matching it proves nothing of who
+    // they are. A session key read under another constant name is still a credential.
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'csrf.py': `
+        import hmac
+        from functools import wraps
+        from flask import abort, request, session
+        _CSRF_TOKEN_NAME = "_csrf_token"
+        _USER_KEY = "user_id"
+        def verify_csrf(session_token_name=_CSRF_TOKEN_NAME, request_token_name=_CSRF_TOKEN_NAME):
+            token = str(session.get(session_token_name, ""))
+            found = str(request.values.get(request_token_name, ""))
+            if not token or not found or not hmac.compare_digest(token, found):
+                abort(403)
+        def csrf_protect(session_token_name=_CSRF_TOKEN_NAME, request_token_name=_CSRF_TOKEN_NAME):
+            def inner(func):
+                @wraps(func)
+                def wrapper(*args, **kwargs):
+                    if request.method != "GET":
+                        verify_csrf(session_token_name, request_token_name)
+                    return func(*args, **kwargs)
+                return wrapper
+            return inner
+        def require_session(func):
+            @wraps(func)
+            def wrapper(*args, **kwargs):
+                if not session.get(_USER_KEY):
+                    abort(401)
+                return func(*args, **kwargs)
+            return wrapper
+      `,
+      'app.py': `
+        from flask import Flask
+        from csrf import csrf_protect, require_session
+        from models import db, Item
+        app = Flask(__name__)
+        @app.delete("/items/<int:i>")
+        @csrf_protect()
+        def remove(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+        @app.delete("/owned/<int:i>")
+        @require_session
+        def remove_owned(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /items/<int:i> unprotected',
+      'DELETE /owned/<int:i> protected [require_session]',
+    ]);
+  });
+});

@@ -299,6 +299,82 @@ describe('registration helpers', () => {
   });
 });
 
+describe('resource APIs registered by a class decorator', () => {
+  it('applies decorators assigned to an Api after it is made to every resource it registers', async () => {
+    // Flask-RESTful reads `api.decorators` when it registers the resources on the app, after module code ran.
+    const a = await analyzeFiles({
+      'api.py': `
+        from flask import Flask, Blueprint
+        from flask_login import login_required
+        from flask_restful import Api, Resource
+        app = Flask(__name__)
+        bp = Blueprint("api", __name__)
+        api = Api()
+        api.init_app(bp)
+        api.decorators = [login_required]
+        class Repo(Resource):
+            def get(self, name):
+                return {}
+        api.add_resource(Repo, "/repo/<name>")
+        app.register_blueprint(bp, url_prefix="/api")
+      `,
+    });
+    expect(rows(a)).toEqual(['GET /api/repo/<name> api.py:10 protected [api decorators: login_required]']);
+  });
+
+  it('names a class decorator whose registration it cannot follow, rather than dropping its routes', async () => {
+    const a = await analyzeFiles({
+      'api.py': `
+        from flask import Flask
+        from flask_restful import Resource
+        from plugins import registry
+        app = Flask(__name__)
+        def resource(*urls):
+            def wrapper(cls):
+                registry["api"].add_resource(cls, *urls)
+                return cls
+            return wrapper
+        @resource("/repo/<name>")
+        class Repo(Resource):
+            def get(self, name):
+                return {}
+      `,
+    });
+    expect(a.routes).toEqual([]);
+    expect(a.notices).toEqual([
+      {
+        file: 'api.py',
+        message:
+          'line 10: `@resource("/repo/<name>")` on the class `Repo` calls `registry["api"].add_resource(...)`, on `registry["api"]`, which the model cannot resolve to a Flask-RESTful or flask-restx Api; its routes are missing from the report.',
+      },
+    ]);
+  });
+  it('names resources added to an Api that is bound to no app or blueprint it can see', async () => {
+    // `api.init_app(app)` runs in code outside the tree (an installed package's factory): the resources are served,
+    // but at URLs the model cannot know.
+    const a = await analyzeFiles({
+      'api.py': `
+        from flask import Flask
+        from flask_restful import Api, Resource
+        app = Flask(__name__)
+        api = Api()
+        class Repo(Resource):
+            def get(self, name):
+                return {}
+        api.add_resource(Repo, "/repo/<name>")
+      `,
+    });
+    expect(a.routes).toEqual([]);
+    expect(a.notices).toEqual([
+      {
+        file: 'api.py',
+        message:
+          'line 8: `api.add_resource(...)`, on an Api the model cannot bind to a Flask app or blueprint (no `Api(app)` or `init_app(app)` it can follow); its routes are missing from the report.',
+      },
+    ]);
+  });
+});
+
 describe('registrations on an app the model cannot see', () => {
   it('keeps the url_prefix of a blueprint registered on an app handed in by a plugin hook', async () => {
     // flaskbb's pluggy hook: `def flaskbb_load_blueprints(app): app.register_blueprint(auth, url_prefix=…)`, called

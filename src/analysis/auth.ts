@@ -329,6 +329,9 @@ export class AuthAnalyzer {
       if (g.kind !== 'auth') return;
       flaskLogin = (flaskLogin ?? true) && !!g.flaskLogin;
     };
+    // The function being decorated reaches the body as a parameter (of the decorator, or of the function a factory
+    // returns); a call handed some other value (`handler(auth_header)`) applies nothing to it.
+    const received = new Set(functions.flatMap((f) => f.params));
     for (const f of functions) {
       marks.push(...f.facts.marksParam);
       for (const r of f.facts.registersParam) marks.push(...this.registryIds(r, f.scope));
@@ -341,7 +344,8 @@ export class AuthAnalyzer {
         // `return jwt_required()(fn)`, or `protect(fn)` with a decorator made earlier
         // (`protect = oauth.require_oauth(...)`), applied to the function being decorated.
         const applies =
-          c.fn.k === 'call' || ((c.fn.k === 'name' || c.fn.k === 'attr') && c.args[0]?.k === 'name');
+          c.fn.k === 'call' ||
+          ((c.fn.k === 'name' || c.fn.k === 'attr') && c.args[0]?.k === 'name' && received.has(c.args[0].id));
         if (!applies) continue;
         const applied = this.classifyDecorator(c.fn, f.scope);
         if (applied.kind === 'auth') kind = 'auth';
@@ -677,14 +681,15 @@ export class AuthAnalyzer {
       return 'verifier';
     if (!name) return 'other';
     const verifierName = VERIFIER_NAME.test(name);
-    for (const v of this.project.evalExpr(fnExpr, scope)) {
-      if (v.t === 'func' && this.declaredGuard(v.fn)) return 'project-verifier';
+    const values = this.project.evalExpr(fnExpr, scope);
+    // Helpers of the project are judged by their bodies, whatever their names; one of several possible callees
+    // verifies only when each does (everyHelper).
+    const helpers = values.flatMap((v) => (v.t === 'func' ? [v.fn] : []));
+    if (helpers.length && helpers.every((h) => this.declaredGuard(h) || this.rejectsWithoutCredentials(h)))
+      return 'project-verifier';
+    for (const v of values) {
       if (v.t === 'ext' && this.declared.has(canonical(v.qn))) return 'verifier';
-      if (v.t === 'func') {
-        // Helpers of the project are judged by their bodies, whatever their names.
-        if (this.rejectsWithoutCredentials(v.fn)) return 'project-verifier';
-        continue;
-      }
+      if (v.t === 'func') continue;
       if (!verifierName) continue;
       if (v.t === 'ext') {
         const rule = this.catalogue.verifiers.get(canonical(v.qn));
@@ -790,14 +795,22 @@ export class AuthAnalyzer {
       if (this.raisesRejection(r, fn)) extra.push({ line: r.line, guards: r.guards });
     for (const c of facts.calls) {
       if (c.fn.k !== 'name' && c.fn.k !== 'attr') continue;
-      if (
-        this.project
-          .evalExpr(c.fn, fn.scope)
-          .some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn))
-      )
+      if (this.everyHelper(c.fn, fn, (h) => this.alwaysRejects(h)))
         extra.push({ line: c.line, guards: c.guards });
     }
     return extra.length ? { ...facts, rejects: [...facts.rejects, ...extra] } : facts;
+  }
+
+  /**
+   * Whether the project functions a call in `fn` may reach are all `judged` so. A callee that may be one of several
+   * (`for handler in handlers: handler(header)`, each call of the factory handing over other handlers) is judged by
+   * all of them: which one runs depends on a call the body cannot see.
+   */
+  private everyHelper(callee: Expr, fn: FunctionIR, judged: (helper: FunctionIR) => boolean): boolean {
+    const helpers = this.project
+      .evalExpr(callee, fn.scope)
+      .flatMap((v) => (v.t === 'func' && v.fn !== fn ? [v.fn] : []));
+    return helpers.length > 0 && helpers.every(judged);
   }
 
   /** A helper that, called, turns the request away on a path open to anyone (not only under some setting). */
@@ -815,9 +828,7 @@ export class AuthAnalyzer {
     for (const c of raw.calls) {
       if (result) break;
       if (!unconditional(c.guards) || (c.fn.k !== 'name' && c.fn.k !== 'attr')) continue;
-      result = this.project
-        .evalExpr(c.fn, fn.scope)
-        .some((v) => v.t === 'func' && v.fn !== fn && this.alwaysRejects(v.fn, depth + 1));
+      result = this.everyHelper(c.fn, fn, (h) => this.alwaysRejects(h, depth + 1));
     }
     this.alwaysRejectCache.set(fn, result);
     return result;

@@ -929,7 +929,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const kv = key ? stringValue(key) : undefined;
       if (vt === 'request.headers' && kv !== undefined && AUTH_HEADER.test(kv)) return raw;
       if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv)) return raw;
-      if (vt === 'session' && key && sessionKeyReadsIdentity(key, w)) return derived;
+      if (vt === 'session' && !isSessionStateKey(key, w)) return derived;
       if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv)) return raw;
       break;
     }
@@ -941,7 +941,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const fv = first ? stringValue(first) : undefined;
       if (REQUEST_HEADER_GET.test(ft) && fv !== undefined && AUTH_HEADER.test(fv)) return raw;
       if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv)) return raw;
-      if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv))) return derived;
+      if (ft === 'session.get' && !isSessionStateKey(first, w)) return derived;
       // `g.get("auth_token")` is `g.auth_token` (flask.g is an attribute namespace with a dict's `get`).
       if (G_GET.test(ft) && fv !== undefined && G_IDENTITY.test(`g.${fv}`)) return derived;
       const callee = lastName(node);
@@ -959,7 +959,7 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
       const rt = requestText(right?.compactText ?? '');
       if (lv !== undefined && rt === 'request.headers' && AUTH_HEADER.test(lv)) return raw;
       if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv)) return raw;
-      if (lv !== undefined && rt === 'session' && !SESSION_STATE_KEY.test(lv)) return derived;
+      if (rt === 'session' && left && !isSessionStateKey(left, w)) return derived;
       break;
     }
     case 'lambda':
@@ -968,40 +968,6 @@ function readsCredential(node: SyntaxNode, w: FactWalk, depth = 0, kind: Credent
   for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
     if (readsCredential(c, w, depth + 1, kind)) return true;
   return false;
-}
-
-/**
- * Does `session[key]` read who the caller is? A literal key unless it keeps page-flow state; a key named by a
- * constant (`session[cls._KEY_FOR_CODENAME]`) by the string it is assigned in an enclosing class or module, and
- * otherwise as `session.get(key)` reads it: as the caller's identity.
- */
-function sessionKeyReadsIdentity(key: SyntaxNode, w: FactWalk): boolean {
-  const literal = stringValue(key);
-  if (literal !== undefined) return !SESSION_STATE_KEY.test(literal);
-  const name = key.type === 'identifier' ? key.text : key.type === 'attribute' ? lastName(key) : undefined;
-  if (name === undefined) return false;
-  return namedKeyReadsIdentity(name, w.scope, 0);
-}
-
-/**
- * A key named by a constant, by the strings assigned to it in an enclosing scope; a key that is a parameter, by
- * its default (`def issue_csrf(key=_CSRF_KEY): session[key] = …`): a helper is written around the entry it keeps,
- * and its callers pass keys of the same kind.
- */
-function namedKeyReadsIdentity(name: string, scope: Scope | undefined, depth: number): boolean {
-  for (let s: Scope | undefined = scope; s; s = s.parent) {
-    if (s.params.has(name)) {
-      const fallback = s.owner?.defaults[name];
-      if (fallback?.k === 'str') return !SESSION_STATE_KEY.test(fallback.v);
-      if (fallback?.k === 'name' && depth < 4) return namedKeyReadsIdentity(fallback.id, s.parent, depth + 1);
-      return true;
-    }
-    const values = s.assigns.get(name);
-    if (!values?.length) continue;
-    const known = values.every((v) => v.k === 'str');
-    return !known || values.some((v) => v.k === 'str' && !SESSION_STATE_KEY.test(v.v));
-  }
-  return true;
 }
 
 /**
@@ -1099,6 +1065,34 @@ function requestText(text: string): string {
  */
 const SESSION_STATE_KEY =
   /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
+
+/**
+ * A session key that keeps page-flow state, written as a string or as a name for one: a constant
+ * (`session.get(_CSRF_KEY)`, `session[cls._NEXT_KEY]`) by every string assigned to it in an enclosing scope, a
+ * parameter by its default (`def verify_csrf(key=_CSRF_KEY)`: a helper is written around the entry it keeps, and
+ * the callers that pass no key read that one). Any other key is read as `session.get(key)` is: as who the caller is.
+ */
+function isSessionStateKey(node: SyntaxNode | null, w: FactWalk): boolean {
+  if (!node) return false;
+  const literal = stringValue(node);
+  if (literal !== undefined) return SESSION_STATE_KEY.test(literal);
+  const name =
+    node.type === 'identifier' ? node.text : node.type === 'attribute' ? lastName(node) : undefined;
+  return name !== undefined && namedStateKey(name, w.scope, 0);
+}
+
+function namedStateKey(name: string, scope: Scope | undefined, depth: number): boolean {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    if (s.params.has(name)) {
+      const fallback = s.owner?.defaults[name];
+      if (fallback?.k === 'str') return SESSION_STATE_KEY.test(fallback.v);
+      return fallback?.k === 'name' && depth < 4 && namedStateKey(fallback.id, s.parent, depth + 1);
+    }
+    const values = s.assigns.get(name);
+    if (values?.length) return values.every((v) => v.k === 'str' && SESSION_STATE_KEY.test(v.v));
+  }
+  return false;
+}
 
 /** Reading the result of a query from a cursor or query object: `c.fetchone()`, `q.first()`. */
 const FETCH_METHOD = /^(fetchone|fetchall|fetchmany|first|one|one_or_none|scalar|scalar_one_or_none)$/;

@@ -68,6 +68,23 @@ export { WRITE_METHODS };
  * An owner of a route registration the model cannot tell to be a Flask app or blueprint or not: unknown, the
  * result of a project function, an attribute, or Flask's own proxies (`current_app`).
  */
+/** What a registration is made on, for the model to follow it. */
+interface Registrar {
+  is: (v: Value) => boolean;
+  what: string;
+}
+
+const FLASK_REGISTRAR: Registrar = {
+  is: (v) => v.t === 'inst' && (APP_CLASSES.has(v.qn) || BLUEPRINT_CLASSES.has(v.qn)),
+  what: 'a Flask app or blueprint',
+};
+
+/** `add_resource` registers on a Flask-RESTful / restx `Api` or `Namespace`. */
+const RESOURCE_REGISTRAR: Registrar = {
+  is: (v) => v.t === 'inst' && (API_CLASSES.has(v.qn) || NAMESPACE_CLASSES.has(v.qn)),
+  what: 'a Flask-RESTful or flask-restx Api',
+};
+
 function opaqueOwner(v: Value): boolean {
   if (v.t === 'ext' || v.t === 'extcall') return v.qn.startsWith('flask.');
   return v.t === 'unknown' || v.t === 'callresult' || v.t === 'instattr' || v.t === 'boundcall';
@@ -189,6 +206,8 @@ export class FlaskModel {
   private readonly registrations = new Map<string, Registration[]>();
   private readonly hooks = new Map<string, HookRef[]>();
   private readonly apiBindings = new Map<string, Inst[]>();
+  /** Decorators assigned to an Api instance (`api.decorators = [...]`), by Api key. */
+  private readonly apiDecoratorAssigns = new Map<string, { expr: Expr; scope: Scope; source: string }>();
   private readonly nsBindings = new Map<string, { api: Inst; path?: string }[]>();
   /** Flask-AppBuilder: the apps an AppBuilder is bound to, and the views registered on it. */
   private readonly fabBindings = new Map<string, Inst[]>();
@@ -209,6 +228,8 @@ export class FlaskModel {
     viaNamespace: boolean;
     extraPrefix?: string;
     extraDecorators?: { expr: Expr; scope: Scope; source: string };
+    /** The `add_resource` call that registered it, to name where the Api is bound to no app. */
+    site?: { call: CallExpr; file: string; line: number; what: string };
   }[] = [];
   readonly routes: ModelRoute[] = [];
   /** Problems with OpenAPI documents referenced by connexion apps, and frameworks imported but not modelled. */
@@ -375,6 +396,14 @@ export class FlaskModel {
       for (const ta of scope.targetAssigns) {
         if (ta.target.k !== 'attr' || !['decorators', 'method_decorators'].includes(ta.target.attr)) continue;
         for (const v of this.project.evalExpr(ta.target.obj, scope)) {
+          // `api.decorators = [...]` set on an Api after it is made: Flask-RESTful reads the attribute when it
+          // registers each resource on the app, so it wraps them all, like `Api(decorators=[...])`.
+          if (v.t === 'inst' && API_CLASSES.has(v.qn) && ta.target.attr === 'decorators')
+            this.apiDecoratorAssigns.set(v.key, {
+              expr: ta.value,
+              scope,
+              source: exprText(ta.target.obj),
+            });
           if (v.t !== 'class') continue;
           const attrs = this.classAttrAssigns.get(v.cls) ?? {};
           attrs[ta.target.attr] = { value: ta.value, scope };
@@ -1010,12 +1039,12 @@ export class FlaskModel {
     line: number,
     model: 'resolved' | 'followed',
     what: string,
+    /** What the owner must be for the registration to be followed: a Flask app or blueprint, unless said. */
+    registrar: Registrar = FLASK_REGISTRAR,
   ): void {
     if (this.followedCalls.has(call)) return;
     const values = this.project.evalExpr(owner, scope);
-    const flask = values.some(
-      (v) => v.t === 'inst' && (APP_CLASSES.has(v.qn) || BLUEPRINT_CLASSES.has(v.qn)),
-    );
+    const flask = values.some(registrar.is);
     if (flask && model === 'resolved') {
       this.followedCalls.add(call);
       this.pendingUnfollowed.delete(call);
@@ -1029,7 +1058,7 @@ export class FlaskModel {
       this.pendingUnfollowed.set(call, {
         file: scope.module.file,
         line,
-        why: `${what}, on \`${exprText(owner)}\`, which the model cannot resolve to a Flask app or blueprint`,
+        why: `${what}, on \`${exprText(owner)}\`, which the model cannot resolve to ${registrar.what}`,
       });
     }
   }
@@ -1292,6 +1321,7 @@ export class FlaskModel {
     const scope = cls.scope.parent ?? cls.scope;
     for (const d of cls.decorators) {
       const call = d.expr;
+      this.collectRegisteringDecorator(cls, call, scope, d.line);
       if (call.k !== 'call' || call.fn.k !== 'attr') continue;
       const attr = call.fn.attr;
       if (attr !== 'route' && attr !== 'resource') continue;
@@ -1326,6 +1356,65 @@ export class FlaskModel {
           for (const url of urls) this.addClassRoutes(owner, url, endpoint ?? cls.name, cls, []);
         }
       }
+    }
+  }
+
+  /**
+   * A project class decorator that registers the class it receives with a resource API, as Python runs it:
+   * `@resource("/a", "/b")` calls `resource(*urls, **kwargs)`, whose returned wrapper is then called with the class
+   * and runs `api.add_resource(cls, *urls, **kwargs)`; a bare `@register` is that wrapper itself. The resource is
+   * registered with the decorator's arguments written out where the factory spreads them.
+   */
+  private collectRegisteringDecorator(cls: ClassIR, expr: Expr, scope: Scope, line: number): void {
+    const call = expr.k === 'call' ? expr : undefined;
+    for (const v of this.project.evalExpr(call ? call.fn : expr, scope)) {
+      if (v.t !== 'func' || this.isMethod(v.fn)) continue;
+      const factory = call ? v.fn : undefined;
+      const wrapper = factory
+        ? factory.facts.returnedNames
+            .map((n) => factory.scope.functions.get(n))
+            .find((f): f is FunctionIR => !!f && f.params.length > 0)
+        : v.fn;
+      const received = wrapper?.params[0];
+      if (!wrapper || !received) continue;
+      const registrations = wrapper.scope.calls.filter(
+        (s) =>
+          s.call.fn.k === 'attr' &&
+          s.call.fn.attr === 'add_resource' &&
+          s.call.args[0]?.k === 'name' &&
+          s.call.args[0].id === received,
+      );
+      if (!registrations.length) continue;
+      const classArg: Expr = { k: 'name', id: cls.name, line: cls.defLine };
+      const applied = {
+        call: { k: 'call' as const, fn: expr, args: [classArg], kw: {}, line, col: 0 },
+        scope,
+      };
+      const site = call && factory ? forwarded(call, factory, (e) => this.literalIn(e, scope)) : undefined;
+      const register = (): void =>
+        this.project.withBinding(wrapper, applied, () => {
+          for (const stmt of registrations) {
+            const c = site && factory ? forwarded(stmt.call, factory, () => undefined, site) : stmt.call;
+            if (c.fn.k !== 'attr') continue;
+            this.noteRegistration(
+              stmt.call,
+              c.fn.obj,
+              wrapper.scope,
+              line,
+              'resolved',
+              `\`@${exprText(expr)}\` on the class \`${cls.name}\` calls \`${exprText(c.fn)}(...)\``,
+              RESOURCE_REGISTRAR,
+            );
+            this.addResource(c, wrapper.scope, {
+              call: stmt.call,
+              file: scope.module.file,
+              line,
+              what: `\`@${exprText(expr)}\` on the class \`${cls.name}\` calls \`${exprText(c.fn)}(...)\``,
+            });
+          }
+        });
+      if (site && factory) this.project.withBinding(factory, { call: site, scope }, register);
+      else register();
     }
   }
 
@@ -1799,11 +1888,21 @@ export class FlaskModel {
     for (const stmt of scope.calls) {
       const call = stmt.call;
       if (call.fn.k !== 'attr' || call.fn.attr !== 'add_resource' || !call.args[0]) continue;
-      this.project.forEachIteration(stmt.loops ?? [], scope, () => this.addResource(call, scope));
+      const site = {
+        call,
+        file: scope.module.file,
+        line: stmt.span.startLine,
+        what: `\`${exprText(call.fn)}(...)\``,
+      };
+      this.project.forEachIteration(stmt.loops ?? [], scope, () => this.addResource(call, scope, site));
     }
   }
 
-  private addResource(call: CallExpr, scope: Scope): void {
+  private addResource(
+    call: CallExpr,
+    scope: Scope,
+    site?: { call: CallExpr; file: string; line: number; what: string },
+  ): void {
     if (call.fn.k !== 'attr' || !call.args[0]) return;
     for (const holder of this.project.evalExpr(call.fn.obj, scope)) {
       if (holder.t !== 'inst' || !(API_CLASSES.has(holder.qn) || NAMESPACE_CLASSES.has(holder.qn))) continue;
@@ -1817,6 +1916,7 @@ export class FlaskModel {
           urls,
           endpoint,
           viaNamespace: NAMESPACE_CLASSES.has(holder.qn),
+          site,
         });
       }
     }
@@ -1858,19 +1958,45 @@ export class FlaskModel {
       for (const b of bindings) {
         const api = b.api;
         const apiPrefix = api.call.kw.prefix ? this.stringOr(api.call.kw.prefix, api.scope) : '';
-        const apiDecorators = api.call.kw.decorators
-          ? [{ expr: api.call.kw.decorators, scope: api.scope, source: exprText(api.call.fn) }]
-          : [];
+        const assigned = this.apiDecoratorAssigns.get(api.key);
+        const apiDecorators = assigned
+          ? [assigned]
+          : api.call.kw.decorators
+            ? [{ expr: api.call.kw.decorators, scope: api.scope, source: exprText(api.call.fn) }]
+            : [];
         const extra = [...apiDecorators, ...b.decorators].flatMap((d) =>
           this.listGuards(d.expr, d.scope, d.source),
         );
         const endpoint = r.endpoint ?? r.cls.name.toLowerCase();
-        for (const target of this.apiBindings.get(api.key) ?? []) {
+        const targets = this.apiBindings.get(api.key) ?? [];
+        if (r.site) this.noteResourceSite(r.site, targets.length > 0);
+        for (const target of targets) {
           for (const url of r.urls) {
             this.addClassRoutes(target, `${apiPrefix}${b.prefix}${url}`, endpoint, r.cls, extra);
           }
         }
       }
+    }
+  }
+
+  /**
+   * An `add_resource` on an Api bound to no app or blueprint the model can see (no `Api(app)`, `api.init_app(bp)`
+   * it follows): Flask-RESTful registers its resources only once it is bound, so they are missing. Said, unless
+   * another evaluation of the same call reaches a bound Api.
+   */
+  private noteResourceSite(
+    site: { call: CallExpr; file: string; line: number; what: string },
+    bound: boolean,
+  ): void {
+    if (bound) {
+      this.followedCalls.add(site.call);
+      this.pendingUnfollowed.delete(site.call);
+    } else if (!this.followedCalls.has(site.call) && !this.pendingUnfollowed.has(site.call)) {
+      this.pendingUnfollowed.set(site.call, {
+        file: site.file,
+        line: site.line,
+        why: `${site.what}, on an Api the model cannot bind to a Flask app or blueprint (no \`Api(app)\` or \`init_app(app)\` it can follow)`,
+      });
     }
   }
 

@@ -1349,7 +1349,16 @@ export class Project {
         if (!seen.has('', key)) {
           seen.add('', key);
           for (const r of fn.fn.facts.returns) {
-            for (const v of this.evalIn(r, fn.fn.scope, depth + 1, seen)) {
+            // `return bp` of a parameter never reassigned hands back what this call passed
+            // (`timed_blueprint(Blueprint("api"))` is that blueprint), not what every call of it passes.
+            const handed =
+              r.k === 'name' && fn.fn.params.includes(r.id) && !fn.fn.scope.assigns.has(r.id)
+                ? passedAt(fn.fn, r.id, { call, scope }, fn.fn.scope)
+                : undefined;
+            const values = handed
+              ? this.evalIn(handed.expr, handed.scope, depth + 1, seen)
+              : this.evalIn(r, fn.fn.scope, depth + 1, seen);
+            for (const v of values) {
               if (v.t === 'inst' || v.t === 'module' || v.t === 'class' || v.t === 'ext' || v.t === 'extcall')
                 out.push(v);
             }
