@@ -1133,6 +1133,61 @@ describe('a decorator factory that runs the handlers each use of it is given', (
   });
 });
 
+describe('a permission decorator factory that wraps the view in Flask-Login', () => {
+  it('is a guard through `login_required(wrapper)`, even where one of its handlers allows everyone', async () => {
+    // Mailu's `permissions_wrapper(handler)`: each permission runs its handler, and the wrapper it returns is
+    // itself wrapped in `flask_login.login_required`; the `authenticated` permission's handler allows anyone.
+    const a = await analyzeFiles({
+      'models.py': MODELS,
+      'access.py': `
+        import functools
+        import flask
+        import flask_login
+        def permissions_wrapper(handler):
+            def callback(function, args, kwargs):
+                if not handler(args, kwargs):
+                    flask.abort(403)
+                return function(*args, **kwargs)
+            def decorator(function):
+                @functools.wraps(function)
+                def wrapper(*args, **kwargs):
+                    return callback(function, args, kwargs)
+                return flask_login.login_required(wrapper)
+            return decorator
+        @permissions_wrapper
+        def global_admin(args, kwargs):
+            return flask_login.current_user.global_admin
+        @permissions_wrapper
+        def authenticated(args, kwargs):
+            return True
+      `,
+      'app.py': `
+        from flask import Flask
+        from flask_login import LoginManager
+        import access
+        from models import db, Item
+        app = Flask(__name__)
+        LoginManager(app)
+        @app.delete("/items/<int:i>")
+        @access.authenticated
+        def remove(i):
+            Item.query.filter_by(id=i).delete(); db.session.commit()
+            return ""
+        @app.delete("/admin/items")
+        @access.global_admin
+        def purge():
+            Item.query.delete(); db.session.commit()
+            return ""
+      `,
+    });
+    expect(rows(a)).toEqual([
+      'DELETE /items/<int:i> protected [access.authenticated]',
+      'DELETE /admin/items protected [access.global_admin]',
+    ]);
+    expect(findings(a)).toEqual([]);
+  });
+});
+
 describe('a CSRF check whose session key is a named constant', () => {
   it('is no guard: the key it compares is the CSRF nonce, given as a parameter default', async () => {
     // Quay's `csrf_protect()`: any visitor gets a CSRF token in their session, so matching it proves nothing of who

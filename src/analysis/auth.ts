@@ -330,8 +330,9 @@ export class AuthAnalyzer {
       flaskLogin = (flaskLogin ?? true) && !!g.flaskLogin;
     };
     // The function being decorated reaches the body as a parameter (of the decorator, or of the function a factory
-    // returns); a call handed some other value (`handler(auth_header)`) applies nothing to it.
-    const received = new Set(functions.flatMap((f) => f.params));
+    // returns), or wrapped in one of the decorator's own functions (`return login_required(wrapper)`); a call handed
+    // some other value (`handler(auth_header)`) applies nothing to it.
+    const received = new Set(functions.flatMap((f) => [f.name, ...f.params]));
     for (const f of functions) {
       marks.push(...f.facts.marksParam);
       for (const r of f.facts.registersParam) marks.push(...this.registryIds(r, f.scope));
