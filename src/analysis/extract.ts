@@ -18,6 +18,7 @@ import type {
   Scope,
   Span,
 } from './ir.js';
+import { mentions } from './mentions.js';
 import { suppressionComments } from './suppression-comments.js';
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
@@ -717,6 +718,7 @@ function emptyFacts(): BodyFacts {
     redirects: [],
     readsRequestData: false,
     addressTests: [],
+    filledOnce: [],
   };
 }
 
@@ -2075,8 +2077,17 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         collectReturnSources(value, w, 0);
         if (value.type === 'true' || value.type === 'false')
           for (const g of w.guards) if (g.kind === 'predicate') w.facts.returnSources.push(g.fn);
-        w.facts.returns.push(toExpr(value));
+        const result = toExpr(value);
+        w.facts.returns.push(result);
         if (value.type === 'identifier') w.facts.returnedNames.push(value.text);
+        for (const g of w.guards)
+          if (
+            g.kind === 'other' &&
+            !g.negated &&
+            g.subject?.k === 'name' &&
+            mentions(result, new Set([g.subject.id]))
+          )
+            w.facts.filledOnce.push(g.subject.id);
       }
       return;
     }

@@ -169,6 +169,11 @@ export interface BodyFacts {
   readsRequestData: boolean;
   /** Returned values that test whether an address is a loopback one (a helper like `is_loopback(addr)`). */
   addressTests: AddressTest[];
+  /**
+   * Names the body returns from under a test that they are filled (`if _registry: return _registry[name]`): what
+   * it stores in them below runs only while they are empty, once per process — lazy initialization.
+   */
+  filledOnce: string[];
 }
 
 export interface Decorator {
