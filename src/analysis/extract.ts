@@ -714,6 +714,7 @@ function emptyFacts(): BodyFacts {
     queryTokenReads: [],
     sessionSignIns: [],
     raises: [],
+    handlers: [],
     registersParam: [],
     redirects: [],
     readsRequestData: false,
@@ -1678,6 +1679,23 @@ function handlerRejects(tryStmt: SyntaxNode): boolean {
   return true;
 }
 
+/** The exception classes an `except` clause names (`except (NotFound, NotAuthorized) as e:`), not its alias. */
+function caughtTypes(clause: SyntaxNode): Expr[] {
+  const out: Expr[] = [];
+  const add = (n: SyntaxNode | null): void => {
+    if (!n) return;
+    if (n.type === 'identifier' || n.type === 'attribute') out.push(toExpr(n));
+    else if (n.type === 'as_pattern') add(n.namedChildren[0] ?? null);
+    else if (n.type === 'tuple' || n.type === 'parenthesized_expression' || n.type === 'expression_list')
+      for (const c of n.namedChildren) add(c);
+  };
+  for (const c of clause.children) {
+    if (!c || c.type === 'as' || c.type === ':') break;
+    if (c.isNamed && c.type !== 'block' && c.type !== 'comment') add(c);
+  }
+  return out;
+}
+
 /** A handler that returns a response, raises or aborts: the view is not reached. */
 function subtreeStops(node: SyntaxNode, depth: number): boolean {
   if (depth > 60) return false;
@@ -2042,6 +2060,13 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       const handlerGuards: Guard[] = rejects ? [] : [{ kind: 'presence', present: true }];
       for (const c of node.namedChildren) {
         if (!c || c === body) continue;
+        if ((c.type === 'except_clause' || c.type === 'except_group_clause') && subtreeStops(c, 0))
+          w.facts.handlers.push({
+            caught: caughtTypes(c),
+            line: line(c),
+            guards: guardsNow(w),
+            rejects: subtreeRejects(c, 0),
+          });
         walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
       }
       return;
