@@ -170,6 +170,7 @@ export class AuthAnalyzer {
   private readonly requestDataCache = new Map<FunctionIR, boolean>();
   private readonly unsignedCache = new Map<FunctionIR, ReadonlyMap<number, string>>();
   private handlerMap?: Map<ClassIR, FunctionIR[]>;
+  private deniedClasses?: Set<ClassIR>;
   /** Which decodes skip the signature: the jwt-signature-not-verified rule's own judgement. */
   private readonly jwt: JwtAnalyzer;
 
@@ -443,7 +444,48 @@ export class AuthAnalyzer {
     const rejects = facts.rejects.some(
       (r) => !r.reraise && reachesAbsent(r.guards, false) && !onlySometimes(r.guards),
     );
-    return (reads && rejects && !presenceOnly(facts, unsigned)) || this.httpAuthRejects(fn);
+    return (
+      (reads && rejects && !presenceOnly(facts, unsigned)) ||
+      this.httpAuthRejects(fn) ||
+      this.deniesAccess(fn)
+    );
+  }
+
+  /**
+   * An authorization check through the project's own exception for a refused caller (`NotAuthorized`, see
+   * `accessDenials`): the body raises it, or catches it and ends the request (`except (NotFound, NotAuthorized):
+   * abort(404)` hides what the caller may not see). Whatever raises it inside the `try` — a helper, an action looked
+   * up by name — the view turns a refused caller away. A raise under a test that a credential is present does not.
+   */
+  private deniesAccess(fn: FunctionIR): boolean {
+    const denials = this.accessDenials();
+    if (!denials.size) return false;
+    const denial = (e: Expr): boolean =>
+      this.project.evalExpr(e, fn.scope).some((v) => v.t === 'class' && denials.has(v.cls));
+    const { raises, handlers } = fn.facts;
+    return (
+      raises.some((r) => reachesAbsent(r.guards, false) && denial(r.exc)) ||
+      handlers.some((h) => reachesAbsent(h.guards, false) && h.caught.some(denial))
+    );
+  }
+
+  /**
+   * The project's exception classes for a refused caller: each one an `except` clause somewhere answers, alone, with
+   * a 401/403 (`except NotAuthorized: abort(403)`). The project's own handling says what the class means, whatever
+   * it is called.
+   */
+  private accessDenials(): Set<ClassIR> {
+    if (this.deniedClasses) return this.deniedClasses;
+    const found = new Set<ClassIR>();
+    for (const m of this.project.modules)
+      for (const f of m.allFunctions)
+        for (const h of f.facts.handlers) {
+          const only = h.rejects && h.caught.length === 1 ? h.caught[0] : undefined;
+          if (!only) continue;
+          for (const v of this.project.evalExpr(only, f.scope)) if (v.t === 'class') found.add(v.cls);
+        }
+    this.deniedClasses = found;
+    return found;
   }
 
   /**

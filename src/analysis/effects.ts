@@ -1,8 +1,8 @@
 import { turnAwayLines } from './auth.js';
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
-import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, Scope } from './ir.js';
+import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, ModuleIR, Scope } from './ir.js';
 import { LinkTokens } from './link-tokens.js';
-import { canonical, exprText, type Project } from './project.js';
+import { canonical, exprText, type Project, type Value } from './project.js';
 import { lastSegment } from './relevance.js';
 import { SignedLinks } from './signed-links.js';
 
@@ -338,7 +338,7 @@ export class EffectSummaries {
     this.byReceiver(call, fn, depth, acc);
     if (acc.size !== before) return;
     if (this.opaque(call.fn, fn)) acc.partial = true;
-    else if (!acc.unfollowed && this.unknownReceiver(call.fn, fn))
+    else if (!acc.unfollowed && (this.unknownReceiver(call.fn, fn) || this.dispatched(call.fn, values, fn)))
       acc.unfollowed = { what: `\`${exprText(call.fn)}()\``, file, line: call.line };
   }
 
@@ -359,6 +359,19 @@ export class EffectSummaries {
       const table = CATALOGUE.instances.get(v.inst.qn);
       return !!table && methodMeaning(table, v.attr) === 'sets-password';
     });
+  }
+
+  /**
+   * A function a project function hands back, called (`get_action(name)(context, data)`, or `search =
+   * get_action("search")` then `search(…)`): a lookup by name in a registry, whose target tokengate cannot tell.
+   */
+  private dispatched(callee: Expr, values: readonly Value[], fn: FunctionIR): boolean {
+    if (callee.k === 'call')
+      return (
+        values.every((v) => v.t === 'callresult' || v.t === 'unknown') &&
+        this.project.evalExpr(callee.fn, fn.scope).some((v) => v.t === 'func')
+      );
+    return values.length > 0 && values.every((v) => v.t === 'callresult');
   }
 
   /**
@@ -480,7 +493,11 @@ export class EffectSummaries {
       }
     }
     const writes = MUTATING_METHOD.test(method);
-    if (root.k === 'name' && path.length === 1 && this.moduleState(root.id, fn)) {
+    const container = root.k === 'name' && path.length === 1 ? this.moduleContainer(root.id, fn) : undefined;
+    // A registry filled once per process has the builtin container's methods (`_registry.update(…)`), no project
+    // method of the same name.
+    if (container === 'filled-once') return;
+    if (container === 'data' && root.k === 'name') {
       acc.add({
         kind: writes ? 'writes-data' : 'reads-data',
         what: `${writes ? 'changes' : 'reads'} the module-level \`${root.id}\``,
@@ -778,19 +795,46 @@ export class EffectSummaries {
    * constant answer is one that reads none (principle: absence of evidence never makes a route public).
    */
   private moduleState(name: string, fn: FunctionIR): boolean {
-    if (this.isLocal(name, fn.scope)) return false;
+    return this.moduleContainer(name, fn) === 'data';
+  }
+
+  /**
+   * A module-level container the function names: application data, or a registry its module fills once per
+   * process (`filledOnce`).
+   */
+  private moduleContainer(name: string, fn: FunctionIR): 'data' | 'filled-once' | undefined {
+    if (this.isLocal(name, fn.scope)) return undefined;
     let module = fn.scope.module;
     let own = name;
     const imported = module.scope.imports.get(name);
     if (imported?.name) {
       const from = this.project.findModule(imported.module);
-      if (!from) return false;
+      if (!from) return undefined;
       module = from;
       own = imported.name;
     }
     const values = module.scope.assigns.get(own);
     const last = values?.[values.length - 1];
-    return last !== undefined && isContainer(last);
+    if (last === undefined || !isContainer(last)) return undefined;
+    return this.filledOnce(module).has(own) ? 'filled-once' : 'data';
+  }
+
+  private readonly filledOnceByModule = new Map<ModuleIR, Set<string>>();
+
+  /**
+   * Module-level containers a function of their module fills lazily, once per process (`if _registry: return
+   * _registry[name]`, then the filling): a registry or cache of what the code computes, not application data a
+   * request reads or changes. What the filling itself calls is still followed.
+   */
+  private filledOnce(module: ModuleIR): Set<string> {
+    let names = this.filledOnceByModule.get(module);
+    if (!names) {
+      names = new Set(
+        module.allFunctions.flatMap((f) => f.facts.filledOnce.filter((n) => !this.isLocal(n, f.scope))),
+      );
+      this.filledOnceByModule.set(module, names);
+    }
+    return names;
   }
 
   private isLocal(name: string, scope: Scope): boolean {

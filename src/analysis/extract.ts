@@ -18,6 +18,7 @@ import type {
   Scope,
   Span,
 } from './ir.js';
+import { mentions } from './mentions.js';
 import { suppressionComments } from './suppression-comments.js';
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
@@ -775,10 +776,12 @@ function emptyFacts(): BodyFacts {
     queryTokenReads: [],
     sessionSignIns: [],
     raises: [],
+    handlers: [],
     registersParam: [],
     redirects: [],
     readsRequestData: false,
     addressTests: [],
+    filledOnce: [],
   };
 }
 
@@ -1811,6 +1814,46 @@ function alwaysEnds(block: SyntaxNode | null, depth: number): boolean {
   });
 }
 
+/** The exception classes an `except` clause names (`except (NotFound, NotAuthorized) as e:`), not its alias. */
+function caughtTypes(clause: SyntaxNode): Expr[] {
+  const out: Expr[] = [];
+  const add = (n: SyntaxNode | null): void => {
+    if (!n) return;
+    if (n.type === 'identifier' || n.type === 'attribute') out.push(toExpr(n));
+    else if (n.type === 'as_pattern') add(n.namedChildren[0] ?? null);
+    else if (n.type === 'tuple' || n.type === 'parenthesized_expression' || n.type === 'expression_list')
+      for (const c of n.namedChildren) add(c);
+  };
+  for (const c of clause.children) {
+    if (!c || c.type === 'as' || c.type === ':') break;
+    if (c.isNamed && c.type !== 'block' && c.type !== 'comment') add(c);
+  }
+  return out;
+}
+
+/** A handler that returns a response, raises or aborts: the view is not reached. */
+function subtreeStops(node: SyntaxNode, depth: number): boolean {
+  if (depth > 60) return false;
+  if (node.type === 'raise_statement') return true;
+  if (node.type === 'return_statement') return !isReturnOfNothing(node);
+  if (node.type === 'call' && lastName(node) === 'abort') return true;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+    return false;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (subtreeStops(c, depth + 1)) return true;
+  return false;
+}
+
+function subtreeRejects(node: SyntaxNode, depth: number): boolean {
+  if (depth > 60) return false;
+  if (node.type === 'return_statement') return isRejectingReturn(node);
+  if (node.type === 'raise_statement') return isRejectingRaise(node);
+  if (isAbortCall(node)) return true;
+  if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
+    return false;
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling) if (subtreeRejects(c, depth + 1)) return true;
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tokens as data: what holds a bearer token, and where it is logged or read from the URL.
 
@@ -2159,6 +2202,13 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
       const handlerGuards: Guard[] = rejects ? [{ kind: 'handler' }] : [{ kind: 'presence', present: true }];
       for (const c of node.namedChildren) {
         if (!c || c === body) continue;
+        if ((c.type === 'except_clause' || c.type === 'except_group_clause') && subtreeStops(c, 0))
+          w.facts.handlers.push({
+            caught: caughtTypes(c),
+            line: line(c),
+            guards: guardsNow(w),
+            rejects: subtreeRejects(c, 0),
+          });
         walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
       }
       return;
@@ -2195,8 +2245,17 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (readsOwnState(value, w, 0)) w.facts.returnsOwnState = true;
         if (value.type === 'true' || value.type === 'false')
           for (const g of w.guards) if (g.kind === 'predicate') w.facts.returnSources.push(g.fn);
-        w.facts.returns.push(toExpr(value));
+        const result = toExpr(value);
+        w.facts.returns.push(result);
         if (value.type === 'identifier') w.facts.returnedNames.push(value.text);
+        for (const g of w.guards)
+          if (
+            g.kind === 'other' &&
+            !g.negated &&
+            g.subject?.k === 'name' &&
+            mentions(result, new Set([g.subject.id]))
+          )
+            w.facts.filledOnce.push(g.subject.id);
       }
       return;
     }

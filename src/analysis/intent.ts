@@ -280,6 +280,7 @@ export function judgeIntent(
     reads.every((e) => e.everyCaller) &&
     !summary.exposed.length &&
     !summary.partial &&
+    !summary.unfollowed &&
     !tokenParams.size
   )
     return {

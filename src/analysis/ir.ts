@@ -172,6 +172,12 @@ export interface BodyFacts {
    * before it): kept apart from `guards`, which only conditions enclosing the statement fill.
    */
   raises: { exc: Expr; line: number; guards: Guard[]; afterExits?: Guard[]; signIn?: true }[];
+  /**
+   * `except` clauses whose handler ends the request (`abort(…)`, `raise`, a returned response): the exception
+   * classes they name (`except (NotFound, NotAuthorized):`), whether the handler answers 401/403 (`rejects`), and
+   * the guards of the `try`.
+   */
+  handlers: { caught: Expr[]; line: number; guards: Guard[]; rejects: boolean }[];
   /** Registries the body enters a parameter in (`PUBLIC.add(f.__name__)`): a decorator opting views out. */
   registersParam: Expr[];
   /** `return redirect(...)` statements not recognisable as a redirect to sign-in. */
@@ -180,6 +186,11 @@ export interface BodyFacts {
   readsRequestData: boolean;
   /** Returned values that test whether an address is a loopback one (a helper like `is_loopback(addr)`). */
   addressTests: AddressTest[];
+  /**
+   * Names the body returns from under a test that they are filled (`if _registry: return _registry[name]`): what
+   * it stores in them below runs only while they are empty, once per process — lazy initialization.
+   */
+  filledOnce: string[];
 }
 
 export interface Decorator {
