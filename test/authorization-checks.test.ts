@@ -101,4 +101,36 @@ describe('authorization checks through a project exception', () => {
     ]);
     expect(hidden.findings).toEqual(['high DELETE /files/<fid>']);
   });
+
+  it('does not take an exception a handler only re-raises for a refusal', async () => {
+    // A service logging a validation failure and handing it on (`except Invalid: log(); raise`) says nothing of a
+    // refused caller; a sign-up view that catches it and shows the form again checks nobody.
+    const { routes } = await judge(`
+      class Invalid(Exception):
+          pass
+
+      USERS = {}
+
+      def validate(name):
+          if name in USERS:
+              raise Invalid(name)
+
+      def register(name):
+          try:
+              validate(name)
+          except Invalid:
+              print("rejected", name)
+              raise
+          USERS[name] = {}
+
+      @app.post("/register/<name>")
+      def sign_up(name):
+          try:
+              register(name)
+          except Invalid:
+              return {"error": "taken"}
+          return {}
+    `);
+    expect(routes).toEqual(['POST /register/<name> unprotected']);
+  });
 });

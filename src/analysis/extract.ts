@@ -1843,10 +1843,14 @@ function subtreeStops(node: SyntaxNode, depth: number): boolean {
   return false;
 }
 
+/**
+ * An `except` handler that answers with a refusal (a 401/403 response, abort or exception). A bare re-raise hands
+ * the caught exception on unchanged: what it means is decided elsewhere, so it refuses nothing here.
+ */
 function subtreeRejects(node: SyntaxNode, depth: number): boolean {
   if (depth > 60) return false;
   if (node.type === 'return_statement') return isRejectingReturn(node);
-  if (node.type === 'raise_statement') return isRejectingRaise(node);
+  if (node.type === 'raise_statement') return !!firstCode(node.namedChildren) && isRejectingRaise(node);
   if (isAbortCall(node)) return true;
   if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
     return false;
