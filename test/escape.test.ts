@@ -127,7 +127,7 @@ describe('markdownText', () => {
 
   it('links no URL or e-mail address, which read the same', () => {
     const text =
-      'verified upstream, see https://evil.example.com/login?next=x or HTTP://www.evil.com, mail root@evil.com';
+      'verified upstream, see https://evil.example.com/login?next=x or HTTP://www.evil.com, mail root@evil.com or (#@evil.com';
     for (const render of [linking.render(markdownText(text)), linking.render(markdownMessage(text))]) {
       expect(render).not.toContain('<a');
       expect(decode(render).replaceAll(WORD_JOINER, '')).toContain(text);

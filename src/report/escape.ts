@@ -43,13 +43,14 @@ export function printableJson(json: string): string {
 
 /**
  * A word joiner where GitHub would link the text: after `@` and `#` that begin a word (no `@user` mention, no `#123`
- * reference), before an `@` that ends a word (no e-mail autolink), after the `:` of `://` and the `www` of `www.`
+ * reference), before an `@` that follows any other character (no e-mail autolink, whose local part may be `#` or
+ * `;` as well as a word), after the `:` of `://` and the `www` of `www.`
  * (no URL autolink), while the text reads the same. Backslash escapes do not do it: GitHub finds mentions and
  * autolinks in the rendered text, and a link in a bot's comment lends the repository's words tokengate's voice.
  */
 const unlinked = (text: string): string =>
   text
-    .replace(/(?<=[\p{L}\p{N}._+-])@/gu, '\u2060@')
+    .replace(/(?<=[^\s\u2060])@/gu, '\u2060@')
     .replace(/[@#](?=[\p{L}\p{N}])/gu, '$&\u2060')
     .replace(/:(?=\/\/)/g, ':\u2060')
     .replace(/(?<![\p{L}\p{N}])(www)(?=\.)/giu, '$1\u2060');
