@@ -147,3 +147,36 @@ describe('permission checks written through project helpers', () => {
     ]);
   });
 });
+
+describe('a rejection under `or` of a missing caller and a failed permission test', () => {
+  it('protects a view that raises when the caller is missing or lacks the permission', async () => {
+    const a = await analyzeFiles({
+      ...FILES,
+      'app.py': `
+        from flask import Flask
+        from werkzeug.exceptions import Unauthorized
+        from flask_login import login_required
+        from models import db, Team
+        from permissions import AdministerOrganizationPermission
+        app = Flask(__name__)
+
+        def lookup_org(orgname):
+            return Team.query.filter_by(id=orgname).first()
+
+        @app.get("/me")
+        @login_required
+        def me():
+            return {}
+
+        @app.delete("/organization/<orgname>")
+        def delete_org(orgname):
+            org = lookup_org(orgname)
+            if org is None or not AdministerOrganizationPermission(orgname).can():
+                raise Unauthorized()
+            db.session.delete(org); db.session.commit()
+            return "", 204
+      `,
+    });
+    expect(findings(a)).toEqual([]);
+  });
+});
