@@ -763,7 +763,13 @@ export class AuthAnalyzer {
 
   private judgePredicate(fn: FunctionIR): boolean {
     this.predicateCache.set(fn, false);
-    let result = fn.facts.returnsCredential || this.sessionStateTest(fn);
+    // `return flag or perm.can()` answers True to anyone while the flag is set: whatever else it reads, it is no
+    // test of the caller.
+    if (fn.facts.returns.some((r) => this.passesUntested(r, fn))) return false;
+    let result =
+      fn.facts.returnsCredential ||
+      this.sessionStateTest(fn) ||
+      fn.facts.returns.some((r) => this.testsCaller(r, fn));
     for (const src of fn.facts.returnSources) {
       if (result) break;
       result = this.project
@@ -772,6 +778,65 @@ export class AuthAnalyzer {
     }
     this.predicateCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * A returned value that is falsy for a caller without rights: a test of the caller's identity (`perm.can()` on a
+   * Flask-Principal permission, a credential predicate of the project), also through `bool(...)`, `and` with
+   * anything (`features.FULL_ACCESS and SuperUserPermission().can()`), or `or` of such tests only.
+   */
+  private testsCaller(e: Expr, fn: FunctionIR): boolean {
+    if (e.k === 'boolop')
+      return e.op === 'and'
+        ? this.testsCaller(e.left, fn) || this.testsCaller(e.right, fn)
+        : this.testsCaller(e.left, fn) && this.testsCaller(e.right, fn);
+    if (e.k !== 'call') return false;
+    if (e.fn.k === 'name' && e.fn.id === 'bool' && e.args.length === 1)
+      return this.testsCaller(e.args[0]!, fn);
+    return this.project
+      .evalExpr(e.fn, fn.scope)
+      .some(
+        (v) =>
+          (v.t === 'instattr' && IDENTITY_TESTS[v.inst.qn]?.has(v.attr) === true) ||
+          ((v.t === 'func' || v.t === 'callresult') && v.fn !== fn && this.isCredentialPredicate(v.fn)),
+      );
+  }
+
+  /**
+   * A returned `or` of a test of the caller with a value that does not depend on the caller (a setting, a helper
+   * that tests no caller): true for everyone while that value is.
+   */
+  private passesUntested(e: Expr, fn: FunctionIR): boolean {
+    if (e.k === 'call' && e.fn.k === 'name' && e.fn.id === 'bool' && e.args.length === 1)
+      return this.passesUntested(e.args[0]!, fn);
+    if (e.k !== 'boolop') return false;
+    if (e.op === 'and') return this.passesUntested(e.left, fn) && this.passesUntested(e.right, fn);
+    const [l, r] = [e.left, e.right];
+    return (
+      this.passesUntested(l, fn) ||
+      this.passesUntested(r, fn) ||
+      (this.testsCaller(l, fn) && this.answersAnyone(r, fn)) ||
+      (this.testsCaller(r, fn) && this.answersAnyone(l, fn))
+    );
+  }
+
+  /**
+   * A value that does not depend on who calls: a configuration value, `True`, or the answer of project helpers that
+   * return nothing else (`def quota_enabled(): return features.QUOTA`).
+   */
+  private answersAnyone(e: Expr, fn: FunctionIR): boolean {
+    if (e.k === 'const') return e.v === true;
+    if (e.k !== 'call') return isSetting(e, fn.scope);
+    const values = this.project.evalExpr(e.fn, fn.scope);
+    return (
+      values.length > 0 &&
+      values.every(
+        (v) =>
+          v.t === 'func' &&
+          v.fn.facts.returns.length > 0 &&
+          v.fn.facts.returns.every((r) => r.k === 'const' || isSetting(r, v.fn.scope)),
+      )
+    );
   }
 
   /**
@@ -1273,6 +1338,19 @@ export class AuthAnalyzer {
 }
 
 type AllowGuard = Extract<Guard, { kind: 'allow' }>;
+
+/** Roots of values that say something about the request or its caller, not about the deployment. */
+const REQUEST_ROOTS = new Set(['request', 'session', 'g', 'current_user', 'current_identity', 'flask']);
+
+/**
+ * A configuration value (`features.PUBLIC_READS`, `app.config["OPEN"]`, `ALLOW_ANONYMOUS`): read from a module-level
+ * name, not from the function's own variables or the request, it is the same for every caller.
+ */
+function isSetting(e: Expr, scope: Scope): boolean {
+  if (e.k === 'attr') return isSetting(e.obj, scope);
+  if (e.k === 'subscript') return isSetting(e.obj, scope);
+  return e.k === 'name' && !REQUEST_ROOTS.has(e.id) && !scope.params.has(e.id) && !scope.assigns.has(e.id);
+}
 
 /**
  * The URL values a url_value_preprocessor `(endpoint, values)` takes by name (`values.pop("project_id")`,

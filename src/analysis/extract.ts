@@ -1401,6 +1401,11 @@ function classifyCondition(cond: SyntaxNode, negated: boolean, w: FactWalk, dept
       }
       // `or`: the branch runs when any side holds.
       if (presence.length && presence.every((p) => !p.present)) return { kind: 'presence', present: false };
+      // `if user is None or not perm.can(): raise`: when the helper or method turns out to test the caller, the
+      // whole holds for every caller it turns away, as a `not token` part does.
+      const absent = parts.find((p) => p.kind === 'predicate' && !p.present);
+      if (absent && !presence.length && !parts.some((p) => p.kind === 'predicate' && p.present))
+        return absent;
       const allows = parts.filter((p): p is Extract<Guard, { kind: 'allow' }> => p.kind === 'allow');
       if (allows.length === parts.length && allows.every((a) => !a.negated)) {
         return {
