@@ -159,6 +159,10 @@ const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
+  /** The depth at which a function's cached summary was cut short by the depth budget (below it). */
+  private readonly cutAt = new Map<FunctionIR, number>();
+  /** How many times the depth budget has cut a summary short (a cached cut one reused counts again). */
+  private cuts = 0;
   private readonly linkTokens: LinkTokens;
   private readonly signedLinks: SignedLinks;
 
@@ -170,18 +174,31 @@ export class EffectSummaries {
   /** The summary of a function: its own facts and those of what it calls, computed once. */
   of(fn: FunctionIR, depth = 0): FunctionSummary {
     const cached = this.cache.get(fn);
-    if (cached) return cached;
-    if (this.inProgress.has(fn) || depth > MAX_DEPTH) return { ...EMPTY, partial: true };
+    const cutAt = this.cutAt.get(fn);
+    // A summary the depth budget cut short holds for calls as deep as the one that made it, or deeper; one made
+    // nearer a route is followed further, so the order in which routes are judged does not decide what they do.
+    if (cached && (cutAt === undefined || depth >= cutAt)) {
+      if (cutAt !== undefined) this.cuts++;
+      return cached;
+    }
+    if (this.inProgress.has(fn)) return { ...EMPTY, partial: true };
+    if (depth > MAX_DEPTH) {
+      this.cuts++;
+      return { ...EMPTY, partial: true };
+    }
     this.inProgress.add(fn);
     const acc = new Accumulator();
+    const cutsBefore = this.cuts;
     try {
       this.collect(fn, depth, acc);
     } finally {
       this.inProgress.delete(fn);
     }
     const summary = acc.summary();
-    // Kept even when a cycle or the depth budget cut it short: asked again, it would be cut short again.
+    // Kept even when a cycle cut it short: asked again, it would be cut short again.
     this.cache.set(fn, summary);
+    if (this.cuts > cutsBefore) this.cutAt.set(fn, depth);
+    else this.cutAt.delete(fn);
     return summary;
   }
 
