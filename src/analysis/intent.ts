@@ -163,6 +163,22 @@ export function judgeIntent(
       confidence: confidence(signIn),
     };
   }
+  // A page that sends every signed-in caller elsewhere (`if current_user.is_authenticated: return redirect(…)`) and
+  // answers the others is written for callers who are not signed in: a sign-in or sign-up form. What it reads of
+  // the caller afterwards is the anonymous user's. A redirect under any other test (`and not user.confirmed`) sends
+  // only some signed-in callers away, and a page that changes data is judged by what it changes.
+  const awayFromSignedIn = fn.facts.redirects.find(
+    (r) => r.guards.length > 0 && r.guards.every((g) => g.kind === 'presence' && g.present && !g.raw),
+  );
+  const getOnly = route.methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS');
+  if (awayFromSignedIn && getOnly && !writes.length)
+    return {
+      role: 'sign-in',
+      publicReason: `page for callers who are not signed in: sends signed-in callers away at ${where({ file: fn.scope.module.file, line: awayFromSignedIn.line })}`,
+      evidence: { file: fn.scope.module.file, line: awayFromSignedIn.line },
+      ...base,
+      confidence: 'likely',
+    };
   // Creating an account (a new password hash, or a new record of a user-like model) under a sign-up word, or
   // POSTed to a user collection, is self-service registration — unless it sits in an admin area.
   const account =
