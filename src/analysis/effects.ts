@@ -87,8 +87,6 @@ export interface FunctionSummary {
    * config): code tokengate cannot follow, so what it does to application data is unknown.
    */
   unfollowed?: { what: string; file: string; line: number };
-  /** Some call was cut short by the depth budget: asked from nearer the route, the summary may hold more. */
-  depthCut?: true;
 }
 
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
@@ -159,8 +157,12 @@ const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
 export class EffectSummaries {
-  private readonly cache = new Map<FunctionIR, { summary: FunctionSummary; depth: number }>();
+  private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
+  /** The depth at which a function's cached summary was cut short by the depth budget (below it). */
+  private readonly cutAt = new Map<FunctionIR, number>();
+  /** How many times the depth budget has cut a summary short (a cached cut one reused counts again). */
+  private cuts = 0;
   private readonly linkTokens: LinkTokens;
   private readonly signedLinks: SignedLinks;
 
@@ -171,14 +173,22 @@ export class EffectSummaries {
 
   /** The summary of a function: its own facts and those of what it calls, computed once. */
   of(fn: FunctionIR, depth = 0): FunctionSummary {
-    // A summary the depth budget cut short holds what was in reach from where it was first asked; asked from nearer
-    // the route, it is computed again, so that no route's verdict depends on which route was judged first.
     const cached = this.cache.get(fn);
-    if (cached && (!cached.summary.depthCut || cached.depth <= depth)) return cached.summary;
-    if (depth > MAX_DEPTH) return { ...EMPTY, partial: true, depthCut: true };
+    const cutAt = this.cutAt.get(fn);
+    // A summary the depth budget cut short holds for calls as deep as the one that made it, or deeper; one made
+    // nearer a route is followed further, so the order in which routes are judged does not decide what they do.
+    if (cached && (cutAt === undefined || depth >= cutAt)) {
+      if (cutAt !== undefined) this.cuts++;
+      return cached;
+    }
     if (this.inProgress.has(fn)) return { ...EMPTY, partial: true };
+    if (depth > MAX_DEPTH) {
+      this.cuts++;
+      return { ...EMPTY, partial: true };
+    }
     this.inProgress.add(fn);
     const acc = new Accumulator();
+    const cutsBefore = this.cuts;
     try {
       this.collect(fn, depth, acc);
     } finally {
@@ -186,7 +196,9 @@ export class EffectSummaries {
     }
     const summary = acc.summary();
     // Kept even when a cycle cut it short: asked again, it would be cut short again.
-    this.cache.set(fn, { summary, depth });
+    this.cache.set(fn, summary);
+    if (this.cuts > cutsBefore) this.cutAt.set(fn, depth);
+    else this.cutAt.delete(fn);
     return summary;
   }
 
@@ -994,7 +1006,6 @@ class Accumulator {
   private readonly callerOnlyList: Effect[] = [];
   private readonly keys = new Set<string>();
   partial = false;
-  depthCut = false;
   servesAnonymous = false;
   unfollowed?: { what: string; file: string; line: number };
 
@@ -1040,7 +1051,6 @@ class Accumulator {
     for (const e of inner.callerOnlyWrites) this.callerOnly(restrict(e, methods));
     for (const f of inner.exposed) this.expose(restrict(f, methods));
     if (inner.partial) this.partial = true;
-    if (inner.depthCut) this.depthCut = true;
     if (inner.servesAnonymous) this.servesAnonymous = true;
     this.unfollowed ??= inner.unfollowed;
   }
@@ -1053,7 +1063,6 @@ class Accumulator {
       servesAnonymous: this.servesAnonymous,
       callerOnlyWrites: this.callerOnlyList,
       ...(this.unfollowed ? { unfollowed: this.unfollowed } : {}),
-      ...(this.depthCut ? { depthCut: true as const } : {}),
     };
   }
 }
