@@ -979,6 +979,7 @@ const flask = {
     ],
     classes: { 'flask.Flask': { role: 'app' }, 'flask.Blueprint': { role: 'blueprint' } },
     requestModules: ['flask'],
+    sessionClasses: ['flask.sessions.SessionMixin'],
     functions: {
         'flask.render_template': 'renders-template',
         'flask.render_template_string': 'renders-template',
@@ -1008,6 +1009,49 @@ const flaskCaching = {
             ...reads.map((m) => [m, 'reads-cache']),
             ...writes.map((m) => [m, 'writes-cache']),
         ]),
+    },
+};
+
+;// CONCATENATED MODULE: ./src/analysis/catalogue/flask_classful.ts
+/**
+ * Flask-Classful: `View.register(app_or_blueprint, route_base=…, route_prefix=…, trailing_slash=…)` routes every
+ * public method of a `FlaskView` subclass, its inherited ones included: `index`, `get`, `post`, `put`, `patch` and
+ * `delete` at the route base, the others at `/<name>/`, each followed by its positional parameters as URL variables,
+ * or at the rules of its `@route(...)` decorators; `@method("POST")` sets the HTTP method of one at `/<name>/`. The view class's `before_request(name, **view_args)` and
+ * `before_<name>(**view_args)` run before the method, and can answer in its place.
+ */
+const flaskClassful = {
+    library: 'flask-classful',
+    relevance: ['flask_classful'],
+    routingViews: {
+        'flask_classful.FlaskView': {
+            registrar: {
+                name: 'register',
+                params: ['route_base', 'subdomain', 'route_prefix', 'trailing_slash', 'method_dashified'],
+            },
+            routeDecorator: 'flask_classful.route',
+            methodDecorator: 'flask_classful.method',
+            typeHints: { str: 'string', int: 'int', float: 'float', UUID: 'uuid' },
+            specialMethods: {
+                get: ['GET'],
+                put: ['PUT'],
+                patch: ['PATCH'],
+                post: ['POST'],
+                delete: ['DELETE'],
+                index: ['GET'],
+            },
+            beforeHooks: { every: 'before_request', prefix: 'before_' },
+            unroutedPrefixes: ['before_', 'after_'],
+            ownMembers: [
+                'register',
+                'parse_options',
+                'make_proxy_method',
+                'build_rule',
+                'get_route_base',
+                'default_route_base',
+                'build_route_name',
+            ],
+        },
     },
 };
 
@@ -1729,6 +1773,7 @@ const werkzeug = {
 
 
 
+
 const LIBRARIES = [
     flask,
     connexion,
@@ -1737,6 +1782,7 @@ const LIBRARIES = [
     flaskRestful,
     flaskRestx,
     flaskSmorest,
+    flaskClassful,
     flaskAppBuilder,
     flaskAdmin,
     flaskLogin,
@@ -1792,6 +1838,7 @@ function indexLibraries(libraries) {
     const jwt = new Map();
     const randomSources = new Set();
     const viewMethods = new Map();
+    const routingViews = new Map();
     const mailMessages = new Map();
     const sendMethods = new Set();
     for (const lib of libraries) {
@@ -1805,6 +1852,7 @@ function indexLibraries(libraries) {
         byName(verifiers, lib.verifiers);
         byName(jwt, lib.jwt);
         byName(viewMethods, lib.viewMethods);
+        byName(routingViews, lib.routingViews);
         lib.identities?.forEach((q) => identities.add(q).add(canonical(q)));
         lib.modelQueries?.forEach((q) => modelQueries.add(q));
         lib.modelWrites?.forEach((w) => modelWrites.add(w));
@@ -1841,12 +1889,14 @@ function indexLibraries(libraries) {
         relevance: libraries.flatMap((lib) => lib.relevance ?? []),
         wholeTree: libraries.flatMap((lib) => lib.wholeTree ?? []),
         requestModules: new Set(libraries.flatMap((lib) => lib.requestModules ?? [])),
+        sessionClasses: new Set(libraries.flatMap((lib) => (lib.sessionClasses ?? []).map(canonical))),
         routeDecorators: new Set(libraries.flatMap((lib) => (lib.routeDecorators ?? []).map(canonical))),
         requestMethodTests,
         httpFetches,
         randomSources,
         dispatchers: new Set(libraries.flatMap((lib) => (lib.dispatchers ?? []).map(canonical))),
         viewMethods,
+        routingViews,
         mail: { messages: mailMessages, sendMethods },
     };
 }
@@ -1880,6 +1930,7 @@ function methodMeaning(table, path) {
 }
 
 ;// CONCATENATED MODULE: ./src/analysis/extract.ts
+
 
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
@@ -2248,12 +2299,59 @@ function paramNames(params) {
         if (p.type === 'identifier')
             out.push(p.text);
         else {
-            const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+            // `*urls: str` and `**options: Any` hold their name one level down, in the splat.
+            const named = p.type === 'typed_parameter' ? (splatOf(p) ?? p) : p;
+            const name = named.childForFieldName('name') ?? named.namedChildren.find((c) => c?.type === 'identifier') ?? null;
             if (name)
                 out.push(name.text);
         }
     }
     return out;
+}
+/** What ends the parameters a caller may pass by position. */
+const SPLATS = new Set(['list_splat_pattern', 'dictionary_splat_pattern', 'keyword_separator']);
+/** The parameters before the first `*`, `*args` or `**kwargs`, less a `/` marker. */
+function positionalNames(params) {
+    const out = [];
+    for (const p of params?.namedChildren ?? []) {
+        if (!p || p.type === 'positional_separator')
+            continue;
+        const inner = p.type === 'typed_parameter' ? p.namedChildren[0] : p;
+        if (!inner || SPLATS.has(inner.type))
+            break;
+        const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? inner);
+        if (name.type === 'identifier')
+            out.push(name.text);
+    }
+    return out;
+}
+/** Annotations of parameters (`object_id: int`), as written. */
+function paramAnnotations(params) {
+    const out = {};
+    for (const p of params?.namedChildren ?? []) {
+        if (!p || (p.type !== 'typed_parameter' && p.type !== 'typed_default_parameter'))
+            continue;
+        const name = p.childForFieldName('name') ?? p.namedChildren[0];
+        const type = p.childForFieldName('type');
+        if (name?.type === 'identifier' && type)
+            out[name.text] = type.text;
+    }
+    return out;
+}
+function splatOf(p) {
+    return p.namedChildren.find((c) => c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
+}
+/** The name of the `*args` parameter (`*urls` or `*urls: str`), if the function has one. */
+function varargsName(params) {
+    for (const p of params?.namedChildren ?? []) {
+        const splat = p?.type === 'list_splat_pattern' ? p : p?.type === 'typed_parameter' ? splatOf(p) : undefined;
+        if (splat?.type !== 'list_splat_pattern')
+            continue;
+        const name = splat.namedChildren.find((c) => c?.type === 'identifier');
+        if (name)
+            return name.text;
+    }
+    return undefined;
 }
 /** Default values of parameters (`pk_type='int'`). */
 function paramDefaults(params) {
@@ -2280,8 +2378,16 @@ function targetNames(target) {
 // Regular expressions the walks test, made once (a literal in a function makes a new object at every test).
 /** `request.authorization` and what follows it. */
 const REQUEST_AUTHORIZATION = /^request\.authorization\b/;
-/** Identity kept on `g` (`g.user`, `flask.g.token`…). */
-const G_IDENTITY = /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)/i;
+/**
+ * Identity kept on `g` (`g.user`, `flask.g.token`…). What describes the connection rather than the caller
+ * (`g.client_ip`, `g.user_agent`: an address and a header any anonymous request has) is no identity.
+ */
+const G_IDENTITY = /^(flask\.)?g\.(user|current_user|identity|auth|token|jwt|account|principal|api_key|client)(?!_?(ip|addr|address|agent|host)(?![a-z]))/i;
+/**
+ * `session.user`: an attribute of Flask's session that is no dict method nor SessionMixin flag comes from the
+ * app's own session class (`app.session_interface`), which holds the signed-in caller as `g.user` does.
+ */
+const SESSION_IDENTITY = /^(flask\.)?session\.(user|current_user|identity|account|principal)/i;
 /** `g.get`, `flask.g.get`. */
 const G_GET = /^(flask\.)?g\.get$/;
 /** An attribute of `current_user`. */
@@ -2520,11 +2626,16 @@ function extractFunction(node, parent, ctx) {
     const name = node.childForFieldName('name')?.text;
     if (!name)
         return undefined;
+    const parameters = node.childForFieldName('parameters');
+    const varargs = varargsName(parameters);
     const fn = {
         name,
         decorators: decoratorsOf(node),
-        params: paramNames(node.childForFieldName('parameters')),
-        defaults: paramDefaults(node.childForFieldName('parameters')),
+        params: paramNames(parameters),
+        positional: positionalNames(parameters),
+        annotations: paramAnnotations(parameters),
+        ...(varargs ? { varargs } : {}),
+        defaults: paramDefaults(parameters),
         span: spanOf(node),
         defLine: line(node),
         facts: NO_FACTS,
@@ -2587,6 +2698,7 @@ function emptyFacts() {
         returnsCredential: false,
         presenceReads: [],
         returnSources: [],
+        returnsOwnState: false,
         returnedNames: [],
         returns: [],
         marksParam: [],
@@ -2594,10 +2706,12 @@ function emptyFacts() {
         queryTokenReads: [],
         sessionSignIns: [],
         raises: [],
+        handlers: [],
         registersParam: [],
         redirects: [],
         readsRequestData: false,
         addressTests: [],
+        filledOnce: [],
     };
 }
 // ---------------------------------------------------------------------------------------------
@@ -2674,7 +2788,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
             const text = node.compactText;
             if (REQUEST_AUTHORIZATION.test(text))
                 return raw;
-            if (G_IDENTITY.test(text))
+            if (G_IDENTITY.test(text) || SESSION_IDENTITY.test(text))
                 return derived;
             if ((CURRENT_USER_ATTRIBUTE.test(text) && currentUserIsProxy(w)) || CURRENT_IDENTITY.test(text))
                 return derived;
@@ -2689,7 +2803,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                 return raw;
             if (REQUEST_PARAMS.test(vt) && kv !== undefined && AUTH_PARAM.test(kv))
                 return raw;
-            if (vt === 'session' && kv !== undefined && !SESSION_STATE_KEY.test(kv))
+            if (vt === 'session' && !isSessionStateKey(key, w))
                 return derived;
             if (vt === 'request.environ' && kv !== undefined && AUTH_ENVIRON.test(kv))
                 return raw;
@@ -2705,7 +2819,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                 return raw;
             if (REQUEST_PARAM_GET.test(ft) && fv !== undefined && AUTH_PARAM.test(fv))
                 return raw;
-            if (ft === 'session.get' && !(fv !== undefined && SESSION_STATE_KEY.test(fv)))
+            if (ft === 'session.get' && !isSessionStateKey(first, w))
                 return derived;
             // `g.get("auth_token")` is `g.auth_token` (flask.g is an attribute namespace with a dict's `get`).
             if (G_GET.test(ft) && fv !== undefined && G_IDENTITY.test(`g.${fv}`))
@@ -2727,7 +2841,7 @@ function readsCredential(node, w, depth = 0, kind = 'any') {
                 return raw;
             if (lv !== undefined && REQUEST_PARAMS.test(rt) && AUTH_PARAM.test(lv))
                 return raw;
-            if (lv !== undefined && rt === 'session' && !SESSION_STATE_KEY.test(lv))
+            if (rt === 'session' && left && !isSessionStateKey(left, w))
                 return derived;
             break;
         }
@@ -2839,6 +2953,35 @@ function requestText(text) {
  * picked, the OAuth state, the CSRF nonce, the language. Reading or testing them is not reading a credential.
  */
 const SESSION_STATE_KEY = /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
+/**
+ * A session key that keeps page-flow state, written as a string or as a name for one: a constant
+ * (`session.get(_CSRF_KEY)`, `session[cls._NEXT_KEY]`) by every string assigned to it in an enclosing scope, a
+ * parameter by its default (`def verify_csrf(key=_CSRF_KEY)`: a helper is written around the entry it keeps, and
+ * the callers that pass no key read that one). Any other key is read as `session.get(key)` is: as who the caller is.
+ */
+function isSessionStateKey(node, w) {
+    if (!node)
+        return false;
+    const literal = stringValue(node);
+    if (literal !== undefined)
+        return SESSION_STATE_KEY.test(literal);
+    const name = node.type === 'identifier' ? node.text : node.type === 'attribute' ? lastName(node) : undefined;
+    return name !== undefined && namedStateKey(name, w.scope, 0);
+}
+function namedStateKey(name, scope, depth) {
+    for (let s = scope; s; s = s.parent) {
+        if (s.params.has(name)) {
+            const fallback = s.owner?.defaults[name];
+            if (fallback?.k === 'str')
+                return SESSION_STATE_KEY.test(fallback.v);
+            return fallback?.k === 'name' && depth < 4 && namedStateKey(fallback.id, s.parent, depth + 1);
+        }
+        const values = s.assigns.get(name);
+        if (values?.length)
+            return values.every((v) => v.k === 'str' && SESSION_STATE_KEY.test(v.v));
+    }
+    return false;
+}
 /** Reading the result of a query from a cursor or query object: `c.fetchone()`, `q.first()`. */
 const FETCH_METHOD = /^(fetchone|fetchall|fetchmany|first|one|one_or_none|scalar|scalar_one_or_none)$/;
 /** Functions a credential can be handed to without being checked: formatting, logging, responses. */
@@ -2933,6 +3076,11 @@ const REQUEST_ROUTE_ATTR = /\brequest\.(endpoint|path|url_rule|blueprint|url|ful
 function namesEndpointParam(text, w) {
     return !!w.endpointParam && new RegExp(`\\b${w.endpointParam}\\b`).test(text);
 }
+/**
+ * The first segment of the request's path (`request.path.split("/")[1] == "api"`, or `[0]` once the leading slash
+ * is stripped): the requests under `/api/`, and `/api` itself.
+ */
+const FIRST_PATH_SEGMENT = /^request\.path\.(split\((['"])\/\2\)\[1\]|l?strip\((['"])\/\3\)\.split\((['"])\/\4\)\[0\])$/;
 function allowGuard(cond, negated, w) {
     const text = cond.text;
     // `if request.endpoint and …` holds for every routed request: no list of anything.
@@ -2992,6 +3140,10 @@ function allowGuard(cond, negated, w) {
                     endpoints.push(...values);
                 else if (/request\.method/.test(subjectText))
                     methods.push(...values.map((v) => v.toUpperCase()));
+                else if (FIRST_PATH_SEGMENT.test(subjectText)) {
+                    paths.push(...values.map((v) => `/${v}`));
+                    prefixes.push(...values.map((v) => `/${v}/`));
+                }
                 else
                     paths.push(...values);
                 if (values.length === 0) {
@@ -3141,6 +3293,11 @@ function classifyCondition(cond, negated, w, depth = 0) {
             // `or`: the branch runs when any side holds.
             if (presence.length && presence.every((p) => !p.present))
                 return { kind: 'presence', present: false };
+            // `if user is None or not perm.can(): raise`: when the helper or method turns out to test the caller, the
+            // whole holds for every caller it turns away, as a `not token` part does.
+            const absent = parts.find((p) => p.kind === 'predicate' && !p.present);
+            if (absent && !presence.length && !parts.some((p) => p.kind === 'predicate' && p.present))
+                return absent;
             const allows = parts.filter((p) => p.kind === 'allow');
             if (allows.length === parts.length && allows.every((a) => !a.negated)) {
                 return {
@@ -3489,10 +3646,64 @@ function handlerRejects(tryStmt) {
             .join(' ');
         if (caught && !AUTH_FAILURE_TYPES.test(caught.replace(/\bas\s+\w+$/, '')))
             continue;
-        if (!subtreeRejects(c, 0) && !subtreeStops(c, 0))
+        // A handler that re-raises only under a condition (`if require_auth: raise`) lets the other failures through.
+        const body = c.namedChildren.find((x) => x?.type === 'block') ?? null;
+        if (!alwaysEnds(body, 0))
             return false;
     }
     return true;
+}
+/**
+ * Every path through the statements of a block ends the request: a raise, an abort, a returned response, or an
+ * `if` whose branches (an `else` among them) all do.
+ */
+function alwaysEnds(block, depth) {
+    if (!block || depth > 20)
+        return false;
+    return block.namedChildren.some((st) => {
+        if (!st)
+            return false;
+        switch (st.type) {
+            case 'raise_statement':
+                return true;
+            case 'return_statement':
+                return !isReturnOfNothing(st);
+            case 'expression_statement':
+                return st.namedChildren.some((e) => e?.type === 'call' && lastName(e) === 'abort');
+            case 'with_statement':
+                return alwaysEnds(st.childForFieldName('body'), depth + 1);
+            case 'if_statement': {
+                const alternatives = st.childrenForFieldName('alternative');
+                return (alternatives.some((a) => a.type === 'else_clause') &&
+                    alwaysEnds(st.childForFieldName('consequence'), depth + 1) &&
+                    alternatives.every((a) => alwaysEnds(a.childForFieldName(a.type === 'else_clause' ? 'body' : 'consequence'), depth + 1)));
+            }
+            default:
+                return false;
+        }
+    });
+}
+/** The exception classes an `except` clause names (`except (NotFound, NotAuthorized) as e:`), not its alias. */
+function caughtTypes(clause) {
+    const out = [];
+    const add = (n) => {
+        if (!n)
+            return;
+        if (n.type === 'identifier' || n.type === 'attribute')
+            out.push(toExpr(n));
+        else if (n.type === 'as_pattern')
+            add(n.namedChildren[0] ?? null);
+        else if (n.type === 'tuple' || n.type === 'parenthesized_expression' || n.type === 'expression_list')
+            for (const c of n.namedChildren)
+                add(c);
+    };
+    for (const c of clause.children) {
+        if (!c || c.type === 'as' || c.type === ':')
+            break;
+        if (c.isNamed && c.type !== 'block' && c.type !== 'comment')
+            add(c);
+    }
+    return out;
 }
 /** A handler that returns a response, raises or aborts: the view is not reached. */
 function subtreeStops(node, depth) {
@@ -3511,13 +3722,17 @@ function subtreeStops(node, depth) {
             return true;
     return false;
 }
+/**
+ * An `except` handler that answers with a refusal (a 401/403 response, abort or exception). A bare re-raise hands
+ * the caught exception on unchanged: what it means is decided elsewhere, so it refuses nothing here.
+ */
 function subtreeRejects(node, depth) {
     if (depth > 60)
         return false;
     if (node.type === 'return_statement')
         return isRejectingReturn(node);
     if (node.type === 'raise_statement')
-        return isRejectingRaise(node);
+        return !!firstCode(node.namedChildren) && isRejectingRaise(node);
     if (isAbortCall(node))
         return true;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda')
@@ -3800,7 +4015,14 @@ function collectCalls(node, w, depth) {
         }
         const e = toExpr(node);
         if (e.k === 'call') {
-            w.facts.calls.push({ fn: e.fn, args: e.args, kw: e.kw, line: line(node), guards: guardsNow(w) });
+            w.facts.calls.push({
+                fn: e.fn,
+                args: e.args,
+                kw: e.kw,
+                line: line(node),
+                guards: guardsNow(w),
+                ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+            });
             if (logging && argumentsCarryToken(node, w))
                 w.facts.tokenLogs.push(line(node));
         }
@@ -3893,10 +4115,17 @@ function walkFacts(node, w) {
                 walkInner(body, w, [{ kind: 'try', handlerRejects: rejects }]);
             // When a handler swallows the missing-credential failure, the other handlers (`except Expired: return 401`)
             // only run for requests that carry a credential.
-            const handlerGuards = rejects ? [] : [{ kind: 'presence', present: true }];
+            const handlerGuards = rejects ? [{ kind: 'handler' }] : [{ kind: 'presence', present: true }];
             for (const c of node.namedChildren) {
                 if (!c || c === body)
                     continue;
+                if ((c.type === 'except_clause' || c.type === 'except_group_clause') && subtreeStops(c, 0))
+                    w.facts.handlers.push({
+                        caught: caughtTypes(c),
+                        line: line(c),
+                        guards: guardsNow(w),
+                        rejects: subtreeRejects(c, 0),
+                    });
                 walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
             }
             return;
@@ -3938,20 +4167,33 @@ function walkFacts(node, w) {
                 if (readsCredential(value, w, 0, 'derived'))
                     w.facts.returnsCredential = true;
                 collectReturnSources(value, w, 0);
+                if (readsOwnState(value, w, 0))
+                    w.facts.returnsOwnState = true;
                 if (value.type === 'true' || value.type === 'false')
                     for (const g of w.guards)
                         if (g.kind === 'predicate')
                             w.facts.returnSources.push(g.fn);
-                w.facts.returns.push(toExpr(value));
+                const result = toExpr(value);
+                w.facts.returns.push(result);
                 if (value.type === 'identifier')
                     w.facts.returnedNames.push(value.text);
+                for (const g of w.guards)
+                    if (g.kind === 'other' &&
+                        !g.negated &&
+                        g.subject?.k === 'name' &&
+                        mentions(result, new Set([g.subject.id])))
+                        w.facts.filledOnce.push(g.subject.id);
             }
             return;
         }
         case 'raise_statement': {
             collectFromExpression(node, w);
             if (isRejectingRaise(node))
-                w.facts.rejects.push({ line: line(node), guards: guardsNow(w) });
+                w.facts.rejects.push({
+                    line: line(node),
+                    guards: guardsNow(w),
+                    ...(firstCode(node.namedChildren) ? {} : { reraise: true }),
+                });
             else {
                 // Whether `raise Nope()` rejects depends on the class (an HTTPException with code 401, an error handler).
                 const value = firstCode(node.namedChildren);
@@ -4099,6 +4341,33 @@ function notePassesPerDisjunct(cond, consequence, w) {
         for (const r of returns)
             w.facts.passes.push({ line: line(r), guards: [...w.guards, ...g] });
     }
+}
+/**
+ * The value reads the state of the method's own object (its first parameter, `self`): an attribute, an item or a
+ * `get` of it, unless under a page-flow key (SESSION_STATE_KEY).
+ */
+function readsOwnState(node, w, depth) {
+    const self = w.params[0];
+    if (!self || depth > 20 || node.type === 'lambda')
+        return false;
+    const onSelf = (n) => n?.type === 'identifier' && n.text === self;
+    const ownKey = (n) => {
+        const key = n ? stringValue(n) : undefined;
+        return key !== undefined && !SESSION_STATE_KEY.test(key);
+    };
+    if (node.type === 'attribute' && onSelf(node.childForFieldName('object')))
+        return !SESSION_STATE_KEY.test(node.childForFieldName('attribute')?.text ?? '');
+    if (node.type === 'subscript' && onSelf(node.childForFieldName('value')))
+        return ownKey(node.childForFieldName('subscript'));
+    if (node.type === 'call') {
+        const fn = node.childForFieldName('function');
+        if (fn?.type === 'attribute' && onSelf(fn.childForFieldName('object')))
+            return lastName(fn) === 'get' && ownKey(firstCode(node.childForFieldName('arguments')?.namedChildren));
+    }
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (readsOwnState(c, w, depth + 1))
+            return true;
+    return false;
 }
 /** Calls a returned value is computed from (`bool(authed())`, `is_admin() and x`): what a predicate derives from. */
 function collectReturnSources(node, w, depth) {
