@@ -1052,6 +1052,82 @@ describe('what looks like authentication but is not', () => {
     expect(messages['/f']).toContain('the view body swallows the verification error');
   });
 
+  it('takes a verification whose recorded success only adds details as optional, and keeps a swallowed one that gates nothing', async () => {
+    const a = await analyzeFiles({
+      'auth.py': `
+        from flask import request
+        import jwt
+        class AuthError(Exception):
+            pass
+        def check_auth_token(required_role=None):
+            token = request.headers.get('Authorization')
+            if not token:
+                raise AuthError('missing')
+            return jwt.decode(token, 'k', algorithms=['HS256'])
+      `,
+      'app.py': `
+        from flask import Flask, jsonify
+        from auth import check_auth_token, AuthError
+        from models import Resolver, Item, db
+        app = Flask(__name__)
+        def require_auth():
+            return app.config.get('REQUIRE_AUTH')
+        @app.get('/resolvers')
+        def resolvers():
+            authenticated = False
+            try:
+                check_auth_token(required_role=['admin'])
+                authenticated = True
+            except AuthError as e:
+                if require_auth() and e.args:
+                    raise
+                authenticated = False
+            details = {r.name: 'OK' for r in Resolver.query.all()}
+            result = {'status': 'OK' if all(details.values()) else 'fail'}
+            if authenticated:
+                result.update(details)
+            return jsonify(result)
+        @app.get('/resolvers/names')
+        def resolver_names():
+            try:
+                check_auth_token(required_role=['admin'])
+                admin = True
+            except AuthError:
+                admin = False
+            if not admin:
+                return jsonify(status='OK')
+            return jsonify([r.name for r in Resolver.query.all()])
+        @app.get('/items')
+        def items():
+            try:
+                check_auth_token()
+                authenticated = True
+            except AuthError:
+                authenticated = False
+            return jsonify([i.name for i in Item.query.all()])
+        @app.post('/items')
+        def add_item():
+            try:
+                check_auth_token()
+            except AuthError:
+                pass
+            db.session.add(Item())
+            db.session.commit()
+            return jsonify(ok=True)
+      `,
+    });
+    const findings = Object.fromEntries(
+      a.findings.map((f) => [`${f.route?.methods[0]} ${f.route?.path}`, f]),
+    );
+    expect(findings['GET /resolvers']).toBeUndefined();
+    expect(findings['GET /resolvers/names']).toBeUndefined();
+    expect(a.routes.find((r) => r.path === '/resolvers')?.auth.optional).toBe(true);
+    expect(findings['GET /items']?.severity).toBe('high');
+    expect(findings['GET /items']?.message).toContain('the view body swallows the verification error');
+    expect(findings['POST /items']?.severity).toBe('high');
+    expect(findings['POST /items']?.message).toContain('the view body swallows the verification error');
+  });
+
   it('applies hooks that skip HTTP methods, blueprints or endpoint prefixes only to the other requests', async () => {
     const a = await analyzeFiles({
       'app.py': `

@@ -317,3 +317,65 @@ return redirect("/")`,
     }
   });
 });
+
+describe('a health probe that only code tokengate cannot follow keeps from a static answer', () => {
+  const PROBES = {
+    'crypto.py': `
+      import importlib
+      from flask import current_app
+      def get_module_class(package_name, class_name):
+          return getattr(importlib.import_module(package_name), class_name)
+      def get_hsm():
+          package_name, class_name = current_app.config["HSM_MODULE"].rsplit(".", 1)
+          hsm_class = get_module_class(package_name, class_name)
+          return hsm_class({"file": current_app.config.get("ENCFILE")})
+    `,
+    'app.py': `
+      from flask import Flask, Blueprint, current_app, jsonify, request
+      from flask_jwt_extended import JWTManager, jwt_required
+      from crypto import get_hsm
+      app = Flask(__name__)
+      JWTManager(app)
+      healthz = Blueprint("healthz", __name__)
+
+      @healthz.route("/readyz")
+      def readyz():
+          if not current_app.config.get("APP_READY"):
+              return jsonify(status="not ready"), 503
+          if not get_hsm().is_ready:
+              return jsonify(status="not ready", hsm="fail"), 503
+          return jsonify(status="ready", hsm="OK"), 200
+
+      @healthz.route("/")
+      def combined():
+          status, code = readyz()
+          return status, code
+
+      @healthz.route("/ping/<name>")
+      def ping_one(name):
+          return jsonify(ok=get_hsm().ping(name))
+
+      @app.route("/hsm/state")
+      def hsm_state():
+          return jsonify(ready=get_hsm().is_ready)
+
+      @app.route("/api/secret")
+      @jwt_required()
+      def secret():
+          return "x"
+
+      app.register_blueprint(healthz, url_prefix="/healthz")
+    `,
+  };
+
+  it('is public on purpose for a probe without input, and judged as before off a health path or with a URL value', async () => {
+    const a = await analyzeFiles(PROBES);
+    expect(route(a, '/healthz/readyz')?.auth.state).toBe('public');
+    expect(route(a, '/healthz/readyz')?.auth.publicReason).toContain('health check');
+    expect(missing(a, '/healthz/readyz')).toBeUndefined();
+    expect(route(a, '/healthz/')?.auth.state).toBe('public');
+    expect(missing(a, '/healthz/')).toBeUndefined();
+    expect(missing(a, '/healthz/ping/<name>')?.severity).toBe('medium');
+    expect(missing(a, '/hsm/state')?.severity).toBe('medium');
+  });
+});

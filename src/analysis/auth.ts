@@ -529,15 +529,36 @@ export class AuthAnalyzer {
   weakness(fn: FunctionIR): string | undefined {
     if (this.rejectsWithoutCredentials(fn)) return undefined;
     if (this.checksPresenceOnly(fn)) return this.presenceWeakness(fn);
+    const facts = this.facts(fn);
+    const swallows = this.swallowedVerifications(fn).some(
+      (c) => !facts.passTests.some((t) => t.from <= c.line && c.line <= t.line),
+    );
+    return swallows ? SWALLOWED : undefined;
+  }
+
+  /** Calls of a verifier inside a try whose handler lets its failure pass, the request carrying on. */
+  private swallowedVerifications(fn: FunctionIR): BodyCall[] {
     const unsigned = this.unsignedLines(fn);
-    const swallows = this.facts(fn).calls.some(
+    return this.facts(fn).calls.filter(
       (c) =>
         !unsigned.has(c.line) &&
         reachesAbsent(c.guards, false) &&
         !reachesAbsent(c.guards, true) &&
         ['verifier', 'project-verifier'].includes(this.callKind(c.fn, c.kw, fn.scope)),
     );
-    return swallows ? SWALLOWED : undefined;
+  }
+
+  /**
+   * A verification whose failure the body lets pass, but whose success it records and tests (`authenticated =
+   * True` after it, then `if authenticated: result.update(details)`): what the body serves regardless is its answer
+   * to anonymous callers, and the verified ones get more — optional authentication, not a swallowed check.
+   */
+  private verifiesOptionally(fn: FunctionIR): boolean {
+    const tests = this.facts(fn).passTests;
+    return (
+      tests.length > 0 &&
+      this.swallowedVerifications(fn).some((c) => tests.some((t) => t.from <= c.line && c.line <= t.line))
+    );
   }
 
   /**
@@ -546,7 +567,9 @@ export class AuthAnalyzer {
    */
   servesAnonymous(fn: FunctionIR): boolean {
     const facts = this.facts(fn);
-    if (!facts.credentialReads.length || this.rejectsWithoutCredentials(fn)) return false;
+    if (this.rejectsWithoutCredentials(fn)) return false;
+    if (this.verifiesOptionally(fn)) return true;
+    if (!facts.credentialReads.length) return false;
     const underPresence = (guards: Guard[]): boolean =>
       guards.some((g) => g.kind === 'presence' && g.present);
     // Sending a signed-in caller elsewhere (`if current_user.is_authenticated: return redirect(next)`) uses no

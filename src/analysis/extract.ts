@@ -782,6 +782,7 @@ function emptyFacts(): BodyFacts {
     readsRequestData: false,
     addressTests: [],
     filledOnce: [],
+    passTests: [],
   };
 }
 
@@ -877,6 +878,8 @@ interface FactWalk {
    * `request.endpoint` there.
    */
   endpointParam?: string;
+  /** Names a statement of a try block assigned, with the block's first line and the statement's (passTests). */
+  tryRecords: Map<string, { from: number; line: number }>;
   guards: Guard[];
   /**
    * The negated conditions of earlier `if` branches of the enclosing blocks that end by returning or raising
@@ -2169,6 +2172,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         ? markUnrelated(conditionGuards(cond, false, w), cond, w)
         : [{ kind: 'other' }];
       const consequence = node.childForFieldName('consequence');
+      notePassTests(cond, false, w);
       if (consequence) walkInner(consequence, w, guards);
       if (cond && consequence) notePassesPerDisjunct(cond, consequence, w);
       // Each later branch runs when every earlier condition failed: when each part of an `or` failed, so an
@@ -2181,6 +2185,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         if (alt.type === 'elif_clause') {
           const c2 = alt.childForFieldName('condition');
           collectFromExpression(c2, w);
+          notePassTests(c2, false, w);
           if (c2 && readsCredential(c2, w, 0, 'derived')) noteCheck(c2, w);
           const g2: Guard[] = c2 ? markUnrelated(conditionGuards(c2, false, w), c2, w) : [{ kind: 'other' }];
           const body = alt.childForFieldName('consequence');
@@ -2198,8 +2203,10 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         }
       }
       // `if is_admin: return f()` with no other branch: the statements after it run only when `cond` failed.
-      if (cond && !node.childrenForFieldName('alternative').length && endsByExit(consequence))
+      if (cond && !node.childrenForFieldName('alternative').length && endsByExit(consequence)) {
         w.afterExits.push(...negations);
+        notePassTests(cond, true, w);
+      }
       return;
     }
     case 'try_statement': {
@@ -2220,6 +2227,8 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           });
         walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
       }
+      // Recorded after the handlers, whose own assignments (`authenticated = False`) record the failure instead.
+      if (body) noteTryRecords(body, w);
       return;
     }
     case 'except_clause':
@@ -2375,6 +2384,40 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
   }
 }
 
+/** The names the statements of a try block assign (passTests): each holds its value only when the block got that far. */
+function noteTryRecords(body: SyntaxNode, w: FactWalk): void {
+  for (const st of body.namedChildren) {
+    if (st?.type !== 'expression_statement') continue;
+    for (const e of st.namedChildren) {
+      const left = e?.type === 'assignment' ? e.childForFieldName('left') : null;
+      if (left) for (const n of targetNames(left)) w.tryRecords.set(n, { from: line(body), line: line(e!) });
+    }
+  }
+}
+
+/**
+ * A condition (negated: its failure) that holds only when a name a try block assigned is truthy (`if authenticated:`,
+ * `if user and …`, or after `if not authenticated: return …`): the name is tested for the block's success.
+ */
+function notePassTests(cond: SyntaxNode | null, negated: boolean, w: FactWalk, depth = 0): void {
+  if (!cond || !w.tryRecords.size || depth > 20) return;
+  if (cond.type === 'parenthesized_expression')
+    return notePassTests(firstCode(cond.namedChildren) ?? null, negated, w, depth + 1);
+  if (cond.type === 'not_operator')
+    return notePassTests(cond.childForFieldName('argument'), !negated, w, depth + 1);
+  if (cond.type === 'boolean_operator') {
+    // Both sides of an `and` hold, as both sides of a failed `or` fail.
+    const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+    if ((op === 'and') === negated) return;
+    notePassTests(cond.childForFieldName('left'), negated, w, depth + 1);
+    notePassTests(cond.childForFieldName('right'), negated, w, depth + 1);
+    return;
+  }
+  const record = cond.type === 'identifier' && !negated ? w.tryRecords.get(cond.text) : undefined;
+  if (record && !w.facts.passTests.some((t) => t.name === cond.text && t.line === record.line))
+    w.facts.passTests.push({ name: cond.text, ...record });
+}
+
 /** A branch whose last statement returns or raises: nothing after its `if` runs when it is taken. */
 function endsByExit(block: SyntaxNode | null): boolean {
   const last = block?.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
@@ -2507,6 +2550,7 @@ function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointPar
     addressVars: new Set(),
     heldVars: new Set(),
     ...(endpointParam ? { endpointParam } : {}),
+    tryRecords: new Map(),
     guards: [],
     afterExits: [],
     depth: 0,

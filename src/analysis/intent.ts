@@ -74,6 +74,8 @@ const LOGOUT_SEGMENT = /^(logout|log-out|signout|sign-out|logoff)$/;
 const WELL_KNOWN = /^\/(robots\.txt|\.well-known\/.+)$/;
 /** Attributes of Flask's request that describe the connection rather than carry the caller's input. */
 const CONNECTION_ATTR = /^(remote_addr|access_route|environ)$/;
+/** Whole last segments that name a health probe (Kubernetes' `healthz`/`livez`/`readyz`/`startupz`, `/health`, `/ping`). */
+const HEALTH_SEGMENT = /^(healthz?|health-?check|livez|liveness|readyz|readiness|startupz|ping)$/;
 const ADMIN_SEGMENT = /^(admin|admins|administration|internal|manage|management|staff|backoffice)$/;
 
 function staticSegments(path: string): string[] {
@@ -350,6 +352,24 @@ export function judgeIntent(
     };
   }
   if (webhookWord) return { role: 'data', ...base, problem: 'unsigned-webhook', confidence: 'possible' };
+  // A probe an orchestrator polls sends nothing (no URL value, query or body) and reads its answer: when nothing it
+  // does is known to touch application data and only code tokengate cannot follow (a module loaded by name, as an
+  // HSM or a backend driver is) leaves that open, the health word in the last segment breaks the tie.
+  const probe =
+    readsOnly &&
+    (summary.partial || summary.unfollowed) &&
+    HEALTH_SEGMENT.test(segments[segments.length - 1] ?? '') &&
+    !pathParams(route.path).length &&
+    !fn.facts.readsRequestData &&
+    !fn.facts.rawCredentialReads.length;
+  if (probe)
+    return {
+      role: 'static',
+      publicReason: `health check: \`${route.path}\` takes no input and ${fn.name} at ${fn.scope.module.file}:${fn.defLine} touches no application data that tokengate can see${summary.unfollowed ? ` (it calls ${summary.unfollowed.what}, which tokengate cannot follow)` : ''}`,
+      evidence: { file: fn.scope.module.file, line: fn.defLine },
+      ...base,
+      confidence: 'possible',
+    };
   // An answer is static only when everything the handler calls could be followed; otherwise what it does is
   // unknown, and it is judged as a data route would be.
   if (summary.partial) return { role: 'data', ...base, confidence: 'possible' };

@@ -191,6 +191,12 @@ export interface BodyFacts {
    * it stores in them below runs only while they are empty, once per process — lazy initialization.
    */
   filledOnce: string[];
+  /**
+   * A name a statement of a try block assigns (`authenticated = True` after `check_auth_token()`, `user =
+   * verify(t)`), which a later condition tests for truth (`if authenticated:`): the block's calls on lines `from` to
+   * `line` succeeded whenever the name holds that value, so the test asks whether they did.
+   */
+  passTests: { name: string; from: number; line: number }[];
 }
 
 export interface Decorator {
