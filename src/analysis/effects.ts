@@ -156,6 +156,11 @@ const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
 /** Flask's `session`, however it is imported. */
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
+/** Tells whether a branch guard holds only for a caller who passed a test of their identity or rights (auth.ts). */
+export interface CallerChecks {
+  checksCaller(g: Guard, fn: FunctionIR): boolean;
+}
+
 export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
@@ -166,7 +171,10 @@ export class EffectSummaries {
   private readonly linkTokens: LinkTokens;
   private readonly signedLinks: SignedLinks;
 
-  constructor(readonly project: Project) {
+  constructor(
+    readonly project: Project,
+    private readonly callerChecks: CallerChecks,
+  ) {
     this.linkTokens = new LinkTokens(project, (call, scope) => this.storeMeaning(call, scope));
     this.signedLinks = new SignedLinks(project, (call, scope) => this.storeMeaning(call, scope));
   }
@@ -261,7 +269,7 @@ export class EffectSummaries {
     for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
       const methods = requestMethods(call.guards);
-      const gated = callerGated(call);
+      const gated = callerGated(call) || this.pastCallerCheck(call, fn);
       const conditions = parameterTests(call, fn);
       if (!gated && !methods && !conditions.length) {
         this.call(call, fn, depth, acc);
@@ -274,10 +282,15 @@ export class EffectSummaries {
         acc.merge(facts, undefined, methods);
         continue;
       }
-      // Data read or changed only under a test of the caller (`if current_user.can(Permission.COMMENT): …`,
-      // `if current_user.is_authenticated: …`) is out of an anonymous caller's reach (Flask-Login's anonymous user
-      // answers every such test with False): the call's other facts count, its writes are kept as evidence.
-      acc.merge(facts, (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data', methods);
+      // Data read, changed or handed out only under a test of the caller (`if current_user.can(Permission.COMMENT):
+      // …`, `if is_admin: resp.update({"email": user.email})`) is out of an anonymous caller's reach (Flask-Login's
+      // anonymous user answers every such test with False): the call's other facts count, its writes are kept as
+      // evidence.
+      acc.merge(
+        { ...facts, exposed: [] },
+        (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data',
+        methods,
+      );
       for (const e of facts.effects) if (e.kind === 'writes-data') acc.callerOnly(restrict(e, methods));
     }
     for (const t of fn.scope.targetAssigns) this.assignment(t.target, t.line, fn, acc);
@@ -286,6 +299,11 @@ export class EffectSummaries {
       this.moduleStateRead(r, fn, acc);
       exposedFields(r, file, acc);
     }
+  }
+
+  /** The call runs only past a test of the caller: under it, or after a branch that left when it failed. */
+  private pastCallerCheck(call: BodyCall, fn: FunctionIR): boolean {
+    return [...call.guards, ...(call.afterExits ?? [])].some((g) => this.callerChecks.checksCaller(g, fn));
   }
 
   private call(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {

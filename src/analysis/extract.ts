@@ -782,6 +782,7 @@ function emptyFacts(): BodyFacts {
     readsRequestData: false,
     addressTests: [],
     filledOnce: [],
+    flagRaises: [],
   };
 }
 
@@ -2318,6 +2319,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             )
               w.routeTests.set(name, right);
             else w.routeTests.delete(name);
+            if (right.type === 'true') w.facts.flagRaises.push({ name, line: line(e), guards: guardsNow(w) });
             if (CONNECTION_ADDRESS.test(right.compactText)) w.addressVars.add(name);
             else w.addressVars.delete(name);
             if (heldByApplication(right, w)) w.heldVars.add(name);

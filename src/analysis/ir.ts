@@ -191,6 +191,11 @@ export interface BodyFacts {
    * it stores in them below runs only while they are empty, once per process — lazy initialization.
    */
   filledOnce: string[];
+  /**
+   * Plain names set to a literal `True`, with the guards of each assignment (`if can_view_as_superuser: is_admin =
+   * True`): a flag holds a check of the caller only while every path that raises it passed one.
+   */
+  flagRaises: { name: string; line: number; guards: Guard[] }[];
 }
 
 export interface Decorator {
