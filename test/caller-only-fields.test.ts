@@ -61,7 +61,7 @@ function app(views: string): Record<string, string> {
   return {
     ...FILES,
     'app.py': `
-      from flask import Flask, request, abort
+      from flask import Flask, request, abort, jsonify
       import features
       from api import api
       from models import User
@@ -94,6 +94,21 @@ describe('fields handed out only past a check of the caller', () => {
               abort(404)
           return user_view(user)
 
+      @api.get("/people/<username>")
+      def get_person(username):
+          user = User.query.filter_by(username=username).first()
+          is_admin = UserAdminPermission(username).can()
+          if not is_admin:
+              return {"username": user.username}
+          return jsonify(username=user.username, email=user.email)
+
+      @api.get("/accounts/<username>")
+      def get_account(username):
+          user = User.query.filter_by(username=username).first()
+          if UserAdminPermission(username).can():
+              return {"username": user.username, "email": user.email}
+          return {"username": user.username}
+
       @api.get("/members/<username>")
       def get_member(username):
           user = User.query.filter_by(username=username).first()
@@ -103,7 +118,12 @@ describe('fields handed out only past a check of the caller', () => {
           return response
     `),
     );
-    expect(findings(a)).toEqual(['high GET /members/<username>', 'medium GET /users/<username>']);
+    expect(findings(a)).toEqual([
+      'high GET /members/<username>',
+      'medium GET /accounts/<username>',
+      'medium GET /people/<username>',
+      'medium GET /users/<username>',
+    ]);
   });
 
   it('follows a flag raised only past another caller test, not one a setting raises', async () => {

@@ -269,7 +269,7 @@ export class EffectSummaries {
     for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
       const methods = requestMethods(call.guards);
-      const gated = callerGated(call) || this.pastCallerCheck(call, fn);
+      const gated = callerGated(call.guards) || this.pastCallerCheck(call, fn);
       const conditions = parameterTests(call, fn);
       if (!gated && !methods && !conditions.length) {
         this.call(call, fn, depth, acc);
@@ -297,13 +297,22 @@ export class EffectSummaries {
     for (const d of fn.scope.deletes) this.deletion(d.target, d.line, fn, acc);
     for (const r of fn.facts.returns) {
       this.moduleStateRead(r, fn, acc);
-      exposedFields(r, file, acc);
+      if (!this.returnedPastCallerCheck(r, fn)) exposedFields(r, file, acc);
     }
   }
 
-  /** The call runs only past a test of the caller: under it, or after a branch that left when it failed. */
-  private pastCallerCheck(call: BodyCall, fn: FunctionIR): boolean {
-    return [...call.guards, ...(call.afterExits ?? [])].some((g) => this.callerChecks.checksCaller(g, fn));
+  /** The statement runs only past a test of the caller: under it, or after a branch that left when it failed. */
+  private pastCallerCheck(
+    at: { guards: readonly Guard[]; afterExits?: readonly Guard[] },
+    fn: FunctionIR,
+  ): boolean {
+    return [...at.guards, ...(at.afterExits ?? [])].some((g) => this.callerChecks.checksCaller(g, fn));
+  }
+
+  /** Every return of this value's line hands it back only to a caller who passed a test (`if is_admin: return …`). */
+  private returnedPastCallerCheck(r: Expr, fn: FunctionIR): boolean {
+    const at = fn.facts.returnGuards.filter((g) => g.line === r.line);
+    return at.length > 0 && at.every((g) => callerGated(g.guards) || this.pastCallerCheck(g, fn));
   }
 
   private call(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
@@ -1135,12 +1144,12 @@ function isPermissionTest(call: BodyCall): boolean {
 }
 
 /**
- * The call runs only when the signed-in caller passes a test of their identity or rights. A credential merely
- * sent (`if request.authorization:`) is no such test, nor is a test of the request's method that
+ * A statement under these guards runs only when the signed-in caller passes a test of their identity or rights. A
+ * credential merely sent (`if request.authorization:`) is no such test, nor is a test of the request's method that
  * sits beside one (`current_user.can(…) and form.validate_on_submit()`).
  */
-function callerGated(call: BodyCall): boolean {
-  return call.guards.some(
+function callerGated(guards: readonly Guard[]): boolean {
+  return guards.some(
     (g) =>
       (g.kind === 'presence' && g.present && !g.raw) ||
       (g.kind === 'predicate' && g.present && !g.unrelated && methodTest(g) === undefined) ||

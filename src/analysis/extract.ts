@@ -771,6 +771,7 @@ function emptyFacts(): BodyFacts {
     returnsOwnState: false,
     returnedNames: [],
     returns: [],
+    returnGuards: [],
     marksParam: [],
     tokenLogs: [],
     queryTokenReads: [],
@@ -2257,6 +2258,11 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           for (const g of w.guards) if (g.kind === 'predicate') w.facts.returnSources.push(g.fn);
         const result = toExpr(value);
         w.facts.returns.push(result);
+        w.facts.returnGuards.push({
+          line: result.line,
+          guards: guardsNow(w),
+          ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+        });
         if (value.type === 'identifier') w.facts.returnedNames.push(value.text);
         for (const g of w.guards)
           if (

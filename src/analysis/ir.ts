@@ -157,6 +157,8 @@ export interface BodyFacts {
   returnedNames: string[];
   /** Expressions returned (factories returning an app, blueprint, decorator). */
   returns: Expr[];
+  /** The conditions each returned value is handed back under, by the line of the value, as for `raises`. */
+  returnGuards: { line: number; guards: Guard[]; afterExits?: Guard[] }[];
   /** The body assigns an attribute on a parameter (`f.is_public = True`), a marker decorator. */
   marksParam: string[];
   /** Lines that write a bearer token or Authorization header to logs or stdout. */
