@@ -804,25 +804,58 @@ export class AuthAnalyzer {
   }
 
   /**
-   * A returned value that is falsy for a caller without rights: a test of the caller's identity (`perm.can()` on a
+   * A value that is falsy for a caller without rights: a test of the caller's identity (`perm.can()` on a
    * Flask-Principal permission, a credential predicate of the project), also through `bool(...)`, `and` with
-   * anything (`features.FULL_ACCESS and SuperUserPermission().can()`), or `or` of such tests only.
+   * anything (`features.FULL_ACCESS and SuperUserPermission().can()`), `or` of such tests only, or a local that
+   * holds one (`is_admin = perm.can()`; raised to True only under such a test, lowered to False or None anywhere).
    */
-  private testsCaller(e: Expr, fn: FunctionIR): boolean {
+  testsCaller(e: Expr, fn: FunctionIR, depth = 0): boolean {
+    if (depth > 8) return false;
     if (e.k === 'boolop')
       return e.op === 'and'
-        ? this.testsCaller(e.left, fn) || this.testsCaller(e.right, fn)
-        : this.testsCaller(e.left, fn) && this.testsCaller(e.right, fn);
+        ? this.testsCaller(e.left, fn, depth + 1) || this.testsCaller(e.right, fn, depth + 1)
+        : this.testsCaller(e.left, fn, depth + 1) && this.testsCaller(e.right, fn, depth + 1);
+    if (e.k === 'name') return this.holdsCallerTest(e.id, fn, depth + 1);
     if (e.k !== 'call') return false;
     if (e.fn.k === 'name' && e.fn.id === 'bool' && e.args.length === 1)
-      return this.testsCaller(e.args[0]!, fn);
+      return this.testsCaller(e.args[0]!, fn, depth + 1);
+    return this.callerTestCallee(e.fn, fn);
+  }
+
+  /** A callee whose answer tests the caller: a Flask-Principal permission's `can`, a project credential predicate. */
+  private callerTestCallee(callee: Expr, fn: FunctionIR): boolean {
     return this.project
-      .evalExpr(e.fn, fn.scope)
+      .evalExpr(callee, fn.scope)
       .some(
         (v) =>
           (v.t === 'instattr' && IDENTITY_TESTS[v.inst.qn]?.has(v.attr) === true) ||
           ((v.t === 'func' || v.t === 'callresult') && v.fn !== fn && this.isCredentialPredicate(v.fn)),
       );
+  }
+
+  /**
+   * A branch guard that holds only for a caller who passed a test of their identity or rights: the guarded code is
+   * out of an anonymous caller's reach (Flask-Login's anonymous user and Flask-Principal's anonymous identity fail
+   * every such test).
+   */
+  checksCaller(g: Guard, fn: FunctionIR, depth = 0): boolean {
+    if (g.kind === 'predicate') return g.present && this.callerTestCallee(g.fn, fn);
+    return (
+      g.kind === 'other' && !g.negated && g.subject !== undefined && this.testsCaller(g.subject, fn, depth)
+    );
+  }
+
+  /** A local of `fn` every value of which is a test of the caller, a falsy literal, or True set past such a test. */
+  private holdsCallerTest(name: string, fn: FunctionIR, depth: number): boolean {
+    const values = fn.scope.assigns.get(name);
+    if (fn.scope.params.has(name) || !values?.length) return false;
+    const raised = fn.facts.flagRaises.filter((r) => r.name === name);
+    const raisedPastTest = raised.every((r) => r.guards.some((g) => this.checksCaller(g, fn, depth + 1)));
+    return values.every((v) =>
+      v.k === 'const'
+        ? v.v !== true || (raised.length > 0 && raisedPastTest)
+        : this.testsCaller(v, fn, depth + 1),
+    );
   }
 
   /**

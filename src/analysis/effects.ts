@@ -156,6 +156,11 @@ const PATH_JOIN = /^(os\.path\.join|posixpath\.join)$/;
 /** Flask's `session`, however it is imported. */
 const FLASK_SESSION = new Set(['flask.session', 'flask.globals.session']);
 
+/** Tells whether a branch guard holds only for a caller who passed a test of their identity or rights (auth.ts). */
+export interface CallerChecks {
+  checksCaller(g: Guard, fn: FunctionIR): boolean;
+}
+
 export class EffectSummaries {
   private readonly cache = new Map<FunctionIR, FunctionSummary>();
   private readonly inProgress = new Set<FunctionIR>();
@@ -166,7 +171,10 @@ export class EffectSummaries {
   private readonly linkTokens: LinkTokens;
   private readonly signedLinks: SignedLinks;
 
-  constructor(readonly project: Project) {
+  constructor(
+    readonly project: Project,
+    private readonly callerChecks: CallerChecks,
+  ) {
     this.linkTokens = new LinkTokens(project, (call, scope) => this.storeMeaning(call, scope));
     this.signedLinks = new SignedLinks(project, (call, scope) => this.storeMeaning(call, scope));
   }
@@ -261,7 +269,7 @@ export class EffectSummaries {
     for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
       const methods = requestMethods(call.guards);
-      const gated = callerGated(call);
+      const gated = callerGated(call.guards) || this.pastCallerCheck(call, fn);
       const conditions = parameterTests(call, fn);
       if (!gated && !methods && !conditions.length) {
         this.call(call, fn, depth, acc);
@@ -274,18 +282,37 @@ export class EffectSummaries {
         acc.merge(facts, undefined, methods);
         continue;
       }
-      // Data read or changed only under a test of the caller (`if current_user.can(Permission.COMMENT): …`,
-      // `if current_user.is_authenticated: …`) is out of an anonymous caller's reach (Flask-Login's anonymous user
-      // answers every such test with False): the call's other facts count, its writes are kept as evidence.
-      acc.merge(facts, (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data', methods);
+      // Data read, changed or handed out only under a test of the caller (`if current_user.can(Permission.COMMENT):
+      // …`, `if is_admin: resp.update({"email": user.email})`) is out of an anonymous caller's reach (Flask-Login's
+      // anonymous user answers every such test with False): the call's other facts count, its writes are kept as
+      // evidence.
+      acc.merge(
+        { ...facts, exposed: [] },
+        (e) => e.kind !== 'writes-data' && e.kind !== 'reads-data',
+        methods,
+      );
       for (const e of facts.effects) if (e.kind === 'writes-data') acc.callerOnly(restrict(e, methods));
     }
     for (const t of fn.scope.targetAssigns) this.assignment(t.target, t.line, fn, acc);
     for (const d of fn.scope.deletes) this.deletion(d.target, d.line, fn, acc);
     for (const r of fn.facts.returns) {
       this.moduleStateRead(r, fn, acc);
-      exposedFields(r, file, acc);
+      if (!this.returnedPastCallerCheck(r, fn)) exposedFields(r, file, acc);
     }
+  }
+
+  /** The statement runs only past a test of the caller: under it, or after a branch that left when it failed. */
+  private pastCallerCheck(
+    at: { guards: readonly Guard[]; afterExits?: readonly Guard[] },
+    fn: FunctionIR,
+  ): boolean {
+    return [...at.guards, ...(at.afterExits ?? [])].some((g) => this.callerChecks.checksCaller(g, fn));
+  }
+
+  /** Every return of this value's line hands it back only to a caller who passed a test (`if is_admin: return …`). */
+  private returnedPastCallerCheck(r: Expr, fn: FunctionIR): boolean {
+    const at = fn.facts.returnGuards.filter((g) => g.line === r.line);
+    return at.length > 0 && at.every((g) => callerGated(g.guards) || this.pastCallerCheck(g, fn));
   }
 
   private call(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
@@ -1117,12 +1144,12 @@ function isPermissionTest(call: BodyCall): boolean {
 }
 
 /**
- * The call runs only when the signed-in caller passes a test of their identity or rights. A credential merely
- * sent (`if request.authorization:`) is no such test, nor is a test of the request's method that
+ * A statement under these guards runs only when the signed-in caller passes a test of their identity or rights. A
+ * credential merely sent (`if request.authorization:`) is no such test, nor is a test of the request's method that
  * sits beside one (`current_user.can(…) and form.validate_on_submit()`).
  */
-function callerGated(call: BodyCall): boolean {
-  return call.guards.some(
+function callerGated(guards: readonly Guard[]): boolean {
+  return guards.some(
     (g) =>
       (g.kind === 'presence' && g.present && !g.raw) ||
       (g.kind === 'predicate' && g.present && !g.unrelated && methodTest(g) === undefined) ||

@@ -771,6 +771,7 @@ function emptyFacts(): BodyFacts {
     returnsOwnState: false,
     returnedNames: [],
     returns: [],
+    returnGuards: [],
     marksParam: [],
     tokenLogs: [],
     queryTokenReads: [],
@@ -783,6 +784,7 @@ function emptyFacts(): BodyFacts {
     addressTests: [],
     filledOnce: [],
     passTests: [],
+    flagRaises: [],
   };
 }
 
@@ -2265,6 +2267,11 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
           for (const g of w.guards) if (g.kind === 'predicate') w.facts.returnSources.push(g.fn);
         const result = toExpr(value);
         w.facts.returns.push(result);
+        w.facts.returnGuards.push({
+          line: result.line,
+          guards: guardsNow(w),
+          ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+        });
         if (value.type === 'identifier') w.facts.returnedNames.push(value.text);
         for (const g of w.guards)
           if (
@@ -2327,6 +2334,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             )
               w.routeTests.set(name, right);
             else w.routeTests.delete(name);
+            if (right.type === 'true') w.facts.flagRaises.push({ name, line: line(e), guards: guardsNow(w) });
             if (CONNECTION_ADDRESS.test(right.compactText)) w.addressVars.add(name);
             else w.addressVars.delete(name);
             if (heldByApplication(right, w)) w.heldVars.add(name);

@@ -57,14 +57,10 @@ export function analyseModules(
   timings?.enter('model');
   const project = new Project(modules);
   expandRouteHelpers(project, options.routeHelpers ?? []);
-  const model = new FlaskModel(
-    project,
-    new AuthAnalyzer(project, options.guards),
-    options.readFile,
-    failures,
-  ).build();
+  const auth = new AuthAnalyzer(project, options.guards);
+  const model = new FlaskModel(project, auth, options.readFile, failures).build();
   timings?.enter('policy');
-  const routes = draftContained(model, options.publicRoutes ?? [], new IntentJudge(project), failures);
+  const routes = draftContained(model, options.publicRoutes ?? [], new IntentJudge(project, auth), failures);
   timings?.enter('model');
   const jwt = new JwtAnalyzer(project, options.readFile, failures).run();
   return { model, routes, jwt };

@@ -1,5 +1,5 @@
 import type { Meaning } from './catalogue/index.js';
-import { type Effect, EffectSummaries, type ExposedField } from './effects.js';
+import { type CallerChecks, type Effect, EffectSummaries, type ExposedField } from './effects.js';
 import { type ModelRoute, isRuntimePlaceholder } from './flask.js';
 import type { Expr, FunctionIR } from './ir.js';
 import { mentions as mentionsNames } from './mentions.js';
@@ -605,8 +605,11 @@ export class IntentJudge {
   private readonly summaries: EffectSummaries;
   private readonly handlers = new Map<string, FunctionIR>();
 
-  constructor(private readonly project: Project) {
-    this.summaries = new EffectSummaries(project);
+  constructor(
+    private readonly project: Project,
+    callerChecks: CallerChecks,
+  ) {
+    this.summaries = new EffectSummaries(project, callerChecks);
     for (const m of project.modules)
       for (const fn of m.allFunctions)
         this.handlers.set(`${m.file}:${fn.span.startLine}:${fn.span.endLine}`, fn);

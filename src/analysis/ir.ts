@@ -157,6 +157,8 @@ export interface BodyFacts {
   returnedNames: string[];
   /** Expressions returned (factories returning an app, blueprint, decorator). */
   returns: Expr[];
+  /** The conditions each returned value is handed back under, by the line of the value, as for `raises`. */
+  returnGuards: { line: number; guards: Guard[]; afterExits?: Guard[] }[];
   /** The body assigns an attribute on a parameter (`f.is_public = True`), a marker decorator. */
   marksParam: string[];
   /** Lines that write a bearer token or Authorization header to logs or stdout. */
@@ -197,6 +199,11 @@ export interface BodyFacts {
    * `line` succeeded whenever the name holds that value, so the test asks whether they did.
    */
   passTests: { name: string; from: number; line: number }[];
+  /**
+   * Plain names set to a literal `True`, with the guards of each assignment (`if can_view_as_superuser: is_admin =
+   * True`): a flag holds a check of the caller only while every path that raises it passed one.
+   */
+  flagRaises: { name: string; line: number; guards: Guard[] }[];
 }
 
 export interface Decorator {
