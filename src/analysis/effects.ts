@@ -1,6 +1,7 @@
 import { turnAwayLines } from './auth.js';
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
 import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, ModuleIR, Scope } from './ir.js';
+import { SESSION_IDENTITY_KEY } from './extract.js';
 import { LinkTokens } from './link-tokens.js';
 import { canonical, exprText, type Project, type Value } from './project.js';
 import { lastSegment } from './relevance.js';
@@ -38,8 +39,14 @@ export interface Effect {
    * (`elif check_writable: open(test, 'w')`): a call that passes a literal False or None skips it.
    */
   onlyIf?: readonly string[];
-  /** A read of who the caller is (`current_user`, `g.user`): the route expects a signed-in caller. */
+  /** A read of who the caller is (`current_user`, `g.user`): the route serves the caller's account. */
   identity?: boolean;
+  /**
+   * The identity read relies on a signed-in caller (`current_user.id` loading or writing the caller's records),
+   * rather than handing the identity on (to code tokengate cannot follow, or as a value that may be None) or using it
+   * only when present: the sign that an authentication guard was forgotten.
+   */
+  relied?: true;
   /**
    * The identity read is of a proxy that is an account object for every caller, signed in or not (Flask-Login's
    * `current_user`, the anonymous user when no one is signed in): what it hands back is the caller's own.
@@ -89,16 +96,22 @@ export interface FunctionSummary {
   unfollowed?: { what: string; file: string; line: number };
 }
 
+/** Values whose calls tokengate follows or knows: project functions and classes, catalogued library objects. */
+const FOLLOWED: ReadonlySet<Value['t']> = new Set([
+  'func',
+  'class',
+  'ext',
+  'extcall',
+  'inst',
+  'boundcall',
+  'instattr',
+]);
+
 /** How far calls are followed, and how many facts a summary keeps: enough for helpers of helpers. */
 const MAX_DEPTH = 6;
 const MAX_EFFECTS = 32;
 const MAX_EXPOSED = 8;
 
-/**
- * Session keys that hold who the caller is: writing one signs the caller in, removing it signs them out
- * (`session['user_id'] = user.id`); a preference (`session['darkmode']`) is neither.
- */
-const IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
 /** Cookies that carry a credential (`resp.set_cookie('access_token', …)`). */
 const CREDENTIAL_COOKIE = /token|session|auth|jwt|remember|sid/i;
 /** Methods that test the caller's rights or state. */
@@ -251,6 +264,7 @@ export class EffectSummaries {
       : fn.facts.credentialReads.filter((l) => !notIdentity.has(l) && used.has(l));
     // A read on a branch only some methods take (the author of a comment POSTed) is that branch's: one fact per
     // set of methods, the first read of each.
+    const relied = new Set(fn.facts.reliedIdentityReads.filter((l) => !this.handedOn(fn, l)));
     for (const line of identities)
       acc.add({
         kind: 'reads-data',
@@ -258,13 +272,22 @@ export class EffectSummaries {
         file,
         line,
         identity: true,
+        ...(relied.has(line) ? { relied: true as const } : {}),
         ...(this.accountProxyAt(fn, line) ? { everyCaller: true as const } : {}),
         ...methodsAtLine(fn, line),
       });
     if (!identities.length) {
       const proxy = this.identityProxyRead(fn);
       if (proxy !== undefined)
-        acc.add({ kind: 'reads-data', what: "reads the caller's token", file, line: proxy, identity: true });
+        // A proxy that exists only with a token (`current_token.user`) relies on a signed-in caller.
+        acc.add({
+          kind: 'reads-data',
+          what: "reads the caller's token",
+          file,
+          line: proxy,
+          identity: true,
+          relied: true,
+        });
     }
     for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
@@ -755,6 +778,26 @@ export class EffectSummaries {
       if (values.some((v) => v.t === 'ext' && CATALOGUE.identities.has(canonical(v.qn)))) return e.line;
     }
     return undefined;
+  }
+
+  /**
+   * The identity read on this line only goes into names (`context = {'user': current_user.name}`) that the body
+   * hands to calls tokengate cannot follow (`get_action('package_search')(context, data)`) and never returns: what
+   * that code does with it (often its own authorization) is unknown, so it is no sign of a forgotten guard.
+   */
+  private handedOn(fn: FunctionIR, line: number): boolean {
+    const names = [...fn.scope.assigns]
+      .filter(([, values]) => values.some((v) => v.line === line))
+      .map(([n]) => n);
+    if (!names.length || fn.facts.calls.some((c) => c.line === line)) return false;
+    const mentions = (e: Expr): boolean =>
+      namesOn(e, undefined, 0).some((n) => n.k === 'name' && names.includes(n.id));
+    if (fn.facts.returns.some(mentions)) return false;
+    const takers = fn.facts.calls.filter((c) => [...c.args, ...Object.values(c.kw)].some(mentions));
+    return (
+      takers.length > 0 &&
+      takers.every((c) => !this.project.evalExpr(c.fn, fn.scope).some((v) => FOLLOWED.has(v.t)))
+    );
   }
 
   /** Whether a name on this line of the body is a catalogued account proxy (`flask_login.current_user`). */
@@ -1384,7 +1427,7 @@ function skipsVerification(call: BodyCall): boolean {
 }
 
 function sessionKeyIsIdentity(key: Expr | undefined): boolean {
-  return key?.k === 'str' && IDENTITY_KEY.test(key.v);
+  return key?.k === 'str' && SESSION_IDENTITY_KEY.test(key.v);
 }
 
 function cookieIsCredential(name: Expr | undefined): boolean {

@@ -767,6 +767,7 @@ function emptyFacts(): BodyFacts {
     calls: [],
     returnsCredential: false,
     presenceReads: [],
+    reliedIdentityReads: [],
     returnSources: [],
     returnsOwnState: false,
     returnedNames: [],
@@ -1066,6 +1067,13 @@ function requestText(text: string): string {
     ? text.slice(dot + 1)
     : text;
 }
+
+/**
+ * Session keys that hold who the caller is: writing one signs the caller in, removing it signs them out
+ * (`session['user_id'] = user.id`), reading one relies on a signed-in caller; a preference (`session['darkmode']`)
+ * or the session's own bookkeeping (`session['_expires']`) is none of these.
+ */
+export const SESSION_IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
 
 /**
  * Session keys that keep the state of a page flow, not who the caller is: where to go next, the organisation
@@ -2537,7 +2545,72 @@ function collectFromExpression(node: SyntaxNode | null, w: FactWalk): void {
   scanQueryTokenReads(node, w, 0);
   if (readsCredential(node, w)) w.facts.credentialReads.push(line(node));
   if (readsCredential(node, w, 0, 'raw')) w.facts.rawCredentialReads.push(line(node));
+  if (reliesOnIdentity(node, w, 0)) w.facts.reliedIdentityReads.push(line(node));
   collectCalls(node, w, 0);
+}
+
+/** Attributes every caller's identity answers, signed in or not: tests of whether there is one. */
+const PRESENCE_ATTRIBUTE = /^(is_authenticated|is_anonymous|is_active)$/;
+
+/**
+ * Does the expression take something of the caller's identity that exists only when there is a signed-in caller
+ * (BodyFacts.reliedIdentityReads)? A part of the identity (`current_user.id`, `g.user['id']`), a session key, or
+ * what an identity getter returns (`get_jwt_identity()`). The identity object itself handed on as a value
+ * (`search(q, session.user)`) may be None or an anonymous account, which the callee handles; and the right of an
+ * `and` whose left tests the identity (`session.user and session.user.is_admin`) runs only when there is one.
+ */
+function reliesOnIdentity(node: SyntaxNode, w: FactWalk, depth: number): boolean {
+  if (depth > 30 || node.type === 'lambda') return false;
+  if (depth === 0 && !mayReadCredential(node.text, w)) return false;
+  switch (node.type) {
+    case 'attribute': {
+      const obj = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute')?.text ?? '';
+      if (obj && !PRESENCE_ATTRIBUTE.test(attr) && readsCredential(obj, w, 0, 'derived')) return true;
+      break;
+    }
+    case 'subscript': {
+      // `session['user_id']`, `g.user['id']`: not a key computed from the identity (`names[session.user]`).
+      const key = node.childForFieldName('subscript');
+      const value = requestText(node.childForFieldName('value')?.compactText ?? '');
+      if (value === 'session' && !namesIdentity(key)) break;
+      if (readsCredential(node, w, 0, 'derived') && !(key && readsCredential(key, w, 0, 'derived')))
+        return true;
+      break;
+    }
+    case 'call': {
+      // `session.get('user_id')`, `get_jwt_identity()`: the call's own read, not one in an argument
+      // (`can_access(session.user)`).
+      const callee = requestText(node.childForFieldName('function')?.compactText ?? '');
+      const key = firstCode(node.childForFieldName('arguments')?.namedChildren) ?? null;
+      if (callee === 'session.get' && !namesIdentity(key)) break;
+      if (readsCredential(node, w, 0, 'derived') && !readsInside(node, w)) return true;
+      break;
+    }
+    case 'boolean_operator': {
+      const left = node.childForFieldName('left');
+      const operator = node.childForFieldName('operator')?.type;
+      if (left && operator === 'and' && readsCredential(left, w, 0, 'derived'))
+        return reliesOnIdentity(left, w, depth + 1);
+      break;
+    }
+  }
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+    if (reliesOnIdentity(c, w, depth + 1)) return true;
+  return false;
+}
+
+/** A session key written out that names who the caller is; one computed (`session[key]`) may well. */
+function namesIdentity(key: SyntaxNode | null): boolean {
+  const literal = key ? stringValue(key) : undefined;
+  return literal === undefined || SESSION_IDENTITY_KEY.test(literal);
+}
+
+/** Whether the credential a call reads is read by one of its parts (an argument, the called attribute) instead. */
+function readsInside(node: SyntaxNode, w: FactWalk): boolean {
+  for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+    if (readsCredential(c, w, 0, 'derived')) return true;
+  return false;
 }
 
 function bodyFacts(body: SyntaxNode, scope: Scope, params: string[], endpointParam?: string): BodyFacts {

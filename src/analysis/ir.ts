@@ -153,6 +153,13 @@ export interface BodyFacts {
    * `current_user.email if current_user.is_authenticated else '-'`): the identity used when present.
    */
   presenceReads: number[];
+  /**
+   * Lines that rely on a signed-in caller: they take something of the caller's identity that exists only when
+   * there is one (`current_user.id`, `g.user['id']`, `session['user_id']`, `get_jwt_identity()`), not merely the
+   * identity object itself handed on (`can_access(session.user)`) nor a part of it taken after a test of it
+   * (`session.user and session.user.id`).
+   */
+  reliedIdentityReads: number[];
   /** Names returned by the body (a decorator returning its wrapper). */
   returnedNames: string[];
   /** Expressions returned (factories returning an app, blueprint, decorator). */

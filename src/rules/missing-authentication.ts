@@ -45,9 +45,10 @@ function sensitivity(intent: RouteIntent | undefined): string | undefined {
   if (write) return `${write.what} (${at(write)})`;
   const field = intent.exposed[0];
   if (field && intent.reads.length) return `returns \`${field.field}\` (${at(field)})`;
-  const identity = intent.reads.find((e) => e.identity);
+  const identity = intent.reads.find((e) => e.relied);
   if (identity) return `${identity.what} (${at(identity)})`;
-  const read = firstFirm(intent.reads);
+  // An identity handed on says less than any other read.
+  const read = firstFirm(intent.reads.filter((e) => !e.identity)) ?? firstFirm(intent.reads);
   return read ? `${read.what} (${at(read)})` : undefined;
 }
 
@@ -88,8 +89,10 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
   const firmWrites = intent.writes.filter((e) => !e.guessed);
   const firmReads = intent.reads.filter((e) => !e.guessed);
   const writes = firmWrites.length > 0;
+  // Reading the caller's identity says a guard was forgotten only where the handler relies on a signed-in caller
+  // (`current_user.id` loading their records): handed on or used when present, anonymous callers are expected.
   const userData =
-    (intent.exposed.length > 0 && firmReads.length > 0) || firmReads.some((e) => e.identity === true);
+    (intent.exposed.length > 0 && firmReads.length > 0) || firmReads.some((e) => e.relied === true);
   const guessedOnly = !writes && !firmReads.length && intent.writes.length + intent.reads.length > 0;
   if (intent.problem === 'unsigned-webhook')
     return {
@@ -175,7 +178,15 @@ function judged(route: AssessedRoute, intent: RouteIntent, label: string): Verdi
   const openByDesign = forgotten ? undefined : route.readsOpenByDesign;
   // Only code tokengate cannot follow (a call it could not resolve) is no evidence of data by itself: high needs the
   // forgotten decorator.
-  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign && does)) {
+  // An identity handed on or used only when present is no evidence of data: without other evidence, a possibility.
+  const evidence = sensitivity({ ...intent, reads: intent.reads.filter((e) => !e.identity || e.relied) });
+  if (!writes && !userData && !forgotten && does && !evidence)
+    return {
+      severity: 'medium',
+      why: `\`${label}\` ${does} without authentication, but only hands it on or uses it when there is one: it may serve anonymous callers on purpose`,
+      fix: maybePublic,
+    };
+  if (writes || userData || forgotten || (!route.realmOpenReads && !openByDesign && evidence)) {
     const why = forgotten ?? `while ${realmName(route)} authenticates other routes`;
     return {
       severity: 'high',
