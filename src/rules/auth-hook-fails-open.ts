@@ -40,7 +40,11 @@ export const rule: Rule = {
     for (const hook of ctx.hooks) {
       if (!hook.analysis.failsOpen) continue;
       const relying = ctx.routes.filter(
-        (r) => r.failingHooks.includes(hook) && r.auth.state === 'unprotected' && needsTheHook(r),
+        (r) =>
+          r.failingHooks.includes(hook) &&
+          r.auth.state === 'unprotected' &&
+          // A hook that turns away requests without a credential was written as a gate: every route behind it counts.
+          (!hook.analysis.anonymousPass || needsTheHook(r)),
       );
       if (!relying.length) continue;
       const examples = relying
