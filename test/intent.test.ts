@@ -524,3 +524,75 @@ describe('public on purpose only by evidence', () => {
     ]);
   });
 });
+
+describe('hooks that load the caller identity', () => {
+  const app = (extra: string): Record<string, string> => ({
+    'app.py': `
+      from functools import wraps
+      from flask import Blueprint, Flask, g, jsonify, request
+      from werkzeug.exceptions import Forbidden, Unauthorized
+      from .models import Sample, verify_session_token
+
+      app = Flask(__name__)
+      api = Blueprint("api", __name__, url_prefix="/api")
+
+      def requires_authorization(f):
+          @wraps(f)
+          def endpoint(*args, **kwargs):
+              if not g.auth_user:
+                  raise Unauthorized("Not authenticated.")
+              return f(*args, **kwargs)
+          return endpoint
+
+      @api.before_request
+      def require_auth():
+          g.auth_user = None
+          auth = request.headers.get("Authorization")
+          if auth and auth.startswith("Bearer "):
+              g.auth_user = verify_session_token(auth.split(" ", 1)[1])
+          if g.auth_user and g.auth_user.disabled:
+              raise Forbidden("User has been disabled.")
+
+      @api.get("/ping")
+      def ping():
+          return {"status": "ok"}
+
+      @api.get("/server")
+      def server_info():
+          return jsonify(instance="mine", is_authenticated=bool(g.auth_user))
+
+      @api.get("/samples")
+      @requires_authorization
+      def list_samples():
+          return jsonify([s.id for s in Sample.query.all()])
+      ${extra}
+      app.register_blueprint(api)
+    `,
+    'models.py': `
+      from flask_sqlalchemy import SQLAlchemy
+      db = SQLAlchemy()
+      class Sample(db.Model):
+          pass
+      def verify_session_token(token):
+          return None
+    `,
+  });
+
+  it('reports no failed gate when every route left to the hook alone is public or reads only the caller', async () => {
+    const a = await analyzeFiles(app(''));
+    expect(a.findings.map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it('names only the route that reads data with the hook as its only guard', async () => {
+    const a = await analyzeFiles(
+      app(`
+      @api.get("/samples/<int:sample_id>")
+      def get_sample(sample_id):
+          return jsonify(id=Sample.query.get_or_404(sample_id).id)
+      `),
+    );
+    const hook = a.findings.filter((f) => f.ruleId === 'auth-hook-fails-open');
+    expect(hook.map((f) => [f.severity, f.location.startLine])).toEqual([['high', 17]]);
+    expect(hook[0]!.message).toContain('1 route relies on it (`GET /api/samples/<int:sample_id>`)');
+  });
+});

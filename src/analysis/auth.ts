@@ -152,6 +152,11 @@ export interface HookAnalysis {
   verifies: boolean;
   /** Tries to verify credentials but lets requests without them through. */
   failsOpen: boolean;
+  /**
+   * Of a hook that fails open: requests that carry no credential at all pass it (it loads the caller's identity
+   * when there is one), rather than only requests with a bad one (a presence check, a swallowed verification).
+   */
+  anonymousPass?: true;
   allow: HookAllow;
   reason?: string;
 }
@@ -1370,16 +1375,19 @@ export class AuthAnalyzer {
     // to the app's own login checks, which the model sees on each route: an optional user loader, not a gate.
     const signsIn = this.signsIn(fn);
     let failsOpen = false;
+    let anonymousPass = false;
     let reason: string | undefined;
     if (signsIn && !verifies) {
       // Neither a guard nor failing open: anonymous callers were never this hook's concern.
     } else if (attempts && reads && passesWhenAbsent) {
       failsOpen = handlesCredential;
+      anonymousPass = true;
       verifies = false;
       if (failsOpen)
         reason = 'it returns early when the request carries no credentials, so those requests reach the view';
     } else if (attempts && reads && !verifies && handlesCredential) {
       failsOpen = true;
+      anonymousPass = !rejecting.length;
       if (onlyPresence && rejecting.length && swallowedVerifier)
         reason =
           'it only rejects requests without a credential and swallows the verification error, so any value passes';
@@ -1387,7 +1395,14 @@ export class AuthAnalyzer {
       else if (swallowedVerifier) reason = `it ${SWALLOWED}`;
       else reason = 'it only rejects requests that carry a credential; requests without one pass';
     }
-    const result: HookAnalysis = { fn, verifies, failsOpen, allow, reason };
+    const result: HookAnalysis = {
+      fn,
+      verifies,
+      failsOpen,
+      ...(failsOpen && anonymousPass ? { anonymousPass: true as const } : {}),
+      allow,
+      reason,
+    };
     this.hookCache.set(fn, result);
     return result;
   }

@@ -794,7 +794,7 @@ export class FlaskModel {
         .find((g) => g.kind === 'auth');
       const byGuardOnly = !!guard && !analysis.verifies;
       if (guard && !analysis.verifies)
-        analysis = { ...analysis, verifies: true, failsOpen: false, reason: undefined };
+        analysis = { fn: analysis.fn, allow: analysis.allow, verifies: true, failsOpen: false };
       const ref: HookRef = {
         owner,
         fn: v.fn,
