@@ -2697,10 +2697,12 @@ function emptyFacts() {
         calls: [],
         returnsCredential: false,
         presenceReads: [],
+        reliedIdentityReads: [],
         returnSources: [],
         returnsOwnState: false,
         returnedNames: [],
         returns: [],
+        returnGuards: [],
         marksParam: [],
         tokenLogs: [],
         queryTokenReads: [],
@@ -2712,6 +2714,8 @@ function emptyFacts() {
         readsRequestData: false,
         addressTests: [],
         filledOnce: [],
+        passTests: [],
+        flagRaises: [],
     };
 }
 // ---------------------------------------------------------------------------------------------
@@ -2948,6 +2952,12 @@ function requestText(text) {
         ? text.slice(dot + 1)
         : text;
 }
+/**
+ * Session keys that hold who the caller is: writing one signs the caller in, removing it signs them out
+ * (`session['user_id'] = user.id`), reading one relies on a signed-in caller; a preference (`session['darkmode']`)
+ * or the session's own bookkeeping (`session['_expires']`) is none of these.
+ */
+const SESSION_IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
 /**
  * Session keys that keep the state of a page flow, not who the caller is: where to go next, the organisation
  * picked, the OAuth state, the CSRF nonce, the language. Reading or testing them is not reading a credential.
@@ -4070,6 +4080,7 @@ function walkFacts(node, w) {
                 ? markUnrelated(conditionGuards(cond, false, w), cond, w)
                 : [{ kind: 'other' }];
             const consequence = node.childForFieldName('consequence');
+            notePassTests(cond, false, w);
             if (consequence)
                 walkInner(consequence, w, guards);
             if (cond && consequence)
@@ -4085,6 +4096,7 @@ function walkFacts(node, w) {
                 if (alt.type === 'elif_clause') {
                     const c2 = alt.childForFieldName('condition');
                     collectFromExpression(c2, w);
+                    notePassTests(c2, false, w);
                     if (c2 && readsCredential(c2, w, 0, 'derived'))
                         noteCheck(c2, w);
                     const g2 = c2 ? markUnrelated(conditionGuards(c2, false, w), c2, w) : [{ kind: 'other' }];
@@ -4104,8 +4116,10 @@ function walkFacts(node, w) {
                 }
             }
             // `if is_admin: return f()` with no other branch: the statements after it run only when `cond` failed.
-            if (cond && !node.childrenForFieldName('alternative').length && endsByExit(consequence))
+            if (cond && !node.childrenForFieldName('alternative').length && endsByExit(consequence)) {
                 w.afterExits.push(...negations);
+                notePassTests(cond, true, w);
+            }
             return;
         }
         case 'try_statement': {
@@ -4128,6 +4142,9 @@ function walkFacts(node, w) {
                     });
                 walkInner(c, w, c.type === 'except_clause' || c.type === 'except_group_clause' ? handlerGuards : []);
             }
+            // Recorded after the handlers, whose own assignments (`authenticated = False`) record the failure instead.
+            if (body)
+                noteTryRecords(body, w);
             return;
         }
         case 'except_clause':
@@ -4175,6 +4192,11 @@ function walkFacts(node, w) {
                             w.facts.returnSources.push(g.fn);
                 const result = toExpr(value);
                 w.facts.returns.push(result);
+                w.facts.returnGuards.push({
+                    line: result.line,
+                    guards: guardsNow(w),
+                    ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+                });
                 if (value.type === 'identifier')
                     w.facts.returnedNames.push(value.text);
                 for (const g of w.guards)
@@ -4240,6 +4262,8 @@ function walkFacts(node, w) {
                             w.routeTests.set(name, right);
                         else
                             w.routeTests.delete(name);
+                        if (right.type === 'true')
+                            w.facts.flagRaises.push({ name, line: line(e), guards: guardsNow(w) });
                         if (CONNECTION_ADDRESS.test(right.compactText))
                             w.addressVars.add(name);
                         else
@@ -4300,6 +4324,43 @@ function walkFacts(node, w) {
         default:
             collectFromExpression(node, w);
     }
+}
+/** The names the statements of a try block assign (passTests): each holds its value only when the block got that far. */
+function noteTryRecords(body, w) {
+    for (const st of body.namedChildren) {
+        if (st?.type !== 'expression_statement')
+            continue;
+        for (const e of st.namedChildren) {
+            const left = e?.type === 'assignment' ? e.childForFieldName('left') : null;
+            if (left)
+                for (const n of targetNames(left))
+                    w.tryRecords.set(n, { from: line(body), line: line(e) });
+        }
+    }
+}
+/**
+ * A condition (negated: its failure) that holds only when a name a try block assigned is truthy (`if authenticated:`,
+ * `if user and …`, or after `if not authenticated: return …`): the name is tested for the block's success.
+ */
+function notePassTests(cond, negated, w, depth = 0) {
+    if (!cond || !w.tryRecords.size || depth > 20)
+        return;
+    if (cond.type === 'parenthesized_expression')
+        return notePassTests(firstCode(cond.namedChildren) ?? null, negated, w, depth + 1);
+    if (cond.type === 'not_operator')
+        return notePassTests(cond.childForFieldName('argument'), !negated, w, depth + 1);
+    if (cond.type === 'boolean_operator') {
+        // Both sides of an `and` hold, as both sides of a failed `or` fail.
+        const op = cond.children.find((c) => c && (c.type === 'and' || c.type === 'or'))?.type;
+        if ((op === 'and') === negated)
+            return;
+        notePassTests(cond.childForFieldName('left'), negated, w, depth + 1);
+        notePassTests(cond.childForFieldName('right'), negated, w, depth + 1);
+        return;
+    }
+    const record = cond.type === 'identifier' && !negated ? w.tryRecords.get(cond.text) : undefined;
+    if (record && !w.facts.passTests.some((t) => t.name === cond.text && t.line === record.line))
+        w.facts.passTests.push({ name: cond.text, ...record });
 }
 /** A branch whose last statement returns or raises: nothing after its `if` runs when it is taken. */
 function endsByExit(block) {
@@ -4424,7 +4485,77 @@ function collectFromExpression(node, w) {
         w.facts.credentialReads.push(line(node));
     if (readsCredential(node, w, 0, 'raw'))
         w.facts.rawCredentialReads.push(line(node));
+    if (reliesOnIdentity(node, w, 0))
+        w.facts.reliedIdentityReads.push(line(node));
     collectCalls(node, w, 0);
+}
+/** Attributes every caller's identity answers, signed in or not: tests of whether there is one. */
+const PRESENCE_ATTRIBUTE = /^(is_authenticated|is_anonymous|is_active)$/;
+/**
+ * Does the expression take something of the caller's identity that exists only when there is a signed-in caller
+ * (BodyFacts.reliedIdentityReads)? A part of the identity (`current_user.id`, `g.user['id']`), a session key, or
+ * what an identity getter returns (`get_jwt_identity()`). The identity object itself handed on as a value
+ * (`search(q, session.user)`) may be None or an anonymous account, which the callee handles; and the right of an
+ * `and` whose left tests the identity (`session.user and session.user.is_admin`) runs only when there is one.
+ */
+function reliesOnIdentity(node, w, depth) {
+    if (depth > 30 || node.type === 'lambda')
+        return false;
+    if (depth === 0 && !mayReadCredential(node.text, w))
+        return false;
+    switch (node.type) {
+        case 'attribute': {
+            const obj = node.childForFieldName('object');
+            const attr = node.childForFieldName('attribute')?.text ?? '';
+            if (obj && !PRESENCE_ATTRIBUTE.test(attr) && readsCredential(obj, w, 0, 'derived'))
+                return true;
+            break;
+        }
+        case 'subscript': {
+            // `session['user_id']`, `g.user['id']`: not a key computed from the identity (`names[session.user]`).
+            const key = node.childForFieldName('subscript');
+            const value = requestText(node.childForFieldName('value')?.compactText ?? '');
+            if (value === 'session' && !namesIdentity(key))
+                break;
+            if (readsCredential(node, w, 0, 'derived') && !(key && readsCredential(key, w, 0, 'derived')))
+                return true;
+            break;
+        }
+        case 'call': {
+            // `session.get('user_id')`, `get_jwt_identity()`: the call's own read, not one in an argument
+            // (`can_access(session.user)`).
+            const callee = requestText(node.childForFieldName('function')?.compactText ?? '');
+            const key = firstCode(node.childForFieldName('arguments')?.namedChildren) ?? null;
+            if (callee === 'session.get' && !namesIdentity(key))
+                break;
+            if (readsCredential(node, w, 0, 'derived') && !readsInside(node, w))
+                return true;
+            break;
+        }
+        case 'boolean_operator': {
+            const left = node.childForFieldName('left');
+            const operator = node.childForFieldName('operator')?.type;
+            if (left && operator === 'and' && readsCredential(left, w, 0, 'derived'))
+                return reliesOnIdentity(left, w, depth + 1);
+            break;
+        }
+    }
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (reliesOnIdentity(c, w, depth + 1))
+            return true;
+    return false;
+}
+/** A session key written out that names who the caller is; one computed (`session[key]`) may well. */
+function namesIdentity(key) {
+    const literal = key ? stringValue(key) : undefined;
+    return literal === undefined || SESSION_IDENTITY_KEY.test(literal);
+}
+/** Whether the credential a call reads is read by one of its parts (an argument, the called attribute) instead. */
+function readsInside(node, w) {
+    for (let c = node.firstWalkChild; c; c = c.nextNamedSibling)
+        if (readsCredential(c, w, 0, 'derived'))
+            return true;
+    return false;
 }
 function bodyFacts(body, scope, params, endpointParam) {
     const w = {
@@ -4444,6 +4575,7 @@ function bodyFacts(body, scope, params, endpointParam) {
         addressVars: new Set(),
         heldVars: new Set(),
         ...(endpointParam ? { endpointParam } : {}),
+        tryRecords: new Map(),
         guards: [],
         afterExits: [],
         depth: 0,
