@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, missingAuthFindings } from './helpers/analyze.js';
 
 /**
  * Authorization through the project's own exception for a refused caller (CKAN's `check_access` raising
@@ -26,9 +26,7 @@ async function judge(views: string): Promise<{ routes: string[]; findings: strin
   const a = await analyzeFiles({ 'app.py': `${HELPERS}\n${views}` });
   return {
     routes: a.routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.auth.state}`),
-    findings: a.findings
-      .filter((f) => f.ruleId === 'missing-authentication')
-      .map((f) => `${f.severity} ${f.route?.methods.join(',')} ${f.route?.path}`),
+    findings: missingAuthFindings(a),
   };
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Analysis } from '../src/analysis/pipeline.js';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, missingAuthFindings as findings } from './helpers/analyze.js';
 
 /**
  * Profile views written as large APIs write them (Quay's `user_view` and `org_view`): a public profile for anyone,
@@ -8,13 +7,6 @@ import { analyzeFiles } from './helpers/analyze.js';
  * local (`is_admin = UserAdminPermission(name).can()`) or asked of a project helper. An anonymous caller gets the
  * public profile: a read, not a leak of user data.
  */
-
-function findings(a: Analysis): string[] {
-  return a.findings
-    .filter((f) => f.ruleId === 'missing-authentication')
-    .map((f) => `${f.severity} ${f.route?.methods.join(',')} ${f.route?.path}`)
-    .sort();
-}
 
 const FILES = {
   'features.py': 'SUPERUSERS_FULL_ACCESS = True\n',

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Analysis } from '../src/analysis/pipeline.js';
-import { analyzeFiles } from './helpers/analyze.js';
+import { analyzeFiles, missingAuthFindings as findings } from './helpers/analyze.js';
 
 /**
  * Views that answer only after a Flask-Principal permission test, written as large APIs write them (Quay's
  * `if permission.can() or allow_if_superuser_with_full_access(): …; raise Unauthorized()`): the findings a reviewer
  * reads, beside the traps where a setting lets anonymous callers through.
  */
-
-function findings(a: Analysis): string[] {
-  return a.findings
-    .filter((f) => f.ruleId === 'missing-authentication')
-    .map((f) => `${f.severity} ${f.route?.methods.join(',')} ${f.route?.path}`)
-    .sort();
-}
 
 const FILES = {
   'features.py': 'SUPERUSERS_FULL_ACCESS = True\nPUBLIC_TEAMS = False\n',

@@ -20,3 +20,11 @@ export function dedent(text: string): string {
 export function routeTable(analysis: Analysis): string[] {
   return analysis.routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.auth.state}`).sort();
 }
+
+/** `severity METHODS path` of each missing-authentication finding, sorted. */
+export function missingAuthFindings(analysis: Analysis): string[] {
+  return analysis.findings
+    .filter((f) => f.ruleId === 'missing-authentication')
+    .map((f) => `${f.severity} ${f.route?.methods.join(',')} ${f.route?.path}`)
+    .sort();
+}
