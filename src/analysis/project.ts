@@ -570,11 +570,11 @@ export class Project {
     return undefined;
   }
 
-  /** Does the class derive, through project classes, from one of these external classes (canonical names)? */
-  derivesFrom(cls: ClassIR, qns: ReadonlySet<string>): boolean {
-    return [cls, ...this.projectBases(cls)].some((c) =>
-      c.bases.some((b) =>
-        this.evalExpr(b, c.scope.parent ?? c.scope).some((v) => v.t === 'ext' && qns.has(canonical(v.qn))),
+  /** The external classes (canonical names) a class derives from through its project bases, nearest first. */
+  externalBases(cls: ClassIR): string[] {
+    return [cls, ...this.projectBases(cls)].flatMap((c) =>
+      c.bases.flatMap((b) =>
+        this.evalExpr(b, c.scope.parent ?? c.scope).flatMap((v) => (v.t === 'ext' ? [canonical(v.qn)] : [])),
       ),
     );
   }
