@@ -1285,8 +1285,9 @@ export class Project {
 
   /**
    * An attribute of an object of a project class, as Python finds it: what the class's methods (or its project
-   * bases') assign to `self.<attr>`, else the class attribute. In the `__init__` that made the object the
-   * parameters are that construction's arguments (`Service(app)` runs `self.app = app` with its own `app`).
+   * bases') assign to `self.<attr>`, else the class attribute as the class itself finds it (no method has the
+   * name). In the `__init__` that made the object the parameters are that construction's arguments (`Service(app)`
+   * runs `self.app = app` with its own `app`).
    */
   private ownAttribute(inst: Inst, cls: ClassIR, attr: string, depth: number, seen: SeenKeys): Value[] {
     const out: Value[] = [];
@@ -1313,10 +1314,7 @@ export class Project {
         seen.delete(attr, key);
       }
     }
-    if (anyKnown(out)) return out;
-    for (const c of [cls, ...this.projectBases(cls)])
-      if (c.scope.assigns.has(attr)) return this.lookupIn(attr, c.scope, depth + 1, seen);
-    return out;
+    return anyKnown(out) ? out : this.attrOf({ t: 'class', cls }, attr, depth, seen);
   }
 
   private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
