@@ -697,8 +697,11 @@ export class Project {
       this.methodDefiners = new Map();
       for (const m of this.modules)
         for (const c of m.allClasses)
-          for (const method of Object.keys(c.methods))
-            this.methodDefiners.set(method, [...(this.methodDefiners.get(method) ?? []), c]);
+          for (const method of Object.keys(c.methods)) {
+            const definers = this.methodDefiners.get(method);
+            if (definers) definers.push(c);
+            else this.methodDefiners.set(method, [c]);
+          }
     }
     return this.methodDefiners.get(name) ?? [];
   }
