@@ -908,7 +908,7 @@ export class AuthAnalyzer {
   private sessionStateTest(fn: FunctionIR): boolean {
     if (!fn.facts.returnsOwnState) return false;
     const cls = this.project.classOfMethod(fn);
-    return !!cls && this.project.derivesFrom(cls, this.catalogue.sessionClasses);
+    return !!cls && this.project.externalBases(cls).some((qn) => this.catalogue.sessionClasses.has(qn));
   }
 
   /**

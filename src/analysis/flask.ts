@@ -1533,13 +1533,9 @@ export class FlaskModel {
 
   /** The self-routing base (Flask-Classful's `FlaskView`) a project class derives from, through its project bases. */
   private routingViewOf(cls: ClassIR): RoutingView | undefined {
-    for (const c of [cls, ...this.project.projectBases(cls)]) {
-      for (const b of c.bases) {
-        for (const v of this.project.evalExpr(b, c.scope.parent ?? c.scope)) {
-          const view = v.t === 'ext' ? CATALOGUE.routingViews.get(canonical(v.qn)) : undefined;
-          if (view) return view;
-        }
-      }
+    for (const qn of this.project.externalBases(cls)) {
+      const view = CATALOGUE.routingViews.get(qn);
+      if (view) return view;
     }
     return undefined;
   }

@@ -570,11 +570,11 @@ export class Project {
     return undefined;
   }
 
-  /** Does the class derive, through project classes, from one of these external classes (canonical names)? */
-  derivesFrom(cls: ClassIR, qns: ReadonlySet<string>): boolean {
-    return [cls, ...this.projectBases(cls)].some((c) =>
-      c.bases.some((b) =>
-        this.evalExpr(b, c.scope.parent ?? c.scope).some((v) => v.t === 'ext' && qns.has(canonical(v.qn))),
+  /** The external classes (canonical names) a class derives from through its project bases, nearest first. */
+  externalBases(cls: ClassIR): string[] {
+    return [cls, ...this.projectBases(cls)].flatMap((c) =>
+      c.bases.flatMap((b) =>
+        this.evalExpr(b, c.scope.parent ?? c.scope).flatMap((v) => (v.t === 'ext' ? [canonical(v.qn)] : [])),
       ),
     );
   }
@@ -697,8 +697,11 @@ export class Project {
       this.methodDefiners = new Map();
       for (const m of this.modules)
         for (const c of m.allClasses)
-          for (const method of Object.keys(c.methods))
-            this.methodDefiners.set(method, [...(this.methodDefiners.get(method) ?? []), c]);
+          for (const method of Object.keys(c.methods)) {
+            const definers = this.methodDefiners.get(method);
+            if (definers) definers.push(c);
+            else this.methodDefiners.set(method, [c]);
+          }
     }
     return this.methodDefiners.get(name) ?? [];
   }
@@ -1285,8 +1288,9 @@ export class Project {
 
   /**
    * An attribute of an object of a project class, as Python finds it: what the class's methods (or its project
-   * bases') assign to `self.<attr>`, else the class attribute. In the `__init__` that made the object the
-   * parameters are that construction's arguments (`Service(app)` runs `self.app = app` with its own `app`).
+   * bases') assign to `self.<attr>`, else the class attribute as the class itself finds it (no method has the
+   * name). In the `__init__` that made the object the parameters are that construction's arguments (`Service(app)`
+   * runs `self.app = app` with its own `app`).
    */
   private ownAttribute(inst: Inst, cls: ClassIR, attr: string, depth: number, seen: SeenKeys): Value[] {
     const out: Value[] = [];
@@ -1313,10 +1317,7 @@ export class Project {
         seen.delete(attr, key);
       }
     }
-    if (anyKnown(out)) return out;
-    for (const c of [cls, ...this.projectBases(cls)])
-      if (c.scope.assigns.has(attr)) return this.lookupIn(attr, c.scope, depth + 1, seen);
-    return out;
+    return anyKnown(out) ? out : this.attrOf({ t: 'class', cls }, attr, depth, seen);
   }
 
   private callOf(fn: Value, call: CallExpr, scope: Scope, depth: number, seen: SeenKeys): Value[] {
