@@ -1,10 +1,10 @@
 import { turnAwayLines } from './auth.js';
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
 import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, ModuleIR, Scope } from './ir.js';
-import { SESSION_IDENTITY_KEY } from './extract.js';
 import { LinkTokens } from './link-tokens.js';
 import { canonical, exprText, type Project, type Value } from './project.js';
 import { lastSegment } from './relevance.js';
+import { SESSION_IDENTITY_KEY } from './session-keys.js';
 import { SignedLinks } from './signed-links.js';
 
 /**

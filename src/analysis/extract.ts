@@ -19,6 +19,7 @@ import type {
   Span,
 } from './ir.js';
 import { mentions } from './mentions.js';
+import { SESSION_IDENTITY_KEY, SESSION_STATE_KEY } from './session-keys.js';
 import { suppressionComments } from './suppression-comments.js';
 
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
@@ -1067,20 +1068,6 @@ function requestText(text: string): string {
     ? text.slice(dot + 1)
     : text;
 }
-
-/**
- * Session keys that hold who the caller is: writing one signs the caller in, removing it signs them out
- * (`session['user_id'] = user.id`), reading one relies on a signed-in caller; a preference (`session['darkmode']`)
- * or the session's own bookkeeping (`session['_expires']`) is none of these.
- */
-export const SESSION_IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
-
-/**
- * Session keys that keep the state of a page flow, not who the caller is: where to go next, the organisation
- * picked, the OAuth state, the CSRF nonce, the language. Reading or testing them is not reading a credential.
- */
-const SESSION_STATE_KEY =
-  /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
 
 /**
  * A session key that keeps page-flow state, written as a string or as a name for one: a constant
