@@ -2077,6 +2077,16 @@ function guardsNow(w: FactWalk): Guard[] {
   return w.guards.length ? [...w.guards] : NONE;
 }
 
+const NO_AFTER_EXITS: { afterExits?: Guard[] } = Object.freeze({});
+
+/**
+ * The negated conditions of earlier exits in force, as an `afterExits` field to spread into a fact (a list of their
+ * own: the walk shortens `w.afterExits` when it leaves the block); no field when there are none.
+ */
+function afterExitsNow(w: FactWalk): { afterExits?: Guard[] } {
+  return w.afterExits.length ? { afterExits: [...w.afterExits] } : NO_AFTER_EXITS;
+}
+
 /**
  * Whether an argument of a call reads a credential. (A loop in a function of its own: a closure over `w` inside
  * collectCalls would make every call of that walk allocate a context.)
@@ -2127,7 +2137,7 @@ function collectCalls(node: SyntaxNode, w: FactWalk, depth: number): void {
         kw: e.kw,
         line: line(node),
         guards: guardsNow(w),
-        ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+        ...afterExitsNow(w),
       });
       if (logging && argumentsCarryToken(node, w)) w.facts.tokenLogs.push(line(node));
     }
@@ -2265,7 +2275,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
         w.facts.returnGuards.push({
           line: result.line,
           guards: guardsNow(w),
-          ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+          ...afterExitsNow(w),
         });
         if (value.type === 'identifier') w.facts.returnedNames.push(value.text);
         for (const g of w.guards)
@@ -2297,7 +2307,7 @@ function walkFacts(node: SyntaxNode, w: FactWalk): void {
             exc: toExpr(exc),
             line: line(node),
             guards: guardsNow(w),
-            ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+            ...afterExitsNow(w),
             ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true as const } : {}),
           });
       }
