@@ -1,10 +1,10 @@
 import { turnAwayLines } from './auth.js';
 import { CATALOGUE, type Meaning, methodMeaning } from './catalogue/index.js';
 import type { BodyCall, ClassIR, Expr, FunctionIR, Guard, ModuleIR, Scope } from './ir.js';
-import { SESSION_IDENTITY_KEY } from './extract.js';
 import { LinkTokens } from './link-tokens.js';
 import { canonical, exprText, type Project, type Value } from './project.js';
 import { lastSegment } from './relevance.js';
+import { SESSION_IDENTITY_KEY } from './session-keys.js';
 import { SignedLinks } from './signed-links.js';
 
 /**
@@ -292,7 +292,7 @@ export class EffectSummaries {
     for (const d of fn.decorators) this.decoratorEffect(d.expr, d.line, fn, acc);
     for (const call of fn.facts.calls) {
       const methods = requestMethods(call.guards);
-      const gated = callerGated(call.guards) || this.pastCallerCheck(call, fn);
+      const gated = this.pastCallerCheck(call, fn);
       const conditions = parameterTests(call, fn);
       if (!gated && !methods && !conditions.length) {
         this.call(call, fn, depth, acc);
@@ -324,18 +324,24 @@ export class EffectSummaries {
     }
   }
 
-  /** The statement runs only past a test of the caller: under it, or after a branch that left when it failed. */
+  /**
+   * The statement runs only past a test of the caller: under one its guards show (callerGated), under a helper or
+   * flag that turns out to test the caller, or after a branch that left when such a test failed.
+   */
   private pastCallerCheck(
     at: { guards: readonly Guard[]; afterExits?: readonly Guard[] },
     fn: FunctionIR,
   ): boolean {
-    return [...at.guards, ...(at.afterExits ?? [])].some((g) => this.callerChecks.checksCaller(g, fn));
+    return (
+      callerGated(at.guards) ||
+      [...at.guards, ...(at.afterExits ?? [])].some((g) => this.callerChecks.checksCaller(g, fn))
+    );
   }
 
   /** Every return of this value's line hands it back only to a caller who passed a test (`if is_admin: return …`). */
   private returnedPastCallerCheck(r: Expr, fn: FunctionIR): boolean {
     const at = fn.facts.returnGuards.filter((g) => g.line === r.line);
-    return at.length > 0 && at.every((g) => callerGated(g.guards) || this.pastCallerCheck(g, fn));
+    return at.length > 0 && at.every((g) => this.pastCallerCheck(g, fn));
   }
 
   private call(call: BodyCall, fn: FunctionIR, depth: number, acc: Accumulator): void {
