@@ -1302,16 +1302,13 @@ export class AuthAnalyzer {
     let reads = facts.credentialReads.length > 0;
     /** Methods a rejecting statement runs for: the hook protects only those. */
     const protectedMethods = new Set<string>();
-    const exceptLists: AllowGuard[] = [];
     /** Each protecting statement's scope (empty: every request) and allow-lists, for hooks with scoped ones. */
     const checks: { within: AllowGuard[]; except: AllowGuard[] }[] = [];
     const protecting = (guards: Guard[], raising: boolean): boolean => {
       const { within, rest } = scopeOf(guards.filter((g): boolean => !isMethodGuard(g)));
       if (!reachesAbsent(rest, raising)) return false;
       for (const m of methodsRunning(guards)) protectedMethods.add(m);
-      const except = rest.filter((g): g is AllowGuard => g.kind === 'allow' && g.negated);
-      exceptLists.push(...except);
-      checks.push({ within, except });
+      checks.push({ within, except: rest.filter((g): g is AllowGuard => g.kind === 'allow' && g.negated) });
       return true;
     };
     const unsigned = this.unsignedLines(fn);
@@ -1342,7 +1339,7 @@ export class AuthAnalyzer {
         within: c.within.map(requestSet),
         except: c.except.map(requestSet),
       }));
-    else for (const g of exceptLists) addAllow({ ...g, negated: false });
+    else for (const g of checks.flatMap((c) => c.except)) addAllow({ ...g, negated: false });
     // Rejecting only under a condition that reads no credential (`if entered_project_id:`), on a value it took
     // from the URL: requests to rules without that value are never checked.
     const underRequestValue = (guards: Guard[]): boolean =>
