@@ -415,9 +415,10 @@ export class AuthAnalyzer {
   }
 
   private judgeOn(fn: FunctionIR, receiver: ClassIR): ReceiverRejection | undefined {
-    const facts = this.facts(fn);
-    for (const c of facts.calls) {
-      const methods = dispatchedMethods(this.project, c, fn, receiver);
+    const dispatched = new Map(
+      this.facts(fn).calls.map((c) => [c, dispatchedMethods(this.project, c, fn, receiver)] as const),
+    );
+    for (const [c, methods] of dispatched) {
       if (!methods.length || !reachesAbsent(c.guards, true) || afterAbsentLeft(c)) continue;
       // Every method the call may run must reject: one of them that does not lets the request through.
       const inner = methods.map((m) => this.rejectingMethod(m, receiver));
@@ -426,7 +427,7 @@ export class AuthAnalyzer {
       return { method: first.method, when: [...switches(c.guards), ...first.when] };
     }
     // The object's own methods were judged above on the receiver; by their defining class they would not be.
-    const own = (c: BodyCall): boolean => dispatchedMethods(this.project, c, fn, receiver).length > 0;
+    const own = (c: BodyCall): boolean => !!dispatched.get(c)?.length;
     return this.rejection(fn, (c) => (own(c) ? 'other' : this.callKind(c.fn, c.kw, fn.scope)))
       ? { method: fn, when: [] }
       : undefined;
