@@ -536,9 +536,7 @@ export class AuthAnalyzer {
     if (this.rejectsWithoutCredentials(fn)) return undefined;
     if (this.checksPresenceOnly(fn)) return this.presenceWeakness(fn);
     const facts = this.facts(fn);
-    const swallows = this.swallowedVerifications(fn).some(
-      (c) => !facts.passTests.some((t) => t.from <= c.line && c.line <= t.line),
-    );
+    const swallows = this.swallowedVerifications(fn).some((c) => !successTested(c, facts));
     return swallows ? SWALLOWED : undefined;
   }
 
@@ -560,11 +558,8 @@ export class AuthAnalyzer {
    * to anonymous callers, and the verified ones get more — optional authentication, not a swallowed check.
    */
   private verifiesOptionally(fn: FunctionIR): boolean {
-    const tests = this.facts(fn).passTests;
-    return (
-      tests.length > 0 &&
-      this.swallowedVerifications(fn).some((c) => tests.some((t) => t.from <= c.line && c.line <= t.line))
-    );
+    const facts = this.facts(fn);
+    return facts.passTests.length > 0 && this.swallowedVerifications(fn).some((c) => successTested(c, facts));
   }
 
   /**
@@ -1552,6 +1547,11 @@ function switches(guards: Guard[]): string[] {
       ? [`${g.negated ? 'not ' : ''}${exprText(g.subject)}`]
       : [],
   );
+}
+
+/** The call sits in a try block whose success the body records and tests later (passTests). */
+function successTested(c: BodyCall, facts: BodyFacts): boolean {
+  return facts.passTests.some((t) => t.from <= c.line && c.line <= t.line);
 }
 
 /**
