@@ -140,7 +140,7 @@ export interface HookAllow extends RequestSet {
 }
 
 /** What rejects requests without credentials for a view class: the method, and the switches on the way to it. */
-export interface ReceiverRejection {
+interface ReceiverRejection {
   method: FunctionIR;
   /** Conditions reading no credential that the call chain passes (`not signal_rv`), as written. */
   when: string[];
@@ -810,7 +810,7 @@ export class AuthAnalyzer {
    * anything (`features.FULL_ACCESS and SuperUserPermission().can()`), `or` of such tests only, or a local that
    * holds one (`is_admin = perm.can()`; raised to True only under such a test, lowered to False or None anywhere).
    */
-  testsCaller(e: Expr, fn: FunctionIR, depth = 0): boolean {
+  private testsCaller(e: Expr, fn: FunctionIR, depth = 0): boolean {
     if (depth > 8) return false;
     if (e.k === 'boolop')
       return e.op === 'and'
