@@ -140,7 +140,7 @@ export interface HookAllow extends RequestSet {
 }
 
 /** What rejects requests without credentials for a view class: the method, and the switches on the way to it. */
-export interface ReceiverRejection {
+interface ReceiverRejection {
   method: FunctionIR;
   /** Conditions reading no credential that the call chain passes (`not signal_rv`), as written. */
   when: string[];
@@ -415,9 +415,10 @@ export class AuthAnalyzer {
   }
 
   private judgeOn(fn: FunctionIR, receiver: ClassIR): ReceiverRejection | undefined {
-    const facts = this.facts(fn);
-    for (const c of facts.calls) {
-      const methods = dispatchedMethods(this.project, c, fn, receiver);
+    const dispatched = new Map(
+      this.facts(fn).calls.map((c) => [c, dispatchedMethods(this.project, c, fn, receiver)] as const),
+    );
+    for (const [c, methods] of dispatched) {
       if (!methods.length || !reachesAbsent(c.guards, true) || afterAbsentLeft(c)) continue;
       // Every method the call may run must reject: one of them that does not lets the request through.
       const inner = methods.map((m) => this.rejectingMethod(m, receiver));
@@ -426,7 +427,7 @@ export class AuthAnalyzer {
       return { method: first.method, when: [...switches(c.guards), ...first.when] };
     }
     // The object's own methods were judged above on the receiver; by their defining class they would not be.
-    const own = (c: BodyCall): boolean => dispatchedMethods(this.project, c, fn, receiver).length > 0;
+    const own = (c: BodyCall): boolean => !!dispatched.get(c)?.length;
     return this.rejection(fn, (c) => (own(c) ? 'other' : this.callKind(c.fn, c.kw, fn.scope)))
       ? { method: fn, when: [] }
       : undefined;
@@ -535,9 +536,7 @@ export class AuthAnalyzer {
     if (this.rejectsWithoutCredentials(fn)) return undefined;
     if (this.checksPresenceOnly(fn)) return this.presenceWeakness(fn);
     const facts = this.facts(fn);
-    const swallows = this.swallowedVerifications(fn).some(
-      (c) => !facts.passTests.some((t) => t.from <= c.line && c.line <= t.line),
-    );
+    const swallows = this.swallowedVerifications(fn).some((c) => !successTested(c, facts));
     return swallows ? SWALLOWED : undefined;
   }
 
@@ -559,11 +558,8 @@ export class AuthAnalyzer {
    * to anonymous callers, and the verified ones get more — optional authentication, not a swallowed check.
    */
   private verifiesOptionally(fn: FunctionIR): boolean {
-    const tests = this.facts(fn).passTests;
-    return (
-      tests.length > 0 &&
-      this.swallowedVerifications(fn).some((c) => tests.some((t) => t.from <= c.line && c.line <= t.line))
-    );
+    const facts = this.facts(fn);
+    return facts.passTests.length > 0 && this.swallowedVerifications(fn).some((c) => successTested(c, facts));
   }
 
   /**
@@ -814,7 +810,7 @@ export class AuthAnalyzer {
    * anything (`features.FULL_ACCESS and SuperUserPermission().can()`), `or` of such tests only, or a local that
    * holds one (`is_admin = perm.can()`; raised to True only under such a test, lowered to False or None anywhere).
    */
-  testsCaller(e: Expr, fn: FunctionIR, depth = 0): boolean {
+  private testsCaller(e: Expr, fn: FunctionIR, depth = 0): boolean {
     if (depth > 8) return false;
     if (e.k === 'boolop')
       return e.op === 'and'
@@ -1302,16 +1298,13 @@ export class AuthAnalyzer {
     let reads = facts.credentialReads.length > 0;
     /** Methods a rejecting statement runs for: the hook protects only those. */
     const protectedMethods = new Set<string>();
-    const exceptLists: AllowGuard[] = [];
     /** Each protecting statement's scope (empty: every request) and allow-lists, for hooks with scoped ones. */
     const checks: { within: AllowGuard[]; except: AllowGuard[] }[] = [];
     const protecting = (guards: Guard[], raising: boolean): boolean => {
       const { within, rest } = scopeOf(guards.filter((g): boolean => !isMethodGuard(g)));
       if (!reachesAbsent(rest, raising)) return false;
       for (const m of methodsRunning(guards)) protectedMethods.add(m);
-      const except = rest.filter((g): g is AllowGuard => g.kind === 'allow' && g.negated);
-      exceptLists.push(...except);
-      checks.push({ within, except });
+      checks.push({ within, except: rest.filter((g): g is AllowGuard => g.kind === 'allow' && g.negated) });
       return true;
     };
     const unsigned = this.unsignedLines(fn);
@@ -1342,7 +1335,7 @@ export class AuthAnalyzer {
         within: c.within.map(requestSet),
         except: c.except.map(requestSet),
       }));
-    else for (const g of exceptLists) addAllow({ ...g, negated: false });
+    else for (const g of checks.flatMap((c) => c.except)) addAllow({ ...g, negated: false });
     // Rejecting only under a condition that reads no credential (`if entered_project_id:`), on a value it took
     // from the URL: requests to rules without that value are never checked.
     const underRequestValue = (guards: Guard[]): boolean =>
@@ -1554,6 +1547,11 @@ function switches(guards: Guard[]): string[] {
       ? [`${g.negated ? 'not ' : ''}${exprText(g.subject)}`]
       : [],
   );
+}
+
+/** The call sits in a try block whose success the body records and tests later (passTests). */
+function successTested(c: BodyCall, facts: BodyFacts): boolean {
+  return facts.passTests.some((t) => t.from <= c.line && c.line <= t.line);
 }
 
 /**
