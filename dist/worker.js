@@ -1933,6 +1933,7 @@ function methodMeaning(table, path) {
 
 
 
+
 /** Beyond this depth, hostile nesting is summarised instead of walked (keeps the JS stack safe). */
 const MAX_DEPTH = 120;
 const MAX_TEXT = 200;
@@ -2952,17 +2953,6 @@ function requestText(text) {
         ? text.slice(dot + 1)
         : text;
 }
-/**
- * Session keys that hold who the caller is: writing one signs the caller in, removing it signs them out
- * (`session['user_id'] = user.id`), reading one relies on a signed-in caller; a preference (`session['darkmode']`)
- * or the session's own bookkeeping (`session['_expires']`) is none of these.
- */
-const SESSION_IDENTITY_KEY = /user|uid|login|account|auth|token|identity|email|^id$|_id$/i;
-/**
- * Session keys that keep the state of a page flow, not who the caller is: where to go next, the organisation
- * picked, the OAuth state, the CSRF nonce, the language. Reading or testing them is not reading a credential.
- */
-const SESSION_STATE_KEY = /^_?(next|next_?url|next_?path|return_?to|redirect(_?(url|uri|to))?|org_?slug|lang|language|locale|timezone|theme|flashes|csrf(_?token)?|nonce|state|oauth_?state|code_?verifier|cart)$/i;
 /**
  * A session key that keeps page-flow state, written as a string or as a name for one: a constant
  * (`session.get(_CSRF_KEY)`, `session[cls._NEXT_KEY]`) by every string assigned to it in an enclosing scope, a
@@ -3984,6 +3974,14 @@ function scanQueryTokenReads(node, w, depth) {
 function guardsNow(w) {
     return w.guards.length ? [...w.guards] : NONE;
 }
+const NO_AFTER_EXITS = Object.freeze({});
+/**
+ * The negated conditions of earlier exits in force, as an `afterExits` field to spread into a fact (a list of their
+ * own: the walk shortens `w.afterExits` when it leaves the block); no field when there are none.
+ */
+function afterExitsNow(w) {
+    return w.afterExits.length ? { afterExits: [...w.afterExits] } : NO_AFTER_EXITS;
+}
 /**
  * Whether an argument of a call reads a credential. (A loop in a function of its own: a closure over `w` inside
  * collectCalls would make every call of that walk allocate a context.)
@@ -4031,7 +4029,7 @@ function collectCalls(node, w, depth) {
                 kw: e.kw,
                 line: line(node),
                 guards: guardsNow(w),
-                ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+                ...afterExitsNow(w),
             });
             if (logging && argumentsCarryToken(node, w))
                 w.facts.tokenLogs.push(line(node));
@@ -4195,7 +4193,7 @@ function walkFacts(node, w) {
                 w.facts.returnGuards.push({
                     line: result.line,
                     guards: guardsNow(w),
-                    ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+                    ...afterExitsNow(w),
                 });
                 if (value.type === 'identifier')
                     w.facts.returnedNames.push(value.text);
@@ -4226,7 +4224,7 @@ function walkFacts(node, w) {
                         exc: toExpr(exc),
                         line: line(node),
                         guards: guardsNow(w),
-                        ...(w.afterExits.length ? { afterExits: [...w.afterExits] } : {}),
+                        ...afterExitsNow(w),
                         ...(args && SIGN_IN_TARGET.test(args.text) ? { signIn: true } : {}),
                     });
             }
